@@ -1,0 +1,44 @@
+# 执行监督平台 — the two commands: `make run` and `make test`.
+SHELL := /bin/bash
+PY ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test install assets lint check bench lock clean
+
+$(STAMP): pyproject.toml requirements/lock.txt
+	@command -v $(PY) >/dev/null || { echo "需要 Python 3.11（$(PY)）"; exit 1; }
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -c requirements/lock.txt -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP) node_modules/.package-lock.json
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+assets: node_modules/.package-lock.json
+
+# The embedded default: SQLite, Celery eager, no Redis. Prints the demo logins.
+run: install
+	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py migrate --noinput
+	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py seed_demo
+	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# The whole suite on real PostgreSQL and Redis (DATABASE_URL, REDIS_URL).
+test: install
+	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py check
+	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py makemigrations --check --dry-run
+
+lock:
+	$(BIN)/pip freeze --exclude-editable | grep -v '^-e' > requirements/lock.txt
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles db.sqlite3

@@ -1,0 +1,58 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.http import JsonResponse
+from django.urls import include, path
+from django.utils.translation import gettext as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from core.apis import healthz
+
+api_v1 = [
+    path("", include("core.api_urls")),
+]
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("core.urls")),
+]
+
+admin.site.site_header = "执行监督平台 管理后台"
+admin.site.site_title = "执行监督平台"
+admin.site.index_title = "系统管理"
+
+
+def _json_error(request, status: int, code: str, message: str):
+    return JsonResponse({"code": code, "message": message, "extra": {}}, status=status)
+
+
+def handler404(request, exception=None):
+    if request.path.startswith("/api/"):
+        return _json_error(request, 404, "not_found", _("对象不存在或不在您的可见范围内。"))
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)
+
+
+def handler500(request):
+    if request.path.startswith("/api/"):
+        return _json_error(request, 500, "server_error", _("服务器内部错误，已记录。"))
+    from django.views.defaults import server_error
+
+    return server_error(request)
+
+
+def handler400(request, exception=None):
+    if request.path.startswith("/api/"):
+        return _json_error(request, 400, "bad_request", _("请求无法解析。"))
+    from django.views.defaults import bad_request
+
+    return bad_request(request, exception)
+
+

@@ -1,0 +1,168 @@
+"""Working-day arithmetic on the Chinese working calendar.
+
+Rules (DESIGN "The clock engine"; 民事诉讼法 §85 on 期间):
+- the day a period starts is not counted;
+- N working days = the N-th working day after the start date, ending at 24:00
+  Asia/Shanghai of that day; an event on a non-working day therefore counts from the
+  next working day;
+- a calendar-day or month period whose last day is a rest day ends on the next
+  working day (unless the rule says the period lapses on its own date);
+- hour periods count from the event, to the minute.
+
+Whenever the answer depends on whether a day is a working day, a date in a year
+with no loaded calendar raises ``CalendarNotLoaded`` — never a guess. Periods that
+need no calendar (hours; an expiry that lapses on its own date) never raise.
+
+``WorkingCalendar`` is a snapshot of the database calendar; load it once and reuse it
+for a batch (recomputing thousands of clocks costs two queries).
+"""
+
+from __future__ import annotations
+
+import calendar as pycalendar
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from core.exceptions import CalendarNotLoaded
+
+# A due moment is the last second of the due day, local time, so its local date is
+# the due date (API.md: ``due_date`` is the local date of ``due_at``).
+END_OF_DAY = dt.time(23, 59, 59)
+
+
+@dataclass(frozen=True)
+class WorkingCalendar:
+    loaded_years: frozenset[int]
+    # date -> True for a make-up working day (调休上班), False for a holiday/rest day
+    exceptions: dict[dt.date, bool] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls) -> WorkingCalendar:
+        from core.models import CalendarDay, CalendarDayKind, CalendarYear
+
+        years = frozenset(CalendarYear.objects.values_list("year", flat=True))
+        exceptions = {
+            day: kind == CalendarDayKind.WORKDAY
+            for day, kind in CalendarDay.objects.values_list("date", "kind")
+        }
+        return cls(loaded_years=years, exceptions=exceptions)
+
+    # --- days -------------------------------------------------------------------
+    def check_year(self, year: int) -> None:
+        if year not in self.loaded_years:
+            raise CalendarNotLoaded(year)
+
+    def is_working_day(self, day: dt.date) -> bool:
+        self.check_year(day.year)
+        if day in self.exceptions:
+            return self.exceptions[day]
+        return day.weekday() < 5
+
+    def next_working_day(self, day: dt.date) -> dt.date:
+        """The first working day strictly after ``day``."""
+        return self.add_working_days(day, 1)
+
+    def roll_forward(self, day: dt.date) -> dt.date:
+        """``day`` itself if it is a working day, else the next working day."""
+        while not self.is_working_day(day):
+            day += dt.timedelta(days=1)
+        return day
+
+    def add_working_days(self, start: dt.date, n: int) -> dt.date:
+        """The n-th working day after ``start`` (start not counted); negative n counts
+        back (the n-th working day before ``start``). n == 0 returns ``start``."""
+        step = 1 if n >= 0 else -1
+        remaining = abs(n)
+        day = start
+        while remaining:
+            day += dt.timedelta(days=step)
+            if self.is_working_day(day):
+                remaining -= 1
+        return day
+
+    def working_days_between(self, start: dt.date, end: dt.date) -> int:
+        """Working days in (start, end]; negative when ``end`` is before ``start``."""
+        if end < start:
+            return -self.working_days_between(end, start)
+        count = 0
+        day = start
+        while day < end:
+            day += dt.timedelta(days=1)
+            if self.is_working_day(day):
+                count += 1
+        return count
+
+    def add_calendar_days(self, start: dt.date, n: int, *, roll: bool = True) -> dt.date:
+        day = start + dt.timedelta(days=n)
+        return self.roll_forward(day) if roll else day
+
+    def add_months(self, start: dt.date, n: int, *, roll: bool = True) -> dt.date:
+        """The corresponding day n months later; the month's last day when it has no
+        corresponding day (31 Aug + 6 months = 28/29 Feb)."""
+        month_index = start.month - 1 + n
+        year = start.year + month_index // 12
+        month = month_index % 12 + 1
+        last = pycalendar.monthrange(year, month)[1]
+        day = dt.date(year, month, min(start.day, last))
+        return self.roll_forward(day) if roll else day
+
+    # --- moments ----------------------------------------------------------------
+    def due_date(self, start: dt.date, duration: int, unit: str, *, roll: bool = True) -> dt.date:
+        """The last day of a period of ``duration`` ``unit`` starting on ``start``."""
+        from core.models import PeriodUnit
+
+        if unit == PeriodUnit.WORKING_DAYS:
+            return self.add_working_days(start, duration)
+        if unit == PeriodUnit.CALENDAR_DAYS:
+            return self.add_calendar_days(start, duration, roll=roll)
+        if unit == PeriodUnit.MONTHS:
+            return self.add_months(start, duration, roll=roll)
+        raise ValueError(f"due_date() takes day units, not {unit!r}")
+
+    def due_at(
+        self, started_at: dt.datetime, duration: int, unit: str, *, roll: bool = True
+    ) -> dt.datetime:
+        """The moment a period ends: ``started_at`` + hours for hour periods, else
+        the end (23:59:59 local) of the period's last day."""
+        from core.models import PeriodUnit
+
+        if unit == PeriodUnit.HOURS:
+            # Hours need no calendar: the period runs through rest days.
+            return started_at + dt.timedelta(hours=duration)
+        start = timezone.localtime(started_at).date()
+        return end_of_day(self.due_date(start, duration, unit, roll=roll))
+
+    def shift_back(self, moment: dt.datetime, amount: int, unit: str) -> dt.datetime:
+        """A threshold ``amount`` ``unit`` before ``moment`` (for warnings): hours are
+        exact; days give the start (00:00 local) of the day that many (working) days
+        before the due date."""
+        from core.models import PeriodUnit
+
+        if unit == PeriodUnit.HOURS:
+            return moment - dt.timedelta(hours=amount)
+        day = timezone.localtime(moment).date()
+        if unit == PeriodUnit.WORKING_DAYS:
+            target = self.add_working_days(day, -amount)
+        elif unit == PeriodUnit.MONTHS:
+            target = self.add_months(day, -amount, roll=False)
+        else:
+            target = day - dt.timedelta(days=amount)
+        return start_of_day(target)
+
+    def years_needed(self, days: Iterable[dt.date]) -> set[int]:
+        return {d.year for d in days} - set(self.loaded_years)
+
+
+def start_of_day(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def end_of_day(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, END_OF_DAY))
+
+
+def local_date(moment: dt.datetime) -> dt.date:
+    return timezone.localtime(moment).date()

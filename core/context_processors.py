@@ -1,0 +1,27 @@
+"""Navigation by role: each item shows only to users whose roles use it."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.selectors import active_memberships
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    items = [
+        (_("我的待办"), reverse("core:todo"), "core.use_browser"),
+        (_("工作日历"), reverse("core:calendar"), "core.view_calendar"),
+        (_("期限规则"), reverse("core:rules"), "core.use_browser"),
+        (_("法院"), reverse("core:courts"), "core.use_browser"),
+        (_("接口文档"), reverse("api-docs"), "core.use_browser"),
+        (_("管理后台"), reverse("admin:index"), "core.open_admin"),
+    ]
+    nav = [
+        {"label": label, "url": url, "active": request.path.startswith(url) and url != "/"}
+        for label, url, perm in items
+        if user.has_perm(perm)
+    ]
+    memberships = active_memberships(user)
+    return {"nav_items": nav, "my_memberships": memberships}

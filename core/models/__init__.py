@@ -1,0 +1,41 @@
+from core.models.api import ApiToken, IdempotencyRecord
+from core.models.calendar import CalendarDay, CalendarDayKind, CalendarYear
+from core.models.clocks import (
+    Deadline,
+    DeadlineExtension,
+    DeadlinePause,
+    DeadlineRule,
+    DeadlineStatus,
+    PeriodUnit,
+)
+from core.models.courts import Court, CourtLevel
+from core.models.events import NodeEvent
+from core.models.people import (
+    SUPERVISORY_ROLES,
+    Department,
+    Membership,
+    Role,
+    User,
+)
+
+__all__ = [
+    "SUPERVISORY_ROLES",
+    "ApiToken",
+    "CalendarDay",
+    "CalendarDayKind",
+    "CalendarYear",
+    "Court",
+    "CourtLevel",
+    "Deadline",
+    "DeadlineExtension",
+    "DeadlinePause",
+    "DeadlineRule",
+    "DeadlineStatus",
+    "Department",
+    "IdempotencyRecord",
+    "Membership",
+    "NodeEvent",
+    "PeriodUnit",
+    "Role",
+    "User",
+]

@@ -1,0 +1,201 @@
+import pghistory
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class PeriodUnit(models.TextChoices):
+    WORKING_DAYS = "working_days", _("工作日")
+    CALENDAR_DAYS = "calendar_days", _("日")
+    HOURS = "hours", _("小时")
+    MONTHS = "months", _("月")
+
+
+@pghistory.track()
+class DeadlineRule(models.Model):
+    """One legal time limit of the catalogue (DESIGN "Rule catalogue").
+
+    Seeded by a data migration and editable by admins. A running ``Deadline`` copies
+    the duration and unit it started with, so editing a rule changes new clocks only.
+    """
+
+    code = models.CharField(_("规则代码"), max_length=40, unique=True)
+    name_zh = models.CharField(_("名称"), max_length=100)
+    name_en = models.CharField(_("英文名称"), max_length=100)
+    # Null: the period is set when the clock starts (by the upper court or issuer).
+    duration = models.PositiveIntegerField(_("期限"), null=True, blank=True)
+    unit = models.CharField(_("单位"), max_length=16, choices=PeriodUnit.choices)
+    max_duration = models.PositiveIntegerField(_("最长期限"), null=True, blank=True)
+    # Named alternatives, e.g. CLUE_VERIFY {"urgent": {"duration": 24, "unit": "hours"}}
+    variants = models.JSONField(_("变体"), default=dict, blank=True)
+    # 民诉法 §85: a period whose last day is a statutory rest day ends on the next
+    # working day. Off for expiries that lapse on their own date (CONTROL_EXPIRY).
+    roll_to_working_day = models.BooleanField(_("届满日遇休息日顺延"), default=True)
+    warn_before = models.PositiveIntegerField(_("提前预警"), default=1)
+    warn_before_unit = models.CharField(
+        _("预警单位"), max_length=16, choices=PeriodUnit.choices, default=PeriodUnit.WORKING_DAYS
+    )
+    warn_again_before = models.PositiveIntegerField(
+        _("再次预警"), null=True, blank=True, help_text=_("与预警单位相同，如续行期满前 7 日")
+    )
+    # 322号 §8: remind the handler, then report to the responsible leader.
+    escalate_after = models.PositiveSmallIntegerField(
+        _("超期后报告执行局长（工作日）"), default=2
+    )
+    upper_after = models.PositiveSmallIntegerField(
+        _("超期后报告上级专人监管（工作日）"), default=5
+    )
+    starts_on = models.CharField(_("起算事件"), max_length=200, blank=True)
+    stops_on = models.CharField(_("停止事件"), max_length=200, blank=True)
+    basis = models.CharField(_("法律依据"), max_length=200)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("期限规则")
+        verbose_name_plural = _("期限规则")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name_zh}"
+
+
+class DeadlineStatus(models.TextChoices):
+    OPEN = "open", _("进行中")
+    MET = "met", _("按期完成")
+    BREACHED = "breached", _("超期")
+    WAIVED = "waived", _("免除")
+
+
+RUNNING = Q(completed_at__isnull=True) & Q(status__in=[DeadlineStatus.OPEN, DeadlineStatus.BREACHED])
+
+
+@pghistory.track()
+class Deadline(models.Model):
+    """One running legal clock. Only ``core.services.clocks`` writes it.
+
+    The thresholds of the escalation ladder (``warn_at`` … ``upper_at``) are computed
+    in working days when the clock starts or changes, so the scan is a plain indexed
+    comparison with the current time. A threshold that falls in a year whose
+    calendar is not loaded yet stays null until that year is loaded.
+    """
+
+    rule = models.ForeignKey(DeadlineRule, on_delete=models.PROTECT, related_name="deadlines")
+    court = models.ForeignKey("core.Court", on_delete=models.PROTECT, related_name="deadlines")
+    subject_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    subject_id = models.BigIntegerField(null=True, blank=True)
+    subject_label = models.CharField(_("事项"), max_length=200, blank=True)
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("责任人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deadlines",
+    )
+    variant = models.CharField(max_length=30, blank=True)
+    duration = models.PositiveIntegerField(_("期限"))
+    unit = models.CharField(_("单位"), max_length=16, choices=PeriodUnit.choices)
+    roll_to_working_day = models.BooleanField(default=True)
+    started_at = models.DateTimeField(_("起算时间"))
+    original_due_at = models.DateTimeField(_("原定届满时间"))
+    due_at = models.DateTimeField(_("届满时间"))
+    warn_at = models.DateTimeField(null=True, blank=True)
+    warn_again_at = models.DateTimeField(null=True, blank=True)
+    escalate_at = models.DateTimeField(null=True, blank=True)
+    upper_at = models.DateTimeField(null=True, blank=True)
+    paused_at = models.DateTimeField(_("中止时间"), null=True, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=DeadlineStatus.choices, default=DeadlineStatus.OPEN
+    )
+    completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("期限")
+        verbose_name_plural = _("期限")
+        indexes = [
+            # The scan and "my to-do" only ever look at running clocks.
+            models.Index(fields=["court", "due_at"], name="deadline_running_due", condition=RUNNING),
+            models.Index(fields=["court", "warn_at"], name="deadline_running_warn", condition=RUNNING),
+            models.Index(
+                fields=["responsible", "due_at"], name="deadline_running_owner", condition=RUNNING
+            ),
+            models.Index(fields=["subject_type", "subject_id"], name="deadline_subject"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_at__gte=models.F("started_at")), name="deadline_due_after_start"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=DeadlineStatus.MET) | Q(completed_at__isnull=False),
+                name="deadline_met_has_completion",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule.code} {self.subject_label} → {self.due_at:%Y-%m-%d}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.completed_at is None and self.status in (
+            DeadlineStatus.OPEN,
+            DeadlineStatus.BREACHED,
+        )
+
+
+class DeadlinePause(models.Model):
+    """中止/暂缓/延缓: while paused the clock does not run; on resume its due date moves
+    by the time it stood still (working days for working-day rules)."""
+
+    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="pauses")
+    paused_at = models.DateTimeField()
+    resumed_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(_("原因"), max_length=500)
+    paused_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resumed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["paused_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deadline"],
+                condition=Q(resumed_at__isnull=True),
+                name="deadline_one_open_pause",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.paused_at:%Y-%m-%d} – {self.resumed_at or '…'}: {self.reason}"
+
+
+class DeadlineExtension(models.Model):
+    """延长: the original due date stays on record; this row says by how much, who
+    approved it and why."""
+
+    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="extensions")
+    added = models.PositiveIntegerField(_("延长"))
+    reason = models.CharField(_("理由"), max_length=500)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField()
+    previous_due_at = models.DateTimeField()
+    new_due_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["approved_at"]
+
+    def __str__(self) -> str:
+        return f"+{self.added} ({self.reason})"

@@ -1,0 +1,141 @@
+"""The legal time limits the product counts (DESIGN "Rule catalogue").
+
+``sync`` inserts rules that are missing and never overwrites a row an admin has
+edited; it runs from data migrations, so a new rule ships with a migration.
+"""
+
+WD, CD, H, M = "working_days", "calendar_days", "hours", "months"
+
+CATALOGUE: list[dict] = [
+    {
+        "code": "SEARCH_START", "name_zh": "发起网络查控", "name_en": "Start the online asset search",
+        "duration": 5, "unit": WD, "warn_before": 1, "warn_before_unit": WD,
+        "starts_on": "执行部门收到立案部门移送的案件材料", "stops_on": "通过总对总、点对点系统发起覆盖全部已开通财产类型的查询",
+        "basis": "322号 第13条",
+    },
+    {
+        "code": "CONTROL_AFTER_FEEDBACK", "name_zh": "反馈后采取控制措施", "name_en": "Control assets after search feedback",
+        "duration": 3, "unit": WD, "warn_before": 1, "warn_before_unit": WD,
+        "starts_on": "查询反馈有可供执行财产但无法线上控制", "stops_on": "对该财产采取控制措施（或记录无法控制及理由）",
+        "basis": "322号 第13条",
+    },
+    {
+        "code": "CLUE_VERIFY", "name_zh": "财产线索核查", "name_en": "Verify a property clue",
+        "duration": 7, "unit": CD, "warn_before": 1, "warn_before_unit": WD,
+        "variants": {"urgent": {"duration": 24, "unit": H, "warn_before": 6, "warn_before_unit": H}},
+        "starts_on": "收到财产线索", "stops_on": "启动调查核实",
+        "basis": "322号 第13条；财产调查规定 第2条",
+    },
+    {
+        "code": "EXECUTION_NOTICE", "name_zh": "发出执行通知书", "name_en": "Serve the execution notice",
+        "duration": 10, "unit": CD, "warn_before": 2, "warn_before_unit": WD,
+        "starts_on": "收到申请执行书或移交执行书", "stops_on": "送达执行通知书及报告财产令",
+        "basis": "民诉法解释 第480条",
+    },
+    {
+        "code": "PRICE_START", "name_zh": "启动确定参考价", "name_en": "Start fixing the reference price",
+        "duration": 30, "unit": CD, "warn_before": 3, "warn_before_unit": WD,
+        "starts_on": "查封、扣押、冻结需拍卖变卖的财产", "stops_on": "启动议价、询价或评估",
+        "basis": "322号 第16条",
+    },
+    {
+        "code": "DISPOSAL_START", "name_zh": "启动变价程序", "name_en": "Launch the sale",
+        "duration": 10, "unit": CD, "warn_before": 2, "warn_before_unit": WD,
+        "starts_on": "参考价确定", "stops_on": "启动拍卖或变卖",
+        "basis": "322号 第16条",
+    },
+    {
+        "code": "SELF_DISPOSAL", "name_zh": "被执行人自行处置", "name_en": "Self-disposal by the debtor",
+        "duration": None, "unit": CD, "max_duration": 90, "warn_before": 5, "warn_before_unit": WD,
+        "starts_on": "准许被执行人自行处置", "stops_on": "成交或撤销准许",
+        "basis": "322号 第17条",
+    },
+    {
+        "code": "FUNDS_NOTICE", "name_zh": "发出支付案款通知", "name_en": "Send the payment notice to finance",
+        "duration": 10, "unit": WD, "warn_before": 2, "warn_before_unit": WD,
+        "starts_on": "执行案款到账并匹配至案件", "stops_on": "向财务部门发出支付案款通知（或批准延缓发放、提存）",
+        "basis": "322号 第22条",
+    },
+    {
+        "code": "FUNDS_PAYMENT", "name_zh": "财务发放案款", "name_en": "Pay out the funds",
+        "duration": 5, "unit": WD, "warn_before": 1, "warn_before_unit": WD,
+        "starts_on": "财务部门收到支付案款通知", "stops_on": "案款发放至申请执行人",
+        "basis": "322号 第22条",
+    },
+    {
+        "code": "RESTRICTION_RELEASE", "name_zh": "解除限制消费令", "name_en": "Lift the consumption restriction",
+        "duration": 3, "unit": WD, "warn_before": 1, "warn_before_unit": WD,
+        "starts_on": "履行完毕、提供有效担保或申请执行人同意", "stops_on": "解除限制消费令",
+        "basis": "322号 第23条",
+    },
+    {
+        "code": "DISHONEST_DELETE", "name_zh": "删除失信信息", "name_en": "Delete the dishonest-debtor entry",
+        "duration": 3, "unit": WD, "warn_before": 1, "warn_before_unit": WD,
+        "starts_on": "被执行人履行完毕", "stops_on": "删除失信名单信息",
+        "basis": "失信规定 第10条",
+    },
+    {
+        "code": "CONTROL_EXPIRY", "name_zh": "控制措施期限届满", "name_en": "Control measure expires",
+        "duration": 12, "unit": M, "roll_to_working_day": False,
+        "variants": {
+            "deposit": {"duration": 12, "unit": M},
+            "movable": {"duration": 24, "unit": M},
+            "real_estate": {"duration": 36, "unit": M},
+            "other": {"duration": 36, "unit": M},
+        },
+        "warn_before": 30, "warn_before_unit": CD, "warn_again_before": 7,
+        "starts_on": "控制措施生效", "stops_on": "续行或解除",
+        "basis": "民诉法解释 第485条",
+    },
+    {
+        "code": "TERMINATED_RESEARCH", "name_zh": "终本案件定期查询", "name_en": "Re-search a terminated case",
+        "duration": 6, "unit": M, "warn_before": 10, "warn_before_unit": WD,
+        "starts_on": "终结本次执行程序裁定（此后每六个月，五年内）", "stops_on": "再次发起网络查控",
+        "basis": "终本规定 第9条",
+    },
+    {
+        "code": "CASE_DURATION", "name_zh": "执行期限", "name_en": "Case duration",
+        "duration": 6, "unit": M, "warn_before": 15, "warn_before_unit": CD,
+        "starts_on": "立案", "stops_on": "结案（经批准可延长）",
+        "basis": "审限规定 第5条",
+    },
+    {
+        "code": "PETITION_REGISTER", "name_zh": "信访录入", "name_en": "Register a petition",
+        "duration": 5, "unit": WD, "warn_before": 1, "warn_before_unit": WD,
+        "starts_on": "收到信访材料", "stops_on": "录入执行信访办理系统",
+        "basis": "322号 第30条",
+    },
+    {
+        "code": "PETITION_CLOSE", "name_zh": "信访办结", "name_en": "Conclude a petition",
+        "duration": 30, "unit": WD, "warn_before": 5, "warn_before_unit": WD,
+        "starts_on": "收到信访材料", "stops_on": "办结并反馈当事人",
+        "basis": "322号 第30条",
+    },
+    {
+        "code": "DUALCHECK_REPORT", "name_zh": "一案双查调查报告", "name_en": "Dual-check investigation report",
+        "duration": None, "unit": CD, "warn_before": 3, "warn_before_unit": WD,
+        "starts_on": "上级法院交办", "stops_on": "上报调查报告",
+        "basis": "双查规定 第8条",
+    },
+    {
+        "code": "DUALCHECK_SUPPLEMENT", "name_zh": "一案双查补充调查", "name_en": "Dual-check supplementary report",
+        "duration": None, "unit": CD, "warn_before": 3, "warn_before_unit": WD,
+        "starts_on": "上级法院责令限期补充调查", "stops_on": "上报补充调查报告",
+        "basis": "双查规定 第8条",
+    },
+    {
+        "code": "ORDER_RESPONSE", "name_zh": "督办回复", "name_en": "Respond to a supervision order",
+        "duration": None, "unit": CD, "warn_before": 2, "warn_before_unit": WD,
+        "starts_on": "上级法院发出督办", "stops_on": "下级法院回复",
+        "basis": "322号 第28条",
+    },
+]
+
+
+def sync(rule_model) -> int:
+    """Insert missing catalogue rules into ``rule_model`` (a historical model in
+    migrations). Returns how many were created."""
+    existing = set(rule_model.objects.values_list("code", flat=True))
+    new = [rule_model(**spec) for spec in CATALOGUE if spec["code"] not in existing]
+    rule_model.objects.bulk_create(new)
+    return len(new)

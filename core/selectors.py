@@ -1,0 +1,97 @@
+"""Reads of the kernel, always scoped to what the acting user may see (HackSoft,
+Zulip ``access_*``). Domain selectors build on ``visible_courts``."""
+
+from collections.abc import Iterable
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from core.exceptions import NotFound
+from core.models import SUPERVISORY_ROLES, Court, Deadline, Membership, User
+from core.models.clocks import RUNNING
+
+_CACHE_ATTR = "_active_memberships"
+
+
+def active_memberships(user: User) -> list[Membership]:
+    """The user's current memberships, read once per request (the user object lives
+    for one request, so a revoked membership stops working on the next one)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        cached = list(
+            Membership.objects.filter(user=user, revoked_at__isnull=True, court__is_active=True)
+            .select_related("court")
+            .order_by("court__path", "role")
+        )
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def forget_memberships(user: User) -> None:
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def user_roles(user: User) -> set[str]:
+    return {m.role for m in active_memberships(user)}
+
+
+def user_has_role(user: User, roles: Iterable[str]) -> bool:
+    wanted = set(roles)
+    return any(m.role in wanted for m in active_memberships(user))
+
+
+def user_has_role_over(user: User, court: Court, roles: Iterable[str]) -> bool:
+    """True if the user holds one of ``roles`` at ``court`` or at a court above it."""
+    wanted = set(roles)
+    return any(
+        m.role in wanted and court.path.startswith(m.court.path) for m in active_memberships(user)
+    )
+
+
+def court_scope_q(user: User, field: str = "court") -> Q:
+    """A filter on ``<field>`` matching the courts ``user`` may see: the courts of
+    the user's memberships, plus every court below them for supervisory roles.
+    Siblings never see each other. Matches nothing for a user without membership."""
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return Q()
+    prefix = f"{field}__" if field else ""
+    q = Q(pk__in=[])
+    own: set[int] = set()
+    for m in active_memberships(user):
+        if m.role in SUPERVISORY_ROLES:
+            q |= Q(**{f"{prefix}path__startswith": m.court.path})
+        else:
+            own.add(m.court_id)
+    if own:
+        q |= Q(**{(f"{field}_id__in" if field else "pk__in"): sorted(own)})
+    return q
+
+
+def visible_courts(user: User) -> QuerySet[Court]:
+    return Court.objects.filter(court_scope_q(user, field="")).order_by("path")
+
+
+def court_get_visible(user: User, code: str) -> Court:
+    court = visible_courts(user).filter(code=code).first()
+    if court is None:
+        raise NotFound(_("法院 %(code)s 不存在或不在您的可见范围内。") % {"code": code})
+    return court
+
+
+def deadlines_visible_to(user: User) -> QuerySet[Deadline]:
+    return Deadline.objects.filter(court_scope_q(user)).select_related("rule", "court", "responsible")
+
+
+def deadlines_todo(user: User) -> QuerySet[Deadline]:
+    """我的待办: the running clocks the user is responsible for, soonest first."""
+    return (
+        Deadline.objects.filter(RUNNING, responsible=user)
+        .filter(court_scope_q(user))
+        .select_related("rule", "court")
+        .order_by("due_at", "pk")
+    )

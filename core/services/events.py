@@ -1,0 +1,61 @@
+"""Node events: the append-only record of every node (DESIGN "Node events")."""
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.exceptions import RuleViolation
+from core.models import Court, NodeEvent, User
+
+# Clocks of different machines disagree by a little; a node "in the future" by less
+# than this is accepted as now.
+CLOCK_SKEW = dt.timedelta(minutes=5)
+
+FLAG_BACKDATED = "backdated"
+
+
+def node_time_check(occurred_at: dt.datetime, *, now: dt.datetime | None = None) -> list[str]:
+    """Refuse a node dated in the future; flag one backdated beyond the tolerance
+    (双查规定 §6: 节点超期、数据造假). Returns the flags to store on the event."""
+    now = now or timezone.now()
+    if timezone.is_naive(occurred_at):
+        raise RuleViolation(_("节点时间必须带时区。"), code="naive_datetime")
+    if occurred_at > now + CLOCK_SKEW:
+        raise RuleViolation(
+            _("节点时间 %(at)s 晚于当前时间，不能预先登记未发生的节点。")
+            % {"at": timezone.localtime(occurred_at).strftime("%Y-%m-%d %H:%M")},
+            code="node_in_future",
+            extra={"occurred_at": occurred_at.isoformat()},
+        )
+    tolerance = dt.timedelta(hours=settings.NODE_BACKDATE_TOLERANCE_HOURS)
+    return [FLAG_BACKDATED] if occurred_at < now - tolerance else []
+
+
+def node_event_record(
+    *,
+    kind: str,
+    court: Court | None,
+    occurred_at: dt.datetime,
+    actor: User | None,
+    subject: models.Model | None = None,
+    subject_label: str = "",
+    payload: dict[str, Any] | None = None,
+    flags: list[str] | None = None,
+) -> NodeEvent:
+    """Append a node event. The caller's transaction makes it part of the change."""
+    return NodeEvent.objects.create(
+        kind=kind,
+        court=court,
+        subject_type=ContentType.objects.get_for_model(subject) if subject is not None else None,
+        subject_id=subject.pk if subject is not None else None,
+        subject_label=subject_label or (str(subject) if subject is not None else ""),
+        occurred_at=occurred_at,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        payload=payload or {},
+        flags=flags or [],
+    )

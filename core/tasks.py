@@ -1,0 +1,38 @@
+"""Thin Celery wrappers (STYLE §5, §11): ids and ISO strings in, the database re-read,
+idempotent so ``acks_late`` and retries are safe."""
+
+import datetime as dt
+
+from celery import shared_task
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from core.models import Deadline, IdempotencyRecord
+
+
+@shared_task(acks_late=True)
+def recompute_clocks_for_dates(*, first: str, last: str) -> int:
+    from core.services.calendar import affected_deadlines
+    from core.services.clocks import clocks_recompute
+
+    return clocks_recompute(
+        queryset=affected_deadlines(dt.date.fromisoformat(first), dt.date.fromisoformat(last))
+    )
+
+
+@shared_task(acks_late=True)
+def recompute_unknown_thresholds() -> int:
+    """Fill in thresholds that fell in a year whose calendar was not loaded yet."""
+    from core.services.clocks import clocks_recompute
+
+    return clocks_recompute(
+        queryset=Deadline.objects.filter(Q(escalate_at__isnull=True) | Q(upper_at__isnull=True))
+    )
+
+
+@shared_task(acks_late=True)
+def purge_idempotency_keys() -> int:
+    cutoff = timezone.now() - dt.timedelta(hours=settings.IDEMPOTENCY_KEY_TTL_HOURS)
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

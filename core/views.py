@@ -1,0 +1,132 @@
+"""Browser pages of the kernel (server-rendered, htmx for partial updates)."""
+
+import calendar as pycalendar
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from core.calendar import WorkingCalendar, local_date
+from core.decorators import perm_required
+from core.exceptions import CalendarNotLoaded
+from core.forms import DueDateForm
+from core.models import CalendarYear, DeadlineRule
+from core.selectors import deadlines_todo, visible_courts
+
+
+@login_required
+def home(request):
+    return redirect("core:todo")
+
+
+def _working_days_left(calendar: WorkingCalendar, today: dt.date, due: dt.date) -> int | None:
+    try:
+        return calendar.working_days_between(today, due)
+    except CalendarNotLoaded:
+        return None
+
+
+def urgency(days_left: int | None, overdue: bool) -> str:
+    if overdue:
+        return "overdue"
+    if days_left is None:
+        return "unknown"
+    if days_left <= 1:
+        return "urgent"
+    if days_left <= 3:
+        return "soon"
+    return "ok"
+
+
+@require_GET
+@perm_required("core.use_browser")
+def todo(request):
+    """我的待办: the clocks the signed-in user is responsible for."""
+    now = timezone.now()
+    today = local_date(now)
+    calendar = WorkingCalendar.load()
+    rows = []
+    for deadline in deadlines_todo(request.user)[:500]:
+        overdue = deadline.paused_at is None and deadline.due_at < now
+        left = _working_days_left(calendar, today, local_date(deadline.due_at))
+        rows.append(
+            {
+                "deadline": deadline,
+                "due_date": local_date(deadline.due_at),
+                "days_left": left,
+                "urgency": "paused" if deadline.paused_at else urgency(left, overdue),
+            }
+        )
+    return render(request, "core/todo.html", {"rows": rows, "now": now})
+
+
+@require_GET
+@perm_required("core.view_calendar")
+def calendar_page(request):
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year))
+    except ValueError:
+        year = today.year
+    year = min(max(year, 1949), 2200)
+    calendar = WorkingCalendar.load()
+    loaded = year in calendar.loaded_years
+    months = []
+    if loaded:
+        for month in range(1, 13):
+            weeks = []
+            for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
+                weeks.append(
+                    [
+                        {
+                            "date": d,
+                            "in_month": d.month == month,
+                            "working": calendar.is_working_day(d) if d.year in calendar.loaded_years else None,
+                            "makeup": calendar.exceptions.get(d) is True,
+                            "holiday": calendar.exceptions.get(d) is False,
+                            "today": d == today,
+                        }
+                        for d in week
+                    ]
+                )
+            months.append({"month": month, "first_day": dt.date(year, month, 1), "weeks": weeks})
+    context = {
+        "year": year,
+        "loaded": loaded,
+        "months": months,
+        "loaded_years": sorted(calendar.loaded_years),
+        "years": CalendarYear.objects.order_by("-year")[:5],
+        "form": DueDateForm(initial={"start": today}),
+    }
+    return render(request, "core/calendar.html", context)
+
+
+@require_GET
+@perm_required("core.view_calendar")
+def due_date_partial(request):
+    """htmx: the due date for the calculator form, or the form's errors."""
+    form = DueDateForm(request.GET)
+    result = error = None
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = WorkingCalendar.load().due_date(data["start"], data["days"], data["unit"])
+        except CalendarNotLoaded as exc:
+            error = exc.message
+    return render(request, "core/_due_date.html", {"form": form, "result": result, "error": error})
+
+
+@require_GET
+@perm_required("core.use_browser")
+def rule_catalogue(request):
+    rules = DeadlineRule.objects.order_by("code")
+    return render(request, "core/rules.html", {"rules": rules})
+
+
+@require_GET
+@perm_required("core.use_browser")
+def court_tree(request):
+    courts = visible_courts(request.user).select_related("parent")
+    return render(request, "core/courts.html", {"courts": courts})

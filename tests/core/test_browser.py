@@ -1,0 +1,184 @@
+"""End-to-end journeys through the server-rendered pages, in headless Chromium.
+
+The Django live server runs in a thread of this process and Playwright's sync API
+runs an event loop in the main thread, which makes Django believe the test code
+is in an async context; hence DJANGO_ALLOW_ASYNC_UNSAFE below.
+
+``live_server`` needs transactional tests, which truncate every table when they
+end. The rule catalogue and working calendar are seeded by a data migration, so
+these tests ask for a serialized rollback (the seed is restored before each test)
+and the module puts the seed back once more after its last test, so a reused test
+database (``--reuse-db``) keeps it for the next run.
+"""
+
+import datetime as dt
+import os
+import re
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+import pytest
+from django.db import connections
+from django.utils import timezone
+from playwright.sync_api import Page, expect, sync_playwright
+
+from core.exceptions import CalendarNotLoaded
+from core.services.clocks import clock_start
+from tests.conftest import at
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+PASSWORD = "pw-for-tests-1"  # tests.factories.UserFactory
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TIMEOUT_MS = 10_000
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _restore_seed_after_module(django_db_setup, django_db_blocker):
+    """Leave the (possibly reused) test database seeded after the last flush."""
+    yield
+    with django_db_blocker.unblock():
+        for connection in connections.all(initialized_only=True):
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents:
+                connection.creation.deserialize_db_from_string(contents)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server) -> Page:
+    # A fresh context per test: no cookies carried over. Chinese is the default
+    # language; headless Chromium would otherwise send Accept-Language: en-US.
+    context = browser.new_context(locale="zh-CN", base_url=live_server.url)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def screenshot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def submit_login(page: Page, username: str, password: str) -> None:
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    with page.expect_navigation():
+        page.click("form button[type=submit].primary")
+
+
+def log_in(page: Page, user) -> None:
+    page.goto("/login/")
+    submit_login(page, user.username, PASSWORD)
+    expect(page.locator("h1")).to_have_text("我的待办")
+
+
+def test_login_lands_on_todo_with_own_clock(page, courts, handler):
+    started_at = timezone.now() - dt.timedelta(days=1)
+    try:
+        clock = clock_start(
+            rule_code="SEARCH_START",
+            court=courts.lu0102,
+            started_at=started_at,
+            subject_label="(2026)鲁0102执1001号",
+            responsible=handler,
+        )
+    except CalendarNotLoaded:
+        clock = clock_start(
+            rule_code="SEARCH_START",
+            court=courts.lu0102,
+            started_at=at("2026-11-16 10:00"),
+            subject_label="(2026)鲁0102执1001号",
+            responsible=handler,
+        )
+    assert clock is not None
+
+    page.goto("/todo/")
+    expect(page).to_have_url(re.compile(r"/login/\?next=/todo/$"))
+    expect(page.locator("h1")).to_have_text("登录")
+
+    submit_login(page, handler.username, PASSWORD)
+    expect(page).to_have_url(re.compile(r"/todo/$"))
+    expect(page.locator("h1")).to_have_text("我的待办")
+    row = page.locator("table.grid tbody tr", has_text="(2026)鲁0102执1001号")
+    expect(row).to_have_count(1)
+    expect(row.locator("td").first).to_have_text("发起网络查控")
+    expect(row).to_contain_text(courts.lu0102.name)
+    screenshot(page, "login_todo")
+
+
+def test_three_wrong_passwords_lock_the_account(page, handler):
+    page.goto("/login/")
+    for attempt in range(1, 4):
+        submit_login(page, handler.username, f"wrong-password-{attempt}")
+        if attempt < 3:
+            expect(page.locator("h1")).to_have_text("登录")
+            expect(page.locator(".form-error")).to_be_visible()
+    expect(page.locator("h1")).to_contain_text("已暂时锁定")
+
+    # Even the right password is refused while the lock holds.
+    page.goto("/login/")
+    submit_login(page, handler.username, PASSWORD)
+    expect(page.locator("h1")).to_contain_text("已暂时锁定")
+    page.goto("/todo/")
+    expect(page).to_have_url(re.compile(r"/login/\?next=/todo/$"))
+    screenshot(page, "lockout")
+
+
+def test_calendar_calculator_via_htmx(page, handler):
+    log_in(page, handler)
+    page.goto("/calendar/?year=2026")
+    expect(page.locator("h1")).to_contain_text("2026")
+    page.wait_for_function("() => window.htmx !== undefined")  # the vendored htmx loaded
+
+    # The month grid: 1 October 2026 (National Day) is a holiday.
+    october = page.locator("table.month").nth(9)
+    expect(october.locator("caption")).to_contain_text("10")
+    expect(october.locator("td.holiday").filter(has_text=re.compile(r"^\s*1\s*$"))).to_have_count(1)
+
+    page.fill("#id_start", "2026-09-30")
+    page.fill("#id_days", "5")
+    page.select_option("#id_unit", "working_days")
+    with page.expect_response(lambda r: "/calendar/due-date/" in r.url) as info:
+        page.get_by_role("button", name="计算").click()
+    response = info.value
+    assert response.status == 200
+    assert response.request.headers.get("hx-request") == "true"
+    expect(page.locator("#due-result [data-due-date]")).to_have_attribute("data-due-date", "2026-10-13")
+    # htmx swapped the fragment in; no full page navigation happened.
+    expect(page).to_have_url(re.compile(r"/calendar/\?year=2026$"))
+    screenshot(page, "calendar_htmx")
+
+
+def test_language_switch_to_english(page, handler):
+    log_in(page, handler)
+    expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
+    with page.expect_navigation():
+        page.select_option("header select[name=language]", "en")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page).to_have_url(re.compile(r"/todo/$"))
+    screenshot(page, "language_en")

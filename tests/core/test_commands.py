@@ -1,0 +1,64 @@
+"""The management commands a court's administrator uses."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from core.models import CalendarYear, Court, Membership, Role, User
+
+
+def test_load_courts_builds_the_tree_in_any_row_order(db, tmp_path):
+    csv = tmp_path / "courts.csv"
+    csv.write_text(
+        "code,name,level,parent\n"
+        "鲁0102,济南市历下区人民法院,basic,鲁01\n"
+        "鲁01,济南市中级人民法院,intermediate,鲁\n"
+        "鲁,山东省高级人民法院,high,\n",
+        encoding="utf-8",
+    )
+    call_command("load_courts", str(csv))
+    assert Court.objects.get(code="鲁0102").path == "/鲁/鲁01/鲁0102/"
+    assert Court.objects.get(code="鲁0102").depth == 2
+    # loading again changes nothing
+    call_command("load_courts", str(csv))
+    assert Court.objects.count() == 3
+
+
+def test_load_courts_reports_unknown_parents(db, tmp_path):
+    csv = tmp_path / "courts.csv"
+    csv.write_text("code,name,level,parent\n鲁0102,历下区,basic,鲁99\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="鲁99"):
+        call_command("load_courts", str(csv))
+    assert not Court.objects.exists()
+
+
+def test_moving_a_court_rewrites_its_subtree(db, tmp_path):
+    from core.services.courts import court_upsert
+
+    lu = court_upsert(code="鲁", name="高院", level="high", parent=None)
+    a = court_upsert(code="鲁01", name="中院A", level="intermediate", parent=lu)
+    b = court_upsert(code="鲁02", name="中院B", level="intermediate", parent=lu)
+    court_upsert(code="鲁0102", name="基层", level="basic", parent=a)
+    court_upsert(code="鲁0102", name="基层", level="basic", parent=b)
+    assert Court.objects.get(code="鲁0102").path == "/鲁/鲁02/鲁0102/"
+
+
+def test_load_calendar_is_idempotent_and_warns_for_missing_years(db, capsys):
+    before = CalendarYear.objects.count()
+    call_command("load_calendar", "--year", "2026", "--year", "2031")
+    out = capsys.readouterr()
+    assert CalendarYear.objects.count() == before
+    assert "2031" in out.err
+
+
+def test_seed_demo_is_idempotent_and_prints_logins(db, capsys):
+    call_command("seed_demo")
+    first = capsys.readouterr().out
+    counts = (User.objects.count(), Membership.objects.count(), Court.objects.count())
+    call_command("seed_demo")
+    second = capsys.readouterr().out
+    assert (User.objects.count(), Membership.objects.count(), Court.objects.count()) == counts
+    assert first == second
+    assert "clerk_lu0102" in first and "demo-pass-2026" in first
+    assert Court.objects.get(code="鲁0202").path == "/最高法/鲁/鲁02/鲁0202/"
+    assert Membership.objects.filter(role=Role.CASE_SUPERVISOR, court__code="鲁01").count() == 1
+    assert User.objects.get(username="clerk_lu0102").check_password("demo-pass-2026")
