@@ -16,6 +16,30 @@ def at(text: str) -> dt.datetime:
     return dt.datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=SHANGHAI)
 
 
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """The rule catalogue and the working calendar come from data migrations; a
+    transactional test flushes them, so put them back for whoever comes next."""
+    names = set(request.fixturenames)
+    if "transactional_db" in names or "live_server" in names:
+        request.getfixturevalue("transactional_db")
+    elif "db" in names:
+        request.getfixturevalue("db")
+    else:
+        return
+    import importlib
+
+    from django.apps import apps
+
+    from core.models import CalendarYear, DeadlineRule
+
+    seed = importlib.import_module("core.migrations.0002_seed_rules_and_calendar")
+    if not DeadlineRule.objects.exists():
+        seed.seed_rules(apps, None)
+    if not CalendarYear.objects.exists():
+        seed.seed_calendar(apps, None)
+
+
 @pytest.fixture
 def courts(db):
     """最高法 → 鲁 → 鲁01 → {鲁0102, 鲁0103}; 鲁 → 鲁02 → 鲁0202."""

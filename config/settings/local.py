@@ -5,9 +5,6 @@ from .base import env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
-# In the embedded default a single process also runs the periodic jobs
-# (core.scheduler); production uses celery beat instead.
-EMBEDDED_SCHEDULER = env.bool("EMBEDDED_SCHEDULER", default=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
