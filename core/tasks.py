@@ -23,11 +23,15 @@ def recompute_clocks_for_dates(*, first: str, last: str) -> int:
 
 @shared_task(acks_late=True)
 def recompute_unknown_thresholds() -> int:
-    """Fill in thresholds that fell in a year whose calendar was not loaded yet."""
+    """Settle provisional due dates and fill in thresholds that fell in a year whose
+    calendar was not loaded yet (normally triggered by loading the year; this is
+    the daily safety net)."""
     from core.services.clocks import clocks_recompute
 
     return clocks_recompute(
-        queryset=Deadline.objects.filter(Q(escalate_at__isnull=True) | Q(upper_at__isnull=True))
+        queryset=Deadline.objects.filter(
+            Q(provisional=True) | Q(escalate_at__isnull=True) | Q(upper_at__isnull=True)
+        )
     )
 
 

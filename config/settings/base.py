@@ -247,3 +247,12 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True  # htmx sends the token from a meta tag, not the cookie
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# --- enforcement ------------------------------------------------------------------
+# Over-seizure (322号 §15): value under control may exceed claim + costs by at most
+# this fraction before the bureau head must approve.
+ENFORCEMENT_OVERSEIZURE_MARGIN = env.float("ENFORCEMENT_OVERSEIZURE_MARGIN", default=0.2)
+# 322号 §7: a simple-track case not finished within this many days moves to ordinary.
+ENFORCEMENT_SIMPLE_TRACK_DAYS = env.int("ENFORCEMENT_SIMPLE_TRACK_DAYS", default=90)
+# Bulk ingest limit (API)
+ENFORCEMENT_BULK_MAX = 1000

@@ -83,6 +83,11 @@ class Deadline(models.Model):
 
     rule = models.ForeignKey(DeadlineRule, on_delete=models.PROTECT, related_name="deadlines")
     court = models.ForeignKey("core.Court", on_delete=models.PROTECT, related_name="deadlines")
+    # The enforcement case the clock belongs to, when there is one. A string
+    # reference: the kernel never imports the domain app.
+    case = models.ForeignKey(
+        "enforcement.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="deadlines"
+    )
     subject_type = models.ForeignKey(
         ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -103,6 +108,10 @@ class Deadline(models.Model):
     started_at = models.DateTimeField(_("起算时间"))
     original_due_at = models.DateTimeField(_("原定届满时间"))
     due_at = models.DateTimeField(_("届满时间"))
+    # The period's last day falls in a year whose calendar is not loaded yet, so it
+    # could not be moved past a rest day: ``due_at`` is the earliest it can be
+    # (conservative: warnings come early, never late) until that year is loaded.
+    provisional = models.BooleanField(_("暂定"), default=False)
     warn_at = models.DateTimeField(null=True, blank=True)
     warn_again_at = models.DateTimeField(null=True, blank=True)
     escalate_at = models.DateTimeField(null=True, blank=True)
@@ -129,6 +138,7 @@ class Deadline(models.Model):
                 fields=["responsible", "due_at"], name="deadline_running_owner", condition=RUNNING
             ),
             models.Index(fields=["subject_type", "subject_id"], name="deadline_subject"),
+            models.Index(fields=["case", "rule"], name="deadline_running_case", condition=RUNNING),
         ]
         constraints = [
             models.CheckConstraint(

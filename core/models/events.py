@@ -18,6 +18,9 @@ class NodeEvent(models.Model):
     court = models.ForeignKey(
         "core.Court", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    case = models.ForeignKey(
+        "enforcement.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="node_events"
+    )
     subject_type = models.ForeignKey(
         ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -39,6 +42,7 @@ class NodeEvent(models.Model):
         indexes = [
             models.Index(fields=["subject_type", "subject_id", "occurred_at"], name="nodeevent_subject"),
             models.Index(fields=["court", "recorded_at"], name="nodeevent_court_recorded"),
+            models.Index(fields=["case", "occurred_at"], name="nodeevent_case"),
         ]
         triggers = [
             pgtrigger.Protect(

@@ -70,7 +70,7 @@ def affected_deadlines(first: dt.date, last: dt.date):
 
     return Deadline.objects.filter(RUNNING, started_at__lte=end_of_day(last)).filter(
         Q(upper_at__isnull=True) | Q(upper_at__gte=start_of_day(first))
-        | Q(escalate_at__isnull=True) | Q(warn_at__isnull=True)
+        | Q(escalate_at__isnull=True) | Q(warn_at__isnull=True) | Q(provisional=True)
     )
 
 

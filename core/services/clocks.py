@@ -44,6 +44,7 @@ APPROVER_ROLES = (Role.BUREAU_HEAD, Role.COURT_LEADER)
 SCHEDULE_FIELDS = [
     "original_due_at",
     "due_at",
+    "provisional",
     "warn_at",
     "warn_again_at",
     "escalate_at",
@@ -55,6 +56,7 @@ SCHEDULE_FIELDS = [
 class Schedule:
     original_due_at: dt.datetime
     due_at: dt.datetime
+    provisional: bool
     warn_at: dt.datetime | None
     warn_again_at: dt.datetime | None
     escalate_at: dt.datetime | None
@@ -71,10 +73,23 @@ def compute_schedule(
 ) -> Schedule:
     """The due moment and the ladder thresholds of ``deadline``.
 
-    Raises ``CalendarNotLoaded`` when the due date itself cannot be known; a
-    threshold after the due date that falls in an unloaded year is left ``None``
-    (recomputed when that year is loaded) rather than guessed.
+    Raises ``CalendarNotLoaded`` when the due date itself cannot be known (a
+    working-day period running into an unloaded year). A calendar-day or month
+    period whose last day falls in an unloaded year keeps that day, marked
+    ``provisional`` (the earliest it can be; only the move past a rest day is
+    unknown). A threshold after the due date in an unloaded year is left ``None``.
+    All of these are recomputed when the year is loaded — nothing is guessed.
     """
+    provisional = False
+
+    def roll_forward(day: dt.date) -> dt.date:
+        nonlocal provisional
+        try:
+            return calendar.roll_forward(day)
+        except CalendarNotLoaded:
+            provisional = True
+            return day
+
     closed_pauses = [p for p in pauses if p.resumed_at is not None]
     added = sum(e.added for e in extensions)
     unit = deadline.unit
@@ -92,7 +107,7 @@ def compute_schedule(
             raw = start + dt.timedelta(days=deadline.duration)
         else:
             raw = calendar.add_months(start, deadline.duration, roll=False)
-        original_day = calendar.roll_forward(raw) if roll else raw
+        original_day = roll_forward(raw) if roll else raw
 
         day = raw
         if unit == PeriodUnit.WORKING_DAYS:
@@ -111,7 +126,8 @@ def compute_schedule(
                 day += dt.timedelta(days=added)
             else:
                 day = calendar.add_months(day, added, roll=False)
-        day = calendar.roll_forward(day) if roll else day
+        provisional = False  # only the final due day decides
+        day = roll_forward(day) if roll else day
         original = end_of_day(original_day)
         due = end_of_day(day)
 
@@ -134,6 +150,7 @@ def compute_schedule(
     return Schedule(
         original_due_at=original,
         due_at=due,
+        provisional=provisional,
         warn_at=warn(variant.get("warn_before", rule.warn_before)),
         warn_again_at=warn(rule.warn_again_before),
         escalate_at=maybe(lambda: end_of_day(calendar.add_working_days(due_day, rule.escalate_after))),
@@ -184,6 +201,7 @@ def clock_start(
     started_at: dt.datetime,
     subject: models.Model | None = None,
     subject_label: str = "",
+    case: models.Model | None = None,
     responsible: User | None = None,
     variant: str = "",
     duration: int | None = None,
@@ -226,6 +244,7 @@ def clock_start(
     deadline = Deadline(
         rule=rule,
         court=court,
+        case=case,
         subject_type=ContentType.objects.get_for_model(subject) if subject is not None else None,
         subject_id=subject.pk if subject is not None else None,
         subject_label=(subject_label or (str(subject) if subject is not None else ""))[:200],
@@ -275,11 +294,16 @@ def clock_stop(
 def running_deadlines_for(
     subject: models.Model, rule_codes: Iterable[str] | None = None
 ) -> QuerySet[Deadline]:
-    qs = Deadline.objects.filter(
-        RUNNING,
-        subject_type=ContentType.objects.get_for_model(subject),
-        subject_id=subject.pk,
-    )
+    """Running clocks about ``subject``; for an enforcement case, every running clock
+    of the case."""
+    if subject._meta.label == "enforcement.Case":
+        qs = Deadline.objects.filter(RUNNING, case=subject)
+    else:
+        qs = Deadline.objects.filter(
+            RUNNING,
+            subject_type=ContentType.objects.get_for_model(subject),
+            subject_id=subject.pk,
+        )
     if rule_codes is not None:
         qs = qs.filter(rule__code__in=list(rule_codes))
     return qs
@@ -326,6 +350,7 @@ def clock_pause(
     node_event_record(
         kind="clock.paused",
         court=deadline.court,
+        case=deadline.case,
         occurred_at=paused_at,
         actor=actor,
         subject=deadline,
@@ -352,6 +377,7 @@ def clock_resume(*, deadline: Deadline, resumed_at: dt.datetime, actor: User | N
     node_event_record(
         kind="clock.resumed",
         court=deadline.court,
+        case=deadline.case,
         occurred_at=resumed_at,
         actor=actor,
         subject=deadline,
@@ -411,6 +437,7 @@ def clock_extend(
     node_event_record(
         kind="clock.extended",
         court=deadline.court,
+        case=deadline.case,
         occurred_at=approved_at,
         actor=approved_by,
         subject=deadline,
@@ -427,10 +454,17 @@ def clock_extend(
 
 
 @transaction.atomic
-def clock_waive(*, deadline: Deadline, reason: str, actor: User) -> Deadline:
-    """免除: the time limit no longer applies (e.g. the case was withdrawn)."""
+def clock_waive(
+    *, deadline: Deadline, reason: str, actor: User | None, by_rule: bool = False
+) -> Deadline:
+    """免除: the time limit no longer applies. A person waiving needs approver rights;
+    ``by_rule`` is for the system itself (the case was closed, so its remaining
+    clocks end), recorded with the actor who closed it."""
     deadline = _locked(deadline)
-    _require_approver(actor, deadline.court)
+    if not by_rule:
+        if actor is None:
+            raise PermissionDenied()
+        _require_approver(actor, deadline.court)
     if not deadline.is_running:
         raise InvalidTransition(_("该期限已结束，不能免除。"))
     if not reason.strip():
@@ -444,6 +478,7 @@ def clock_waive(*, deadline: Deadline, reason: str, actor: User) -> Deadline:
     node_event_record(
         kind="clock.waived",
         court=deadline.court,
+        case=deadline.case,
         occurred_at=now,
         actor=actor,
         subject=deadline,

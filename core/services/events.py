@@ -44,6 +44,7 @@ def node_event_record(
     actor: User | None,
     subject: models.Model | None = None,
     subject_label: str = "",
+    case: models.Model | None = None,
     payload: dict[str, Any] | None = None,
     flags: list[str] | None = None,
 ) -> NodeEvent:
@@ -51,6 +52,7 @@ def node_event_record(
     return NodeEvent.objects.create(
         kind=kind,
         court=court,
+        case=case,
         subject_type=ContentType.objects.get_for_model(subject) if subject is not None else None,
         subject_id=subject.pk if subject is not None else None,
         subject_label=subject_label or (str(subject) if subject is not None else ""),

@@ -224,3 +224,21 @@ def test_recompute_keeps_pauses_and_extensions(search_clock, handler, bureau_hea
     search_clock.refresh_from_db()
     assert iso(search_clock.due_at) == "2026-10-19T23:59:59+08:00"  # 16 Oct + 1 working day
     assert clocks.clocks_recompute() == 0  # nothing changed: same answer
+
+
+def test_month_period_into_an_unloaded_year_is_provisional_until_the_year_is_loaded(courts):
+    from core.models import CalendarDay, CalendarYear
+    from core.services.calendar import calendar_year_mark_loaded
+
+    d = clocks.clock_start(rule_code="CASE_DURATION", court=courts.lu0102, started_at=at("2026-09-28 00:00"))
+    assert iso(d.due_at) == "2027-03-28T23:59:59+08:00"  # a Sunday: the move is not known yet
+    assert d.provisional is True
+    assert d.escalate_at is None
+    CalendarDay.objects.create(date=dt.date(2027, 1, 1), kind="holiday", name="元旦")
+    calendar_year_mark_loaded(year=2027, actor=None)
+    assert CalendarYear.objects.filter(year=2027).exists()
+    recompute_clocks_for_dates(first="2027-01-01", last="2027-12-31")
+    d.refresh_from_db()
+    assert iso(d.due_at) == "2027-03-29T23:59:59+08:00"
+    assert d.provisional is False
+    assert d.escalate_at is not None

@@ -1,0 +1,145 @@
+import pghistory
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from enforcement.models.cases import MONEY, Case
+
+
+class AssetCategory(models.Model):
+    """A category the national online search system (总对总/点对点) can query.
+    Seeded by a data migration; courts switch categories off where their network
+    has not opened them (``CourtAssetCategory``)."""
+
+    code = models.CharField(_("代码"), max_length=30, unique=True)
+    name = models.CharField(_("名称"), max_length=50)
+    online = models.BooleanField(_("可网络查询"), default=True)
+    # Assets that must be sold (拍卖、变卖) to pay the creditor; seizing one starts
+    # PRICE_START (322号 §16). Money-like assets are transferred instead.
+    needs_disposal = models.BooleanField(_("需变价处置"), default=False)
+    sort = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("财产类型")
+        verbose_name_plural = _("财产类型")
+        ordering = ["sort", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CourtAssetCategory(models.Model):
+    """A court's switch for one category (enabled unless a row says otherwise)."""
+
+    court = models.ForeignKey("core.Court", on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey(AssetCategory, on_delete=models.CASCADE, related_name="+")
+    enabled = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["court", "category"], name="court_category_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.court_id}:{self.category_id}={self.enabled}"
+
+
+class SearchChannel(models.TextChoices):
+    NATIONAL = "online", _("网络查控（总对总）")
+    LOCAL = "online_local", _("网络查控（点对点）")
+    OFFLINE = "offline", _("线下调查")
+
+
+class SearchStatus(models.TextChoices):
+    LAUNCHED = "launched", _("已发起")
+    FEEDBACK = "feedback_received", _("已反馈")
+
+
+class AssetSearch(ConcurrentTransitionMixin, models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="searches")
+    channel = models.CharField(_("查询渠道"), max_length=14, choices=SearchChannel.choices)
+    categories = models.ManyToManyField(AssetCategory, related_name="+", verbose_name=_("查询范围"))
+    launched_at = models.DateTimeField(_("发起时间"))
+    status = FSMField(default=SearchStatus.LAUNCHED, choices=SearchStatus.choices, protected=True)
+    feedback_at = models.DateTimeField(_("反馈时间"), null=True, blank=True)
+    launched_by = models.ForeignKey(
+        "core.User", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("财产查询")
+        verbose_name_plural = _("财产查询")
+        ordering = ["launched_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.get_channel_display()} {self.launched_at:%Y-%m-%d}"
+
+    @property
+    def is_online(self) -> bool:
+        return self.channel in (SearchChannel.NATIONAL, SearchChannel.LOCAL)
+
+    @transition(field=status, source=SearchStatus.LAUNCHED, target=SearchStatus.FEEDBACK)
+    def receive_feedback(self, *, at) -> None:
+        self.feedback_at = at
+
+
+class AssetStatus(models.TextChoices):
+    FOUND = "found", _("已查明未控制")
+    CONTROLLED = "controlled", _("已控制")
+    UNCONTROLLABLE = "uncontrollable", _("无法控制")
+    DISPOSING = "disposing", _("处置中")
+    DISPOSED = "disposed", _("已处置")
+    UNSOLD = "unsold", _("处置未成交")
+    RELEASED = "released", _("已解除")
+
+
+# Asset states in which nothing is left to do before 终本 (终本规定 §1(3)).
+ASSET_SETTLED = {AssetStatus.UNCONTROLLABLE, AssetStatus.DISPOSED, AssetStatus.UNSOLD, AssetStatus.RELEASED}
+
+
+@pghistory.track()
+class Asset(ConcurrentTransitionMixin, models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assets")
+    search = models.ForeignKey(
+        AssetSearch, null=True, blank=True, on_delete=models.PROTECT, related_name="findings"
+    )
+    category = models.ForeignKey(AssetCategory, on_delete=models.PROTECT, related_name="+")
+    description = models.CharField(_("财产描述"), max_length=500)
+    value = models.DecimalField(_("价值"), null=True, blank=True, **MONEY)
+    controllable_online = models.BooleanField(_("可网络控制"), default=False)
+    status = FSMField(default=AssetStatus.FOUND, choices=AssetStatus.choices, protected=True)
+    uncontrollable_reason = models.CharField(_("无法控制原因"), max_length=500, blank=True)
+    found_at = models.DateTimeField(_("查明时间"))
+
+    class Meta:
+        verbose_name = _("财产")
+        verbose_name_plural = _("财产")
+        ordering = ["found_at", "id"]
+        indexes = [models.Index(fields=["case", "status"], name="asset_case_status")]
+
+    def __str__(self) -> str:
+        return f"{self.category} {self.description}"
+
+    @transition(field=status, source=[AssetStatus.FOUND, AssetStatus.RELEASED], target=AssetStatus.CONTROLLED)
+    def control(self) -> None:
+        pass
+
+    @transition(field=status, source=AssetStatus.FOUND, target=AssetStatus.UNCONTROLLABLE)
+    def mark_uncontrollable(self, *, reason: str) -> None:
+        self.uncontrollable_reason = reason
+
+    @transition(field=status, source=[AssetStatus.CONTROLLED, AssetStatus.UNSOLD], target=AssetStatus.DISPOSING)
+    def start_disposal(self) -> None:
+        pass
+
+    @transition(field=status, source=AssetStatus.DISPOSING, target=AssetStatus.DISPOSED)
+    def dispose(self) -> None:
+        pass
+
+    @transition(field=status, source=AssetStatus.DISPOSING, target=AssetStatus.UNSOLD)
+    def fail_disposal(self) -> None:
+        pass
+
+    @transition(field=status, source=AssetStatus.CONTROLLED, target=AssetStatus.RELEASED)
+    def release(self) -> None:
+        pass

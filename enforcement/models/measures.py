@@ -1,0 +1,254 @@
+import pghistory
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from enforcement.models.assets import Asset
+from enforcement.models.cases import MONEY, Case, Party
+
+
+class ControlKind(models.TextChoices):
+    FREEZE_DEPOSIT = "freeze_deposit", _("冻结存款")
+    SEIZE_REAL_ESTATE = "seize_real_estate", _("查封不动产")
+    SEIZE_MOVABLE = "seize_movable", _("查封、扣押动产")
+    FREEZE_EQUITY = "freeze_equity", _("冻结股权")
+    FREEZE_OTHER = "freeze_other", _("冻结其他财产权")
+
+
+# 民诉法解释 §485: deposits 1 year, movables 2, real estate and other rights 3.
+CONTROL_TERM_VARIANT = {
+    ControlKind.FREEZE_DEPOSIT: "deposit",
+    ControlKind.SEIZE_MOVABLE: "movable",
+    ControlKind.SEIZE_REAL_ESTATE: "real_estate",
+    ControlKind.FREEZE_EQUITY: "other",
+    ControlKind.FREEZE_OTHER: "other",
+}
+CONTROL_TERM_MONTHS = {"deposit": 12, "movable": 24, "real_estate": 36, "other": 36}
+
+
+class ControlStatus(models.TextChoices):
+    ACTIVE = "active", _("有效")
+    RELEASED = "released", _("已解除")
+    DISPOSED = "disposed", _("已处置")
+    EXPIRED = "expired", _("已失效")
+
+
+@pghistory.track()
+class ControlMeasure(ConcurrentTransitionMixin, models.Model):
+    """查封、扣押、冻结 on one asset."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="control_measures")
+    asset = models.ForeignKey(Asset, on_delete=models.PROTECT, related_name="measures")
+    kind = models.CharField(_("措施"), max_length=20, choices=ControlKind.choices)
+    # 322号 §15: a deposit freeze states a concrete amount.
+    amount = models.DecimalField(_("控制金额"), null=True, blank=True, **MONEY)
+    effective_at = models.DateTimeField(_("生效时间"))
+    expires_on = models.DateField(_("到期日"))
+    renewals = models.PositiveSmallIntegerField(_("续行次数"), default=0)
+    status = FSMField(default=ControlStatus.ACTIVE, choices=ControlStatus.choices, protected=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+    override = models.ForeignKey(
+        "enforcement.Approval", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("控制措施")
+        verbose_name_plural = _("控制措施")
+        ordering = ["effective_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind=ControlKind.FREEZE_DEPOSIT) | Q(amount__gt=0),
+                name="control_deposit_freeze_has_amount",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.asset}"
+
+    @transition(field=status, source=ControlStatus.ACTIVE, target=ControlStatus.ACTIVE)
+    def renew(self, *, expires_on) -> None:
+        self.expires_on = expires_on
+        self.renewals += 1
+
+    @transition(field=status, source=ControlStatus.ACTIVE, target=ControlStatus.RELEASED)
+    def release(self, *, at) -> None:
+        self.released_at = at
+
+    @transition(field=status, source=ControlStatus.ACTIVE, target=ControlStatus.DISPOSED)
+    def dispose(self) -> None:
+        pass
+
+    @transition(field=status, source=ControlStatus.ACTIVE, target=ControlStatus.EXPIRED)
+    def lapse(self) -> None:
+        pass
+
+
+class ClueStatus(models.TextChoices):
+    RECEIVED = "received", _("已收到")
+    VERIFYING = "verifying", _("核查中")
+    TRUE = "verified_true", _("经查属实")
+    FALSE = "verified_false", _("经查不实")
+
+
+class PropertyClue(ConcurrentTransitionMixin, models.Model):
+    """财产线索 from the applicant or others (322号 §13: specific and urgent → 24 h)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="clues")
+    received_at = models.DateTimeField(_("收到时间"))
+    source = models.CharField(_("提供人"), max_length=100, blank=True)
+    description = models.CharField(_("线索内容"), max_length=1000)
+    specific = models.BooleanField(_("明确具体"), default=False)
+    urgent = models.BooleanField(_("情况紧急"), default=False)
+    status = FSMField(default=ClueStatus.RECEIVED, choices=ClueStatus.choices, protected=True)
+    verification_started_at = models.DateTimeField(null=True, blank=True)
+    result_note = models.CharField(_("核查结果"), max_length=1000, blank=True)
+    concluded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("财产线索")
+        verbose_name_plural = _("财产线索")
+        ordering = ["received_at", "id"]
+
+    def __str__(self) -> str:
+        return self.description[:40]
+
+    @transition(field=status, source=ClueStatus.RECEIVED, target=ClueStatus.VERIFYING)
+    def start_verification(self, *, at) -> None:
+        self.verification_started_at = at
+
+    @transition(field=status, source=ClueStatus.VERIFYING, target=ClueStatus.TRUE)
+    def confirm(self, *, at, note: str) -> None:
+        self.concluded_at, self.result_note = at, note
+
+    @transition(field=status, source=ClueStatus.VERIFYING, target=ClueStatus.FALSE)
+    def refute(self, *, at, note: str) -> None:
+        self.concluded_at, self.result_note = at, note
+
+
+class PriceMethod(models.TextChoices):
+    NEGOTIATION = "negotiation", _("当事人议价")
+    ONLINE_INQUIRY = "online_inquiry", _("网络询价")
+    DIRECTED_INQUIRY = "directed_inquiry", _("定向询价")
+    APPRAISAL = "appraisal", _("委托评估")
+
+
+class DisposalStatus(models.TextChoices):
+    PRICE_PENDING = "price_pending", _("确定参考价中")
+    PRICE_FIXED = "price_fixed", _("参考价已确定")
+    AUCTION = "auction_launched", _("拍卖中")
+    SOLD = "sold", _("已成交")
+    UNSOLD = "unsold", _("流拍/未成交")
+
+
+class Disposal(ConcurrentTransitionMixin, models.Model):
+    """Sale of a controlled asset: reference price (322号 §16) then auction."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="disposals")
+    asset = models.ForeignKey(Asset, on_delete=models.PROTECT, related_name="disposals")
+    method = models.CharField(_("参考价确定方式"), max_length=20, choices=PriceMethod.choices)
+    status = FSMField(default=DisposalStatus.PRICE_PENDING, choices=DisposalStatus.choices, protected=True)
+    price_started_at = models.DateTimeField(_("启动确定参考价"))
+    reference_price = models.DecimalField(_("参考价"), null=True, blank=True, **MONEY)
+    price_fixed_at = models.DateTimeField(null=True, blank=True)
+    platform = models.CharField(_("拍卖平台"), max_length=50, default="网络司法拍卖")
+    auction_launched_at = models.DateTimeField(null=True, blank=True)
+    concluded_at = models.DateTimeField(null=True, blank=True)
+    sale_amount = models.DecimalField(_("成交价"), null=True, blank=True, **MONEY)
+
+    class Meta:
+        verbose_name = _("财产处置")
+        verbose_name_plural = _("财产处置")
+        ordering = ["price_started_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.asset} {self.get_status_display()}"
+
+    @transition(field=status, source=DisposalStatus.PRICE_PENDING, target=DisposalStatus.PRICE_FIXED)
+    def fix_price(self, *, price, at) -> None:
+        self.reference_price, self.price_fixed_at = price, at
+
+    @transition(field=status, source=DisposalStatus.PRICE_FIXED, target=DisposalStatus.AUCTION)
+    def launch_auction(self, *, at, platform: str) -> None:
+        self.auction_launched_at, self.platform = at, platform
+
+    @transition(field=status, source=DisposalStatus.AUCTION, target=DisposalStatus.SOLD)
+    def sell(self, *, at, amount) -> None:
+        self.concluded_at, self.sale_amount = at, amount
+
+    @transition(field=status, source=DisposalStatus.AUCTION, target=DisposalStatus.UNSOLD)
+    def fail(self, *, at) -> None:
+        self.concluded_at = at
+
+
+class SelfDisposalStatus(models.TextChoices):
+    ALLOWED = "allowed", _("准许自行处置")
+    SOLD = "sold", _("已成交")
+    REVOKED = "revoked", _("已撤销")
+
+
+class SelfDisposal(ConcurrentTransitionMixin, models.Model):
+    """自行处置 (322号 §17): the debtor sells under control, for at most 90 days."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="self_disposals")
+    asset = models.ForeignKey(Asset, on_delete=models.PROTECT, related_name="self_disposals")
+    allowed_at = models.DateTimeField(_("准许时间"))
+    days = models.PositiveSmallIntegerField(_("期限（日）"))
+    status = FSMField(default=SelfDisposalStatus.ALLOWED, choices=SelfDisposalStatus.choices, protected=True)
+    concluded_at = models.DateTimeField(null=True, blank=True)
+    sale_amount = models.DecimalField(null=True, blank=True, **MONEY)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(days__gte=1) & Q(days__lte=90), name="self_disposal_max_90_days")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.asset} {self.get_status_display()}"
+
+    @transition(field=status, source=SelfDisposalStatus.ALLOWED, target=SelfDisposalStatus.SOLD)
+    def sell(self, *, at, amount) -> None:
+        self.concluded_at, self.sale_amount = at, amount
+
+    @transition(field=status, source=SelfDisposalStatus.ALLOWED, target=SelfDisposalStatus.REVOKED)
+    def revoke(self, *, at) -> None:
+        self.concluded_at = at
+
+
+class CreditKind(models.TextChoices):
+    RESTRICTION = "restriction", _("限制消费令")
+    DISHONEST = "dishonest", _("失信被执行人名单")
+
+
+class CreditStatus(models.TextChoices):
+    ISSUED = "issued", _("已发布")
+    RELEASED = "released", _("已解除/删除")
+
+
+class CreditMeasure(ConcurrentTransitionMixin, models.Model):
+    """限制消费令 and 失信名单 entries (322号 §23), with the optional 宽限期."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="credit_measures")
+    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="credit_measures")
+    kind = models.CharField(_("措施"), max_length=12, choices=CreditKind.choices)
+    issued_at = models.DateTimeField(_("决定时间"))
+    grace_until = models.DateField(_("宽限期至"), null=True, blank=True)
+    status = FSMField(default=CreditStatus.ISSUED, choices=CreditStatus.choices, protected=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+    release_reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("信用惩戒措施")
+        verbose_name_plural = _("信用惩戒措施")
+        ordering = ["issued_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.party.name}"
+
+    @transition(field=status, source=CreditStatus.ISSUED, target=CreditStatus.RELEASED)
+    def release(self, *, at, reason: str) -> None:
+        self.released_at, self.release_reason = at, reason

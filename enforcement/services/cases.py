@@ -1,0 +1,341 @@
+"""Case registration and the case-level nodes: notice, interview, suspension,
+track, fulfilment, assignment."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from core.calendar import start_of_day
+from core.case_numbers import ENFORCEMENT_TYPE_CODES, parse_case_number
+from core.exceptions import Conflict, InvalidTransition, ValidationFailed
+from core.identity import validate_party_id, validate_phone
+from core.models import Court, User
+from core.services import clocks
+from enforcement.models import (
+    Case,
+    CaseStatus,
+    CreditKind,
+    CreditStatus,
+    Party,
+    PartyKind,
+    PartyRole,
+    PayoutAccount,
+    Track,
+)
+from enforcement.services.common import case_lock, check_time, record_node, require_open, start_if_received
+
+
+@dataclass
+class PayoutAccountInput:
+    bank: str
+    account_number: str
+    holder: str
+
+
+@dataclass
+class PartyInput:
+    name: str
+    kind: str
+    id_number: str
+    phone: str = ""
+    payout_account: PayoutAccountInput | None = None
+
+
+@dataclass
+class CaseInput:
+    case_number: str
+    court: Court
+    filed_on: dt.date
+    received_at: dt.datetime
+    claim_amount: Decimal
+    basis_document: str
+    applicants: list[PartyInput]
+    respondents: list[PartyInput]
+    costs: Decimal = Decimal("0.00")
+    track: str = Track.SIMPLE
+    handler: User | None = None
+    team: str = ""
+    restored_from: Case | None = None
+    extra_fields: dict = field(default_factory=dict)
+
+
+def _field_error(path: str, message) -> ValidationFailed:
+    return ValidationFailed(message, extra={"fields": {path: [str(message)]}})
+
+
+def validate_case_input(data: CaseInput) -> tuple[str, str]:
+    """Check everything that does not need the database; returns the normalised
+    case number and its type code. Raises ``ValidationFailed`` naming the field."""
+    try:
+        number = parse_case_number(data.case_number)
+    except ValidationFailed as exc:
+        raise _field_error("case_number", exc.message) from None
+    if number.court_code != data.court.code:
+        raise _field_error(
+            "case_number",
+            _("案号中的法院代字 %(code)s 与收案法院 %(court)s 不一致。")
+            % {"code": number.court_code, "court": data.court.code},
+        )
+    if number.type_code not in ENFORCEMENT_TYPE_CODES:
+        raise _field_error("case_number", _("不是执行类案号。"))
+    if data.claim_amount <= 0:
+        raise _field_error("claim_amount", _("申请执行标的必须大于零。"))
+    if data.costs < 0:
+        raise _field_error("costs", _("执行费用不能为负数。"))
+    if data.filed_on > data.received_at.date() + dt.timedelta(days=1):
+        raise _field_error("filed_on", _("立案日期不能晚于移送执行时间。"))
+    if data.track not in Track.values:
+        raise _field_error("track", _("繁简类型无效。"))
+    if not data.applicants:
+        raise _field_error("applicants", _("至少需要一名申请执行人。"))
+    if not data.respondents:
+        raise _field_error("respondents", _("至少需要一名被执行人。"))
+    for role, parties in (("applicants", data.applicants), ("respondents", data.respondents)):
+        for index, party in enumerate(parties):
+            prefix = f"{role}[{index}]"
+            if not party.name.strip():
+                raise _field_error(f"{prefix}.name", _("请填写当事人名称。"))
+            if party.kind not in PartyKind.values:
+                raise _field_error(f"{prefix}.kind", _("当事人类型应为 person 或 organization。"))
+            try:
+                party.id_number = validate_party_id(party.kind, party.id_number)
+            except ValidationFailed as exc:
+                raise _field_error(f"{prefix}.id_number", exc.message) from None
+            if party.phone:
+                try:
+                    party.phone = validate_phone(party.phone)
+                except ValidationFailed as exc:
+                    raise _field_error(f"{prefix}.phone", exc.message) from None
+            account = party.payout_account
+            if role == "applicants":
+                # 322号 §20: the payout account is confirmed when the case is filed.
+                if account is None:
+                    raise _field_error(
+                        f"{prefix}.payout_account", _("执行立案时必须确认申请执行人接受案款的具体账户（322号第20条）。")
+                    )
+                if not (account.bank.strip() and account.account_number.strip() and account.holder.strip()):
+                    raise _field_error(f"{prefix}.payout_account", _("收款账户的开户行、账号、户名均须填写。"))
+                digits = account.account_number.replace(" ", "")
+                if not digits.isdigit() or not 8 <= len(digits) <= 32:
+                    raise _field_error(f"{prefix}.payout_account.account_number", _("账号应为 8 至 32 位数字。"))
+                account.account_number = digits
+    return number.normalized, number.type_code
+
+
+@transaction.atomic
+def case_register(*, actor: User, data: CaseInput) -> Case:
+    """收案: the execution department receives the case (移送执行). Starts
+    SEARCH_START (322号 §13), EXECUTION_NOTICE (民诉法解释 §480) and CASE_DURATION."""
+    from core.exceptions import PermissionDenied
+    from enforcement.selectors import user_can_act_on
+
+    if not user_can_act_on(actor, data.court):
+        raise PermissionDenied(_("只有本院的书记员、承办人、执行局长或对接系统可以登记案件。"))
+    normalized, type_code = validate_case_input(data)
+    check_time(data.received_at)
+    if Case.objects.filter(case_number=normalized).exists():
+        raise Conflict(_("案号 %(n)s 已存在。") % {"n": normalized}, code="duplicate_case_number")
+    try:
+        with transaction.atomic():
+            case = Case.objects.create(
+                case_number=normalized,
+                court=data.court,
+                type_code=type_code,
+                filed_on=data.filed_on,
+                received_at=data.received_at,
+                claim_amount=data.claim_amount,
+                costs=data.costs,
+                basis_document=data.basis_document.strip()[:200],
+                track=data.track,
+                handler=data.handler,
+                team=data.team[:50],
+                restored_from=data.restored_from,
+            )
+    except IntegrityError:
+        raise Conflict(_("案号 %(n)s 已存在。") % {"n": normalized}, code="duplicate_case_number") from None
+    for role, parties in ((PartyRole.APPLICANT, data.applicants), (PartyRole.RESPONDENT, data.respondents)):
+        for p in parties:
+            party = Party.objects.create(
+                case=case, role=role, kind=p.kind, name=p.name.strip()[:100], id_number=p.id_number, phone=p.phone
+            )
+            if role == PartyRole.APPLICANT and p.payout_account is not None:
+                PayoutAccount.objects.create(
+                    party=party,
+                    bank=p.payout_account.bank.strip()[:100],
+                    account_number=p.payout_account.account_number,
+                    holder=p.payout_account.holder.strip()[:100],
+                    confirmed_at=data.received_at,
+                    confirmed_by=actor if actor.is_authenticated else None,
+                )
+    responsible = data.handler
+    common = {"court": data.court, "case": case, "subject": case, "responsible": responsible}
+    clocks.clock_start(rule_code="SEARCH_START", started_at=data.received_at, **common)
+    clocks.clock_start(rule_code="EXECUTION_NOTICE", started_at=data.received_at, **common)
+    clocks.clock_start(rule_code="CASE_DURATION", started_at=start_of_day(data.filed_on), **common)
+    record_node(
+        case=case,
+        kind="case.received",
+        occurred_at=data.received_at,
+        actor=actor,
+        payload={
+            "case_number": normalized,
+            "claim_amount": str(data.claim_amount),
+            "restored_from": data.restored_from.case_number if data.restored_from else None,
+        },
+    )
+    from enforcement import signals
+
+    signals.case_registered.send(sender=Case, case=case)
+    return case
+
+
+@transaction.atomic
+def case_assign(*, actor: User, case: Case, handler: User | None, team: str = "") -> Case:
+    case = case_lock(actor=actor, case=case)
+    require_open(case)
+    if handler is not None and not any(
+        m.court_id == case.court_id for m in handler.memberships.filter(revoked_at__isnull=True)
+    ):
+        raise ValidationFailed.for_field("handler", _("承办人必须是本院人员。"))
+    case.handler, case.team = handler, team[:50]
+    case.save(update_fields=["handler", "team", "updated_at"])
+    from core.models import Deadline
+    from core.models.clocks import RUNNING
+
+    Deadline.objects.filter(RUNNING, case=case).update(responsible=handler)
+    from django.utils import timezone
+
+    record_node(
+        case=case, kind="case.assigned", occurred_at=timezone.now(), actor=actor,
+        payload={"handler": handler.pk if handler else None, "team": team[:50]},
+    )
+    return case
+
+
+@transaction.atomic
+def case_serve_notice(*, actor: User, case: Case, served_at: dt.datetime) -> Case:
+    """执行通知书 and 报告财产令 served: stops EXECUTION_NOTICE."""
+    case = case_lock(actor=actor, case=case)
+    require_open(case)
+    check_time(served_at)
+    if case.notice_served_at is not None:
+        raise InvalidTransition(_("执行通知书已送达。"))
+    if served_at < case.received_at:
+        raise ValidationFailed.for_field("served_at", _("送达时间早于收案时间。"))
+    case.notice_served_at = case.property_order_served_at = served_at
+    start_if_received(case)
+    case.save(update_fields=["notice_served_at", "property_order_served_at", "updated_at"])
+    clocks.clocks_stop_for_subject(subject=case, rule_codes=["EXECUTION_NOTICE"], stopped_at=served_at, actor=actor)
+    record_node(case=case, kind="case.notice_served", occurred_at=served_at, actor=actor)
+    return case
+
+
+@transaction.atomic
+def case_record_interview(*, actor: User, case: Case, at: dt.datetime, note: str) -> Case:
+    """约谈申请执行人 (终本规定 §1(6))."""
+    case = case_lock(actor=actor, case=case)
+    require_open(case)
+    check_time(at)
+    if not note.strip():
+        raise ValidationFailed.for_field("note", _("请记录约谈内容。"))
+    case.applicant_interviewed_at = at
+    case.save(update_fields=["applicant_interviewed_at", "updated_at"])
+    record_node(case=case, kind="case.applicant_interviewed", occurred_at=at, actor=actor, payload={"note": note[:1000]})
+    return case
+
+
+@transaction.atomic
+def case_suspend(*, actor: User, case: Case, at: dt.datetime, reason: str) -> Case:
+    """中止执行: the case's clocks stand still until it resumes."""
+    case = case_lock(actor=actor, case=case)
+    check_time(at)
+    if not reason.strip():
+        raise ValidationFailed.for_field("reason", _("请填写中止执行的原因。"))
+    case.suspend()
+    case.save(update_fields=["status", "updated_at"])
+    for deadline in clocks.running_deadlines_for(case).filter(paused_at__isnull=True).order_by("pk"):
+        if deadline.started_at <= at:
+            clocks.clock_pause(deadline=deadline, paused_at=at, reason=f"中止执行：{reason}"[:500], actor=actor)
+    record_node(case=case, kind="case.suspended", occurred_at=at, actor=actor, payload={"reason": reason[:500]})
+    return case
+
+
+@transaction.atomic
+def case_resume(*, actor: User, case: Case, at: dt.datetime) -> Case:
+    case = case_lock(actor=actor, case=case)
+    check_time(at)
+    case.resume()
+    case.save(update_fields=["status", "updated_at"])
+    for deadline in clocks.running_deadlines_for(case).filter(paused_at__isnull=False).order_by("pk"):
+        clocks.clock_resume(deadline=deadline, resumed_at=max(at, deadline.paused_at), actor=actor)
+    record_node(case=case, kind="case.resumed", occurred_at=at, actor=actor)
+    return case
+
+
+@transaction.atomic
+def case_set_track(*, actor: User, case: Case, track: str, reason: str = "") -> Case:
+    """繁简分流 (322号 §7)."""
+    case = case_lock(actor=actor, case=case)
+    require_open(case)
+    if track not in Track.values:
+        raise ValidationFailed.for_field("track", _("繁简类型无效。"))
+    if case.track == track:
+        return case
+    previous, case.track = case.track, track
+    case.save(update_fields=["track", "updated_at"])
+    from django.utils import timezone
+
+    record_node(
+        case=case, kind="case.track_changed", occurred_at=timezone.now(), actor=actor,
+        payload={"from": previous, "to": track, "reason": reason[:500]},
+    )
+    return case
+
+
+def simple_cases_overdue(now: dt.datetime):
+    """Simple-track cases still open past the configured time (322号 §7: 简易执行案件
+    无法在既定期限内执结的，应转为普通案件办理)."""
+    limit = now.date() - dt.timedelta(days=settings.ENFORCEMENT_SIMPLE_TRACK_DAYS)
+    return Case.objects.filter(track=Track.SIMPLE, filed_on__lt=limit).exclude(status=CaseStatus.CLOSED)
+
+
+@transaction.atomic
+def cases_move_overdue_simple_to_ordinary(*, now: dt.datetime) -> int:
+    """Run daily: a simple case past its time moves to the ordinary track."""
+    from core.services.events import node_event_record
+
+    moved = 0
+    for case in simple_cases_overdue(now).select_for_update(of=("self",)).select_related("court").order_by("pk")[:5000]:
+        case.track = Track.ORDINARY
+        case.save(update_fields=["track", "updated_at"])
+        node_event_record(
+            kind="case.track_changed", court=case.court, case=case, occurred_at=now, actor=None,
+            subject=case, payload={"from": Track.SIMPLE, "to": Track.ORDINARY, "reason": "简易执行超过规定期限"},
+        )
+        moved += 1
+    return moved
+
+
+@transaction.atomic
+def case_record_fulfilment(*, actor: User, case: Case, at: dt.datetime, note: str) -> Case:
+    """履行完毕 (or guarantee / applicant consent): credit measures must be lifted
+    within 3 working days (322号 §23; 失信规定 §10)."""
+    case = case_lock(actor=actor, case=case)
+    check_time(at)
+    if not note.strip():
+        raise ValidationFailed.for_field("note", _("请说明履行情况（履行完毕、提供担保或申请执行人同意）。"))
+    if case.fulfilled_at is not None:
+        raise InvalidTransition(_("已登记履行完毕。"))
+    case.fulfilled_at, case.fulfilment_note = at, note[:500]
+    case.save(update_fields=["fulfilled_at", "fulfilment_note", "updated_at"])
+    for measure in case.credit_measures.filter(status=CreditStatus.ISSUED).order_by("pk"):
+        rule = "RESTRICTION_RELEASE" if measure.kind == CreditKind.RESTRICTION else "DISHONEST_DELETE"
+        clocks.clock_start(
+            rule_code=rule, court=case.court, case=case, subject=measure, started_at=at, responsible=case.handler
+        )
+    record_node(case=case, kind="case.fulfilled", occurred_at=at, actor=actor, payload={"note": note[:500]})
+    return case

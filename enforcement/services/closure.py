@@ -1,0 +1,246 @@
+"""Closure (结案) and its gates, restoration (恢复执行), and the approval queue."""
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.calendar import WorkingCalendar, local_date
+from core.exceptions import InvalidTransition, PermissionDenied, RuleViolation, ValidationFailed
+from core.models import Role, User
+from core.selectors import user_has_role_over
+from core.services import clocks
+from enforcement.models import (
+    Approval,
+    ApprovalKind,
+    ApprovalStatus,
+    Case,
+    CaseStatus,
+    ClosureType,
+    ClueStatus,
+    CreditKind,
+    PartyRole,
+)
+from enforcement.models.assets import ASSET_SETTLED
+from enforcement.selectors import enabled_categories
+from enforcement.services.common import case_lock, check_time, record_node, require_open
+
+APPROVER_ROLES = (Role.BUREAU_HEAD, Role.COURT_LEADER)
+
+
+def is_approver(user: User, case: Case) -> bool:
+    return user_has_role_over(user, case.court, APPROVER_ROLES)
+
+
+def terminated_round_unmet(case: Case, at: dt.datetime, document: str = "x") -> list[dict[str, str]]:
+    """The 终本规定 §1 conditions that do not hold for ``case`` at ``at``; each item
+    is ``{"code", "message"}``. Empty means 终本 is allowed."""
+    unmet: list[dict[str, str]] = []
+
+    def miss(code: str, message) -> None:
+        unmet.append({"code": code, "message": str(message)})
+
+    if case.notice_served_at is None or case.property_order_served_at is None:
+        miss("notice_not_served", _("未发出执行通知书、报告财产令"))
+    if not case.credit_measures.filter(kind=CreditKind.RESTRICTION).exists():
+        miss("restriction_not_issued", _("未发出限制消费令"))
+    enabled = {c.pk for c in enabled_categories(case.court)}
+    covered: set[int] = set()
+    for search in case.searches.filter(channel__in=["online", "online_local"], feedback_at__isnull=False):
+        covered |= set(search.categories.values_list("pk", flat=True))
+    if not enabled <= covered:
+        miss("online_search_incomplete", _("未完成覆盖全部已开通财产类型的网络查控（含反馈）"))
+    if case.clues.filter(status__in=[ClueStatus.RECEIVED, ClueStatus.VERIFYING]).exists():
+        miss("clues_unverified", _("尚有财产线索未核查完毕"))
+    if case.assets.exclude(status__in=ASSET_SETTLED).exists():
+        miss("assets_unhandled", _("尚有已发现的财产未控制或未处置"))
+    three_months = WorkingCalendar(loaded_years=frozenset()).add_months(case.filed_on, 3, roll=False)
+    if local_date(at) <= three_months:
+        miss("filed_within_three_months", _("自立案之日起未超过三个月"))
+    if case.applicant_interviewed_at is None:
+        miss("applicant_not_interviewed", _("未约谈申请执行人"))
+    if not document.strip():
+        miss("ruling_not_issued", _("未制作终结本次执行程序裁定书（请填写裁定书文号）"))
+    return unmet
+
+
+def _check_closure(case: Case, closure: str, at: dt.datetime, document: str) -> None:
+    if closure not in ClosureType.values:
+        raise ValidationFailed.for_field("closure", _("结案方式无效。"))
+    if at < case.received_at:
+        raise ValidationFailed.for_field("closed_at", _("结案时间早于收案时间。"))
+    if closure == ClosureType.TERMINATED_THIS_ROUND:
+        unmet = terminated_round_unmet(case, at, document)
+        if unmet:
+            raise RuleViolation(
+                _("不符合终结本次执行程序的条件：%(items)s") % {"items": "；".join(u["message"] for u in unmet)},
+                code="closure_conditions_unmet",
+                extra={"unmet": [u["code"] for u in unmet], "details": unmet},
+            )
+    if closure == ClosureType.FULLY_EXECUTED and case.fulfilled_at is None:
+        raise RuleViolation(
+            _("执行完毕须先登记债权已实现（履行完毕或案款已发放）。"),
+            code="claim_not_satisfied",
+        )
+
+
+def _close(case: Case, *, closure: str, at: dt.datetime, document: str, actor: User | None) -> Case:
+    """Caller holds the case lock and has checked the gate."""
+    case.close(closure_type=closure, closed_at=at, document=document.strip()[:200])
+    case.save()
+    clocks.clocks_stop_for_subject(subject=case, rule_codes=["CASE_DURATION"], stopped_at=at, actor=actor)
+    for deadline in clocks.running_deadlines_for(case).order_by("pk"):
+        clocks.clock_waive(deadline=deadline, reason=_("案件已结案").__str__(), actor=actor, by_rule=True)
+    if closure == ClosureType.TERMINATED_THIS_ROUND:
+        # 终本规定 §9: search again every six months for five years.
+        clocks.clock_start(
+            rule_code="TERMINATED_RESEARCH", court=case.court, case=case, subject=case,
+            started_at=at, responsible=case.handler,
+        )
+    record_node(
+        case=case, kind="case.closed", occurred_at=at, actor=actor,
+        payload={"closure": closure, "document": document.strip()[:200]},
+    )
+    return case
+
+
+@transaction.atomic
+def case_close(
+    *, actor: User, case: Case, closure: str, closed_at: dt.datetime, document: str
+) -> Case | Approval:
+    """结案. 终本 by anyone but a bureau head (or court leader) becomes a request in
+    the approval queue once its conditions hold; the others close at once."""
+    case = case_lock(actor=actor, case=case)
+    require_open(case)
+    check_time(closed_at)
+    _check_closure(case, closure, closed_at, document)
+    if closure == ClosureType.TERMINATED_THIS_ROUND and not is_approver(actor, case):
+        if case.approvals.filter(kind=ApprovalKind.CLOSURE, status=ApprovalStatus.PENDING).exists():
+            raise InvalidTransition(_("该案已有待审批的终本申请。"), code="approval_pending")
+        approval = Approval.objects.create(
+            case=case,
+            kind=ApprovalKind.CLOSURE,
+            reason=_("申请终结本次执行程序").__str__(),
+            payload={"closure": closure, "closed_at": closed_at.isoformat(), "document": document.strip()[:200]},
+            requested_by=actor,
+        )
+        record_node(
+            case=case, kind="approval.requested", occurred_at=timezone.now(), actor=actor,
+            subject=approval, payload={"kind": ApprovalKind.CLOSURE},
+        )
+        return approval
+    return _close(case, closure=closure, at=closed_at, document=document, actor=actor)
+
+
+@transaction.atomic
+def case_restore(
+    *, actor: User, case: Case, new_case_number: str, received_at: dt.datetime, reason: str
+) -> Case:
+    """恢复执行 of a 终本 case: a linked new case of type 执恢 with the same parties."""
+    from enforcement.services.cases import CaseInput, PartyInput, PayoutAccountInput, case_register
+
+    case = case_lock(actor=actor, case=case)
+    if case.status != CaseStatus.CLOSED or case.closure_type != ClosureType.TERMINATED_THIS_ROUND:
+        raise InvalidTransition(_("只有终结本次执行程序的案件可以恢复执行。"))
+    if not reason.strip():
+        raise ValidationFailed.for_field("reason", _("请填写恢复执行的事由（如发现新的财产）。"))
+    from core.case_numbers import parse_case_number
+
+    try:
+        number = parse_case_number(new_case_number)
+    except ValidationFailed as exc:
+        raise ValidationFailed(exc.message, extra={"fields": {"case_number": [str(exc.message)]}}) from None
+    if number.type_code != "执恢":
+        raise ValidationFailed.for_field("case_number", _("恢复执行案件的类型代字应为“执恢”。"))
+
+    def party_input(p) -> PartyInput:
+        account = getattr(p, "payout_account", None)
+        return PartyInput(
+            name=p.name, kind=p.kind, id_number=p.id_number, phone=p.phone,
+            payout_account=PayoutAccountInput(account.bank, account.account_number, account.holder) if account else None,
+        )
+
+    parties = list(case.parties.select_related("payout_account"))
+    restored = case_register(
+        actor=actor,
+        data=CaseInput(
+            case_number=number.normalized,
+            court=case.court,
+            filed_on=local_date(received_at),
+            received_at=received_at,
+            claim_amount=case.claim_amount,
+            costs=case.costs,
+            basis_document=case.basis_document,
+            applicants=[party_input(p) for p in parties if p.role == PartyRole.APPLICANT],
+            respondents=[party_input(p) for p in parties if p.role == PartyRole.RESPONDENT],
+            handler=case.handler,
+            team=case.team,
+            restored_from=case,
+        ),
+    )
+    for deadline in clocks.running_deadlines_for(case).filter(rule__code="TERMINATED_RESEARCH"):
+        clocks.clock_stop(deadline=deadline, stopped_at=received_at, actor=actor, note="恢复执行")
+    record_node(
+        case=case, kind="case.restored", occurred_at=received_at, actor=actor,
+        payload={"new_case": restored.case_number, "reason": reason[:500]},
+    )
+    return restored
+
+
+# --- approvals -------------------------------------------------------------------
+
+
+@transaction.atomic
+def approval_request(*, actor: User, case: Case, kind: str, reason: str, payload: dict[str, Any]) -> Approval:
+    case = case_lock(actor=actor, case=case)
+    if kind not in ApprovalKind.values:
+        raise ValidationFailed.for_field("kind", _("审批事项无效。"))
+    if not reason.strip():
+        raise ValidationFailed.for_field("reason", _("请填写申请理由。"))
+    approval = Approval.objects.create(
+        case=case, kind=kind, reason=reason[:1000], payload=payload, requested_by=actor
+    )
+    record_node(
+        case=case, kind="approval.requested", occurred_at=timezone.now(), actor=actor,
+        subject=approval, payload={"kind": kind, "reason": reason[:1000]},
+    )
+    return approval
+
+
+@transaction.atomic
+def approval_decide(*, actor: User, approval: Approval, approve: bool, note: str = "") -> Approval:
+    """The bureau head (or a court leader) of the case's court or above decides;
+    never the person who asked (maker ≠ checker). Approving a 终本 request closes
+    the case; approving an extension extends the clock."""
+    approval = Approval.objects.select_for_update(of=("self",)).select_related("case__court").get(pk=approval.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("court").get(pk=approval.case_id)
+    if not is_approver(actor, case):
+        raise PermissionDenied(_("只有本院或上级法院的执行局长、院领导可以审批。"))
+    if approval.requested_by_id == actor.pk:
+        raise PermissionDenied(_("审批人不能审批自己提出的申请。"), code="maker_checker")
+    now = timezone.now()
+    if not approve:
+        approval.reject(by=actor, at=now, note=note[:1000])
+        approval.save()
+        record_node(case=case, kind="approval.rejected", occurred_at=now, actor=actor, subject=approval,
+                    payload={"kind": approval.kind, "note": note[:1000]})
+        return approval
+    approval.approve(by=actor, at=now, note=note[:1000])
+    if approval.kind == ApprovalKind.CLOSURE:
+        closed_at = dt.datetime.fromisoformat(approval.payload["closed_at"])
+        require_open(case)
+        _check_closure(case, approval.payload["closure"], closed_at, approval.payload["document"])
+        _close(case, closure=approval.payload["closure"], at=closed_at, document=approval.payload["document"], actor=actor)
+        approval.use()
+    elif approval.kind == ApprovalKind.EXTENSION:
+        from core.models import Deadline
+
+        deadline = Deadline.objects.get(pk=approval.payload["deadline"], case=case)
+        clocks.clock_extend(deadline=deadline, added=int(approval.payload["added"]), reason=approval.reason, approved_by=actor)
+        approval.use()
+    approval.save()
+    record_node(case=case, kind="approval.approved", occurred_at=now, actor=actor, subject=approval,
+                payload={"kind": approval.kind, "note": note[:1000]})
+    return approval

@@ -1,0 +1,67 @@
+"""What every enforcement service does first: lock the case, check the actor may
+act on it, and record the node."""
+
+import datetime as dt
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.exceptions import InvalidTransition, NotFound, PermissionDenied
+from core.models import NodeEvent, User
+from core.services.events import node_event_record, node_time_check
+from enforcement.models import Case, CaseStatus
+from enforcement.selectors import cases_visible_to, user_can_act_on
+
+
+def case_lock(*, actor: User, case: Case | int) -> Case:
+    """Fetch, authorise and lock the case (caller is inside ``transaction.atomic``).
+    Invisible → 404; visible but not allowed to act → 403."""
+    pk = case.pk if isinstance(case, Case) else case
+    if not cases_visible_to(actor).filter(pk=pk).exists():
+        raise NotFound(_("案件不存在或不在您的可见范围内。"))
+    locked = Case.objects.select_for_update(of=("self",)).select_related("court").get(pk=pk)
+    if not user_can_act_on(actor, locked.court):
+        raise PermissionDenied(_("只有本院的书记员、承办人、执行局长或对接系统可以办理该案件节点。"))
+    return locked
+
+
+def require_open(case: Case) -> None:
+    if case.status == CaseStatus.CLOSED:
+        raise InvalidTransition(_("案件已结案，不能再办理该节点。"), extra={"status": case.status})
+
+
+def start_if_received(case: Case) -> None:
+    """The first execution node moves a received case to executing."""
+    if case.status == CaseStatus.RECEIVED:
+        case.start()
+        case.save(update_fields=["status", "updated_at"])
+
+
+def record_node(
+    *,
+    case: Case,
+    kind: str,
+    occurred_at: dt.datetime,
+    actor: User | None,
+    subject: models.Model | None = None,
+    payload: dict[str, Any] | None = None,
+) -> NodeEvent:
+    """Refuse a node dated in the future; flag a backdated one (双查规定 §6)."""
+    flags = node_time_check(occurred_at)
+    return node_event_record(
+        kind=kind,
+        court=case.court,
+        case=case,
+        occurred_at=occurred_at,
+        actor=actor,
+        subject=subject or case,
+        subject_label=str(case) if subject is None else f"{case} · {subject}",
+        payload=payload,
+        flags=flags,
+    )
+
+
+def check_time(occurred_at: dt.datetime) -> None:
+    """Validate a node time before anything is written."""
+    node_time_check(occurred_at)
