@@ -12,14 +12,19 @@ def navigation(request):
         return {}
     items = [
         (_("我的待办"), reverse("core:todo"), "core.use_browser"),
+        (_("案件"), reverse("enforcement:case-list"), "core.use_browser"),
+        (_("审批"), reverse("enforcement:approvals"), "enforcement.approve"),
         (_("工作日历"), reverse("core:calendar"), "core.view_calendar"),
         (_("期限规则"), reverse("core:rules"), "core.use_browser"),
         (_("法院"), reverse("core:courts"), "core.use_browser"),
         (_("接口文档"), reverse("api-docs"), "core.use_browser"),
         (_("管理后台"), reverse("admin:index"), "core.open_admin"),
     ]
+    # The longest matching prefix is the active item (/cases/approvals/ is 审批, not 案件).
+    matching = [url for _label, url, _perm in items if request.path.startswith(url) and url != "/"]
+    active = max(matching, key=len, default=None)
     nav = [
-        {"label": label, "url": url, "active": request.path.startswith(url) and url != "/"}
+        {"label": label, "url": url, "active": url == active}
         for label, url, perm in items
         if user.has_perm(perm)
     ]

@@ -469,3 +469,10 @@ def mask_phone(value: str) -> str:
     if extension:
         masked += "-" + "*" * len(extension[0])
     return masked
+
+
+def mask_account(number: str) -> str:
+    """A bank account number with only its first and last four digits shown."""
+    if not number:
+        return ""
+    return f"{number[:4]}{'*' * (len(number) - 8)}{number[-4:]}" if len(number) > 8 else "****"

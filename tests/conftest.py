@@ -38,6 +38,11 @@ def _reference_data(request):
         seed.seed_rules(apps, None)
     if not CalendarYear.objects.exists():
         seed.seed_calendar(apps, None)
+    from enforcement import asset_catalogue
+    from enforcement.models import AssetCategory
+
+    if not AssetCategory.objects.exists():
+        asset_catalogue.sync(AssetCategory)
 
 
 @pytest.fixture

@@ -214,6 +214,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.purge_idempotency_keys",
         "schedule": crontab(minute=17),
     },
+    "enforcement-move-overdue-simple-cases": {
+        "task": "enforcement.tasks.move_overdue_simple_cases",
+        "schedule": crontab(minute=30, hour=2),
+    },
     "core-recompute-pending-thresholds": {
         "task": "core.tasks.recompute_unknown_thresholds",
         "schedule": crontab(minute=5, hour=1),

@@ -1,6 +1,9 @@
 """Node events: the append-only record of every node (DESIGN "Node events")."""
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +20,21 @@ from core.models import Court, NodeEvent, User
 CLOCK_SKEW = dt.timedelta(minutes=5)
 
 FLAG_BACKDATED = "backdated"
+FLAG_IMPORTED = "imported"
+
+# Set while loading historical records (demo data, a migration from another court
+# system): old nodes are then marked "imported" rather than "backdated", so data-fraud
+# screening is not flooded with history that was never typed in late.
+_historical_import: ContextVar[bool] = ContextVar("historical_import", default=False)
+
+
+@contextmanager
+def historical_import() -> Iterator[None]:
+    token = _historical_import.set(True)
+    try:
+        yield
+    finally:
+        _historical_import.reset(token)
 
 
 def node_time_check(occurred_at: dt.datetime, *, now: dt.datetime | None = None) -> list[str]:
@@ -33,7 +51,9 @@ def node_time_check(occurred_at: dt.datetime, *, now: dt.datetime | None = None)
             extra={"occurred_at": occurred_at.isoformat()},
         )
     tolerance = dt.timedelta(hours=settings.NODE_BACKDATE_TOLERANCE_HOURS)
-    return [FLAG_BACKDATED] if occurred_at < now - tolerance else []
+    if occurred_at >= now - tolerance:
+        return []
+    return [FLAG_IMPORTED] if _historical_import.get() else [FLAG_BACKDATED]
 
 
 def node_event_record(

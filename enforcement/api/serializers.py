@@ -5,11 +5,7 @@ from rest_framework import serializers
 
 from core.api.fields import MoneyField
 from core.calendar import local_date
-from core.identity import mask_id, mask_phone
-
-
-def mask_account(number: str) -> str:
-    return f"{number[:4]}{'*' * max(len(number) - 8, 0)}{number[-4:]}" if len(number) > 8 else "****"
+from core.identity import mask_account, mask_id, mask_phone
 
 
 class PayoutAccountOut(serializers.Serializer):

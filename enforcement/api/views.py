@@ -772,10 +772,6 @@ class ApprovalRequestApi(ApiView):
         v = data.validated_data
         payload: dict[str, Any] = {}
         if v["kind"] == "extension":
-            if not v["deadline"] or not v["added"]:
-                raise ValidationFailed(_("延长期限须指明期限和延长天数。"), extra={"fields": {"deadline": ["必填"], "added": ["必填"]}})
-            if not Deadline.objects.filter(RUNNING, pk=v["deadline"], case=case).exists():
-                raise ValidationFailed.for_field("deadline", _("该期限不属于本案或已结束。"))
             payload = {"deadline": v["deadline"], "added": v["added"]}
         elif v["asset"]:
             payload = {"asset": v["asset"]}

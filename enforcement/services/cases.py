@@ -126,6 +126,11 @@ def validate_case_input(data: CaseInput) -> tuple[str, str]:
     return number.normalized, number.type_code
 
 
+def _duplicate(number: str) -> Conflict:
+    message = _("案号 %(n)s 已存在。") % {"n": number}
+    return Conflict(message, code="duplicate_case_number", extra={"fields": {"case_number": [str(message)]}})
+
+
 @transaction.atomic
 def case_register(*, actor: User, data: CaseInput) -> Case:
     """收案: the execution department receives the case (移送执行). Starts
@@ -138,7 +143,7 @@ def case_register(*, actor: User, data: CaseInput) -> Case:
     normalized, type_code = validate_case_input(data)
     check_time(data.received_at)
     if Case.objects.filter(case_number=normalized).exists():
-        raise Conflict(_("案号 %(n)s 已存在。") % {"n": normalized}, code="duplicate_case_number")
+        raise _duplicate(normalized)
     try:
         with transaction.atomic():
             case = Case.objects.create(
@@ -156,7 +161,7 @@ def case_register(*, actor: User, data: CaseInput) -> Case:
                 restored_from=data.restored_from,
             )
     except IntegrityError:
-        raise Conflict(_("案号 %(n)s 已存在。") % {"n": normalized}, code="duplicate_case_number") from None
+        raise _duplicate(normalized) from None
     for role, parties in ((PartyRole.APPLICANT, data.applicants), (PartyRole.RESPONDENT, data.respondents)):
         for p in parties:
             party = Party.objects.create(

@@ -195,10 +195,23 @@ def case_restore(
 @transaction.atomic
 def approval_request(*, actor: User, case: Case, kind: str, reason: str, payload: dict[str, Any]) -> Approval:
     case = case_lock(actor=actor, case=case)
+    require_open(case)
     if kind not in ApprovalKind.values:
         raise ValidationFailed.for_field("kind", _("审批事项无效。"))
     if not reason.strip():
         raise ValidationFailed.for_field("reason", _("请填写申请理由。"))
+    if kind == ApprovalKind.EXTENSION:
+        from core.models import Deadline
+        from core.models.clocks import RUNNING
+
+        added = payload.get("added")
+        if not isinstance(added, int) or not 1 <= added <= 365:
+            raise ValidationFailed.for_field("added", _("延长幅度应为 1 至 365。"))
+        if not Deadline.objects.filter(RUNNING, pk=payload.get("deadline"), case=case).exists():
+            raise ValidationFailed.for_field("deadline", _("该期限不属于本案或已结束。"))
+    if kind == ApprovalKind.OVER_SEIZURE and payload.get("asset") is not None:
+        if not case.assets.filter(pk=payload["asset"]).exists():
+            raise ValidationFailed.for_field("asset", _("该财产不属于本案。"))
     approval = Approval.objects.create(
         case=case, kind=kind, reason=reason[:1000], payload=payload, requested_by=actor
     )

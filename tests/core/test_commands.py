@@ -62,3 +62,11 @@ def test_seed_demo_is_idempotent_and_prints_logins(db, capsys):
     assert Court.objects.get(code="鲁0202").path == "/最高法/鲁/鲁02/鲁0202/"
     assert Membership.objects.filter(role=Role.CASE_SUPERVISOR, court__code="鲁01").count() == 1
     assert User.objects.get(username="clerk_lu0102").check_password("demo-pass-2026")
+    from core.models import Deadline
+    from enforcement.models import Case
+
+    # a few hundred cases over every state, with overdue clocks among them
+    assert Case.objects.count() == 240
+    assert set(Case.objects.values_list("status", flat=True)) == {"received", "executing", "suspended", "closed"}
+    assert Deadline.objects.filter(status="breached").exists()
+    assert Case.objects.filter(closure_type="terminated_this_round").exists()

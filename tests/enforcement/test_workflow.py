@@ -282,3 +282,21 @@ def test_restore_a_terminated_case(api, as_user, case_id, bureau_head, monkeypat
     assert r.status_code == 201, r.json()
     assert r.json()["restored_from"] == "(2026)鲁0102执1001号" and r.json()["type_code"] == "执恢"
     assert deadlines(case_id, "TERMINATED_RESEARCH")[0].status != DeadlineStatus.OPEN
+
+
+def test_simple_cases_past_their_time_move_to_ordinary(courts, clerk, settings):
+    import datetime as dt
+
+    from enforcement.tasks import move_overdue_simple_cases
+    from tests.enforcement.conftest import make_case
+
+    settings.ENFORCEMENT_SIMPLE_TRACK_DAYS = 30
+    old = make_case(clerk, courts.lu0102, "(2026)鲁0102执7001号", received="2026-09-01 10:00", filed="2026-09-01")
+    recent = make_case(clerk, courts.lu0102, "(2026)鲁0102执7002号", received="2026-11-18 10:00", filed="2026-11-18")
+    assert move_overdue_simple_cases() == 1
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert (old.track, recent.track) == ("ordinary", "simple")
+    assert NodeEvent.objects.filter(case=old, kind="case.track_changed").count() == 1
+    assert move_overdue_simple_cases() == 0  # idempotent
+    _ = dt

@@ -1,0 +1,514 @@
+"""Browser forms of the enforcement pages. They only parse and check the shape of
+what was typed; every rule lives in the services, whose ``ApplicationError`` the
+views place next to the field it names (``place_error``)."""
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.exceptions import ApplicationError, RuleViolation, ValidationFailed
+from enforcement.models import (
+    ApprovalKind,
+    CaseStatus,
+    ClosureType,
+    ControlKind,
+    CreditKind,
+    PartyKind,
+    SearchChannel,
+    Track,
+)
+
+# Times typed into a form are Beijing time, whatever the server's zone (DESIGN: every
+# period is counted in Asia/Shanghai).
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+DATETIME_INPUT = "%Y-%m-%dT%H:%M"
+MAX_ROWS = 50
+
+
+def local_now_input() -> str:
+    """Now, as a ``datetime-local`` value (minutes; never in the future)."""
+    return timezone.localtime(timezone.now(), SHANGHAI).strftime(DATETIME_INPUT)
+
+
+def local_today() -> dt.date:
+    return timezone.localtime(timezone.now(), SHANGHAI).date()
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A ``datetime-local`` input read as Asia/Shanghai time."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "widget", forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_INPUT)
+        )
+        kwargs.setdefault("input_formats", [DATETIME_INPUT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"])
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        with timezone.override(SHANGHAI):
+            result = super().to_python(value)
+        if result is not None and timezone.is_naive(result):
+            result = timezone.make_aware(result, SHANGHAI)
+        return result
+
+    def prepare_value(self, value):
+        if isinstance(value, dt.datetime) and timezone.is_aware(value):
+            return timezone.localtime(value, SHANGHAI).replace(second=0, microsecond=0, tzinfo=None)
+        return value
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def money_field(label, *, required: bool = True, **kwargs) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        max_digits=16,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+        **kwargs,
+    )
+
+
+# --- placing service errors on forms -------------------------------------------------------
+
+_ROW_PATH = re.compile(r"^(?P<rows>\w+)\[(?P<index>\d+)\](?:\.(?P<rest>[\w.]+))?$")
+
+
+class RowSet:
+    """Repeated rows of one small form (parties, search findings), posted as
+    ``<name>-<i>-<field>``. Rows can be added by htmx with any free index and removed
+    in the browser, so the indices present in the data are the rows; rows left
+    entirely blank are ignored."""
+
+    def __init__(
+        self,
+        form_class: type[forms.Form],
+        name: str,
+        data=None,
+        *,
+        initial_rows: int = 1,
+        auto_id: str = "id_%s",
+        form_kwargs: dict | None = None,
+    ):
+        self.name = name
+        self.errors: list[str] = []
+        kwargs = form_kwargs or {}
+        if data is not None:
+            pattern = re.compile(rf"^{re.escape(name)}-(\d+)-")
+            indices = sorted({int(m.group(1)) for key in data if (m := pattern.match(key))})[:MAX_ROWS]
+        else:
+            indices = list(range(initial_rows))
+        self.forms = [
+            form_class(data, prefix=f"{name}-{i}", auto_id=auto_id, **kwargs) for i in indices
+        ]
+        self.next_index = (max(indices) + 1) if indices else 0
+
+    @property
+    def filled(self) -> list[forms.Form]:
+        """The rows that were typed into, in order; the service sees them as
+        ``<name>[0]``, ``<name>[1]``..."""
+        return [f for f in self.forms if f.is_bound and f.has_changed()]
+
+    def is_valid(self) -> bool:
+        return all([f.is_valid() for f in self.filled])  # a list: every row gets its errors
+
+
+def place_error(
+    form: forms.Form,
+    exc: ApplicationError,
+    *,
+    rowsets: Iterable[RowSet] = (),
+    code_fields: dict[str, str] | None = None,
+) -> None:
+    """Show ``exc`` next to the input it is about, else at the top of ``form``.
+
+    ``ValidationFailed.extra["fields"]`` keys are form field names or row paths
+    (``applicants[0].payout_account.account_number``); ``code_fields`` maps a
+    rule code (``node_in_future``) to the field it concerns."""
+    by_name = {r.name: r for r in rowsets}
+    placed = False
+    fields = exc.extra.get("fields") if isinstance(exc, ValidationFailed) else None
+    if isinstance(fields, dict):
+        for path, messages in fields.items():
+            messages = messages if isinstance(messages, list) else [messages]
+            placed |= _place_path(form, by_name, str(path), [str(m) for m in messages])
+    if not placed and isinstance(exc, RuleViolation) and exc.code == "closure_conditions_unmet":
+        form.add_error(None, _("不符合终结本次执行程序的条件（终本规定第一条），尚缺："))
+        form.unmet_details = exc.extra.get("details", [])
+        return
+    if not placed and code_fields and exc.code in code_fields and code_fields[exc.code] in form.fields:
+        form.add_error(code_fields[exc.code], str(exc.message))
+        placed = True
+    if not placed:
+        form.add_error(None, str(exc.message))
+
+
+def _place_path(form: forms.Form, rowsets: dict[str, RowSet], path: str, messages: list[str]) -> bool:
+    match = _ROW_PATH.match(path)
+    if match and match["rows"] in rowsets:
+        rowset = rowsets[match["rows"]]
+        filled = rowset.filled
+        index = int(match["index"])
+        if index >= len(filled):
+            rowset.errors.extend(messages)
+            return True
+        row = filled[index]
+        field = (match["rest"] or "").rsplit(".", 1)[-1]
+        for message in messages:
+            row.add_error(field if field in row.fields else None, message)
+        return True
+    if path in rowsets:
+        rowsets[path].errors.extend(messages)
+        return True
+    if path in form.fields:
+        for message in messages:
+            form.add_error(path, message)
+        return True
+    return False
+
+
+# --- case registration ----------------------------------------------------------------------
+
+
+class PartyRowForm(forms.Form):
+    kind = forms.ChoiceField(label=_("类型"), choices=PartyKind.choices, initial=PartyKind.PERSON)
+    name = forms.CharField(label=_("名称/姓名"), max_length=100)
+    id_number = forms.CharField(
+        label=_("证件号码"),
+        max_length=40,
+        help_text=_("公民身份号码或统一社会信用代码"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
+
+
+class ApplicantRowForm(PartyRowForm):
+    # 322号 §20: the payout account is confirmed when the case is filed; the service
+    # says so when it is missing, so the three inputs are optional here.
+    bank = forms.CharField(label=_("收款开户行"), max_length=100, required=False)
+    account_number = forms.CharField(
+        label=_("收款账号"), max_length=40, required=False, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    holder = forms.CharField(label=_("户名"), max_length=100, required=False)
+
+
+class CaseForm(forms.Form):
+    case_number = forms.CharField(
+        label=_("案号"), max_length=64, help_text=_("如 (2026)鲁0102执1001号，全角括号亦可")
+    )
+    court = forms.TypedChoiceField(label=_("收案法院"), coerce=int)
+    filed_on = forms.DateField(label=_("立案日期"), widget=DateInput())
+    received_at = LocalDateTimeField(label=_("移送执行时间"), help_text=_("北京时间"))
+    claim_amount = money_field(_("申请执行标的（元）"))
+    costs = money_field(_("执行费用（元）"), required=False)
+    basis_document = forms.CharField(label=_("执行依据"), max_length=200, help_text=_("生效法律文书文号"))
+    track = forms.ChoiceField(label=_("繁简"), choices=Track.choices, initial=Track.SIMPLE)
+    handler = forms.TypedChoiceField(label=_("承办人"), coerce=int, required=False, empty_value=None)
+    team = forms.CharField(label=_("办案团队"), max_length=50, required=False)
+
+    def __init__(self, *args, courts, handlers: dict[int, list[tuple[int, str]]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.courts = {c.pk: c for c in courts}
+        self.handlers = handlers
+        self.fields["court"].choices = [(c.pk, c.name) for c in courts]
+        grouped: list[Any] = [("", _("（暂不指定）"))]
+        for court in courts:
+            if handlers.get(court.pk):
+                grouped.append((court.name, handlers[court.pk]))
+        self.fields["handler"].choices = grouped
+
+    def clean(self):
+        data = super().clean()
+        court, handler = data.get("court"), data.get("handler")
+        if court is not None and handler is not None:
+            if handler not in {pk for pk, _label in self.handlers.get(court, [])}:
+                self.add_error("handler", _("承办人必须是本院人员。"))
+        return data
+
+
+class CaseFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("搜索"), required=False, max_length=100,
+        widget=forms.SearchInput(attrs={"placeholder": _("案号或当事人名称")}),
+    )
+    court = forms.ChoiceField(label=_("法院"), required=False)
+    status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部")), *CaseStatus.choices])
+    handler = forms.ChoiceField(label=_("承办人"), required=False)
+    overdue = forms.ChoiceField(
+        label=_("超期"), required=False, choices=[("", _("全部")), ("yes", _("有超期")), ("no", _("无超期"))]
+    )
+    track = forms.ChoiceField(label=_("繁简"), required=False, choices=[("", _("全部")), *Track.choices])
+
+    def __init__(self, *args, courts, handlers: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["court"].choices = [("", _("全部")), *((c.code, c.name) for c in courts)]
+        self.fields["handler"].choices = [("", _("全部")), *handlers]
+
+    def params(self) -> dict:
+        """The filters for ``CaseListCreateApi.filtered``; invalid ones are dropped."""
+        self.is_valid()
+        data = {k: v for k, v in getattr(self, "cleaned_data", {}).items() if v}
+        if "overdue" in data:
+            data["overdue"] = data["overdue"] == "yes"
+        return data
+
+
+# --- actions on a case -------------------------------------------------------------------------
+
+
+class ActionForm(forms.Form):
+    """A small form on the case page. ``page`` is the ``CasePage`` it is shown on and
+    ``obj`` the sub-object (search, asset...) it acts on, if any."""
+
+    template_name_action = "enforcement/_action_form.html"
+    time_field = "at"
+
+    def __init__(self, *args, page=None, obj=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.page, self.obj = page, obj
+        self.unmet_details: list[dict] = []
+        for field in self.fields.values():
+            if isinstance(field, LocalDateTimeField) and field.initial is None:
+                field.initial = local_now_input
+
+    def rowsets(self) -> list[RowSet]:
+        return []
+
+
+class AtForm(ActionForm):
+    at = LocalDateTimeField(label=_("时间"))
+
+
+class NoticeForm(ActionForm):
+    time_field = "served_at"
+    served_at = LocalDateTimeField(label=_("送达时间"))
+
+
+class InterviewForm(AtForm):
+    note = forms.CharField(label=_("约谈内容"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SuspendForm(AtForm):
+    reason = forms.CharField(label=_("中止原因"), max_length=500)
+
+
+class ResumeForm(AtForm):
+    pass
+
+
+class FulfilmentForm(AtForm):
+    note = forms.CharField(
+        label=_("履行情况"), max_length=500, help_text=_("履行完毕、提供担保或申请执行人同意"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class TrackForm(ActionForm):
+    track = forms.ChoiceField(label=_("繁简"), choices=Track.choices)
+    reason = forms.CharField(label=_("理由"), max_length=500, required=False)
+
+
+class SearchLaunchForm(ActionForm):
+    time_field = "launched_at"
+    channel = forms.ChoiceField(label=_("查询渠道"), choices=SearchChannel.choices, initial=SearchChannel.NATIONAL)
+    categories = forms.MultipleChoiceField(
+        label=_("查询范围"), widget=forms.CheckboxSelectMultiple, required=False,
+        help_text=_("默认勾选本院已开通的全部网络查控类型"),
+    )
+    launched_at = LocalDateTimeField(label=_("发起时间"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        categories = self.page.enabled_categories if self.page else []
+        self.fields["categories"].choices = [(c.code, c.name) for c in categories]
+        self.fields["categories"].initial = [c.code for c in categories]
+
+
+class FindingRowForm(forms.Form):
+    category = forms.ChoiceField(label=_("财产类型"))
+    description = forms.CharField(label=_("财产描述"), max_length=500)
+    value = money_field(_("价值（元）"), required=False)
+    controllable_online = forms.BooleanField(label=_("可网络控制"), required=False)
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", "—"), *((c.code, c.name) for c in categories)]
+
+
+class FeedbackForm(ActionForm):
+    """查询反馈 with its findings (three blank rows, more by htmx)."""
+
+    template_name_action = "enforcement/_feedback_form.html"
+    time_field = "received_at"
+    received_at = LocalDateTimeField(label=_("反馈时间"))
+
+    def __init__(self, *args, auto_id="id_%s", **kwargs):
+        super().__init__(*args, auto_id=auto_id, **kwargs)
+        self.findings = RowSet(
+            FindingRowForm, "findings", self.data if self.is_bound else None, initial_rows=3, auto_id=auto_id,
+            form_kwargs={"categories": self.page.all_categories if self.page else []},
+        )
+
+    def rowsets(self) -> list[RowSet]:
+        return [self.findings]
+
+    def is_valid(self) -> bool:
+        return all([super().is_valid(), self.findings.is_valid()])
+
+
+class ControlForm(ActionForm):
+    time_field = "effective_at"
+    kind = forms.ChoiceField(label=_("措施"), choices=ControlKind.choices)
+    amount = money_field(_("控制金额（元）"), required=False, help_text=_("冻结存款必须填写具体数额"))
+    effective_at = LocalDateTimeField(label=_("生效时间"))
+    override_approval = forms.TypedChoiceField(
+        label=_("超标的查封审批"), coerce=int, required=False, empty_value=None
+    )
+    override_reason = forms.CharField(
+        label=_("超标的查封理由（执行局长径行批准）"), max_length=1000, required=False,
+        help_text=_("仅在控制价值超过标的额时使用，将记录为本人批准"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        asset = self.obj
+        if asset is not None:
+            self.fields["kind"].initial = _default_control_kind(asset.category.code)
+            if asset.value is not None and asset.category.code == "bank_deposit":
+                self.fields["amount"].initial = asset.value
+        approvals = self.page.usable_overrides if self.page else []
+        if approvals:
+            self.fields["override_approval"].choices = [("", "—"), *((a.pk, a.label) for a in approvals)]
+        else:
+            del self.fields["override_approval"]
+        if not (self.page and self.page.is_approver):
+            del self.fields["override_reason"]
+
+
+def _default_control_kind(category: str) -> str:
+    return {
+        "bank_deposit": ControlKind.FREEZE_DEPOSIT,
+        "bank_wealth": ControlKind.FREEZE_DEPOSIT,
+        "online_payment": ControlKind.FREEZE_DEPOSIT,
+        "housing_fund": ControlKind.FREEZE_DEPOSIT,
+        "real_estate": ControlKind.SEIZE_REAL_ESTATE,
+        "vehicle": ControlKind.SEIZE_MOVABLE,
+        "ship": ControlKind.SEIZE_MOVABLE,
+        "fishing_vessel": ControlKind.SEIZE_MOVABLE,
+        "equity": ControlKind.FREEZE_EQUITY,
+    }.get(category, ControlKind.FREEZE_OTHER)
+
+
+class UncontrollableForm(AtForm):
+    reason = forms.CharField(label=_("无法控制的理由"), max_length=500)
+
+
+class ControlReleaseForm(AtForm):
+    reason = forms.CharField(label=_("解除理由"), max_length=500)
+
+
+class ControlRenewForm(AtForm):
+    pass
+
+
+class ClueForm(ActionForm):
+    time_field = "received_at"
+    received_at = LocalDateTimeField(label=_("收到时间"))
+    source = forms.CharField(label=_("提供人"), max_length=100, required=False)
+    description = forms.CharField(label=_("线索内容"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    specific = forms.BooleanField(label=_("明确具体"), required=False)
+    urgent = forms.BooleanField(label=_("情况紧急"), required=False, help_text=_("明确具体且紧急的，24小时内核查"))
+
+
+class ClueVerifyForm(AtForm):
+    pass
+
+
+class ClueConcludeForm(AtForm):
+    true = forms.TypedChoiceField(
+        label=_("核查结论"), choices=[("true", _("经查属实")), ("false", _("经查不实"))],
+        coerce=lambda v: v == "true", widget=forms.RadioSelect, initial="true",
+    )
+    note = forms.CharField(label=_("核查结果"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CreditForm(ActionForm):
+    time_field = "issued_at"
+    party = forms.TypedChoiceField(label=_("被执行人"), coerce=int)
+    kind = forms.ChoiceField(label=_("措施"), choices=CreditKind.choices, initial=CreditKind.RESTRICTION)
+    issued_at = LocalDateTimeField(label=_("决定时间"))
+    grace_until = forms.DateField(label=_("宽限期至"), required=False, widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        respondents = self.page.respondents if self.page else []
+        self.fields["party"].choices = [(p.pk, p.name) for p in respondents]
+
+
+class CreditReleaseForm(AtForm):
+    reason = forms.CharField(label=_("解除/删除理由"), max_length=500)
+
+
+class CloseForm(ActionForm):
+    time_field = "closed_at"
+    closure = forms.ChoiceField(label=_("结案方式"), choices=ClosureType.choices)
+    closed_at = LocalDateTimeField(label=_("结案时间"))
+    document = forms.CharField(label=_("结案文书文号"), max_length=200, required=False)
+
+
+class RestoreForm(ActionForm):
+    time_field = "received_at"
+    case_number = forms.CharField(label=_("恢复执行案号"), max_length=64, help_text=_("类型代字为“执恢”"))
+    received_at = LocalDateTimeField(label=_("立案时间"))
+    reason = forms.CharField(label=_("恢复执行事由"), max_length=500)
+
+
+class ApprovalRequestForm(ActionForm):
+    kind = forms.ChoiceField(
+        label=_("审批事项"),
+        choices=[(ApprovalKind.OVER_SEIZURE, ApprovalKind.OVER_SEIZURE.label), (ApprovalKind.EXTENSION, ApprovalKind.EXTENSION.label)],
+    )
+    asset = forms.TypedChoiceField(label=_("拟控制的财产"), coerce=int, required=False, empty_value=None)
+    deadline = forms.TypedChoiceField(label=_("延长的期限"), coerce=int, required=False, empty_value=None)
+    added = forms.IntegerField(label=_("延长天数"), min_value=1, max_value=365, required=False)
+    reason = forms.CharField(label=_("申请理由"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        page = self.page
+        self.fields["asset"].choices = [("", "—"), *((a.pk, str(a)) for a in (page.open_assets if page else []))]
+        self.fields["deadline"].choices = [
+            ("", "—"), *((d.pk, f"{d.rule.name_zh} · {d.subject_label}") for d in (page.running_deadlines if page else []))
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == ApprovalKind.EXTENSION:
+            if not data.get("deadline"):
+                self.add_error("deadline", _("延长期限须指明期限。"))
+            if not data.get("added"):
+                self.add_error("added", _("请填写延长天数。"))
+        return data
+
+    def payload(self) -> dict:
+        data = self.cleaned_data
+        if data["kind"] == ApprovalKind.EXTENSION:
+            return {"deadline": data["deadline"], "added": data["added"]}
+        return {"asset": data["asset"]} if data.get("asset") else {}
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("批准")), ("reject", _("驳回"))])
+    note = forms.CharField(label=_("审批意见"), max_length=1000, required=False)
