@@ -20,6 +20,7 @@ from enforcement.models import (
     ControlKind,
     CreditKind,
     PartyKind,
+    PriceMethod,
     SearchChannel,
     Track,
 )
@@ -409,6 +410,31 @@ def _default_control_kind(category: str) -> str:
         "fishing_vessel": ControlKind.SEIZE_MOVABLE,
         "equity": ControlKind.FREEZE_EQUITY,
     }.get(category, ControlKind.FREEZE_OTHER)
+
+
+class DisposalStartForm(AtForm):
+    method = forms.ChoiceField(label=_("参考价确定方式"), choices=PriceMethod.choices, initial=PriceMethod.ONLINE_INQUIRY)
+
+
+class SelfDisposalForm(AtForm):
+    days = forms.IntegerField(label=_("自行处置期限（日）"), min_value=1, max_value=90, initial=60,
+                              help_text=_("最长不得超过 90 日（322号第17条）"))
+
+
+class DisposalPriceForm(AtForm):
+    price = money_field(_("参考价（元）"))
+
+
+class DisposalAuctionForm(AtForm):
+    platform = forms.CharField(label=_("拍卖平台"), max_length=50, initial="网络司法拍卖")
+
+
+class DisposalConcludeForm(AtForm):
+    sold = forms.TypedChoiceField(
+        label=_("结果"), choices=[("true", _("成交")), ("false", _("流拍/未成交"))],
+        coerce=lambda v: v == "true", widget=forms.RadioSelect, initial="true",
+    )
+    amount = money_field(_("成交价（元）"), required=False)
 
 
 class UncontrollableForm(AtForm):

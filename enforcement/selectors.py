@@ -50,6 +50,7 @@ def case_get_detail(user: User, case_id: int | str) -> Case:
             "clues",
             "credit_measures__party",
             "disposals__asset",
+            "self_disposals__asset",
             Prefetch("deadlines", queryset=Deadline.objects.select_related("rule").order_by("started_at", "id")),
         )
         .get()

@@ -56,9 +56,11 @@ from enforcement.models import (
     ClueStatus,
     ControlStatus,
     CreditStatus,
+    DisposalStatus,
     PartyRole,
     SearchChannel,
     SearchStatus,
+    SelfDisposalStatus,
 )
 from enforcement.selectors import case_get_detail, case_timeline, enabled_categories, user_can_act_on
 from enforcement.services import assets as asset_services
@@ -392,6 +394,36 @@ def _do_release(user, case, measure, d, form) -> Done:
     return Done(_("已解除控制措施。"))
 
 
+def _do_disposal_start(user, case, asset, d, form) -> Done:
+    asset_services.disposal_start(actor=user, asset=asset, method=d["method"], at=d["at"])
+    return Done(_("已启动确定财产处置参考价程序。"))
+
+
+def _do_self_disposal(user, case, asset, d, form) -> Done:
+    asset_services.self_disposal_allow(actor=user, asset=asset, at=d["at"], days=d["days"])
+    return Done(_("已准许被执行人自行处置，期限 %(n)s 日。") % {"n": d["days"]})
+
+
+def _do_disposal_price(user, case, disposal, d, form) -> Done:
+    asset_services.disposal_fix_price(actor=user, disposal=disposal, price=d["price"], at=d["at"])
+    return Done(_("已确定参考价，应在 10 日内启动变价程序。"))
+
+
+def _do_disposal_auction(user, case, disposal, d, form) -> Done:
+    asset_services.disposal_launch_auction(actor=user, disposal=disposal, at=d["at"], platform=d["platform"])
+    return Done(_("已启动拍卖。"))
+
+
+def _do_disposal_conclude(user, case, disposal, d, form) -> Done:
+    asset_services.disposal_conclude(actor=user, disposal=disposal, at=d["at"], sold=d["sold"], amount=d["amount"])
+    return Done(_("已登记处置结果。"))
+
+
+def _do_self_disposal_conclude(user, case, sd, d, form) -> Done:
+    asset_services.self_disposal_conclude(actor=user, self_disposal=sd, at=d["at"], sold=d["sold"], amount=d["amount"])
+    return Done(_("已登记自行处置结果。"))
+
+
 def _do_clue(user, case, obj, d, form) -> Done:
     asset_services.clue_receive(
         actor=user, case=case, received_at=d["received_at"], description=d["description"],
@@ -502,6 +534,19 @@ ACTIONS: dict[str, Action] = {
                lambda p, a: _is_open(p) and a.status in (AssetStatus.FOUND, AssetStatus.RELEASED), on="asset"),
         Action("uncontrollable", f.UncontrollableForm, _("记录无法控制"), _("记录"), _do_uncontrollable,
                lambda p, a: a.status == AssetStatus.FOUND, on="asset"),
+        Action("disposal-start", f.DisposalStartForm, _("启动确定参考价"), _("启动"), _do_disposal_start,
+               lambda p, a: _is_open(p) and a.status in (AssetStatus.CONTROLLED, AssetStatus.UNSOLD) and a.category.needs_disposal,
+               on="asset"),
+        Action("self-disposal", f.SelfDisposalForm, _("准许自行处置"), _("准许"), _do_self_disposal,
+               lambda p, a: _is_open(p) and a.status == AssetStatus.CONTROLLED and a.category.needs_disposal, on="asset"),
+        Action("disposal-price", f.DisposalPriceForm, _("确定参考价"), _("确定"), _do_disposal_price,
+               lambda p, d: d.status == DisposalStatus.PRICE_PENDING, on="disposal"),
+        Action("disposal-auction", f.DisposalAuctionForm, _("启动拍卖"), _("启动拍卖"), _do_disposal_auction,
+               lambda p, d: d.status == DisposalStatus.PRICE_FIXED, on="disposal"),
+        Action("disposal-conclude", f.DisposalConcludeForm, _("登记处置结果"), _("登记"), _do_disposal_conclude,
+               lambda p, d: d.status == DisposalStatus.AUCTION, on="disposal"),
+        Action("self-disposal-conclude", f.DisposalConcludeForm, _("登记自行处置结果"), _("登记"),
+               _do_self_disposal_conclude, lambda p, sd: sd.status == SelfDisposalStatus.ALLOWED, on="selfdisposal"),
         Action("renew", f.ControlRenewForm, _("续行"), _("续行"), _do_renew,
                lambda p, m: m.status == ControlStatus.ACTIVE, on="measure"),
         Action("release", f.ControlReleaseForm, _("解除"), _("解除"), _do_release,
@@ -522,6 +567,8 @@ SUB_OBJECTS: dict[str, Callable[[Case], Any]] = {
     "measure": lambda case: case.control_measures.all(),
     "clue": lambda case: case.clues.all(),
     "credit": lambda case: case.credit_measures.all(),
+    "disposal": lambda case: case.disposals.all(),
+    "selfdisposal": lambda case: case.self_disposals.all(),
 }
 
 # A refusal with one of these rule codes concerns the form's time input.
@@ -681,7 +728,10 @@ class CasePage:
             "asset_rows": self.asset_rows(),
             "clue_rows": self.clue_rows(),
             "credit_rows": self.credit_rows(),
-            "disposals": list(self.case.disposals.all()),
+            "disposal_rows": [{"disposal": d, "forms": self.forms_on("disposal", d)} for d in self.case.disposals.all()],
+            "self_disposal_rows": [
+                {"sd": sd, "forms": self.forms_on("selfdisposal", sd)} for sd in self.case.self_disposals.all()
+            ],
             "approval_rows": self.approval_rows(),
             "timeline": self.timeline(),
             "case_forms": self.forms_on(None),

@@ -332,13 +332,13 @@ def _busy(case, actor, n: int, day: int) -> None:
 def test_detail_query_count_does_not_grow_with_the_case(client, courts, clerk, handler, django_assert_max_num_queries):
     case = make_case(clerk, courts.lu0102, handler=handler)
     client.force_login(clerk)
-    with django_assert_max_num_queries(24):  # an empty case
+    with django_assert_max_num_queries(25):  # an empty case
         client.get(detail_url(case))
     _busy(case, clerk, 1, 12)  # one of everything: every prefetch now runs
-    with django_assert_max_num_queries(24) as one:
+    with django_assert_max_num_queries(25) as one:
         client.get(detail_url(case))
     _busy(case, clerk, 5, 13)
-    with django_assert_max_num_queries(24) as many:
+    with django_assert_max_num_queries(25) as many:
         response = client.get(detail_url(case))
     assert len(response.context["asset_rows"]) == 6 and len(response.context["timeline"]) > 15
     assert len(many.captured_queries) == len(one.captured_queries)
@@ -600,3 +600,40 @@ def test_later_nodes_suspension_clues_terminate_and_restore(client, clerk, burea
     restored = Case.objects.get(case_number="(2026)鲁0102执恢1号")
     assert response.status_code == 302 and response["Location"] == detail_url(restored)
     assert "恢复执行前案" in client.get(response["Location"]).content.decode()
+
+
+def test_disposal_from_the_case_page(client, clerk, case, bureau_head):
+    """seize → reference price → auction → sold, each from its own form."""
+    from enforcement.models import Disposal, SelfDisposal
+    from enforcement.services import assets as asset_services
+    from tests.conftest import at
+
+    search = asset_services.search_launch(actor=clerk, case=case, channel="online", category_codes=None, launched_at=at("2026-10-09 09:00"))
+    car, house = asset_services.search_record_feedback(actor=clerk, search=search, received_at=at("2026-10-10 09:00"), findings=[
+        asset_services.FindingInput(category="vehicle", description="小型轿车", value=None),
+        asset_services.FindingInput(category="real_estate", description="住宅", value=None),
+    ])
+    for asset, kind in ((car, "seize_movable"), (house, "seize_real_estate")):
+        asset_services.control_create(actor=clerk, case=case, asset=asset, kind=kind, amount=None, effective_at=at("2026-10-12 09:00"))
+    client.force_login(clerk)
+    page = client.get(detail_url(case)).content.decode()
+    assert action_url(case, "disposal-start", car) in page and action_url(case, "self-disposal", house) in page
+
+    assert client.post(action_url(case, "disposal-start", car), {"method": "online_inquiry", "at": "2026-10-15T10:00"}).status_code == 302
+    disposal = Disposal.objects.get(asset=car)
+    bad = client.post(action_url(case, "disposal-price", disposal), {"price": "12.345", "at": "2026-10-16T10:00"})
+    assert bad.status_code == 422 and Disposal.objects.get(pk=disposal.pk).status == "price_pending"
+    assert client.post(action_url(case, "disposal-price", disposal), {"price": "60000", "at": "2026-10-16T10:00"}).status_code == 302
+    assert client.post(action_url(case, "disposal-auction", disposal), {"platform": "网络司法拍卖", "at": "2026-10-20T10:00"}).status_code == 302
+    assert client.post(action_url(case, "disposal-conclude", disposal), {"sold": "true", "amount": "58000", "at": "2026-11-10T10:00"}).status_code == 302
+    disposal.refresh_from_db()
+    assert (disposal.status, str(disposal.sale_amount)) == ("sold", "58000.00")
+
+    too_long = client.post(action_url(case, "self-disposal", house), {"days": "91", "at": "2026-10-15T10:00"})
+    assert too_long.status_code == 422 and not SelfDisposal.objects.exists()
+    assert client.post(action_url(case, "self-disposal", house), {"days": "60", "at": "2026-10-15T10:00"}).status_code == 302
+    sd = SelfDisposal.objects.get()
+    assert client.post(action_url(case, "self-disposal-conclude", sd), {"sold": "false", "at": "2026-11-15T10:00"}).status_code == 302
+    sd.refresh_from_db()
+    assert sd.status == "revoked"
+    assert "被执行人自行处置" in client.get(detail_url(case)).content.decode()
