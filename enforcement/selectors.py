@@ -41,7 +41,7 @@ def case_get_detail(user: User, case_id: int | str) -> Case:
     case = case_get(user, case_id)
     return (
         Case.objects.filter(pk=case.pk)
-        .select_related("court", "handler", "restored_from")
+        .select_related("court", "handler", "restored_from", "fund_account")
         .prefetch_related(
             Prefetch("parties", queryset=Party.objects.select_related("payout_account")),
             "assets__category",

@@ -344,3 +344,27 @@ def case_record_fulfilment(*, actor: User, case: Case, at: dt.datetime, note: st
         )
     record_node(case=case, kind="case.fulfilled", occurred_at=at, actor=actor, payload={"note": note[:500]})
     return case
+
+
+@transaction.atomic
+def case_mark_claim_satisfied(*, case: Case, at: dt.datetime, source: str) -> Case:
+    """The claim has been paid in full (custody_funds tells enforcement): closure as
+    执行完毕 becomes allowed and the credit measures must be lifted within 3 working
+    days (322号 §23; 失信规定 §10). A system node: no acting-role check."""
+    from core.services.events import node_event_record
+
+    case = Case.objects.select_for_update(of=("self",)).select_related("court").get(pk=case.pk)
+    if case.fulfilled_at is not None:
+        return case
+    case.fulfilled_at, case.fulfilment_note = at, source[:500]
+    case.save(update_fields=["fulfilled_at", "fulfilment_note", "updated_at"])
+    for measure in case.credit_measures.filter(status=CreditStatus.ISSUED).order_by("pk"):
+        rule = "RESTRICTION_RELEASE" if measure.kind == CreditKind.RESTRICTION else "DISHONEST_DELETE"
+        clocks.clock_start(
+            rule_code=rule, court=case.court, case=case, subject=measure, started_at=at, responsible=case.handler
+        )
+    node_event_record(
+        kind="case.fulfilled", court=case.court, case=case, occurred_at=at, actor=None, subject=case,
+        payload={"note": source[:500], "by": "custody_funds"},
+    )
+    return case

@@ -1,0 +1,162 @@
+"""The double-entry ledger: account numbers, posting, pending reservations.
+
+Every balance change happens in ``post`` or ``reserve``: the accounts involved are
+locked in ascending id order (no deadlock between two postings touching the same
+accounts), balances move by guarded ``UPDATE``s, and the database's CHECK
+constraints refuse anything that would take a case account below zero."""
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+
+from core.exceptions import RuleViolation, ValidationFailed
+from core.models import Court, User
+from custody_funds.models import AccountKind, LedgerAccount, Posting, PostingLeg
+
+CENT = Decimal("0.01")
+
+
+# --- account numbers: 15 digits, Luhn check digit -------------------------------------
+
+
+def luhn_digit(body: str) -> str:
+    total = 0
+    for index, char in enumerate(reversed(body)):
+        digit = int(char)
+        if index % 2 == 0:
+            digit *= 2
+            if digit > 9:
+                digit -= 9
+        total += digit
+    return str((10 - total % 10) % 10)
+
+
+def account_number_for(*, court_id: int, case_id: int) -> str:
+    """``CCCCC`` court + ``NNNNNNNNN`` case + Luhn digit: a mistyped digit or two
+    swapped neighbours on a bank transfer fail the check and the receipt waits as
+    unidentified instead of landing on another case."""
+    body = f"{court_id:05d}{case_id:09d}"
+    return body + luhn_digit(body)
+
+
+def account_number_valid(number: str) -> bool:
+    return len(number) == 15 and number.isdigit() and luhn_digit(number[:-1]) == number[-1]
+
+
+# --- accounts ---------------------------------------------------------------------
+
+
+def court_account(court: Court, kind: str) -> LedgerAccount:
+    account, _created = LedgerAccount.objects.get_or_create(court=court, kind=kind, case=None)
+    return account
+
+
+@transaction.atomic
+def fund_account_open(*, case) -> LedgerAccount:
+    """Every case gets exactly one account when it is registered."""
+    existing = LedgerAccount.objects.filter(case=case).first()
+    if existing is not None:
+        return existing
+    return LedgerAccount.objects.create(
+        kind=AccountKind.CASE,
+        court_id=case.court_id,
+        case=case,
+        number=account_number_for(court_id=case.court_id, case_id=case.pk),
+    )
+
+
+def _money(amount: Decimal) -> Decimal:
+    if amount != amount.quantize(CENT):
+        raise ValidationFailed.for_field("amount", _("金额最多两位小数。"))
+    return amount
+
+
+# --- posting --------------------------------------------------------------------
+
+
+def _insufficient(account: LedgerAccount) -> RuleViolation:
+    fresh = LedgerAccount.objects.get(pk=account.pk)
+    return RuleViolation(
+        _("案款账户可用余额不足（余额 %(b)s 元，已预留 %(p)s 元）。") % {"b": fresh.balance, "p": fresh.pending},
+        code="insufficient_balance",
+        extra={"balance": str(fresh.balance), "pending": str(fresh.pending), "available": str(fresh.available)},
+    )
+
+
+@transaction.atomic
+def post(
+    *,
+    key: str,
+    kind: str,
+    legs: Iterable[tuple[LedgerAccount, Decimal]],
+    actor: User | None = None,
+    case=None,
+    memo: str = "",
+    reverses: Posting | None = None,
+    release_pending: dict[int, Decimal] | None = None,
+) -> Posting:
+    """Write one balanced posting. The same ``key`` twice returns the first posting
+    and changes nothing. ``release_pending`` (account id → amount) frees reserved
+    amounts in the same step (a paid disbursement stops being pending)."""
+    existing = Posting.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return existing
+    legs = [(account, _money(amount)) for account, amount in legs]
+    if sum((amount for _a, amount in legs), Decimal(0)) != 0 or any(amount == 0 for _a, amount in legs):
+        raise ValueError("a posting's legs must be non-zero and sum to zero")
+    release_pending = release_pending or {}
+    ids = sorted({a.pk for a, _x in legs} | set(release_pending))
+    list(LedgerAccount.objects.select_for_update().filter(pk__in=ids).order_by("pk"))  # fixed lock order
+    try:
+        with transaction.atomic():
+            posting = Posting.objects.create(
+                idempotency_key=key, kind=kind, memo=memo[:300], case=case, actor=actor, reverses=reverses
+            )
+            PostingLeg.objects.bulk_create(PostingLeg(posting=posting, account=a, amount=x) for a, x in legs)
+            for account, amount in legs:
+                LedgerAccount.objects.filter(pk=account.pk).update(
+                    balance=F("balance") + amount, pending=F("pending") - release_pending.pop(account.pk, 0)
+                )
+            for account_id, amount in release_pending.items():
+                LedgerAccount.objects.filter(pk=account_id).update(pending=F("pending") - amount)
+    except IntegrityError as exc:
+        if "case_account_never_negative" in str(exc):
+            case_account = next(a for a, _x in legs if a.kind == AccountKind.CASE)
+            raise _insufficient(case_account) from None
+        if "idempotency_key" in str(exc):
+            return Posting.objects.get(idempotency_key=key)
+        raise
+    return posting
+
+
+@transaction.atomic
+def reserve(*, account: LedgerAccount, amount: Decimal) -> None:
+    """Set ``amount`` aside as pending; refused when it exceeds what is available."""
+    _money(amount)
+    try:
+        with transaction.atomic():
+            LedgerAccount.objects.select_for_update().get(pk=account.pk)
+            LedgerAccount.objects.filter(pk=account.pk).update(pending=F("pending") + amount)
+    except IntegrityError as exc:
+        if "case_account_never_negative" in str(exc):
+            raise _insufficient(account) from None
+        raise
+
+
+@transaction.atomic
+def release(*, account: LedgerAccount, amount: Decimal) -> None:
+    LedgerAccount.objects.select_for_update().get(pk=account.pk)
+    LedgerAccount.objects.filter(pk=account.pk).update(pending=F("pending") - amount)
+
+
+@transaction.atomic
+def reverse(*, posting: Posting, actor: User | None, memo: str) -> Posting:
+    """Undo a posting with its mirror image (postings are never edited)."""
+    legs = [(leg.account, -leg.amount) for leg in posting.legs.select_related("account")]
+    return post(
+        key=f"reverse:{posting.pk}", kind="reversal", legs=legs, actor=actor, case=posting.case,
+        memo=memo, reverses=posting,
+    )

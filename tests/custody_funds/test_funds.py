@@ -1,0 +1,187 @@
+"""Case funds: one account per case, receipts, unidentified funds, disbursement with
+approval, and the 10 + 5 working-day clocks (322号 §22), through the REST contract."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, InternalError, connection, transaction
+
+from core.models import Deadline, DeadlineStatus, NodeEvent
+from custody_funds.models import LedgerAccount, Posting, PostingLeg, Receipt
+from custody_funds.services import ledger
+from enforcement.models import Case
+from tests.enforcement.conftest import case_payload
+
+
+@pytest.fixture
+def new_case(api):
+    body = api.post("/api/v1/cases/", case_payload(), format="json").json()
+    return body
+
+
+def receipt(api, number, amount="30000.00", ref="B001", at="2026-10-12T10:00:00+08:00"):
+    return api.post("/api/v1/receipts/", {"account_number": number, "amount": amount, "arrived_at": at, "payer": "某某公司", "reference": ref}, format="json")
+
+
+def test_every_case_gets_one_account_with_a_check_digit(new_case):
+    number = new_case["fund_account"]
+    assert number and len(number) == 15 and ledger.account_number_valid(number)
+    assert LedgerAccount.objects.filter(case_id=new_case["id"]).count() == 1
+    typo = number[:-2] + str((int(number[-2]) + 1) % 10) + number[-1]
+    assert not ledger.account_number_valid(typo)
+    swapped = number[:3] + number[4] + number[3] + number[5:]
+    assert swapped == number or not ledger.account_number_valid(swapped)
+
+
+def test_receipt_matched_by_account_starts_funds_notice(api, new_case):
+    r = receipt(api, new_case["fund_account"])
+    assert r.status_code == 201 and r.json()["case"] == new_case["id"] and r.json()["status"] == "matched"
+    clock = Deadline.objects.get(case_id=new_case["id"], rule__code="FUNDS_NOTICE")
+    from django.utils import timezone
+
+    assert timezone.localtime(clock.due_at).isoformat() == "2026-10-26T23:59:59+08:00"  # 10 working days after 12 Oct
+    funds = api.get(f"/api/v1/cases/{new_case['id']}/funds/").json()
+    assert (funds["balance"], funds["pending"], funds["available"]) == ("30000.00", "0.00", "30000.00")
+    assert funds["entries"][0]["amount"] == "30000.00"
+
+
+def test_receipts_are_idempotent_by_bank_reference(api, new_case):
+    first = receipt(api, new_case["fund_account"])
+    again = receipt(api, new_case["fund_account"])
+    assert first.status_code == 201 and again.status_code == 200 and first.json()["id"] == again.json()["id"]
+    other = receipt(api, new_case["fund_account"], amount="1.00")
+    assert other.status_code == 409 and other.json()["code"] == "receipt_reference_reused"
+    assert Receipt.objects.count() == 1
+    assert api.get(f"/api/v1/cases/{new_case['id']}/funds/").json()["balance"] == "30000.00"
+
+
+def test_unidentified_receipt_waits_and_is_matched_with_a_reason(api, new_case):
+    number = new_case["fund_account"]
+    typo = number[:5] + ("1" if number[5] != "1" else "2") + number[6:]
+    r = receipt(api, typo, ref="B002")
+    assert r.json()["case"] is None and r.json()["status"] == "unidentified"
+    queue = api.get("/api/v1/receipts/", {"status": "unidentified"}).json()
+    assert queue["count"] == 1
+    m = api.post(f"/api/v1/receipts/{r.json()['id']}/match/", {"case": new_case["id"], "reason": "付款人提供转账凭证"}, format="json")
+    assert m.status_code == 200 and m.json()["case"] == new_case["id"]
+    assert api.post(f"/api/v1/receipts/{r.json()['id']}/match/", {"case": new_case["id"]}, format="json").status_code == 409
+    assert api.get(f"/api/v1/cases/{new_case['id']}/funds/").json()["balance"] == "30000.00"
+    assert Deadline.objects.filter(case_id=new_case["id"], rule__code="FUNDS_NOTICE").count() == 1
+
+
+def test_disbursement_journey_with_clocks_and_maker_checker(api, as_user, new_case, bureau_head, finance, handler):
+    receipt(api, new_case["fund_account"], amount="100000.00")
+    applicant = new_case["applicants"][0]["id"]
+    from tests.enforcement.conftest import case_payload as payload
+
+    confirmed = payload()["applicants"][0]["payout_account"]["account_number"]
+    h = as_user(handler)
+    wrong = h.post(f"/api/v1/cases/{new_case['id']}/disbursements/", {"payee": applicant, "amount": "100.00", "account_number": "6222000000000000"}, format="json")
+    assert wrong.status_code == 422 and wrong.json()["code"] == "payee_not_confirmed"
+    too_much = h.post(f"/api/v1/cases/{new_case['id']}/disbursements/", {"payee": applicant, "amount": "100000.01", "account_number": confirmed}, format="json")
+    assert too_much.status_code == 422 and too_much.json()["code"] == "insufficient_balance"
+    d = h.post(f"/api/v1/cases/{new_case['id']}/disbursements/", {"payee": applicant, "amount": "100000.00", "account_number": confirmed}, format="json")
+    assert d.status_code == 201, d.json()
+    d_id = d.json()["id"]
+    funds = api.get(f"/api/v1/cases/{new_case['id']}/funds/").json()
+    assert (funds["pending"], funds["available"]) == ("100000.00", "0.00")
+    assert h.post(f"/api/v1/disbursements/{d_id}/submit/", {}, format="json").status_code == 200
+    # the drafter (or the machine client) can never approve
+    assert h.post(f"/api/v1/disbursements/{d_id}/approve/", {}, format="json").status_code == 403
+    assert api.post(f"/api/v1/disbursements/{d_id}/approve/", {}, format="json").status_code == 403
+    assert as_user(bureau_head).post(f"/api/v1/disbursements/{d_id}/approve/", {}, format="json").status_code == 200
+    assert h.post(f"/api/v1/disbursements/{d_id}/notify/", {}, format="json").status_code == 200
+    notice = Deadline.objects.get(case_id=new_case["id"], rule__code="FUNDS_NOTICE")
+    assert notice.completed_at is not None
+    payment = Deadline.objects.get(case_id=new_case["id"], rule__code="FUNDS_PAYMENT")
+    assert payment.status == DeadlineStatus.OPEN
+    # only finance pays
+    assert h.post(f"/api/v1/disbursements/{d_id}/pay/", {"bank_reference": "P1"}, format="json").status_code == 403
+    paid = as_user(finance).post(f"/api/v1/disbursements/{d_id}/pay/", {"bank_reference": "P1"}, format="json")
+    assert paid.status_code == 200 and paid.json()["status"] == "paid"
+    payment.refresh_from_db()
+    assert payment.status == DeadlineStatus.MET
+    funds = api.get(f"/api/v1/cases/{new_case['id']}/funds/").json()
+    assert (funds["balance"], funds["pending"], funds["available"]) == ("0.00", "0.00", "0.00")
+    # the claim (100,000) is paid in full: enforcement now allows 执行完毕
+    assert Case.objects.get(pk=new_case["id"]).fulfilled_at is not None
+    assert NodeEvent.objects.filter(case_id=new_case["id"], kind="funds.disbursement_paid").count() == 1
+    # paying twice is an illegal transition
+    assert as_user(finance).post(f"/api/v1/disbursements/{d_id}/pay/", {"bank_reference": "P1"}, format="json").status_code == 409
+
+
+def test_changed_account_needs_the_written_request(api, as_user, new_case, handler):
+    receipt(api, new_case["fund_account"], amount="500.00")
+    applicant = new_case["applicants"][0]["id"]
+    d = as_user(handler).post(f"/api/v1/cases/{new_case['id']}/disbursements/", {
+        "payee": applicant, "amount": "500.00", "account_number": "6217000011112222333",
+        "account_change_request": "申请执行人2026-10-15书面申请变更收款账户"}, format="json")
+    assert d.status_code == 201 and d.json()["account_changed"] is True
+
+
+def test_reject_and_cancel_release_the_reservation(api, as_user, new_case, handler, bureau_head):
+    receipt(api, new_case["fund_account"], amount="800.00")
+    applicant = new_case["applicants"][0]["id"]
+    from tests.enforcement.conftest import case_payload as payload
+
+    confirmed = payload()["applicants"][0]["payout_account"]["account_number"]
+    h = as_user(handler)
+    a = h.post(f"/api/v1/cases/{new_case['id']}/disbursements/", {"payee": applicant, "amount": "500.00", "account_number": confirmed}, format="json").json()["id"]
+    b = h.post(f"/api/v1/cases/{new_case['id']}/disbursements/", {"payee": applicant, "amount": "300.00", "account_number": confirmed}, format="json").json()["id"]
+    h.post(f"/api/v1/disbursements/{a}/submit/", {}, format="json")
+    assert as_user(bureau_head).post(f"/api/v1/disbursements/{a}/reject/", {"note": "金额有争议"}, format="json").status_code == 200
+    assert h.post(f"/api/v1/disbursements/{b}/cancel/", {"note": "重复"}, format="json").status_code == 200
+    funds = api.get(f"/api/v1/cases/{new_case['id']}/funds/").json()
+    assert (funds["balance"], funds["pending"], funds["available"]) == ("800.00", "0.00", "800.00")
+
+
+@pytest.mark.parametrize("amount", ["0", "-5.00", "1.001", "NaN", "1e309", "1,000", "１０"])
+def test_bad_amounts_are_400_and_write_nothing(api, new_case, amount):
+    r = receipt(api, new_case["fund_account"], amount=amount)
+    assert r.status_code == 400 and "amount" in r.json()["extra"]["fields"]
+    assert not Receipt.objects.exists() and not Posting.objects.filter(kind__startswith="receipt").exists()
+
+
+def test_unbalanced_posting_is_refused_by_the_database(new_case):
+    account = LedgerAccount.objects.get(case_id=new_case["id"])
+    with pytest.raises((IntegrityError, InternalError)), transaction.atomic():
+        p = Posting.objects.create(idempotency_key="bad", kind="test")
+        PostingLeg.objects.create(posting=p, account=account, amount=Decimal("10.00"))
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+def test_postings_are_append_only(api, new_case):
+    receipt(api, new_case["fund_account"])
+    leg = PostingLeg.objects.first()
+    with pytest.raises(InternalError), transaction.atomic():
+        PostingLeg.objects.filter(pk=leg.pk).update(amount=Decimal("1.00"))
+    with pytest.raises(InternalError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM custody_funds_posting WHERE id = %s", [leg.posting_id])
+    assert Posting.objects.filter(pk=leg.posting_id).exists()
+
+
+def test_a_reversal_is_a_new_posting(api, new_case):
+    receipt(api, new_case["fund_account"])
+    original = Posting.objects.get(kind="receipt")
+    reversal = ledger.reverse(posting=original, actor=None, memo="银行退回")
+    assert reversal.reverses == original
+    assert LedgerAccount.objects.get(case_id=new_case["id"]).balance == 0
+    assert ledger.reverse(posting=original, actor=None, memo="again") == reversal  # idempotent
+
+
+def test_scoping_of_funds_endpoints(api, new_case, courts):
+    from rest_framework.test import APIClient
+
+    from core.services.people import api_client_create
+
+    r = receipt(api, new_case["fund_account"]).json()
+    _u, key = api_client_create(court=courts.lu0103, name="sibling")
+    sibling = APIClient()
+    sibling.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert sibling.get(f"/api/v1/cases/{new_case['id']}/funds/").status_code == 404
+    assert sibling.post(f"/api/v1/receipts/{r['id']}/match/", {"case": new_case["id"]}, format="json").status_code == 404
+    assert sibling.get("/api/v1/receipts/").json()["count"] == 0
+    # a receipt sent by the sibling's bank feed with our account number stays unidentified there
+    other = sibling.post("/api/v1/receipts/", {"account_number": new_case["fund_account"], "amount": "5.00", "arrived_at": "2026-10-12T10:00:00+08:00", "reference": "S1"}, format="json")
+    assert other.json()["case"] is None
