@@ -225,3 +225,60 @@ def _action_view(name: str):
 
 
 ACTION_VIEWS = {name: _action_view(name) for name in ("submit", "approve", "notify", "pay", "reject", "cancel")}
+
+
+class HoldOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    case = serializers.IntegerField(source="case_id")
+    kind = serializers.CharField()
+    reason = serializers.CharField()
+    reason_label = serializers.CharField()
+    note = serializers.CharField()
+    amount = MoneyField(allow_null=True)
+    status = serializers.CharField()
+    requested_at = serializers.DateTimeField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+    released_at = serializers.DateTimeField(allow_null=True)
+
+
+class HoldCreateApi(ApiView):
+    class InputSerializer(serializers.Serializer):
+        kind = serializers.ChoiceField(choices=["delay", "deposit"])
+        reason = serializers.CharField(max_length=20)
+        note = serializers.CharField(max_length=500)
+        amount = MoneyField(required=False, allow_null=True, default=None)
+
+    @extend_schema(operation_id="funds_holds_create", request=InputSerializer, responses={201: HoldOut, **WRITE_ERROR_RESPONSES})
+    def post(self, request: Request, case_id: int) -> Response:
+        case = case_get(request.user, case_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        hold = funds.hold_request(actor=request.user, case=case, **data.validated_data)
+        return Response(HoldOut(hold).data, status=status.HTTP_201_CREATED)
+
+
+class HoldActionApi(ApiView):
+    action = ""
+
+    def post(self, request: Request, hold_id: int) -> Response:
+        from core.selectors import court_scope_q
+        from custody_funds.models import FundsHold
+
+        hold = FundsHold.objects.filter(court_scope_q(request.user, field="case__court"), pk=hold_id).first()
+        if hold is None:
+            raise NotFound()
+        if self.action == "release":
+            hold = funds.hold_release(actor=request.user, hold=hold)
+        else:
+            hold = funds.hold_decide(actor=request.user, hold=hold, approve=self.action == "approve")
+        return Response(HoldOut(hold).data)
+
+
+def _hold_view(name: str):
+    view = type(f"Hold{name.title()}Api", (HoldActionApi,), {"action": name})
+    view.post = extend_schema(operation_id=f"funds_holds_{name}", request=None,
+                              responses={200: HoldOut, **WRITE_ERROR_RESPONSES})(HoldActionApi.post)
+    return view.as_view()
+
+
+HOLD_VIEWS = {name: _hold_view(name) for name in ("approve", "reject", "release")}

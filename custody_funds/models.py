@@ -242,3 +242,75 @@ class Disbursement(ConcurrentTransitionMixin, models.Model):
     @transition(field=status, source=[DisbursementStatus.DRAFT, DisbursementStatus.SUBMITTED], target=DisbursementStatus.CANCELLED)
     def cancel(self, *, note: str) -> None:
         self.note = note
+
+
+class HoldKind(models.TextChoices):
+    DELAY = "delay", _("延缓发放")
+    DEPOSIT = "deposit", _("提存")
+
+
+# 款物规定 (法发〔2017〕6号): the lawful reasons to delay payment or deposit it with a notary.
+DELAY_REASONS = {
+    "to_distribute": _("需要进行案款分配"),
+    "frozen_elsewhere": _("申请执行人因另案诉讼、执行或涉嫌犯罪等原因导致执行款被保全或冻结"),
+    "not_collected": _("申请执行人经通知未领取"),
+    "case_suspended": _("案件被依法中止或者暂缓执行"),
+    "other": _("有其他正当理由需要延缓发放"),
+}
+DEPOSIT_REASONS = {
+    "refused": _("申请执行人无正当理由拒绝领取"),
+    "missing": _("申请执行人下落不明"),
+    "deceased": _("申请执行人死亡未确定继承人或者丧失民事行为能力未确定监护人"),
+    "unreachable": _("按照申请执行人提供的联系方式无法通知其领取"),
+    "other": _("其他不能发放的情形"),
+}
+
+
+class HoldStatus(models.TextChoices):
+    REQUESTED = "requested", _("待审批")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("已驳回")
+    RELEASED = "released", _("已解除")
+
+
+class FundsHold(ConcurrentTransitionMixin, models.Model):
+    """延缓发放 (the FUNDS_NOTICE clocks stand still until released) or 提存 (the
+    money leaves the case account for a notary's deposit), each with a reason from
+    the 款物规定 list and the bureau head's approval."""
+
+    case = models.ForeignKey("enforcement.Case", on_delete=models.PROTECT, related_name="funds_holds")
+    kind = models.CharField(_("类型"), max_length=8, choices=HoldKind.choices)
+    reason = models.CharField(_("事由"), max_length=20)
+    note = models.CharField(_("说明"), max_length=500)
+    amount = models.DecimalField(_("提存金额"), null=True, blank=True, **MONEY)
+    status = FSMField(default=HoldStatus.REQUESTED, choices=HoldStatus.choices, protected=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+    posting = models.OneToOneField(Posting, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("延缓发放/提存")
+        verbose_name_plural = _("延缓发放/提存")
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.case}"
+
+    @property
+    def reason_label(self):
+        return (DELAY_REASONS if self.kind == HoldKind.DELAY else DEPOSIT_REASONS).get(self.reason, self.reason)
+
+    @transition(field=status, source=HoldStatus.REQUESTED, target=HoldStatus.APPROVED)
+    def approve(self, *, by, at) -> None:
+        self.decided_by, self.decided_at = by, at
+
+    @transition(field=status, source=HoldStatus.REQUESTED, target=HoldStatus.REJECTED)
+    def reject(self, *, by, at) -> None:
+        self.decided_by, self.decided_at = by, at
+
+    @transition(field=status, source=HoldStatus.APPROVED, target=HoldStatus.RELEASED)
+    def release(self, *, at) -> None:
+        self.released_at = at

@@ -323,3 +323,90 @@ def receipt_get(user: User, pk) -> Receipt:
     if receipt is None:
         raise NotFound()
     return receipt
+
+
+# --- 延缓发放 and 提存 -------------------------------------------------------------------
+
+
+@transaction.atomic
+def hold_request(*, actor: User, case, kind: str, reason: str, note: str, amount: Decimal | None = None):
+    """Ask the bureau head to delay payment (延缓发放) or deposit the money (提存)."""
+    from custody_funds.models import DELAY_REASONS, DEPOSIT_REASONS, FundsHold, HoldKind
+
+    _require_role_at(actor, case.court, DRAFTERS)
+    reasons = DELAY_REASONS if kind == HoldKind.DELAY else DEPOSIT_REASONS if kind == HoldKind.DEPOSIT else None
+    if reasons is None:
+        raise ValidationFailed.for_field("kind", _("类型应为 delay（延缓发放）或 deposit（提存）。"))
+    if reason not in reasons:
+        raise ValidationFailed.for_field("reason", _("事由须为款物管理规定所列情形之一：%(r)s") % {"r": "、".join(reasons)})
+    if not note.strip():
+        raise ValidationFailed.for_field("note", _("请说明具体情况。"))
+    if kind == HoldKind.DEPOSIT:
+        if amount is None:
+            raise ValidationFailed.for_field("amount", _("提存须写明金额。"))
+        _positive(amount)
+        ledger.reserve(account=LedgerAccount.objects.get(case=case), amount=amount)
+    hold = FundsHold.objects.create(
+        case=case, kind=kind, reason=reason, note=note[:500], amount=amount if kind == HoldKind.DEPOSIT else None,
+        requested_by=actor,
+    )
+    _node(case=case, kind=f"funds.{kind}_requested", at=timezone.now(), actor=actor, subject=hold,
+          payload={"reason": reason, "amount": str(amount) if amount is not None else None})
+    return hold
+
+
+@transaction.atomic
+def hold_decide(*, actor: User, hold, approve: bool):
+    """Approve (maker ≠ checker): a delay pauses the case's running FUNDS_NOTICE
+    clocks; a deposit moves the money out of the case account and stops them."""
+    from custody_funds.models import FundsHold, HoldKind
+
+    hold = FundsHold.objects.select_for_update(of=("self",)).select_related("case__court").get(pk=hold.pk)
+    if not user_has_role_over(actor, hold.case.court, APPROVERS):
+        raise PermissionDenied(_("只有本院或上级法院的执行局长、院领导可以审批。"))
+    if actor.pk == hold.requested_by_id:
+        raise PermissionDenied(_("审批人不能审批自己提出的申请。"), code="maker_checker")
+    now = timezone.now()
+    account = LedgerAccount.objects.get(case=hold.case)
+    if not approve:
+        hold.reject(by=actor, at=now)
+        hold.save()
+        if hold.kind == HoldKind.DEPOSIT:
+            ledger.release(account=account, amount=hold.amount)
+        _node(case=hold.case, kind=f"funds.{hold.kind}_rejected", at=now, actor=actor, subject=hold)
+        return hold
+    hold.approve(by=actor, at=now)
+    notices = clocks.running_deadlines_for(hold.case, ["FUNDS_NOTICE"]).order_by("pk")
+    if hold.kind == HoldKind.DELAY:
+        for deadline in notices.filter(paused_at__isnull=True):
+            clocks.clock_pause(deadline=deadline, paused_at=now, reason=f"延缓发放：{hold.reason_label}", actor=actor)
+    else:
+        hold.posting = ledger.post(
+            key=f"deposit:{hold.pk}", kind="deposit", actor=actor, case=hold.case,
+            legs=[(account, -hold.amount), (ledger.court_account(hold.case.court, AccountKind.DEPOSITED), hold.amount)],
+            memo=f"提存：{hold.reason_label}", release_pending={account.pk: hold.amount},
+        )
+        for deadline in notices:
+            clocks.clock_stop(deadline=deadline, stopped_at=now, actor=actor, note="已提存")
+    hold.save()
+    _node(case=hold.case, kind=f"funds.{hold.kind}_approved", at=now, actor=actor, subject=hold)
+    return hold
+
+
+@transaction.atomic
+def hold_release(*, actor: User, hold):
+    """End a delay: the paused FUNDS_NOTICE clocks run again, their due dates moved
+    by the working days they stood still."""
+    from custody_funds.models import FundsHold, HoldKind
+
+    hold = FundsHold.objects.select_for_update(of=("self",)).select_related("case__court").get(pk=hold.pk)
+    _require_role_at(actor, hold.case.court, DRAFTERS)
+    if hold.kind != HoldKind.DELAY:
+        raise InvalidTransition(_("提存不能解除。"))
+    now = timezone.now()
+    hold.release(at=now)
+    hold.save()
+    for deadline in clocks.running_deadlines_for(hold.case, ["FUNDS_NOTICE"]).filter(paused_at__isnull=False).order_by("pk"):
+        clocks.clock_resume(deadline=deadline, resumed_at=now, actor=actor)
+    _node(case=hold.case, kind="funds.delay_released", at=now, actor=actor, subject=hold)
+    return hold

@@ -185,3 +185,34 @@ def test_scoping_of_funds_endpoints(api, new_case, courts):
     # a receipt sent by the sibling's bank feed with our account number stays unidentified there
     other = sibling.post("/api/v1/receipts/", {"account_number": new_case["fund_account"], "amount": "5.00", "arrived_at": "2026-10-12T10:00:00+08:00", "reference": "S1"}, format="json")
     assert other.json()["case"] is None
+
+
+def test_delay_pauses_funds_notice_and_release_moves_it(api, as_user, new_case, handler, bureau_head):
+    receipt(api, new_case["fund_account"], amount="900.00")
+    h = as_user(handler)
+    bad = h.post(f"/api/v1/cases/{new_case['id']}/funds-holds/", {"kind": "delay", "reason": "i_feel_like_it", "note": "x"}, format="json")
+    assert bad.status_code == 400 and "reason" in bad.json()["extra"]["fields"]
+    hold = h.post(f"/api/v1/cases/{new_case['id']}/funds-holds/", {"kind": "delay", "reason": "to_distribute", "note": "另有债权人申请参与分配"}, format="json")
+    assert hold.status_code == 201, hold.json()
+    assert h.post(f"/api/v1/funds-holds/{hold.json()['id']}/approve/", format="json").status_code == 403  # maker ≠ checker
+    assert as_user(bureau_head).post(f"/api/v1/funds-holds/{hold.json()['id']}/approve/", format="json").status_code == 200
+    notice = Deadline.objects.get(case_id=new_case["id"], rule__code="FUNDS_NOTICE")
+    assert notice.paused_at is not None
+    assert h.post(f"/api/v1/funds-holds/{hold.json()['id']}/release/", format="json").status_code == 200
+    notice.refresh_from_db()
+    assert notice.paused_at is None and notice.completed_at is None
+
+
+def test_deposit_moves_the_money_out_and_stops_the_clock(api, as_user, new_case, handler, bureau_head):
+    receipt(api, new_case["fund_account"], amount="900.00")
+    h = as_user(handler)
+    too_much = h.post(f"/api/v1/cases/{new_case['id']}/funds-holds/", {"kind": "deposit", "reason": "missing", "note": "下落不明", "amount": "900.01"}, format="json")
+    assert too_much.status_code == 422 and too_much.json()["code"] == "insufficient_balance"
+    hold = h.post(f"/api/v1/cases/{new_case['id']}/funds-holds/", {"kind": "deposit", "reason": "missing", "note": "申请执行人下落不明", "amount": "900.00"}, format="json").json()
+    assert as_user(bureau_head).post(f"/api/v1/funds-holds/{hold['id']}/approve/", format="json").status_code == 200
+    funds = api.get(f"/api/v1/cases/{new_case['id']}/funds/").json()
+    assert (funds["balance"], funds["pending"]) == ("0.00", "0.00")
+    notice = Deadline.objects.get(case_id=new_case["id"], rule__code="FUNDS_NOTICE")
+    # stopped (late: the receipt arrived on 12 Oct and today is past its 10 working days)
+    assert notice.completed_at is not None and notice.note == "已提存"
+    assert notice.status == DeadlineStatus.BREACHED
