@@ -1,8 +1,14 @@
 """REST endpoints of case funds (API.md "Case funds")."""
 
+from urllib.parse import quote
+
+from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -14,6 +20,7 @@ from core.exceptions import NotFound, ValidationFailed
 from core.identity import mask_account
 from core.models import User
 from core.selectors import visible_courts
+from custody_funds.exports import XLSX, case_ledger_xlsx, funds_held_xlsx
 from custody_funds.models import Disbursement, DisbursementStatus, LedgerAccount, PostingLeg, ReceiptStatus
 from custody_funds.services import funds
 from enforcement.selectors import case_get
@@ -282,3 +289,51 @@ def _hold_view(name: str):
 
 
 HOLD_VIEWS = {name: _hold_view(name) for name in ("approve", "reject", "release")}
+
+
+class XlsxRenderer(BaseRenderer):
+    """Lets clients ask for the spreadsheet by its media type; the views return the
+    file themselves."""
+
+    media_type = XLSX
+    format = "xlsx"
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+class CaseLedgerExportApi(ApiView):
+    renderer_classes = [JSONRenderer, XlsxRenderer]
+
+    @extend_schema(operation_id="cases_funds_export", responses={(200, XLSX): OpenApiTypes.BINARY, **ERROR_RESPONSES})
+    def get(self, request: Request, case_id: int):
+        case = case_get(request.user, case_id)
+        account = LedgerAccount.objects.filter(case=case).select_related("case").first()
+        if account is None:
+            raise NotFound()
+        return _xlsx_response(case_ledger_xlsx(account), f"案款明细-{case.case_number}.xlsx")
+
+
+class FundsHeldExportApi(ApiView):
+    renderer_classes = [JSONRenderer, XlsxRenderer]
+
+    @extend_schema(
+        operation_id="funds_held_export",
+        parameters=[OpenApiParameter("court", str, description="法院代字；省略时为全部可见法院")],
+        responses={(200, XLSX): OpenApiTypes.BINARY, **ERROR_RESPONSES},
+    )
+    def get(self, request: Request):
+        from core.selectors import court_scope_q
+
+        accounts = LedgerAccount.objects.filter(court_scope_q(request.user))
+        code = request.query_params.get("court")
+        if code:
+            accounts = accounts.filter(court__code=code)
+        return _xlsx_response(funds_held_xlsx(accounts), f"在账案款-{timezone.localdate():%Y%m%d}.xlsx")

@@ -70,3 +70,8 @@ def test_seed_demo_is_idempotent_and_prints_logins(db, capsys):
     assert set(Case.objects.values_list("status", flat=True)) == {"received", "executing", "suspended", "closed"}
     assert Deadline.objects.filter(status="breached").exists()
     assert Case.objects.filter(closure_type="terminated_this_round").exists()
+    from custody_funds.models import Disbursement, Receipt
+
+    assert Receipt.objects.filter(status="unidentified").count() == 15
+    assert Receipt.objects.filter(status="matched").exists()
+    assert {"submitted", "paid"} <= set(Disbursement.objects.values_list("status", flat=True))

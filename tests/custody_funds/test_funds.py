@@ -216,3 +216,27 @@ def test_deposit_moves_the_money_out_and_stops_the_clock(api, as_user, new_case,
     # stopped (late: the receipt arrived on 12 Oct and today is past its 10 working days)
     assert notice.completed_at is not None and notice.note == "已提存"
     assert notice.status == DeadlineStatus.BREACHED
+
+
+def test_excel_exports_of_a_case_ledger_and_of_funds_held(api, new_case, courts):
+    import io
+
+    from openpyxl import load_workbook
+    from rest_framework.test import APIClient
+
+    from core.services.people import api_client_create
+
+    receipt(api, new_case["fund_account"], amount="1234.56")
+    r = api.get(f"/api/v1/cases/{new_case['id']}/funds/export/")
+    assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
+    ws = load_workbook(io.BytesIO(r.content)).active
+    assert ws["A1"].value == "凭证号" and ws["E2"].value == 1234.56 and ws["F2"].value == 1234.56
+    held = api.get("/api/v1/funds/held/export/", {"court": "鲁0102"})
+    rows = list(load_workbook(io.BytesIO(held.content)).active.iter_rows(values_only=True))
+    assert rows[1][1] == "(2026)鲁0102执1001号" and rows[1][3] == 1234.56
+    _u, key = api_client_create(court=courts.lu0103, name="sibling")
+    sibling = APIClient()
+    sibling.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert sibling.get(f"/api/v1/cases/{new_case['id']}/funds/export/").status_code == 404
+    rows = list(load_workbook(io.BytesIO(sibling.get("/api/v1/funds/held/export/").content)).active.iter_rows(values_only=True))
+    assert len(rows) == 1  # only the header: nothing of another court

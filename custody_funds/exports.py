@@ -1,0 +1,105 @@
+"""Excel exports (openpyxl) of a case's ledger and of a court's funds held.
+Personal account numbers are masked, as everywhere."""
+
+import io
+from decimal import Decimal
+
+from django.db.models import Min, Q
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from custody_funds.models import AccountKind, LedgerAccount, PostingLeg, ReceiptStatus
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+HEADER_FILL = PatternFill("solid", fgColor="EEF2F7")
+
+
+def _sheet(wb: Workbook, title: str, headers: list[str], rows, widths: list[int]):
+    ws = wb.active
+    ws.title = title
+    ws.append(headers)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(horizontal="center")
+    for row in rows:
+        ws.append(row)
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.freeze_panes = "A2"
+    return ws
+
+
+def _bytes(wb: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _safe(text: str) -> str:
+    """Spreadsheet formula injection: text starting with = + - @ is shown as text."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
+
+
+def case_ledger_xlsx(account: LedgerAccount) -> bytes:
+    wb = Workbook()
+    legs = PostingLeg.objects.filter(account=account).select_related("posting").order_by("posting_id")
+    running = Decimal(0)
+    rows = []
+    for leg in legs:
+        running += leg.amount
+        rows.append([
+            leg.posting_id,
+            timezone.localtime(leg.posting.created_at).strftime("%Y-%m-%d %H:%M"),
+            leg.posting.kind,
+            _safe(leg.posting.memo),
+            float(leg.amount),
+            float(running),
+        ])
+    ws = _sheet(wb, "案款明细", ["凭证号", "记账时间", "类型", "摘要", "金额（元）", "余额（元）"], rows, [10, 18, 18, 40, 14, 14])
+    for row in ws.iter_rows(min_row=2, min_col=5, max_col=6):
+        for cell in row:
+            cell.number_format = "#,##0.00"
+    ws.append([])
+    ws.append(["案号", account.case.case_number if account.case else "", "账号", account.number])
+    ws.append(["余额", float(account.balance), "待发放", float(account.pending), "可用", float(account.available)])
+    return _bytes(wb)
+
+
+def funds_held_xlsx(accounts) -> bytes:
+    """Case accounts holding money, with the oldest matched receipt and whether its
+    10-working-day notice clock is still running."""
+    wb = Workbook()
+    accounts = (
+        accounts.filter(kind=AccountKind.CASE)
+        .filter(Q(balance__gt=0) | Q(pending__gt=0))
+        .select_related("case", "court")
+        .annotate(oldest=Min("case__receipts__arrived_at", filter=Q(case__receipts__status=ReceiptStatus.MATCHED)))
+        .order_by("court__path", "oldest")
+    )
+    today = timezone.localdate()
+    rows = []
+    for a in accounts:
+        oldest = timezone.localtime(a.oldest).date() if a.oldest else None
+        rows.append([
+            a.court.code,
+            a.case.case_number,
+            a.number,
+            float(a.balance),
+            float(a.pending),
+            float(a.available),
+            oldest.isoformat() if oldest else "",
+            (today - oldest).days if oldest else "",
+        ])
+    ws = _sheet(
+        wb, "在账案款", ["法院", "案号", "案款账号", "余额（元）", "待发放（元）", "可用（元）", "最早到账", "在账天数"],
+        rows, [10, 26, 18, 14, 14, 14, 12, 10],
+    )
+    for row in ws.iter_rows(min_row=2, min_col=4, max_col=6):
+        for cell in row:
+            cell.number_format = "#,##0.00"
+    return _bytes(wb)
+
+
