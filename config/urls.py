@@ -23,6 +23,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("cases/", include("enforcement.urls")),
+    path("funds/", include("custody_funds.urls")),
     path("", include("core.urls")),
 ]
 

@@ -156,6 +156,8 @@ class DisbursementListCreateApi(ApiView):
         amount = MoneyField()
         account_number = serializers.CharField(max_length=40)
         account_change_request = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+        bank = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+        holder = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
 
     @extend_schema(operation_id="disbursements_create", request=InputSerializer, responses={201: DisbursementOut, **WRITE_ERROR_RESPONSES})
     def post(self, request: Request, case_id: int) -> Response:
@@ -166,6 +168,7 @@ class DisbursementListCreateApi(ApiView):
         d = funds.disbursement_draft(
             actor=request.user, case=case, payee_id=v["payee"], amount=v["amount"],
             account_number=v["account_number"], account_change_request=v["account_change_request"],
+            bank=v["bank"], holder=v["holder"],
         )
         return Response(DisbursementOut(d).data, status=status.HTTP_201_CREATED)
 

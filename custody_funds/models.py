@@ -251,6 +251,9 @@ class HoldKind(models.TextChoices):
 
 # 款物规定 (法发〔2017〕6号): the lawful reasons to delay payment or deposit it with a notary.
 DELAY_REASONS = {
+    # 322号 §22: 部分案款有争议的，应当先将无争议部分及时发放 — only the disputed
+    # amount is held; the undisputed rest stays on its clocks.
+    "disputed": _("部分案款有争议（无争议部分先行发放）"),
     "to_distribute": _("需要进行案款分配"),
     "frozen_elsewhere": _("申请执行人因另案诉讼、执行或涉嫌犯罪等原因导致执行款被保全或冻结"),
     "not_collected": _("申请执行人经通知未领取"),
@@ -282,7 +285,7 @@ class FundsHold(ConcurrentTransitionMixin, models.Model):
     kind = models.CharField(_("类型"), max_length=8, choices=HoldKind.choices)
     reason = models.CharField(_("事由"), max_length=20)
     note = models.CharField(_("说明"), max_length=500)
-    amount = models.DecimalField(_("提存金额"), null=True, blank=True, **MONEY)
+    amount = models.DecimalField(_("金额"), null=True, blank=True, **MONEY)
     status = FSMField(default=HoldStatus.REQUESTED, choices=HoldStatus.choices, protected=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)

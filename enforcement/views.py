@@ -108,6 +108,22 @@ NODE_LABELS = {
     "clock.resumed": _("期限恢复计算"),
     "clock.extended": _("期限延长"),
     "clock.waived": _("期限免除"),
+    "funds.receipt": _("案款到账"),
+    "funds.receipt_matched": _("不明款匹配到本案"),
+    "funds.disbursement_drafted": _("起草案款发放"),
+    "funds.disbursement_submitted": _("提交发放审批"),
+    "funds.disbursement_approved": _("批准案款发放"),
+    "funds.disbursement_notified": _("发出支付案款通知"),
+    "funds.disbursement_paid": _("财务发放案款"),
+    "funds.disbursement_rejected": _("驳回案款发放"),
+    "funds.disbursement_cancelled": _("撤销案款发放"),
+    "funds.delay_requested": _("申请延缓发放"),
+    "funds.delay_approved": _("批准延缓发放"),
+    "funds.delay_rejected": _("驳回延缓发放"),
+    "funds.delay_released": _("解除延缓发放"),
+    "funds.deposit_requested": _("申请提存"),
+    "funds.deposit_approved": _("批准提存"),
+    "funds.deposit_rejected": _("驳回提存"),
 }
 
 

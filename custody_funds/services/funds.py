@@ -169,7 +169,15 @@ def _lock(disbursement: Disbursement) -> Disbursement:
 
 @transaction.atomic
 def disbursement_draft(
-    *, actor: User, case, payee_id: int, amount: Decimal, account_number: str, account_change_request: str = ""
+    *,
+    actor: User,
+    case,
+    payee_id: int,
+    amount: Decimal,
+    account_number: str,
+    account_change_request: str = "",
+    bank: str = "",
+    holder: str = "",
 ) -> Disbursement:
     """Draft a payment to an applicant of the case. The account must be the one the
     applicant confirmed at filing (``payee_not_confirmed``) unless the applicant's
@@ -191,10 +199,12 @@ def disbursement_draft(
             )
     account = LedgerAccount.objects.filter(case=case).first() or ledger.fund_account_open(case=case)
     ledger.reserve(account=account, amount=amount)
+    same = confirmed is not None and confirmed.account_number == number
     disbursement = Disbursement.objects.create(
         case=case, payee=payee, amount=amount, account_number=number[:40],
-        bank=confirmed.bank if confirmed and confirmed.account_number == number else "",
-        holder=payee.name, account_change_request=account_change_request[:300], drafted_by=actor,
+        bank=(confirmed.bank if same else bank.strip())[:100],
+        holder=(confirmed.holder if same else (holder.strip() or payee.name))[:100],
+        account_change_request=account_change_request[:300], drafted_by=actor,
     )
     _node(case=case, kind="funds.disbursement_drafted", at=timezone.now(), actor=actor, subject=disbursement,
           payload={"amount": str(amount), "changed_account": bool(account_change_request.strip())})
@@ -246,8 +256,15 @@ def disbursement_notify_finance(*, actor: User, disbursement: Disbursement) -> D
 
 
 def _stop_covered_notices(case, at: dt.datetime, actor: User | None) -> None:
+    """A receipt's FUNDS_NOTICE stops once notices (and approved holds of a disputed
+    part, or deposits) cover it, oldest receipt first."""
+    from custody_funds.models import FundsHold, HoldStatus
+
     handled = Disbursement.objects.filter(
         case=case, status__in=[DisbursementStatus.NOTIFIED, DisbursementStatus.PAID]
+    ).aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    handled += FundsHold.objects.filter(
+        case=case, status=HoldStatus.APPROVED, amount__isnull=False
     ).aggregate(total=Sum("amount"))["total"] or Decimal(0)
     covered = Decimal(0)
     for receipt in Receipt.objects.filter(case=case, status=ReceiptStatus.MATCHED).order_by("arrived_at", "pk"):
@@ -292,6 +309,8 @@ def disbursement_reject(*, actor: User, disbursement: Disbursement, note: str) -
     d = _lock(disbursement)
     if not user_has_role_over(actor, d.case.court, APPROVERS):
         raise PermissionDenied(_("只有执行局长、院领导可以驳回。"))
+    if actor.pk == d.drafted_by_id:
+        raise PermissionDenied(_("审批人不能审批自己起草的发放。"), code="maker_checker")
     d.reject(note=note[:300])
     d.save()
     ledger.release(account=LedgerAccount.objects.get(case=d.case), amount=d.amount)
@@ -341,13 +360,14 @@ def hold_request(*, actor: User, case, kind: str, reason: str, note: str, amount
         raise ValidationFailed.for_field("reason", _("事由须为款物管理规定所列情形之一：%(r)s") % {"r": "、".join(reasons)})
     if not note.strip():
         raise ValidationFailed.for_field("note", _("请说明具体情况。"))
-    if kind == HoldKind.DEPOSIT:
+    holds_money = kind == HoldKind.DEPOSIT or reason == "disputed"
+    if holds_money:
         if amount is None:
-            raise ValidationFailed.for_field("amount", _("提存须写明金额。"))
+            raise ValidationFailed.for_field("amount", _("提存或争议部分须写明金额。"))
         _positive(amount)
         ledger.reserve(account=LedgerAccount.objects.get(case=case), amount=amount)
     hold = FundsHold.objects.create(
-        case=case, kind=kind, reason=reason, note=note[:500], amount=amount if kind == HoldKind.DEPOSIT else None,
+        case=case, kind=kind, reason=reason, note=note[:500], amount=amount if holds_money else None,
         requested_by=actor,
     )
     _node(case=case, kind=f"funds.{kind}_requested", at=timezone.now(), actor=actor, subject=hold,
@@ -371,13 +391,15 @@ def hold_decide(*, actor: User, hold, approve: bool):
     if not approve:
         hold.reject(by=actor, at=now)
         hold.save()
-        if hold.kind == HoldKind.DEPOSIT:
+        if hold.amount is not None:
             ledger.release(account=account, amount=hold.amount)
         _node(case=hold.case, kind=f"funds.{hold.kind}_rejected", at=now, actor=actor, subject=hold)
         return hold
     hold.approve(by=actor, at=now)
     notices = clocks.running_deadlines_for(hold.case, ["FUNDS_NOTICE"]).order_by("pk")
-    if hold.kind == HoldKind.DELAY:
+    if hold.kind == HoldKind.DELAY and hold.reason == "disputed":
+        _stop_covered_notices(hold.case, now, actor)  # the disputed part counts as handled
+    elif hold.kind == HoldKind.DELAY:
         for deadline in notices.filter(paused_at__isnull=True):
             clocks.clock_pause(deadline=deadline, paused_at=now, reason=f"延缓发放：{hold.reason_label}", actor=actor)
     else:
@@ -406,6 +428,8 @@ def hold_release(*, actor: User, hold):
     now = timezone.now()
     hold.release(at=now)
     hold.save()
+    if hold.amount is not None:  # the disputed part is settled: it can now be paid
+        ledger.release(account=LedgerAccount.objects.get(case=hold.case), amount=hold.amount)
     for deadline in clocks.running_deadlines_for(hold.case, ["FUNDS_NOTICE"]).filter(paused_at__isnull=False).order_by("pk"):
         clocks.clock_resume(deadline=deadline, resumed_at=now, actor=actor)
     _node(case=hold.case, kind="funds.delay_released", at=now, actor=actor, subject=hold)

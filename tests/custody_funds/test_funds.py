@@ -240,3 +240,64 @@ def test_excel_exports_of_a_case_ledger_and_of_funds_held(api, new_case, courts)
     assert sibling.get(f"/api/v1/cases/{new_case['id']}/funds/export/").status_code == 404
     rows = list(load_workbook(io.BytesIO(sibling.get("/api/v1/funds/held/export/").content)).active.iter_rows(values_only=True))
     assert len(rows) == 1  # only the header: nothing of another court
+
+
+def test_disputed_part_is_held_and_the_undisputed_part_paid_first(api, as_user, new_case, handler, bureau_head, finance):
+    """322号 §22: 部分案款有争议的，应当先将无争议部分及时发放."""
+    receipt(api, new_case["fund_account"], amount="1000.00")
+    h, head = as_user(handler), as_user(bureau_head)
+    hold = h.post(f"/api/v1/cases/{new_case['id']}/funds-holds/", {"kind": "delay", "reason": "disputed", "note": "案外人主张其中300元", "amount": "300.00"}, format="json").json()
+    head.post(f"/api/v1/funds-holds/{hold['id']}/approve/", format="json")
+    from tests.enforcement.conftest import case_payload as payload
+
+    confirmed = payload()["applicants"][0]["payout_account"]["account_number"]
+    applicant = new_case["applicants"][0]["id"]
+    over = h.post(f"/api/v1/cases/{new_case['id']}/disbursements/", {"payee": applicant, "amount": "700.01", "account_number": confirmed}, format="json")
+    assert over.json()["code"] == "insufficient_balance"  # the disputed 300 is held
+    d = h.post(f"/api/v1/cases/{new_case['id']}/disbursements/", {"payee": applicant, "amount": "700.00", "account_number": confirmed}, format="json").json()["id"]
+    h.post(f"/api/v1/disbursements/{d}/submit/", {}, format="json")
+    head.post(f"/api/v1/disbursements/{d}/approve/", {}, format="json")
+    h.post(f"/api/v1/disbursements/{d}/notify/", {}, format="json")
+    notice = Deadline.objects.get(case_id=new_case["id"], rule__code="FUNDS_NOTICE")
+    assert notice.completed_at is not None  # 700 sent + 300 held cover the receipt
+    assert h.post(f"/api/v1/funds-holds/{hold['id']}/release/", format="json").status_code == 200
+    assert api.get(f"/api/v1/cases/{new_case['id']}/funds/").json()["available"] == "300.00"
+
+
+def test_funds_payment_due_date_hand_computed(api, as_user, new_case, handler, bureau_head, monkeypatch):
+    import datetime as dt
+
+    from django.utils import timezone as tz
+
+    from custody_funds.services import funds as funds_module
+
+    receipt(api, new_case["fund_account"], amount="100.00", at="2026-09-25T10:00:00+08:00")
+    from tests.enforcement.conftest import case_payload as payload
+
+    confirmed = payload()["applicants"][0]["payout_account"]["account_number"]
+    d = as_user(handler).post(f"/api/v1/cases/{new_case['id']}/disbursements/", {"payee": new_case["applicants"][0]["id"], "amount": "100.00", "account_number": confirmed}, format="json").json()["id"]
+    as_user(handler).post(f"/api/v1/disbursements/{d}/submit/", {}, format="json")
+    as_user(bureau_head).post(f"/api/v1/disbursements/{d}/approve/", {}, format="json")
+    monkeypatch.setattr(funds_module.timezone, "now", lambda: dt.datetime(2026, 9, 29, 10, tzinfo=dt.timezone(dt.timedelta(hours=8))))
+    as_user(handler).post(f"/api/v1/disbursements/{d}/notify/", {}, format="json")
+    payment = Deadline.objects.get(case_id=new_case["id"], rule__code="FUNDS_PAYMENT")
+    # notified Tue 29 Sep: 30 Sep, 8 Oct, 9 Oct, Sat 10 Oct (make-up), 12 Oct
+    assert tz.localtime(payment.due_at).date() == dt.date(2026, 10, 12)
+    notice = Deadline.objects.get(case_id=new_case["id"], rule__code="FUNDS_NOTICE")
+    # received Fri 25 Sep: 28, 29, 30 Sep, 8, 9, 10 (Sat), 12, 13, 14, 15 Oct → due 15 Oct; met on 29 Sep
+    assert tz.localtime(notice.due_at).date() == dt.date(2026, 10, 15) and notice.status == DeadlineStatus.MET
+
+
+def test_drafter_cannot_reject_own_disbursement(api, as_user, new_case, handler, bureau_head):
+    receipt(api, new_case["fund_account"], amount="100.00")
+    from core.models import Role
+    from tests.enforcement.conftest import case_payload as payload
+    from tests.factories import make_member
+
+    head2 = make_member(Role.BUREAU_HEAD, Case.objects.get(pk=new_case["id"]).court, "head_drafter")
+    confirmed = payload()["applicants"][0]["payout_account"]["account_number"]
+    d = as_user(head2).post(f"/api/v1/cases/{new_case['id']}/disbursements/", {"payee": new_case["applicants"][0]["id"], "amount": "50.00", "account_number": confirmed}, format="json").json()["id"]
+    as_user(head2).post(f"/api/v1/disbursements/{d}/submit/", {}, format="json")
+    assert as_user(head2).post(f"/api/v1/disbursements/{d}/reject/", {"note": "x"}, format="json").status_code == 403
+    assert as_user(head2).post(f"/api/v1/disbursements/{d}/approve/", {}, format="json").status_code == 403
+    assert as_user(bureau_head).post(f"/api/v1/disbursements/{d}/approve/", {}, format="json").status_code == 200

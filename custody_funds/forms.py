@@ -1,0 +1,242 @@
+"""Browser forms of the case-funds pages. They parse and check the shape of what was
+typed; every rule (confirmed account, enough money, maker ≠ checker, the 款物规定
+reasons) lives in ``custody_funds.services.funds``, whose ``ApplicationError`` the
+views place next to the field it names (``place_error``).
+
+The small time and money helpers repeat those of ``enforcement.forms`` on purpose:
+domain apps do not import each other's browser internals (DESIGN "Layers")."""
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.exceptions import ApplicationError, ValidationFailed
+from core.identity import mask_account
+from custody_funds.models import DELAY_REASONS, DEPOSIT_REASONS
+
+# Times typed into a form are Beijing time, whatever the server's zone.
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+DATETIME_INPUT = "%Y-%m-%dT%H:%M"
+ACCOUNT_SHAPE = re.compile(r"^\d{8,40}$")
+
+
+def local_now_input() -> str:
+    return timezone.localtime(timezone.now(), SHANGHAI).strftime(DATETIME_INPUT)
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A ``datetime-local`` input read as Asia/Shanghai time."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_INPUT))
+        kwargs.setdefault("input_formats", [DATETIME_INPUT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"])
+        kwargs.setdefault("initial", local_now_input)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        with timezone.override(SHANGHAI):
+            result = super().to_python(value)
+        if result is not None and timezone.is_naive(result):
+            result = timezone.make_aware(result, SHANGHAI)
+        return result
+
+    def prepare_value(self, value):
+        if isinstance(value, dt.datetime) and timezone.is_aware(value):
+            return timezone.localtime(value, SHANGHAI).replace(second=0, microsecond=0, tzinfo=None)
+        return value
+
+
+def money_field(label, *, required: bool = True, **kwargs) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label, required=required, max_digits=16, decimal_places=2, min_value=0,
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}), **kwargs,
+    )
+
+
+def place_error(form: forms.Form, exc: ApplicationError, *, code_fields: dict[str, str] | None = None) -> None:
+    """Show ``exc`` next to the input it is about (``extra.fields``, or the field
+    its rule ``code`` concerns), else at the top of ``form``."""
+    fields = exc.extra.get("fields") if isinstance(exc, ValidationFailed) else None
+    placed = False
+    if isinstance(fields, dict):
+        for name, messages in fields.items():
+            if name in form.fields:
+                for message in messages if isinstance(messages, list) else [messages]:
+                    form.add_error(name, str(message))
+                placed = True
+    if not placed and code_fields and code_fields.get(exc.code) in form.fields:
+        form.add_error(code_fields[exc.code], str(exc.message))
+        placed = True
+    if not placed:
+        form.add_error(None, str(exc.message))
+
+
+# --- actions on the case funds page ------------------------------------------------------------
+
+
+class ActionForm(forms.Form):
+    """A small form of the case funds page. ``page`` is the ``FundsPage`` it is shown
+    on, ``obj`` the disbursement or hold it acts on (if any)."""
+
+    template_name_action = "custody_funds/_action_form.html"
+
+    def __init__(self, *args, page=None, obj=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.page, self.obj = page, obj
+
+
+class ButtonForm(ActionForm):
+    """An action without inputs (submit, approve, notify...): one button."""
+
+    template_name_action = "custody_funds/_button_form.html"
+
+
+class DraftForm(ActionForm):
+    """起草支付案款. The payee's confirmed account (322号 §20) is prefilled masked: it
+    is never sent to the browser whole, and the masked value stands for it."""
+
+    template_name_action = "custody_funds/_draft_form.html"
+    payee = forms.TypedChoiceField(label=_("收款人"), coerce=int, help_text=_("本案申请执行人"))
+    account_number = forms.CharField(
+        label=_("收款账号"), max_length=40,
+        help_text=_("默认为立案时确认的收款账户"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "inputmode": "numeric"}),
+    )
+    account_change_request = forms.CharField(
+        label=_("变更账户申请"), max_length=300, required=False,
+        help_text=_("收款账户与立案时确认的不一致的，记录申请执行人的书面变更申请，由执行局长审批（322号第20条）"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    amount = money_field(_("发放金额（元）"), help_text=_("先行发放无争议部分（322号第22条）"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        applicants = self.page.applicants if self.page else []
+        self.confirmed = {
+            p.pk: p.payout_account.account_number for p in applicants if getattr(p, "payout_account", None)
+        }
+        self.fields["payee"].choices = [(p.pk, p.name) for p in applicants]
+        if applicants:
+            first = applicants[0].pk
+            self.fields["payee"].initial = first
+            self.fields["account_number"].initial = mask_account(self.confirmed.get(first, ""))
+        available = self.page.available if self.page else None
+        if available:
+            self.fields["amount"].initial = available
+
+    @property
+    def masked_confirmed(self) -> dict[str, str]:
+        """Payee id → the masked confirmed account (the browser swaps it in when the
+        payee changes)."""
+        return {str(pk): mask_account(number) for pk, number in self.confirmed.items()}
+
+    @property
+    def account_changed(self) -> bool:
+        """Whether the account typed differs from the payee's confirmed one (the
+        change-request input is shown then)."""
+        if not self.is_bound:
+            return False
+        value = (self.data.get(self.add_prefix("account_number")) or "").replace(" ", "")
+        try:
+            payee = int(self.data.get(self.add_prefix("payee")) or 0)
+        except ValueError:
+            return True
+        confirmed = self.confirmed.get(payee, "")
+        return value not in (confirmed, mask_account(confirmed)) or bool(self.errors.get("account_change_request"))
+
+    def clean(self):
+        data = super().clean()
+        payee, number = data.get("payee"), (data.get("account_number") or "").replace(" ", "")
+        if payee is None or not number:
+            return data
+        confirmed = self.confirmed.get(payee, "")
+        if "*" in number:
+            if confirmed and number == mask_account(confirmed):
+                data["account_number"] = confirmed
+            else:
+                self.add_error("account_number", _("请填写完整的收款账号。"))
+        elif not ACCOUNT_SHAPE.match(number):
+            self.add_error("account_number", _("账号应为8至40位数字。"))
+        else:
+            data["account_number"] = number
+        return data
+
+
+class NoteForm(ActionForm):
+    note = forms.CharField(label=_("理由"), max_length=300)
+
+
+class RejectForm(NoteForm):
+    note = forms.CharField(label=_("驳回理由"), max_length=300)
+
+
+class CancelForm(NoteForm):
+    note = forms.CharField(label=_("撤销理由"), max_length=300)
+
+
+class PayForm(ActionForm):
+    bank_reference = forms.CharField(
+        label=_("付款流水号"), max_length=64, widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text=_("银行付款回单上的流水号"),
+    )
+
+
+class DelayForm(ActionForm):
+    reason = forms.ChoiceField(label=_("延缓发放事由"), choices=list(DELAY_REASONS.items()))
+    note = forms.CharField(label=_("具体情况"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DepositForm(ActionForm):
+    reason = forms.ChoiceField(label=_("提存事由"), choices=list(DEPOSIT_REASONS.items()))
+    amount = money_field(_("提存金额（元）"))
+    note = forms.CharField(label=_("具体情况"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.page and self.page.available:
+            self.fields["amount"].initial = self.page.available
+
+
+class CashReceiptForm(ActionForm):
+    """现金收款: two officers handle cash together (款物规定: 双人经手)."""
+
+    reference = forms.CharField(label=_("收款收据号"), max_length=64, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    amount = money_field(_("金额（元）"))
+    arrived_at = LocalDateTimeField(label=_("收款时间"), help_text=_("北京时间"))
+    payer = forms.CharField(label=_("交款人"), max_length=100)
+    second_officer = forms.TypedChoiceField(label=_("共同经手人"), coerce=int)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        officers = self.page.second_officers if self.page else []
+        self.fields["second_officer"].choices = [("", "—"), *officers]
+
+
+# --- the queues ---------------------------------------------------------------------------------
+
+
+class MatchForm(forms.Form):
+    """不明款匹配: the case is typed by its number (searched within the receipt's court)."""
+
+    case_number = forms.CharField(
+        label=_("案号"), max_length=64,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": _("输入案号或当事人名称查找")}),
+    )
+    reason = forms.CharField(
+        label=_("匹配依据"), max_length=300,
+        widget=forms.TextInput(attrs={"placeholder": _("如：付款人提供的转账凭证")}),
+    )
+
+    def clean_case_number(self) -> str:
+        return self.cleaned_data["case_number"].strip().replace("（", "(").replace("）", ")")
+
+
+class QueuePayForm(forms.Form):
+    bank_reference = forms.CharField(
+        label=_("付款流水号"), max_length=64,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": _("付款流水号")}),
+    )
