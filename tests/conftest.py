@@ -1,11 +1,16 @@
 import datetime as dt
+import os
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from django.db import connections
 from django.utils import timezone
+from playwright.sync_api import Page, sync_playwright
 from rest_framework.test import APIClient
 
 from core.models import CourtLevel, Role
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS
 from tests.factories import make_court, make_member
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
@@ -96,3 +101,35 @@ def api_client():
 @pytest.fixture
 def now():
     return timezone.now()
+
+
+# --- browser journeys (Playwright on Debian's Chromium) -------------------------
+
+
+@pytest.fixture(scope="module")
+def browser(django_db_setup, django_db_blocker):
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is not installed (.ci/run installs it)")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+        with django_db_blocker.unblock():
+            connections.close_all()  # the second set of connections, before the loop goes away
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture
+def page(browser, live_server) -> Page:
+    # A fresh context per test: no cookies carried over. Chinese is the default
+    # language; headless Chromium would otherwise send Accept-Language: en-US.
+    context = browser.new_context(locale="zh-CN", base_url=live_server.url, viewport={"width": 1440, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    yield page
+    context.close()

@@ -2,7 +2,7 @@
 
 The Django live server runs in a thread of this process and Playwright's sync API
 runs an event loop in the main thread, which makes Django believe the test code
-is in an async context; hence DJANGO_ALLOW_ASYNC_UNSAFE below.
+is in an async context; the shared `browser` fixture (tests/conftest.py) allows it.
 
 ``live_server`` needs transactional tests, which truncate every table when they
 end; ``tests.conftest._reference_data`` puts the seeded rule catalogue and working
@@ -10,86 +10,21 @@ calendar back before each test that needs the database.
 """
 
 import datetime as dt
-import os
 import re
-from pathlib import Path
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import pytest
-from django.db import connections
 from django.utils import timezone
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import expect
 
 from core.exceptions import CalendarNotLoaded
 from core.services.clocks import clock_start
+from tests.browser import PASSWORD, log_in, screenshot, submit_login
 from tests.conftest import at
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
 ]
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-PASSWORD = "pw-for-tests-1"  # tests.factories.UserFactory
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-TIMEOUT_MS = 10_000
-
-
-@pytest.fixture(scope="module")
-def browser(django_db_setup, django_db_blocker):
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is not installed (.ci/run installs it)")
-        pytest.skip(f"{CHROMIUM} is not installed")
-    with sync_playwright() as pw:
-        # Playwright's event loop now counts as "running" in this thread, so Django's
-        # connection handler hands out a second set of connections here; close them
-        # before the loop goes away.
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
-        with django_db_blocker.unblock():
-            connections.close_all()  # the second set, before the loop goes away
-
-
-@pytest.fixture
-def page(browser, live_server) -> Page:
-    # A fresh context per test: no cookies carried over. Chinese is the default
-    # language; headless Chromium would otherwise send Accept-Language: en-US.
-    context = browser.new_context(locale="zh-CN", base_url=live_server.url)
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def screenshot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
-def submit_login(page: Page, username: str, password: str) -> None:
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    with page.expect_navigation():
-        page.click("form button[type=submit].primary")
-
-
-def log_in(page: Page, user) -> None:
-    page.goto("/login/")
-    submit_login(page, user.username, PASSWORD)
-    expect(page.locator("h1")).to_have_text("我的待办")
-
 
 def test_login_lands_on_todo_with_own_clock(page, courts, handler):
     started_at = timezone.now() - dt.timedelta(days=1)

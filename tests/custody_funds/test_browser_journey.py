@@ -8,21 +8,17 @@ search.
 Launched the way tests/enforcement/test_browser_journey.py launches Chromium."""
 
 import datetime as dt
-import os
 import re
 from decimal import Decimal
-from pathlib import Path
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import pytest
-from django.db import connections
 from django.utils import timezone
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from core.calendar import WorkingCalendar
 from custody_funds.models import Disbursement, DisbursementStatus, Receipt, ReceiptStatus
 from custody_funds.services import funds
+from tests.browser import log_in, screenshot
 from tests.enforcement.conftest import make_case
 
 pytestmark = [
@@ -30,58 +26,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-PASSWORD = "pw-for-tests-1"  # tests.factories.UserFactory
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-TIMEOUT_MS = 10_000
 MASKED = "6222***********3445"  # the applicant's confirmed account of make_case, masked
-
-
-@pytest.fixture(scope="module")
-def browser(django_db_setup, django_db_blocker):
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is not installed (.ci/run installs it)")
-        pytest.skip(f"{CHROMIUM} is not installed")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
-        with django_db_blocker.unblock():
-            connections.close_all()  # the second set of connections, before the loop goes away
-
-
-@pytest.fixture
-def page(browser, live_server) -> Page:
-    context = browser.new_context(locale="zh-CN", base_url=live_server.url, viewport={"width": 1440, "height": 900})
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def screenshot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
-def log_in(page: Page, user) -> None:
-    page.context.clear_cookies()
-    page.goto("/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    with page.expect_navigation():
-        page.click("form button[type=submit].primary")
-    expect(page.locator("h1")).to_have_text("我的待办")
 
 
 def nav(page: Page, label: str) -> None:
