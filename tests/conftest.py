@@ -132,4 +132,10 @@ def page(browser, live_server) -> Page:
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     yield page
+    # Let in-flight requests (htmx, static) finish before the transactional
+    # teardown truncates the tables under them.
+    try:
+        page.wait_for_load_state("networkidle", timeout=5_000)
+    except Exception:
+        pass
     context.close()

@@ -19,31 +19,45 @@ from custody_funds.models import AccountKind, LedgerAccount, Posting, PostingLeg
 CENT = Decimal("0.01")
 
 
-# --- account numbers: 15 digits, Luhn check digit -------------------------------------
+# --- account numbers: 15 digits, Damm check digit -------------------------------------
+
+# Damm's totally anti-symmetric quasigroup: the check digit catches every single-digit
+# error and every swap of two neighbouring digits (Luhn misses 09 ↔ 90).
+_DAMM = (
+    (0, 3, 1, 7, 5, 9, 8, 6, 4, 2),
+    (7, 0, 9, 2, 1, 5, 4, 8, 6, 3),
+    (4, 2, 0, 6, 8, 7, 1, 3, 5, 9),
+    (1, 7, 5, 0, 9, 8, 3, 4, 2, 6),
+    (6, 1, 2, 3, 0, 4, 5, 9, 7, 8),
+    (3, 6, 7, 4, 2, 0, 9, 5, 8, 1),
+    (5, 8, 6, 9, 7, 2, 0, 1, 3, 4),
+    (8, 9, 4, 5, 3, 6, 2, 0, 1, 7),
+    (9, 4, 3, 8, 6, 1, 7, 2, 0, 5),
+    (2, 5, 8, 1, 4, 3, 6, 7, 9, 0),
+)
 
 
-def luhn_digit(body: str) -> str:
-    total = 0
-    for index, char in enumerate(reversed(body)):
-        digit = int(char)
-        if index % 2 == 0:
-            digit *= 2
-            if digit > 9:
-                digit -= 9
-        total += digit
-    return str((10 - total % 10) % 10)
+def _damm(digits: str) -> int:
+    interim = 0
+    for char in digits:
+        interim = _DAMM[interim][int(char)]
+    return interim
+
+
+def check_digit(body: str) -> str:
+    return str(_damm(body))
 
 
 def account_number_for(*, court_id: int, case_id: int) -> str:
-    """``CCCCC`` court + ``NNNNNNNNN`` case + Luhn digit: a mistyped digit or two
-    swapped neighbours on a bank transfer fail the check and the receipt waits as
-    unidentified instead of landing on another case."""
+    """``CCCCC`` court + ``NNNNNNNNN`` case + Damm check digit: a mistyped digit or
+    two swapped neighbours on a bank transfer fail the check, and the receipt waits
+    as unidentified instead of landing on another case."""
     body = f"{court_id:05d}{case_id:09d}"
-    return body + luhn_digit(body)
+    return body + check_digit(body)
 
 
 def account_number_valid(number: str) -> bool:
-    return len(number) == 15 and number.isdigit() and luhn_digit(number[:-1]) == number[-1]
+    return len(number) == 15 and number.isdigit() and _damm(number) == 0
 
 
 # --- accounts ---------------------------------------------------------------------

@@ -44,6 +44,7 @@ def test_fifty_concurrent_drafts_never_overdraw(courts, clerk, handler):
         t.start()
     for t in threads:
         t.join(60)
+    assert not any(t.is_alive() for t in threads), "a thread is still running"
     account = LedgerAccount.objects.get(case=case)
     assert outcomes.count("ok") == 33  # 33 × 30 = 990 ≤ 1000 < 34 × 30
     assert outcomes.count("insufficient_balance") == 17

@@ -27,10 +27,22 @@ def test_every_case_gets_one_account_with_a_check_digit(new_case):
     number = new_case["fund_account"]
     assert number and len(number) == 15 and ledger.account_number_valid(number)
     assert LedgerAccount.objects.filter(case_id=new_case["id"]).count() == 1
-    typo = number[:-2] + str((int(number[-2]) + 1) % 10) + number[-1]
-    assert not ledger.account_number_valid(typo)
-    swapped = number[:3] + number[4] + number[3] + number[5:]
-    assert swapped == number or not ledger.account_number_valid(swapped)
+    for i in range(15):  # every single-digit error is caught
+        for d in "0123456789":
+            if d != number[i]:
+                assert not ledger.account_number_valid(number[:i] + d + number[i + 1:])
+    for i in range(14):  # and every swap of two different neighbours (09 ↔ 90 too)
+        if number[i] != number[i + 1]:
+            assert not ledger.account_number_valid(number[:i] + number[i + 1] + number[i] + number[i + 2:])
+
+
+@pytest.mark.parametrize("body", ["04990000001500", "00001000000009", "12345678901234"])
+def test_damm_check_digit_catches_the_transpositions_luhn_misses(body):
+    number = body + ledger.check_digit(body)
+    assert ledger.account_number_valid(number)
+    for i in range(14):
+        if number[i] != number[i + 1]:
+            assert not ledger.account_number_valid(number[:i] + number[i + 1] + number[i] + number[i + 2:])
 
 
 def test_receipt_matched_by_account_starts_funds_notice(api, new_case):

@@ -160,7 +160,7 @@ def test_sibling_court_gets_404_on_every_page(client, courts, clerk, handler, bu
     d = notified(case, handler, bureau_head)
     pending = draft(case, handler, "500.00")
     hold = funds.hold_request(actor=handler, case=case, kind="delay", reason="to_distribute", note="参与分配")
-    stray = funds.receipt_record(actor=clerk, court=case.court, reference="X9", account_number="123", amount=Decimal("8.00"),
+    stray = funds.receipt_record(actor=clerk, court=case.court, reference="STRAYREF9137", account_number="123", amount=Decimal("8.00"),
                                  arrived_at=at("2026-10-13 10:00"))[0]
     for role in (Role.CLERK, Role.HANDLER, Role.BUREAU_HEAD, Role.FINANCE):
         client.force_login(make_member(role, courts.lu0103, f"sibling_{role}"))
@@ -178,7 +178,7 @@ def test_sibling_court_gets_404_on_every_page(client, courts, clerk, handler, bu
             body = client.get(reverse("custody_funds:finance")).content.decode()
             assert case.case_number not in body and "暂无待发放的案款" in body
         body = client.get(reverse("custody_funds:unidentified")).content.decode()
-        assert "X9" not in body
+        assert "STRAYREF9137" not in body
         if role == Role.BUREAU_HEAD:
             body = client.get(reverse("custody_funds:approvals")).content.decode()
             assert case.case_number not in body

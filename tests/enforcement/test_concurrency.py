@@ -41,6 +41,7 @@ def race(n, work):
         t.start()
     for t in threads:
         t.join(30)
+    assert not any(t.is_alive() for t in threads), "a thread is still running"
     return outcomes
 
 
