@@ -43,6 +43,15 @@ def user_has_role(user: User, roles: Iterable[str]) -> bool:
     return any(m.role in wanted for m in active_memberships(user))
 
 
+def user_has_role_at(user: User, court: Court, roles: Iterable[str]) -> bool:
+    """True if the user holds one of ``roles`` at ``court`` itself (acting roles:
+    registering, recording, drafting, paying). Superusers may act anywhere."""
+    if getattr(user, "is_superuser", False):
+        return True
+    wanted = set(roles)
+    return any(m.role in wanted and m.court_id == court.pk for m in active_memberships(user))
+
+
 def user_has_role_over(user: User, court: Court, roles: Iterable[str]) -> bool:
     """True if the user holds one of ``roles`` at ``court`` or at a court above it."""
     wanted = set(roles)

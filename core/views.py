@@ -14,6 +14,7 @@ from core.exceptions import CalendarNotLoaded
 from core.forms import DueDateForm
 from core.models import CalendarYear, DeadlineRule
 from core.selectors import deadlines_todo, visible_courts
+from core.web import urgency
 
 
 @login_required
@@ -28,16 +29,6 @@ def _working_days_left(calendar: WorkingCalendar, today: dt.date, due: dt.date) 
         return None
 
 
-def urgency(days_left: int | None, overdue: bool) -> str:
-    if overdue:
-        return "overdue"
-    if days_left is None:
-        return "unknown"
-    if days_left <= 1:
-        return "urgent"
-    if days_left <= 3:
-        return "soon"
-    return "ok"
 
 
 @require_GET

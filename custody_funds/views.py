@@ -15,34 +15,26 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator
-from django.db import IntegrityError
 from django.db.models import F, QuerySet, Sum, Window
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from core.calendar import WorkingCalendar, local_date
 from core.decorators import perm_required
 from core.exceptions import (
     ApplicationError,
     CalendarNotLoaded,
-    ConcurrentChange,
-    Conflict,
-    InvalidTransition,
     NotFound,
     PermissionDenied,
-    ValidationFailed,
 )
-from core.models import Court, Deadline, Membership, Role, User
-from core.selectors import active_memberships, court_scope_q, user_has_role_over
+from core.models import Deadline, Membership, Role, User
+from core.selectors import court_scope_q, user_has_role_at, user_has_role_over
+from core.web import call_service, is_partial, render_body_or_page, safe_next, urgency
 from custody_funds import forms as f
 from custody_funds.models import (
     Disbursement,
@@ -88,28 +80,8 @@ CHANNEL_LABELS = {"bank": _("银行"), "cash": _("现金")}
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def call_service(service: Callable[..., Any], *args, **kwargs) -> Any:
-    """Run a service; the few errors that are not ``ApplicationError`` yet (state
-    machine refusals, a constraint the service did not check first) become one."""
-    try:
-        return service(*args, **kwargs)
-    except TransitionNotAllowed:
-        raise InvalidTransition() from None
-    except ConcurrentTransition:
-        raise ConcurrentChange() from None
-    except DjangoValidationError as exc:
-        raise ValidationFailed("；".join(exc.messages)) from None
-    except IntegrityError:
-        logger.exception("integrity error in %s", getattr(service, "__name__", service))
-        raise Conflict(_("数据与已有记录冲突，请刷新后重试。")) from None
 
 
-def has_role_at(user: User, court: Court, roles) -> bool:
-    """The user holds one of ``roles`` at ``court`` itself (the services' rule for
-    drafting, recording and paying)."""
-    if getattr(user, "is_superuser", False):
-        return True
-    return any(m.role in roles and m.court_id == court.pk for m in active_memberships(user))
 
 
 def account_of(case: Case) -> LedgerAccount | None:
@@ -119,16 +91,8 @@ def account_of(case: Case) -> LedgerAccount | None:
         return None
 
 
-def _is_partial(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request
 
 
-def _safe_next(request: HttpRequest) -> str | None:
-    target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return None
 
 
 def _case_or_404(user: User, case_id: int) -> Case:
@@ -138,17 +102,6 @@ def _case_or_404(user: User, case_id: int) -> Case:
     return case
 
 
-def urgency(days_left: int | None, overdue: bool) -> str:
-    """As on 我的待办 (templates/core/todo.html)."""
-    if overdue:
-        return "overdue"
-    if days_left is None:
-        return "unknown"
-    if days_left <= 1:
-        return "urgent"
-    if days_left <= 3:
-        return "soon"
-    return "ok"
 
 
 class Clocks:
@@ -369,9 +322,9 @@ class FundsPage:
         self.request, self.case, self.user = request, case, request.user
         self.account = account_of(case)
         court = case.court
-        self.can_draft = has_role_at(self.user, court, DRAFTING_ROLES)
-        self.can_record = has_role_at(self.user, court, RECORDING_ROLES)
-        self.is_finance = has_role_at(self.user, court, (Role.FINANCE,))
+        self.can_draft = user_has_role_at(self.user, court, DRAFTING_ROLES)
+        self.can_record = user_has_role_at(self.user, court, RECORDING_ROLES)
+        self.is_finance = user_has_role_at(self.user, court, (Role.FINANCE,))
         self.is_approver = user_has_role_over(self.user, court, funds.APPROVERS)
         self.bound: dict[str, f.ActionForm] = {}
         self.clocks = Clocks()
@@ -513,14 +466,10 @@ class FundsPage:
 
 
 def _render_case(request: HttpRequest, page: FundsPage, *, status: int = 200, scroll_to: str | None = None) -> HttpResponse:
-    if _is_partial(request):
-        response = render(request, "custody_funds/_funds_body.html", page.context(), status=200)
-        if scroll_to:
-            response["HX-Reswap"] = f"outerHTML show:#{scroll_to}:top"
-    else:
-        response = render(request, "custody_funds/case_funds.html", page.context(), status=status)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_body_or_page(
+        request, body_template="custody_funds/_funds_body.html", page_template="custody_funds/case_funds.html",
+        context=page.context(), status=status, scroll_to=scroll_to,
+    )
 
 
 @require_GET
@@ -548,7 +497,7 @@ def case_action(request: HttpRequest, case_id: int, action: str, obj_id: int | N
         obj = page.find(spec.on, obj_id)
         if obj is None:
             raise Http404
-    back = _safe_next(request)
+    back = safe_next(request)
     form = spec.form_class(request.POST, page=page, obj=obj, auto_id=f"id_{spec.key(obj)}_%s")
     if form.is_valid():
         try:
@@ -577,9 +526,9 @@ def case_action(request: HttpRequest, case_id: int, action: str, obj_id: int | N
 
 
 def _after_action(request: HttpRequest, case_id: int, back: str | None = None) -> HttpResponse:
-    if back and not _is_partial(request):
+    if back and not is_partial(request):
         return redirect(back)
-    if _is_partial(request):
+    if is_partial(request):
         page = FundsPage(request, _case_or_404(request.user, case_id))
         response = _render_case(request, page)
         response["HX-Reswap"] = "outerHTML show:window:top"
@@ -611,7 +560,7 @@ def _render_finance(request: HttpRequest, *, bound: dict[int, f.QueuePayForm] | 
         "rows": [
             {"d": d, "clock": clocks.row(by_subject.get(d.pk)),
              "form": bound.get(d.pk) or f.QueuePayForm(auto_id=f"id_pay-{d.pk}_%s"),
-             "can_pay": has_role_at(request.user, d.case.court, (Role.FINANCE,))}
+             "can_pay": user_has_role_at(request.user, d.case.court, (Role.FINANCE,))}
             for d in rows
         ],
     }
@@ -663,7 +612,7 @@ def _render_unidentified(request: HttpRequest, *, bound: dict[int, f.MatchForm] 
     rows = [
         {"receipt": r, "age": clocks.age(r.arrived_at),
          "form": bound.get(r.pk) or f.MatchForm(auto_id=f"id_match-{r.pk}_%s"),
-         "can_match": has_role_at(request.user, r.court, MATCHING_ROLES)}
+         "can_match": user_has_role_at(request.user, r.court, MATCHING_ROLES)}
         for r in page.object_list
     ]
     return render(request, "custody_funds/unidentified_queue.html", {"page": page, "rows": rows}, status=status)

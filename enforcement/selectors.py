@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from core.exceptions import NotFound
 from core.models import Court, Deadline, NodeEvent, Role, User
 from core.models.clocks import RUNNING
-from core.selectors import active_memberships, court_scope_q
+from core.selectors import court_scope_q, user_has_role_at
 from enforcement.models import (
     AssetCategory,
     AssetSearch,
@@ -64,9 +64,7 @@ def case_timeline(case: Case) -> QuerySet[NodeEvent]:
 def user_can_act_on(user: User, court: Court) -> bool:
     """Registering and progressing cases is for the clerk, handler, bureau head and
     machine clients of the case's own court; supervisors watch, they do not act."""
-    if getattr(user, "is_superuser", False):
-        return True
-    return any(m.role in ACTING_ROLES and m.court_id == court.pk for m in active_memberships(user))
+    return user_has_role_at(user, court, ACTING_ROLES)
 
 
 def enabled_categories(court: Court) -> list[AssetCategory]:

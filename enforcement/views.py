@@ -14,33 +14,26 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator
-from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from core.calendar import WorkingCalendar, local_date
 from core.decorators import perm_required
 from core.exceptions import (
     ApplicationError,
     CalendarNotLoaded,
-    ConcurrentChange,
-    Conflict,
-    InvalidTransition,
     NotFound,
     PermissionDenied,
-    ValidationFailed,
 )
 from core.models import Court, Deadline, Membership, Role, User
 from core.selectors import court_scope_q, visible_courts
+from core.web import call_service, is_partial, render_body_or_page, safe_next, urgency
 from enforcement import forms as f
 from enforcement.api.views import CaseListCreateApi
 from enforcement.models import (
@@ -130,21 +123,6 @@ NODE_LABELS = {
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def call_service(service: Callable[..., Any], *args, **kwargs) -> Any:
-    """Run a service; the few errors that are not ``ApplicationError`` yet (state
-    machine refusals, a constraint the service did not check first) become one, so
-    the page can show them."""
-    try:
-        return service(*args, **kwargs)
-    except TransitionNotAllowed:
-        raise InvalidTransition() from None
-    except ConcurrentTransition:
-        raise ConcurrentChange() from None
-    except DjangoValidationError as exc:
-        raise ValidationFailed("；".join(exc.messages)) from None
-    except IntegrityError:
-        logger.exception("integrity error in %s", getattr(service, "__name__", service))
-        raise Conflict(_("数据与已有记录冲突，请刷新后重试。")) from None
 
 
 def _case_or_404(user: User, case_id: int) -> Case:
@@ -154,9 +132,6 @@ def _case_or_404(user: User, case_id: int) -> Case:
         raise Http404 from None
 
 
-def _is_partial(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request
 
 
 def actable_courts(user: User) -> list[Court]:
@@ -182,10 +157,7 @@ def handlers_by_court(courts: list[Court]) -> dict[int, list[tuple[int, str]]]:
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return fallback
+    return safe_next(request) or fallback
 
 
 # --- case list ---------------------------------------------------------------------------------
@@ -217,7 +189,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "filtered": bool(params),
         "can_register": user.has_perm("enforcement.act") and any(user_can_act_on(user, c) for c in courts),
     }
-    template = "enforcement/_case_table.html" if _is_partial(request) else "enforcement/case_list.html"
+    template = "enforcement/_case_table.html" if is_partial(request) else "enforcement/case_list.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -591,17 +563,6 @@ SUB_OBJECTS: dict[str, Callable[[Case], Any]] = {
 TIME_CODES = ("node_in_future", "naive_datetime", "calendar_not_loaded")
 
 
-def urgency(days_left: int | None, overdue: bool) -> str:
-    """As on 我的待办 (templates/core/todo.html)."""
-    if overdue:
-        return "overdue"
-    if days_left is None:
-        return "unknown"
-    if days_left <= 1:
-        return "urgent"
-    if days_left <= 3:
-        return "soon"
-    return "ok"
 
 
 class CasePage:
@@ -755,14 +716,10 @@ class CasePage:
 
 
 def _render_case(request: HttpRequest, page: CasePage, *, status: int = 200, scroll_to: str | None = None) -> HttpResponse:
-    if _is_partial(request):
-        response = render(request, "enforcement/_case_body.html", page.context(), status=200)
-        if scroll_to:
-            response["HX-Reswap"] = f"outerHTML show:#{scroll_to}:top"
-    else:
-        response = render(request, "enforcement/case_detail.html", page.context(), status=status)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_body_or_page(
+        request, body_template="enforcement/_case_body.html", page_template="enforcement/case_detail.html",
+        context=page.context(), status=status, scroll_to=scroll_to,
+    )
 
 
 @require_GET
@@ -808,7 +765,7 @@ def case_action(request: HttpRequest, case_id: int, action: str, obj_id: int | N
         else:
             messages.success(request, done.message)
             if done.url:
-                if _is_partial(request):
+                if is_partial(request):
                     response = HttpResponse(status=204)
                     response["HX-Redirect"] = done.url
                     return response
@@ -819,7 +776,7 @@ def case_action(request: HttpRequest, case_id: int, action: str, obj_id: int | N
 
 
 def _after_action(request: HttpRequest, case_id: int) -> HttpResponse:
-    if _is_partial(request):
+    if is_partial(request):
         page = CasePage(request, _case_or_404(request.user, case_id))
         response = _render_case(request, page)
         response["HX-Reswap"] = "outerHTML show:window:top"

@@ -18,7 +18,7 @@ from core.exceptions import (
     ValidationFailed,
 )
 from core.models import Court, Role, User
-from core.selectors import court_scope_q, user_has_role, user_has_role_over
+from core.selectors import court_scope_q, user_has_role_at, user_has_role_over
 from core.services import clocks
 from core.services.events import node_event_record, node_time_check
 from custody_funds.models import (
@@ -44,9 +44,7 @@ def _node(*, case, kind, at, actor, subject=None, payload=None, court=None):
 
 
 def _require_role_at(user: User, court: Court, roles) -> None:
-    if getattr(user, "is_superuser", False):
-        return
-    if not any(m.role in roles and m.court_id == court.pk for m in user.memberships.filter(revoked_at__isnull=True)):
+    if not user_has_role_at(user, court, roles):
         raise PermissionDenied(_("您在该法院没有办理此事项的角色。"))
 
 
@@ -279,9 +277,7 @@ def disbursement_pay(*, actor: User, disbursement: Disbursement, bank_reference:
     """财务发放: posts the ledger, frees the reservation, stops FUNDS_PAYMENT. When the
     claim is paid in full, enforcement is told (执行完毕 becomes possible)."""
     d = _lock(disbursement)
-    if not user_has_role(actor, [Role.FINANCE]) or not any(
-        m.role == Role.FINANCE and m.court_id == d.case.court_id for m in actor.memberships.filter(revoked_at__isnull=True)
-    ):
+    if not user_has_role_at(actor, d.case.court, [Role.FINANCE]):
         raise PermissionDenied(_("案款由本院财务部门发放。"))
     if not bank_reference.strip():
         raise ValidationFailed.for_field("bank_reference", _("请填写付款流水号。"))

@@ -46,10 +46,9 @@ from enforcement.services.common import case_lock, check_time, record_node, requ
 
 
 def _online_coverage(case: Case) -> set[int]:
-    covered: set[int] = set()
-    for search in case.searches.filter(channel__in=[SearchChannel.NATIONAL, SearchChannel.LOCAL]):
-        covered |= set(search.categories.values_list("pk", flat=True))
-    return covered
+    return set(
+        case.searches.filter(channel__in=[SearchChannel.NATIONAL, SearchChannel.LOCAL]).values_list("categories", flat=True)
+    ) - {None}
 
 
 @transaction.atomic

@@ -202,9 +202,7 @@ def case_register(*, actor: User, data: CaseInput) -> Case:
 def case_assign(*, actor: User, case: Case, handler: User | None, team: str = "") -> Case:
     case = case_lock(actor=actor, case=case)
     require_open(case)
-    if handler is not None and not any(
-        m.court_id == case.court_id for m in handler.memberships.filter(revoked_at__isnull=True)
-    ):
+    if handler is not None and not handler.memberships.filter(court=case.court, revoked_at__isnull=True).exists():
         raise ValidationFailed.for_field("handler", _("承办人必须是本院人员。"))
     case.handler, case.team = handler, team[:50]
     case.save(update_fields=["handler", "team", "updated_at"])

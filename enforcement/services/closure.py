@@ -48,8 +48,10 @@ def terminated_round_unmet(case: Case, at: dt.datetime, document: str = "x") -> 
         miss("restriction_not_issued", _("未发出限制消费令"))
     enabled = {c.pk for c in enabled_categories(case.court)}
     covered: set[int] = set()
-    for search in case.searches.filter(channel__in=["online", "online_local"], feedback_at__isnull=False):
-        covered |= set(search.categories.values_list("pk", flat=True))
+    covered |= set(
+        case.searches.filter(channel__in=["online", "online_local"], feedback_at__isnull=False)
+        .values_list("categories", flat=True)
+    )
     if not enabled <= covered:
         miss("online_search_incomplete", _("未完成覆盖全部已开通财产类型的网络查控（含反馈）"))
     if case.clues.filter(status__in=[ClueStatus.RECEIVED, ClueStatus.VERIFYING]).exists():
