@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("core.api_urls")),
     path("", include("enforcement.api_urls")),
     path("", include("custody_funds.api_urls")),
+    path("", include("supervision.api_urls")),
 ]
 
 urlpatterns = [
@@ -24,6 +25,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("cases/", include("enforcement.urls")),
     path("funds/", include("custody_funds.urls")),
+    path("supervision/", include("supervision.urls")),
     path("", include("core.urls")),
 ]
 

@@ -97,5 +97,3 @@ def healthz(request):
         checks["redis"] = "disabled"
     healthy = all(v in ("ok", "disabled") for v in checks.values())
     return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
-
-

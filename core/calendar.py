@@ -122,9 +122,7 @@ class WorkingCalendar:
             return self.add_months(start, duration, roll=roll)
         raise ValueError(f"due_date() takes day units, not {unit!r}")
 
-    def due_at(
-        self, started_at: dt.datetime, duration: int, unit: str, *, roll: bool = True
-    ) -> dt.datetime:
+    def due_at(self, started_at: dt.datetime, duration: int, unit: str, *, roll: bool = True) -> dt.datetime:
         """The moment a period ends: ``started_at`` + hours for hour periods, else
         the end (23:59:59 local) of the period's last day."""
         from core.models import PeriodUnit

@@ -73,9 +73,7 @@ ENFORCEMENT_TYPE_CODES: tuple[str, ...] = (
     "执他",
 )
 # Longest first, so that "执恢" is never read as "执" followed by junk.
-_TYPE_CODES_LONGEST_FIRST: tuple[str, ...] = tuple(
-    sorted(ENFORCEMENT_TYPE_CODES, key=len, reverse=True)
-)
+_TYPE_CODES_LONGEST_FIRST: tuple[str, ...] = tuple(sorted(ENFORCEMENT_TYPE_CODES, key=len, reverse=True))
 
 # Input variants normalised before parsing: full-width brackets （ ） (U+FF08/U+FF09),
 # tortoise-shell brackets 〔 〕 (U+3014/U+3015, the style of 法〔2015〕137号 itself) and
@@ -137,9 +135,7 @@ def _check_court_digits(digits: str) -> None:
             % {"digits": digits}
         )
     if "00" in (digits[:2], digits[2:4]):
-        raise _fail(
-            _("法院代字的数字代码“%(digits)s”无效：不存在代码为“00”的法院。") % {"digits": digits}
-        )
+        raise _fail(_("法院代字的数字代码“%(digits)s”无效：不存在代码为“00”的法院。") % {"digits": digits})
 
 
 def _check_court_code(court_code: str) -> None:
@@ -292,8 +288,7 @@ def parse_case_number(text: str) -> CaseNumber:
         special_code, letters = letters[:1], letters[1:]
     if not letters:
         raise _fail(
-            _("案号缺少类型代字，允许的类型代字为：%(allowed)s。")
-            % {"allowed": _allowed_type_codes()}
+            _("案号缺少类型代字，允许的类型代字为：%(allowed)s。") % {"allowed": _allowed_type_codes()}
         )
     if letters not in ENFORCEMENT_TYPE_CODES:
         _explain_bad_letters(letters, has_special_code=bool(special_code))

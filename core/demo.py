@@ -91,9 +91,7 @@ def seed_demo_people() -> list[DemoLogin]:
 
 
 def _ensure_user(username: str, display_name: str, *, staff: bool = False) -> User:
-    user, created = User.objects.get_or_create(
-        username=username, defaults={"display_name": display_name}
-    )
+    user, created = User.objects.get_or_create(username=username, defaults={"display_name": display_name})
     if created or not user.has_usable_password():
         user.set_password(DEMO_PASSWORD)
     user.display_name = display_name

@@ -55,9 +55,7 @@ def user_has_role_at(user: User, court: Court, roles: Iterable[str]) -> bool:
 def user_has_role_over(user: User, court: Court, roles: Iterable[str]) -> bool:
     """True if the user holds one of ``roles`` at ``court`` or at a court above it."""
     wanted = set(roles)
-    return any(
-        m.role in wanted and court.path.startswith(m.court.path) for m in active_memberships(user)
-    )
+    return any(m.role in wanted and court.path.startswith(m.court.path) for m in active_memberships(user))
 
 
 def court_scope_q(user: User, field: str = "court") -> Q:

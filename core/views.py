@@ -29,8 +29,6 @@ def _working_days_left(calendar: WorkingCalendar, today: dt.date, due: dt.date) 
         return None
 
 
-
-
 @require_GET
 @perm_required("core.use_browser")
 def todo(request):
@@ -74,7 +72,9 @@ def calendar_page(request):
                         {
                             "date": d,
                             "in_month": d.month == month,
-                            "working": calendar.is_working_day(d) if d.year in calendar.loaded_years else None,
+                            "working": calendar.is_working_day(d)
+                            if d.year in calendar.loaded_years
+                            else None,
                             "makeup": calendar.exceptions.get(d) is True,
                             "holiday": calendar.exceptions.get(d) is False,
                             "today": d == today,

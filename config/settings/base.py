@@ -218,6 +218,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "enforcement.tasks.move_overdue_simple_cases",
         "schedule": crontab(minute=30, hour=2),
     },
+    # The deadline scan (DESIGN "Escalation ladder"): fans out one task per court.
+    "supervision-scan-deadlines": {
+        "task": "supervision.tasks.scan_deadlines",
+        "schedule": env.int("SCAN_INTERVAL_SECONDS", default=300),
+    },
+    "supervision-alert-digest": {
+        "task": "supervision.tasks.send_alert_digest",
+        "schedule": crontab(minute=30, hour=8),
+    },
+    "supervision-check-calendar-loaded": {
+        "task": "supervision.tasks.check_calendar_loaded",
+        "schedule": crontab(minute=0, hour=9),
+    },
     "core-recompute-pending-thresholds": {
         "task": "core.tasks.recompute_unknown_thresholds",
         "schedule": crontab(minute=5, hour=1),
@@ -229,10 +242,15 @@ CELERY_BEAT_SCHEDULE = {
 # (双查规定 §6: 节点超期、数据造假). Hours.
 NODE_BACKDATE_TOLERANCE_HOURS = env.int("NODE_BACKDATE_TOLERANCE_HOURS", default=72)
 
+# 消极执行 screening (山东 rules §26): a case with no node for this many days.
+SUPERVISION_IDLE_DAYS = env.int("SUPERVISION_IDLE_DAYS", default=30)
+
 # --- email ----------------------------------------------------------------------
 EMAIL_BACKEND = env(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
 )
+# Absolute address of the site, for links in e-mails.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="执行监督平台 <noreply@localhost>")
 
 # --- logging --------------------------------------------------------------------

@@ -38,5 +38,3 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
 
 class SessionAuthentication(authentication.SessionAuthentication):
     """DRF's session authentication (CSRF enforced on unsafe methods)."""
-
-

@@ -73,23 +73,20 @@ def _handle(exc: Exception) -> Response | None:
         fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         return _validation_response(fields)
     if isinstance(exc, TransitionNotAllowed):
-        return Response(
-            error_body("invalid_transition", _("当前状态下不允许该操作。")), status=409
-        )
+        return Response(error_body("invalid_transition", _("当前状态下不允许该操作。")), status=409)
     if isinstance(exc, ConcurrentTransition):
-        return Response(
-            error_body("concurrent_change", _("该对象已被他人修改，请刷新后重试。")), status=409
-        )
+        return Response(error_body("concurrent_change", _("该对象已被他人修改，请刷新后重试。")), status=409)
     if isinstance(exc, (Http404, drf.NotFound)):
-        return Response(
-            error_body("not_found", _("对象不存在或不在您的可见范围内。")), status=404
-        )
+        return Response(error_body("not_found", _("对象不存在或不在您的可见范围内。")), status=404)
     if isinstance(exc, DjangoPermissionDenied):
         return Response(error_body("permission_denied", _("您没有执行该操作的权限。")), status=403)
     if isinstance(exc, drf.ValidationError):
         return _validation_response(exc.detail)
     if isinstance(exc, drf.ParseError):
-        return Response(error_body("malformed", _("请求体不是有效的 JSON：%(detail)s") % {"detail": exc.detail}), status=400)
+        return Response(
+            error_body("malformed", _("请求体不是有效的 JSON：%(detail)s") % {"detail": exc.detail}),
+            status=400,
+        )
     if isinstance(exc, (drf.NotAuthenticated, drf.AuthenticationFailed)):
         code = "not_authenticated" if isinstance(exc, drf.NotAuthenticated) else "authentication_failed"
         message = _("需要登录或提供有效的接口密钥。") if code == "not_authenticated" else exc.detail
@@ -111,7 +108,9 @@ def _handle(exc: Exception) -> Response | None:
     if isinstance(exc, drf.Throttled):
         wait = int(exc.wait or 1)
         response = Response(
-            error_body("throttled", _("请求过于频繁，请 %(s)s 秒后重试。") % {"s": wait}, {"retry_after": wait}),
+            error_body(
+                "throttled", _("请求过于频繁，请 %(s)s 秒后重试。") % {"s": wait}, {"retry_after": wait}
+            ),
             status=429,
         )
         response["Retry-After"] = str(wait)

@@ -17,7 +17,7 @@ class MoneyField(serializers.Field):
     separators and full-width digits are refused. Always rendered with two places."""
 
     default_error_messages = {
-        "invalid": _("金额格式应为最多两位小数的数字字符串，如 \"1234.56\"。"),
+        "invalid": _('金额格式应为最多两位小数的数字字符串，如 "1234.56"。'),
         "positive": _("金额必须大于零。"),
     }
 

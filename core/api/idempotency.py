@@ -60,9 +60,7 @@ def idempotency_begin(*, user: User, key: str, method: str, path: str, body: byt
     with transaction.atomic():
         record = IdempotencyRecord.objects.select_for_update().get(user=user, key=key)
         if record.request_hash != fingerprint:
-            raise Conflict(
-                _("该 Idempotency-Key 已用于另一个不同的请求。"), code="idempotency_key_reused"
-            )
+            raise Conflict(_("该 Idempotency-Key 已用于另一个不同的请求。"), code="idempotency_key_reused")
         if record.response_status is not None:
             raise Replay(record)
         if timezone.now() - record.created_at < IN_PROGRESS_TIMEOUT:

@@ -7,9 +7,7 @@ class ApiToken(models.Model):
     """A machine client's key. Only the SHA-256 of the key is stored; the key itself
     is shown once, when ``create_api_client`` makes it."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("名称"), max_length=100)
     key_hash = models.CharField(max_length=64, unique=True)
     key_prefix = models.CharField(_("密钥前缀"), max_length=8)

@@ -41,12 +41,8 @@ class DeadlineRule(models.Model):
         _("再次预警"), null=True, blank=True, help_text=_("与预警单位相同，如续行期满前 7 日")
     )
     # 322号 §8: remind the handler, then report to the responsible leader.
-    escalate_after = models.PositiveSmallIntegerField(
-        _("超期后报告执行局长（工作日）"), default=2
-    )
-    upper_after = models.PositiveSmallIntegerField(
-        _("超期后报告上级专人监管（工作日）"), default=5
-    )
+    escalate_after = models.PositiveSmallIntegerField(_("超期后报告执行局长（工作日）"), default=2)
+    upper_after = models.PositiveSmallIntegerField(_("超期后报告上级专人监管（工作日）"), default=5)
     starts_on = models.CharField(_("起算事件"), max_length=200, blank=True)
     stops_on = models.CharField(_("停止事件"), max_length=200, blank=True)
     basis = models.CharField(_("法律依据"), max_length=200)
@@ -134,9 +130,13 @@ class Deadline(models.Model):
             # The scan and "my to-do" only ever look at running clocks.
             models.Index(fields=["court", "due_at"], name="deadline_running_due", condition=RUNNING),
             models.Index(fields=["court", "warn_at"], name="deadline_running_warn", condition=RUNNING),
+            # Clocks not yet marked breached: a repeated scan finds nothing to mark.
             models.Index(
-                fields=["responsible", "due_at"], name="deadline_running_owner", condition=RUNNING
+                fields=["court", "due_at"],
+                name="deadline_open_due",
+                condition=Q(completed_at__isnull=True, status="open"),
             ),
+            models.Index(fields=["responsible", "due_at"], name="deadline_running_owner", condition=RUNNING),
             models.Index(fields=["subject_type", "subject_id"], name="deadline_subject"),
             models.Index(fields=["case", "rule"], name="deadline_running_case", condition=RUNNING),
         ]
@@ -197,9 +197,7 @@ class DeadlineExtension(models.Model):
     deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="extensions")
     added = models.PositiveIntegerField(_("延长"))
     reason = models.CharField(_("理由"), max_length=500)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     approved_at = models.DateTimeField()
     previous_due_at = models.DateTimeField()
     new_due_at = models.DateTimeField()

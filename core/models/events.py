@@ -15,9 +15,7 @@ class NodeEvent(models.Model):
 
     kind = models.CharField(_("节点"), max_length=64)
     # Null for nation-wide nodes (a working-calendar edit).
-    court = models.ForeignKey(
-        "core.Court", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    court = models.ForeignKey("core.Court", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(
         "enforcement.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="node_events"
     )

@@ -50,9 +50,7 @@ class Membership(models.Model):
     """A user's role in a department of a court. Revoking sets ``revoked_at``; the
     row stays so history shows who could see what, and when."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     court = models.ForeignKey("core.Court", on_delete=models.PROTECT, related_name="memberships")
     department = models.CharField(_("部门"), max_length=20, choices=Department.choices)
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices)

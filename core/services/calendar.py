@@ -56,9 +56,7 @@ def calendar_load_from_package(*, years: list[int] | None = None, force: bool = 
 def _recompute_after_commit(first: dt.date, last: dt.date) -> None:
     from core import tasks
 
-    enqueue_on_commit(
-        tasks.recompute_clocks_for_dates, first=first.isoformat(), last=last.isoformat()
-    )
+    enqueue_on_commit(tasks.recompute_clocks_for_dates, first=first.isoformat(), last=last.isoformat())
 
 
 def affected_deadlines(first: dt.date, last: dt.date):
@@ -69,15 +67,16 @@ def affected_deadlines(first: dt.date, last: dt.date):
     from core.models.clocks import RUNNING
 
     return Deadline.objects.filter(RUNNING, started_at__lte=end_of_day(last)).filter(
-        Q(upper_at__isnull=True) | Q(upper_at__gte=start_of_day(first))
-        | Q(escalate_at__isnull=True) | Q(warn_at__isnull=True) | Q(provisional=True)
+        Q(upper_at__isnull=True)
+        | Q(upper_at__gte=start_of_day(first))
+        | Q(escalate_at__isnull=True)
+        | Q(warn_at__isnull=True)
+        | Q(provisional=True)
     )
 
 
 @transaction.atomic
-def calendar_day_set(
-    *, date: dt.date, kind: str, name: str = "", actor: User | None
-) -> CalendarDay:
+def calendar_day_set(*, date: dt.date, kind: str, name: str = "", actor: User | None) -> CalendarDay:
     """Mark ``date`` a holiday or a make-up working day (the State Council can change
     a year's schedule); open clocks are recomputed after commit."""
     if kind not in CalendarDayKind.values:

@@ -37,6 +37,7 @@ from core.models import (
 from core.models.clocks import RUNNING
 from core.selectors import user_has_role_over
 from core.services.events import node_event_record
+from core.signals import clocks_stopped
 
 # Who may approve an extension or waive a clock (322号 §8: the responsible leader).
 APPROVER_ROLES = (Role.BUREAU_HEAD, Role.COURT_LEADER)
@@ -179,9 +180,7 @@ def _reschedule(deadline: Deadline, calendar: WorkingCalendar | None = None) -> 
 def _locked(deadline: Deadline) -> Deadline:
     """Re-read ``deadline`` under a row lock (caller is inside ``transaction.atomic``)."""
     return (
-        Deadline.objects.select_for_update(of=("self",))
-        .select_related("rule", "court")
-        .get(pk=deadline.pk)
+        Deadline.objects.select_for_update(of=("self",)).select_related("rule", "court").get(pk=deadline.pk)
     )
 
 
@@ -281,13 +280,12 @@ def clock_stop(
         )
         deadline.paused_at = None
         _reschedule(deadline)
-    deadline.status = (
-        DeadlineStatus.MET if stopped_at <= deadline.due_at else DeadlineStatus.BREACHED
-    )
+    deadline.status = DeadlineStatus.MET if stopped_at <= deadline.due_at else DeadlineStatus.BREACHED
     deadline.completed_at = stopped_at
     deadline.completed_by = actor
     deadline.note = note[:500]
     deadline.save()
+    clocks_stopped.send(sender=Deadline, deadline_ids=[deadline.pk], stopped_at=stopped_at)
     return deadline
 
 
@@ -321,16 +319,11 @@ def clocks_stop_for_subject(
     """Stop every running clock of ``rule_codes`` about ``subject`` (the usual way a
     domain node completes its time limit)."""
     ids = list(running_deadlines_for(subject, rule_codes).order_by("pk").values_list("pk", flat=True))
-    return [
-        clock_stop(deadline=Deadline(pk=pk), stopped_at=stopped_at, actor=actor, note=note)
-        for pk in ids
-    ]
+    return [clock_stop(deadline=Deadline(pk=pk), stopped_at=stopped_at, actor=actor, note=note) for pk in ids]
 
 
 @transaction.atomic
-def clock_pause(
-    *, deadline: Deadline, paused_at: dt.datetime, reason: str, actor: User | None
-) -> Deadline:
+def clock_pause(*, deadline: Deadline, paused_at: dt.datetime, reason: str, actor: User | None) -> Deadline:
     """中止/暂缓: the clock stands still until resumed."""
     _require_aware(paused_at, "paused_at")
     deadline = _locked(deadline)
@@ -342,9 +335,7 @@ def clock_pause(
         raise ValidationFailed.for_field("paused_at", _("中止时间早于期限起算时间。"))
     if not reason.strip():
         raise ValidationFailed.for_field("reason", _("请填写中止原因。"))
-    DeadlinePause.objects.create(
-        deadline=deadline, paused_at=paused_at, reason=reason[:500], paused_by=actor
-    )
+    DeadlinePause.objects.create(deadline=deadline, paused_at=paused_at, reason=reason[:500], paused_by=actor)
     deadline.paused_at = paused_at
     deadline.save(update_fields=["paused_at"])
     node_event_record(
@@ -454,9 +445,7 @@ def clock_extend(
 
 
 @transaction.atomic
-def clock_waive(
-    *, deadline: Deadline, reason: str, actor: User | None, by_rule: bool = False
-) -> Deadline:
+def clock_waive(*, deadline: Deadline, reason: str, actor: User | None, by_rule: bool = False) -> Deadline:
     """免除: the time limit no longer applies. A person waiving needs approver rights;
     ``by_rule`` is for the system itself (the case was closed, so its remaining
     clocks end), recorded with the actor who closed it."""
@@ -475,6 +464,7 @@ def clock_waive(
     deadline.completed_by = actor
     deadline.note = reason[:500]
     deadline.save(update_fields=["status", "completed_at", "completed_by", "note"])
+    clocks_stopped.send(sender=Deadline, deadline_ids=[deadline.pk], stopped_at=now)
     node_event_record(
         kind="clock.waived",
         court=deadline.court,
@@ -487,9 +477,21 @@ def clock_waive(
     return deadline
 
 
-def clocks_recompute(
-    *, queryset: QuerySet[Deadline] | None = None, chunk_size: int = 1000
-) -> int:
+def clocks_mark_breached(*, court_id: int, at: dt.datetime) -> int:
+    """Mark the running, unpaused clocks of one court whose due moment has passed as
+    ``breached`` (one UPDATE, served by the ``deadline_open_due`` partial index, so
+    a repeated run touches nothing). Returns the number of clocks marked."""
+    _require_aware(at, "at")
+    return Deadline.objects.filter(
+        court_id=court_id,
+        status=DeadlineStatus.OPEN,
+        completed_at__isnull=True,
+        paused_at__isnull=True,
+        due_at__lt=at,
+    ).update(status=DeadlineStatus.BREACHED)
+
+
+def clocks_recompute(*, queryset: QuerySet[Deadline] | None = None, chunk_size: int = 1000) -> int:
     """Recompute due dates and thresholds of running clocks (after a calendar or
     rule edit). Works in locked chunks with one calendar snapshot; returns the
     number of clocks whose schedule changed."""

@@ -37,7 +37,7 @@ def court_upsert(*, code: str, name: str, level: str, parent: Court | None) -> C
     court.save()
     if old_path != path:
         for child in Court.objects.filter(path__startswith=old_path).exclude(pk=court.pk):
-            child.path = path + child.path[len(old_path):]
+            child.path = path + child.path[len(old_path) :]
             child.depth = child.path.count("/") - 2
             child.save(update_fields=["path", "depth"])
     return court

@@ -1,0 +1,3 @@
+"""REST: alerts."""
+
+urlpatterns: list = []

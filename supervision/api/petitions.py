@@ -1,0 +1,3 @@
+"""REST: petitions."""
+
+urlpatterns: list = []

@@ -1,0 +1,7 @@
+"""Receivers of kernel signals; each calls one service."""
+
+from supervision.services.alerts import alerts_resolve_for_deadlines
+
+
+def resolve_alerts(sender, *, deadline_ids, stopped_at, **kwargs) -> None:
+    alerts_resolve_for_deadlines(deadline_ids=deadline_ids, stopped_at=stopped_at)

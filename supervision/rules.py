@@ -1,0 +1,23 @@
+"""Which roles may use which supervision pages (django-rules). Court scoping stays
+in the selectors."""
+
+import rules
+
+from core.rules import (
+    is_bureau_head,
+    is_case_supervisor,
+    is_court_admin,
+    is_court_leader,
+    is_inspector,
+    is_person,
+)
+
+# 监督看板、筛查、质效指标: the supervisory posts (322号 §8, §12).
+rules.add_perm(
+    "supervision.view_dashboard",
+    is_case_supervisor | is_bureau_head | is_court_leader | is_inspector | is_court_admin,
+)
+# 督办: issued by the 专人监管 or the bureau head of an upper court (322号 §28).
+rules.add_perm("supervision.issue_order", is_case_supervisor | is_bureau_head)
+# 预警收件箱: everyone who works in the browser may receive alerts.
+rules.add_perm("supervision.use_inbox", is_person)

@@ -1,0 +1,157 @@
+"""Alert lifecycle apart from raising: resolve when the clock stops, acknowledge,
+the daily e-mail digest, and the administrators' calendar notice."""
+
+import datetime as dt
+from collections import defaultdict
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from core.calendar import local_date
+from core.exceptions import PermissionDenied
+from core.models import CalendarYear, Role, User
+from core.selectors import active_memberships
+from supervision.models import Alert, SystemNotice
+from supervision.selectors import alert_is_addressed_to, alert_recipients
+
+DIGEST_MAX_LINES = 50
+_CHUNK = 500
+
+
+def alerts_resolve_for_deadlines(*, deadline_ids: list[int], stopped_at: dt.datetime) -> int:
+    """The clocks stopped: their alerts are resolved (same transaction)."""
+    return Alert.objects.filter(deadline_id__in=deadline_ids, resolved_at__isnull=True).update(
+        resolved_at=stopped_at
+    )
+
+
+@transaction.atomic
+def alert_acknowledge(*, alert: Alert, user: User) -> Alert:
+    """签收: a recipient confirms they have seen the alert. The first
+    acknowledgement is kept (who and when); repeating it changes nothing."""
+    alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    if not alert_is_addressed_to(alert, user):
+        raise PermissionDenied(_("只有该预警的接收人可以签收。"))
+    if alert.acknowledged_at is None:
+        alert.acknowledged_at = timezone.now()
+        alert.acknowledged_by = user
+        alert.save(update_fields=["acknowledged_at", "acknowledged_by"])
+    return alert
+
+
+def _digest_body(user: User, alerts: list[Alert], site: str) -> str:
+    lines = [
+        _("%(name)s，您好：") % {"name": user},
+        "",
+        _("自上次通知以来，有 %(n)s 条期限预警需要您关注：") % {"n": len(alerts)},
+        "",
+    ]
+    for alert in alerts[:DIGEST_MAX_LINES]:
+        lines.append(
+            "· [{level}] {case} {rule} — {due}".format(
+                level=alert.get_level_display(),
+                case=alert.case.case_number if alert.case_id else alert.deadline.subject_label,
+                rule=alert.rule.name_zh,
+                due=_("届满 %(due)s") % {"due": timezone.localtime(alert.due_at).strftime("%Y-%m-%d")},
+            )
+        )
+    if len(alerts) > DIGEST_MAX_LINES:
+        lines.append(_("……及其他 %(n)s 条。") % {"n": len(alerts) - DIGEST_MAX_LINES})
+    lines += ["", _("请登录查看并签收：%(url)s") % {"url": site + reverse("supervision:inbox")}]
+    return "\n".join(lines)
+
+
+def alerts_send_digest(*, now: dt.datetime | None = None) -> int:
+    """One e-mail per recipient with every alert raised since the last digest
+    (instead of one mail per alert). Alerts already resolved are marked without
+    mailing. Returns the number of e-mails sent."""
+    now = now or timezone.now()
+    sent = 0
+    with transaction.atomic():
+        pending = list(
+            Alert.objects.filter(notified_at__isnull=True, raised_at__lte=now)
+            .select_for_update(skip_locked=True, of=("self",))
+            .select_related("rule", "case", "deadline")
+            .order_by("pk")
+        )
+        if not pending:
+            return 0
+        open_alerts = [a for a in pending if a.resolved_at is None]
+        by_id = {a.pk: a for a in open_alerts}
+        by_user: dict[User, list[Alert]] = defaultdict(list)
+        for alert_id, people in alert_recipients(open_alerts).items():
+            for person in people:
+                by_user[person].append(by_id[alert_id])
+        site = settings.SITE_URL.rstrip("/")
+        messages = []
+        with translation.override(settings.LANGUAGE_CODE):
+            for user, alerts in by_user.items():
+                if not user.email:
+                    continue
+                alerts.sort(key=lambda a: a.due_at)
+                messages.append(
+                    EmailMessage(
+                        subject=_("执行监督平台：%(n)s 条期限预警") % {"n": len(alerts)},
+                        body=_digest_body(user, alerts, site),
+                        to=[user.email],
+                    )
+                )
+        if messages:
+            sent = get_connection().send_messages(messages) or 0
+        ids = [a.pk for a in pending]
+        for offset in range(0, len(ids), _CHUNK):
+            Alert.objects.filter(pk__in=ids[offset : offset + _CHUNK]).update(notified_at=now)
+    return sent
+
+
+def calendar_notice_check(*, today: dt.date | None = None) -> SystemNotice | None:
+    """November–December: raise an administrators' notice until next year's working
+    calendar is loaded; resolve it once it is (DESIGN "Working calendar")."""
+    today = today or local_date(timezone.now())
+    next_year = today.year + 1
+    key = f"calendar-not-loaded-{next_year}"
+    if CalendarYear.objects.filter(year=next_year).exists():
+        SystemNotice.objects.filter(key=key, resolved_at__isnull=True).update(resolved_at=timezone.now())
+        return None
+    if today.month < 11:
+        return None
+    notice, created = SystemNotice.objects.get_or_create(
+        key=key,
+        defaults={
+            "message": _(
+                "%(year)s 年工作日历尚未载入：跨入该年的期限无法准确计算。"
+                "请在国务院办公厅公布放假安排后，在管理后台或用 load_calendar 命令载入。"
+            )
+            % {"year": next_year},
+            "raised_at": timezone.now(),
+        },
+    )
+    if created:
+        admins = (
+            User.objects.filter(
+                is_active=True,
+                memberships__role=Role.ADMIN,
+                memberships__revoked_at__isnull=True,
+            )
+            .exclude(email="")
+            .distinct()
+        )
+        emails = [u.email for u in admins]
+        if emails:
+            EmailMessage(
+                subject=_("执行监督平台：%(year)s 年工作日历尚未载入") % {"year": next_year},
+                body=notice.message,
+                to=emails,
+            ).send()
+    return notice
+
+
+def system_notices_for(user: User) -> list[SystemNotice]:
+    """Open system notices, for administrators only."""
+    if not (user.is_superuser or any(m.role == Role.ADMIN for m in active_memberships(user))):
+        return []
+    return list(SystemNotice.objects.filter(resolved_at__isnull=True))

@@ -1,0 +1,64 @@
+"""Thin Celery wrappers (STYLE §5, §11): ids and ISO strings in, idempotent, so
+``acks_late`` and retries are safe. The scan fans out one task per court: more
+workers, faster scan."""
+
+import datetime as dt
+
+from celery import group, shared_task
+from django.db import DatabaseError
+from django.utils import timezone
+
+
+def _moment(at: str | None) -> dt.datetime:
+    return dt.datetime.fromisoformat(at) if at else timezone.now()
+
+
+@shared_task(acks_late=True)
+def scan_deadlines(at: str | None = None) -> int:
+    """Beat entry point: one ``scan_court`` task per active court, all as of the
+    same moment. Returns the number of courts dispatched."""
+    from supervision.services.alerts import calendar_notice_check
+    from supervision.services.scan import courts_to_scan
+
+    moment = _moment(at).isoformat()
+    court_ids = courts_to_scan()
+    group(scan_court.s(court_id=court_id, at=moment) for court_id in court_ids).apply_async()
+    calendar_notice_check()
+    return len(court_ids)
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def scan_court(*, court_id: int, at: str) -> dict:
+    """Scan one court, then refresh its dashboard counters. Safe to run twice."""
+    from supervision.services.scan import scan_court as scan
+    from supervision.services.stats import court_stats_refresh
+
+    moment = _moment(at)
+    result = scan(court_id=court_id, at=moment)
+    court_stats_refresh(court_id=court_id, at=moment)
+    return {
+        "court": court_id,
+        "breached": result.breached,
+        "raised": result.raised,
+        "resolved": result.resolved,
+    }
+
+
+@shared_task(acks_late=True)
+def send_alert_digest() -> int:
+    from supervision.services.alerts import alerts_send_digest
+
+    return alerts_send_digest()
+
+
+@shared_task(acks_late=True)
+def check_calendar_loaded() -> bool:
+    from supervision.services.alerts import calendar_notice_check
+
+    return calendar_notice_check() is not None

@@ -1,0 +1,3 @@
+"""Browser pages: petitions."""
+
+urlpatterns: list = []
