@@ -30,7 +30,11 @@ def alerts_inbox(user: User) -> QuerySet[Alert]:
 
 def alert_get_visible(user: User, pk: int) -> Alert:
     try:
-        return alerts_visible_to(user).select_related("court", "rule", "case", "deadline").get(pk=pk)
+        return (
+            alerts_visible_to(user)
+            .select_related("court", "rule", "case", "deadline", "acknowledged_by")
+            .get(pk=pk)
+        )
     except (Alert.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
 

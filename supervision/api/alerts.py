@@ -1,3 +1,131 @@
-"""REST: alerts."""
+"""REST: alerts of the escalation ladder (API.md "Alerts").
 
-urlpatterns: list = []
+``GET /api/v1/alerts/?court=鲁0102&level=overdue`` lists the alerts of the courts the
+caller can see; ``mine=true`` narrows to the alerts addressed to the caller.
+``POST /api/v1/alerts/{id}/acknowledge/`` records who saw it and when."""
+
+from django.db.models import QuerySet
+from django.urls import path
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from core.api.base import ApiView
+from core.api.pagination import DefaultPagination
+from core.api.schema import ERROR_RESPONSES, WRITE_ERROR_RESPONSES
+from core.models import User
+from supervision.models import Alert, AlertLevel
+from supervision.selectors import alert_get_visible, alert_recipients, alerts_visible_to, inbox_q
+from supervision.services.alerts import alert_acknowledge
+
+
+class RecipientOut(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    username = serializers.CharField()
+    name = serializers.CharField(source="display_name")
+
+
+class AlertOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    deadline = serializers.IntegerField(source="deadline_id")
+    case = serializers.IntegerField(source="case_id", allow_null=True)
+    case_number = serializers.CharField(source="case.case_number", allow_null=True, default=None)
+    court = serializers.CharField(source="court.code")
+    rule = serializers.CharField(source="rule.code")
+    rule_name = serializers.CharField(source="rule.name_zh")
+    level = serializers.ChoiceField(choices=AlertLevel.choices)
+    threshold_at = serializers.DateTimeField()
+    raised_at = serializers.DateTimeField()
+    due_at = serializers.DateTimeField()
+    resolved_at = serializers.DateTimeField(allow_null=True)
+    acknowledged_at = serializers.DateTimeField(allow_null=True)
+    acknowledged_by = serializers.CharField(source="acknowledged_by.username", allow_null=True, default=None)
+    recipients = RecipientOut(many=True)
+
+
+def _with_recipients(alerts: list[Alert]) -> list[Alert]:
+    people = alert_recipients(alerts)
+    for alert in alerts:
+        alert.recipients = people[alert.pk]
+    return alerts
+
+
+def _listing(qs: QuerySet[Alert]) -> QuerySet[Alert]:
+    return qs.select_related("court", "rule", "case", "acknowledged_by").order_by("-raised_at", "-id")
+
+
+class AlertListApi(ApiView):
+    class FilterSerializer(serializers.Serializer):
+        court = serializers.CharField(required=False, help_text="法院代字，如 鲁0102")
+        level = serializers.ChoiceField(choices=AlertLevel.choices, required=False)
+        rule = serializers.CharField(required=False, help_text="规则代码，如 SEARCH_START")
+        case = serializers.IntegerField(required=False, min_value=1)
+        open = serializers.BooleanField(required=False, allow_null=True, default=None)
+        acknowledged = serializers.BooleanField(required=False, allow_null=True, default=None)
+        mine = serializers.BooleanField(required=False, default=False)
+        raised_after = serializers.DateTimeField(required=False)
+        raised_before = serializers.DateTimeField(required=False)
+
+    @staticmethod
+    def filtered(user: User, params: dict) -> QuerySet[Alert]:
+        qs = alerts_visible_to(user)
+        if params.get("court"):
+            qs = qs.filter(court__code=params["court"])
+        if params.get("level"):
+            qs = qs.filter(level=params["level"])
+        if params.get("rule"):
+            qs = qs.filter(rule__code=params["rule"])
+        if params.get("case"):
+            qs = qs.filter(case_id=params["case"])
+        if params.get("open") is not None:
+            qs = qs.filter(resolved_at__isnull=params["open"])
+        if params.get("acknowledged") is not None:
+            qs = qs.filter(acknowledged_at__isnull=not params["acknowledged"])
+        if params.get("mine"):
+            qs = qs.filter(inbox_q(user))
+        if params.get("raised_after"):
+            qs = qs.filter(raised_at__gte=params["raised_after"])
+        if params.get("raised_before"):
+            qs = qs.filter(raised_at__lt=params["raised_before"])
+        return _listing(qs)
+
+    @extend_schema(
+        operation_id="alerts_list",
+        parameters=[FilterSerializer],
+        responses={200: AlertOut(many=True), **ERROR_RESPONSES},
+    )
+    def get(self, request: Request) -> Response:
+        params = self.FilterSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        paginator = DefaultPagination()
+        page = paginator.paginate_queryset(
+            self.filtered(request.user, params.validated_data), request, view=self
+        )
+        return paginator.get_paginated_response(AlertOut(_with_recipients(list(page)), many=True).data)
+
+
+class AlertDetailApi(ApiView):
+    @extend_schema(operation_id="alerts_retrieve", responses={200: AlertOut, **ERROR_RESPONSES})
+    def get(self, request: Request, alert_id: int) -> Response:
+        alert = alert_get_visible(request.user, alert_id)
+        return Response(AlertOut(_with_recipients([alert])[0]).data)
+
+
+class AlertAcknowledgeApi(ApiView):
+    @extend_schema(
+        operation_id="alerts_acknowledge",
+        request=None,
+        responses={200: AlertOut, **WRITE_ERROR_RESPONSES},
+    )
+    def post(self, request: Request, alert_id: int) -> Response:
+        alert = alert_acknowledge(alert=alert_get_visible(request.user, alert_id), user=request.user)
+        alert = alert_get_visible(request.user, alert.pk)
+        return Response(AlertOut(_with_recipients([alert])[0]).data)
+
+
+urlpatterns = [
+    path("alerts/", AlertListApi.as_view(), name="api-alerts"),
+    path("alerts/<int:alert_id>/", AlertDetailApi.as_view(), name="api-alert"),
+    path("alerts/<int:alert_id>/acknowledge/", AlertAcknowledgeApi.as_view(), name="api-alert-acknowledge"),
+]

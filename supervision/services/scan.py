@@ -174,18 +174,23 @@ def scan_court(*, court_id: int, at: dt.datetime) -> ScanResult:
         breached = clocks_mark_breached(court_id=court_id, at=at)
         raised = alerts_raise(court_id=court_id, at=at)
         resolved = alerts_resolve_stopped(court_id=court_id, at=at)
-        duration_ms = int((time.monotonic() - started) * 1000)
-        CourtScan.objects.update_or_create(
-            court_id=court_id,
-            defaults={
-                "scanned_at": at,
-                "finished_at": timezone.now(),
-                "duration_ms": duration_ms,
-                "breached": breached,
-                "raised": raised,
-                "resolved": resolved,
-            },
+        CourtScan.objects.bulk_create(
+            [
+                CourtScan(
+                    court_id=court_id,
+                    scanned_at=at,
+                    finished_at=timezone.now(),
+                    duration_ms=int((time.monotonic() - started) * 1000),
+                    breached=breached,
+                    raised=raised,
+                    resolved=resolved,
+                )
+            ],
+            update_conflicts=True,
+            unique_fields=["court"],
+            update_fields=["scanned_at", "finished_at", "duration_ms", "breached", "raised", "resolved"],
         )
+    duration_ms = int((time.monotonic() - started) * 1000)
     return ScanResult(court_id, at, breached, raised, resolved, duration_ms)
 
 

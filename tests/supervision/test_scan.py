@@ -1,0 +1,232 @@
+"""The deadline scan: each ladder level once per clock, at hand-computed moments,
+idempotent under repetition, concurrency and a crash between statements."""
+
+import threading
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from core.models import Deadline, DeadlineStatus, Role
+from core.services.clocks import clock_pause, clock_stop
+from supervision.models import Alert, AlertLevel, CourtScan
+from supervision.services import scan as scan_module
+from supervision.services.scan import scan_court
+from tests.conftest import at
+from tests.enforcement.conftest import make_case
+from tests.factories import make_member
+from tests.supervision.conftest import search_clock
+
+
+def levels(deadline: Deadline) -> list[str]:
+    return sorted(Alert.objects.filter(deadline=deadline).values_list("level", flat=True))
+
+
+def test_search_start_thresholds_are_the_hand_computed_working_days(search_case):
+    # Received Tue 09-29. Five working days, start day not counted: 09-30 (1),
+    # 10-08 (2), 10-09 (3), Sat 10-10 调休 (4), Mon 10-12 (5) → due 10-12 24:00.
+    # Warn one working day before the due day: from the start of Sat 10-10. Escalate 2 working days after
+    # due: 10-13, 10-14 → 10-14 24:00. Upper 5 after: 10-13…10-16, 10-19 → 10-19 24:00.
+    clock = search_clock(search_case)
+    assert clock.due_at == at("2026-10-12 23:59").replace(second=59)
+    assert clock.warn_at == at("2026-10-10 00:00")
+    assert clock.escalate_at == at("2026-10-14 23:59").replace(second=59)
+    assert clock.upper_at == at("2026-10-19 23:59").replace(second=59)
+
+
+def test_each_level_is_raised_at_its_moment_and_only_once(search_case, courts, handler, local_supervisor, bureau_head, case_supervisor):
+    clock = search_clock(search_case)
+    court = courts.lu0102.pk
+
+    scan_court(court_id=court, at=at("2026-10-09 23:59"))
+    assert levels(clock) == []
+
+    scan_court(court_id=court, at=at("2026-10-10 09:00"))
+    assert levels(clock) == [AlertLevel.WARNING]
+    warning = Alert.objects.get(deadline=clock, level=AlertLevel.WARNING)
+    assert warning.handler == handler and warning.to_role == ""
+
+    scan_court(court_id=court, at=at("2026-10-12 23:58"))
+    assert levels(clock) == [AlertLevel.WARNING]
+    clock.refresh_from_db()
+    assert clock.status == DeadlineStatus.OPEN
+
+    scan_court(court_id=court, at=at("2026-10-13 00:01"))
+    assert levels(clock) == [AlertLevel.OVERDUE, AlertLevel.WARNING]
+    clock.refresh_from_db()
+    assert clock.status == DeadlineStatus.BREACHED
+    overdue = Alert.objects.get(deadline=clock, level=AlertLevel.OVERDUE)
+    assert (overdue.to_court_id, overdue.to_role) == (court, Role.CASE_SUPERVISOR)
+
+    scan_court(court_id=court, at=at("2026-10-14 23:00"))
+    assert AlertLevel.ESCALATED not in levels(clock)
+    scan_court(court_id=court, at=at("2026-10-15 00:01"))
+    escalated = Alert.objects.get(deadline=clock, level=AlertLevel.ESCALATED)
+    assert (escalated.to_court_id, escalated.to_role) == (court, Role.BUREAU_HEAD)
+
+    scan_court(court_id=court, at=at("2026-10-19 23:00"))
+    assert AlertLevel.UPPER not in levels(clock)
+    scan_court(court_id=court, at=at("2026-10-20 00:01"))
+    upper = Alert.objects.get(deadline=clock, level=AlertLevel.UPPER)
+    assert (upper.to_court_id, upper.to_role) == (courts.lu01.pk, Role.CASE_SUPERVISOR)
+
+    # raised once each, whatever happens next
+    scan_court(court_id=court, at=at("2026-10-21 09:00"))
+    assert levels(clock) == sorted(
+        [AlertLevel.WARNING, AlertLevel.OVERDUE, AlertLevel.ESCALATED, AlertLevel.UPPER]
+    )
+    assert upper.threshold_at == clock.upper_at
+
+
+def test_a_clock_found_already_overdue_skips_the_stale_warning(search_case, courts):
+    clock = search_clock(search_case)
+    scan_court(court_id=courts.lu0102.pk, at=at("2026-10-16 09:00"))
+    assert levels(clock) == [AlertLevel.ESCALATED, AlertLevel.OVERDUE]
+
+
+def test_repeated_scan_writes_nothing(search_case, courts):
+    moment = at("2026-10-20 09:00")
+    first = scan_court(court_id=courts.lu0102.pk, at=moment)
+    assert first.raised > 0 and first.breached > 0
+    count = Alert.objects.count()
+
+    again = scan_court(court_id=courts.lu0102.pk, at=moment)
+
+    assert (again.breached, again.raised, again.resolved) == (0, 0, 0)
+    assert Alert.objects.count() == count
+    assert CourtScan.objects.get(court=courts.lu0102).raised == 0
+
+
+def test_stopping_the_clock_resolves_its_alerts_at_once(search_case, courts, clerk):
+    clock = search_clock(search_case)
+    scan_court(court_id=courts.lu0102.pk, at=at("2026-10-13 09:00"))
+    assert Alert.objects.filter(deadline=clock, resolved_at__isnull=True).count() == 1  # overdue (found late: no warning)
+
+    clock_stop(deadline=clock, stopped_at=at("2026-10-13 10:00"), actor=clerk)
+
+    assert set(Alert.objects.filter(deadline=clock).values_list("resolved_at", flat=True)) == {
+        at("2026-10-13 10:00")
+    }
+
+
+def test_the_scan_resolves_alerts_of_clocks_stopped_behind_its_back(search_case, courts):
+    clock = search_clock(search_case)
+    scan_court(court_id=courts.lu0102.pk, at=at("2026-10-13 09:00"))
+    # a stop that bypassed the service (e.g. a bulk import)
+    Deadline.objects.filter(pk=clock.pk).update(status=DeadlineStatus.BREACHED, completed_at=at("2026-10-13 11:00"))
+
+    result = scan_court(court_id=courts.lu0102.pk, at=at("2026-10-13 12:00"))
+
+    assert result.resolved == 1
+    assert not Alert.objects.filter(deadline=clock, resolved_at__isnull=True).exists()
+
+
+def test_a_paused_clock_raises_nothing(search_case, courts, bureau_head):
+    clock = search_clock(search_case)
+    clock_pause(deadline=clock, paused_at=at("2026-10-09 09:00"), reason="中止执行", actor=bureau_head)
+
+    scan_court(court_id=courts.lu0102.pk, at=at("2026-10-20 09:00"))
+
+    assert levels(clock) == []
+    clock.refresh_from_db()
+    assert clock.status == DeadlineStatus.OPEN
+
+
+def test_a_clock_without_a_responsible_person_warns_the_court_supervisor(courts, clerk):
+    case = make_case(clerk, courts.lu0102, received="2026-09-29 10:00", handler=None)
+    clock = search_clock(case)
+    assert clock.responsible_id is None and case.handler_id is None
+
+    scan_court(court_id=courts.lu0102.pk, at=at("2026-10-11 09:00"))
+
+    warning = Alert.objects.get(deadline=clock, level=AlertLevel.WARNING)
+    assert warning.handler_id is None and warning.to_role == Role.CASE_SUPERVISOR
+
+
+def test_a_sibling_courts_clocks_are_not_touched(search_case, courts, clerk):
+    make_member(Role.CLERK, courts.lu0202, "clerk_qd")
+    scan_court(court_id=courts.lu0202.pk, at=at("2026-10-20 09:00"))
+    assert not Alert.objects.exists()
+    assert search_clock(search_case).status == DeadlineStatus.OPEN
+
+
+def test_the_scan_is_a_fixed_number_of_statements_whatever_the_clock_count(
+    courts, clerk, django_assert_num_queries
+):
+    for n in range(1, 4):
+        make_case(clerk, courts.lu0102, number=f"(2026)鲁0102执{n}号", received="2026-09-29 10:00")
+
+    # savepoint, lock, breach, raise, resolve, CourtScan upsert, release
+    with django_assert_num_queries(7):
+        scan_court(court_id=courts.lu0102.pk, at=at("2026-10-20 09:00"))
+    assert Alert.objects.count() >= 3 * 3
+    for n in range(4, 12):
+        make_case(clerk, courts.lu0102, number=f"(2026)鲁0102执{n}号", received="2026-09-29 10:00")
+    with django_assert_num_queries(7):
+        scan_court(court_id=courts.lu0102.pk, at=at("2026-10-20 09:00"))
+
+
+def test_a_crash_between_statements_leaves_nothing_half_done(search_case, courts, monkeypatch):
+    clock = search_clock(search_case)
+
+    def crash(**kwargs):
+        raise RuntimeError("worker killed")
+
+    monkeypatch.setattr(scan_module, "alerts_resolve_stopped", crash)
+    with pytest.raises(RuntimeError):
+        scan_court(court_id=courts.lu0102.pk, at=at("2026-10-20 09:00"))
+    assert not Alert.objects.exists()
+    clock.refresh_from_db()
+    assert clock.status == DeadlineStatus.OPEN  # the breach mark rolled back too
+
+    monkeypatch.undo()
+    result = scan_court(court_id=courts.lu0102.pk, at=at("2026-10-20 09:00"))
+    assert result.breached >= 1
+    assert levels(clock) == [AlertLevel.ESCALATED, AlertLevel.OVERDUE, AlertLevel.UPPER]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_scans_at_once_raise_each_alert_once(courts, clerk):
+    assert connection.vendor == "postgresql"
+    for n in range(1, 6):
+        make_case(clerk, courts.lu0102, number=f"(2026)鲁0102执{n}号", received="2026-09-29 10:00")
+    moment = at("2026-10-20 09:00")
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(scan_court(court_id=courts.lu0102.pk, at=moment))
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in threads)
+    assert errors == []
+    raised = sorted(r.raised for r in results)
+    assert raised[0] == 0 and raised[1] == Alert.objects.count() > 0
+    assert Alert.objects.values("deadline", "level").distinct().count() == Alert.objects.count()
+
+
+def test_scan_deadlines_command_replays_a_moment_and_is_idempotent(search_case, courts, capsys):
+    call_command("scan_deadlines", "--at", "2026-10-20T09:00:00+08:00")
+    first = capsys.readouterr().out
+    call_command("scan_deadlines", "--at", "2026-10-20T09:00")
+    second = capsys.readouterr().out
+
+    clock = search_clock(search_case)
+    assert "alerts raised" in first and " 0 alerts raised" not in first
+    assert "0 clocks breached, 0 alerts raised, 0 alerts resolved" in second
+    assert levels(clock) == [AlertLevel.ESCALATED, AlertLevel.OVERDUE, AlertLevel.UPPER]
+
+
+def test_scan_deadlines_refuses_a_malformed_moment(db):
+    with pytest.raises(CommandError, match="ISO 8601"):
+        call_command("scan_deadlines", "--at", "yesterday")
