@@ -2,7 +2,7 @@ import pytest
 
 from core.models import Deadline, Role
 from tests.conftest import at
-from tests.enforcement.conftest import make_case
+from tests.enforcement.conftest import as_user, make_case  # noqa: F401 - fixture re-exported
 from tests.factories import make_member
 
 
