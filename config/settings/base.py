@@ -210,6 +210,7 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # queue of their own so parallel test runs never take each other's tasks).
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_EAGER_PROPAGATES = True
+EMBEDDED_SCHEDULER = False  # production and tests: Celery beat (see local.py)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # One beat per deployment owns this schedule (STYLE §11).
 CELERY_BEAT_SCHEDULE = {
