@@ -364,7 +364,8 @@ def clock_resume(*, deadline: Deadline, resumed_at: dt.datetime, actor: User | N
     )
     deadline.paused_at = None
     _reschedule(deadline)
-    deadline.save(update_fields=["paused_at", *SCHEDULE_FIELDS])
+    _reopen_if_due_moved_past_now(deadline)
+    deadline.save(update_fields=["paused_at", "status", *SCHEDULE_FIELDS])
     node_event_record(
         kind="clock.resumed",
         court=deadline.court,
@@ -375,6 +376,13 @@ def clock_resume(*, deadline: Deadline, resumed_at: dt.datetime, actor: User | N
         payload={"rule": deadline.rule.code, "due_at": deadline.due_at.isoformat()},
     )
     return deadline
+
+
+def _reopen_if_due_moved_past_now(deadline: Deadline) -> None:
+    """A clock the scan marked ``breached`` whose due moment moved into the future
+    (resumed, or extended with approval) is running within its time limit again."""
+    if deadline.status == DeadlineStatus.BREACHED and deadline.due_at >= timezone.now():
+        deadline.status = DeadlineStatus.OPEN
 
 
 def _require_approver(user: User, court: Court) -> None:
@@ -424,7 +432,8 @@ def clock_extend(
     )
     extension.new_due_at = deadline.due_at
     extension.save()
-    deadline.save(update_fields=SCHEDULE_FIELDS)
+    _reopen_if_due_moved_past_now(deadline)
+    deadline.save(update_fields=["status", *SCHEDULE_FIELDS])
     node_event_record(
         kind="clock.extended",
         court=deadline.court,

@@ -20,7 +20,10 @@ PAGE_SIZE = 50
 
 SHOW = {
     "open": (gettext_lazy("未解除"), {"resolved_at__isnull": True}),
-    "unacknowledged": (gettext_lazy("待签收"), {"acknowledged_at__isnull": True, "resolved_at__isnull": True}),
+    "unacknowledged": (
+        gettext_lazy("待签收"),
+        {"acknowledged_at__isnull": True, "resolved_at__isnull": True},
+    ),
     "all": (gettext_lazy("全部"), {}),
 }
 

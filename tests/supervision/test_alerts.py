@@ -40,8 +40,12 @@ def get(api_client, key, url, **params):
     return api_client.get(url, params)
 
 
-def test_alert_list_has_the_contract_fields_and_filters(scanned, courts, api_client, token_for, handler, local_supervisor):
-    body = get(api_client, token_for(courts.lu0102), "/api/v1/alerts/", court="鲁0102", level="overdue").json()
+def test_alert_list_has_the_contract_fields_and_filters(
+    scanned, courts, api_client, token_for, handler, local_supervisor
+):
+    body = get(
+        api_client, token_for(courts.lu0102), "/api/v1/alerts/", court="鲁0102", level="overdue"
+    ).json()
 
     assert body["count"] >= 1
     assert {r["level"] for r in body["results"]} == {"overdue"}
@@ -52,8 +56,12 @@ def test_alert_list_has_the_contract_fields_and_filters(scanned, courts, api_cli
     assert [p["username"] for p in row["recipients"]] == [handler.username, local_supervisor.username]
 
 
-def test_upper_alert_goes_to_the_upper_courts_supervisor(scanned, courts, api_client, token_for, handler, case_supervisor):
-    body = get(api_client, token_for(courts.lu0102), "/api/v1/alerts/", level="upper", rule="SEARCH_START").json()
+def test_upper_alert_goes_to_the_upper_courts_supervisor(
+    scanned, courts, api_client, token_for, handler, case_supervisor
+):
+    body = get(
+        api_client, token_for(courts.lu0102), "/api/v1/alerts/", level="upper", rule="SEARCH_START"
+    ).json()
     (row,) = body["results"]
     assert [p["username"] for p in row["recipients"]] == [handler.username, case_supervisor.username]
 
@@ -116,7 +124,9 @@ def test_someone_the_alert_is_not_for_cannot_acknowledge_it(scanned, as_user, bu
     assert alert.acknowledged_at is None
 
 
-def test_inbox_page_lists_my_alerts_and_acknowledges_with_htmx(scanned, client, bureau_head, django_assert_max_num_queries):
+def test_inbox_page_lists_my_alerts_and_acknowledges_with_htmx(
+    scanned, client, bureau_head, django_assert_max_num_queries
+):
     client.force_login(bureau_head)
     client.get(reverse("supervision:inbox"))
     with django_assert_max_num_queries(12):
@@ -144,7 +154,9 @@ def test_inbox_refuses_to_acknowledge_for_someone_else(scanned, client, handler,
     assert alert.acknowledged_at is None
 
 
-def test_the_digest_sends_one_mail_per_recipient_then_nothing(scanned, handler, local_supervisor, bureau_head, case_supervisor):
+def test_the_digest_sends_one_mail_per_recipient_then_nothing(
+    scanned, handler, local_supervisor, bureau_head, case_supervisor
+):
     for user in (handler, local_supervisor, bureau_head, case_supervisor):
         user.email = f"{user.username}@court.example"
         user.save(update_fields=["email"])

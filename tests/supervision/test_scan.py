@@ -34,7 +34,9 @@ def test_search_start_thresholds_are_the_hand_computed_working_days(search_case)
     assert clock.upper_at == at("2026-10-19 23:59").replace(second=59)
 
 
-def test_each_level_is_raised_at_its_moment_and_only_once(search_case, courts, handler, local_supervisor, bureau_head, case_supervisor):
+def test_each_level_is_raised_at_its_moment_and_only_once(
+    search_case, courts, handler, local_supervisor, bureau_head, case_supervisor
+):
     clock = search_clock(search_case)
     court = courts.lu0102.pk
 
@@ -100,7 +102,9 @@ def test_repeated_scan_writes_nothing(search_case, courts):
 def test_stopping_the_clock_resolves_its_alerts_at_once(search_case, courts, clerk):
     clock = search_clock(search_case)
     scan_court(court_id=courts.lu0102.pk, at=at("2026-10-13 09:00"))
-    assert Alert.objects.filter(deadline=clock, resolved_at__isnull=True).count() == 1  # overdue (found late: no warning)
+    assert (
+        Alert.objects.filter(deadline=clock, resolved_at__isnull=True).count() == 1
+    )  # overdue (found late: no warning)
 
     clock_stop(deadline=clock, stopped_at=at("2026-10-13 10:00"), actor=clerk)
 
@@ -113,7 +117,9 @@ def test_the_scan_resolves_alerts_of_clocks_stopped_behind_its_back(search_case,
     clock = search_clock(search_case)
     scan_court(court_id=courts.lu0102.pk, at=at("2026-10-13 09:00"))
     # a stop that bypassed the service (e.g. a bulk import)
-    Deadline.objects.filter(pk=clock.pk).update(status=DeadlineStatus.BREACHED, completed_at=at("2026-10-13 11:00"))
+    Deadline.objects.filter(pk=clock.pk).update(
+        status=DeadlineStatus.BREACHED, completed_at=at("2026-10-13 11:00")
+    )
 
     result = scan_court(court_id=courts.lu0102.pk, at=at("2026-10-13 12:00"))
 
@@ -230,3 +236,23 @@ def test_scan_deadlines_command_replays_a_moment_and_is_idempotent(search_case, 
 def test_scan_deadlines_refuses_a_malformed_moment(db):
     with pytest.raises(CommandError, match="ISO 8601"):
         call_command("scan_deadlines", "--at", "yesterday")
+
+
+def test_an_extension_after_the_breach_reopens_the_clock_until_its_new_due_date(
+    search_case, courts, bureau_head
+):
+    from django.utils import timezone
+
+    from core.services.clocks import clock_extend
+
+    clock = search_clock(search_case)
+    scan_court(court_id=courts.lu0102.pk, at=at("2026-10-13 09:00"))
+    clock.refresh_from_db()
+    assert clock.status == DeadlineStatus.BREACHED
+    from core.calendar import WorkingCalendar, local_date
+
+    behind = WorkingCalendar.load().working_days_between(local_date(clock.due_at), local_date(timezone.now()))
+
+    clock = clock_extend(deadline=clock, added=behind + 3, reason="经批准延长", approved_by=bureau_head)
+
+    assert clock.due_at > timezone.now() and clock.status == DeadlineStatus.OPEN

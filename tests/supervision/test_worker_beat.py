@@ -51,8 +51,16 @@ def worker_and_beat(transactional_db):
         "SCAN_INTERVAL_SECONDS": "2",
     }
     worker = _start(
-        ["worker", "--pool=solo", "-Q", queue, "--without-gossip", "--without-mingle",
-         "--without-heartbeat", "--loglevel=INFO"],
+        [
+            "worker",
+            "--pool=solo",
+            "-Q",
+            queue,
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel=INFO",
+        ],
         env,
     )
     beat = _start(["beat", "--max-interval=1", "--loglevel=INFO"], env)
