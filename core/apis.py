@@ -1,11 +1,9 @@
 """REST endpoints of the kernel: courts, the due-date calculator, health."""
 
-import datetime as dt
-
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -59,11 +57,7 @@ class DueDateApi(ApiView):
             "届满日遇法定休假日顺延至其后第一个工作日。未载入工作日历的年份返回 422 "
             "`calendar_not_loaded`。"
         ),
-        parameters=[
-            OpenApiParameter("start", dt.date, required=True),
-            OpenApiParameter("days", int, required=True),
-            OpenApiParameter("unit", str, enum=["working_days", "calendar_days", "months"]),
-        ],
+        parameters=[InputSerializer],
         responses={200: OutputSerializer, **ERROR_RESPONSES},
     )
     def get(self, request: Request) -> Response:

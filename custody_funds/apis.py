@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
@@ -120,13 +120,25 @@ class ReceiptMatchApi(ApiView):
         return Response(ReceiptOut(receipt).data)
 
 
+class LedgerEntryOut(serializers.Serializer):
+    """One leg on a case's account, oldest first, with the running balance after it
+    (receipts positive, payments out negative)."""
+
+    posting = serializers.IntegerField()
+    kind = serializers.CharField()
+    memo = serializers.CharField()
+    amount = MoneyField(positive=False)
+    balance_after = MoneyField(positive=False)
+    at = serializers.DateTimeField()
+
+
 class CaseFundsApi(ApiView):
     class OutputSerializer(serializers.Serializer):
         account_number = serializers.CharField()
         balance = MoneyField(positive=False)
         pending = MoneyField(positive=False)
         available = MoneyField(positive=False)
-        entries = serializers.ListField(child=serializers.DictField())
+        entries = LedgerEntryOut(many=True)
 
     @extend_schema(operation_id="cases_funds", responses={200: OutputSerializer, **ERROR_RESPONSES})
     def get(self, request: Request, case_id: int) -> Response:
@@ -222,15 +234,17 @@ class DisbursementActionApi(ApiView):
 
 
 def _action_view(name: str):
-    view = type(
-        f"Disbursement{name.title()}Api",
-        (DisbursementActionApi,),
-        {"action": name},
-    )
-    view.post = extend_schema(
-        operation_id=f"disbursements_{name}", request=DisbursementActionApi.InputSerializer,
-        responses={200: DisbursementOut, **WRITE_ERROR_RESPONSES},
-    )(DisbursementActionApi.post)
+    view = type(f"Disbursement{name.title()}Api", (DisbursementActionApi,), {"action": name})
+    # extend_schema_view gives each generated view its own ``post`` to annotate;
+    # decorating the shared DisbursementActionApi.post would leave every action with
+    # the operation id of the last one.
+    view = extend_schema_view(
+        post=extend_schema(
+            operation_id=f"disbursements_{name}",
+            request=DisbursementActionApi.InputSerializer,
+            responses={200: DisbursementOut, **WRITE_ERROR_RESPONSES},
+        )
+    )(view)
     return view.as_view()
 
 
@@ -286,8 +300,11 @@ class HoldActionApi(ApiView):
 
 def _hold_view(name: str):
     view = type(f"Hold{name.title()}Api", (HoldActionApi,), {"action": name})
-    view.post = extend_schema(operation_id=f"funds_holds_{name}", request=None,
-                              responses={200: HoldOut, **WRITE_ERROR_RESPONSES})(HoldActionApi.post)
+    view = extend_schema_view(  # its own ``post``, see _action_view
+        post=extend_schema(
+            operation_id=f"funds_holds_{name}", request=None, responses={200: HoldOut, **WRITE_ERROR_RESPONSES}
+        )
+    )(view)
     return view.as_view()
 
 

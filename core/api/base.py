@@ -9,9 +9,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.idempotency import Replay, idempotency_begin, idempotency_finish, validate_key
+from core.api.schema import ApiAutoSchema
 
 
 class ApiView(APIView):
+    schema = ApiAutoSchema()
+
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
         if connection.vendor == "postgresql" and request.method not in ("GET", "HEAD", "OPTIONS"):

@@ -4,13 +4,12 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
 
 _MONEY = re.compile(r"^-?[0-9]{1,14}(\.[0-9]{1,2})?$")
 
 
-@extend_schema_field({"type": "string", "pattern": r"^[0-9]{1,14}(\.[0-9]{1,2})?$", "example": "1234.56"})
 class MoneyField(serializers.Field):
     """CNY as a decimal string with at most two places (``"1234.56"``). JSON numbers
     are accepted when they are exact in that form; ``NaN``, exponents, thousands
@@ -41,3 +40,15 @@ class MoneyField(serializers.Field):
 
     def to_representation(self, value):
         return f"{Decimal(value).quantize(Decimal('0.01'))}"
+
+
+class MoneyFieldSchema(OpenApiSerializerFieldExtension):
+    """A decimal string; the minus sign only where the field accepts (and may render)
+    amounts that are not positive, e.g. signed ledger legs."""
+
+    target_class = MoneyField
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        sign = "" if self.target.positive else "-?"
+        return {"type": "string", "pattern": rf"^{sign}[0-9]{{1,14}}(\.[0-9]{{1,2}})?$", "example": "1234.56"}

@@ -1,16 +1,25 @@
-"""Shared OpenAPI pieces: the error shape every endpoint may answer with."""
+"""Shared OpenAPI pieces: the error shape every endpoint may answer with, the schema
+class of ``ApiView`` and the security schemes of our two authenticators.
 
-from drf_spectacular.utils import OpenApiResponse, inline_serializer
+Importing this module registers the authentication extensions; ``core.api.base``
+imports it, so they are present whenever a view of ours is inspected."""
+
+from django.conf import settings
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
-ErrorSerializer = inline_serializer(
-    name="Error",
-    fields={
-        "code": serializers.CharField(),
-        "message": serializers.CharField(),
-        "extra": serializers.DictField(),
-    },
-)
+from core.api.idempotency import MAX_KEY_LENGTH
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The contract's error body (component ``Error``), as ``core.api.errors`` renders it."""
+
+    code = serializers.CharField(help_text="机器可读的错误码，如 invalid、over_seizure")
+    message = serializers.CharField(help_text="给人看的说明（默认简体中文）")
+    # Free-form by design: ``fields`` for 400, ``unmet`` for closure_conditions_unmet...
+    extra = serializers.DictField(help_text="附加信息：400 时 fields 列出各字段的问题，规则错误时给出明细")
 
 
 def error(description: str) -> OpenApiResponse:
@@ -27,3 +36,75 @@ ERROR_RESPONSES = {
     429: error("请求过于频繁"),
 }
 WRITE_ERROR_RESPONSES = {**ERROR_RESPONSES, 409: error("状态冲突或 Idempotency-Key 冲突")}
+
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        f"1 至 {MAX_KEY_LENGTH} 个可打印 ASCII 字符。同一密钥、同一请求体重放首次响应"
+        "（响应头 Idempotent-Replayed: true）；请求体不同则 409 idempotency_key_reused。"
+    ),
+)
+
+
+class ApiAutoSchema(AutoSchema):
+    """The schema class of ``ApiView``.
+
+    Views declare their serializers as nested ``InputSerializer``/``OutputSerializer``
+    classes (STYLE §8), so the bare class name does not identify a component: every
+    ``InputSerializer`` would be called ``InputRequest``. A nested serializer is named
+    after the classes it is nested in instead, without their ``Api`` suffix:
+    ``CaseCloseApi.InputSerializer`` → ``CaseCloseInput`` (``CaseCloseInputRequest``
+    as a request body). Top-level serializers keep their own name; ``component_name``
+    and ``Meta.ref_name`` still win.
+
+    Every POST of an ``ApiView`` honours ``Idempotency-Key`` (``core.api.base``), so
+    the header is documented on each of them."""
+
+    def get_serializer_name(self, serializer, direction) -> str:
+        qualname = serializer.__class__.__qualname__
+        if "." not in qualname or "<locals>" in qualname:
+            return super().get_serializer_name(serializer, direction)
+        return "".join(part.removesuffix("Api") for part in qualname.split("."))
+
+    def get_override_parameters(self):
+        parameters = super().get_override_parameters()
+        if self.method == "POST":
+            return [IDEMPOTENCY_KEY, *parameters]
+        return parameters
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    """``Authorization: Token <key>`` (API.md "Auth") for machine clients."""
+
+    target_class = "core.api.authentication.ApiTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": (
+                f"机器客户端的密钥，格式 `{self.target.keyword} <密钥>`"
+                "（由 manage.py create_api_client 生成，可吊销）。"
+            ),
+        }
+
+
+class SessionScheme(OpenApiAuthenticationExtension):
+    """The browser's session cookie; unsafe methods also need the CSRF token."""
+
+    target_class = "core.api.authentication.SessionAuthentication"
+    name = "cookieAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "cookie",
+            "name": settings.SESSION_COOKIE_NAME,
+            "description": "浏览器会话；POST 等写操作还须带 X-CSRFToken 头。",
+        }

@@ -1,9 +1,11 @@
 """Output serializers of the enforcement API. Identity and phone numbers leave
 the server masked, always (DESIGN "Who sees what")."""
 
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
 from core.api.fields import MoneyField
+from core.api.schema import ErrorSerializer
 from core.calendar import local_date
 from core.identity import mask_account, mask_id, mask_phone
 
@@ -33,6 +35,7 @@ class PartyOut(serializers.Serializer):
     def get_phone(self, obj) -> str:
         return mask_phone(obj.phone) if obj.phone else ""
 
+    @extend_schema_field(PayoutAccountOut(allow_null=True))
     def get_payout_account(self, obj) -> dict | None:
         account = getattr(obj, "payout_account", None)
         return PayoutAccountOut(account).data if account is not None else None
@@ -193,8 +196,87 @@ class CaseOut(serializers.Serializer):
         account = getattr(obj, "fund_account", None)
         return getattr(account, "number", None)
 
+    @extend_schema_field(PartyOut(many=True))
     def get_applicants(self, obj) -> list[dict]:
         return PartyOut([p for p in obj.parties.all() if p.role == "applicant"], many=True).data
 
+    @extend_schema_field(PartyOut(many=True))
     def get_respondents(self, obj) -> list[dict]:
         return PartyOut([p for p in obj.parties.all() if p.role == "respondent"], many=True).data
+
+
+class SelfDisposalOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    asset = serializers.IntegerField(source="asset_id")
+    days = serializers.IntegerField()
+    status = serializers.CharField()
+
+
+class SelfDisposalStatusOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+
+
+# --- bulk ingest ------------------------------------------------------------------------
+# These document the answer of ``views.run_bulk``, which the bulk views build as plain
+# dicts: ``{"created", "failed", "results": [...]}`` with one result per submitted item,
+# told apart by ``result``. A failed item carries the status code and the error body it
+# would have got on its own.
+
+# Both variants declare the whole set: the discriminator mapping says which is which.
+BULK_RESULTS = ["created", "error"]
+
+
+class CaseBulkCreatedOut(serializers.Serializer):
+    index = serializers.IntegerField(help_text="该条在提交列表中的位置（从 0 起）")
+    key = serializers.CharField(allow_null=True, help_text="该条提交的 case_number（原样）")
+    result = serializers.ChoiceField(choices=BULK_RESULTS)
+    id = serializers.IntegerField()
+    case_number = serializers.CharField()
+    status = serializers.CharField(help_text="案件状态")
+
+
+class CaseBulkFailedOut(serializers.Serializer):
+    index = serializers.IntegerField(help_text="该条在提交列表中的位置（从 0 起）")
+    key = serializers.CharField(allow_null=True, help_text="该条提交的 case_number（原样）")
+    result = serializers.ChoiceField(choices=BULK_RESULTS)
+    status = serializers.IntegerField(help_text="该条单独提交时会得到的 HTTP 状态码")
+    error = ErrorSerializer()
+
+
+class CaseBulkOut(serializers.Serializer):
+    created = serializers.IntegerField()
+    failed = serializers.IntegerField()
+    results = PolymorphicProxySerializer(
+        component_name="CaseBulkResult",
+        serializers={"created": CaseBulkCreatedOut, "error": CaseBulkFailedOut},
+        resource_type_field_name="result",
+        many=True,
+    )
+
+
+class FeedbackBulkCreatedOut(serializers.Serializer):
+    index = serializers.IntegerField(help_text="该条在提交列表中的位置（从 0 起）")
+    key = serializers.IntegerField(allow_null=True, help_text="该条提交的 search（原样）")
+    result = serializers.ChoiceField(choices=BULK_RESULTS)
+    search = serializers.IntegerField()
+    assets = serializers.ListField(child=serializers.IntegerField(), help_text="据此反馈新建的财产")
+
+
+class FeedbackBulkFailedOut(serializers.Serializer):
+    index = serializers.IntegerField(help_text="该条在提交列表中的位置（从 0 起）")
+    key = serializers.IntegerField(allow_null=True, help_text="该条提交的 search（原样）")
+    result = serializers.ChoiceField(choices=BULK_RESULTS)
+    status = serializers.IntegerField(help_text="该条单独提交时会得到的 HTTP 状态码")
+    error = ErrorSerializer()
+
+
+class FeedbackBulkOut(serializers.Serializer):
+    created = serializers.IntegerField()
+    failed = serializers.IntegerField()
+    results = PolymorphicProxySerializer(
+        component_name="FeedbackBulkResult",
+        serializers={"created": FeedbackBulkCreatedOut, "error": FeedbackBulkFailedOut},
+        resource_type_field_name="result",
+        many=True,
+    )

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -207,12 +207,22 @@ class CaseBulkApi(ApiView):
     the others. Idempotent per case number: an existing number reports 409."""
 
     class BulkIn(serializers.Serializer):
+        # Each item is validated on its own (as CaseIn) so that a bad one fails alone.
         cases = serializers.ListField(child=serializers.DictField(), allow_empty=False)
 
     @extend_schema(
         operation_id="cases_bulk_create",
-        request=BulkIn,
-        responses={200: serializers.DictField(), **WRITE_ERROR_RESPONSES},
+        request=inline_serializer(
+            name="CaseBulkInput",
+            fields={
+                "cases": CaseIn(
+                    many=True,
+                    allow_empty=False,
+                    help_text=f"每项与 POST /cases/ 的请求体相同；一次最多 {settings.ENFORCEMENT_BULK_MAX} 件。",
+                )
+            },
+        ),
+        responses={200: out.CaseBulkOut, **WRITE_ERROR_RESPONSES},
     )
     def post(self, request: Request) -> Response:
         data = self.BulkIn(data=request.data)
@@ -493,11 +503,33 @@ class SearchFeedbackApi(ApiView):
         return Response(out.AssetOut(assets, many=True).data, status=status.HTTP_201_CREATED)
 
 
+class FeedbackBulkItemIn(FeedbackIn):
+    """One item of the bulk feedback, for the schema: the view looks the search up
+    itself (404 for that item when it is not visible) and validates the rest as
+    FeedbackIn."""
+
+    search = serializers.IntegerField()
+
+
 class SearchFeedbackBulkApi(ApiView):
     class BulkIn(serializers.Serializer):
+        # Each item is validated on its own so that a bad one fails alone.
         feedback = serializers.ListField(child=serializers.DictField(), allow_empty=False)
 
-    @extend_schema(operation_id="asset_searches_feedback_bulk", request=BulkIn, responses={200: serializers.DictField(), **WRITE_ERROR_RESPONSES})
+    @extend_schema(
+        operation_id="asset_searches_feedback_bulk",
+        request=inline_serializer(
+            name="SearchFeedbackBulkInput",
+            fields={
+                "feedback": FeedbackBulkItemIn(
+                    many=True,
+                    allow_empty=False,
+                    help_text=f"一次最多 {settings.ENFORCEMENT_BULK_MAX} 条。",
+                )
+            },
+        ),
+        responses={200: out.FeedbackBulkOut, **WRITE_ERROR_RESPONSES},
+    )
     def post(self, request: Request) -> Response:
         data = self.BulkIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -679,24 +711,24 @@ class SelfDisposalApi(ApiView):
     class InputSerializer(AtIn):
         days = serializers.IntegerField(min_value=1, max_value=3650)
 
-    @extend_schema(operation_id="self_disposals_create", request=InputSerializer, responses={201: serializers.DictField(), **WRITE_ERROR_RESPONSES})
+    @extend_schema(operation_id="self_disposals_create", request=InputSerializer, responses={201: out.SelfDisposalOut, **WRITE_ERROR_RESPONSES})
     def post(self, request: Request, asset_id: int) -> Response:
         asset = scoped_get(Asset, request.user, asset_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         sd = asset_services.self_disposal_allow(actor=request.user, asset=asset, at=_at(data.validated_data), days=data.validated_data["days"])
-        return Response({"id": sd.pk, "asset": asset.pk, "days": sd.days, "status": sd.status}, status=status.HTTP_201_CREATED)
+        return Response(out.SelfDisposalOut(sd).data, status=status.HTTP_201_CREATED)
 
 
 class SelfDisposalConcludeApi(ApiView):
-    @extend_schema(operation_id="self_disposals_conclude", request=DisposalConcludeApi.InputSerializer, responses={200: serializers.DictField(), **WRITE_ERROR_RESPONSES})
+    @extend_schema(operation_id="self_disposals_conclude", request=DisposalConcludeApi.InputSerializer, responses={200: out.SelfDisposalStatusOut, **WRITE_ERROR_RESPONSES})
     def post(self, request: Request, self_disposal_id: int) -> Response:
         sd = scoped_get(SelfDisposal, request.user, self_disposal_id)
         data = DisposalConcludeApi.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         sd = asset_services.self_disposal_conclude(actor=request.user, self_disposal=sd, at=_at(v), sold=v["sold"], amount=v["amount"])
-        return Response({"id": sd.pk, "status": sd.status})
+        return Response(out.SelfDisposalStatusOut(sd).data)
 
 
 class CreditIssueApi(ApiView):
