@@ -117,6 +117,16 @@ NODE_LABELS = {
     "funds.deposit_requested": _("申请提存"),
     "funds.deposit_approved": _("批准提存"),
     "funds.deposit_rejected": _("驳回提存"),
+    "supervision.order_issued": _("上级法院督办"),
+    "supervision.order_responded": _("回复督办"),
+    "supervision.order_accepted": _("督办办结（认可回复）"),
+    "supervision.order_returned": _("督办回复被退回"),
+    "supervision.order_withdrawn": _("撤回督办"),
+    "supervision.petition_received": _("收到执行信访"),
+    "supervision.petition_registered": _("信访录入"),
+    "supervision.petition_concluded": _("信访办结"),
+    "supervision.petition_fed_back": _("信访结果反馈"),
+    "supervision.petition_flagged_dualcheck": _("信访转一案双查线索"),
 }
 
 

@@ -307,6 +307,19 @@ def running_deadlines_for(
     return qs
 
 
+# Clocks about the case but owed to someone who oversees it (an upper court's
+# 督办, a petitioner, the 一案双查 team): suspending or closing the case does not
+# pause or end them — the answer is still due.
+OVERSIGHT_RULES = frozenset(
+    {"ORDER_RESPONSE", "PETITION_REGISTER", "PETITION_CLOSE", "DUALCHECK_REPORT", "DUALCHECK_SUPPLEMENT"}
+)
+
+
+def execution_deadlines_for(case: models.Model) -> QuerySet[Deadline]:
+    """Running clocks of the execution of ``case`` itself (not its oversight)."""
+    return running_deadlines_for(case).exclude(rule__code__in=OVERSIGHT_RULES)
+
+
 @transaction.atomic
 def clocks_stop_for_subject(
     *,

@@ -260,7 +260,7 @@ def case_suspend(*, actor: User, case: Case, at: dt.datetime, reason: str) -> Ca
         raise ValidationFailed.for_field("reason", _("请填写中止执行的原因。"))
     case.suspend()
     case.save(update_fields=["status", "updated_at"])
-    for deadline in clocks.running_deadlines_for(case).filter(paused_at__isnull=True).order_by("pk"):
+    for deadline in clocks.execution_deadlines_for(case).filter(paused_at__isnull=True).order_by("pk"):
         if deadline.started_at <= at:
             clocks.clock_pause(deadline=deadline, paused_at=at, reason=f"中止执行：{reason}"[:500], actor=actor)
     record_node(case=case, kind="case.suspended", occurred_at=at, actor=actor, payload={"reason": reason[:500]})
@@ -273,7 +273,7 @@ def case_resume(*, actor: User, case: Case, at: dt.datetime) -> Case:
     check_time(at)
     case.resume()
     case.save(update_fields=["status", "updated_at"])
-    for deadline in clocks.running_deadlines_for(case).filter(paused_at__isnull=False).order_by("pk"):
+    for deadline in clocks.execution_deadlines_for(case).filter(paused_at__isnull=False).order_by("pk"):
         clocks.clock_resume(deadline=deadline, resumed_at=max(at, deadline.paused_at), actor=actor)
     record_node(case=case, kind="case.resumed", occurred_at=at, actor=actor)
     return case

@@ -93,7 +93,7 @@ def _close(case: Case, *, closure: str, at: dt.datetime, document: str, actor: U
     case.close(closure_type=closure, closed_at=at, document=document.strip()[:200])
     case.save()
     clocks.clocks_stop_for_subject(subject=case, rule_codes=["CASE_DURATION"], stopped_at=at, actor=actor)
-    for deadline in clocks.running_deadlines_for(case).order_by("pk"):
+    for deadline in clocks.execution_deadlines_for(case).order_by("pk"):
         clocks.clock_waive(deadline=deadline, reason=_("案件已结案").__str__(), actor=actor, by_rule=True)
     if closure == ClosureType.TERMINATED_THIS_ROUND:
         # 终本规定 §9: search again every six months for five years.

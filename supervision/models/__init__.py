@@ -5,14 +5,42 @@ from supervision.models.alerts import (
     CourtScan,
     SystemNotice,
 )
+from supervision.models.orders import (
+    OPEN_ORDER_STATUSES,
+    OrderKind,
+    OrderStatus,
+    ResponseReview,
+    SupervisionOrder,
+    SupervisionOrderResponse,
+)
+from supervision.models.petitions import (
+    FeedbackMethod,
+    Petition,
+    PetitionChannel,
+    PetitionerKind,
+    PetitionFinding,
+    PetitionStatus,
+)
 from supervision.models.stats import CourtAlertDay, CourtRuleStat
 
 __all__ = [
     "LEVEL_ORDER",
+    "OPEN_ORDER_STATUSES",
     "Alert",
     "AlertLevel",
     "CourtAlertDay",
     "CourtRuleStat",
     "CourtScan",
+    "FeedbackMethod",
+    "OrderKind",
+    "OrderStatus",
+    "Petition",
+    "PetitionChannel",
+    "PetitionFinding",
+    "PetitionStatus",
+    "PetitionerKind",
+    "ResponseReview",
+    "SupervisionOrder",
+    "SupervisionOrderResponse",
     "SystemNotice",
 ]

@@ -1,3 +1,461 @@
-"""Browser pages: orders."""
+"""Browser pages of 督办 (322号 §28): the order list, the "issue 督办" form (reached
+from a case page with ``?case=<id>`` or from the list), and the order page with its
+response clock, the ladder's alerts, the response rounds, the timeline and the
+actions of the user's side.
 
-urlpatterns: list = []
+Reads go through ``supervision.selectors_orders``; every write goes through
+``supervision.services.orders``. A refusal is shown next to the input it is about
+or at the top of its form — never as a server error."""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.calendar import WorkingCalendar, local_date
+from core.decorators import perm_required
+from core.exceptions import ApplicationError, CalendarNotLoaded, NotFound, PermissionDenied
+from core.models import Court, Deadline, DeadlineRule, PeriodUnit, Role, User
+from core.selectors import user_has_role_at, user_has_role_over
+from core.web import call_service, urgency
+from enforcement.selectors import case_get, cases_visible_to
+from supervision import forms as f
+from supervision.models import OrderKind, OrderStatus, SupervisionOrder
+from supervision.selectors_orders import (
+    ORDER_ISSUER_ROLES,
+    ORDER_RESPONDER_ROLES,
+    order_alerts,
+    order_assignable_courts,
+    order_deadlines,
+    order_get_detail,
+    order_issuing_courts,
+    orders_visible_to,
+    subject_events,
+)
+from supervision.services import orders as services
+
+PAGE_SIZE = 50
+
+# Node kinds of the order and petition timelines in words. The case timeline
+# (enforcement) shows the same kinds; its labels live there.
+NODE_LABELS = {
+    "supervision.order_issued": _("上级法院督办"),
+    "supervision.order_responded": _("回复督办"),
+    "supervision.order_accepted": _("督办办结（认可回复）"),
+    "supervision.order_returned": _("督办回复被退回"),
+    "supervision.order_withdrawn": _("撤回督办"),
+    "supervision.petition_received": _("收到执行信访"),
+    "supervision.petition_registered": _("信访录入"),
+    "supervision.petition_concluded": _("信访办结"),
+    "supervision.petition_fed_back": _("信访结果反馈"),
+    "supervision.petition_flagged_dualcheck": _("信访转一案双查线索"),
+    "clock.waived": _("期限免除"),
+}
+
+ROLE_LABELS = dict(Role.choices)
+
+
+# --- clocks --------------------------------------------------------------------------
+
+
+class Clocks:
+    """Due date, time left (in the clock's own unit) and state of clocks, with at
+    most one calendar load per page (only for working-day clocks)."""
+
+    def __init__(self):
+        self.now = timezone.now()
+        self.today = local_date(self.now)
+        self._calendar: WorkingCalendar | None = None
+
+    @property
+    def calendar(self) -> WorkingCalendar:
+        if self._calendar is None:
+            self._calendar = WorkingCalendar.load()
+        return self._calendar
+
+    def _between(self, start: dt.date, end: dt.date, unit: str) -> int | None:
+        if unit == PeriodUnit.WORKING_DAYS:
+            try:
+                return self.calendar.working_days_between(start, end)
+            except CalendarNotLoaded:
+                return None
+        return (end - start).days
+
+    def row(self, deadline: Deadline | None) -> dict | None:
+        if deadline is None:
+            return None
+        due = local_date(deadline.due_at)
+        running = deadline.is_running
+        paused = running and deadline.paused_at is not None
+        overdue = running and not paused and deadline.due_at < self.now
+        left = late = None
+        if running and not overdue:
+            left = self._between(self.today, due, deadline.unit)
+        if overdue:
+            late = max(self._between(due, self.today, deadline.unit) or 0, 0)
+        if not running:
+            level = "done"
+        elif paused:
+            level = "paused"
+        else:
+            # urgency() counts working days; a calendar-day clock is close to its end
+            # at the same number of days
+            level = urgency(left, overdue)
+        return {
+            "deadline": deadline,
+            "due_date": due,
+            "running": running,
+            "paused": paused,
+            "overdue": overdue,
+            "days_left": left,
+            "days_late": late,
+            "unit_label": PeriodUnit(deadline.unit).label
+            if deadline.unit in PeriodUnit.values
+            else deadline.unit,
+            "urgency": level,
+        }
+
+
+def timeline_rows(events) -> list[dict]:
+    rows = []
+    for e in events:
+        flags = e.flags or []
+        rows.append(
+            {
+                "event": e,
+                "label": NODE_LABELS.get(e.kind, e.kind),
+                "backdated": "backdated" in flags,
+                "imported": "imported" in flags,
+            }
+        )
+    return rows
+
+
+def response_unit_label() -> str:
+    unit = DeadlineRule.objects.filter(code=services.RULE).values_list("unit", flat=True).first()
+    return str(PeriodUnit(unit).label) if unit in PeriodUnit.values else ""
+
+
+# --- the list -----------------------------------------------------------------------------
+
+
+@require_GET
+@perm_required("core.use_browser")
+def order_list(request: HttpRequest) -> HttpResponse:
+    """督办: the orders the user's courts issued, received or were assigned, newest
+    first, with the response clock of each."""
+    user = request.user
+    form = f.OrderFilterForm(request.GET or None)
+    qs = orders_visible_to(user)
+    filtered = False
+    if form.is_valid():
+        data = form.cleaned_data
+        if data.get("status"):
+            qs = qs.filter(status=data["status"])
+        if data.get("kind"):
+            qs = qs.filter(kind=data["kind"])
+        text = (data.get("q") or "").strip().replace("（", "(").replace("）", ")")
+        if text:
+            qs = qs.filter(Q(case__case_number__icontains=text) | Q(number__icontains=text))
+        filtered = any(data.get(k) for k in ("status", "kind", "q"))
+    page = Paginator(qs.order_by("-issued_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    clocks = Clocks()
+    rows = [{"order": o, "clock": clocks.row(o.response_deadline)} for o in page.object_list]
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "filtered": filtered,
+        "can_issue": user.has_perm("supervision.issue_order") and bool(order_issuing_courts(user)),
+    }
+    return render(request, "supervision/orders/list.html", context)
+
+
+# --- issuing ------------------------------------------------------------------------------
+
+
+def _case_from_query(request: HttpRequest):
+    raw = request.POST.get("case") or request.GET.get("case")
+    if not raw:
+        return None
+    try:
+        return case_get(request.user, raw)
+    except NotFound:
+        raise Http404 from None
+
+
+@require_http_methods(["GET", "POST"])
+@perm_required("supervision.issue_order")
+def order_new(request: HttpRequest) -> HttpResponse:
+    """督办 form. With ``?case=<id>`` the case is fixed (the button on a case page);
+    otherwise it is typed by its number."""
+    user = request.user
+    case = _case_from_query(request)
+    issuing = order_issuing_courts(user, case.court if case is not None else None)
+    context: dict[str, Any] = {"case": case, "unit_label": response_unit_label()}
+    if not issuing:
+        context["refused"] = (
+            _("您不是本案法院的上级法院的专人监管或执行局长，不能对本案督办（322号第28条）。")
+            if case is not None
+            else _("您没有可以发出督办的上级法院职务。")
+        )
+        return render(request, "supervision/orders/form.html", context, status=403)
+    assignable = list(order_assignable_courts(issuing, exclude=case.court if case is not None else None))
+    form = f.OrderIssueForm(
+        request.POST or None,
+        case=case,
+        issuing_courts=issuing,
+        assignable=assignable,
+        unit_label=context["unit_label"],
+    )
+    context["form"] = form
+    if request.method == "POST":
+        if form.is_valid():
+            order = _issue(request, form, case, issuing, assignable)
+            if order is not None:
+                messages.success(
+                    request,
+                    _("已发出督办 %(n)s（%(k)s），回复期限 %(d)s %(u)s。")
+                    % {
+                        "n": order.number,
+                        "k": order.get_kind_display(),
+                        "d": order.response_days,
+                        "u": context["unit_label"],
+                    },
+                )
+                return redirect("supervision:order-detail", order_id=order.pk)
+        return render(request, "supervision/orders/form.html", context, status=422)
+    return render(request, "supervision/orders/form.html", context)
+
+
+def _issue(request: HttpRequest, form: f.OrderIssueForm, case, issuing: list[Court], assignable: list[Court]):
+    data = form.cleaned_data
+    if case is None:
+        case = cases_visible_to(request.user).filter(case_number=data["case_number"]).first()
+        if case is None:
+            form.add_error(
+                "case_number",
+                _("没有案号为 %(n)s 的案件，或该案件不在您的可见范围内。") % {"n": data["case_number"]},
+            )
+            return None
+    issuing_court = next((c for c in issuing if c.pk == data["issuing_court"]), None)
+    assignee = next((c for c in assignable if c.pk == data.get("assignee_court")), None)
+    try:
+        return call_service(
+            services.order_issue,
+            actor=request.user,
+            case=case,
+            kind=data["kind"],
+            instructions=data["instructions"],
+            response_days=data["response_days"],
+            issuing_court=issuing_court,
+            assignee_court=assignee if data["kind"] == OrderKind.ASSIGN else None,
+        )
+    except NotFound as exc:
+        field = "case_number" if "case_number" in form.fields else None
+        form.add_error(field, str(exc.message))
+    except PermissionDenied as exc:
+        form.add_error("issuing_court" if exc.code == "not_upper_court" else None, str(exc.message))
+    except ApplicationError as exc:
+        f.place_error(form, exc)
+    return None
+
+
+# --- the order page -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Action:
+    slug: str
+    form_class: type[forms.Form]
+    title: Any
+    submit: Any
+    perform: Callable[[User, SupervisionOrder, dict], SupervisionOrder]
+    done: Any
+    danger: bool = False
+
+
+def _respond(user, order, data):
+    return services.order_respond(actor=user, order=order, text=data["text"])
+
+
+def _accept(user, order, data):
+    return services.order_accept(actor=user, order=order, note=data.get("note") or "")
+
+
+def _return(user, order, data):
+    return services.order_return(
+        actor=user, order=order, note=data["note"], response_days=data.get("response_days")
+    )
+
+
+def _withdraw(user, order, data):
+    return services.order_withdraw(actor=user, order=order, reason=data["reason"])
+
+
+ACTIONS: dict[str, Action] = {
+    a.slug: a
+    for a in [
+        Action(
+            "respond",
+            f.OrderRespondForm,
+            _("回复督办"),
+            _("提交回复"),
+            _respond,
+            _("已回复督办，回复期限停止计算。"),
+        ),
+        Action(
+            "accept", f.OrderAcceptForm, _("认可回复，办结督办"), _("认可并办结"), _accept, _("督办已办结。")
+        ),
+        Action(
+            "return",
+            f.OrderReturnForm,
+            _("退回回复"),
+            _("退回"),
+            _return,
+            _("已退回，下级法院须重新回复。"),
+            danger=True,
+        ),
+        Action(
+            "withdraw",
+            f.OrderWithdrawForm,
+            _("撤回督办"),
+            _("撤回"),
+            _withdraw,
+            _("督办已撤回。"),
+            danger=True,
+        ),
+    ]
+}
+
+
+class OrderPage:
+    """Everything the order page shows, in a fixed number of queries."""
+
+    def __init__(self, request: HttpRequest, order: SupervisionOrder):
+        self.request, self.user, self.order = request, request.user, order
+        self.responses = list(order.responses.all())
+        self.deadlines = list(order_deadlines(order))
+        self.alerts = list(order_alerts(order, [d.pk for d in self.deadlines]))
+        self.events = list(subject_events(order))
+        self.clocks = Clocks()
+        self.bound: dict[str, forms.Form] = {}
+
+    def available(self, slug: str) -> bool:
+        order, user = self.order, self.user
+        if slug == "respond":
+            return (
+                order.status == OrderStatus.ISSUED
+                and user_has_role_at(user, order.target_court, ORDER_RESPONDER_ROLES)
+                and user.pk != order.issued_by_id
+            )
+        issuer_side = user_has_role_over(user, order.issuing_court, ORDER_ISSUER_ROLES)
+        if slug in ("accept", "return"):
+            current = self.responses[-1] if self.responses else None
+            return (
+                order.status == OrderStatus.RESPONDED
+                and issuer_side
+                and (current is None or current.responded_by_id != user.pk)
+            )
+        if slug == "withdraw":
+            return order.status == OrderStatus.ISSUED and issuer_side
+        return False
+
+    def forms(self) -> list[forms.Form]:
+        result = []
+        for slug, action in ACTIONS.items():
+            if slug in self.bound or self.available(slug):
+                form = self.bound.get(slug) or action.form_class(auto_id=f"id_{slug}_%s")
+                if slug == "return" and not form.is_bound:
+                    form.fields["response_days"].initial = self.order.response_days
+                form.action = action
+                form.url = reverse(
+                    "supervision:order-action", kwargs={"order_id": self.order.pk, "action": slug}
+                )
+                form.dom_id = f"form-{slug}"
+                result.append(form)
+        return result
+
+    def alert_rows(self) -> list[dict]:
+        return [
+            {"alert": a, "to_role": ROLE_LABELS.get(a.to_role, _("责任人")) if a.to_role else _("责任人")}
+            for a in self.alerts
+        ]
+
+    def context(self) -> dict:
+        current = self.order.response_deadline
+        return {
+            "order": self.order,
+            "case": self.order.case,
+            "responses": self.responses,
+            "current_clock": self.clocks.row(current),
+            "clock_rows": [self.clocks.row(d) for d in self.deadlines],
+            "alert_rows": self.alert_rows(),
+            "timeline": timeline_rows(self.events),
+            "action_forms": self.forms(),
+            "executing_court": self.order.executing_court,
+        }
+
+
+def _order_or_404(user: User, order_id: int) -> SupervisionOrder:
+    try:
+        return order_get_detail(user, order_id)
+    except NotFound:
+        raise Http404 from None
+
+
+@require_GET
+@perm_required("core.use_browser")
+def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
+    page = OrderPage(request, _order_or_404(request.user, order_id))
+    return render(request, "supervision/orders/detail.html", page.context())
+
+
+@require_POST
+@perm_required("core.use_browser")
+def order_action(request: HttpRequest, order_id: int, action: str) -> HttpResponse:
+    """One action of the order page: validate, call the service, then back to the
+    page (with the form and its errors when refused)."""
+    spec = ACTIONS.get(action)
+    if spec is None:
+        raise Http404
+    order = _order_or_404(request.user, order_id)
+    form = spec.form_class(request.POST, auto_id=f"id_{action}_%s")
+    status = 422
+    if form.is_valid():
+        try:
+            call_service(spec.perform, request.user, order, form.cleaned_data)
+        except NotFound:
+            raise Http404 from None
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc.message))
+            status = 403
+        except ApplicationError as exc:
+            f.place_error(form, exc, aliases={"at": "note"})
+            status = 409 if exc.status_code == 409 else 422
+        else:
+            messages.success(request, spec.done)
+            return redirect("supervision:order-detail", order_id=order.pk)
+        order = _order_or_404(request.user, order_id)
+    page = OrderPage(request, order)
+    page.bound[action] = form
+    return render(request, "supervision/orders/detail.html", page.context(), status=status)
+
+
+urlpatterns = [
+    path("orders/", order_list, name="orders"),
+    path("orders/new/", order_new, name="order-new"),
+    path("orders/<int:order_id>/", order_detail, name="order-detail"),
+    path("orders/<int:order_id>/<slug:action>/", order_action, name="order-action"),
+]
