@@ -32,6 +32,12 @@ run: install
 test: install
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
+# A synthetic province in PostgreSQL and the figures of DESIGN "Scale", written to
+# docs/performance.md. BENCH_CASES (default 200000); BENCH_DATABASE_URL (default
+# postgres://postgres@127.0.0.1:5432/zhixing_bench — dropped and re-created).
+bench: install
+	$(BIN)/python -m bench.run
+
 lint: install
 	$(BIN)/ruff check .
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py check

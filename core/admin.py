@@ -15,6 +15,7 @@ from core.models import (
     DeadlineExtension,
     DeadlinePause,
     DeadlineRule,
+    ExportJob,
     Membership,
     NodeEvent,
     User,
@@ -180,3 +181,21 @@ class NodeEventAdmin(ReadOnlyAdmin):
     list_filter = ("kind",)
     search_fields = ("subject_label", "kind")
     list_select_related = ("court", "actor")
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(ReadOnlyAdmin):
+    """Excel exports (core.exports): who asked for what, and how it went. The file
+    itself is only downloadable by its requester; old jobs may be deleted here."""
+
+    list_display = ("title", "user", "status", "progress", "done_rows", "created_at", "finished_at")
+    list_filter = ("status", "key")
+    search_fields = ("title", "user__username")
+    exclude = ("content",)
+    list_select_related = ("user",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("content")
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser

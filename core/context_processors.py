@@ -12,6 +12,12 @@ def navigation(request):
         return {}
     items = [
         (_("我的待办"), reverse("core:todo"), "core.use_browser"),
+        (_("预警"), reverse("supervision:inbox"), "supervision.use_inbox"),
+        (_("监督看板"), reverse("supervision:dashboard"), "supervision.view_dashboard"),
+        (_("消极执行筛查"), reverse("supervision:screening"), "supervision.view_dashboard"),
+        (_("质效指标"), reverse("supervision:indicators"), "supervision.view_dashboard"),
+        (_("督办"), reverse("supervision:orders"), "core.use_browser"),
+        (_("执行信访"), reverse("supervision:petitions"), "core.use_browser"),
         (_("案件"), reverse("enforcement:case-list"), "core.use_browser"),
         (_("审批"), reverse("enforcement:approvals"), "enforcement.approve"),
         (_("案款审批"), reverse("custody_funds:approvals"), "custody_funds.approve"),

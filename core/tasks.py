@@ -40,3 +40,12 @@ def purge_idempotency_keys() -> int:
     cutoff = timezone.now() - dt.timedelta(hours=settings.IDEMPOTENCY_KEY_TTL_HOURS)
     deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
     return deleted
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def run_export(*, job_id: str) -> str:
+    """Write the workbook of one ``ExportJob`` (``core.exports``). Idempotent: a
+    finished job is left alone, one left ``running`` by a lost worker starts over."""
+    from core.exports import export_run
+
+    return export_run(job_id=job_id)

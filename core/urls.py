@@ -1,6 +1,6 @@
 from django.urls import path
 
-from core import views
+from core import views, views_exports
 
 app_name = "core"
 
@@ -11,4 +11,10 @@ urlpatterns = [
     path("calendar/due-date/", views.due_date_partial, name="due-date"),
     path("rules/", views.rule_catalogue, name="rules"),
     path("courts/", views.court_tree, name="courts"),
+    # Excel exports (core.exports)
+    path("exports/", views_exports.export_list, name="exports"),
+    path("exports/start/", views_exports.export_start_view, name="export-start"),
+    path("exports/<uuid:job_id>/", views_exports.export_detail, name="export-detail"),
+    path("exports/<uuid:job_id>/progress/", views_exports.export_progress, name="export-progress"),
+    path("exports/<uuid:job_id>/download/", views_exports.export_download, name="export-download"),
 ]

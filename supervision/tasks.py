@@ -42,12 +42,17 @@ def scan_court(*, court_id: int, at: str) -> dict:
     moment = _moment(at)
     result = scan(court_id=court_id, at=moment)
     court_stats_refresh(court_id=court_id, at=moment)
-    return {
-        "court": court_id,
-        "breached": result.breached,
-        "raised": result.raised,
-        "resolved": result.resolved,
-    }
+    return {"court": court_id, "breached": result.breached, "raised": result.raised}
+
+
+@shared_task(acks_late=True)
+def resolve_stale_alerts() -> int:
+    """Nightly safety net: resolve open alerts of clocks that stopped without the
+    ``clocks_stopped`` signal (bulk imports, repairs). One UPDATE per court."""
+    from supervision.services.scan import alerts_resolve_stopped, courts_to_scan
+
+    moment = timezone.now()
+    return sum(alerts_resolve_stopped(court_id=court_id, at=moment) for court_id in courts_to_scan())
 
 
 @shared_task(acks_late=True)

@@ -227,6 +227,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "supervision.tasks.scan_deadlines",
         "schedule": env.int("SCAN_INTERVAL_SECONDS", default=300),
     },
+    "supervision-resolve-stale-alerts": {
+        "task": "supervision.tasks.resolve_stale_alerts",
+        "schedule": crontab(minute=45, hour=1),
+    },
     "supervision-alert-digest": {
         "task": "supervision.tasks.send_alert_digest",
         "schedule": crontab(minute=30, hour=8),

@@ -10,6 +10,7 @@ from core.models.clocks import (
 )
 from core.models.courts import Court, CourtLevel
 from core.models.events import NodeEvent
+from core.models.exports import ExportJob, ExportStatus
 from core.models.people import (
     SUPERVISORY_ROLES,
     Department,
@@ -32,6 +33,8 @@ __all__ = [
     "DeadlineRule",
     "DeadlineStatus",
     "Department",
+    "ExportJob",
+    "ExportStatus",
     "IdempotencyRecord",
     "Membership",
     "NodeEvent",

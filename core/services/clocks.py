@@ -501,8 +501,9 @@ def clock_waive(*, deadline: Deadline, reason: str, actor: User | None, by_rule:
 
 def clocks_mark_breached(*, court_id: int, at: dt.datetime) -> int:
     """Mark the running, unpaused clocks of one court whose due moment has passed as
-    ``breached`` (one UPDATE, served by the ``deadline_open_due`` partial index, so
-    a repeated run touches nothing). Returns the number of clocks marked."""
+    ``breached``: one UPDATE over the ``deadline_running_due`` partial index; no
+    indexed column changes, so rows are updated in place (HOT), and a repeated run
+    writes nothing. Returns the number of clocks marked."""
     _require_aware(at, "at")
     return Deadline.objects.filter(
         court_id=court_id,

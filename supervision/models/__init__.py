@@ -2,7 +2,6 @@ from supervision.models.alerts import (
     LEVEL_ORDER,
     Alert,
     AlertLevel,
-    CourtScan,
     SystemNotice,
 )
 from supervision.models.orders import (
@@ -30,7 +29,6 @@ __all__ = [
     "AlertLevel",
     "CourtAlertDay",
     "CourtRuleStat",
-    "CourtScan",
     "FeedbackMethod",
     "OrderKind",
     "OrderStatus",

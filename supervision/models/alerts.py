@@ -32,22 +32,39 @@ class Alert(models.Model):
     """One level of the ladder raised for one clock. Court, case and rule are copied
     from the clock so lists and counts never join the clock table."""
 
+    # No database foreign-key constraints on these: the scan copies them, in the
+    # same INSERT … SELECT, from the clock row that already references them (and
+    # clocks are never deleted), so checking them again at commit only doubled the
+    # cost of the first scan of a province (`make bench`).
     deadline = models.ForeignKey(
-        "core.Deadline", verbose_name=_("期限"), on_delete=models.PROTECT, related_name="alerts"
+        "core.Deadline",
+        verbose_name=_("期限"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="alerts",
     )
     court = models.ForeignKey(
-        "core.Court", verbose_name=_("法院"), on_delete=models.PROTECT, related_name="alerts"
+        "core.Court",
+        verbose_name=_("法院"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="alerts",
     )
     case = models.ForeignKey(
         "enforcement.Case",
         verbose_name=_("案件"),
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="alerts",
     )
     rule = models.ForeignKey(
-        "core.DeadlineRule", verbose_name=_("规则"), on_delete=models.PROTECT, related_name="+"
+        "core.DeadlineRule",
+        verbose_name=_("规则"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     level = models.CharField(_("级别"), max_length=16, choices=AlertLevel.choices)
     # When the level was reached (the threshold) and when the scan raised it.
@@ -63,11 +80,16 @@ class Alert(models.Model):
         verbose_name=_("责任人"),
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="+",
     )
     to_court = models.ForeignKey(
-        "core.Court", verbose_name=_("接收法院"), on_delete=models.PROTECT, related_name="+"
+        "core.Court",
+        verbose_name=_("接收法院"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     to_role = models.CharField(_("接收岗位"), max_length=20, blank=True)
     resolved_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
@@ -94,7 +116,9 @@ class Alert(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["court", "-raised_at"], name="alert_court_raised"),
+            # the alerts API's order (-raised_at, -id), with and without a level
+            models.Index(fields=["court", "-raised_at", "-id"], name="alert_court_raised"),
+            models.Index(fields=["court", "level", "-raised_at", "-id"], name="alert_court_level"),
             models.Index(fields=["court"], name="alert_court_open", condition=Q(resolved_at__isnull=True)),
             models.Index(fields=["court", "resolved_at"], name="alert_court_resolved"),
             models.Index(fields=["raised_at"], name="alert_to_notify", condition=Q(notified_at__isnull=True)),
@@ -108,28 +132,6 @@ class Alert(models.Model):
     @property
     def is_open(self) -> bool:
         return self.resolved_at is None
-
-
-class CourtScan(models.Model):
-    """Bookkeeping of the last scan of one court (shown on dashboards, used by the
-    health check). Written by the scan, one row per court."""
-
-    court = models.OneToOneField(
-        "core.Court", on_delete=models.CASCADE, primary_key=True, related_name="scan"
-    )
-    scanned_at = models.DateTimeField(_("扫描时点"))
-    finished_at = models.DateTimeField(_("完成时间"))
-    duration_ms = models.PositiveIntegerField(default=0)
-    breached = models.PositiveIntegerField(default=0)
-    raised = models.PositiveIntegerField(default=0)
-    resolved = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("扫描记录")
-        verbose_name_plural = _("扫描记录")
-
-    def __str__(self) -> str:
-        return f"{self.court_id} @ {self.scanned_at:%Y-%m-%d %H:%M}"
 
 
 class SystemNotice(models.Model):

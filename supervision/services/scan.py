@@ -1,13 +1,14 @@
 """The deadline scan (DESIGN "Escalation ladder", 322号 §8).
 
-For one court and one moment ``at`` the scan is three set-based statements in one
+For one court and one moment ``at`` the scan is two set-based statements in one
 transaction, under a per-court lock:
 
 1. mark the court's running clocks whose due moment has passed ``breached``;
 2. raise every ladder level each running clock has reached and not yet had —
-   ``INSERT … SELECT … ON CONFLICT DO NOTHING`` on (clock, level);
-3. resolve the alerts of clocks that have stopped (the ``clocks_stopped`` receiver
-   does this at once; the scan is the safety net for anything it missed).
+   ``INSERT … SELECT … ON CONFLICT DO NOTHING`` on (clock, level).
+
+Alerts resolve when their clock stops (the ``clocks_stopped`` receiver, in the
+stopping transaction); ``alerts_resolve_stopped`` is the nightly safety net.
 
 A scan repeated, run twice at once, or killed between statements raises nothing
 twice and loses nothing: the unique constraint and the single transaction see to
@@ -27,7 +28,7 @@ from django.utils import timezone
 from core.exceptions import ValidationFailed
 from core.models import Court, DeadlineStatus, Role
 from core.services.clocks import clocks_mark_breached
-from supervision.models import AlertLevel, CourtScan
+from supervision.models import AlertLevel
 
 # Namespace of the per-court advisory lock (any constant unique to this lock).
 SCAN_LOCK_NAMESPACE = 7301
@@ -59,7 +60,7 @@ _LEVELS = [
         AlertLevel.UPPER,
         "upper_at",
         "upper_at < %(at)s",
-        "COALESCE(parent_id, court_id)",
+        "%(upper_court)s",
         f"'{Role.CASE_SUPERVISOR}'",
     ),
 ]
@@ -67,12 +68,13 @@ _LEVELS = [
 _CANDIDATES = """
 WITH running AS (
     SELECT d.id, d.court_id, d.case_id, d.rule_id, d.due_at, d.warn_at, d.warn_again_at,
-           d.escalate_at, d.upper_at, ct.parent_id, r.code AS rule_code,
-           COALESCE(d.responsible_id, c.handler_id) AS handler_id
+           d.escalate_at, d.upper_at, r.code AS rule_code,
+           COALESCE(
+               d.responsible_id,
+               (SELECT c.handler_id FROM enforcement_case c WHERE c.id = d.case_id)
+           ) AS handler_id
     FROM core_deadline d
-    JOIN core_court ct ON ct.id = d.court_id
     JOIN core_deadlinerule r ON r.id = d.rule_id
-    LEFT JOIN enforcement_case c ON c.id = d.case_id
     WHERE d.court_id = %(court)s AND {running}
       AND (d.warn_at <= %(at)s OR d.due_at < %(at)s)
 ),
@@ -127,16 +129,25 @@ class ScanResult:
     at: dt.datetime
     breached: int
     raised: int
-    resolved: int
     duration_ms: int
 
 
-def _lock_court(court_id: int) -> None:
-    """Only one scan of a court at a time; a second waits and then finds nothing
-    new. (SQLite, the embedded default, has a single writer anyway.)"""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [SCAN_LOCK_NAMESPACE, court_id])
+def _begin(court_id: int) -> int | None:
+    """Take the court's scan lock (only one scan of a court at a time; a second
+    waits and then finds nothing new), switch JIT off for these short statements,
+    and return the court above — one round trip. (SQLite, the embedded default,
+    has a single writer and no JIT.)"""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s), set_config('jit', 'off', true), "
+                "(SELECT parent_id FROM core_court WHERE id = %s)",
+                [SCAN_LOCK_NAMESPACE, court_id, court_id],
+            )
+            return cursor.fetchone()[2]
+        cursor.execute("SELECT parent_id FROM core_court WHERE id = %s", [court_id])
+        row = cursor.fetchone()
+        return row[0] if row else None
 
 
 def _execute(sql: str, params: dict) -> int:
@@ -153,13 +164,19 @@ def _params(court_id: int, at: dt.datetime) -> dict:
     return {"court": court_id, "at": connection.ops.adapt_datetimefield_value(at)}
 
 
-def alerts_raise(*, court_id: int, at: dt.datetime) -> int:
-    """Statement 2 of the scan; returns the number of alerts raised."""
-    return _execute(RAISE_SQL, _params(court_id, at))
+def alerts_raise(*, court_id: int, at: dt.datetime, upper_court_id: int | None = None) -> int:
+    """Statement 2 of the scan; returns the number of alerts raised. ``upper``
+    goes to the court above (the top court reports to its own 专人监管)."""
+    if upper_court_id is None:
+        upper_court_id = Court.objects.filter(pk=court_id).values_list("parent_id", flat=True).first()
+    return _execute(RAISE_SQL, {**_params(court_id, at), "upper_court": upper_court_id or court_id})
 
 
 def alerts_resolve_stopped(*, court_id: int, at: dt.datetime) -> int:
-    """Statement 3 of the scan; returns the number of alerts resolved."""
+    """The safety net behind the ``clocks_stopped`` receiver (which resolves alerts
+    in the stopping transaction): resolve the open alerts of clocks that stopped
+    without telling anyone (a bulk import, a repair by hand). It visits every open
+    alert of the court, so it runs nightly, not in every scan."""
     return _execute(RESOLVE_SQL, _params(court_id, at))
 
 
@@ -170,28 +187,11 @@ def scan_court(*, court_id: int, at: dt.datetime) -> ScanResult:
         raise ValidationFailed.for_field("at", "at must carry a time zone")
     started = time.monotonic()
     with transaction.atomic():
-        _lock_court(court_id)
+        upper_court_id = _begin(court_id)
         breached = clocks_mark_breached(court_id=court_id, at=at)
-        raised = alerts_raise(court_id=court_id, at=at)
-        resolved = alerts_resolve_stopped(court_id=court_id, at=at)
-        CourtScan.objects.bulk_create(
-            [
-                CourtScan(
-                    court_id=court_id,
-                    scanned_at=at,
-                    finished_at=timezone.now(),
-                    duration_ms=int((time.monotonic() - started) * 1000),
-                    breached=breached,
-                    raised=raised,
-                    resolved=resolved,
-                )
-            ],
-            update_conflicts=True,
-            unique_fields=["court"],
-            update_fields=["scanned_at", "finished_at", "duration_ms", "breached", "raised", "resolved"],
-        )
+        raised = alerts_raise(court_id=court_id, at=at, upper_court_id=upper_court_id)
     duration_ms = int((time.monotonic() - started) * 1000)
-    return ScanResult(court_id, at, breached, raised, resolved, duration_ms)
+    return ScanResult(court_id, at, breached, raised, duration_ms)
 
 
 def courts_to_scan() -> list[int]:

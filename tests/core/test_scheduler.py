@@ -5,11 +5,14 @@ import datetime as dt
 from django.utils import timezone
 
 from core.scheduler import embedded_scheduler_start, scheduler_entries, scheduler_tick
-from supervision.models import CourtScan
+from supervision.models import CourtRuleStat
 
 
-def test_a_due_entry_runs_and_the_others_wait(courts, settings, monkeypatch):
+def test_a_due_entry_runs_and_the_others_wait(courts, clerk, settings, monkeypatch):
     from config.celery_app import app
+    from tests.enforcement.conftest import make_case
+
+    make_case(clerk, courts.lu0102, received="2026-09-29 10:00")
 
     monkeypatch.setitem(app.conf, "CELERY_TASK_ALWAYS_EAGER", True)  # as in `make run`
     entries = {
@@ -25,7 +28,7 @@ def test_a_due_entry_runs_and_the_others_wait(courts, settings, monkeypatch):
 
     wait = scheduler_tick(entries, last_run)
 
-    assert CourtScan.objects.filter(court=courts.lu0102).exists()
+    assert CourtRuleStat.objects.filter(court=courts.lu0102).exists()  # scanned and counted
     assert last_run["supervision-scan-deadlines"] > now
     assert last_run["core-purge-idempotency-keys"] == now
     assert 1.0 <= wait <= settings.CELERY_BEAT_SCHEDULE["supervision-scan-deadlines"]["schedule"]

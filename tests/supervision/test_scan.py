@@ -9,7 +9,7 @@ from django.db import connection
 
 from core.models import Deadline, DeadlineStatus, Role
 from core.services.clocks import clock_pause, clock_stop
-from supervision.models import Alert, AlertLevel, CourtScan
+from supervision.models import Alert, AlertLevel
 from supervision.services import scan as scan_module
 from supervision.services.scan import scan_court
 from tests.conftest import at
@@ -94,9 +94,8 @@ def test_repeated_scan_writes_nothing(search_case, courts):
 
     again = scan_court(court_id=courts.lu0102.pk, at=moment)
 
-    assert (again.breached, again.raised, again.resolved) == (0, 0, 0)
+    assert (again.breached, again.raised) == (0, 0)
     assert Alert.objects.count() == count
-    assert CourtScan.objects.get(court=courts.lu0102).raised == 0
 
 
 def test_stopping_the_clock_resolves_its_alerts_at_once(search_case, courts, clerk):
@@ -113,7 +112,9 @@ def test_stopping_the_clock_resolves_its_alerts_at_once(search_case, courts, cle
     }
 
 
-def test_the_scan_resolves_alerts_of_clocks_stopped_behind_its_back(search_case, courts):
+def test_the_nightly_sweep_resolves_alerts_of_clocks_stopped_behind_its_back(search_case, courts):
+    from supervision.tasks import resolve_stale_alerts
+
     clock = search_clock(search_case)
     scan_court(court_id=courts.lu0102.pk, at=at("2026-10-13 09:00"))
     # a stop that bypassed the service (e.g. a bulk import)
@@ -121,10 +122,11 @@ def test_the_scan_resolves_alerts_of_clocks_stopped_behind_its_back(search_case,
         status=DeadlineStatus.BREACHED, completed_at=at("2026-10-13 11:00")
     )
 
-    result = scan_court(court_id=courts.lu0102.pk, at=at("2026-10-13 12:00"))
-
-    assert result.resolved == 1
-    assert not Alert.objects.filter(deadline=clock, resolved_at__isnull=True).exists()
+    assert resolve_stale_alerts() == 1
+    assert resolve_stale_alerts() == 0
+    assert set(Alert.objects.filter(deadline=clock).values_list("resolved_at", flat=True)) == {
+        at("2026-10-13 11:00")
+    }
 
 
 def test_a_paused_clock_raises_nothing(search_case, courts, bureau_head):
@@ -162,13 +164,13 @@ def test_the_scan_is_a_fixed_number_of_statements_whatever_the_clock_count(
     for n in range(1, 4):
         make_case(clerk, courts.lu0102, number=f"(2026)鲁0102执{n}号", received="2026-09-29 10:00")
 
-    # savepoint, lock, breach, raise, resolve, CourtScan upsert, release
-    with django_assert_num_queries(7):
+    # savepoint, lock (+ JIT off + upper court), breach, raise, release
+    with django_assert_num_queries(5):
         scan_court(court_id=courts.lu0102.pk, at=at("2026-10-20 09:00"))
     assert Alert.objects.count() >= 3 * 3
     for n in range(4, 12):
         make_case(clerk, courts.lu0102, number=f"(2026)鲁0102执{n}号", received="2026-09-29 10:00")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         scan_court(court_id=courts.lu0102.pk, at=at("2026-10-20 09:00"))
 
 
@@ -178,7 +180,7 @@ def test_a_crash_between_statements_leaves_nothing_half_done(search_case, courts
     def crash(**kwargs):
         raise RuntimeError("worker killed")
 
-    monkeypatch.setattr(scan_module, "alerts_resolve_stopped", crash)
+    monkeypatch.setattr(scan_module, "alerts_raise", crash)  # after the breach UPDATE
     with pytest.raises(RuntimeError):
         scan_court(court_id=courts.lu0102.pk, at=at("2026-10-20 09:00"))
     assert not Alert.objects.exists()
@@ -229,7 +231,7 @@ def test_scan_deadlines_command_replays_a_moment_and_is_idempotent(search_case, 
 
     clock = search_clock(search_case)
     assert "alerts raised" in first and " 0 alerts raised" not in first
-    assert "0 clocks breached, 0 alerts raised, 0 alerts resolved" in second
+    assert "0 clocks breached, 0 alerts raised" in second
     assert levels(clock) == [AlertLevel.ESCALATED, AlertLevel.OVERDUE, AlertLevel.UPPER]
 
 

@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 
 from core.models import DeadlineStatus
-from supervision.models import Alert, AlertLevel, CourtScan
+from supervision.models import Alert, AlertLevel, CourtRuleStat
 from tests.core.test_celery_worker import ROOT, wait_for
 from tests.enforcement.conftest import make_case
 from tests.supervision.conftest import search_clock
@@ -85,8 +85,11 @@ def test_beat_and_a_worker_raise_an_overdue_alert_end_to_end(courts, clerk, hand
         AlertLevel.ESCALATED,
         AlertLevel.UPPER,
     }
-    assert CourtScan.objects.filter(court=courts.lu0102).exists()
+    # the worker refreshed the court's dashboard counters after its scan
+    assert wait_for(lambda: CourtRuleStat.objects.filter(court=courts.lu0102).exists(), timeout=30)
     # beat keeps firing every 2 s: later scans raise nothing twice
-    first = CourtScan.objects.get(court=courts.lu0102).scanned_at
-    assert wait_for(lambda: CourtScan.objects.get(court=courts.lu0102).scanned_at > first, timeout=30)
+    first = CourtRuleStat.objects.filter(court=courts.lu0102).first().computed_at
+    assert wait_for(
+        lambda: CourtRuleStat.objects.filter(court=courts.lu0102).first().computed_at > first, timeout=30
+    )
     assert Alert.objects.filter(deadline=clock).count() == 3

@@ -34,18 +34,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, at=None, **options):
         moment = at or timezone.now()
-        totals = {"breached": 0, "raised": 0, "resolved": 0}
+        totals = {"breached": 0, "raised": 0}
         courts = courts_to_scan()
         for court_id in courts:
             result = scan_court(court_id=court_id, at=moment)
             court_stats_refresh(court_id=court_id, at=moment)
             totals["breached"] += result.breached
             totals["raised"] += result.raised
-            totals["resolved"] += result.resolved
         calendar_notice_check(today=timezone.localtime(moment).date())
         self.stdout.write(
-            "scanned {courts} courts as of {at}: {breached} clocks breached, "
-            "{raised} alerts raised, {resolved} alerts resolved".format(
+            "scanned {courts} courts as of {at}: {breached} clocks breached, {raised} alerts raised".format(
                 courts=len(courts), at=moment.isoformat(), **totals
             )
         )
