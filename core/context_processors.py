@@ -12,7 +12,7 @@ def navigation(request):
         return {}
     items = [
         (_("我的待办"), reverse("core:todo"), "core.use_browser"),
-        (_("预警"), reverse("supervision:inbox"), "supervision.use_inbox"),
+        (_("预警收件箱"), reverse("supervision:inbox"), "supervision.use_inbox"),
         (_("监督看板"), reverse("supervision:dashboard"), "supervision.view_dashboard"),
         (_("消极执行筛查"), reverse("supervision:screening"), "supervision.view_dashboard"),
         (_("质效指标"), reverse("supervision:indicators"), "supervision.view_dashboard"),

@@ -206,7 +206,7 @@ def test_supervisor_dashboard_drill_down_acknowledge_and_issue_order(page, court
     assert page.request.get(f"/cases/{sibling.pk}/").status == 404
 
     # --- 3. 签收 the 报告上级法院 alert ---------------------------------------------------------------
-    main_nav(page, "预警")
+    main_nav(page, "预警收件箱")
     expect(page.locator("h1")).to_have_text("预警收件箱")
     page.wait_for_function("() => window.htmx !== undefined")
     expect(page.locator("#alerts")).not_to_contain_text(SIBLING_NUMBER)
