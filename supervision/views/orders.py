@@ -8,8 +8,6 @@ Reads go through ``supervision.selectors_orders``; every write goes through
 or at the top of its form — never as a server error."""
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -44,6 +42,7 @@ from supervision.selectors_orders import (
     subject_events,
 )
 from supervision.services import orders as services
+from supervision.views.actions import Action, action_run
 
 PAGE_SIZE = 50
 
@@ -275,17 +274,6 @@ def _issue(request: HttpRequest, form: f.OrderIssueForm, case, issuing: list[Cou
 # --- the order page -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Action:
-    slug: str
-    form_class: type[forms.Form]
-    title: Any
-    submit: Any
-    perform: Callable[[User, SupervisionOrder, dict], SupervisionOrder]
-    done: Any
-    danger: bool = False
-
-
 def _respond(user, order, data):
     return services.order_respond(actor=user, order=order, text=data["text"])
 
@@ -431,24 +419,16 @@ def order_action(request: HttpRequest, order_id: int, action: str) -> HttpRespon
     if spec is None:
         raise Http404
     order = _order_or_404(request.user, order_id)
-    form = spec.form_class(request.POST, auto_id=f"id_{action}_%s")
-    status = 422
-    if form.is_valid():
-        try:
-            call_service(spec.perform, request.user, order, form.cleaned_data)
-        except NotFound:
-            raise Http404 from None
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc.message))
-            status = 403
-        except ApplicationError as exc:
-            f.place_error(form, exc, aliases={"at": "note"})
-            status = 409 if exc.status_code == 409 else 422
-        else:
-            messages.success(request, spec.done)
-            return redirect("supervision:order-detail", order_id=order.pk)
-        order = _order_or_404(request.user, order_id)
-    page = OrderPage(request, order)
+    form, status = action_run(
+        request,
+        spec=spec,
+        obj=order,
+        place_error={"aliases": {"at": "note"}},
+    )
+    if status is None:
+        messages.success(request, spec.done)
+        return redirect("supervision:order-detail", order_id=order.pk)
+    page = OrderPage(request, _order_or_404(request.user, order_id))
     page.bound[action] = form
     return render(request, "supervision/orders/detail.html", page.context(), status=status)
 

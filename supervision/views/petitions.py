@@ -6,10 +6,6 @@ conclude, feed back, and flag as a 一案双查 clue.
 Reads go through ``supervision.selectors_orders``; every write goes through
 ``supervision.services.petitions``. ID and phone numbers are shown masked."""
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -39,6 +35,7 @@ from supervision.selectors_orders import (
     subject_events,
 )
 from supervision.services import petitions as services
+from supervision.views.actions import Action, action_run
 from supervision.views.orders import Clocks, timeline_rows
 
 PAGE_SIZE = 50
@@ -150,17 +147,6 @@ def _receive(request: HttpRequest, form: f.PetitionReceiveForm, courts):
 
 
 # --- the petition page ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Action:
-    slug: str
-    form_class: type[forms.Form]
-    title: Any
-    submit: Any
-    perform: Callable[[Any, Petition, dict], Petition]
-    done: Any
-    danger: bool = False
 
 
 def _register(user, petition, data):
@@ -302,25 +288,18 @@ def petition_action(request: HttpRequest, petition_id: int, action: str) -> Http
     if spec is None:
         raise Http404
     petition = _petition_or_404(request.user, petition_id)
-    form = spec.form_class(request.POST, auto_id=f"id_{action}_%s")
-    status = 422
-    if form.is_valid():
-        try:
-            call_service(spec.perform, request.user, petition, form.cleaned_data)
-        except NotFound:
-            raise Http404 from None
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc.message))
-            status = 403
-        except ApplicationError as exc:
-            time_field = "fed_back_at" if action == "feedback" else "concluded_at"
-            f.place_error(form, exc, code_fields={"node_in_future": time_field})
-            status = 409 if exc.status_code == 409 else 422
-        else:
-            messages.success(request, spec.done)
-            return redirect("supervision:petition-detail", petition_id=petition.pk)
-        petition = _petition_or_404(request.user, petition_id)
-    page = PetitionPage(request, petition)
+    form, status = action_run(
+        request,
+        spec=spec,
+        obj=petition,
+        place_error={
+            "code_fields": {"node_in_future": "fed_back_at" if action == "feedback" else "concluded_at"}
+        },
+    )
+    if status is None:
+        messages.success(request, spec.done)
+        return redirect("supervision:petition-detail", petition_id=petition.pk)
+    page = PetitionPage(request, _petition_or_404(request.user, petition_id))
     page.bound[action] = form
     return render(request, "supervision/petitions/detail.html", page.context(), status=status)
 
