@@ -65,12 +65,20 @@ def _digest_body(user: User, alerts: list[Alert], site: str) -> str:
     return "\n".join(lines)
 
 
+def _mark_notified(ids: list[int], moment: dt.datetime | None) -> None:
+    for offset in range(0, len(ids), _CHUNK):
+        Alert.objects.filter(pk__in=ids[offset : offset + _CHUNK]).update(notified_at=moment)
+
+
 def alerts_send_digest(*, now: dt.datetime | None = None) -> int:
     """One e-mail per recipient with every alert raised since the last digest
     (instead of one mail per alert). Alerts already resolved are marked without
-    mailing. Returns the number of e-mails sent."""
+    mailing. Returns the number of e-mails sent.
+
+    The alerts are claimed (marked) in a short transaction — ``SKIP LOCKED``, so two
+    digests never take the same alert — and the mail goes out after it commits; if
+    sending fails the claim is given back for the next digest."""
     now = now or timezone.now()
-    sent = 0
     with transaction.atomic():
         pending = list(
             Alert.objects.filter(notified_at__isnull=True, raised_at__lte=now)
@@ -78,34 +86,37 @@ def alerts_send_digest(*, now: dt.datetime | None = None) -> int:
             .select_related("rule", "case", "deadline")
             .order_by("pk")
         )
-        if not pending:
-            return 0
-        open_alerts = [a for a in pending if a.resolved_at is None]
-        by_id = {a.pk: a for a in open_alerts}
-        by_user: dict[User, list[Alert]] = defaultdict(list)
-        for alert_id, people in alert_recipients(open_alerts).items():
-            for person in people:
-                by_user[person].append(by_id[alert_id])
-        site = settings.SITE_URL.rstrip("/")
-        messages = []
-        with translation.override(settings.LANGUAGE_CODE):
-            for user, alerts in by_user.items():
-                if not user.email:
-                    continue
-                alerts.sort(key=lambda a: a.due_at)
-                messages.append(
-                    EmailMessage(
-                        subject=_("执行监督平台：%(n)s 条期限预警") % {"n": len(alerts)},
-                        body=_digest_body(user, alerts, site),
-                        to=[user.email],
-                    )
-                )
-        if messages:
-            sent = get_connection().send_messages(messages) or 0
         ids = [a.pk for a in pending]
-        for offset in range(0, len(ids), _CHUNK):
-            Alert.objects.filter(pk__in=ids[offset : offset + _CHUNK]).update(notified_at=now)
-    return sent
+        _mark_notified(ids, now)
+    if not pending:
+        return 0
+    open_alerts = [a for a in pending if a.resolved_at is None]
+    by_id = {a.pk: a for a in open_alerts}
+    by_user: dict[User, list[Alert]] = defaultdict(list)
+    for alert_id, people in alert_recipients(open_alerts).items():
+        for person in people:
+            by_user[person].append(by_id[alert_id])
+    site = settings.SITE_URL.rstrip("/")
+    messages = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for user, alerts in by_user.items():
+            if not user.email:
+                continue
+            alerts.sort(key=lambda a: a.due_at)
+            messages.append(
+                EmailMessage(
+                    subject=_("执行监督平台：%(n)s 条期限预警") % {"n": len(alerts)},
+                    body=_digest_body(user, alerts, site),
+                    to=[user.email],
+                )
+            )
+    if not messages:
+        return 0
+    try:
+        return get_connection().send_messages(messages) or 0
+    except Exception:
+        _mark_notified(ids, None)  # nothing lost: the next digest takes them again
+        raise
 
 
 def calendar_notice_check(*, today: dt.date | None = None) -> SystemNotice | None:

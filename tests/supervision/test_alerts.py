@@ -188,3 +188,22 @@ def test_calendar_notice_in_november_until_next_year_is_loaded(courts, db):
     CalendarYear.objects.create(year=2027, source="国务院办公厅通知")
     assert calendar_notice_check(today=dt.date(2026, 11, 3)) is None
     assert SystemNotice.objects.get(pk=notice.pk).resolved_at is not None
+
+
+def test_a_digest_that_fails_to_send_gives_its_alerts_back(scanned, handler, monkeypatch):
+    from django.core.mail.backends.locmem import EmailBackend
+
+    handler.email = "handler@court.example"
+    handler.save(update_fields=["email"])
+
+    def broken(self, messages):
+        raise ConnectionRefusedError("smtp down")
+
+    monkeypatch.setattr(EmailBackend, "send_messages", broken)
+    with pytest.raises(ConnectionRefusedError):
+        alerts_send_digest(now=at("2026-10-20 10:00"))
+    assert not Alert.objects.filter(notified_at__isnull=False).exists()
+
+    monkeypatch.undo()
+    assert alerts_send_digest(now=at("2026-10-20 11:00")) == 1
+    assert len(mail.outbox) == 1
