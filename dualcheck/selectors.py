@@ -1,0 +1,218 @@
+"""Reads of 一案双查, scoped to what the acting user may see.
+
+Two tiers (DESIGN 一案双查, 双查规定 §2 分工协作):
+- the clue itself (sources, cases, stage, meetings, referral, team, report sections,
+  review, non-disciplinary dispositions, feedback) — the execution and supervision
+  departments, court leaders and the command centre's API clients of the court that
+  handles the clue and of the court investigating it (and, for supervisory roles, the
+  courts above them), plus the members of its active joint team;
+- the confidential (干警) content — officers concerned, the allegation against them,
+  officer conduct and findings, report attachments, disciplinary dispositions and the
+  clarification — only the supervision department (监察/督察) and court leaders of
+  those courts and the active team.
+The officers concerned see neither, whatever their role. A revoked membership or a
+removed team member loses access on the next request (memberships are read per
+request; team membership is read in the query).
+"""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from core.exceptions import NotFound
+from core.models import Court, CourtLevel, NodeEvent, Role, User
+from core.selectors import active_memberships
+from dualcheck.models import (
+    TEAM_STATUSES,
+    Clue,
+    ClueOfficer,
+    ClueStatus,
+    ConfidentialRead,
+    Team,
+    TeamMember,
+)
+
+# Who sees a clue (subtree for the supervisory ones; an API client its own court).
+VIEW_ROLES = (Role.CASE_SUPERVISOR, Role.BUREAU_HEAD, Role.INSPECTOR, Role.COURT_LEADER)
+# Who sees its confidential content (besides the active team).
+CONFIDENTIAL_ROLES = (Role.INSPECTOR, Role.COURT_LEADER)
+# Acting roles, at the court named (never inherited from a court above):
+REGISTER_ROLES = (Role.CASE_SUPERVISOR, Role.BUREAU_HEAD, Role.INSPECTOR, Role.API_CLIENT)
+WORKING_GROUP_ROLES = (Role.CASE_SUPERVISOR, Role.BUREAU_HEAD)  # §4 工作组
+HEAD_ROLES = (Role.BUREAU_HEAD,)  # §4 执行机构主要负责人
+JOINT_ROLES = (Role.BUREAU_HEAD, Role.INSPECTOR)  # both departments act jointly (§5, §8, §9)
+TEAM_FORMING_ROLES = (Role.BUREAU_HEAD, Role.INSPECTOR, Role.COURT_LEADER)
+EXECUTION_FEEDBACK_ROLES = (Role.BUREAU_HEAD, Role.CASE_SUPERVISOR)
+SUPERVISION_FEEDBACK_ROLES = (Role.INSPECTOR,)
+# 一案双查 is handled by 最高法, 高院 and 中院 (§4).
+HANDLING_LEVELS = (CourtLevel.SUPREME, CourtLevel.HIGH, CourtLevel.INTERMEDIATE)
+
+
+def _courts_q(user: User, roles, field: str) -> Q:
+    """Clues whose ``field`` court lies in the subtree of one of the user's
+    memberships in ``roles`` (an API client: its own court only)."""
+    q = Q(pk__in=[])
+    for m in active_memberships(user):
+        if m.role not in roles:
+            continue
+        if m.role == Role.API_CLIENT:
+            q |= Q(**{f"{field}_id": m.court_id})
+        else:
+            q |= Q(**{f"{field}__path__startswith": m.court.path})
+    return q
+
+
+def _team_member_q(user: User) -> Q:
+    active = TeamMember.objects.filter(
+        team__clue=OuterRef("pk"),
+        team__dissolved_at__isnull=True,
+        removed_at__isnull=True,
+        user=user,
+    )
+    return Q(Exists(active), status__in=TEAM_STATUSES)
+
+
+def _concerned_q(user: User) -> Q:
+    return Q(Exists(ClueOfficer.objects.filter(clue=OuterRef("pk"), user=user)))
+
+
+def clue_scope_q(user: User) -> Q:
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    roles = (*VIEW_ROLES, Role.API_CLIENT)
+    return (
+        _courts_q(user, roles, "court") | _courts_q(user, roles, "target_court") | _team_member_q(user)
+    ) & ~_concerned_q(user)
+
+
+def confidential_q(user: User) -> Q:
+    """Clues whose confidential content ``user`` may read."""
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    return (
+        _courts_q(user, CONFIDENTIAL_ROLES, "court")
+        | _courts_q(user, CONFIDENTIAL_ROLES, "target_court")
+        | _team_member_q(user)
+    ) & ~_concerned_q(user)
+
+
+def clues_visible_to(user: User) -> QuerySet[Clue]:
+    return Clue.objects.filter(clue_scope_q(user)).select_related("court", "target_court", "report_deadline")
+
+
+def clues_confidential_to(user: User) -> QuerySet[Clue]:
+    return Clue.objects.filter(confidential_q(user))
+
+
+def clue_get_visible(user: User, clue_id) -> Clue:
+    try:
+        pk = int(clue_id)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    clue = clues_visible_to(user).filter(pk=pk).first()
+    if clue is None:
+        raise NotFound()
+    return clue
+
+
+def clue_get_detail(user: User, clue_id) -> Clue:
+    """The clue with everything its page and API show, in a fixed number of queries."""
+    clue = clue_get_visible(user, clue_id)
+    return (
+        Clue.objects.select_related(
+            "court",
+            "target_court",
+            "report_deadline",
+            "registered_by",
+            "screened_by",
+            "approved_by",
+            "closed_by",
+        )
+        .prefetch_related(
+            "case_links__case__court",
+            "meetings__participants__user",
+            "referrals__target_court",
+            "referrals__deadline",
+            "teams__members__user",
+            "teams__court",
+            "reports__submitted_by",
+            "reviews__reviewed_by",
+        )
+        .get(pk=clue.pk)
+    )
+
+
+def can_read_confidential(user: User, clue: Clue) -> bool:
+    return Clue.objects.filter(confidential_q(user), pk=clue.pk).exists()
+
+
+def active_team(clue: Clue) -> Team | None:
+    return (
+        Team.objects.filter(clue=clue, dissolved_at__isnull=True)
+        .select_related("court")
+        .prefetch_related("members__user")
+        .first()
+    )
+
+
+def is_team_member(user: User, clue: Clue) -> bool:
+    return (
+        clue.status in TEAM_STATUSES
+        and TeamMember.objects.filter(
+            team__clue=clue, team__dissolved_at__isnull=True, removed_at__isnull=True, user=user
+        ).exists()
+    )
+
+
+def is_concerned(user: User, clue: Clue) -> bool:
+    return ClueOfficer.objects.filter(clue=clue, user=user).exists()
+
+
+def user_has_role_at(user: User, court: Court | None, roles) -> bool:
+    """Acting roles are held at the court itself; no superuser shortcut here (a
+    system administrator does not run 一案双查)."""
+    if court is None:
+        return False
+    wanted = set(roles)
+    return any(m.role in wanted and m.court_id == court.pk for m in active_memberships(user))
+
+
+def user_department_at(user: User, court: Court) -> set[str]:
+    return {m.department for m in active_memberships(user) if m.court_id == court.pk}
+
+
+def handling_courts(user: User) -> list[Court]:
+    """The courts at which ``user`` may register a clue (their own 中院 or above)."""
+    courts = {
+        m.court.pk: m.court
+        for m in active_memberships(user)
+        if m.role in REGISTER_ROLES and m.court.level in HANDLING_LEVELS
+    }
+    return sorted(courts.values(), key=lambda c: c.path)
+
+
+def handling_court_for(user: User, near: Court) -> Court | None:
+    """The nearest court strictly above ``near`` where ``user`` may register a clue
+    (a petition or alert at a lower court becomes a clue of the court above it)."""
+    above = [c for c in handling_courts(user) if near.path.startswith(c.path) and c.pk != near.pk]
+    return max(above, key=lambda c: len(c.path)) if above else None
+
+
+def clues_for_case(user: User, case) -> tuple[bool, QuerySet[Clue]]:
+    """For the case page: whether any clue concerns the case (what anyone who sees
+    the case may know), and the ones ``user`` may open."""
+    exists = Clue.objects.filter(case_links__case=case).exclude(status=ClueStatus.NOT_LAUNCHED).exists()
+    return exists, clues_visible_to(user).filter(case_links__case=case).order_by("-received_at")
+
+
+def flagged_nodes(clue: Clue) -> QuerySet[NodeEvent]:
+    """§6(二) 系统检查: the flagged (backdated, future-dated, imported) nodes of the
+    clue's cases, for the team's system check."""
+    return (
+        NodeEvent.objects.filter(case__dualcheck_links__clue=clue)
+        .exclude(flags=[])
+        .select_related("case", "actor")
+        .order_by("case_id", "occurred_at", "id")
+    )
+
+
+def confidential_reads(clue: Clue) -> QuerySet[ConfidentialRead]:
+    return ConfidentialRead.objects.filter(clue=clue).select_related("user")

@@ -1,0 +1,403 @@
+"""The investigation (双查规定 §5–§8): the joint team, its methods and scope, the
+report (four required parts), and the upper court's review."""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.exceptions import InvalidTransition, PermissionDenied, RuleViolation, ValidationFailed
+from core.models import Department, User
+from core.services import clocks
+from dualcheck.models import (
+    REPORT_SECTIONS,
+    Clue,
+    ClueOfficer,
+    ClueStatus,
+    OfficerFinding,
+    OfficerFindingResult,
+    ReferralMode,
+    Report,
+    ReportAttachment,
+    ReportStatus,
+    Review,
+    ReviewDecision,
+    ScopeItem,
+    Team,
+    TeamMember,
+    TeamMethod,
+)
+from dualcheck.selectors import JOINT_ROLES, TEAM_FORMING_ROLES, active_team, is_team_member
+from dualcheck.services.clues import referral_create
+from dualcheck.services.common import (
+    BOTH_DEPARTMENTS,
+    NOTE_MAX,
+    acting_time,
+    clean_text,
+    concerned_user_ids,
+    days_in_range,
+    lock,
+    record,
+    require_role,
+    require_state,
+    sides_at,
+)
+
+SUPPLEMENT_RULE = "DUALCHECK_SUPPLEMENT"
+REPORT_RULES = ("DUALCHECK_REPORT", SUPPLEMENT_RULE)
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+ATTACHMENT_TYPES = {
+    "application/pdf",
+    "image/jpeg",
+    "image/png",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/msword",
+    "text/plain",
+}
+
+
+@transaction.atomic
+def team_form(
+    *, actor: User, clue: Clue, members: Iterable[dict], formed_at: dt.datetime | None = None
+) -> Team:
+    """组成联合调查组 (§5): people of the investigating court, at least one from its
+    execution department and one from its supervision department, none of the
+    officers concerned; one leader. ``members``: ``{"user", "department",
+    "is_leader"}``."""
+    at, flags = acting_time(formed_at)
+    clue = lock(actor, clue)
+    require_state(clue, (ClueStatus.REFERRED,), _("只有已交办、尚未组成调查组的线索可以组成联合调查组。"))
+    court = clue.target_court
+    require_role(
+        actor,
+        court,
+        TEAM_FORMING_ROLES,
+        _("联合调查组由 %(court)s 的执行局长、监察部门人员或院领导组成。") % {"court": court.name},
+    )
+    rows = list(members or [])
+    if not rows:
+        raise ValidationFailed.for_field("members", _("请选择调查组成员。"))
+    concerned = concerned_user_ids(clue)
+    chosen: dict[int, tuple[User, str, bool]] = {}
+    for i, row in enumerate(rows):
+        user, department = row.get("user"), row.get("department")
+        if not isinstance(user, User):
+            raise ValidationFailed.for_field(f"members[{i}].user", _("请选择人员。"))
+        if department not in BOTH_DEPARTMENTS:
+            raise ValidationFailed.for_field(f"members[{i}].department", _("部门应为执行机构或监察机构。"))
+        if user.pk in concerned:
+            raise RuleViolation(
+                _("%(name)s 是被反映的干警，不能参加联合调查组（回避）。") % {"name": user},
+                code="conflict_of_interest",
+                extra={"fields": {f"members[{i}].user": [str(_("被反映的干警应当回避。"))]}},
+            )
+        if department not in sides_at(user, court):
+            raise ValidationFailed.for_field(
+                f"members[{i}].department",
+                _("%(name)s 不是 %(court)s %(dept)s的人员。")
+                % {"name": user, "court": court.name, "dept": Department(department).label},
+            )
+        if user.pk in chosen:
+            raise ValidationFailed.for_field(f"members[{i}].user", _("同一人员选择了两次。"))
+        chosen[user.pk] = (user, department, bool(row.get("is_leader")))
+    departments = {d for _u, d, _l in chosen.values()}
+    if not set(BOTH_DEPARTMENTS) <= departments:
+        raise RuleViolation(
+            _("联合调查组须由执行机构和监察机构人员共同组成（双查规定第五条）：每个部门至少一人。"),
+            code="team_composition",
+            extra={"departments": sorted(departments)},
+        )
+    leaders = [u for u, _d, lead in chosen.values() if lead]
+    if len(leaders) > 1:
+        raise ValidationFailed.for_field("members", _("调查组只能有一名组长。"))
+    if not leaders:
+        first = next(iter(chosen))
+        user, department, _lead = chosen[first]
+        chosen[first] = (user, department, True)
+    team = Team.objects.create(
+        clue=clue,
+        referral=clue.referrals.order_by("-referred_at", "-id").first(),
+        court=court,
+        formed_at=at,
+        formed_by=actor,
+    )
+    TeamMember.objects.bulk_create(
+        [TeamMember(team=team, user=u, department=d, is_leader=lead) for u, d, lead in chosen.values()]
+    )
+    clue.start_investigation()
+    clue.save()
+    record(
+        clue,
+        kind="dualcheck.team_formed",
+        at=at,
+        actor=actor,
+        flags=flags,
+        payload={"court": court.code, "members": len(chosen)},
+    )
+    return team
+
+
+def _require_member(actor: User, clue: Clue) -> Team:
+    if not is_team_member(actor, clue):
+        raise PermissionDenied(_("只有联合调查组成员可以办理调查工作。"), code="not_team_member")
+    team = active_team(clue)
+    assert team is not None  # is_team_member found it
+    return team
+
+
+def _choices(values, allowed, field: str) -> list[str]:
+    if values is None:
+        return []
+    if isinstance(values, str) or not isinstance(values, list | tuple):
+        raise ValidationFailed.for_field(field, _("应为列表。"))
+    out = []
+    for value in values:
+        if value not in allowed:
+            raise ValidationFailed.for_field(field, _("无效的选项：%(v)s") % {"v": str(value)[:40]})
+        if value not in out:
+            out.append(value)
+    return out
+
+
+@transaction.atomic
+def team_record_work(
+    *,
+    actor: User,
+    clue: Clue,
+    methods: list[str] | None = None,
+    scope: list[str] | None = None,
+    notes: str | None = None,
+) -> Team:
+    """Record the methods used (§6) and the scope covered (§7)."""
+    clue = lock(actor, clue)
+    require_state(clue, (ClueStatus.INVESTIGATING,), _("只有调查中的线索可以记录调查工作。"))
+    team = _require_member(actor, clue)
+    team = Team.objects.select_for_update().get(pk=team.pk)
+    if methods is not None:
+        team.methods = _choices(methods, TeamMethod.values, "methods")
+    if scope is not None:
+        team.scope = _choices(scope, ScopeItem.values, "scope")
+    if notes is not None:
+        team.work_notes = clean_text(notes, "notes", "", required=False)
+    team.save(update_fields=["methods", "scope", "work_notes"])
+    return team
+
+
+def _findings(clue: Clue, findings, field: str = "officer_findings") -> list[tuple[ClueOfficer, str, str]]:
+    if findings is None:
+        return []
+    if not isinstance(findings, list | tuple):
+        raise ValidationFailed.for_field(field, _("应为列表。"))
+    officers = {o.pk: o for o in ClueOfficer.objects.filter(clue=clue)}
+    out, seen = [], set()
+    for i, row in enumerate(findings):
+        officer = officers.get(row.get("officer") if isinstance(row, dict) else None)
+        if officer is None:
+            raise ValidationFailed.for_field(f"{field}[{i}].officer", _("不是本线索登记的涉及干警。"))
+        if officer.pk in seen:
+            raise ValidationFailed.for_field(f"{field}[{i}].officer", _("同一干警填写了两次。"))
+        seen.add(officer.pk)
+        result = row.get("result")
+        if result not in OfficerFindingResult.values:
+            raise ValidationFailed.for_field(f"{field}[{i}].result", _("请选择查明结论。"))
+        detail = clean_text(row.get("detail"), f"{field}[{i}].detail", _("请填写查明情况。"))
+        out.append((officer, result, detail))
+    return out
+
+
+def _draft(clue: Clue, team: Team, actor: User) -> Report:
+    report = Report.objects.select_for_update().filter(clue=clue, round=clue.round).first()
+    if report is None:
+        report = Report.objects.create(clue=clue, team=team, round=clue.round, updated_by=actor)
+    if report.status != ReportStatus.DRAFT:
+        raise InvalidTransition(_("本轮调查报告已上报。"))
+    return report
+
+
+@transaction.atomic
+def report_save(
+    *,
+    actor: User,
+    clue: Clue,
+    process: str | None = None,
+    facts: str | None = None,
+    analysis: str | None = None,
+    opinion: str | None = None,
+    officer_conduct: str | None = None,
+    officer_findings: list[dict] | None = None,
+) -> Report:
+    """保存草稿: any part may still be empty. Omitted (None) parts keep their text."""
+    clue = lock(actor, clue)
+    require_state(clue, (ClueStatus.INVESTIGATING,), _("只有调查中的线索可以编写调查报告。"))
+    team = _require_member(actor, clue)
+    parts = {
+        "process": process,
+        "facts": facts,
+        "analysis": analysis,
+        "opinion": opinion,
+        "officer_conduct": officer_conduct,
+    }
+    cleaned = {k: clean_text(v, k, "", required=False) for k, v in parts.items() if v is not None}
+    findings = _findings(clue, officer_findings) if officer_findings is not None else None
+    report = _draft(clue, team, actor)
+    for key, value in cleaned.items():
+        setattr(report, key, value)
+    report.updated_by = actor
+    report.save()
+    if findings is not None:
+        report.officer_findings.all().delete()
+        OfficerFinding.objects.bulk_create(
+            [OfficerFinding(report=report, officer=o, result=r, detail=d) for o, r, d in findings]
+        )
+    return report
+
+
+@transaction.atomic
+def report_submit(*, actor: User, clue: Clue, submitted_at: dt.datetime | None = None, **parts) -> Report:
+    """上报调查报告 (§8): 调查经过、查明事实、问题分析、处理意见 all required; a
+    finding for every officer concerned; at least one method recorded (§6). Stops
+    the report clock."""
+    at, flags = acting_time(submitted_at)
+    report = report_save(actor=actor, clue=clue, **parts)
+    clue = lock(actor, clue)
+    team = active_team(clue)
+    missing = [key for key in REPORT_SECTIONS if not getattr(report, key).strip()]
+    errors: dict[str, list[str]] = {
+        key: [str(_("报告须包含“%(s)s”。") % {"s": REPORT_SECTIONS[key]})] for key in missing
+    }
+    officers = set(ClueOfficer.objects.filter(clue=clue).values_list("pk", flat=True))
+    covered = set(report.officer_findings.values_list("officer_id", flat=True))
+    if officers - covered:
+        errors["officer_findings"] = [str(_("请对每一名被反映的干警写明查明情况。"))]
+    if team is None or not team.methods:
+        errors["methods"] = [str(_("请记录采取的调查方式（双查规定第六条）。"))]
+    if errors:
+        names = "、".join(str(REPORT_SECTIONS[k]) for k in missing)
+        message = (
+            _("调查报告缺少：%(names)s（双查规定第八条）。") % {"names": names}
+            if missing
+            else _("调查报告尚不完整。")
+        )
+        raise ValidationFailed(
+            message, code="report_incomplete", extra={"fields": errors, "missing": missing}
+        )
+    report.status = ReportStatus.SUBMITTED
+    report.submitted_at, report.submitted_by = at, actor
+    report.save(update_fields=["status", "submitted_at", "submitted_by"])
+    clocks.clocks_stop_for_subject(subject=clue, rule_codes=REPORT_RULES, stopped_at=at, actor=actor)
+    clue.report()
+    clue.save()
+    record(
+        clue,
+        kind="dualcheck.report_submitted",
+        at=at,
+        actor=actor,
+        flags=flags,
+        payload={"round": report.round},
+    )
+    return report
+
+
+@transaction.atomic
+def report_attachment_add(
+    *, actor: User, clue: Clue, name: str, content_type: str, data: bytes
+) -> ReportAttachment:
+    clue = lock(actor, clue)
+    require_state(clue, (ClueStatus.INVESTIGATING,), _("只有调查中的线索可以上传报告附件。"))
+    team = _require_member(actor, clue)
+    name = clean_text(name, "file", _("请选择文件。"), limit=200).replace("/", "_").replace("\\", "_")
+    if content_type not in ATTACHMENT_TYPES:
+        raise ValidationFailed.for_field("file", _("只接受 PDF、图片、Word 或文本文件。"))
+    if not data:
+        raise ValidationFailed.for_field("file", _("文件为空。"))
+    if len(data) > ATTACHMENT_MAX_BYTES:
+        raise ValidationFailed.for_field("file", _("文件不能超过 10 MB。"))
+    report = _draft(clue, team, actor)
+    return ReportAttachment.objects.create(
+        report=report, name=name, content_type=content_type, size=len(data), data=data, uploaded_by=actor
+    )
+
+
+@transaction.atomic
+def clue_review(
+    *,
+    actor: User,
+    clue: Clue,
+    decision: str,
+    opinion: str,
+    days: int | None = None,
+    hearing_at: dt.datetime | None = None,
+    hearing_record: str = "",
+    reviewed_at: dt.datetime | None = None,
+) -> Review:
+    """上级法院审查报告 (§8): accept; order a supplementary investigation within a
+    new period (DUALCHECK_SUPPLEMENT); investigate directly (the lower court's team
+    stands down, the upper court forms its own with a new report deadline); or
+    record a hearing (the report stays under review)."""
+    if decision not in ReviewDecision.values:
+        raise ValidationFailed.for_field("decision", _("请选择审查决定。"))
+    opinion = clean_text(opinion, "opinion", _("请填写审查意见。"), limit=NOTE_MAX)
+    if decision in (ReviewDecision.SUPPLEMENT, ReviewDecision.DIRECT):
+        days = days_in_range(days, "days")
+    else:
+        days = None
+    if decision == ReviewDecision.HEARING:
+        if hearing_at is None:
+            raise ValidationFailed.for_field("hearing_at", _("请填写听证时间。"))
+        if hearing_at > timezone.now():
+            raise ValidationFailed.for_field("hearing_at", _("请在听证举行后记录听证情况。"))
+        hearing_record = clean_text(hearing_record, "hearing_record", _("请填写听证情况。"))
+    else:
+        hearing_at, hearing_record = None, ""
+    at, flags = acting_time(reviewed_at)
+    clue = lock(actor, clue)
+    require_role(actor, clue.court, JOINT_ROLES, _("调查报告由受理法院执行局长或监察部门人员审查。"))
+    require_state(clue, (ClueStatus.REPORTED,), _("只有已上报、待审查的调查报告可以审查。"))
+    report = Report.objects.filter(clue=clue, status=ReportStatus.SUBMITTED).order_by("-round").first()
+    review = Review.objects.create(
+        clue=clue,
+        report=report,
+        decision=decision,
+        opinion=opinion,
+        days=days,
+        hearing_at=hearing_at,
+        hearing_record=hearing_record,
+        reviewed_at=at,
+        reviewed_by=actor,
+    )
+    if decision == ReviewDecision.ACCEPT:
+        clue.accept()
+        clue.save()
+    elif decision == ReviewDecision.SUPPLEMENT:
+        deadline = clocks.clock_start(
+            rule_code=SUPPLEMENT_RULE,
+            court=clue.target_court,
+            subject=clue,
+            subject_label=clue.number,
+            started_at=at,
+            duration=days,
+        )
+        clue.supplement(deadline=deadline)
+        clue.save()
+    elif decision == ReviewDecision.DIRECT:
+        Team.objects.filter(clue=clue, dissolved_at__isnull=True).update(dissolved_at=at)
+        referral_create(
+            clue=clue,
+            actor=actor,
+            mode=ReferralMode.DIRECT,
+            target_court=clue.court,
+            days=days,
+            instructions=opinion,
+            at=at,
+        )
+    record(
+        clue,
+        kind="dualcheck.reviewed",
+        at=at,
+        actor=actor,
+        flags=flags,
+        payload={"decision": decision, "days": days},
+    )
+    return review
