@@ -6,7 +6,7 @@ RUN npm ci --no-audit --no-fund
 
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=config.settings.production
-RUN apt-get update && apt-get install -y --no-install-recommends libpq-dev gcc fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 \
+RUN apt-get update && apt-get install -y --no-install-recommends libpq-dev gcc fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY pyproject.toml requirements/lock.txt ./requirements/

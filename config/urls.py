@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("enforcement.api_urls")),
     path("", include("custody_funds.api_urls")),
     path("", include("supervision.api_urls")),
+    path("", include("dualcheck.api_urls")),
 ]
 
 urlpatterns = [
@@ -26,6 +27,7 @@ urlpatterns = [
     path("cases/", include("enforcement.urls")),
     path("funds/", include("custody_funds.urls")),
     path("supervision/", include("supervision.urls")),
+    path("dualcheck/", include("dualcheck.urls")),
     path("", include("core.urls")),
 ]
 

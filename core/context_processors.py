@@ -6,6 +6,15 @@ from django.utils.translation import gettext_lazy as _
 from core.selectors import active_memberships
 
 
+def _sees_dualcheck(user) -> bool:
+    """一案双查: the execution and supervision people and court leaders who see
+    clues (dualcheck VIEW_ROLES, at any court — 中院 and above handle clues, the
+    courts below investigate them)."""
+    from dualcheck.selectors import VIEW_ROLES
+
+    return any(m.role in VIEW_ROLES for m in active_memberships(user))
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -18,6 +27,7 @@ def navigation(request):
         (_("质效指标"), reverse("supervision:indicators"), "supervision.view_dashboard"),
         (_("督办"), reverse("supervision:orders"), "core.use_browser"),
         (_("执行信访"), reverse("supervision:petitions"), "core.use_browser"),
+        (_("一案双查"), reverse("dualcheck:board"), _sees_dualcheck),
         (_("案件"), reverse("enforcement:case-list"), "core.use_browser"),
         (_("审批"), reverse("enforcement:approvals"), "enforcement.approve"),
         (_("案款审批"), reverse("custody_funds:approvals"), "custody_funds.approve"),
@@ -35,7 +45,7 @@ def navigation(request):
     nav = [
         {"label": label, "url": url, "active": url == active}
         for label, url, perm in items
-        if user.has_perm(perm)
+        if (perm(user) if callable(perm) else user.has_perm(perm))
     ]
     memberships = active_memberships(user)
     return {"nav_items": nav, "my_memberships": memberships}

@@ -60,10 +60,17 @@ def _courts_q(user: User, roles, field: str) -> Q:
     return q
 
 
+def _member_court_ids(user: User) -> list[int]:
+    """The courts where ``user`` still holds a membership (read per request): a team
+    member who left the team's court loses the team's access with the membership."""
+    return sorted({m.court_id for m in active_memberships(user)})
+
+
 def _team_member_q(user: User) -> Q:
     active = TeamMember.objects.filter(
         team__clue=OuterRef("pk"),
         team__dissolved_at__isnull=True,
+        team__court_id__in=_member_court_ids(user),
         removed_at__isnull=True,
         user=user,
     )
@@ -157,7 +164,11 @@ def is_team_member(user: User, clue: Clue) -> bool:
     return (
         clue.status in TEAM_STATUSES
         and TeamMember.objects.filter(
-            team__clue=clue, team__dissolved_at__isnull=True, removed_at__isnull=True, user=user
+            team__clue=clue,
+            team__dissolved_at__isnull=True,
+            team__court_id__in=_member_court_ids(user),
+            removed_at__isnull=True,
+            user=user,
         ).exists()
     )
 
@@ -196,11 +207,22 @@ def handling_court_for(user: User, near: Court) -> Court | None:
     return max(above, key=lambda c: len(c.path)) if above else None
 
 
+# A review "exists" for the case page once the joint meeting has launched it: a
+# clue still being screened must not tip off the officers concerned.
+LAUNCHED_STATUSES = tuple(
+    s
+    for s in ClueStatus.values
+    if s
+    not in (ClueStatus.RECEIVED, ClueStatus.SCREENED, ClueStatus.PENDING_MEETING, ClueStatus.NOT_LAUNCHED)
+)
+
+
 def clues_for_case(user: User, case) -> tuple[bool, QuerySet[Clue]]:
-    """For the case page: whether any clue concerns the case (what anyone who sees
-    the case may know), and the ones ``user`` may open."""
-    exists = Clue.objects.filter(case_links__case=case).exclude(status=ClueStatus.NOT_LAUNCHED).exists()
-    return exists, clues_visible_to(user).filter(case_links__case=case).order_by("-received_at")
+    """For the case page: whether a launched review concerns the case (all that
+    anyone who sees the case may know), and the clues ``user`` may open."""
+    visible = clues_visible_to(user).filter(case_links__case=case).order_by("-received_at")
+    exists = Clue.objects.filter(case_links__case=case, status__in=LAUNCHED_STATUSES).exists()
+    return exists, visible
 
 
 def flagged_nodes(clue: Clue) -> QuerySet[NodeEvent]:
@@ -216,3 +238,51 @@ def flagged_nodes(clue: Clue) -> QuerySet[NodeEvent]:
 
 def confidential_reads(clue: Clue) -> QuerySet[ConfidentialRead]:
     return ConfidentialRead.objects.filter(clue=clue).select_related("user")
+
+
+def clue_actions(user: User, clue: Clue) -> list[str]:
+    """The steps ``user`` may take on ``clue`` now (role at the right court and the
+    right stage) — what the page offers and the API reports as ``allowed_actions``.
+    The services check again; this only decides what to show."""
+    from dualcheck.services.outcome import clarification_required, feedback_lead
+
+    status = clue.status
+    at_court = lambda roles: user_has_role_at(user, clue.court, roles)  # noqa: E731
+    actions: list[str] = []
+    if status == ClueStatus.RECEIVED and at_court(WORKING_GROUP_ROLES):
+        actions.append("screen")
+    if status == ClueStatus.SCREENED and at_court(HEAD_ROLES) and clue.screened_by_id != user.pk:
+        actions.append("approve")
+    if status == ClueStatus.PENDING_MEETING and at_court(JOINT_ROLES):
+        actions.append("decide")
+    if status == ClueStatus.LAUNCHED and at_court(JOINT_ROLES):
+        actions.append("refer")
+    if status == ClueStatus.REFERRED and user_has_role_at(user, clue.target_court, TEAM_FORMING_ROLES):
+        actions.append("form-team")
+    if status == ClueStatus.INVESTIGATING and is_team_member(user, clue):
+        actions += ["record-work", "report", "submit-report"]
+    if status == ClueStatus.REPORTED and at_court(JOINT_ROLES):
+        actions.append("review")
+    if status == ClueStatus.ACCEPTED and at_court(JOINT_ROLES):
+        actions.append("conclude")
+    if status == ClueStatus.CONCLUDED:
+        lead = feedback_lead(clue)
+        roles = SUPERVISION_FEEDBACK_ROLES if lead == "supervision" else EXECUTION_FEEDBACK_ROLES
+        if at_court(roles):
+            actions.append("feedback")
+    if status in (ClueStatus.CONCLUDED, ClueStatus.FED_BACK):
+        if (
+            at_court(SUPERVISION_FEEDBACK_ROLES)
+            and clarification_required(clue)
+            and not hasattr_clarification(clue)
+        ):
+            actions.append("clarify")
+        if at_court(JOINT_ROLES):
+            actions.append("close")
+    return actions
+
+
+def hasattr_clarification(clue: Clue) -> bool:
+    from dualcheck.models import Clarification
+
+    return Clarification.objects.filter(clue=clue).exists()

@@ -209,6 +209,13 @@ def clue_register_from_petition(*, actor: User, petition_id: int) -> Clue:
     from supervision.services.petitions import petition_dualcheck_link
 
     petition = petition_get_visible(actor, petition_id)
+    # Two clicks at once: the second waits here and then finds the first one's link.
+    petition = (
+        type(petition)
+        .objects.select_for_update(of=("self",))
+        .select_related("court", "case__court")
+        .get(pk=petition.pk)
+    )
     if petition.dualcheck_flagged_at is None:
         raise InvalidTransition(_("该信访尚未被转为一案双查线索（请先在信访页面标记）。"), code="not_flagged")
     if petition.dualcheck_clue_id is not None or Clue.objects.filter(petition_id=petition.pk).exists():
@@ -241,6 +248,9 @@ def clue_register_from_alert(*, actor: User, alert_id: int) -> Clue:
     if alert.case_id is None:
         raise InvalidTransition(_("该预警不涉及具体案件，不能转为一案双查线索。"), code="no_case")
     court = _handling_court(actor, alert.court)
+    # Two clicks at once: registrations at ``court`` queue on its row (as numbering
+    # does), so the second click finds the first one's clue.
+    Court.objects.select_for_update(no_key=True, of=("self",)).filter(pk=court.pk).exists()
     if Clue.objects.filter(alert_id=alert.pk, court=court).exists():
         raise Conflict(_("该预警已转为一案双查线索。"), code="already_linked")
     summary = _("案件 %(case)s 的「%(rule)s」期限（%(due)s 届满）触发%(level)s预警，未按期办理。") % {
@@ -421,6 +431,9 @@ def clue_refer(
         actor, clue.court, JOINT_ROLES, _("交办须由受理法院执行机构和监察机构（执行局长、监察人员）作出。")
     )
     require_state(clue, (ClueStatus.LAUNCHED,), _("只有联席会议决定启动的线索可以交办。"))
+    meeting = clue.meetings.filter(purpose=MeetingPurpose.LAUNCH, launch=True).order_by("-held_at").first()
+    if meeting is not None and at < meeting.held_at:
+        raise ValidationFailed.for_field("referred_at", _("交办时间早于联席会议决定启动的时间。"))
     if mode == ReferralMode.DIRECT:
         target = clue.court
     else:

@@ -127,7 +127,7 @@ def meeting_participants(
         if person.pk in concerned:
             raise ValidationFailed.for_field(
                 field,
-                _("%(name)s 是被反映的干警，应当回避。") % {"name": person},
+                _("%(name)s 应当回避，不能参加本次会议。") % {"name": person},
                 code="conflict_of_interest",
             )
         departments = sides_at(person, clue.court)
@@ -146,3 +146,14 @@ def meeting_participants(
             code="meeting_composition",
         )
     return chosen
+
+
+def as_id(value) -> int | None:
+    """A primary key from client input, or None (never a TypeError for a list)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None

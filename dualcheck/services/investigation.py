@@ -35,6 +35,7 @@ from dualcheck.services.common import (
     BOTH_DEPARTMENTS,
     NOTE_MAX,
     acting_time,
+    as_id,
     clean_text,
     concerned_user_ids,
     days_in_range,
@@ -76,12 +77,17 @@ def team_form(
         TEAM_FORMING_ROLES,
         _("联合调查组由 %(court)s 的执行局长、监察部门人员或院领导组成。") % {"court": court.name},
     )
+    referral = clue.referrals.order_by("-referred_at", "-id").first()
+    if referral is not None and at < referral.referred_at:
+        raise ValidationFailed.for_field("formed_at", _("调查组组成时间早于交办时间。"))
     rows = list(members or [])
     if not rows:
         raise ValidationFailed.for_field("members", _("请选择调查组成员。"))
     concerned = concerned_user_ids(clue)
     chosen: dict[int, tuple[User, str, bool]] = {}
     for i, row in enumerate(rows):
+        if not isinstance(row, dict):
+            raise ValidationFailed.for_field(f"members[{i}]", _("格式有误。"))
         user, department = row.get("user"), row.get("department")
         if not isinstance(user, User):
             raise ValidationFailed.for_field(f"members[{i}].user", _("请选择人员。"))
@@ -89,9 +95,9 @@ def team_form(
             raise ValidationFailed.for_field(f"members[{i}].department", _("部门应为执行机构或监察机构。"))
         if user.pk in concerned:
             raise RuleViolation(
-                _("%(name)s 是被反映的干警，不能参加联合调查组（回避）。") % {"name": user},
+                _("%(name)s 应当回避，不能参加本次联合调查组。") % {"name": user},
                 code="conflict_of_interest",
-                extra={"fields": {f"members[{i}].user": [str(_("被反映的干警应当回避。"))]}},
+                extra={"fields": {f"members[{i}].user": [str(_("该人员应当回避。"))]}},
             )
         if department not in sides_at(user, court):
             raise ValidationFailed.for_field(
@@ -118,7 +124,7 @@ def team_form(
         chosen[first] = (user, department, True)
     team = Team.objects.create(
         clue=clue,
-        referral=clue.referrals.order_by("-referred_at", "-id").first(),
+        referral=referral,
         court=court,
         formed_at=at,
         formed_by=actor,
@@ -193,7 +199,7 @@ def _findings(clue: Clue, findings, field: str = "officer_findings") -> list[tup
     officers = {o.pk: o for o in ClueOfficer.objects.filter(clue=clue)}
     out, seen = [], set()
     for i, row in enumerate(findings):
-        officer = officers.get(row.get("officer") if isinstance(row, dict) else None)
+        officer = officers.get(as_id(row.get("officer")) if isinstance(row, dict) else None)
         if officer is None:
             raise ValidationFailed.for_field(f"{field}[{i}].officer", _("不是本线索登记的涉及干警。"))
         if officer.pk in seen:
@@ -283,6 +289,9 @@ def report_submit(*, actor: User, clue: Clue, submitted_at: dt.datetime | None =
         raise ValidationFailed(
             message, code="report_incomplete", extra={"fields": errors, "missing": missing}
         )
+    if clue.report_deadline is not None and at < clue.report_deadline.started_at:
+        # (the clock would refuse it as "stopped_at", a field no form has)
+        raise ValidationFailed.for_field("submitted_at", _("上报时间早于交办或责令补充调查的时间。"))
     report.status = ReportStatus.SUBMITTED
     report.submitted_at, report.submitted_by = at, actor
     report.save(update_fields=["status", "submitted_at", "submitted_by"])
@@ -346,6 +355,8 @@ def clue_review(
     if decision == ReviewDecision.HEARING:
         if hearing_at is None:
             raise ValidationFailed.for_field("hearing_at", _("请填写听证时间。"))
+        if timezone.is_naive(hearing_at):
+            raise ValidationFailed.for_field("hearing_at", _("听证时间须带时区。"))
         if hearing_at > timezone.now():
             raise ValidationFailed.for_field("hearing_at", _("请在听证举行后记录听证情况。"))
         hearing_record = clean_text(hearing_record, "hearing_record", _("请填写听证情况。"))
@@ -401,3 +412,78 @@ def clue_review(
         payload={"decision": decision, "days": days},
     )
     return review
+
+
+@transaction.atomic
+def team_member_change(
+    *,
+    actor: User,
+    clue: Clue,
+    add: Iterable[dict] = (),
+    remove: Iterable[User] = (),
+    at: dt.datetime | None = None,
+) -> Team:
+    """Change the joint team while it investigates: add people of the investigating
+    court (``{"user", "department"}``), remove members (their access to the clue ends
+    with their next request). The team must still have both departments (§5)."""
+    at, flags = acting_time(at)
+    clue = lock(actor, clue)
+    require_state(clue, (ClueStatus.INVESTIGATING,), _("只有调查中的联合调查组可以调整成员。"))
+    court = clue.target_court
+    require_role(
+        actor,
+        court,
+        TEAM_FORMING_ROLES,
+        _("联合调查组成员由 %(court)s 的执行局长、监察部门人员或院领导调整。") % {"court": court.name},
+    )
+    team = active_team(clue)
+    assert team is not None  # an investigating clue has its team
+    team = Team.objects.select_for_update().get(pk=team.pk)
+    members = {m.user_id: m for m in TeamMember.objects.filter(team=team, removed_at__isnull=True)}
+    concerned = concerned_user_ids(clue)
+    removing = {u.pk for u in remove}
+    for pk in removing:
+        if pk not in members:
+            raise ValidationFailed.for_field("remove", _("该人员不是调查组成员。"))
+    adding = []
+    for i, row in enumerate(add or []):
+        if not isinstance(row, dict):
+            raise ValidationFailed.for_field(f"add[{i}]", _("格式有误。"))
+        user, department = row.get("user"), row.get("department")
+        if not isinstance(user, User):
+            raise ValidationFailed.for_field(f"add[{i}].user", _("请选择人员。"))
+        if department not in BOTH_DEPARTMENTS or department not in sides_at(user, court):
+            raise ValidationFailed.for_field(
+                f"add[{i}].department",
+                _("%(name)s 不是 %(court)s 该部门的人员。") % {"name": user, "court": court.name},
+            )
+        if user.pk in concerned:
+            raise RuleViolation(
+                _("%(name)s 应当回避，不能参加本次联合调查组。") % {"name": user},
+                code="conflict_of_interest",
+            )
+        if user.pk in members and user.pk not in removing:
+            raise ValidationFailed.for_field(f"add[{i}].user", _("该人员已是调查组成员。"))
+        adding.append((user, department))
+    remaining = {m.department for pk, m in members.items() if pk not in removing} | {d for _u, d in adding}
+    if not set(BOTH_DEPARTMENTS) <= remaining:
+        raise RuleViolation(
+            _("联合调查组须由执行机构和监察机构人员共同组成（双查规定第五条）：每个部门至少一人。"),
+            code="team_composition",
+        )
+    TeamMember.objects.filter(team=team, user_id__in=removing, removed_at__isnull=True).update(removed_at=at)
+    TeamMember.objects.bulk_create([TeamMember(team=team, user=u, department=d) for u, d in adding])
+    if not TeamMember.objects.filter(team=team, removed_at__isnull=True, is_leader=True).exists():
+        first = (
+            TeamMember.objects.filter(team=team, removed_at__isnull=True).order_by("added_at", "pk").first()
+        )
+        TeamMember.objects.filter(pk=first.pk).update(is_leader=True)
+    record(
+        clue,
+        kind="dualcheck.team_changed",
+        at=at,
+        actor=actor,
+        flags=flags,
+        payload={"added": len(adding), "removed": len(removing)},
+    )
+    return team

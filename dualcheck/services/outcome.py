@@ -35,6 +35,7 @@ from dualcheck.services.clues import meeting_record
 from dualcheck.services.common import (
     NOTE_MAX,
     acting_time,
+    as_id,
     clean_text,
     lock,
     record,
@@ -95,7 +96,7 @@ def _disposition_rows(actor: User, clue: Clue, dispositions) -> list[Disposition
                 )
             row.supervision_order_id = order.pk
         if kind == DispositionKind.DISCIPLINARY:
-            officer = officers.get(item.get("officer"))
+            officer = officers.get(as_id(item.get("officer")))
             if officer is None:
                 raise ValidationFailed.for_field(f"{field}.officer", _("请选择本线索登记的涉及干警。"))
             row.officer = officer
@@ -276,3 +277,12 @@ def confidential_read(*, user: User, clue: Clue, what: str, via: str) -> bool:
         return False
     ConfidentialRead.objects.create(clue=clue, user=user, what=what[:40], via=via[:10])
     return True
+
+
+def confidential_reads_record(*, user: User, clues: Iterable[Clue], what: str, via: str) -> int:
+    """Record one read per clue of a list whose confidential content ``user`` just
+    searched or saw (the caller has filtered ``clues`` through ``confidential_q``).
+    One INSERT whatever the number of clues."""
+    rows = [ConfidentialRead(clue=clue, user=user, what=what[:40], via=via[:10]) for clue in clues]
+    ConfidentialRead.objects.bulk_create(rows)
+    return len(rows)

@@ -49,11 +49,12 @@ def _record(
     actor: User,
     flags: list[str],
     payload: dict | None = None,
+    on_case: bool = True,
 ):
     return node_event_record(
         kind=kind,
         court=petition.court,
-        case=petition.case,
+        case=petition.case if on_case else None,
         occurred_at=at,
         actor=actor,
         subject=petition,
@@ -305,7 +306,9 @@ def petition_flag_dualcheck(
         at=at,
         actor=actor,
         flags=flags,
-        payload={"reason": reason[:500]},
+        # Not on the case timeline, and without the reason: the officers concerned
+        # read that timeline and must not be tipped off (双查 confidentiality).
+        on_case=False,
     )
     return petition
 

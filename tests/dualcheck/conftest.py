@@ -179,3 +179,85 @@ def revoke(user, court, role):
     Membership.objects.filter(user=user, court=court, role=role, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
+
+
+# --- helpers of the service/selector suite ------------------------------------------
+
+
+def fresh(user):
+    """A new object for ``user``: memberships are read again (the next request)."""
+    from core.models import User
+
+    return User.objects.get(pk=user.pk)
+
+
+def make_api_user(court, name="执行指挥中心"):
+    """An API-client-only user bound to ``court`` (the command centre's machine)."""
+    from core.services.people import api_client_create
+
+    user, _key = api_client_create(court=court, name=name)
+    return user
+
+
+def form_team(dc, clue, members=None, actor=None):
+    """The lower court's joint team; by default 鲁0102's second handler (execution,
+    leader) and its inspector (supervision) — not the head who forms it."""
+    members = members or [
+        {"user": dc.lower_handler2, "department": Department.EXECUTION, "is_leader": True},
+        {"user": dc.lower_inspector, "department": Department.SUPERVISION},
+    ]
+    team = s_inv.team_form(actor=actor or dc.lower_head, clue=clue, members=members)
+    clue.refresh_from_db()
+    return team
+
+
+def at_stage(dc, stage, **register_overrides):
+    """A fresh clue at ``stage`` (any status, including ``not_launched``)."""
+    clue = register(dc, **register_overrides)
+    if stage == "not_launched":
+        s_clues.clue_screen(
+            actor=dc.working_group, clue=clue, proceed=False, opinion="线索不具体，不予启动。"
+        )
+        clue.refresh_from_db()
+        return clue
+    return advance(dc, clue, stage)
+
+
+def event_kinds(clue):
+    from core.models import NodeEvent
+
+    return list(
+        NodeEvent.objects.filter(subject_id=clue.pk, kind__startswith="dualcheck.")
+        .order_by("id")
+        .values_list("kind", flat=True)
+    )
+
+
+def snapshot(clue):
+    """Everything a dualcheck step could write, to prove a refused step wrote nothing."""
+    from core.models import Deadline, NodeEvent
+    from dualcheck import models as m
+
+    row = m.Clue.objects.filter(pk=clue.pk).values().get()
+    return {
+        "clue": row,
+        "events": NodeEvent.objects.count(),
+        "meetings": m.JointMeeting.objects.count(),
+        "participants": m.MeetingParticipant.objects.count(),
+        "referrals": m.Referral.objects.count(),
+        "teams": list(m.Team.objects.order_by("pk").values_list("pk", "dissolved_at", "methods", "scope")),
+        "members": m.TeamMember.objects.count(),
+        "reports": list(
+            m.Report.objects.order_by("pk").values_list("pk", "status", "process", "facts", "officer_conduct")
+        ),
+        "findings": m.OfficerFinding.objects.count(),
+        "attachments": m.ReportAttachment.objects.count(),
+        "reviews": m.Review.objects.count(),
+        "conclusions": m.Conclusion.objects.count(),
+        "dispositions": m.Disposition.objects.count(),
+        "feedback": m.Feedback.objects.count(),
+        "clarifications": m.Clarification.objects.count(),
+        "deadlines": list(Deadline.objects.order_by("pk").values_list("pk", "status", "completed_at")),
+        "reads": m.ConfidentialRead.objects.count(),
+        "clues": m.Clue.objects.count(),
+    }

@@ -1,47 +1,17 @@
 """督办 and 信访 under concurrency, with real transactions and threads on PostgreSQL:
 numbers never collide, one open order per case and issuer, one response per round."""
 
-import threading
-
 import pytest
-from django.db import connection
 
-from core.exceptions import ApplicationError
 from core.models import NodeEvent, User
 from supervision.models import Petition, SupervisionOrder, SupervisionOrderResponse
 from supervision.services.orders import order_issue, order_respond
 from supervision.services.petitions import petition_receive, petition_register
+from tests.concurrency import race
 from tests.conftest import at
 from tests.enforcement.conftest import make_case
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def race(n, work):
-    """Run ``work(i)`` in ``n`` threads released together; each outcome is
-    ("ok", result) or ("refused", code)."""
-    barrier = threading.Barrier(n)
-    outcomes: list = []
-    lock = threading.Lock()
-
-    def run(i):
-        try:
-            barrier.wait()
-            result = ("ok", work(i))
-        except ApplicationError as exc:
-            result = ("refused", exc.code)
-        finally:
-            connection.close()
-        with lock:
-            outcomes.append(result)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    assert not any(t.is_alive() for t in threads), "a thread is still running"
-    return outcomes
 
 
 def fresh(user) -> User:
