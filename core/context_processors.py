@@ -7,12 +7,10 @@ from core.selectors import active_memberships
 
 
 def _sees_dualcheck(user) -> bool:
-    """一案双查: the execution and supervision people and court leaders who see
-    clues (dualcheck VIEW_ROLES, at any court — 中院 and above handle clues, the
-    courts below investigate them)."""
-    from dualcheck.selectors import VIEW_ROLES
+    """一案双查: the people who see clues and the members of active joint teams."""
+    from dualcheck.selectors import uses_dualcheck
 
-    return any(m.role in VIEW_ROLES for m in active_memberships(user))
+    return uses_dualcheck(user)
 
 
 def navigation(request):

@@ -508,6 +508,36 @@ class ConcludeForm(ParticipantsMixin, ClueActionForm):
         return all([super().is_valid(), self.dispositions.is_valid()])
 
 
+class RecordOfficersForm(ClueActionForm):
+    """补充登记涉及干警 (confidential; the handling court's supervision department):
+    one officer per submission, and/or the allegation about them."""
+
+    officer_allegation = forms.CharField(
+        label=_("反映的干警违规违法违纪问题"),
+        max_length=TEXT_MAX,
+        required=False,
+        widget=textarea(3),
+        help_text=_("涉密；留空则不修改"),
+    )
+    name = forms.CharField(label=_("干警姓名"), max_length=50, required=False)
+    court = forms.CharField(label=_("所在法院代字"), max_length=16, required=False)
+    user = forms.CharField(
+        label=_("系统账号"),
+        max_length=150,
+        required=False,
+        help_text=_("该干警在本系统的用户名（可不填）；填写后其本人看不到本线索"),
+    )
+    position = forms.CharField(label=_("职务"), max_length=100, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("name") and not data.get("officer_allegation"):
+            raise forms.ValidationError(_("请填写涉及干警或反映的干警问题。"))
+        if data.get("name") and not data.get("court"):
+            self.add_error("court", _("请填写干警所在法院代字。"))
+        return data
+
+
 class FeedbackForm(ClueActionForm):
     method = forms.ChoiceField(label=_("反馈方式"), choices=FeedbackMethod.choices)
     content = forms.CharField(label=_("反馈及息访疏导情况"), max_length=NOTE_MAX, widget=textarea(3))

@@ -244,6 +244,7 @@ def clue_actions(user: User, clue: Clue) -> list[str]:
     """The steps ``user`` may take on ``clue`` now (role at the right court and the
     right stage) — what the page offers and the API reports as ``allowed_actions``.
     The services check again; this only decides what to show."""
+    from dualcheck.services.clues import BEFORE_CONCLUSION
     from dualcheck.services.outcome import clarification_required, feedback_lead
 
     status = clue.status
@@ -257,6 +258,8 @@ def clue_actions(user: User, clue: Clue) -> list[str]:
         actions.append("decide")
     if status == ClueStatus.LAUNCHED and at_court(JOINT_ROLES):
         actions.append("refer")
+    if status in BEFORE_CONCLUSION and at_court((Role.INSPECTOR,)):
+        actions.append("record-officers")
     if status == ClueStatus.REFERRED and user_has_role_at(user, clue.target_court, TEAM_FORMING_ROLES):
         actions.append("form-team")
     if status == ClueStatus.INVESTIGATING and is_team_member(user, clue):
@@ -286,3 +289,13 @@ def hasattr_clarification(clue: Clue) -> bool:
     from dualcheck.models import Clarification
 
     return Clarification.objects.filter(clue=clue).exists()
+
+
+def uses_dualcheck(user: User) -> bool:
+    """Who gets the 一案双查 menu and board: the execution and supervision people
+    who see clues (VIEW_ROLES), and anyone on an active joint team."""
+    if any(m.role in VIEW_ROLES for m in active_memberships(user)):
+        return True
+    return TeamMember.objects.filter(
+        user=user, removed_at__isnull=True, team__dissolved_at__isnull=True
+    ).exists()

@@ -23,6 +23,7 @@ from dualcheck.api.inputs import (
     DualcheckClueDecideIn,
     DualcheckClueFeedbackIn,
     DualcheckClueFormTeamIn,
+    DualcheckClueRecordOfficersIn,
     DualcheckClueRecordWorkIn,
     DualcheckClueReferIn,
     DualcheckClueReportIn,
@@ -230,6 +231,26 @@ class DualcheckClueClarifyApi(ClueAnswerApi):
         return _done(request, clue)
 
 
+class DualcheckClueRecordOfficersApi(ClueAnswerApi):
+    @_schema("record_officers", DualcheckClueRecordOfficersIn)
+    def post(self, request: Request, clue_id: int) -> Response:
+        """补充登记涉及干警（涉密），由受理法院监察部门在形成结论前作出。"""
+        clue, v = _begin(request, clue_id, DualcheckClueRecordOfficersIn)
+        officers = [
+            {
+                "name": row["name"],
+                "court": court_of(row["court"], f"officers[{i}].court"),
+                "user": users_of([row["user"]], f"officers[{i}].user")[0] if row["user"] else None,
+                "position": row["position"],
+            }
+            for i, row in enumerate(v["officers"])
+        ]
+        s_clues.clue_record_officers(
+            actor=request.user, clue=clue, officers=officers, officer_allegation=v["officer_allegation"]
+        )
+        return _done(request, clue)
+
+
 class DualcheckClueCloseApi(ClueAnswerApi):
     @_schema("close", DualcheckClueCloseIn)
     def post(self, request: Request, clue_id: int) -> Response:
@@ -246,6 +267,7 @@ ACTIONS = {
     "refer": DualcheckClueReferApi,
     "form-team": DualcheckClueFormTeamApi,
     "record-work": DualcheckClueRecordWorkApi,
+    "record-officers": DualcheckClueRecordOfficersApi,
     "report": DualcheckClueReportApi,
     "submit-report": DualcheckClueSubmitReportApi,
     "review": DualcheckClueReviewApi,

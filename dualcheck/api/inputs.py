@@ -100,6 +100,20 @@ class DualcheckClueRegisterIn(serializers.Serializer):
     )
 
 
+class DualcheckClueRecordOfficersIn(serializers.Serializer):
+    officers = DualcheckClueOfficerIn(
+        many=True, required=False, default=list, max_length=MAX_ITEMS, help_text="补充登记的涉及干警（涉密）"
+    )
+    officer_allegation = serializers.CharField(
+        max_length=TEXT_MAX,
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        default=None,
+        help_text="反映的干警问题（涉密）；省略时不变",
+    )
+
+
 class DualcheckClueFromPetitionIn(serializers.Serializer):
     petition = id_field(help_text="已标记“转一案双查线索”的信访件")
 

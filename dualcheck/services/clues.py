@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from core.calendar import local_date
-from core.exceptions import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
+from core.exceptions import Conflict, InvalidTransition, PermissionDenied, RuleViolation, ValidationFailed
 from core.identity import validate_phone
 from core.models import Court, Department, Membership, Role, User
 from core.services import clocks
@@ -463,3 +463,70 @@ def court_for_code(code: str, field: str = "target_court") -> Court:
     if court is None:
         raise ValidationFailed.for_field(field, _("法院 %(c)s 不存在。") % {"c": code})
     return court
+
+
+# A clue's officers concerned can be added until the joint meeting concludes it.
+BEFORE_CONCLUSION = (
+    ClueStatus.RECEIVED,
+    ClueStatus.SCREENED,
+    ClueStatus.PENDING_MEETING,
+    ClueStatus.LAUNCHED,
+    ClueStatus.REFERRED,
+    ClueStatus.INVESTIGATING,
+    ClueStatus.REPORTED,
+    ClueStatus.ACCEPTED,
+)
+
+
+@transaction.atomic
+def clue_record_officers(
+    *,
+    actor: User,
+    clue: Clue,
+    officers: Iterable[dict] = (),
+    officer_allegation: str | None = None,
+    at: dt.datetime | None = None,
+) -> Clue:
+    """补充登记涉及干警 (confidential), by the handling court's supervision department:
+    a clue taken up from a petition or an alert, or one whose investigation finds
+    further officers, names them here (and the allegation about them). An officer
+    now on the joint team must leave it first (回避)."""
+    from dualcheck.models import TeamMember
+
+    at, flags = acting_time(at)
+    clue = lock(actor, clue)
+    require_role(actor, clue.court, (Role.INSPECTOR,), _("涉及干警由受理法院监察部门补充登记。"))
+    require_state(clue, BEFORE_CONCLUSION, _("已形成检查结论的线索不能再补充涉及干警。"))
+    rows = _officer_rows(clue.court, officers, actor)
+    if not rows and officer_allegation is None:
+        raise ValidationFailed.for_field("officers", _("请填写涉及干警或反映的干警问题。"))
+    known = set(ClueOfficer.objects.filter(clue=clue, user__isnull=False).values_list("user_id", flat=True))
+    on_team = set(
+        TeamMember.objects.filter(
+            team__clue=clue, team__dissolved_at__isnull=True, removed_at__isnull=True
+        ).values_list("user_id", flat=True)
+    )
+    for i, row in enumerate(rows):
+        if row["user"] is None:
+            continue
+        if row["user"].pk in known:
+            raise ValidationFailed.for_field(f"officers[{i}].user", _("该干警已登记。"))
+        if row["user"].pk in on_team:
+            raise RuleViolation(
+                _("%(name)s 是联合调查组成员，请先将其调出调查组（回避）。") % {"name": row["user"]},
+                code="conflict_of_interest",
+                extra={"fields": {f"officers[{i}].user": [str(_("该人员是联合调查组成员。"))]}},
+            )
+    if officer_allegation is not None:
+        clue.officer_allegation = clean_text(officer_allegation, "officer_allegation", "", required=False)
+        clue.save(update_fields=["officer_allegation", "updated_at"])
+    ClueOfficer.objects.bulk_create([ClueOfficer(clue=clue, **row) for row in rows])
+    record(
+        clue,
+        kind="dualcheck.officers_recorded",
+        at=at,
+        actor=actor,
+        flags=flags,
+        payload={"officers": len(rows)},
+    )
+    return clue

@@ -158,6 +158,35 @@ def _clarify(user, clue, form):
     return s_out.clue_clarify(actor=user, clue=clue, scope=d["scope"], content=d["content"])
 
 
+def _record_officers(user, clue, form):
+    from core.models import Court, User
+
+    d = form.cleaned_data
+    officers = []
+    if d.get("name"):
+        court = Court.objects.filter(code=d["court"].strip(), is_active=True).first()
+        if court is None:
+            raise ValidationFailed.for_field("court", _("法院 %(c)s 不存在。") % {"c": d["court"]})
+        account = None
+        if d.get("user"):
+            account = User.objects.filter(username=d["user"].strip(), is_active=True).first()
+            if account is None:
+                raise ValidationFailed.for_field("user", _("没有用户名为 %(u)s 的账号。") % {"u": d["user"]})
+        officers.append(
+            {"name": d["name"], "court": court, "user": account, "position": d.get("position") or ""}
+        )
+    try:
+        return s_clues.clue_record_officers(
+            actor=user, clue=clue, officers=officers, officer_allegation=d.get("officer_allegation") or None
+        )
+    except ApplicationError as exc:
+        # the service names rows (officers[0].court); this form has one row's fields
+        fields = exc.extra.get("fields") if isinstance(exc.extra, dict) else None
+        if isinstance(fields, dict):
+            exc.extra["fields"] = {str(k).rsplit(".", 1)[-1]: v for k, v in fields.items()}
+        raise
+
+
 def _close(user, clue, form):
     return s_out.clue_close(actor=user, clue=clue, note=form.cleaned_data.get("note") or "")
 
@@ -231,6 +260,14 @@ ACTIONS: dict[str, Action] = {
             _conclude,
             _("已形成检查结论，联合调查组工作结束。"),
             code_fields={"node_in_future": "held_at", "meeting_composition": "participants"},
+        ),
+        Action(
+            "record-officers",
+            f.RecordOfficersForm,
+            _("补充登记涉及干警（涉密）"),
+            _("登记"),
+            _record_officers,
+            _("已登记涉及干警。"),
         ),
         Action(
             "feedback",

@@ -34,11 +34,11 @@ from dualcheck.selectors import (
     JOINT_ROLES,
     SUPERVISION_FEEDBACK_ROLES,
     TEAM_FORMING_ROLES,
-    VIEW_ROLES,
     WORKING_GROUP_ROLES,
     clues_visible_to,
     handling_court_for,
     handling_courts,
+    uses_dualcheck,
 )
 from dualcheck.services import clues as services
 from enforcement.forms import RowSet
@@ -52,13 +52,9 @@ CLOSED_STATUSES = (ClueStatus.CLOSED, ClueStatus.NOT_LAUNCHED)
 
 
 def may_use_board(user: User) -> bool:
-    """The execution and supervision people who see clues (VIEW_ROLES), and anyone
-    on an active joint team."""
-    if any(m.role in VIEW_ROLES for m in active_memberships(user)):
-        return True
-    return TeamMember.objects.filter(
-        user=user, removed_at__isnull=True, team__dissolved_at__isnull=True
-    ).exists()
+    """The execution and supervision people who see clues, and anyone on an active
+    joint team (the same test as the menu)."""
+    return uses_dualcheck(user)
 
 
 def waiting_on_q(user: User) -> Q:

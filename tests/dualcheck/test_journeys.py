@@ -31,7 +31,6 @@ from core.calendar import local_date
 from core.models import Deadline
 from dualcheck.models import (
     Clue,
-    ClueOfficer,
     ClueStatus,
     ConfidentialRead,
     Disposition,
@@ -96,18 +95,18 @@ def flagged_petition(dc):
 
 
 def record_officer_concerned(dc, clue):
-    """The officer the petition complains about, recorded on the clue.
+    """The handling court's supervision department names the officer the petition
+    complains about (a clue made in one click from a petition carries none)."""
+    from dualcheck.services.clues import clue_record_officers
 
-    WORKAROUND (product gap, reported): a clue made in one click from a petition
-    (``clue_register_from_petition``) has no officers concerned and no allegation,
-    and no step, page or endpoint can add them afterwards — so without this the
-    §9(三) 违纪行为处分 could never be recorded for it (the conclusion form does not
-    even offer the kind) and §10 feedback would be led by execution. Written to the
-    tables directly because no service exists for it."""
-    ClueOfficer.objects.create(
-        clue=clue, name=OFFICER_NAME, court=dc.courts.lu0102, user=dc.officer, position="承办人"
+    clue_record_officers(
+        actor=dc.inspector,
+        clue=clue,
+        officers=[
+            {"name": OFFICER_NAME, "court": dc.courts.lu0102, "user": dc.officer, "position": "承办人"}
+        ],
+        officer_allegation=ALLEGATION,
     )
-    Clue.objects.filter(pk=clue.pk).update(officer_allegation=ALLEGATION)
 
 
 def team_reports(dc, clue, *, facts: str):
@@ -484,7 +483,9 @@ def test_joint_team_journey_form_team_write_and_submit_report(actors, dc):
 
     # --- a member (鲁0102 承办人 on the team) opens the editor ---------------------------------------
     member = actors(dc.lower_handler2)
-    # the board admits an active team's members; the main navigation should lead there
+    # The board admits an active team's members (views/board.py may_use_board), so the
+    # main navigation should offer 一案双查 to them; checked at the very end, so the
+    # rest of the journey runs either way. Until then the member types the URL.
     member_nav = nav_labels(member)
     open_clue(member, clue)
     with member.expect_navigation():
