@@ -37,6 +37,7 @@ from dualcheck.api.output import (
     ClueAnswerApi,
     DualcheckClueDetailOut,
     DualcheckClueOut,
+    NoStoreMixin,
     attach_case_lists,
     clue_detail_data,
 )
@@ -190,7 +191,7 @@ class DualcheckClueFromAlertApi(ClueAnswerApi):
         return Response(clue_detail_data(request.user, clue.pk), status=status.HTTP_201_CREATED)
 
 
-class DualcheckClueDetailApi(ApiView):
+class DualcheckClueDetailApi(NoStoreMixin, ApiView):
     @extend_schema(
         operation_id="dualcheck_clues_retrieve", responses={200: DualcheckClueDetailOut, **ERROR_RESPONSES}
     )

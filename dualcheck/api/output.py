@@ -381,7 +381,18 @@ def replay_gate(user: User, body):
     return body
 
 
-class ClueAnswerApi(ApiView):
+class NoStoreMixin:
+    """Answers that may carry confidential content (or tell which clues concern an
+    officer) are never kept by a browser or proxy cache: it would outlive the
+    reader's access."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class ClueAnswerApi(NoStoreMixin, ApiView):
     """The base of every POST that answers with a clue's detail."""
 
     def handle_exception(self, exc: Exception) -> Response:

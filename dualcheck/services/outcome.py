@@ -7,7 +7,13 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from core.exceptions import ApplicationError, InvalidTransition, RuleViolation, ValidationFailed
+from core.exceptions import (
+    ApplicationError,
+    InvalidTransition,
+    PermissionDenied,
+    RuleViolation,
+    ValidationFailed,
+)
 from core.models import Court, User
 from dualcheck.models import (
     Clarification,
@@ -96,6 +102,12 @@ def _disposition_rows(actor: User, clue: Clue, dispositions) -> list[Disposition
                 )
             row.supervision_order_id = order.pk
         if kind == DispositionKind.DISCIPLINARY:
+            # Naming an officer concerned is for those who may read who they are
+            # (and the answer must not tell a non-reader whether an id is one).
+            if not can_read_confidential(actor, clue):
+                raise PermissionDenied(
+                    _("违纪行为处分涉及干警，须由监察部门人员记录。"), code="confidential_disposition"
+                )
             officer = officers.get(as_id(item.get("officer")))
             if officer is None:
                 raise ValidationFailed.for_field(f"{field}.officer", _("请选择本线索登记的涉及干警。"))

@@ -16,10 +16,12 @@ Reads go through ``dualcheck.selectors``; every write goes through
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from core.decorators import perm_required
@@ -193,15 +195,18 @@ class CluePage:
         if not self.confidential:
             return {}
         clue = self.clue
+        # A draft is the team's until it is submitted: only its members see its
+        # findings and attachments (as in the API, the PDF and the editor).
+        drafts = Q() if is_team_member(self.user, clue) else Q(report__status=ReportStatus.SUBMITTED)
         return {
             "officers": list(clue.officers.select_related("court", "user").order_by("id")),
             "findings": list(
-                OfficerFinding.objects.filter(report__clue=clue)
+                OfficerFinding.objects.filter(drafts, report__clue=clue)
                 .select_related("officer", "report")
                 .order_by("report__round", "officer_id")
             ),
             "attachments": list(
-                ReportAttachment.objects.filter(report__clue=clue)
+                ReportAttachment.objects.filter(drafts, report__clue=clue)
                 .select_related("report", "uploaded_by")
                 .defer("data")
                 .order_by("report__round", "uploaded_at", "id")
@@ -271,6 +276,7 @@ def _clue_or_404(user, clue_id) -> Clue:
         raise Http404 from None
 
 
+@never_cache  # confidential content must not outlive the reader's access in a cache
 @require_GET
 @perm_required("core.use_browser")
 def clue_detail(request: HttpRequest, clue_id: int) -> HttpResponse:
@@ -278,6 +284,7 @@ def clue_detail(request: HttpRequest, clue_id: int) -> HttpResponse:
     return render(request, "dualcheck/clue.html", page.context())
 
 
+@never_cache
 @require_POST
 @perm_required("core.use_browser")
 def clue_action(request: HttpRequest, clue_id: int, slug: str) -> HttpResponse:

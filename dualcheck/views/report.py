@@ -31,6 +31,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.calendar import WorkingCalendar, local_date
@@ -377,6 +378,7 @@ def _save(request: HttpRequest, clue: Clue, form: ReportForm, findings: list[dic
     return upload is not None
 
 
+@never_cache  # confidential content must not outlive the reader's access in a cache
 @require_http_methods(["GET", "POST"])
 @perm_required("core.use_browser")
 def report_edit(request: HttpRequest, clue_id: int) -> HttpResponse:
@@ -445,6 +447,9 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> HttpRespons
     if meta is None:
         raise Http404
     clue = _visible_or_404(request.user, meta.report.clue_id)
+    # a draft's attachment is the team's until the report is submitted
+    if meta.report.status != ReportStatus.SUBMITTED and not is_team_member(request.user, clue):
+        raise Http404
     if not confidential_read(user=request.user, clue=clue, what="attachment", via="page"):
         raise Http404
     data = ReportAttachment.objects.filter(pk=meta.pk).values_list("data", flat=True).get()

@@ -34,8 +34,11 @@ class Console:
             return
         match = _STATUS.search(msg.text)
         url = msg.location.get("url", "") if msg.location else ""
+        path = urlparse(url).path
+        if path == "/favicon.ico":
+            return  # asked for by Django's bare error pages (no <link rel=icon>), not by the app
         if match and match.group(1) in {"403", "404", "409", "422"}:
-            self.refusals.append((int(match.group(1)), urlparse(url).path))
+            self.refusals.append((int(match.group(1)), path))
         else:
             self.problems.append(f"{who}: console: {msg.text} ({url})")
 

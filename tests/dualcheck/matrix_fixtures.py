@@ -14,6 +14,7 @@ Every confidential field of every clue carries a unique ASCII marker
 (``ZQ-<clue>-<FIELD>``), so an answer can be searched for exactly which
 confidential texts it carries."""
 
+import datetime as dt
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
@@ -261,7 +262,16 @@ def _register(w: World, key: str) -> Clue:
     )
 
 
-PATH = ["screened", "pending_meeting", "launched", "referred", "investigating", "reported", "accepted", "concluded"]
+PATH = [
+    "screened",
+    "pending_meeting",
+    "launched",
+    "referred",
+    "investigating",
+    "reported",
+    "accepted",
+    "concluded",
+]
 
 
 def _drive(w: World, clue: Clue, key: str) -> Clue:
@@ -295,7 +305,7 @@ def _drive(w: World, clue: Clue, key: str) -> Clue:
             participants=[u["head"], u["inspector"]], minutes="会商形成检查结论。",
             dispositions=[] if finding == ConclusionFinding.UNSUBSTANTIATED else [
                 {"kind": DispositionKind.DEADLINE_ORDER, "detail": "责令十日内采取查封措施。",
-                 "target_court": w.courts.lu0102, "due_date": __import__("datetime").date(2026, 12, 31)},
+                 "target_court": w.courts.lu0102, "due_date": dt.date(2026, 12, 31)},
                 {"kind": DispositionKind.DISCIPLINARY, "detail": m["DISC"],
                  "officer": clue.officers.get().pk, "referred_to": m["REFTO"]},
             ],
@@ -307,10 +317,14 @@ def _drive(w: World, clue: Clue, key: str) -> Clue:
         step()
         clue.refresh_from_db()
     if key == "fed":
-        s_out.clue_feedback(actor=u["inspector"], clue=clue, method="phone", content="已电话告知反映人检查结果。")
+        s_out.clue_feedback(
+            actor=u["inspector"], clue=clue, method="phone", content="已电话告知反映人检查结果。"
+        )
     if key == "closed":
         s_out.clue_clarify(actor=u["inspector"], clue=clue, scope=m["CLSCOPE"], content=m["CLCONTENT"])
-        s_out.clue_feedback(actor=u["inspector"], clue=clue, method="phone", content="已电话告知反映人检查结果。")
+        s_out.clue_feedback(
+            actor=u["inspector"], clue=clue, method="phone", content="已电话告知反映人检查结果。"
+        )
         s_out.clue_close(actor=u["inspector"], clue=clue, note="办结。")
     clue.refresh_from_db()
     assert clue.status == target, (key, clue.status)
@@ -331,14 +345,19 @@ def _investigate(w: World, clue: Clue, key: str) -> None:
     )
     clue.refresh_from_db()
     s_inv.team_record_work(
-        actor=u["lower_inspector"], clue=clue, methods=["file_review", "system_check"], scope=["passive", "discipline"]
+        actor=u["lower_inspector"],
+        clue=clue,
+        methods=["file_review", "system_check"],
+        scope=["passive", "discipline"],
     )
     s_inv.report_save(
         actor=u["team_member"],
         clue=clue,
         process=m.get("DRAFTPROC", "调取卷宗（草稿）。"),
         officer_conduct=m["CONDUCT"],
-        officer_findings=[{"officer": clue.officers.get().pk, "result": "substantiated", "detail": m["FINDING"]}],
+        officer_findings=[
+            {"officer": clue.officers.get().pk, "result": "substantiated", "detail": m["FINDING"]}
+        ],
     )
     attachment = s_inv.report_attachment_add(
         actor=u["lower_inspector"],
@@ -394,7 +413,9 @@ def build_world() -> World:
 
     w.petition = petition("反映案件长期未执行。")
     w.linked_petition = petition("反映执行款迟迟未发放。")
-    w.pet_clue = s_clues.clue_register_from_petition(actor=users["working_group"], petition_id=w.linked_petition.pk)
+    w.pet_clue = s_clues.clue_register_from_petition(
+        actor=users["working_group"], petition_id=w.linked_petition.pk
+    )
     w.linked_petition.refresh_from_db()
     scan_court(court_id=courts.lu0102.pk, at=at("2026-11-20 09:00"))
     w.alert = Alert.objects.get(case=case, to_court=courts.lu01, rule__code="SEARCH_START")
@@ -402,8 +423,8 @@ def build_world() -> World:
     return w
 
 
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
+@pytest.fixture(scope="module", name="world")
+def world_fixture(django_db_setup, django_db_blocker):
     """The world, built once per module; rolled back when the module ends."""
     with django_db_blocker.unblock():
         with transaction.atomic():
@@ -413,7 +434,7 @@ def world(django_db_setup, django_db_blocker):
                 transaction.set_rollback(True)
 
 
-@pytest.fixture
-def w(world, db):
+@pytest.fixture(name="w")
+def w_fixture(world, db):
     """The world inside this test's savepoint (what the test writes is undone)."""
     return world
