@@ -14,7 +14,7 @@ Environment: ``BENCH_CASES`` (default 200,000), ``BENCH_DATABASE_URL`` (default
 ``postgres://postgres@127.0.0.1:5432/zhixing_bench``; the database is dropped and
 re-created, so its name must contain "bench"), ``BENCH_DOC`` (the report to update,
 default ``docs/performance.md``; empty: do not write), ``BENCH_ROUNDS`` (repetitions
-of the repeatable measurements, default 3), ``BENCH_REQUESTS`` (API requests,
+of the repeatable measurements, default 5), ``BENCH_REQUESTS`` (API requests,
 default 200), ``BENCH_EXPLAIN=1`` (print EXPLAIN ANALYZE of the scan statements of
 the busiest court).
 """
@@ -187,7 +187,7 @@ class StatementTimer:
     KINDS = [
         ("pg_advisory_xact_lock", "lock court"),
         ('UPDATE "core_deadline"', "mark breached (UPDATE core_deadline)"),
-        ("INSERT INTO supervision_alert", "raise alerts (INSERT … SELECT)"),
+        ("INSERT INTO supervision_alert", "raise alerts (INSERT … SELECT; returns the clocks to mark)"),
         ("UPDATE supervision_alert", "resolve alerts (UPDATE)"),
     ]
 
@@ -284,6 +284,7 @@ def explain(court_id: int, at: dt.datetime) -> str:
     ]
     for label, sql in statements:
         with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('jit', 'off', true)")  # as the scan runs
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
             out.append(f"--- {label} (court {court_id})\n" + "\n".join(r[0] for r in cursor.fetchall()))
             transaction.set_rollback(True)
@@ -291,21 +292,27 @@ def explain(court_id: int, at: dt.datetime) -> str:
 
 
 def explain_first(court_id: int, at: dt.datetime) -> str:
-    """EXPLAIN ANALYZE of the first scan's writes for one court, rolled back: the
-    breach UPDATE (what ``clocks_mark_breached`` runs) and RAISE_SQL."""
+    """EXPLAIN ANALYZE of the first scan's writes for one court, rolled back, as the
+    scan runs them (JIT off): RAISE_SQL, then the breach UPDATE of the clocks it
+    returned (what ``clocks_mark_breached`` runs with ``deadline_ids``)."""
     from django.db import connection, transaction
 
     from supervision.services import scan
 
     params = {"court": court_id, "at": at, "upper_court": court_id}
     mark = (
-        "UPDATE core_deadline SET status = 'breached' WHERE court_id = %(court)s AND status = 'open' "
-        "AND completed_at IS NULL AND paused_at IS NULL AND due_at < %(at)s"
+        "UPDATE core_deadline SET status = 'breached' WHERE id = ANY(%(ids)s) AND court_id = %(court)s "
+        "AND status = 'open' AND completed_at IS NULL AND paused_at IS NULL AND due_at < %(at)s"
     )
     out = []
     with transaction.atomic(), connection.cursor() as cursor:
-        for label, sql in [("mark breached", mark), ("RAISE_SQL", scan.RAISE_SQL)]:
-            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+        cursor.execute("SELECT set_config('jit', 'off', true)")
+        cursor.execute("SAVEPOINT bench_explain")
+        cursor.execute(scan.RAISE_SQL, params)
+        ids = cursor.fetchone()[1]
+        cursor.execute("ROLLBACK TO SAVEPOINT bench_explain")
+        for label, sql in [("RAISE_SQL", scan.RAISE_SQL), ("mark breached", mark)]:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, {**params, "ids": ids})
             out.append(f"--- {label} (court {court_id})\n" + "\n".join(r[0] for r in cursor.fetchall()))
         started = time.perf_counter()
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the deferred foreign-key checks, now
@@ -740,7 +747,7 @@ def measure_dashboard_api(requests: int) -> dict:
 def main() -> int:
     cases = int(os.environ.get("BENCH_CASES") or 200_000)
     url = os.environ.get("BENCH_DATABASE_URL") or DEFAULT_URL
-    rounds = int(os.environ.get("BENCH_ROUNDS") or 3)
+    rounds = int(os.environ.get("BENCH_ROUNDS") or 5)
     requests = int(os.environ.get("BENCH_REQUESTS") or 200)
     doc = os.environ.get("BENCH_DOC", "docs/performance.md")
     command = f"BENCH_CASES={cases} make bench"

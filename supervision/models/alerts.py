@@ -119,7 +119,14 @@ class Alert(models.Model):
             # the alerts API's order (-raised_at, -id), with and without a level
             models.Index(fields=["court", "-raised_at", "-id"], name="alert_court_raised"),
             models.Index(fields=["court", "level", "-raised_at", "-id"], name="alert_court_level"),
-            models.Index(fields=["court"], name="alert_court_open", condition=Q(resolved_at__isnull=True)),
+            # a court's open alerts; (deadline, level) in the key so that the scan
+            # reads the court's open (clock, level) pairs from the index alone into
+            # one hash, instead of probing alert_once_per_level per candidate
+            models.Index(
+                fields=["court", "deadline", "level"],
+                name="alert_open_by_court",
+                condition=Q(resolved_at__isnull=True),
+            ),
             models.Index(fields=["court", "resolved_at"], name="alert_court_resolved"),
             models.Index(fields=["raised_at"], name="alert_to_notify", condition=Q(notified_at__isnull=True)),
             models.Index(fields=["handler", "-raised_at"], name="alert_handler"),

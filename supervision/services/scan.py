@@ -1,11 +1,14 @@
 """The deadline scan (DESIGN "Escalation ladder", 322号 §8).
 
-For one court and one moment ``at`` the scan is two set-based statements in one
-transaction, under a per-court lock:
+For one court and one moment ``at`` the scan is, in one transaction under a
+per-court lock:
 
-1. mark the court's running clocks whose due moment has passed ``breached``;
-2. raise every ladder level each running clock has reached and not yet had —
-   ``INSERT … SELECT … ON CONFLICT DO NOTHING`` on (clock, level).
+1. one statement that raises every ladder level each running clock has reached
+   and not yet had — ``INSERT … SELECT … ON CONFLICT DO NOTHING`` on (clock,
+   level) — and, from the same read of the court's running clocks, returns those
+   still ``open`` although their due moment has passed;
+2. ``clocks_mark_breached`` for exactly those clocks (core owns that write), which
+   a scan with nothing new skips: it found none.
 
 Alerts resolve when their clock stops (the ``clocks_stopped`` receiver, in the
 stopping transaction); ``alerts_resolve_stopped`` is the nightly safety net.
@@ -67,8 +70,8 @@ _LEVELS = [
 
 _CANDIDATES = """
 WITH running AS (
-    SELECT d.id, d.court_id, d.case_id, d.rule_id, d.due_at, d.warn_at, d.warn_again_at,
-           d.escalate_at, d.upper_at, r.code AS rule_code,
+    SELECT d.id, d.court_id, d.case_id, d.rule_id, d.status, d.due_at, d.warn_at,
+           d.warn_again_at, d.escalate_at, d.upper_at, r.code AS rule_code,
            COALESCE(
                d.responsible_id,
                (SELECT c.handler_id FROM enforcement_case c WHERE c.id = d.case_id)
@@ -91,9 +94,14 @@ candidate AS (
     ),
 )
 
-RAISE_SQL = (
-    _CANDIDATES
-    + """
+# The levels not raised yet. ``NOT EXISTS`` only spares the insert most rows;
+# ``ON CONFLICT`` on the unique (clock, level) is what guarantees "once". So the
+# test may be loose, and it is: it looks at the court's open alerts only (a
+# running clock's alerts are open), which the planner reads once through
+# ``alert_open_by_court`` into a hash instead of probing ``alert_once_per_level``
+# once per candidate. A row it lets through (an alert resolved by hand, a clock
+# moved to another court) is skipped by ``ON CONFLICT``, which writes nothing.
+_INSERT = """
 INSERT INTO supervision_alert
     (deadline_id, court_id, case_id, rule_id, level, threshold_at, raised_at, due_at,
      handler_id, to_court_id, to_role)
@@ -101,11 +109,30 @@ SELECT id, court_id, case_id, rule_id, level, threshold_at, %(at)s, due_at,
        handler_id, to_court_id, to_role
 FROM candidate
 WHERE NOT EXISTS (
-    SELECT 1 FROM supervision_alert a WHERE a.deadline_id = candidate.id AND a.level = candidate.level
+    SELECT 1 FROM supervision_alert a
+    WHERE a.court_id = %(court)s AND a.resolved_at IS NULL
+      AND a.deadline_id = candidate.id AND a.level = candidate.level
 )
 ON CONFLICT (deadline_id, level) DO NOTHING
 """
+
+# PostgreSQL: the insert as a data-modifying CTE, and from the same (materialised)
+# read of the running clocks the ones still ``open`` past their due moment — the
+# clocks ``clocks_mark_breached`` has to mark, read without a second pass over the
+# court's overdue clocks. Returns one row: (alerts raised, [clock ids]).
+RAISE_SQL = (
+    _CANDIDATES
+    + ",\nraised AS ("
+    + _INSERT
+    + f"""RETURNING 1
 )
+SELECT (SELECT count(*) FROM raised),
+       ARRAY(SELECT id FROM running WHERE status = '{DeadlineStatus.OPEN}' AND due_at < %(at)s)
+"""
+)
+
+# Elsewhere (SQLite, the embedded default: no data-modifying CTEs) only the insert.
+RAISE_PLAIN_SQL = _CANDIDATES + _INSERT
 
 # The same candidate set, only read (what a repeated scan has to look at).
 CANDIDATES_SQL = _CANDIDATES + "SELECT id, level FROM candidate"
@@ -164,12 +191,23 @@ def _params(court_id: int, at: dt.datetime) -> dict:
     return {"court": court_id, "at": connection.ops.adapt_datetimefield_value(at)}
 
 
-def alerts_raise(*, court_id: int, at: dt.datetime, upper_court_id: int | None = None) -> int:
-    """Statement 2 of the scan; returns the number of alerts raised. ``upper``
-    goes to the court above (the top court reports to its own 专人监管)."""
+def alerts_raise(
+    *, court_id: int, at: dt.datetime, upper_court_id: int | None = None
+) -> tuple[int, list[int] | None]:
+    """Statement 1 of the scan. Returns the number of alerts raised and the court's
+    running, unpaused clocks still ``open`` past their due moment (``None`` where
+    the database cannot return them from the same statement: the caller then marks
+    by the conditions alone). ``upper`` goes to the court above (the top court
+    reports to its own 专人监管)."""
     if upper_court_id is None:
         upper_court_id = Court.objects.filter(pk=court_id).values_list("parent_id", flat=True).first()
-    return _execute(RAISE_SQL, {**_params(court_id, at), "upper_court": upper_court_id or court_id})
+    params = {**_params(court_id, at), "upper_court": upper_court_id or court_id}
+    if connection.vendor != "postgresql":
+        return _execute(RAISE_PLAIN_SQL, params), None
+    with connection.cursor() as cursor:
+        cursor.execute(RAISE_SQL, params)
+        raised, overdue_open = cursor.fetchone()
+    return raised, overdue_open
 
 
 def alerts_resolve_stopped(*, court_id: int, at: dt.datetime) -> int:
@@ -188,8 +226,8 @@ def scan_court(*, court_id: int, at: dt.datetime) -> ScanResult:
     started = time.monotonic()
     with transaction.atomic():
         upper_court_id = _begin(court_id)
-        breached = clocks_mark_breached(court_id=court_id, at=at)
-        raised = alerts_raise(court_id=court_id, at=at, upper_court_id=upper_court_id)
+        raised, overdue_open = alerts_raise(court_id=court_id, at=at, upper_court_id=upper_court_id)
+        breached = clocks_mark_breached(court_id=court_id, at=at, deadline_ids=overdue_open)
     duration_ms = int((time.monotonic() - started) * 1000)
     return ScanResult(court_id, at, breached, raised, duration_ms)
 

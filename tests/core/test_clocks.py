@@ -242,3 +242,18 @@ def test_month_period_into_an_unloaded_year_is_provisional_until_the_year_is_loa
     assert iso(d.due_at) == "2027-03-29T23:59:59+08:00"
     assert d.provisional is False
     assert d.escalate_at is not None
+
+
+def test_mark_breached_by_range_or_for_the_clocks_given(search_clock, courts, django_assert_num_queries):
+    court = courts.lu0102.pk
+    before_due, after_due = at("2026-10-13 09:00"), at("2026-10-14 09:00")
+    assert clocks.clocks_mark_breached(court_id=court, at=before_due) == 0
+    # the clocks given are checked against the same conditions
+    assert clocks.clocks_mark_breached(court_id=court, at=before_due, deadline_ids=[search_clock.pk]) == 0
+    with django_assert_num_queries(0):
+        assert clocks.clocks_mark_breached(court_id=court, at=after_due, deadline_ids=[]) == 0
+    assert clocks.clocks_mark_breached(court_id=court + 1, at=after_due, deadline_ids=[search_clock.pk]) == 0
+    assert clocks.clocks_mark_breached(court_id=court, at=after_due, deadline_ids=[search_clock.pk]) == 1
+    search_clock.refresh_from_db()
+    assert search_clock.status == DeadlineStatus.BREACHED
+    assert clocks.clocks_mark_breached(court_id=court, at=after_due) == 0

@@ -284,8 +284,11 @@ def test_uploading_and_downloading_an_attachment(dc, investigating):
 @pytest.mark.parametrize(
     ("who", "status"),
     [
-        ("inspector", 200),  # supervision of the handling court
-        ("leader", 200),
+        ("lower_inspector", 200),  # the team writing the draft
+        # a draft's attachment is the team's until the report is submitted (the
+        # readers above see it then; test_permission_matrix covers that side)
+        ("inspector", 404),
+        ("leader", 404),
         ("head", 404),  # sees the clue, not its confidential content
         ("lower_handler2", 404),
         ("officer", 404),
@@ -315,7 +318,7 @@ def test_text_is_downloaded_as_bytes_never_rendered(dc, investigating):
         browser(dc.lower_inspector), investigating, "<b>x</b>.txt", b"<script>alert(1)</script>", "text/plain"
     )
 
-    got = download(dc.inspector, ReportAttachment.objects.get())
+    got = download(dc.lower_inspector, ReportAttachment.objects.get())
 
     assert got["Content-Type"] == "application/octet-stream"
     disposition = got["Content-Disposition"]

@@ -164,7 +164,7 @@ def test_the_scan_is_a_fixed_number_of_statements_whatever_the_clock_count(
     for n in range(1, 4):
         make_case(clerk, courts.lu0102, number=f"(2026)鲁0102执{n}号", received="2026-09-29 10:00")
 
-    # savepoint, lock (+ JIT off + upper court), breach, raise, release
+    # savepoint, lock (+ JIT off + upper court), raise (+ clocks to mark), breach, release
     with django_assert_num_queries(5):
         scan_court(court_id=courts.lu0102.pk, at=at("2026-10-20 09:00"))
     assert Alert.objects.count() >= 3 * 3
@@ -172,6 +172,9 @@ def test_the_scan_is_a_fixed_number_of_statements_whatever_the_clock_count(
         make_case(clerk, courts.lu0102, number=f"(2026)鲁0102执{n}号", received="2026-09-29 10:00")
     with django_assert_num_queries(5):
         scan_court(court_id=courts.lu0102.pk, at=at("2026-10-20 09:00"))
+    # nothing new: no clock left to mark, so no UPDATE at all
+    with django_assert_num_queries(4):
+        assert scan_court(court_id=courts.lu0102.pk, at=at("2026-10-21 09:00")).breached == 0
 
 
 def test_a_crash_between_statements_leaves_nothing_half_done(search_case, courts, monkeypatch):
@@ -180,12 +183,12 @@ def test_a_crash_between_statements_leaves_nothing_half_done(search_case, courts
     def crash(**kwargs):
         raise RuntimeError("worker killed")
 
-    monkeypatch.setattr(scan_module, "alerts_raise", crash)  # after the breach UPDATE
+    monkeypatch.setattr(scan_module, "clocks_mark_breached", crash)  # after the raise
     with pytest.raises(RuntimeError):
         scan_court(court_id=courts.lu0102.pk, at=at("2026-10-20 09:00"))
-    assert not Alert.objects.exists()
+    assert not Alert.objects.exists()  # the raise rolled back
     clock.refresh_from_db()
-    assert clock.status == DeadlineStatus.OPEN  # the breach mark rolled back too
+    assert clock.status == DeadlineStatus.OPEN
 
     monkeypatch.undo()
     result = scan_court(court_id=courts.lu0102.pk, at=at("2026-10-20 09:00"))
@@ -258,3 +261,76 @@ def test_an_extension_after_the_breach_reopens_the_clock_until_its_new_due_date(
     clock = clock_extend(deadline=clock, added=behind + 3, reason="经批准延长", approved_by=bureau_head)
 
     assert clock.due_at > timezone.now() and clock.status == DeadlineStatus.OPEN
+
+
+def test_a_reopened_clock_is_breached_again_when_its_new_due_moment_passes(search_case, courts, bureau_head):
+    # Its overdue alert exists from the first breach and is not raised twice, so
+    # the breach mark must not depend on an overdue alert being raised in the scan.
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from core.calendar import WorkingCalendar, local_date
+    from core.services.clocks import clock_extend
+
+    clock = search_clock(search_case)
+    court = courts.lu0102.pk
+    scan_court(court_id=court, at=at("2026-10-13 09:00"))
+    behind = WorkingCalendar.load().working_days_between(local_date(clock.due_at), local_date(timezone.now()))
+    clock = clock_extend(deadline=clock, added=behind + 3, reason="经批准延长", approved_by=bureau_head)
+    assert clock.status == DeadlineStatus.OPEN
+
+    # running within its new time limit: the warning it skipped, no breach
+    assert scan_court(court_id=court, at=clock.due_at - dt.timedelta(minutes=1)).breached == 0
+    before = levels(clock)
+    assert before == [AlertLevel.OVERDUE, AlertLevel.WARNING]
+    later = clock.due_at + dt.timedelta(minutes=1)
+    result = scan_court(court_id=court, at=later)
+
+    assert (result.breached, result.raised) == (1, 0)
+    clock.refresh_from_db()
+    assert clock.status == DeadlineStatus.BREACHED
+    assert levels(clock) == before
+    assert (scan_court(court_id=court, at=later).breached, clock.alerts.count()) == (0, len(before))
+
+
+def test_the_breach_mark_rechecks_what_the_raise_found(search_case, courts, monkeypatch):
+    # A clock stopped between the raise and the UPDATE (another transaction) is left alone.
+    from core.services import clocks as clocks_module
+
+    if connection.vendor != "postgresql":
+        pytest.skip("elsewhere the raise returns no clocks: the UPDATE goes by its conditions alone")
+
+    clock = search_clock(search_case)
+    seen = []
+
+    def mark(**kwargs):
+        seen.append(list(kwargs["deadline_ids"]))
+        Deadline.objects.filter(pk=clock.pk).update(
+            status=DeadlineStatus.MET, completed_at=at("2026-10-12 09:00")
+        )
+        return clocks_module.clocks_mark_breached(**kwargs)
+
+    monkeypatch.setattr(scan_module, "clocks_mark_breached", mark)
+    result = scan_court(court_id=courts.lu0102.pk, at=at("2026-10-13 09:00"))
+
+    assert len(seen) == 1 and clock.pk in seen[0]
+    assert result.breached == len(seen[0]) - 1  # the case's other overdue clocks
+    clock.refresh_from_db()
+    assert clock.status == DeadlineStatus.MET
+
+
+def test_a_missing_alert_of_a_running_clock_is_raised_even_if_another_was_resolved_by_hand(
+    search_case, courts
+):
+    # The pre-filter looks at open alerts only; ON CONFLICT still keeps "once".
+    clock = search_clock(search_case)
+    moment = at("2026-10-16 09:00")
+    scan_court(court_id=courts.lu0102.pk, at=moment)
+    Alert.objects.filter(deadline=clock, level=AlertLevel.OVERDUE).update(resolved_at=moment)
+    Alert.objects.filter(deadline=clock, level=AlertLevel.ESCALATED).delete()
+
+    again = scan_court(court_id=courts.lu0102.pk, at=moment)
+
+    assert again.raised == 1
+    assert levels(clock) == [AlertLevel.ESCALATED, AlertLevel.OVERDUE]
