@@ -22,6 +22,7 @@ from core.models import Court, CourtLevel, NodeEvent, Role, User
 from core.selectors import active_memberships
 from dualcheck.models import (
     TEAM_STATUSES,
+    Clarification,
     Clue,
     ClueOfficer,
     ClueStatus,
@@ -277,18 +278,12 @@ def clue_actions(user: User, clue: Clue) -> list[str]:
         if (
             at_court(SUPERVISION_FEEDBACK_ROLES)
             and clarification_required(clue)
-            and not hasattr_clarification(clue)
+            and not Clarification.objects.filter(clue=clue).exists()
         ):
             actions.append("clarify")
         if at_court(JOINT_ROLES):
             actions.append("close")
     return actions
-
-
-def hasattr_clarification(clue: Clue) -> bool:
-    from dualcheck.models import Clarification
-
-    return Clarification.objects.filter(clue=clue).exists()
 
 
 def uses_dualcheck(user: User) -> bool:

@@ -18,6 +18,7 @@ from core.exceptions import Conflict, InvalidTransition, PermissionDenied, RuleV
 from core.identity import validate_phone
 from core.models import Court, Department, Membership, Role, User
 from core.services import clocks
+from core.services.inputs import acting_time
 from dualcheck.models import (
     Clue,
     ClueCase,
@@ -41,7 +42,6 @@ from dualcheck.selectors import (
 )
 from dualcheck.services.common import (
     NOTE_MAX,
-    acting_time,
     clean_text,
     days_in_range,
     lock,
@@ -133,14 +133,14 @@ def clue_register(
         except ValidationFailed as exc:
             raise ValidationFailed.for_field("complainant_phone", exc.message, code=exc.code) from None
     case_list = list({c.pk: c for c in cases}.values())
-    visible = set(
-        cases_visible_to(actor).filter(pk__in=[c.pk for c in case_list]).values_list("pk", flat=True)
+    # one query: the cases the actor may see, with their courts' paths
+    paths = dict(
+        cases_visible_to(actor).filter(pk__in=[c.pk for c in case_list]).values_list("pk", "court__path")
     )
     for case in case_list:
-        if case.pk not in visible:
+        if case.pk not in paths:
             raise ValidationFailed.for_field("cases", _("案件不存在或不在您的可见范围内。"))
-        case_court = Court.objects.get(pk=case.court_id)
-        if not case_court.path.startswith(court.path) or case_court.pk == court.pk:
+        if not paths[case.pk].startswith(court.path) or case.court_id == court.pk:
             raise ValidationFailed.for_field(
                 "cases",
                 _("案件 %(n)s 不是 %(court)s 辖区下级法院的案件（双查规定第一条）。")

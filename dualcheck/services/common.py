@@ -4,14 +4,13 @@ the joint-meeting rule."""
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.exceptions import InvalidTransition, PermissionDenied, ValidationFailed
 from core.models import Court, Department, User
 from core.selectors import active_memberships
-from core.services.events import node_event_record, node_time_check
+from core.services import inputs
+from core.services.events import node_event_record
 from dualcheck.models import Clue, ClueOfficer
 from dualcheck.selectors import clue_get_visible, user_has_role_at
 
@@ -36,22 +35,8 @@ def sides_at(user: User, court: Court) -> set[str]:
     }
 
 
-def acting_time(at: dt.datetime | None) -> tuple[dt.datetime, list[str]]:
-    """The moment of a node (now unless declared) and its data-screening flags: a
-    node in the future is refused, a backdated one flagged (双查规定 §6)."""
-    moment = at or timezone.now()
-    return moment, node_time_check(moment)
-
-
 def clean_text(value, field: str, message, *, limit: int = TEXT_MAX, required: bool = True) -> str:
-    text = (value or "").strip() if isinstance(value, str) or value is None else None
-    if text is None:
-        raise ValidationFailed.for_field(field, _("应为文字。"))
-    if required and not text:
-        raise ValidationFailed.for_field(field, message)
-    if len(text) > limit:
-        raise ValidationFailed.for_field(field, _("内容过长：最多 %(n)s 字。") % {"n": limit})
-    return text
+    return inputs.clean_text(value, field, message, limit=limit, required=required)
 
 
 def days_in_range(value, field: str) -> int:
@@ -65,11 +50,8 @@ def days_in_range(value, field: str) -> int:
 
 
 def next_sequence(*, court: Court, year: int) -> int:
-    """The next clue number of ``court`` in ``year``; the court row is locked (FOR NO
-    KEY UPDATE) so two numbers given at once never collide."""
-    Court.objects.select_for_update(no_key=True, of=("self",)).filter(pk=court.pk).exists()
-    current = Clue.objects.filter(court=court, year=year).aggregate(m=Max("sequence"))["m"]
-    return (current or 0) + 1
+    """The next clue number of ``court`` in ``year``."""
+    return inputs.next_sequence(model=Clue, court=court, court_field="court", year=year)
 
 
 def lock(actor: User, clue: Clue) -> Clue:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from core.exceptions import InvalidTransition, PermissionDenied, RuleViolation, ValidationFailed
 from core.models import Department, User
 from core.services import clocks
+from core.services.inputs import acting_time
 from dualcheck.models import (
     REPORT_SECTIONS,
     Clue,
@@ -34,7 +35,6 @@ from dualcheck.services.clues import referral_create
 from dualcheck.services.common import (
     BOTH_DEPARTMENTS,
     NOTE_MAX,
-    acting_time,
     as_id,
     clean_text,
     concerned_user_ids,

@@ -15,6 +15,7 @@ from core.exceptions import (
     ValidationFailed,
 )
 from core.models import Court, User
+from core.services.inputs import acting_time
 from dualcheck.models import (
     Clarification,
     Clue,
@@ -40,7 +41,6 @@ from dualcheck.selectors import (
 from dualcheck.services.clues import meeting_record
 from dualcheck.services.common import (
     NOTE_MAX,
-    acting_time,
     as_id,
     clean_text,
     lock,

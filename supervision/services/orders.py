@@ -9,9 +9,7 @@ target court's bureau head → the upper court's 专人监管).
 
 import datetime as dt
 
-from django.db import IntegrityError, models, transaction
-from django.db.models import Max
-from django.utils import timezone
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from core.calendar import local_date
@@ -19,7 +17,8 @@ from core.exceptions import Conflict, InvalidTransition, NotFound, PermissionDen
 from core.models import Court, Deadline, DeadlineRule, User
 from core.selectors import user_has_role_at, user_has_role_over
 from core.services import clocks
-from core.services.events import node_event_record, node_time_check
+from core.services.events import node_event_record
+from core.services.inputs import acting_time, clean_text, next_sequence
 from enforcement.models import Case, CaseStatus
 from enforcement.selectors import cases_visible_to
 from supervision.models import (
@@ -44,31 +43,6 @@ NOTE_MAX = 1000
 
 
 # --- helpers shared with the petition services ----------------------------------------
-
-
-def next_sequence(*, model: type[models.Model], court: Court, court_field: str, year: int) -> int:
-    """The next number of ``model`` within ``court`` and ``year``. The court row is
-    locked (FOR NO KEY UPDATE, which does not block rows referring to it) so two
-    numbers given at once never collide. Caller is inside ``transaction.atomic``."""
-    Court.objects.select_for_update(no_key=True, of=("self",)).filter(pk=court.pk).exists()
-    current = model.objects.filter(**{court_field: court, "year": year}).aggregate(m=Max("sequence"))["m"]
-    return (current or 0) + 1
-
-
-def clean_text(value: str, field: str, message, *, limit: int) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise ValidationFailed.for_field(field, message)
-    if len(text) > limit:
-        raise ValidationFailed.for_field(field, _("内容过长：最多 %(n)s 字。") % {"n": limit})
-    return text
-
-
-def acting_time(at: dt.datetime | None) -> tuple[dt.datetime, list[str]]:
-    """The moment of a node (now unless declared) and its data-screening flags: a
-    node in the future is refused, a backdated one flagged (双查规定 §6)."""
-    moment = at or timezone.now()
-    return moment, node_time_check(moment)
 
 
 def _response_days(value, field: str = "response_days") -> int:

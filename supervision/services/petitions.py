@@ -18,6 +18,7 @@ from core.models import Court, User
 from core.selectors import user_has_role_at, user_has_role_over, visible_courts
 from core.services import clocks
 from core.services.events import node_event_record
+from core.services.inputs import acting_time, clean_text, next_sequence
 from enforcement.models import Case
 from enforcement.selectors import cases_visible_to
 from supervision.models import (
@@ -34,7 +35,6 @@ from supervision.selectors_orders import (
     PETITION_STAFF_ROLES,
     petition_get_visible,
 )
-from supervision.services.orders import acting_time, clean_text, next_sequence
 
 REGISTER_RULE, CLOSE_RULE = "PETITION_REGISTER", "PETITION_CLOSE"
 TEXT_MAX = 5000
