@@ -18,8 +18,12 @@ from core.models import (
     ExportJob,
     Membership,
     NodeEvent,
+    OutboundEmail,
+    PeriodicRun,
+    TaskOutbox,
     User,
 )
+from core.services.after_commit import outbox_republish
 from core.services.calendar import calendar_day_remove, calendar_day_set, calendar_year_mark_loaded
 from core.services.courts import court_upsert
 from core.services.people import api_token_revoke, membership_revoke
@@ -199,3 +203,43 @@ class ExportJobAdmin(ReadOnlyAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+
+@admin.register(TaskOutbox)
+class TaskOutboxAdmin(ReadOnlyAdmin):
+    """The transactional outbox (core.services.after_commit): tasks recorded with
+    the change that asked for them. A row without 发送时间 is waiting for the broker;
+    one sent but without 完成时间 is waiting for a worker. The relay publishes both
+    by itself every minute; 立即重发 does it now."""
+
+    list_display = ("pk", "task", "created_at", "sent_at", "done_at", "attempts", "last_error")
+    list_filter = (("sent_at", admin.EmptyFieldListFilter), ("done_at", admin.EmptyFieldListFilter), "task")
+    search_fields = ("task",)
+    date_hierarchy = "created_at"
+    actions = ["republish"]
+
+    @admin.action(description=_("立即重发所选未完成任务"))
+    def republish(self, request, queryset):
+        published = outbox_republish(ids=queryset.values_list("pk", flat=True))
+        self.message_user(request, _("已发布 %(n)s 个任务。") % {"n": published}, messages.SUCCESS)
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(ReadOnlyAdmin):
+    """E-mails recorded with the decision to send them (the alert digest, the
+    calendar notice); the relay delivers any left unsent."""
+
+    list_display = ("subject", "created_at", "sent_at", "attempts", "last_error")
+    list_filter = (("sent_at", admin.EmptyFieldListFilter),)
+    search_fields = ("subject",)
+    date_hierarchy = "created_at"
+
+
+@admin.register(PeriodicRun)
+class PeriodicRunAdmin(ReadOnlyAdmin):
+    """One row per beat entry and scheduled slot: which message ran it, and how many
+    duplicates (a second beat process) were skipped."""
+
+    list_display = ("name", "slot", "claimed_at", "finished_at", "skipped")
+    list_filter = ("name",)
+    date_hierarchy = "slot"

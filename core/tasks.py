@@ -49,3 +49,21 @@ def run_export(*, job_id: str) -> str:
     from core.exports import export_run
 
     return export_run(job_id=job_id)
+
+
+@shared_task
+def relay_outbox(older_than: float | None = None, redeliver_after: float | None = None) -> int:
+    """Beat, every minute: publish the outbox rows the broker never got or lost, and
+    deliver the e-mails nobody delivered (``core.services.after_commit``)."""
+    from core.services.after_commit import outbox_relay
+
+    return outbox_relay(older_than=older_than, redeliver_after=redeliver_after)
+
+
+@shared_task
+def purge_outbox() -> int:
+    """Nightly: finished outbox rows, sent e-mails and periodic-run claims past the
+    retention go."""
+    from core.services.after_commit import outbox_purge
+
+    return outbox_purge()

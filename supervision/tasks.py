@@ -55,8 +55,11 @@ def resolve_stale_alerts() -> int:
     return sum(alerts_resolve_stopped(court_id=court_id, at=moment) for court_id in courts_to_scan())
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def send_alert_digest() -> int:
+    """The daily digest. A worker lost before the claim commits: the message comes
+    back and the digest runs again; lost after it: the claimed alerts' e-mails are
+    in the outbox and the relay delivers them, each once."""
     from supervision.services.alerts import alerts_send_digest
 
     return alerts_send_digest()

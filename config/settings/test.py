@@ -11,7 +11,10 @@ from .base import env
 DEBUG = False
 SECRET_KEY = "test-only-secret-key"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# pytest itself always uses locmem (Django's test environment); a worker subprocess
+# of the fault tests writes its mail to files the test can count.
+EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=None)
 CELERY_TASK_ALWAYS_EAGER = False  # eager hides commit bugs (STYLE §15)
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=env("REDIS_URL"))
 STORAGES = {
@@ -23,3 +26,10 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"anon": "1000/min", "user": "100000/min"},
 }
 AXES_FAILURE_LIMIT = 3
+
+# Fault injection (tests/faults, core.services.after_commit.fault_point): a worker
+# started with FAULT_PAUSE_AT=<point> writes FAULT_PAUSE_FILE there and sleeps, for
+# the test to kill it. Only this settings module reads them.
+FAULT_PAUSE_AT = env("FAULT_PAUSE_AT", default="")
+FAULT_PAUSE_FILE = env("FAULT_PAUSE_FILE", default="")
+FAULT_PAUSE_SECONDS = env.int("FAULT_PAUSE_SECONDS", default=120)

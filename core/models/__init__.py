@@ -11,6 +11,7 @@ from core.models.clocks import (
 from core.models.courts import Court, CourtLevel
 from core.models.events import NodeEvent
 from core.models.exports import ExportJob, ExportStatus
+from core.models.outbox import OutboundEmail, PeriodicRun, TaskOutbox
 from core.models.people import (
     SUPERVISORY_ROLES,
     Department,
@@ -38,7 +39,10 @@ __all__ = [
     "IdempotencyRecord",
     "Membership",
     "NodeEvent",
+    "OutboundEmail",
     "PeriodUnit",
+    "PeriodicRun",
     "Role",
+    "TaskOutbox",
     "User",
 ]

@@ -2,10 +2,10 @@
 the daily e-mail digest, and the administrators' calendar notice."""
 
 import datetime as dt
+import logging
 from collections import defaultdict
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -13,10 +13,13 @@ from django.utils.translation import gettext as _
 
 from core.calendar import local_date
 from core.exceptions import PermissionDenied
-from core.models import CalendarYear, Role, User
+from core.models import CalendarYear, OutboundEmail, Role, User
 from core.selectors import active_memberships
+from core.services.after_commit import email_queue, emails_deliver, fault_point
 from supervision.models import Alert, SystemNotice
 from supervision.selectors import alert_is_addressed_to, alert_recipients
+
+logger = logging.getLogger(__name__)
 
 DIGEST_MAX_LINES = 50
 _CHUNK = 500
@@ -73,11 +76,13 @@ def _mark_notified(ids: list[int], moment: dt.datetime | None) -> None:
 def alerts_send_digest(*, now: dt.datetime | None = None) -> int:
     """One e-mail per recipient with every alert raised since the last digest
     (instead of one mail per alert). Alerts already resolved are marked without
-    mailing. Returns the number of e-mails sent.
+    mailing. Returns the number of e-mails sent. Call it outside a transaction.
 
-    The alerts are claimed (marked) in a short transaction — ``SKIP LOCKED``, so two
-    digests never take the same alert — and the mail goes out after it commits; if
-    sending fails the claim is given back for the next digest."""
+    The alerts are claimed (marked) — ``SKIP LOCKED``, so two digests never take the
+    same alert — and their e-mails recorded (``email_queue``) in one transaction;
+    the mail goes out after it commits. If sending fails the claim is given back for
+    the next digest; if the process dies after the commit, the outbox relay
+    delivers the recorded e-mails, each once."""
     now = now or timezone.now()
     with transaction.atomic():
         pending = list(
@@ -88,40 +93,50 @@ def alerts_send_digest(*, now: dt.datetime | None = None) -> int:
         )
         ids = [a.pk for a in pending]
         _mark_notified(ids, now)
-    if not pending:
-        return 0
+        emails = [email.pk for email in _digest_emails(pending)]
+    fault_point("digest.claimed")
+    try:
+        return emails_deliver(emails)
+    except Exception:
+        with transaction.atomic():  # nothing lost: the next digest takes them again
+            OutboundEmail.objects.filter(pk__in=emails, sent_at__isnull=True).delete()
+            _mark_notified(ids, None)
+        raise
+
+
+def _digest_emails(pending: list[Alert]) -> list[OutboundEmail]:
+    """Record one digest e-mail per recipient of the open alerts (caller's
+    transaction)."""
     open_alerts = [a for a in pending if a.resolved_at is None]
+    if not open_alerts:
+        return []
     by_id = {a.pk: a for a in open_alerts}
     by_user: dict[User, list[Alert]] = defaultdict(list)
     for alert_id, people in alert_recipients(open_alerts).items():
         for person in people:
             by_user[person].append(by_id[alert_id])
     site = settings.SITE_URL.rstrip("/")
-    messages = []
+    emails = []
     with translation.override(settings.LANGUAGE_CODE):
         for user, alerts in by_user.items():
             if not user.email:
                 continue
             alerts.sort(key=lambda a: a.due_at)
-            messages.append(
-                EmailMessage(
+            emails.append(
+                email_queue(
                     subject=_("执行监督平台：%(n)s 条期限预警") % {"n": len(alerts)},
                     body=_digest_body(user, alerts, site),
                     to=[user.email],
                 )
             )
-    if not messages:
-        return 0
-    try:
-        return get_connection().send_messages(messages) or 0
-    except Exception:
-        _mark_notified(ids, None)  # nothing lost: the next digest takes them again
-        raise
+    return emails
 
 
 def calendar_notice_check(*, today: dt.date | None = None) -> SystemNotice | None:
     """November–December: raise an administrators' notice until next year's working
-    calendar is loaded; resolve it once it is (DESIGN "Working calendar")."""
+    calendar is loaded; resolve it once it is (DESIGN "Working calendar"). The
+    notice and its e-mail are recorded together; a failed delivery is retried by
+    the outbox relay."""
     today = today or local_date(timezone.now())
     next_year = today.year + 1
     key = f"calendar-not-loaded-{next_year}"
@@ -130,34 +145,41 @@ def calendar_notice_check(*, today: dt.date | None = None) -> SystemNotice | Non
         return None
     if today.month < 11:
         return None
-    notice, created = SystemNotice.objects.get_or_create(
-        key=key,
-        defaults={
-            "message": _(
-                "%(year)s 年工作日历尚未载入：跨入该年的期限无法准确计算。"
-                "请在国务院办公厅公布放假安排后，在管理后台或用 load_calendar 命令载入。"
-            )
-            % {"year": next_year},
-            "raised_at": timezone.now(),
-        },
-    )
-    if created:
-        admins = (
-            User.objects.filter(
-                is_active=True,
-                memberships__role=Role.ADMIN,
-                memberships__revoked_at__isnull=True,
-            )
-            .exclude(email="")
-            .distinct()
+    email = None
+    with transaction.atomic():
+        notice, created = SystemNotice.objects.get_or_create(
+            key=key,
+            defaults={
+                "message": _(
+                    "%(year)s 年工作日历尚未载入：跨入该年的期限无法准确计算。"
+                    "请在国务院办公厅公布放假安排后，在管理后台或用 load_calendar 命令载入。"
+                )
+                % {"year": next_year},
+                "raised_at": timezone.now(),
+            },
         )
-        emails = [u.email for u in admins]
-        if emails:
-            EmailMessage(
-                subject=_("执行监督平台：%(year)s 年工作日历尚未载入") % {"year": next_year},
-                body=notice.message,
-                to=emails,
-            ).send()
+        if created:
+            admins = (
+                User.objects.filter(
+                    is_active=True,
+                    memberships__role=Role.ADMIN,
+                    memberships__revoked_at__isnull=True,
+                )
+                .exclude(email="")
+                .distinct()
+            )
+            emails = [u.email for u in admins]
+            if emails:
+                email = email_queue(
+                    subject=_("执行监督平台：%(year)s 年工作日历尚未载入") % {"year": next_year},
+                    body=notice.message,
+                    to=emails,
+                )
+    if email is not None:
+        try:
+            emails_deliver([email.pk])
+        except Exception:
+            logger.warning("calendar notice e-mail not delivered; the outbox relay retries it", exc_info=True)
     return notice
 
 

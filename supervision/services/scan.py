@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from core.exceptions import ValidationFailed
 from core.models import Court, DeadlineStatus, Role
+from core.services.after_commit import fault_point
 from core.services.clocks import clocks_mark_breached
 from supervision.models import AlertLevel
 
@@ -227,6 +228,7 @@ def scan_court(*, court_id: int, at: dt.datetime) -> ScanResult:
     with transaction.atomic():
         upper_court_id = _begin(court_id)
         raised, overdue_open = alerts_raise(court_id=court_id, at=at, upper_court_id=upper_court_id)
+        fault_point("scan.raised")  # tests/faults kill a worker here: nothing of this commits
         breached = clocks_mark_breached(court_id=court_id, at=at, deadline_ids=overdue_open)
     duration_ms = int((time.monotonic() - started) * 1000)
     return ScanResult(court_id, at, breached, raised, duration_ms)

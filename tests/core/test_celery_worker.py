@@ -52,7 +52,7 @@ def worker(transactional_db):
         print(output.decode(errors="replace"))  # noqa: T201 - shown when the test fails
 
 
-def wait_for(predicate, timeout=40.0):
+def wait_for(predicate, timeout=90.0):  # generous: a worker starts slowly on a loaded machine
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
