@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test install assets lint check bench lock clean
+.PHONY: run test install assets lint check bench soak fuzz lock clean
 
 $(STAMP): pyproject.toml requirements/lock.txt
 	@command -v $(PY) >/dev/null || { echo "需要 Python 3.11（$(PY)）"; exit 1; }
@@ -37,6 +37,18 @@ test: install
 # postgres://postgres@127.0.0.1:5432/zhixing_bench — dropped and re-created).
 bench: install
 	$(BIN)/python -m bench.run
+
+# gunicorn (several workers) on loopback under a bounded mixed read/write load for a
+# fixed time: throughput, p50/p95/p99, errors, audit rows = writes. Figures go to
+# docs/reliability.md. SOAK_SECONDS (default 60), SOAK_DATABASE_URL (default
+# postgres://postgres@127.0.0.1:5432/zhixing_soak — dropped and re-created).
+soak: install
+	$(BIN)/python -m bench.soak
+
+# schemathesis over /api/schema/ with a larger budget than the suite's
+# (FUZZ_MAX_EXAMPLES, default 200 per operation).
+fuzz: install
+	FUZZ_MAX_EXAMPLES=$${FUZZ_MAX_EXAMPLES:-200} $(BIN)/python -m pytest tests/security/test_schemathesis.py -p no:xdist -q $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

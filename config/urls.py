@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("custody_funds.api_urls")),
     path("", include("supervision.api_urls")),
     path("", include("dualcheck.api_urls")),
+    path("", include("audit.api")),
 ]
 
 urlpatterns = [
@@ -28,6 +29,7 @@ urlpatterns = [
     path("funds/", include("custody_funds.urls")),
     path("supervision/", include("supervision.urls")),
     path("dualcheck/", include("dualcheck.urls")),
+    path("audit/", include("audit.urls")),
     path("", include("core.urls")),
 ]
 

@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.base import ApiView
+from core.api.fields import DateField
 from core.api.schema import ERROR_RESPONSES
 from core.calendar import WorkingCalendar
 from core.models import CourtLevel, PeriodUnit
@@ -16,6 +17,8 @@ from core.selectors import visible_courts
 
 
 class CourtListApi(ApiView):
+    pagination_class = None  # a bare array (API.md "Courts"), see get()
+
     class OutputSerializer(serializers.Serializer):
         code = serializers.CharField()
         name = serializers.CharField()
@@ -36,7 +39,7 @@ class CourtListApi(ApiView):
 
 class DueDateApi(ApiView):
     class InputSerializer(serializers.Serializer):
-        start = serializers.DateField()
+        start = DateField()
         days = serializers.IntegerField(min_value=0, max_value=3660)
         unit = serializers.ChoiceField(
             choices=[PeriodUnit.WORKING_DAYS, PeriodUnit.CALENDAR_DAYS, PeriodUnit.MONTHS],
@@ -44,10 +47,10 @@ class DueDateApi(ApiView):
         )
 
     class OutputSerializer(serializers.Serializer):
-        start = serializers.DateField()
+        start = DateField()
         days = serializers.IntegerField()
         unit = serializers.CharField()
-        due_date = serializers.DateField()
+        due_date = DateField()
 
     @extend_schema(
         operation_id="calendar_due_date",

@@ -35,6 +35,7 @@ def navigation(request):
         (_("期限规则"), reverse("core:rules"), "core.use_browser"),
         (_("法院"), reverse("core:courts"), "core.use_browser"),
         (_("接口文档"), reverse("api-docs"), "core.use_browser"),
+        (_("审计日志"), reverse("audit:records"), "audit.view_records"),
         (_("管理后台"), reverse("admin:index"), "core.open_admin"),
     ]
     # The longest matching prefix is the active item (/cases/approvals/ is 审批, not 案件).

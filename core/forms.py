@@ -1,11 +1,65 @@
+"""Forms of the kernel pages, and the input rules every browser form shares with the
+API (``core.api.fields``): amounts and dates in ASCII digits, dates within the years a
+court record can carry."""
+
+import datetime as dt
+
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.api.fields import EARLIEST, LATEST
 from core.models import PeriodUnit
+
+ASCII_ONLY = _("请使用半角数字（0-9）填写。")
+
+
+def refuse_non_ascii(value) -> None:
+    """``Decimal`` and ``strptime`` read full-width (and other scripts') digits
+    as numbers; a court record takes them only as typed in ASCII."""
+    if isinstance(value, str) and not value.isascii():
+        raise ValidationError(ASCII_ONLY, code="invalid")
+
+
+def court_date_range(value) -> None:
+    """A validator for a date or an aware datetime (local date in the server zone)."""
+    day = timezone.localtime(value).date() if isinstance(value, dt.datetime) else value
+    if not EARLIEST <= day <= LATEST:
+        raise ValidationError(
+            _("日期须在 %(a)s 至 %(b)s 之间。") % {"a": EARLIEST.isoformat(), "b": LATEST.isoformat()},
+            code="range",
+        )
+
+
+class MoneyFormField(forms.DecimalField):
+    """CNY with at most two places, typed in ASCII digits."""
+
+    def to_python(self, value):
+        refuse_non_ascii(value.strip() if isinstance(value, str) else value)
+        return super().to_python(value)
+
+
+class CourtDateField(forms.DateField):
+    default_validators = [court_date_range]
+
+    def to_python(self, value):
+        refuse_non_ascii(value)
+        return super().to_python(value)
+
+
+class CourtDateTimeMixin:
+    """For the ``datetime-local`` fields of the apps: ASCII, 1950–2099."""
+
+    default_validators = [court_date_range]
+
+    def to_python(self, value):
+        refuse_non_ascii(value)
+        return super().to_python(value)  # type: ignore[misc]
 
 
 class DueDateForm(forms.Form):
-    start = forms.DateField(label=_("起算日"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = CourtDateField(label=_("起算日"), widget=forms.DateInput(attrs={"type": "date"}))
     days = forms.IntegerField(label=_("期限"), min_value=0, max_value=3660, initial=5)
     unit = forms.ChoiceField(
         label=_("单位"),

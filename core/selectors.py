@@ -11,11 +11,22 @@ from core.models import SUPERVISORY_ROLES, Court, Deadline, Membership, User
 from core.models.clocks import RUNNING
 
 _CACHE_ATTR = "_active_memberships"
+# Per-request caches derived from the memberships, kept on the user object by other
+# modules (register with ``membership_cache``). ``forget_memberships`` drops them all.
+_DERIVED_ATTRS: set[str] = {"_supervision_visible_courts"}  # supervision.dashboards.scope_for
+
+
+def membership_cache(attr: str) -> str:
+    """Register ``attr`` as a cache on the user object derived from the memberships,
+    so that ``forget_memberships`` drops it too. Returns ``attr``."""
+    _DERIVED_ATTRS.add(attr)
+    return attr
 
 
 def active_memberships(user: User) -> list[Membership]:
     """The user's current memberships, read once per request (the user object lives
-    for one request, so a revoked membership stops working on the next one)."""
+    for one request, so a revoked membership stops working on the next one). Nothing
+    is cached beyond the user object: no process-wide or session cache."""
     if not getattr(user, "is_authenticated", False):
         return []
     cached = getattr(user, _CACHE_ATTR, None)
@@ -30,8 +41,13 @@ def active_memberships(user: User) -> list[Membership]:
 
 
 def forget_memberships(user: User) -> None:
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    """Drop the memberships read for ``user`` and everything derived from them (a
+    grant or revocation within the same request is seen at once)."""
+    for attr in (_CACHE_ATTR, *_DERIVED_ATTRS):
+        try:
+            delattr(user, attr)  # (through request.user's lazy wrapper too)
+        except AttributeError:
+            pass
 
 
 def user_roles(user: User) -> set[str]:

@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.base import ApiView
-from core.api.fields import MoneyField
+from core.api.fields import DateTimeField, MoneyField
 from core.api.pagination import DefaultPagination
 from core.api.schema import ERROR_RESPONSES, WRITE_ERROR_RESPONSES
 from core.exceptions import NotFound, ValidationFailed
@@ -32,11 +32,11 @@ class ReceiptOut(serializers.Serializer):
     reference = serializers.CharField()
     account_number = serializers.CharField()
     amount = MoneyField()
-    arrived_at = serializers.DateTimeField()
+    arrived_at = DateTimeField()
     payer = serializers.CharField()
     case = serializers.IntegerField(source="case_id", allow_null=True)
     status = serializers.CharField()
-    matched_at = serializers.DateTimeField(allow_null=True)
+    matched_at = DateTimeField(allow_null=True)
     match_reason = serializers.CharField()
 
 
@@ -48,10 +48,10 @@ class DisbursementOut(serializers.Serializer):
     account_number = serializers.SerializerMethodField()
     amount = MoneyField()
     status = serializers.CharField()
-    drafted_at = serializers.DateTimeField()
-    approved_at = serializers.DateTimeField(allow_null=True)
-    notified_at = serializers.DateTimeField(allow_null=True)
-    paid_at = serializers.DateTimeField(allow_null=True)
+    drafted_at = DateTimeField()
+    approved_at = DateTimeField(allow_null=True)
+    notified_at = DateTimeField(allow_null=True)
+    paid_at = DateTimeField(allow_null=True)
     account_changed = serializers.SerializerMethodField()
 
     def get_account_number(self, obj) -> str:
@@ -65,7 +65,7 @@ class ReceiptListCreateApi(ApiView):
     class InputSerializer(serializers.Serializer):
         account_number = serializers.CharField(max_length=40, allow_blank=True)
         amount = MoneyField()
-        arrived_at = serializers.DateTimeField()
+        arrived_at = DateTimeField()
         payer = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
         reference = serializers.CharField(max_length=64)
         court = serializers.CharField(max_length=16, required=False)
@@ -129,7 +129,7 @@ class LedgerEntryOut(serializers.Serializer):
     memo = serializers.CharField()
     amount = MoneyField(positive=False)
     balance_after = MoneyField(positive=False)
-    at = serializers.DateTimeField()
+    at = DateTimeField()
 
 
 class CaseFundsApi(ApiView):
@@ -260,9 +260,9 @@ class HoldOut(serializers.Serializer):
     note = serializers.CharField()
     amount = MoneyField(allow_null=True)
     status = serializers.CharField()
-    requested_at = serializers.DateTimeField()
-    decided_at = serializers.DateTimeField(allow_null=True)
-    released_at = serializers.DateTimeField(allow_null=True)
+    requested_at = DateTimeField()
+    decided_at = DateTimeField(allow_null=True)
+    released_at = DateTimeField(allow_null=True)
 
 
 class HoldCreateApi(ApiView):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.exceptions import ApplicationError, ValidationFailed
+from core.forms import CourtDateTimeMixin, MoneyFormField
 from core.identity import mask_account
 from custody_funds.models import DELAY_REASONS, DEPOSIT_REASONS
 
@@ -28,7 +29,7 @@ def local_now_input() -> str:
     return timezone.localtime(timezone.now(), SHANGHAI).strftime(DATETIME_INPUT)
 
 
-class LocalDateTimeField(forms.DateTimeField):
+class LocalDateTimeField(CourtDateTimeMixin, forms.DateTimeField):
     """A ``datetime-local`` input read as Asia/Shanghai time."""
 
     def __init__(self, **kwargs):
@@ -51,7 +52,7 @@ class LocalDateTimeField(forms.DateTimeField):
 
 
 def money_field(label, *, required: bool = True, **kwargs) -> forms.DecimalField:
-    return forms.DecimalField(
+    return MoneyFormField(
         label=label, required=required, max_digits=16, decimal_places=2, min_value=0,
         widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}), **kwargs,
     )

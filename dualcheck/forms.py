@@ -14,6 +14,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.exceptions import ApplicationError
+from core.forms import CourtDateField
 from core.models import Court, Department, Membership, User
 from dualcheck.models import (
     ClueOfficer,
@@ -427,7 +428,7 @@ class DispositionRowForm(forms.Form):
     kind = forms.ChoiceField(label=_("处理方式"), choices=_blank("—") + list(DispositionKind.choices))
     detail = forms.CharField(label=_("处理内容"), max_length=NOTE_MAX, widget=textarea(2))
     target_court = forms.TypedChoiceField(label=_("对象法院"), coerce=int, required=False, empty_value=None)
-    due_date = forms.DateField(label=_("办理期限"), required=False, widget=DateInput())
+    due_date = CourtDateField(label=_("办理期限"), required=False, widget=DateInput())
     supervision_order = forms.CharField(
         label=_("关联督办"),
         max_length=48,

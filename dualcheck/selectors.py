@@ -27,6 +27,8 @@ from dualcheck.models import (
     ClueOfficer,
     ClueStatus,
     ConfidentialRead,
+    Report,
+    ReportStatus,
     Team,
     TeamMember,
 )
@@ -241,6 +243,10 @@ def confidential_reads(clue: Clue) -> QuerySet[ConfidentialRead]:
     return ConfidentialRead.objects.filter(clue=clue).select_related("user")
 
 
+def _submitted_report(clue: Clue, user: User) -> bool:
+    return Report.objects.filter(clue=clue, status=ReportStatus.SUBMITTED, submitted_by=user).exists()
+
+
 def clue_actions(user: User, clue: Clue) -> list[str]:
     """The steps ``user`` may take on ``clue`` now (role at the right court and the
     right stage) — what the page offers and the API reports as ``allowed_actions``.
@@ -265,8 +271,8 @@ def clue_actions(user: User, clue: Clue) -> list[str]:
         actions.append("form-team")
     if status == ClueStatus.INVESTIGATING and is_team_member(user, clue):
         actions += ["record-work", "report", "submit-report"]
-    if status == ClueStatus.REPORTED and at_court(JOINT_ROLES):
-        actions.append("review")
+    if status == ClueStatus.REPORTED and at_court(JOINT_ROLES) and not _submitted_report(clue, user):
+        actions.append("review")  # maker ≠ checker: never the report's own submitter
     if status == ClueStatus.ACCEPTED and at_court(JOINT_ROLES):
         actions.append("conclude")
     if status == ClueStatus.CONCLUDED:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.exceptions import ApplicationError, RuleViolation, ValidationFailed
+from core.forms import CourtDateField, CourtDateTimeMixin, MoneyFormField
 from enforcement.models import (
     ApprovalKind,
     CaseStatus,
@@ -41,7 +42,7 @@ def local_today() -> dt.date:
     return timezone.localtime(timezone.now(), SHANGHAI).date()
 
 
-class LocalDateTimeField(forms.DateTimeField):
+class LocalDateTimeField(CourtDateTimeMixin, forms.DateTimeField):
     """A ``datetime-local`` input read as Asia/Shanghai time."""
 
     def __init__(self, **kwargs):
@@ -72,7 +73,7 @@ class DateInput(forms.DateInput):
 
 
 def money_field(label, *, required: bool = True, **kwargs) -> forms.DecimalField:
-    return forms.DecimalField(
+    return MoneyFormField(
         label=label,
         required=required,
         max_digits=16,
@@ -210,7 +211,7 @@ class CaseForm(forms.Form):
         label=_("案号"), max_length=64, help_text=_("如 (2026)鲁0102执1001号，全角括号亦可")
     )
     court = forms.TypedChoiceField(label=_("收案法院"), coerce=int)
-    filed_on = forms.DateField(label=_("立案日期"), widget=DateInput())
+    filed_on = CourtDateField(label=_("立案日期"), widget=DateInput())
     received_at = LocalDateTimeField(label=_("移送执行时间"), help_text=_("北京时间"))
     claim_amount = money_field(_("申请执行标的（元）"))
     costs = money_field(_("执行费用（元）"), required=False)
@@ -475,7 +476,7 @@ class CreditForm(ActionForm):
     party = forms.TypedChoiceField(label=_("被执行人"), coerce=int)
     kind = forms.ChoiceField(label=_("措施"), choices=CreditKind.choices, initial=CreditKind.RESTRICTION)
     issued_at = LocalDateTimeField(label=_("决定时间"))
-    grace_until = forms.DateField(label=_("宽限期至"), required=False, widget=DateInput())
+    grace_until = CourtDateField(label=_("宽限期至"), required=False, widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -55,7 +55,13 @@ from enforcement.models import (
     SearchStatus,
     SelfDisposalStatus,
 )
-from enforcement.selectors import case_get_detail, case_timeline, enabled_categories, user_can_act_on
+from enforcement.selectors import (
+    case_get,
+    case_get_detail,
+    case_timeline,
+    enabled_categories,
+    user_can_act_on,
+)
 from enforcement.services import assets as asset_services
 from enforcement.services import cases as case_services
 from enforcement.services import closure as closure_services
@@ -749,6 +755,15 @@ def case_action(request: HttpRequest, case_id: int, action: str, obj_id: int | N
     if spec is None or (spec.on is None) != (obj_id is None):
         raise Http404
     user = request.user
+    # who may act, before the whole case is read: a case outside the user's courts
+    # is 404, one they may only watch goes back to its page with the reason
+    try:
+        court = case_get(user, case_id).court
+    except NotFound:
+        raise Http404 from None
+    if not user_can_act_on(user, court):
+        messages.error(request, _("只有本院的书记员、承办人或执行局长可以办理该案件节点。"))
+        return _after_action(request, case_id)
     case = _case_or_404(user, case_id)
     obj = None
     if spec.on is not None:
@@ -756,9 +771,6 @@ def case_action(request: HttpRequest, case_id: int, action: str, obj_id: int | N
         if obj is None:
             raise Http404
     page = CasePage(request, case)
-    if not page.can_act:
-        messages.error(request, _("只有本院的书记员、承办人或执行局长可以办理该案件节点。"))
-        return _after_action(request, case_id)
     form = spec.form_class(request.POST, page=page, obj=obj, auto_id=f"id_{spec.key(obj)}_%s")
     if form.is_valid():
         try:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.exceptions import ApplicationError, ValidationFailed
+from core.forms import CourtDateTimeMixin
 from supervision.models import (
     FeedbackMethod,
     OrderKind,
@@ -32,7 +33,7 @@ def local_now_input() -> str:
     return timezone.localtime(timezone.now(), SHANGHAI).strftime(DATETIME_INPUT)
 
 
-class LocalDateTimeField(forms.DateTimeField):
+class LocalDateTimeField(CourtDateTimeMixin, forms.DateTimeField):
     """A ``datetime-local`` input read as Asia/Shanghai time."""
 
     def __init__(self, **kwargs):

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "custody_funds",
     "dualcheck",
     "supervision",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -67,6 +68,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.HistoryContextMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Innermost: sees every write's final answer, also when a view raised.
+    "audit.middleware.AuditMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -205,6 +208,24 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = 10 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Every task is idempotent (STYLE §11), so each is acknowledged only once it has run
+# and goes back to the queue if its worker process dies mid-task (a killed prefork
+# child, an OOM): a scan or a digest cut short is run again, not dropped.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Redis: a message delivered but not acknowledged (its worker was killed outright)
+    # goes back to the queue after this many seconds. It must exceed the longest a
+    # task may run (CELERY_TASK_TIME_LIMIT, 10 min) — else a slow task is handed to a
+    # second worker while the first still runs it — and any countdown/ETA (none is
+    # used). One hour in production; the fault tests set a second or two.
+    "visibility_timeout": env.int("CELERY_BROKER_VISIBILITY_TIMEOUT", default=3600),
+    # Redis unreachable: fail the publish in seconds (the outbox keeps the task),
+    # never hang a request on a TCP timeout.
+    "socket_connect_timeout": env.int("CELERY_BROKER_CONNECT_TIMEOUT", default=5),
+}
+# Publishing retries briefly; past that the outbox row waits for the relay.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # One queue unless told otherwise (the integration tests give worker and beat a
 # queue of their own so parallel test runs never take each other's tasks).
@@ -212,11 +233,39 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_EAGER_PROPAGATES = True
 EMBEDDED_SCHEDULER = False  # production and tests: Celery beat (see local.py)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# One beat per deployment owns this schedule (STYLE §11).
+# The transactional outbox (core.services.after_commit): a task row not sent this
+# long after it was written is published by the relay; one sent but not done after
+# OUTBOX_REDELIVER_AFTER_SECONDS (longer than a task may wait in the queue and run)
+# is taken as lost by the broker and published again; finished rows, sent e-mails
+# and periodic-run claims are deleted after OUTBOX_RETENTION_DAYS.
+OUTBOX_RELAY_AFTER_SECONDS = env.int("OUTBOX_RELAY_AFTER_SECONDS", default=30)
+OUTBOX_REDELIVER_AFTER_SECONDS = env.int("OUTBOX_REDELIVER_AFTER_SECONDS", default=30 * 60)
+OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=7)
+# Beat sends each entry with its scheduled slot, and a slot runs once however many
+# beat processes send it (config.celery_app.Task, core.models.PeriodicRun); still,
+# one beat per deployment owns this schedule (STYLE §11).
+_DIGEST_EVERY = env.int("ALERT_DIGEST_INTERVAL_SECONDS", default=0)  # tests only; 0: daily 08:30
 CELERY_BEAT_SCHEDULE = {
     "core-purge-idempotency-keys": {
         "task": "core.tasks.purge_idempotency_keys",
         "schedule": crontab(minute=17),
+    },
+    "core-relay-outbox": {
+        "task": "core.tasks.relay_outbox",
+        "schedule": env.int("OUTBOX_RELAY_INTERVAL_SECONDS", default=60),
+    },
+    "core-purge-outbox": {
+        "task": "core.tasks.purge_outbox",
+        "schedule": crontab(minute=40, hour=3),
+    },
+    # The node-event hash chain (audit): sealed every few minutes, verified nightly.
+    "audit-seal-node-events": {
+        "task": "audit.tasks.seal_node_events",
+        "schedule": env.int("AUDIT_SEAL_INTERVAL_SECONDS", default=300),
+    },
+    "audit-verify-node-event-chain": {
+        "task": "audit.tasks.verify_node_event_chain",
+        "schedule": crontab(minute=10, hour=3),
     },
     "enforcement-move-overdue-simple-cases": {
         "task": "enforcement.tasks.move_overdue_simple_cases",
@@ -233,7 +282,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "supervision-alert-digest": {
         "task": "supervision.tasks.send_alert_digest",
-        "schedule": crontab(minute=30, hour=8),
+        "schedule": _DIGEST_EVERY or crontab(minute=30, hour=8),
     },
     "supervision-check-calendar-loaded": {
         "task": "supervision.tasks.check_calendar_loaded",
@@ -257,6 +306,11 @@ SUPERVISION_IDLE_DAYS = env.int("SUPERVISION_IDLE_DAYS", default=30)
 EMAIL_BACKEND = env(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
 )
+# Who gets the system's own alarms (a broken node-event chain): "名字 <a@b>,…".
+ADMINS = [
+    (address.split("<")[0].strip() or address, address.split("<")[-1].rstrip(">").strip())
+    for address in env.list("DJANGO_ADMINS", default=[])
+]
 # Absolute address of the site, for links in e-mails.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="执行监督平台 <noreply@localhost>")
@@ -265,10 +319,13 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="执行监督平�
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "core.logging.RedactFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {"()": "core.logging.PlainFormatter", "format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]},
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }

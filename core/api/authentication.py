@@ -4,6 +4,7 @@ session + CSRF for the browser."""
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
+from core.exceptions import PermissionDenied
 from core.models import ApiToken
 
 
@@ -36,5 +37,28 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         return self.keyword
 
 
+class CsrfFailed(PermissionDenied, exceptions.PermissionDenied):
+    """403 ``csrf_failed``: an unsafe request on a browser session without a valid CSRF
+    token. Both an ``ApplicationError`` (so the contract's handler renders its code and a
+    message in the user's language) and DRF's ``PermissionDenied`` (so DRF treats the
+    request as unauthenticated while it fails)."""
+
+    status_code = 403
+    default_code = "csrf_failed"
+    default_message = _("CSRF 校验失败：请刷新页面后重试。浏览器会话提交的请求须附带 CSRF 令牌。")
+
+    def __init__(self, reason: str = ""):
+        PermissionDenied.__init__(self)
+        self.detail = exceptions.ErrorDetail(str(self.message), code=self.code)
+        self.reason = reason  # DRF's English reason ("CSRF Failed: ..."), for debugging
+
+
 class SessionAuthentication(authentication.SessionAuthentication):
-    """DRF's session authentication (CSRF enforced on unsafe methods)."""
+    """DRF's session authentication (CSRF enforced on unsafe methods), refusing with
+    ``CsrfFailed`` instead of DRF's English message."""
+
+    def enforce_csrf(self, request):
+        try:
+            super().enforce_csrf(request)
+        except exceptions.PermissionDenied as exc:
+            raise CsrfFailed(reason=str(exc.detail)) from None

@@ -4,27 +4,42 @@
 from typing import Any
 
 from django.db import connection
+from django.utils.translation import gettext_lazy as _
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.idempotency import Replay, idempotency_begin, idempotency_finish, validate_key
+from core.api.pagination import DefaultPagination
+from core.api.parsers import JSONParser
 from core.api.schema import ApiAutoSchema
+from core.exceptions import ValidationFailed
 
 
 class ApiView(APIView):
     schema = ApiAutoSchema()
+    # Lists are paginated (API.md). Views paginate with ``DefaultPagination``
+    # themselves; the attribute tells the schema that a GET list answers a page. A
+    # view that answers a bare array says ``pagination_class = None``.
+    pagination_class: type | None = DefaultPagination
+    parser_classes = [JSONParser]  # size, depth and encoding limits (core.api.parsers)
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        self._idempotency = None
+        key = request.headers.get("Idempotency-Key")
+        body = b""
+        if request.method == "POST" and key is not None:
+            # Keep the raw body before authenticating: the session authenticator's
+            # CSRF check reads ``request.POST``, which parses (and so consumes) the
+            # stream; the body could not be read afterwards.
+            body = request._request.body
         super().initial(request, *args, **kwargs)
+        refuse_nul_in_query(request)
         if connection.vendor == "postgresql" and request.method not in ("GET", "HEAD", "OPTIONS"):
             import pghistory
 
             pghistory.context(user=request.user.pk)
-        self._idempotency = None
-        key = request.headers.get("Idempotency-Key")
         if request.method == "POST" and key is not None:
-            body = request._request.body
             self._idempotency = idempotency_begin(
                 user=request.user,
                 key=validate_key(key),
@@ -47,3 +62,14 @@ class ApiView(APIView):
             self._idempotency = None
             idempotency_finish(record=record, status=response.status_code, body=response.data)
         return response
+
+
+def refuse_nul_in_query(request: Request) -> None:
+    """A NUL character can be stored in no PostgreSQL text column nor compared with
+    one (the driver refuses the statement): a query parameter carrying one is a
+    400 naming it, before any view filters with it."""
+    for name, values in request.query_params.lists():
+        if "\x00" in name or any("\x00" in value for value in values):
+            raise ValidationFailed.for_field(
+                name.replace("\x00", "\\x00"), _("参数不能包含空字符（NUL）。"), code="invalid"
+            )

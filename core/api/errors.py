@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
@@ -72,6 +73,13 @@ def _handle(exc: Exception) -> Response | None:
     if isinstance(exc, DjangoValidationError):
         fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         return _validation_response(fields)
+    if isinstance(exc, DataError):
+        # PostgreSQL refused a value (SQLSTATE class 22: a number past its column's
+        # precision, e.g. a balance grown past 10^14). The client's data caused it, the
+        # atomic block around the write has rolled back: a 400, and a log line, since
+        # a validator should have caught it first.
+        logger.warning("data error answered as 400: %s", exc)
+        return Response(error_body("out_of_range", _("提交的数值超出系统允许的范围。")), status=400)
     if isinstance(exc, TransitionNotAllowed):
         return Response(error_body("invalid_transition", _("当前状态下不允许该操作。")), status=409)
     if isinstance(exc, ConcurrentTransition):

@@ -27,7 +27,7 @@ def error(description: str) -> OpenApiResponse:
 
 
 ERROR_RESPONSES = {
-    400: error("请求数据有误（extra.fields 列出各字段的问题）"),
+    400: error("请求数据有误（extra.fields 列出各字段的问题；请求体不是 JSON、嵌套过深时 code 为 malformed）"),
     401: error("未认证"),
     403: error("无权限"),
     404: error("不存在或不在可见范围内"),
@@ -35,7 +35,11 @@ ERROR_RESPONSES = {
     422: error("违反办案规则（code 为规则名，如 calendar_not_loaded）"),
     429: error("请求过于频繁"),
 }
-WRITE_ERROR_RESPONSES = {**ERROR_RESPONSES, 409: error("状态冲突或 Idempotency-Key 冲突")}
+WRITE_ERROR_RESPONSES = {
+    **ERROR_RESPONSES,
+    409: error("状态冲突或 Idempotency-Key 冲突"),
+    413: error("请求体超过 DATA_UPLOAD_MAX_MEMORY_SIZE（code 为 payload_too_large）"),
+}
 
 
 IDEMPOTENCY_KEY = OpenApiParameter(
@@ -62,13 +66,24 @@ class ApiAutoSchema(AutoSchema):
     and ``Meta.ref_name`` still win.
 
     Every POST of an ``ApiView`` honours ``Idempotency-Key`` (``core.api.base``), so
-    the header is documented on each of them."""
+    the header is documented on each of them.
+
+    Lists answered by a GET are documented as the page of ``DefaultPagination``
+    (``count``, ``next``, ``previous``, ``results``) unless the view says
+    ``pagination_class = None``."""
 
     def get_serializer_name(self, serializer, direction) -> str:
         qualname = serializer.__class__.__qualname__
         if "." not in qualname or "<locals>" in qualname:
             return super().get_serializer_name(serializer, direction)
         return "".join(part.removesuffix("Api") for part in qualname.split("."))
+
+    def _get_paginator(self):
+        # Only a GET answers a page: a POST that creates several objects answers
+        # them as a bare array (``ApiView.pagination_class``).
+        if self.method != "GET":
+            return None
+        return super()._get_paginator()
 
     def get_override_parameters(self):
         parameters = super().get_override_parameters()

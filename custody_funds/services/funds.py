@@ -279,6 +279,9 @@ def disbursement_pay(*, actor: User, disbursement: Disbursement, bank_reference:
     d = _lock(disbursement)
     if not user_has_role_at(actor, d.case.court, [Role.FINANCE]):
         raise PermissionDenied(_("案款由本院财务部门发放。"))
+    if actor.pk in (d.drafted_by_id, d.approved_by_id):
+        # Segregation of duties: whoever drafted or approved a payment never also pays it.
+        raise PermissionDenied(_("起草或批准这笔发放的人不能同时办理付款。"), code="maker_checker")
     if not bank_reference.strip():
         raise ValidationFailed.for_field("bank_reference", _("请填写付款流水号。"))
     now = timezone.now()

@@ -56,6 +56,7 @@ from dualcheck.selectors import (
     is_team_member,
 )
 from dualcheck.services import clues as services
+from dualcheck.services.investigation import ATTACHMENT_TYPES
 from dualcheck.services.outcome import confidential_read, confidential_reads_record
 
 # ``ordering`` → the columns, all of them non-confidential.
@@ -205,7 +206,11 @@ class DualcheckClueAttachmentApi(ApiView):
 
     @extend_schema(
         operation_id="dualcheck_attachments_retrieve",
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **ERROR_RESPONSES},
+        # Served as the content type it was uploaded with (one of ATTACHMENT_TYPES).
+        responses={
+            **{(200, content_type): OpenApiTypes.BINARY for content_type in sorted(ATTACHMENT_TYPES)},
+            **ERROR_RESPONSES,
+        },
     )
     def get(self, request: Request, attachment_id: int) -> HttpResponse:
         user = request.user

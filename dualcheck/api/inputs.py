@@ -5,6 +5,7 @@ turn ids and court codes into rows (unknown → 400, nothing written)."""
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.api.fields import DateField, DateTimeField
 from core.exceptions import PermissionDenied, ValidationFailed
 from core.models import Court, Department, Role, User
 from core.selectors import user_roles
@@ -46,7 +47,7 @@ def optional_text(limit: int = TEXT_MAX, **kwargs) -> serializers.CharField:
 
 
 def optional_datetime(help_text: str) -> serializers.DateTimeField:
-    return serializers.DateTimeField(required=False, allow_null=True, default=None, help_text=help_text)
+    return DateTimeField(required=False, allow_null=True, default=None, help_text=help_text)
 
 
 def choice_text(choices, **kwargs) -> serializers.CharField:
@@ -236,7 +237,7 @@ class DualcheckClueDispositionIn(serializers.Serializer):
     kind = serializers.ChoiceField(choices=DispositionKind.choices)
     detail = text_field(NOTE_MAX)
     target_court = serializers.CharField(max_length=CODE_MAX, required=False, allow_null=True, default=None)
-    due_date = serializers.DateField(required=False, allow_null=True, default=None)
+    due_date = DateField(required=False, allow_null=True, default=None)
     supervision_order = id_field(required=False, allow_null=True, default=None)
     officer = id_field(required=False, allow_null=True, default=None, help_text="disciplinary：涉及干警编号")
     referred_to = optional_text(200, help_text="disciplinary：移送机关")

@@ -367,6 +367,10 @@ def clue_review(
     require_role(actor, clue.court, JOINT_ROLES, _("调查报告由受理法院执行局长或监察部门人员审查。"))
     require_state(clue, (ClueStatus.REPORTED,), _("只有已上报、待审查的调查报告可以审查。"))
     report = Report.objects.filter(clue=clue, status=ReportStatus.SUBMITTED).order_by("-round").first()
+    if report is not None and report.submitted_by_id == actor.pk:
+        # maker ≠ checker: when the upper court investigates itself (§5 直接调查) its
+        # people write the report and sit on the side that reviews it.
+        raise PermissionDenied(_("审查人不能审查自己上报的调查报告。"), code="maker_checker")
     review = Review.objects.create(
         clue=clue,
         report=report,

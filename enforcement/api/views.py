@@ -16,7 +16,7 @@ from rest_framework.response import Response
 
 from core.api.base import ApiView
 from core.api.errors import error_body
-from core.api.fields import MoneyField
+from core.api.fields import DateField, DateTimeField, MoneyField
 from core.api.pagination import DefaultPagination
 from core.api.schema import ERROR_RESPONSES, WRITE_ERROR_RESPONSES
 from core.exceptions import ApplicationError, NotFound, ValidationFailed
@@ -88,8 +88,8 @@ class PartyIn(serializers.Serializer):
 class CaseIn(serializers.Serializer):
     case_number = serializers.CharField(max_length=64)
     court = serializers.CharField(max_length=16)
-    filed_on = serializers.DateField()
-    received_at = serializers.DateTimeField()
+    filed_on = DateField()
+    received_at = DateTimeField()
     claim_amount = MoneyField()
     costs = MoneyField(required=False, positive=False, default=None)
     basis_document = serializers.CharField(max_length=200)
@@ -289,7 +289,7 @@ def action_schema(operation_id: str, request, response=out.CaseOut):
 
 
 class AtIn(serializers.Serializer):
-    at = serializers.DateTimeField(required=False, default=None)
+    at = DateTimeField(required=False, default=None)
 
 
 def _at(data: dict):
@@ -298,7 +298,7 @@ def _at(data: dict):
 
 class CaseNoticeApi(CaseActionApi):
     class InputSerializer(serializers.Serializer):
-        served_at = serializers.DateTimeField()
+        served_at = DateTimeField()
 
     input_serializer = InputSerializer
 
@@ -381,7 +381,7 @@ class CaseFulfilmentApi(CaseActionApi):
 class CaseCloseApi(CaseActionApi):
     class InputSerializer(serializers.Serializer):
         closure = serializers.ChoiceField(choices=ClosureType.choices)
-        closed_at = serializers.DateTimeField(required=False, default=None)
+        closed_at = DateTimeField(required=False, default=None)
         document = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
     input_serializer = InputSerializer
@@ -412,7 +412,7 @@ class CaseCloseApi(CaseActionApi):
 class CaseRestoreApi(CaseActionApi):
     class InputSerializer(serializers.Serializer):
         case_number = serializers.CharField(max_length=64)
-        received_at = serializers.DateTimeField()
+        received_at = DateTimeField()
         reason = serializers.CharField(max_length=500)
 
     input_serializer = InputSerializer
@@ -432,6 +432,8 @@ class CaseRestoreApi(CaseActionApi):
 
 
 class AssetCategoryListApi(ApiView):
+    pagination_class = None  # the whole catalogue, a bare array
+
     class OutputSerializer(serializers.Serializer):
         code = serializers.CharField()
         name = serializers.CharField()
@@ -460,7 +462,7 @@ class SearchLaunchApi(ApiView):
     class InputSerializer(serializers.Serializer):
         channel = serializers.ChoiceField(choices=SearchChannel.choices)
         categories = serializers.ListField(child=serializers.CharField(max_length=30), required=False, allow_null=True, default=None)
-        launched_at = serializers.DateTimeField()
+        launched_at = DateTimeField()
 
     @extend_schema(operation_id="asset_searches_create", request=InputSerializer, responses={201: out.SearchOut, **WRITE_ERROR_RESPONSES})
     def post(self, request: Request, case_id: int) -> Response:
@@ -482,7 +484,7 @@ class FindingIn(serializers.Serializer):
 
 
 class FeedbackIn(serializers.Serializer):
-    received_at = serializers.DateTimeField()
+    received_at = DateTimeField()
     findings = FindingIn(many=True)
 
 
@@ -565,7 +567,7 @@ class ControlCreateApi(ApiView):
         asset = serializers.IntegerField()
         kind = serializers.ChoiceField(choices=ControlKind.choices)
         amount = MoneyField(required=False, allow_null=True, default=None)
-        effective_at = serializers.DateTimeField()
+        effective_at = DateTimeField()
         override_reason = serializers.CharField(max_length=1000, required=False, allow_null=True, allow_blank=True, default=None)
         override_approval = serializers.IntegerField(required=False, allow_null=True, default=None)
 
@@ -615,7 +617,7 @@ class ControlReleaseApi(ApiView):
 
 class ClueCreateApi(ApiView):
     class InputSerializer(serializers.Serializer):
-        received_at = serializers.DateTimeField()
+        received_at = DateTimeField()
         description = serializers.CharField(max_length=1000)
         source = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
         specific = serializers.BooleanField(required=False, default=False)
@@ -735,8 +737,8 @@ class CreditIssueApi(ApiView):
     class InputSerializer(serializers.Serializer):
         party = serializers.IntegerField()
         kind = serializers.ChoiceField(choices=CreditKind.choices)
-        issued_at = serializers.DateTimeField()
-        grace_until = serializers.DateField(required=False, allow_null=True, default=None)
+        issued_at = DateTimeField()
+        grace_until = DateField(required=False, allow_null=True, default=None)
 
     @extend_schema(operation_id="credit_measures_create", request=InputSerializer, responses={201: out.CreditMeasureOut(many=True), **WRITE_ERROR_RESPONSES})
     def post(self, request: Request, case_id: int) -> Response:

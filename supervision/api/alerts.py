@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.base import ApiView
+from core.api.fields import DateTimeField
 from core.api.pagination import DefaultPagination
 from core.api.schema import ERROR_RESPONSES, WRITE_ERROR_RESPONSES
 from core.models import User
@@ -35,11 +36,11 @@ class AlertOut(serializers.Serializer):
     rule = serializers.CharField(source="rule.code")
     rule_name = serializers.CharField(source="rule.name_zh")
     level = serializers.ChoiceField(choices=AlertLevel.choices)
-    threshold_at = serializers.DateTimeField()
-    raised_at = serializers.DateTimeField()
-    due_at = serializers.DateTimeField()
-    resolved_at = serializers.DateTimeField(allow_null=True)
-    acknowledged_at = serializers.DateTimeField(allow_null=True)
+    threshold_at = DateTimeField()
+    raised_at = DateTimeField()
+    due_at = DateTimeField()
+    resolved_at = DateTimeField(allow_null=True)
+    acknowledged_at = DateTimeField(allow_null=True)
     acknowledged_by = serializers.CharField(source="acknowledged_by.username", allow_null=True, default=None)
     recipients = RecipientOut(many=True)
 
@@ -64,8 +65,8 @@ class AlertListApi(ApiView):
         open = serializers.BooleanField(required=False, allow_null=True, default=None)
         acknowledged = serializers.BooleanField(required=False, allow_null=True, default=None)
         mine = serializers.BooleanField(required=False, default=False)
-        raised_after = serializers.DateTimeField(required=False)
-        raised_before = serializers.DateTimeField(required=False)
+        raised_after = DateTimeField(required=False)
+        raised_before = DateTimeField(required=False)
 
     @staticmethod
     def filtered(user: User, params: dict) -> QuerySet[Alert]:

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.base import ApiView
+from core.api.fields import DateTimeField
 from core.api.pagination import DefaultPagination
 from core.api.schema import ERROR_RESPONSES, WRITE_ERROR_RESPONSES
 from core.calendar import local_date
@@ -33,10 +34,10 @@ class ClockOut(serializers.Serializer):
     status = serializers.CharField()
     duration = serializers.IntegerField()
     unit = serializers.CharField()
-    started_at = serializers.DateTimeField()
-    due_at = serializers.DateTimeField()
+    started_at = DateTimeField()
+    due_at = DateTimeField()
     due_date = serializers.SerializerMethodField()
-    completed_at = serializers.DateTimeField(allow_null=True)
+    completed_at = DateTimeField(allow_null=True)
     overdue = serializers.SerializerMethodField()
     basis = serializers.CharField(source="rule.basis")
 
@@ -60,22 +61,22 @@ class OrderResponseOut(serializers.Serializer):
     round = serializers.IntegerField()
     text = serializers.CharField()
     responded_by = serializers.CharField()
-    responded_at = serializers.DateTimeField()
+    responded_at = DateTimeField()
     review = serializers.CharField()
     review_note = serializers.CharField()
     reviewed_by = serializers.CharField(allow_null=True)
-    reviewed_at = serializers.DateTimeField(allow_null=True)
+    reviewed_at = DateTimeField(allow_null=True)
 
 
 class OrderAlertOut(serializers.Serializer):
     id = serializers.IntegerField()
     deadline = serializers.IntegerField(source="deadline_id")
     level = serializers.CharField()
-    raised_at = serializers.DateTimeField()
+    raised_at = DateTimeField()
     to_court = serializers.CharField(source="to_court.code")
     to_role = serializers.CharField()
-    resolved_at = serializers.DateTimeField(allow_null=True)
-    acknowledged_at = serializers.DateTimeField(allow_null=True)
+    resolved_at = DateTimeField(allow_null=True)
+    acknowledged_at = DateTimeField(allow_null=True)
 
 
 class OrderOut(serializers.Serializer):
@@ -95,12 +96,12 @@ class OrderOut(serializers.Serializer):
     response_unit = serializers.CharField()
     round = serializers.IntegerField()
     issued_by = serializers.CharField()
-    issued_at = serializers.DateTimeField()
-    last_responded_at = serializers.DateTimeField(allow_null=True)
+    issued_at = DateTimeField()
+    last_responded_at = DateTimeField(allow_null=True)
     response_deadline = ClockOut(allow_null=True)
-    closed_at = serializers.DateTimeField(allow_null=True)
+    closed_at = DateTimeField(allow_null=True)
     close_note = serializers.CharField()
-    withdrawn_at = serializers.DateTimeField(allow_null=True)
+    withdrawn_at = DateTimeField(allow_null=True)
     withdraw_reason = serializers.CharField()
 
 

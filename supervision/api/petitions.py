@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.base import ApiView
+from core.api.fields import DateTimeField
 from core.api.pagination import DefaultPagination
 from core.api.schema import ERROR_RESPONSES, WRITE_ERROR_RESPONSES
 from core.exceptions import ValidationFailed
@@ -38,7 +39,7 @@ class PetitionCaseOut(serializers.Serializer):
 
 
 class DualcheckFlagOut(serializers.Serializer):
-    flagged_at = serializers.DateTimeField(source="dualcheck_flagged_at")
+    flagged_at = DateTimeField(source="dualcheck_flagged_at")
     flagged_by = serializers.CharField(source="dualcheck_flagged_by")
     reason = serializers.CharField(source="dualcheck_reason")
     clue = serializers.IntegerField(source="dualcheck_clue_id", allow_null=True)
@@ -58,16 +59,16 @@ class PetitionOut(serializers.Serializer):
     petitioner_phone = serializers.SerializerMethodField()
     content = serializers.CharField()
     case = PetitionCaseOut(allow_null=True)
-    received_at = serializers.DateTimeField()
+    received_at = DateTimeField()
     received_by = serializers.CharField()
-    registered_at = serializers.DateTimeField(allow_null=True)
+    registered_at = DateTimeField(allow_null=True)
     register_deadline = ClockOut(allow_null=True)
     close_deadline = ClockOut(allow_null=True)
-    concluded_at = serializers.DateTimeField(allow_null=True)
+    concluded_at = DateTimeField(allow_null=True)
     result = serializers.CharField()
     finding = serializers.CharField()
     measures = serializers.CharField()
-    fed_back_at = serializers.DateTimeField(allow_null=True)
+    fed_back_at = DateTimeField(allow_null=True)
     feedback_method = serializers.CharField()
     feedback_note = serializers.CharField()
     dualcheck = serializers.SerializerMethodField()
@@ -122,7 +123,7 @@ class PetitionReceiveIn(serializers.Serializer):
     petitioner_phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
     content = serializers.CharField(max_length=services.TEXT_MAX)
     case = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
-    received_at = serializers.DateTimeField(
+    received_at = DateTimeField(
         required=False, allow_null=True, default=None, help_text="收到信访材料的时间；省略时为现在"
     )
 
@@ -133,13 +134,13 @@ class PetitionConcludeIn(serializers.Serializer):
     measures = serializers.CharField(
         max_length=services.TEXT_MAX, required=False, allow_blank=True, default=""
     )
-    concluded_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    concluded_at = DateTimeField(required=False, allow_null=True, default=None)
 
 
 class PetitionFeedbackIn(serializers.Serializer):
     method = serializers.ChoiceField(choices=FeedbackMethod.choices)
     note = serializers.CharField(max_length=services.NOTE_MAX, required=False, allow_blank=True, default="")
-    fed_back_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    fed_back_at = DateTimeField(required=False, allow_null=True, default=None)
 
 
 class PetitionFlagIn(serializers.Serializer):

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from core.decorators import perm_required
-from core.exceptions import ApplicationError
+from core.exceptions import ApplicationError, NotFound
 from core.web import call_service, is_partial, safe_next
 from supervision.models import AlertLevel
 from supervision.selectors import alert_get_visible, alert_recipients, alerts_inbox
@@ -70,8 +71,12 @@ def inbox(request):
 @require_POST
 @perm_required("supervision.use_inbox")
 def acknowledge(request, alert_id: int):
-    """签收. htmx swaps the row; without htmx the page comes back with a message."""
-    alert = alert_get_visible(request.user, alert_id)
+    """签收. htmx swaps the row; without htmx the page comes back with a message.
+    An alert outside the user's courts is 404 (never a server error)."""
+    try:
+        alert = alert_get_visible(request.user, alert_id)
+    except NotFound:
+        raise Http404 from None
     error = None
     try:
         call_service(alert_acknowledge, alert=alert, user=request.user)

@@ -1,0 +1,110 @@
+"""REST: reveal a party's whole ID and phone number (recorded), and the audit trail for
+the supervision department, court leaders and court administrators.
+
+``POST /api/v1/cases/{case_id}/parties/{party_id}/reveal/`` → ``{id, name, id_number, phone}``
+``GET /api/v1/audit-records/?event=reveal&success=false&since=…`` → paginated records."""
+
+from django.db.models import QuerySet
+from django.urls import path
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from audit.models import AuditEvent, AuditRecord
+from audit.selectors import audit_records_visible_to, party_get
+from audit.services import party_identity_reveal
+from core.api.base import ApiView
+from core.api.pagination import DefaultPagination
+from core.api.schema import ERROR_RESPONSES, WRITE_ERROR_RESPONSES
+
+
+class PartyIdentityOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    id_number = serializers.CharField(help_text="完整证件号码（本次查看已记入审计）")
+    phone = serializers.CharField(allow_blank=True)
+
+
+class PartyRevealApi(ApiView):
+    @extend_schema(
+        operation_id="parties_reveal",
+        request=None,
+        responses={200: PartyIdentityOut, **WRITE_ERROR_RESPONSES},
+        description="返回当事人的完整证件号码和电话；仅限本案所在法院的书记员、承办人、执行局长和本院接口客户端，每次查看（含被拒绝的）都记入审计。",
+    )
+    def post(self, request: Request, case_id: int, party_id: int) -> Response:
+        party = party_get(request.user, case_id, party_id)
+        identity = party_identity_reveal(user=request.user, party=party, request=request._request)
+        response = Response(PartyIdentityOut(identity).data)
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class AuditRecordOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    occurred_at = serializers.DateTimeField(help_text="带时区偏移的时间，如 2026-11-21T09:30:00+08:00")
+    user = serializers.IntegerField(source="user_id", allow_null=True)
+    username = serializers.CharField()
+    event = serializers.ChoiceField(choices=AuditEvent.choices)
+    method = serializers.CharField()
+    path = serializers.CharField()
+    action = serializers.CharField()
+    object_type = serializers.CharField()
+    object_id = serializers.CharField()
+    success = serializers.BooleanField()
+    status_code = serializers.IntegerField(allow_null=True)
+    ip = serializers.IPAddressField(allow_null=True)
+
+
+class AuditRecordListApi(ApiView):
+    class FilterSerializer(serializers.Serializer):
+        event = serializers.ChoiceField(choices=AuditEvent.choices, required=False)
+        success = serializers.BooleanField(required=False, allow_null=True, default=None)
+        user = serializers.CharField(required=False, max_length=150, help_text="用户名")
+        object_type = serializers.CharField(required=False, max_length=100)
+        object_id = serializers.CharField(required=False, max_length=64)
+        since = serializers.DateTimeField(required=False)
+        until = serializers.DateTimeField(required=False)
+
+    @staticmethod
+    def filtered(qs: QuerySet[AuditRecord], params: dict) -> QuerySet[AuditRecord]:
+        if params.get("event"):
+            qs = qs.filter(event=params["event"])
+        if params.get("success") is not None:
+            qs = qs.filter(success=params["success"])
+        if params.get("user"):
+            qs = qs.filter(username=params["user"])
+        if params.get("object_type"):
+            qs = qs.filter(object_type=params["object_type"])
+        if params.get("object_id"):
+            qs = qs.filter(object_id=params["object_id"])
+        if params.get("since"):
+            qs = qs.filter(occurred_at__gte=params["since"])
+        if params.get("until"):
+            qs = qs.filter(occurred_at__lt=params["until"])
+        return qs.order_by("-occurred_at", "-id")
+
+    @extend_schema(
+        operation_id="audit_records_list",
+        parameters=[FilterSerializer],
+        responses={200: AuditRecordOut(many=True), **ERROR_RESPONSES},
+    )
+    def get(self, request: Request) -> Response:
+        params = self.FilterSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        paginator = DefaultPagination()
+        page = paginator.paginate_queryset(
+            self.filtered(audit_records_visible_to(request.user), params.validated_data), request, view=self
+        )
+        return paginator.get_paginated_response(AuditRecordOut(page, many=True).data)
+
+
+urlpatterns = [
+    path(
+        "cases/<int:case_id>/parties/<int:party_id>/reveal/",
+        PartyRevealApi.as_view(),
+        name="api-party-reveal",
+    ),
+    path("audit-records/", AuditRecordListApi.as_view(), name="api-audit-records"),
+]

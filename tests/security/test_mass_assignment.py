@@ -1,0 +1,466 @@
+"""Mass assignment: fields a client must not set — ``id``, ``court``/``court_id``,
+``status``/``state``, approvers and authors, confidentiality flags, balances... —
+sent along with an otherwise valid body to EVERY write endpoint are refused (400
+naming the field, nothing written) or ignored.
+
+"Ignored" is proven by difference, not by a list of columns to look at: the same
+request is made twice from the same state — once clean, once with the extra fields
+— each inside a savepoint that is rolled back, with every sequence reset in
+between so new rows get the same ids. The whole database of the domain apps after
+each (every row of every table, node events and history included; times stamped
+"now" and random ids blanked) must be identical, and so must the answers.
+
+An extra field is injected only where the endpoint does not declare it (``court``
+is a real input of case registration, for instance); those declared fields are
+checked to stay within the caller's scope instead."""
+
+import datetime as dt
+import json
+import os
+import re
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.db import connection, transaction
+from django.utils import timezone
+from drf_spectacular.generators import SchemaGenerator
+from rest_framework.test import APIClient
+
+from enforcement.models import Case, CaseStatus
+from tests.enforcement.conftest import case_payload
+from tests.security.fuzz_world import build_fuzz_world
+
+pytestmark = [pytest.mark.xdist_group("security-mass-assignment")] if os.environ.get("PYTEST_XDIST_WORKER") else []
+
+DOMAIN_APPS = ("core", "enforcement", "custody_funds", "supervision", "dualcheck")
+AT = "2026-11-02T10:00:00+08:00"
+UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            try:
+                yield build_fuzz_world()
+            finally:
+                transaction.set_rollback(True)
+
+
+@pytest.fixture
+def w(world, db):
+    return world
+
+
+@pytest.fixture(scope="module")
+def declared() -> dict[str, set[str]]:
+    """POST path → the request body's declared property names (from the schema)."""
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    components = schema["components"]["schemas"]
+    out = {}
+    for path, methods in schema["paths"].items():
+        if "post" not in methods:
+            continue
+        body = methods.get("post", {}).get("requestBody", {}).get("content", {}).get("application/json", {})
+        ref = body.get("schema", {}).get("$ref", "")
+        props = components.get(ref.rsplit("/", 1)[-1], {}).get("properties", {}) if ref else {}
+        out[path] = set(props)
+    return out
+
+
+# --- the whole database, comparable --------------------------------------------------------------
+
+
+def _tables() -> list[str]:
+    return sorted(
+        {
+            m._meta.db_table
+            for app in DOMAIN_APPS
+            for m in apps.get_app_config(app).get_models()
+            if m._meta.managed and not m._meta.proxy
+        }
+    )
+
+
+def _normal(value: Any, since: dt.datetime) -> Any:
+    if isinstance(value, dict):
+        return {k: _normal(v, since) for k, v in value.items() if not (isinstance(v, str) and UUID.match(v))}
+    if isinstance(value, list):
+        return [_normal(v, since) for v in value]
+    if isinstance(value, str) and STAMP.match(value):
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if moment.tzinfo is not None and moment >= since:
+            return "<now>"
+    return value
+
+
+def dump(since: dt.datetime) -> dict[str, list[str]]:
+    q = connection.ops.quote_name
+    tables = _tables()
+    sql = "SELECT " + ", ".join(f"(SELECT coalesce(json_agg(t), '[]') FROM {q(t)} t)" for t in tables)
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        row = cursor.fetchone()
+    out = {}
+    for table, rows in zip(tables, row, strict=True):
+        rows = json.loads(rows) if isinstance(rows, str) else rows
+        out[table] = sorted(json.dumps(_normal(r, since), sort_keys=True, ensure_ascii=False) for r in rows)
+    return out
+
+
+def sequences() -> list[tuple[str, int | None]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename), last_value "
+            "FROM pg_sequences WHERE schemaname = current_schema()"
+        )
+        return list(cursor.fetchall())
+
+
+def reset(state: list[tuple[str, int | None]]) -> None:
+    parts = [
+        f"setval('{name}', {last}, true)" if last is not None else f"setval('{name}', 1, false)"
+        for name, last in state
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))
+
+
+def diff(a: dict, b: dict) -> list[str]:
+    out = []
+    for table in a:
+        if a[table] != b[table]:
+            only_a = sorted(set(a[table]) - set(b[table]))[:2]
+            only_b = sorted(set(b[table]) - set(a[table]))[:2]
+            out.append(f"{table}: clean {only_a} vs extras {only_b}")
+    return out
+
+
+# --- who calls, and what ----------------------------------------------------------------------------
+
+
+def client_for(w, who: str) -> APIClient:
+    client = APIClient()
+    if who == "token":
+        client.credentials(HTTP_AUTHORIZATION=f"Token {w.token}")
+    else:
+        client.force_authenticate(w.matrix.users[who])
+    return client
+
+
+def post(w, who: str, path: str, body: dict):
+    return client_for(w, who).post(path, body, format="json")
+
+
+def _setup_steps(w, steps: list[tuple[str, str, dict]]) -> None:
+    for who, path, body in steps:
+        response = post(w, who, path.format(**w.ids), resolve(body, w))
+        assert response.status_code < 300, (path, response.status_code, response.content[:400])
+
+
+class Ref(str):
+    """An id of the world, resolved when the test runs (``w.ids``)."""
+
+
+class UserRef(str):
+    """A user of the world, by role, resolved to their id when the test runs."""
+
+
+def resolve(value: Any, w) -> Any:
+    if isinstance(value, UserRef):
+        return w.matrix.users[str(value)].pk
+    if isinstance(value, Ref):
+        return w.ids[str(value)]
+    if isinstance(value, dict):
+        return {k: resolve(v, w) for k, v in value.items()}
+    if isinstance(value, list):
+        return [resolve(v, w) for v in value]
+    return value
+
+
+class Ids:
+    def __getitem__(self, key: str) -> Ref:
+        return Ref(key)
+
+
+ID = Ids()
+USER = {role: UserRef(role) for role in ("head", "inspector", "team_member", "lower_inspector")}
+CASE, CASE2 = "/api/v1/cases/{case}", "/api/v1/cases/{case2}"
+DC = "/api/v1/dualcheck/clues/{dualcheck_%s}/%s/"
+FOUND = {"received_at": AT, "findings": [{"category": "vehicle", "description": "轿车", "value": "1000.00"}]}
+DISB = [("officer", "/api/v1/disbursements/{disbursement}/submit/", {})]
+PET = [("clerk", "/api/v1/petitions/{petition}/register/", {})]
+ORDER_RESPONDED = [("officer", "/api/v1/orders/{order}/respond/", {"text": "已查控"})]
+ENDPOINTS = [
+    ("/api/v1/cases/", "token", "/api/v1/cases/", case_payload("(2026)鲁0102执4001号"), []),
+    ("/api/v1/cases/bulk/", "token", "/api/v1/cases/bulk/", {"cases": [case_payload("(2026)鲁0102执4002号")]}, []),
+    ("/api/v1/cases/{case_id}/notice/", "token", f"{CASE}/notice/", {"served_at": AT}, []),
+    ("/api/v1/cases/{case_id}/interview/", "token", f"{CASE}/interview/", {"note": "约谈", "at": AT}, []),
+    ("/api/v1/cases/{case_id}/suspend/", "token", f"{CASE}/suspend/", {"reason": "中止", "at": AT}, []),
+    ("/api/v1/cases/{case_id}/resume/", "token", f"{CASE2}/resume/", {"at": AT}, []),
+    ("/api/v1/cases/{case_id}/track/", "token", f"{CASE}/track/", {"track": "ordinary", "reason": "复杂"}, []),
+    ("/api/v1/cases/{case_id}/fulfilment/", "token", f"{CASE}/fulfilment/", {"note": "履行完毕", "at": AT}, []),
+    ("/api/v1/cases/{case_id}/close/", "lower_head", f"{CASE}/close/", {"closure": "withdrawn", "closed_at": AT}, []),
+    ("/api/v1/cases/{case_id}/restore/", "token", f"{CASE2}/restore/",
+     {"case_number": "(2026)鲁0102执恢1号", "received_at": AT, "reason": "发现新财产"}, ["terminate-case2"]),
+    ("/api/v1/cases/{case_id}/asset-searches/", "token", f"{CASE}/asset-searches/",
+     {"channel": "online", "launched_at": AT}, []),
+    ("/api/v1/cases/{case_id}/control-measures/", "lower_head", f"{CASE}/control-measures/",
+     {"asset": ID["asset"], "kind": "freeze_equity", "effective_at": AT, "override_reason": "唯一财产"}, []),
+    ("/api/v1/cases/{case_id}/property-clues/", "token", f"{CASE}/property-clues/",
+     {"received_at": AT, "description": "车位"}, []),
+    ("/api/v1/cases/{case_id}/credit-measures/", "token", f"{CASE}/credit-measures/",
+     {"party": ID["party_respondent"], "kind": "dishonest", "issued_at": AT}, []),
+    ("/api/v1/cases/{case_id}/approvals/", "officer", f"{CASE}/approvals/",
+     {"kind": "over_seizure", "reason": "超标的", "asset": ID["asset"]}, []),
+    ("/api/v1/asset-searches/{search_id}/feedback/", "token", "/api/v1/asset-searches/{search}/feedback/", FOUND, []),
+    ("/api/v1/asset-searches/feedback/bulk/", "token", "/api/v1/asset-searches/feedback/bulk/",
+     {"feedback": [{"search": ID["search"], **FOUND}]}, []),
+    ("/api/v1/assets/{asset_id}/uncontrollable/", "token", "/api/v1/assets/{asset}/uncontrollable/",
+     {"reason": "无法控制", "at": AT}, []),
+    ("/api/v1/assets/{asset_id}/disposals/", "token", "/api/v1/assets/{asset_seized}/disposals/",
+     {"method": "appraisal", "at": AT}, []),
+    ("/api/v1/assets/{asset_id}/self-disposal/", "token", "/api/v1/assets/{asset_seized}/self-disposal/",
+     {"days": 30, "at": AT}, []),
+    ("/api/v1/control-measures/{measure_id}/renew/", "token", "/api/v1/control-measures/{control_measure}/renew/",
+     {"at": AT}, []),
+    ("/api/v1/control-measures/{measure_id}/release/", "token",
+     "/api/v1/control-measures/{control_measure}/release/", {"reason": "解除", "at": AT}, []),
+    ("/api/v1/property-clues/{clue_id}/verify/", "token", "/api/v1/property-clues/{property_clue}/verify/",
+     {"at": AT}, []),
+    ("/api/v1/property-clues/{clue_id}/conclude/", "token", "/api/v1/property-clues/{property_clue}/conclude/",
+     {"true": True, "note": "属实", "at": AT},
+     [("token", "/api/v1/property-clues/{property_clue}/verify/", {"at": "2026-11-01T10:00:00+08:00"})]),
+    ("/api/v1/disposals/{disposal_id}/fix-price/", "token", "/api/v1/disposals/{disposal}/fix-price/",
+     {"price": "800000.00", "at": AT}, []),
+    ("/api/v1/disposals/{disposal_id}/launch-auction/", "token", "/api/v1/disposals/{disposal}/launch-auction/",
+     {"at": AT}, [("token", "/api/v1/disposals/{disposal}/fix-price/", {"price": "800000.00", "at": "2026-11-01T10:00:00+08:00"})]),
+    ("/api/v1/disposals/{disposal_id}/conclude/", "token", "/api/v1/disposals/{disposal}/conclude/",
+     {"sold": True, "amount": "700000.00", "at": AT},
+     [("token", "/api/v1/disposals/{disposal}/fix-price/", {"price": "800000.00", "at": "2026-11-01T09:00:00+08:00"}),
+      ("token", "/api/v1/disposals/{disposal}/launch-auction/", {"at": "2026-11-01T10:00:00+08:00"})]),
+    ("/api/v1/self-disposals/{self_disposal_id}/conclude/", "token",
+     "/api/v1/self-disposals/{self_disposal}/conclude/", {"sold": True, "amount": "40000.00", "at": AT}, []),
+    ("/api/v1/credit-measures/{measure_id}/release/", "token", "/api/v1/credit-measures/{credit_measure}/release/",
+     {"reason": "已履行", "at": AT}, []),
+    ("/api/v1/approvals/{approval_id}/approve/", "lower_head", "/api/v1/approvals/{approval}/approve/", {"note": "同意"}, []),
+    ("/api/v1/approvals/{approval_id}/reject/", "lower_head", "/api/v1/approvals/{approval}/reject/", {"note": "不同意"}, []),
+    ("/api/v1/cases/{case_id}/parties/{party_id}/reveal/", "token", f"{CASE}/parties/{{party_applicant}}/reveal/", {}, []),
+    # --- funds
+    ("/api/v1/receipts/", "token", "/api/v1/receipts/",
+     {"account_number": "6200000000001", "amount": "100.00", "arrived_at": AT, "reference": "MA-1"}, []),
+    ("/api/v1/receipts/{receipt_id}/match/", "token", "/api/v1/receipts/{receipt}/match/", {"case": ID["case"]}, []),
+    ("/api/v1/cases/{case_id}/disbursements/", "officer", f"{CASE}/disbursements/",
+     {"payee": ID["party_applicant"], "amount": "100.00", "account_number": "6222020200112233445"}, []),
+    ("/api/v1/disbursements/{disbursement_id}/submit/", "officer", "/api/v1/disbursements/{disbursement}/submit/", {}, []),
+    ("/api/v1/disbursements/{disbursement_id}/approve/", "lower_head", "/api/v1/disbursements/{disbursement}/approve/", {}, DISB),
+    ("/api/v1/disbursements/{disbursement_id}/reject/", "lower_head", "/api/v1/disbursements/{disbursement}/reject/",
+     {"note": "退回"}, DISB),
+    ("/api/v1/disbursements/{disbursement_id}/notify/", "officer", "/api/v1/disbursements/{disbursement}/notify/", {},
+     [*DISB, ("lower_head", "/api/v1/disbursements/{disbursement}/approve/", {})]),
+    ("/api/v1/disbursements/{disbursement_id}/pay/", "finance", "/api/v1/disbursements/{disbursement}/pay/",
+     {"bank_reference": "P-1"},
+     [*DISB, ("lower_head", "/api/v1/disbursements/{disbursement}/approve/", {}),
+      ("officer", "/api/v1/disbursements/{disbursement}/notify/", {})]),
+    ("/api/v1/disbursements/{disbursement_id}/cancel/", "officer", "/api/v1/disbursements/{disbursement}/cancel/",
+     {"note": "撤销"}, []),
+    ("/api/v1/cases/{case_id}/funds-holds/", "officer", f"{CASE}/funds-holds/",
+     {"kind": "delay", "reason": "to_distribute", "note": "需要分配"}, []),
+    ("/api/v1/funds-holds/{hold_id}/approve/", "lower_head", "/api/v1/funds-holds/{hold}/approve/", {}, []),
+    ("/api/v1/funds-holds/{hold_id}/reject/", "lower_head", "/api/v1/funds-holds/{hold}/reject/", {}, []),
+    ("/api/v1/funds-holds/{hold_id}/release/", "lower_head", "/api/v1/funds-holds/{hold}/release/", {},
+     [("lower_head", "/api/v1/funds-holds/{hold}/approve/", {})]),
+    # --- supervision
+    ("/api/v1/alerts/{alert_id}/acknowledge/", "officer", "/api/v1/alerts/{alert}/acknowledge/", {}, []),
+    ("/api/v1/orders/", "working_group", "/api/v1/orders/",
+     {"case": ID["case2"], "kind": "urge", "instructions": "请查控", "response_days": 5}, []),
+    ("/api/v1/orders/{order_id}/respond/", "officer", "/api/v1/orders/{order}/respond/", {"text": "已查控"}, []),
+    ("/api/v1/orders/{order_id}/accept/", "working_group", "/api/v1/orders/{order}/accept/", {"note": "同意"},
+     ORDER_RESPONDED),
+    ("/api/v1/orders/{order_id}/return/", "working_group", "/api/v1/orders/{order}/return/", {"note": "不充分"},
+     ORDER_RESPONDED),
+    ("/api/v1/orders/{order_id}/withdraw/", "working_group", "/api/v1/orders/{order}/withdraw/", {"reason": "撤回"}, []),
+    ("/api/v1/petitions/", "token", "/api/v1/petitions/",
+     {"court": "鲁0102", "channel": "letter", "petitioner_name": "王五", "content": "反映",
+      "received_at": "2026-10-29T10:00:00+08:00"}, []),
+    ("/api/v1/petitions/{petition_id}/register/", "clerk", "/api/v1/petitions/{petition}/register/", {}, []),
+    ("/api/v1/petitions/{petition_id}/conclude/", "officer", "/api/v1/petitions/{petition}/conclude/",
+     {"result": "已处理", "finding": "true", "measures": "已纠正"}, PET),
+    ("/api/v1/petitions/{petition_id}/feedback/", "clerk", "/api/v1/petitions/{petition}/feedback/",
+     {"method": "phone"},
+     [*PET, ("officer", "/api/v1/petitions/{petition}/conclude/", {"result": "已处理", "finding": "true", "measures": "已纠正"})]),
+    ("/api/v1/petitions/{petition_id}/flag-dualcheck/", "working_group",
+     "/api/v1/petitions/{petition}/flag-dualcheck/", {"reason": "消极执行"}, []),
+    # --- 一案双查
+    ("/api/v1/dualcheck/clues/", "working_group", "/api/v1/dualcheck/clues/",
+     {"court": "鲁01", "source": "other", "summary": "反映"}, []),
+    ("/api/v1/dualcheck/clues/from-petition/", "working_group", "/api/v1/dualcheck/clues/from-petition/",
+     {"petition": ID["petition_flagged"]}, []),
+    ("/api/v1/dualcheck/clues/from-alert/", "working_group", "/api/v1/dualcheck/clues/from-alert/",
+     {"alert": ID["alert_upper"]}, []),
+    ("/api/v1/dualcheck/clues/{clue_id}/screen/", "working_group", DC % ("recv", "screen"),
+     {"proceed": True, "opinion": "提请审核"}, []),
+    ("/api/v1/dualcheck/clues/{clue_id}/approve/", "head", DC % ("scr", "approve"), {"approved": True, "opinion": "同意"}, []),
+    ("/api/v1/dualcheck/clues/{clue_id}/decide/", "inspector", DC % ("pend", "decide"),
+     {"launch": True, "participants": [USER["head"], USER["inspector"]], "minutes": "启动"}, []),
+    ("/api/v1/dualcheck/clues/{clue_id}/refer/", "head", DC % ("launch", "refer"),
+     {"mode": "refer", "target_court": "鲁0102", "report_days": 30, "instructions": "请调查"}, []),
+    ("/api/v1/dualcheck/clues/{clue_id}/form-team/", "lower_head", DC % ("ref", "form-team"),
+     {"members": [{"user": USER["team_member"], "department": "execution", "is_leader": True},
+                  {"user": USER["lower_inspector"], "department": "supervision"}]}, []),
+    ("/api/v1/dualcheck/clues/{clue_id}/record-work/", "lower_inspector", DC % ("inv", "record-work"),
+     {"methods": ["file_review"], "scope": ["passive"]}, []),
+    ("/api/v1/dualcheck/clues/{clue_id}/record-officers/", "inspector", DC % ("recv", "record-officers"),
+     {"officers": [{"name": "李某", "court": "鲁0102"}]}, []),
+    ("/api/v1/dualcheck/clues/{clue_id}/report/", "team_member", DC % ("inv", "report"), {"process": "调取卷宗"}, []),
+    ("/api/v1/dualcheck/clues/{clue_id}/submit-report/", "lower_inspector", DC % ("inv", "submit-report"),
+     {"process": "调取卷宗", "facts": "事实", "analysis": "分析", "opinion": "意见"}, []),
+    ("/api/v1/dualcheck/clues/{clue_id}/review/", "head", DC % ("rep", "review"), {"decision": "accept", "opinion": "采纳"}, []),
+    ("/api/v1/dualcheck/clues/{clue_id}/conclude/", "inspector", DC % ("acc", "conclude"),
+     {"finding": "unsubstantiated", "summary": "不属实", "participants": [USER["head"], USER["inspector"]], "minutes": "会商"}, []),
+    ("/api/v1/dualcheck/clues/{clue_id}/feedback/", "inspector", DC % ("conc", "feedback"),
+     {"method": "phone", "content": "已告知"}, []),
+    ("/api/v1/dualcheck/clues/{clue_id}/clarify/", "inspector", DC % ("unsub", "clarify"),
+     {"scope": "本院", "content": "澄清"}, []),
+    ("/api/v1/dualcheck/clues/{clue_id}/close/", "inspector", DC % ("fed", "close"), {"note": "办结"}, []),
+]  # fmt: skip
+
+
+def extras(w) -> dict[str, Any]:
+    """What a client must not set. Values that would be allowed if they were taken:
+    another court, final states, someone else as author or approver..."""
+    users = w.matrix.users
+    other = users["sibling_head"].pk
+    return {
+        "id": 987654,
+        "pk": 987654,
+        "court": "鲁0202",
+        "court_id": w.matrix.courts.lu0202.pk,
+        "status": "closed",
+        "state": "approved",
+        "approver": other,
+        "approved_by": other,
+        "approved_at": "2026-10-01T10:00:00+08:00",
+        "decided_by": other,
+        "created_by": other,
+        "drafted_by": other,
+        "requested_by": other,
+        "recorded_by": other,
+        "issued_by": other,
+        "actor": other,
+        "user": other,
+        "is_confidential": False,
+        "confidential": False,
+        "confidential_flag": False,
+        "balance": "99999999.00",
+        "available": "99999999.00",
+        "pending": "0.00",
+        "case_id": w.ids["case2"],
+        "handler_id": other,
+        "is_staff": True,
+        "is_superuser": True,
+        "role": "admin",
+        "closure_type": "fully_executed",
+        "paid_at": "2026-10-01T10:00:00+08:00",
+        "number": "鲁01督〔2026〕999号",
+        "fund_account": "000000000000000",
+        "deadlines": [],
+    }
+
+
+def twice(w, who: str, path: str, first: dict, second: dict):
+    """Post ``first`` then ``second`` from the same state (savepoints rolled back,
+    sequences reset): the moment they started, the database before, and each
+    answer with the database after it."""
+    since = timezone.now() - dt.timedelta(seconds=1)
+    state = sequences()
+    before = dump(since)
+    results = []
+    for body in (first, second):
+        sid = transaction.savepoint()
+        response = post(w, who, path, body)
+        results.append((response, dump(since)))
+        transaction.savepoint_rollback(sid)
+        reset(state)
+    return since, before, results[0], results[1]
+
+
+def test_the_comparison_sees_what_a_field_changes(w):
+    """The check is worth something only if a stored difference shows: the same
+    suspension with another reason differs in the case's node events."""
+    path = f"/api/v1/cases/{w.ids['case']}/suspend/"
+    _since, _before, (a, after_a), (b, after_b) = twice(
+        w, "token", path, {"reason": "中止原因甲", "at": AT}, {"reason": "中止原因乙", "at": AT}
+    )
+    assert a.status_code == b.status_code == 200
+    assert diff(after_a, after_b) != []
+    _since, _before, (a, after_a), (b, after_b) = twice(
+        w, "token", path, {"reason": "中止原因甲", "at": AT}, {"reason": "中止原因甲", "at": AT}
+    )
+    assert diff(after_a, after_b) == []  # and the same request twice is the same
+
+
+def _terminate_case2(w) -> None:
+    Case.objects.filter(pk=w.ids["case2"]).update(
+        status=CaseStatus.CLOSED, closure_type="terminated_this_round", closed_at=timezone.now()
+    )
+
+
+def test_every_write_endpoint_is_listed(declared):
+    listed = {row[0] for row in ENDPOINTS}
+    assert sorted(set(declared) - listed) == [], "a write endpoint without a mass-assignment check"
+    assert sorted(listed - set(declared)) == [], "listed, but not a write endpoint of the schema"
+
+
+@pytest.mark.parametrize(("schema_path", "who", "path", "body", "setup"), ENDPOINTS, ids=[e[0] for e in ENDPOINTS])
+def test_extra_fields_are_refused_or_change_nothing(w, declared, schema_path, who, path, body, setup):
+    path, body = path.format(**w.ids), resolve(body, w)
+    for step in setup:
+        if step == "terminate-case2":
+            _terminate_case2(w)
+        else:
+            _setup_steps(w, [step])
+    injected = {k: v for k, v in extras(w).items() if k not in declared.get(schema_path, set())}
+    since, before, (clean, after_clean), (dirty, after_dirty) = twice(w, who, path, body, {**body, **injected})
+    assert clean.status_code < 300, (schema_path, clean.status_code, clean.content[:600])
+    if dirty.status_code == 400:
+        fields = dirty.json()["extra"].get("fields", {})
+        assert set(fields) & set(injected), (schema_path, dirty.json())
+        assert diff(before, after_dirty) == []
+        return
+    assert dirty.status_code == clean.status_code, (schema_path, dirty.status_code, dirty.content[:600])
+    assert diff(after_clean, after_dirty) == [], schema_path
+    assert _normal(dirty.json(), since) == _normal(clean.json(), since)
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/api/v1/cases/", case_payload("(2026)鲁0102执4101号", court="鲁0202"), "court"),
+        ("/api/v1/cases/", case_payload("(2026)鲁0102执4102号", court="鲁01"), "court"),
+        ("/api/v1/cases/", case_payload("(2026)鲁0102执4103号", handler="head_lu02"), "handler"),
+        ("/api/v1/receipts/", {"account_number": "6200000000002", "amount": "1.00", "arrived_at": AT,
+                               "reference": "MA-2", "court": "鲁0202"}, "court"),
+        ("/api/v1/petitions/", {"court": "鲁0202", "channel": "letter", "petitioner_name": "王五", "content": "x"}, "court"),
+    ],
+)  # fmt: skip
+def test_declared_court_and_handler_stay_within_the_callers_scope(w, path, body, field):
+    since = timezone.now() - dt.timedelta(seconds=1)
+    before = dump(since)
+    response = post(w, "token", path, body)
+    assert response.status_code == 400, response.content
+    assert field in response.json()["extra"]["fields"]
+    assert diff(before, dump(since)) == []
+
+
+def test_orders_cannot_be_issued_in_a_court_the_issuer_does_not_hold(w):
+    response = post(
+        w, "working_group", "/api/v1/orders/",
+        {"case": w.ids["case2"], "kind": "urge", "instructions": "x", "response_days": 5, "issuing_court": "鲁02"},
+    )  # fmt: skip
+    assert response.status_code in (400, 403, 422), response.content
