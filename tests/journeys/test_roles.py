@@ -551,17 +551,6 @@ def test_bureau_head_decides_the_approval_queue(page, courts, clerk, handler, bu
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "templates/enforcement/_case_body.html:13 shows 发出督办 to anyone holding "
-        "supervision.issue_order, but supervision/views/orders.py order_new refuses (403) a "
-        "bureau head or 专人监管 of the case's own court (order_issuing_courts needs a court "
-        "strictly above it): the button leads to a refusal. Fix: CasePage.context() "
-        "(enforcement/views.py) passes can_issue_order = has_perm and "
-        "bool(order_issuing_courts(user, case.court)); the template tests that instead."
-    ),
-)
 def test_bureau_head_is_not_offered_an_order_on_their_own_court(client, courts, clerk, handler, bureau_head):
     """Seen on the bureau head's journey (journey-bureau-head-4-terminated.png)."""
     case = make_case(clerk, courts.lu0102, handler=handler)
