@@ -5,8 +5,8 @@ application's database role cannot rewrite it; the readers are scoped."""
 import re
 
 import pytest
-from django.db import DatabaseError, connection, transaction
 from django.core.management import call_command
+from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
 from audit.models import AuditEvent, AuditRecord

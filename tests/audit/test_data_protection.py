@@ -11,7 +11,6 @@ import logging
 import pytest
 from django.apps import apps
 from django.conf import settings
-from django.http import HttpResponse
 from django.urls import include, path
 from openpyxl import load_workbook
 
