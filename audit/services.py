@@ -28,6 +28,11 @@ def _client_ip(request: HttpRequest | None) -> str | None:
     return request.META.get("REMOTE_ADDR") or None if request is not None else None
 
 
+def _text(value: str, limit: int) -> str:
+    """A client-sent string as PostgreSQL can store it: NUL escaped, cut to the column."""
+    return value.replace("\x00", "\\x00")[:limit]
+
+
 def audit_record(
     *,
     event: str,
@@ -47,12 +52,12 @@ def audit_record(
         event=event,
         success=success,
         user=user,
-        username=(username or (user.get_username() if user else ""))[:150],
-        method=request.method[:10] if request is not None else "",
-        path=request.path[:500] if request is not None else "",
-        action=action[:100],
-        object_type=object_type[:100],
-        object_id=str(object_id)[:64],
+        username=_text(username or (user.get_username() if user else ""), 150),
+        method=_text(request.method, 10) if request is not None else "",
+        path=_text(request.path, 500) if request is not None else "",
+        action=_text(action, 100),
+        object_type=_text(object_type, 100),
+        object_id=_text(str(object_id), 64),
         status_code=status_code,
         ip=_client_ip(request),
         detail=detail or {},

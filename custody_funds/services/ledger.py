@@ -100,6 +100,10 @@ def _insufficient(account: LedgerAccount) -> RuleViolation:
     )
 
 
+# Balances are MONEY columns (max_digits=16, decimal_places=2): |balance| < 10^14.
+BALANCE_LIMIT = Decimal(10) ** 14
+
+
 @transaction.atomic
 def post(
     *,
@@ -123,7 +127,14 @@ def post(
         raise ValueError("a posting's legs must be non-zero and sum to zero")
     release_pending = release_pending or {}
     ids = sorted({a.pk for a, _x in legs} | set(release_pending))
-    list(LedgerAccount.objects.select_for_update().filter(pk__in=ids).order_by("pk"))  # fixed lock order
+    locked = {a.pk: a for a in LedgerAccount.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+    for account, amount in legs:  # fixed lock order above; now: would a balance still fit?
+        if abs(locked[account.pk].balance + amount) >= BALANCE_LIMIT:
+            raise RuleViolation(
+                _("该笔款项入账后账户余额将超出系统可记录的范围（%(limit)s 元），请核对金额。")
+                % {"limit": f"{BALANCE_LIMIT:,.0f}"},
+                code="amount_out_of_range",
+            )
     try:
         with transaction.atomic():
             posting = Posting.objects.create(
