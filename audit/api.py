@@ -4,15 +4,14 @@ the supervision department, court leaders and court administrators.
 ``POST /api/v1/cases/{case_id}/parties/{party_id}/reveal/`` → ``{id, name, id_number, phone}``
 ``GET /api/v1/audit-records/?event=reveal&success=false&since=…`` → paginated records."""
 
-from django.db.models import QuerySet
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from audit.models import AuditEvent, AuditRecord
-from audit.selectors import audit_records_visible_to, party_get
+from audit.models import AuditEvent
+from audit.selectors import audit_records_filtered, party_get
 from audit.services import party_identity_reveal
 from core.api.base import ApiView
 from core.api.pagination import DefaultPagination
@@ -67,24 +66,6 @@ class AuditRecordListApi(ApiView):
         since = serializers.DateTimeField(required=False)
         until = serializers.DateTimeField(required=False)
 
-    @staticmethod
-    def filtered(qs: QuerySet[AuditRecord], params: dict) -> QuerySet[AuditRecord]:
-        if params.get("event"):
-            qs = qs.filter(event=params["event"])
-        if params.get("success") is not None:
-            qs = qs.filter(success=params["success"])
-        if params.get("user"):
-            qs = qs.filter(username=params["user"])
-        if params.get("object_type"):
-            qs = qs.filter(object_type=params["object_type"])
-        if params.get("object_id"):
-            qs = qs.filter(object_id=params["object_id"])
-        if params.get("since"):
-            qs = qs.filter(occurred_at__gte=params["since"])
-        if params.get("until"):
-            qs = qs.filter(occurred_at__lt=params["until"])
-        return qs.order_by("-occurred_at", "-id")
-
     @extend_schema(
         operation_id="audit_records_list",
         parameters=[FilterSerializer],
@@ -94,9 +75,9 @@ class AuditRecordListApi(ApiView):
         params = self.FilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         paginator = DefaultPagination()
-        page = paginator.paginate_queryset(
-            self.filtered(audit_records_visible_to(request.user), params.validated_data), request, view=self
-        )
+        data = dict(params.validated_data)
+        data["username"] = data.pop("user", "")
+        page = paginator.paginate_queryset(audit_records_filtered(request.user, **data), request, view=self)
         return paginator.get_paginated_response(AuditRecordOut(page, many=True).data)
 
 

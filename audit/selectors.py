@@ -40,3 +40,33 @@ def audit_records_visible_to(user: User) -> QuerySet[AuditRecord]:
 
     members = Membership.objects.filter(court_scope_q(user)).values("user_id")
     return AuditRecord.objects.filter(user_id__in=members).select_related("user")
+
+
+def audit_records_filtered(
+    user: User,
+    *,
+    event: str = "",
+    success: bool | None = None,
+    username: str = "",
+    object_type: str = "",
+    object_id: str = "",
+    since=None,
+    until=None,
+) -> QuerySet[AuditRecord]:
+    """The records ``user`` may read, filtered, newest first (the page and the API)."""
+    qs = audit_records_visible_to(user)
+    if event:
+        qs = qs.filter(event=event)
+    if success is not None:
+        qs = qs.filter(success=success)
+    if username:
+        qs = qs.filter(username=username.strip())
+    if object_type:
+        qs = qs.filter(object_type=object_type)
+    if object_id:
+        qs = qs.filter(object_id=object_id)
+    if since:
+        qs = qs.filter(occurred_at__gte=since)
+    if until:
+        qs = qs.filter(occurred_at__lt=until)
+    return qs.order_by("-occurred_at", "-id")

@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from audit.forms import AuditFilterForm
-from audit.selectors import audit_records_visible_to, party_get
+from audit.selectors import audit_records_filtered, party_get
 from audit.services import party_identity_reveal
 from core.decorators import perm_required
 from core.exceptions import NotFound, PermissionDenied
@@ -35,18 +35,11 @@ def party_reveal(request, case_id: int, party_id: int):
 def audit_records(request):
     """The audit trail of the people of the reader's courts, newest first, filtered."""
     form = AuditFilterForm(request.GET or None)
-    qs = audit_records_visible_to(request.user)
+    filters = {}
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        if data["event"]:
-            qs = qs.filter(event=data["event"])
-        if data["success"] is not None:
-            qs = qs.filter(success=data["success"])
-        if data["user"]:
-            qs = qs.filter(username=data["user"].strip())
-        if data["since"]:
-            qs = qs.filter(occurred_at__gte=data["since"])
-        if data["until"]:
-            qs = qs.filter(occurred_at__lt=data["until"])
-    page = Paginator(qs.order_by("-occurred_at", "-id"), 50).get_page(request.GET.get("page"))
+        filters = {"event": data["event"], "success": data["success"], "username": data["user"],
+                   "since": data["since"], "until": data["until"]}  # fmt: skip
+    qs = audit_records_filtered(request.user, **filters)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "audit/records.html", {"form": form, "page": page, "filtered": form.is_bound})
