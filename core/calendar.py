@@ -9,9 +9,14 @@ Rules (DESIGN "The clock engine"; 民事诉讼法 §85 on 期间):
   working day (unless the rule says the period lapses on its own date);
 - hour periods count from the event, to the minute.
 
-Whenever the answer depends on whether a day is a working day, a date in a year
-with no loaded calendar raises ``CalendarNotLoaded`` — never a guess. Periods that
-need no calendar (hours; an expiry that lapses on its own date) never raise.
+A node that happened is never refused for lack of a calendar: a day in a year whose
+official schedule is not loaded is answered from the **predicted** calendar
+(``core.calendar_prediction``: the statutory holidays of the 2024 放假办法 placed on
+their lunar/solar dates, plus the published 调休 principles), and the caller marks
+what it computed as provisional (``is_provisional``). A *strict* calendar
+(``WorkingCalendar.load(predict=False)``, the due-date calculator's contract) raises
+``CalendarNotLoaded`` instead. Periods that need no calendar (hours; an expiry that
+lapses on its own date) never consult it.
 
 ``WorkingCalendar`` is a snapshot of the database calendar; load it once and reuse it
 for a batch (recomputing thousands of clocks costs two queries).
@@ -22,10 +27,12 @@ from __future__ import annotations
 import calendar as pycalendar
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from django.utils import timezone
 
+from core.calendar_prediction import predict_year
 from core.exceptions import CalendarNotLoaded
 
 # A due moment is the last second of the due day, local time, so its local date is
@@ -38,28 +45,60 @@ class WorkingCalendar:
     loaded_years: frozenset[int]
     # date -> True for a make-up working day (调休上班), False for a holiday/rest day
     exceptions: dict[dt.date, bool] = field(default_factory=dict)
+    # Answer unloaded years from the predicted calendar (the default: a node that
+    # happened is always recorded); False raises ``CalendarNotLoaded`` instead.
+    predict: bool = True
 
     @classmethod
-    def load(cls) -> WorkingCalendar:
+    def load(cls, *, predict: bool = True) -> WorkingCalendar:
+        # The model module imports nothing from here, but core.models' package
+        # __init__ pulls in every kernel model; importing it at module level would
+        # make this pure-arithmetic module load the ORM for every importer.
         from core.models import CalendarDay, CalendarDayKind, CalendarYear
 
         years = frozenset(CalendarYear.objects.values_list("year", flat=True))
         exceptions = {
             day: kind == CalendarDayKind.WORKDAY
             for day, kind in CalendarDay.objects.values_list("date", "kind")
+            if day.year in years
         }
-        return cls(loaded_years=years, exceptions=exceptions)
+        return cls(loaded_years=years, exceptions=exceptions, predict=predict)
+
+    def strict(self) -> WorkingCalendar:
+        """The same calendar, refusing (``CalendarNotLoaded``) instead of predicting."""
+        return replace(self, predict=False)
 
     # --- days -------------------------------------------------------------------
     def check_year(self, year: int) -> None:
-        if year not in self.loaded_years:
+        if year not in self.loaded_years and not self.predict:
             raise CalendarNotLoaded(year)
 
+    def is_loaded(self, year: int) -> bool:
+        return year in self.loaded_years
+
+    def is_provisional(self, first: dt.date, last: dt.date) -> bool:
+        """Whether counting from ``first`` to ``last`` rests on a predicted year."""
+        low, high = min(first, last).year, max(first, last).year
+        return any(year not in self.loaded_years for year in range(low, high + 1))
+
     def is_working_day(self, day: dt.date) -> bool:
-        self.check_year(day.year)
-        if day in self.exceptions:
-            return self.exceptions[day]
-        return day.weekday() < 5
+        if day.year in self.loaded_years:
+            exceptions = self.exceptions
+        elif self.predict:
+            exceptions = predicted_exceptions(day.year)
+        else:
+            raise CalendarNotLoaded(day.year)
+        found = exceptions.get(day)
+        return day.weekday() < 5 if found is None else found
+
+    def exception(self, day: dt.date) -> bool | None:
+        """True for a make-up working day, False for a holiday, None for an ordinary
+        day — on the loaded calendar or, for an unloaded year, the predicted one."""
+        if day.year in self.loaded_years:
+            return self.exceptions.get(day)
+        if not self.predict:
+            raise CalendarNotLoaded(day.year)
+        return predicted_exceptions(day.year).get(day)
 
     def next_working_day(self, day: dt.date) -> dt.date:
         """The first working day strictly after ``day``."""
@@ -152,6 +191,17 @@ class WorkingCalendar:
 
     def years_needed(self, days: Iterable[dt.date]) -> set[int]:
         return {d.year for d in days} - set(self.loaded_years)
+
+
+@lru_cache(maxsize=256)
+def predicted_exceptions(year: int) -> dict[dt.date, bool]:
+    """The predicted holidays and make-up days of ``year`` (cached; read-only by
+    convention: callers never mutate it). A year the prediction cannot place (its
+    lunar table ends) raises ``CalendarNotLoaded``: that one is never guessed."""
+    try:
+        return predict_year(year)
+    except ValueError:
+        raise CalendarNotLoaded(year) from None
 
 
 def start_of_day(day: dt.date) -> dt.datetime:

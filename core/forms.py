@@ -59,7 +59,10 @@ class CourtDateTimeMixin:
 
 
 class DueDateForm(forms.Form):
-    start = CourtDateField(label=_("起算日"), widget=forms.DateInput(attrs={"type": "date"}))
+    # ISO in the value attribute: a date input shows nothing for the locale's 2026/12/06
+    start = CourtDateField(
+        label=_("起算日"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     days = forms.IntegerField(label=_("期限"), min_value=0, max_value=3660, initial=5)
     unit = forms.ChoiceField(
         label=_("单位"),
@@ -69,4 +72,13 @@ class DueDateForm(forms.Form):
             (PeriodUnit.MONTHS, PeriodUnit.MONTHS.label),
         ],
         initial=PeriodUnit.WORKING_DAYS,
+    )
+
+
+class CalendarNoticeForm(forms.Form):
+    notice = forms.CharField(
+        label=_("通知全文"),
+        max_length=20000,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 14, "placeholder": _("粘贴国务院办公厅关于某年部分节假日安排的通知全文")}),
     )

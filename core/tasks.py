@@ -21,6 +21,14 @@ def recompute_clocks_for_dates(*, first: str, last: str) -> int:
     )
 
 
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def recompute_calendar_load(*, load_id: int) -> int:
+    """Recompute the open clocks a year's load touches (``CalendarLoad``)."""
+    from core.services.calendar import calendar_load_recompute
+
+    return calendar_load_recompute(load_id=load_id).processed
+
+
 @shared_task(acks_late=True)
 def recompute_unknown_thresholds() -> int:
     """Settle provisional due dates and fill in thresholds that fell in a year whose

@@ -1,13 +1,20 @@
 from django.urls import path
 
-from core import views, views_exports
+from core import views, views_calendar, views_exports
 
 app_name = "core"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("todo/", views.todo, name="todo"),
-    path("calendar/", views.calendar_page, name="calendar"),
+    path("calendar/", views_calendar.calendar_page, name="calendar"),
+    path("calendar/load/", views_calendar.calendar_load, name="calendar-load"),
+    path("calendar/loads/<int:pk>/", views_calendar.calendar_load_detail, name="calendar-load-detail"),
+    path(
+        "calendar/loads/<int:pk>/progress/",
+        views_calendar.calendar_load_progress,
+        name="calendar-load-progress",
+    ),
     path("calendar/due-date/", views.due_date_partial, name="due-date"),
     path("rules/", views.rule_catalogue, name="rules"),
     path("courts/", views.court_tree, name="courts"),

@@ -53,60 +53,21 @@ def todo(request):
 
 @require_GET
 @perm_required("core.view_calendar")
-def calendar_page(request):
-    today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year", today.year))
-    except ValueError:
-        year = today.year
-    year = min(max(year, 1949), 2200)
-    calendar = WorkingCalendar.load()
-    loaded = year in calendar.loaded_years
-    months = []
-    if loaded:
-        for month in range(1, 13):
-            weeks = []
-            for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
-                weeks.append(
-                    [
-                        {
-                            "date": d,
-                            "in_month": d.month == month,
-                            "working": calendar.is_working_day(d)
-                            if d.year in calendar.loaded_years
-                            else None,
-                            "makeup": calendar.exceptions.get(d) is True,
-                            "holiday": calendar.exceptions.get(d) is False,
-                            "today": d == today,
-                        }
-                        for d in week
-                    ]
-                )
-            months.append({"month": month, "first_day": dt.date(year, month, 1), "weeks": weeks})
-    context = {
-        "year": year,
-        "loaded": loaded,
-        "months": months,
-        "loaded_years": sorted(calendar.loaded_years),
-        "years": CalendarYear.objects.order_by("-year")[:5],
-        "form": DueDateForm(initial={"start": today}),
-    }
-    return render(request, "core/calendar.html", context)
-
-
-@require_GET
-@perm_required("core.view_calendar")
 def due_date_partial(request):
     """htmx: the due date for the calculator form, or the form's errors."""
     form = DueDateForm(request.GET)
     result = error = None
+    provisional = False
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            result = WorkingCalendar.load().due_date(data["start"], data["days"], data["unit"])
-        except CalendarNotLoaded as exc:
-            error = exc.message
-    return render(request, "core/_due_date.html", {"form": form, "result": result, "error": error})
+        calendar = WorkingCalendar.load()
+        result = calendar.due_date(data["start"], data["days"], data["unit"])
+        provisional = calendar.is_provisional(data["start"], result)
+    return render(
+        request,
+        "core/_due_date.html",
+        {"form": form, "result": result, "error": error, "provisional": provisional},
+    )
 
 
 @require_GET

@@ -1,5 +1,11 @@
 from core.models.api import ApiToken, IdempotencyRecord
-from core.models.calendar import CalendarDay, CalendarDayKind, CalendarYear
+from core.models.calendar import (
+    CalendarDay,
+    CalendarDayKind,
+    CalendarLoad,
+    CalendarLoadStatus,
+    CalendarYear,
+)
 from core.models.clocks import (
     Deadline,
     DeadlineExtension,
@@ -25,6 +31,8 @@ __all__ = [
     "ApiToken",
     "CalendarDay",
     "CalendarDayKind",
+    "CalendarLoad",
+    "CalendarLoadStatus",
     "CalendarYear",
     "Court",
     "CourtLevel",

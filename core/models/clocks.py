@@ -113,9 +113,8 @@ class Deadline(models.Model):
     started_at = models.DateTimeField(_("起算时间"))
     original_due_at = models.DateTimeField(_("原定届满时间"))
     due_at = models.DateTimeField(_("届满时间"))
-    # The period's last day falls in a year whose calendar is not loaded yet, so it
-    # could not be moved past a rest day: ``due_at`` is the earliest it can be
-    # (conservative: warnings come early, never late) until that year is loaded.
+    # The period was counted over a year whose official schedule is not loaded yet,
+    # on the predicted calendar (暂定) — until that year is loaded and recomputed.
     provisional = models.BooleanField(_("暂定"), default=False)
     warn_at = models.DateTimeField(null=True, blank=True)
     warn_again_at = models.DateTimeField(null=True, blank=True)
@@ -155,6 +154,13 @@ class Deadline(models.Model):
             ),
             models.Index(fields=["subject_type", "subject_id"], name="deadline_subject"),
             models.Index(fields=["case", "rule"], name="deadline_running_case", condition=RUNNING_ROWS),
+            # the banner's and dashboards' count of provisional clocks, and the
+            # recompute when a year is loaded
+            models.Index(
+                fields=["court"],
+                name="deadline_running_provisional",
+                condition=RUNNING_ROWS & Q(provisional=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

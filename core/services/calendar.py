@@ -1,15 +1,27 @@
-"""The working calendar in the database: loading it, editing it, and recomputing
-the open clocks an edit affects."""
+"""The working calendar in the database: loading a year (from the State Council's
+notice, the package, or by hand), editing it, and recomputing the open clocks a
+change affects — with a report of what moved."""
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.calendar import end_of_day, start_of_day
-from core.exceptions import ValidationFailed
-from core.models import CalendarDay, CalendarDayKind, CalendarYear, Deadline, User
+from core.calendar import end_of_day, predicted_exceptions, start_of_day
+from core.exceptions import CalendarNotLoaded, PermissionDenied, ValidationFailed
+from core.models import (
+    CalendarDay,
+    CalendarDayKind,
+    CalendarLoad,
+    CalendarLoadStatus,
+    CalendarYear,
+    Deadline,
+    Role,
+    User,
+)
+from core.selectors import active_memberships
 from core.services.after_commit import enqueue_on_commit
 from core.services.events import node_event_record
 
@@ -108,3 +120,279 @@ def calendar_year_mark_loaded(*, year: int, actor: User | None, source: str = "m
 
 def _record(actor: User | None, kind: str, payload: dict) -> None:
     node_event_record(kind=kind, court=None, occurred_at=timezone.now(), actor=actor, payload=payload)
+
+
+# --- a year from the State Council's notice ---------------------------------------
+
+
+@dataclass(frozen=True)
+class DayDifference:
+    """A day the official schedule and the prediction disagree on."""
+
+    date: dt.date
+    official_working: bool
+    predicted_working: bool
+
+    def as_dict(self) -> dict:
+        return {
+            "date": self.date.isoformat(),
+            "official": "workday" if self.official_working else "rest",
+            "predicted": "workday" if self.predicted_working else "rest",
+        }
+
+
+def _official_exceptions(holidays, workdays) -> dict[dt.date, bool]:
+    return {**{d: False for d in holidays}, **{d: True for d in workdays}}
+
+
+def calendar_differences_from_prediction(
+    *, year: int, holidays: list[dt.date], workdays: list[dt.date]
+) -> list[DayDifference]:
+    """Every day of ``year`` whose working status in the official schedule differs
+    from the predicted calendar's (what loading the year changes for clocks)."""
+    official = _official_exceptions(holidays, workdays)
+    try:
+        predicted = predicted_exceptions(year)
+    except CalendarNotLoaded:
+        predicted = {}
+    out = []
+    day = dt.date(year, 1, 1)
+    while day.year == year:
+        ordinary = day.weekday() < 5
+        is_official = official.get(day, ordinary)
+        is_predicted = predicted.get(day, ordinary)
+        if is_official != is_predicted:
+            out.append(DayDifference(day, is_official, is_predicted))
+        day += dt.timedelta(days=1)
+    return out
+
+
+def can_load_calendar(user: User) -> bool:
+    """Administrators load a year's working calendar."""
+    return bool(
+        getattr(user, "is_superuser", False)
+        or any(m.role == Role.ADMIN for m in active_memberships(user))
+    )
+
+
+def _validate_days(year: int, holidays: list[dt.date], workdays: list[dt.date]) -> None:
+    if not holidays:
+        raise ValidationFailed.for_field("holidays", _("没有任何节假日，无法载入。"))
+    both = set(holidays) & set(workdays)
+    if both:
+        raise ValidationFailed.for_field(
+            "workdays",
+            _("%(days)s 同时被列为放假日和上班日。") % {"days": "、".join(sorted(d.isoformat() for d in both))},
+        )
+    for day in [*holidays, *workdays]:
+        if abs(day.year - year) > 1:
+            raise ValidationFailed.for_field(
+                "holidays", _("%(day)s 不属于 %(year)s 年的安排。") % {"day": day.isoformat(), "year": year}
+            )
+    weekday_workdays = [d for d in workdays if d.weekday() < 5]
+    if weekday_workdays:
+        raise ValidationFailed.for_field(
+            "workdays",
+            _("调休上班日应为周末：%(days)s 本就是工作日。")
+            % {"days": "、".join(d.isoformat() for d in weekday_workdays)},
+        )
+
+
+@transaction.atomic
+def calendar_year_load(
+    *,
+    year: int,
+    holidays: list[dt.date],
+    workdays: list[dt.date],
+    actor: User | None,
+    source: str = "notice",
+    notice_text: str = "",
+    check_permission: bool = True,
+    recompute_in_background: bool = True,
+) -> CalendarLoad:
+    """Load (or replace) ``year``'s official schedule: its holidays and make-up days
+    replace what the database had for that year, the year is marked loaded, and the
+    load is recorded with the notice text and who loaded it. The open clocks it
+    touches are recomputed after commit in chunks (``calendar_load_recompute``);
+    the returned ``CalendarLoad`` carries the progress and the report. A caller
+    that passes ``recompute_in_background=False`` (the management command) runs
+    ``calendar_load_recompute`` itself after commit."""
+    if check_permission and (actor is None or not can_load_calendar(actor)):
+        raise PermissionDenied(_("只有系统管理员可以载入工作日历。"))
+    holidays = sorted(set(holidays))
+    workdays = sorted(set(workdays))
+    _validate_days(year, holidays, workdays)
+    differences = calendar_differences_from_prediction(year=year, holidays=holidays, workdays=workdays)
+    now = timezone.now()
+    CalendarDay.objects.filter(date__year=year).delete()
+    in_year = [
+        CalendarDay(date=d, kind=CalendarDayKind.HOLIDAY) for d in holidays if d.year == year
+    ] + [CalendarDay(date=d, kind=CalendarDayKind.WORKDAY) for d in workdays if d.year == year]
+    CalendarDay.objects.bulk_create(in_year)
+    # A block that starts in the year before (元旦 from 31 December) also marks that day.
+    for day in [*holidays, *workdays]:
+        if day.year != year:
+            kind = CalendarDayKind.WORKDAY if day in workdays else CalendarDayKind.HOLIDAY
+            CalendarDay.objects.update_or_create(date=day, defaults={"kind": kind})
+    CalendarYear.objects.update_or_create(
+        year=year,
+        defaults={
+            "source": source[:100],
+            "notice_text": notice_text,
+            "loaded_by": actor,
+            "loaded_at": now,
+        },
+    )
+    load = CalendarLoad.objects.create(
+        year=year,
+        source=source[:100],
+        notice_text=notice_text,
+        holidays=[d.isoformat() for d in holidays],
+        workdays=[d.isoformat() for d in workdays],
+        differences=[d.as_dict() for d in differences],
+        loaded_by=actor,
+        loaded_at=now,
+    )
+    _record(
+        actor,
+        "calendar.year_loaded",
+        {
+            "year": year,
+            "source": source[:100],
+            "holidays": len(holidays),
+            "workdays": len(workdays),
+            "differences_from_prediction": len(differences),
+            "load": load.pk,
+        },
+    )
+    if recompute_in_background:
+        from core import tasks  # core.tasks' wrappers import this module
+
+        enqueue_on_commit(tasks.recompute_calendar_load, load_id=load.pk)
+    return load
+
+
+def calendar_load_recompute(*, load_id: int, chunk_size: int = 5000) -> CalendarLoad:
+    """Recompute the open clocks a year's load touches and record what moved.
+    Idempotent: a finished load is left alone; one interrupted is recomputed (a
+    clock already right is not written again)."""
+    from core.services.clocks import clocks_recompute_reporting
+
+    load = CalendarLoad.objects.get(pk=load_id)
+    if load.status == CalendarLoadStatus.DONE:
+        return load
+    # A run interrupted part-way (a lost worker; the task is redelivered) already
+    # moved some clocks: this run finds only the rest, so its counts are added.
+    resumed = load.status in (CalendarLoadStatus.RUNNING, CalendarLoadStatus.FAILED)
+    first, last = dt.date(load.year, 1, 1), dt.date(load.year, 12, 31)
+    queryset = affected_deadlines(first, last)
+    CalendarLoad.objects.filter(pk=load.pk).update(
+        status=CalendarLoadStatus.RUNNING, total=queryset.count(), processed=0
+    )
+
+    def progress(processed: int) -> None:
+        CalendarLoad.objects.filter(pk=load.pk).update(processed=processed)
+
+    try:
+        report = clocks_recompute_reporting(queryset=queryset, chunk_size=chunk_size, progress=progress)
+    except Exception as exc:
+        CalendarLoad.objects.filter(pk=load.pk).update(status=CalendarLoadStatus.FAILED, error=str(exc)[:500])
+        raise
+    by_court = {str(k): v for k, v in (report.by_court or {}).items()}
+    base = {"moved_earlier": 0, "moved_later": 0, "now_overdue": 0, "settled": 0}
+    if resumed:
+        base = {k: getattr(load, k) for k in base}
+        for key, part in load.by_court.items():
+            merged = by_court.setdefault(key, {"earlier": 0, "later": 0, "now_overdue": 0, "settled": 0})
+            for name, value in part.items():
+                merged[name] = merged.get(name, 0) + value
+    CalendarLoad.objects.filter(pk=load.pk).update(
+        status=CalendarLoadStatus.DONE,
+        processed=report.examined,
+        moved_earlier=base["moved_earlier"] + report.earlier,
+        moved_later=base["moved_later"] + report.later,
+        now_overdue=base["now_overdue"] + report.now_overdue,
+        settled=base["settled"] + report.settled,
+        by_court=by_court,
+        finished_at=timezone.now(),
+    )
+    load.refresh_from_db()
+    _mail_supervisors(load)
+    return load
+
+
+def _mail_supervisors(load: CalendarLoad) -> None:
+    """Each court's 专人监管 gets its part of the report (clocks that moved, and the
+    ones now overdue), by e-mail through the outbox."""
+    from django.conf import settings
+    from django.utils import translation
+
+    from core.models import Court, Membership
+    from core.services.after_commit import email_queue
+
+    if not load.by_court:
+        return
+    courts = Court.objects.in_bulk([int(k) for k in load.by_court])
+    supervisors: dict[int, list[str]] = {}
+    for court_id, email in Membership.objects.filter(
+        court_id__in=courts, role=Role.CASE_SUPERVISOR, revoked_at__isnull=True, user__is_active=True
+    ).exclude(user__email="").values_list("court_id", "user__email"):
+        supervisors.setdefault(court_id, []).append(email)
+    with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
+        for key, part in load.by_court.items():
+            to = supervisors.get(int(key))
+            court = courts.get(int(key))
+            if not to or court is None:
+                continue
+            email_queue(
+                subject=_("执行监督平台：%(year)s 年工作日历已载入，本院期限已重算") % {"year": load.year},
+                body=_(
+                    "%(court)s：%(year)s 年工作日历已按国务院办公厅通知载入。本院正在运行的期限中，"
+                    "%(earlier)s 个届满日提前，%(later)s 个推后，%(overdue)s 个因此已超期，"
+                    "%(settled)s 个不再是暂定日期。请在监督看板和预警收件箱核对。"
+                )
+                % {
+                    "court": court.name,
+                    "year": load.year,
+                    "earlier": part.get("earlier", 0),
+                    "later": part.get("later", 0),
+                    "overdue": part.get("now_overdue", 0),
+                    "settled": part.get("settled", 0),
+                },
+                to=to,
+            )
+
+
+BANNER_CACHE_SECONDS = 120
+
+
+def calendar_banner_for(user: User, *, today: dt.date | None = None) -> dict | None:
+    """The missing year, the provisional clocks the user can see, and whether the
+    user may load it — or None when there is nothing to say to this user."""
+    from django.core.cache import cache
+
+    from core.models.clocks import RUNNING_ROWS
+    from core.selectors import court_scope_q
+
+    memberships = active_memberships(user)
+    is_admin = can_load_calendar(user)
+    if not is_admin and not any(m.role == Role.CASE_SUPERVISOR for m in memberships):
+        return None
+    today = today or timezone.localdate()
+    loaded = set(CalendarYear.objects.filter(year__in=[today.year, today.year + 1]).values_list("year", flat=True))
+    if today.year not in loaded:
+        missing = today.year
+    elif today.month >= 11 and today.year + 1 not in loaded:
+        missing = today.year + 1
+    else:
+        return None
+    scope = "all" if user.is_superuser else ",".join(sorted(f"{m.court_id}:{m.role}" for m in memberships))
+    key = f"calendar-banner:{missing}:{scope}"
+    count = cache.get(key)
+    if count is None:
+        clocks = Deadline.objects.filter(RUNNING_ROWS, provisional=True)
+        if not user.is_superuser:
+            clocks = clocks.filter(court_scope_q(user))
+        count = clocks.count()
+        cache.set(key, count, BANNER_CACHE_SECONDS)
+    return {"year": missing, "provisional": count, "can_load": is_admin}

@@ -15,7 +15,7 @@ from django.db.models import F, Lookup, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.calendar import WorkingCalendar, end_of_day, local_date
+from core.calendar import WorkingCalendar, end_of_day, local_date, start_of_day
 from core.exceptions import (
     CalendarNotLoaded,
     InvalidTransition,
@@ -37,7 +37,7 @@ from core.models import (
 from core.models.clocks import RUNNING
 from core.selectors import user_has_role_over
 from core.services.events import node_event_record
-from core.signals import clocks_stopped
+from core.signals import clocks_rescheduled, clocks_stopped
 
 # Who may approve an extension or waive a clock (322号 §8: the responsible leader).
 APPROVER_ROLES = (Role.BUREAU_HEAD, Role.COURT_LEADER)
@@ -74,23 +74,13 @@ def compute_schedule(
 ) -> Schedule:
     """The due moment and the ladder thresholds of ``deadline``.
 
-    Raises ``CalendarNotLoaded`` when the due date itself cannot be known (a
-    working-day period running into an unloaded year). A calendar-day or month
-    period whose last day falls in an unloaded year keeps that day, marked
-    ``provisional`` (the earliest it can be; only the move past a rest day is
-    unknown). A threshold after the due date in an unloaded year is left ``None``.
-    All of these are recomputed when the year is loaded — nothing is guessed.
+    A period that reaches into a year whose official schedule is not loaded is
+    counted on the predicted calendar and marked ``provisional`` (暂定): the node
+    that started it happened and is recorded; only the date is uncertain. Loading
+    the year recomputes it (``core.services.calendar``). Only a year the prediction
+    cannot place raises ``CalendarNotLoaded``; a threshold there stays ``None``.
     """
-    provisional = False
-
-    def roll_forward(day: dt.date) -> dt.date:
-        nonlocal provisional
-        try:
-            return calendar.roll_forward(day)
-        except CalendarNotLoaded:
-            provisional = True
-            return day
-
+    provisional = False  # hours need no calendar
     closed_pauses = [p for p in pauses if p.resumed_at is not None]
     added = sum(e.added for e in extensions)
     unit = deadline.unit
@@ -108,7 +98,7 @@ def compute_schedule(
             raw = start + dt.timedelta(days=deadline.duration)
         else:
             raw = calendar.add_months(start, deadline.duration, roll=False)
-        original_day = roll_forward(raw) if roll else raw
+        original_day = calendar.roll_forward(raw) if roll else raw
 
         day = raw
         if unit == PeriodUnit.WORKING_DAYS:
@@ -127,8 +117,16 @@ def compute_schedule(
                 day += dt.timedelta(days=added)
             else:
                 day = calendar.add_months(day, added, roll=False)
-        provisional = False  # only the final due day decides
-        day = roll_forward(day) if roll else day
+        unrolled = day
+        day = calendar.roll_forward(day) if roll else day
+        # Only the current due day decides (an original date in a predicted year
+        # that an extension has since moved is history, not a promise), and only
+        # where the calendar was consulted: every day counted for working days, the
+        # move past rest days for the others; an expiry on its own date needs none.
+        if unit == PeriodUnit.WORKING_DAYS:
+            provisional = calendar.is_provisional(start, day)
+        else:
+            provisional = roll and calendar.is_provisional(unrolled, day)
         original = end_of_day(original_day)
         due = end_of_day(day)
 
@@ -548,39 +546,207 @@ def _pk_among(ids: Collection[int]) -> Q | Lookup:
     return _PkAmong(F("pk"), list(ids))
 
 
-def clocks_recompute(*, queryset: QuerySet[Deadline] | None = None, chunk_size: int = 1000) -> int:
+def clocks_recompute(*, queryset: QuerySet[Deadline] | None = None, chunk_size: int = 5000) -> int:
     """Recompute due dates and thresholds of running clocks (after a calendar or
-    rule edit). Works in locked chunks with one calendar snapshot; returns the
-    number of clocks whose schedule changed."""
+    rule edit); returns the number of clocks whose schedule changed."""
+    base = queryset if queryset is not None else Deadline.objects.all()
+    return clocks_recompute_reporting(queryset=base, chunk_size=chunk_size).changed
+
+
+@dataclass
+class RecomputeReport:
+    """What a recompute moved: clocks examined and changed, due dates earlier and
+    later, clocks overdue only because of the new schedule, and provisional clocks
+    now settled — in total and per court id."""
+
+    examined: int = 0
+    changed: int = 0
+    earlier: int = 0
+    later: int = 0
+    now_overdue: int = 0
+    settled: int = 0
+    by_court: dict[int, dict[str, int]] | None = None
+
+    def count(self, court_id: int, key: str) -> None:
+        setattr(self, key, getattr(self, key) + 1)
+        if self.by_court is None:
+            self.by_court = {}
+        part = self.by_court.setdefault(court_id, {"earlier": 0, "later": 0, "now_overdue": 0, "settled": 0})
+        part[key] += 1
+
+
+_RECOMPUTE_COLUMNS = (
+    "pk",
+    "court_id",
+    "rule_id",
+    "variant",
+    "duration",
+    "unit",
+    "roll_to_working_day",
+    "started_at",
+    "status",
+    *SCHEDULE_FIELDS,
+)
+
+
+def _schedule_key(row: dict) -> tuple | None:
+    """Clocks that share this key share their schedule (up to the warn thresholds'
+    floor at the start moment), so a province's clocks cost one computation per
+    (rule, start day, period) instead of one per clock. Hour periods count from the
+    exact moment and are computed one by one."""
+    if row["unit"] == PeriodUnit.HOURS:
+        return None
+    return (
+        row["rule_id"],
+        row["variant"],
+        local_date(row["started_at"]),
+        row["duration"],
+        row["unit"],
+        row["roll_to_working_day"],
+    )
+
+
+def clocks_recompute_reporting(
+    *,
+    queryset: QuerySet[Deadline],
+    chunk_size: int = 5000,
+    progress=None,
+    now: dt.datetime | None = None,
+) -> RecomputeReport:
+    """Recompute the running clocks of ``queryset`` on the current calendar, in
+    chunks of ``chunk_size`` by primary key, each in its own short transaction that
+    locks only its rows (a scan waits at most one chunk). Rows are read as plain
+    values, schedules are memoised per ``_schedule_key``, and a chunk's changes are
+    written with one ``UPDATE … FROM (VALUES …)`` on PostgreSQL. A breached clock
+    whose corrected due moment lies ahead runs again as open (the breach was the
+    prediction's, not the court's); ``clocks_rescheduled`` lets supervision resolve
+    the alerts that no longer apply. ``progress(n)`` is called after each chunk."""
+    now = now or timezone.now()
     calendar = WorkingCalendar.load()
-    base = (queryset if queryset is not None else Deadline.objects.all()).filter(RUNNING)
-    ids = list(base.order_by("pk").values_list("pk", flat=True))
-    changed = 0
+    rules = {r.pk: r for r in DeadlineRule.objects.all()}
+    memo: dict[tuple, Schedule] = {}
+    report = RecomputeReport(by_court={})
+    ids = list(queryset.filter(RUNNING).order_by("pk").values_list("pk", flat=True))
     for offset in range(0, len(ids), chunk_size):
+        chunk_ids = ids[offset : offset + chunk_size]
         with transaction.atomic():
             rows = list(
-                Deadline.objects.filter(pk__in=ids[offset : offset + chunk_size])
+                Deadline.objects.filter(pk__in=chunk_ids)
                 .filter(RUNNING)
-                .select_for_update(of=("self",))
-                .select_related("rule")
-                .prefetch_related("pauses", "extensions")
+                .select_for_update()
                 .order_by("pk")
+                .values(*_RECOMPUTE_COLUMNS)
             )
-            dirty = []
+            pauses: dict[int, list[DeadlinePause]] = {}
+            for pause in DeadlinePause.objects.filter(deadline_id__in=chunk_ids):
+                pauses.setdefault(pause.deadline_id, []).append(pause)
+            extensions: dict[int, list[DeadlineExtension]] = {}
+            for extension in DeadlineExtension.objects.filter(deadline_id__in=chunk_ids):
+                extensions.setdefault(extension.deadline_id, []).append(extension)
+            changed: list[tuple[dict, Schedule, str]] = []
             for row in rows:
-                try:
-                    schedule = compute_schedule(
-                        deadline=row,
-                        rule=row.rule,
-                        calendar=calendar,
-                        pauses=row.pauses.all(),
-                        extensions=row.extensions.all(),
-                    )
-                except CalendarNotLoaded:
-                    continue  # cannot happen for a due date once computed, unless a year was unloaded
-                if any(getattr(row, f) != getattr(schedule, f) for f in SCHEDULE_FIELDS):
-                    _apply(row, schedule)
-                    dirty.append(row)
-            Deadline.objects.bulk_update(dirty, SCHEDULE_FIELDS)
-            changed += len(dirty)
-    return changed
+                schedule = _recompute_row(row, rules, calendar, memo, pauses, extensions)
+                if schedule is None:
+                    continue
+                status = row["status"]
+                if status == DeadlineStatus.BREACHED and schedule.due_at >= now:
+                    status = DeadlineStatus.OPEN
+                if status == row["status"] and all(row[f] == getattr(schedule, f) for f in SCHEDULE_FIELDS):
+                    continue
+                changed.append((row, schedule, status))
+                court = row["court_id"]
+                if schedule.due_at < row["due_at"]:
+                    report.count(court, "earlier")
+                elif schedule.due_at > row["due_at"]:
+                    report.count(court, "later")
+                if schedule.due_at < now <= row["due_at"]:
+                    report.count(court, "now_overdue")
+                if row["provisional"] and not schedule.provisional:
+                    report.count(court, "settled")
+            _write_schedules(changed)
+            if changed:
+                clocks_rescheduled.send(sender=Deadline, deadline_ids=[r["pk"] for r, _s, _st in changed], at=now)
+            report.changed += len(changed)
+        report.examined += len(rows)
+        if progress is not None:
+            progress(report.examined)
+    return report
+
+
+def _recompute_row(row, rules, calendar, memo, pauses, extensions) -> Schedule | None:
+    rule = rules[row["rule_id"]]
+    own_pauses = pauses.get(row["pk"], ())
+    own_extensions = extensions.get(row["pk"], ())
+    key = None if (own_pauses or own_extensions) else _schedule_key(row)
+    try:
+        if key is None:
+            return compute_schedule(
+                deadline=_row_deadline(row),
+                rule=rule,
+                calendar=calendar,
+                pauses=own_pauses,
+                extensions=own_extensions,
+            )
+        shared = memo.get(key)
+        if shared is None:
+            # computed from the start of the day: the shared part of every clock
+            # that starts on that day; each clock's warnings are floored at its own
+            # start moment below, as compute_schedule does
+            probe = _row_deadline({**row, "started_at": start_of_day(key[2])})
+            shared = memo[key] = compute_schedule(deadline=probe, rule=rule, calendar=calendar)
+    except CalendarNotLoaded:
+        return None  # a year the prediction cannot place: left as it is
+    started = row["started_at"]
+    return Schedule(
+        original_due_at=shared.original_due_at,
+        due_at=shared.due_at,
+        provisional=shared.provisional,
+        warn_at=max(shared.warn_at, started) if shared.warn_at else None,
+        warn_again_at=max(shared.warn_again_at, started) if shared.warn_again_at else None,
+        escalate_at=shared.escalate_at,
+        upper_at=shared.upper_at,
+    )
+
+
+def _row_deadline(row: dict) -> Deadline:
+    return Deadline(
+        pk=row["pk"],
+        rule_id=row["rule_id"],
+        variant=row["variant"],
+        duration=row["duration"],
+        unit=row["unit"],
+        roll_to_working_day=row["roll_to_working_day"],
+        started_at=row["started_at"],
+    )
+
+
+def _write_schedules(changed: list[tuple[dict, Schedule, str]]) -> None:
+    if not changed:
+        return
+    columns = [*SCHEDULE_FIELDS, "status"]
+    if connection.vendor == "postgresql":
+        from psycopg2.extras import execute_values
+
+        table = Deadline._meta.db_table
+        assignments = ", ".join(f"{c} = v.{c}" for c in columns)
+        sql = (
+            f"UPDATE {table} AS d SET {assignments} FROM (VALUES %s) AS "  # noqa: S608 (names are ours)
+            f"v(id, {', '.join(columns)}) WHERE d.id = v.id AND d.completed_at IS NULL"
+        )
+        template = (
+            "(%s, %s::timestamptz, %s::timestamptz, %s::boolean, %s::timestamptz, "
+            "%s::timestamptz, %s::timestamptz, %s::timestamptz, %s)"
+        )
+        values = [
+            (row["pk"], *(getattr(schedule, f) for f in SCHEDULE_FIELDS), status)
+            for row, schedule, status in changed
+        ]
+        with connection.cursor() as cursor:
+            execute_values(cursor.cursor, sql, values, template=template, page_size=len(values))
+        return
+    objects = []
+    for row, schedule, status in changed:
+        deadline = Deadline(pk=row["pk"], status=status)
+        _apply(deadline, schedule)
+        objects.append(deadline)
+    Deadline.objects.bulk_update(objects, columns)

@@ -76,7 +76,13 @@ def test_due_date_contract_example(client_for, token):
         "/api/v1/calendar/due-date/", {"start": "2026-09-30", "days": 5, "unit": "working_days"}
     )
     assert response.status_code == 200
-    assert response.json() == {"start": "2026-09-30", "days": 5, "unit": "working_days", "due_date": "2026-10-13"}
+    assert response.json() == {
+        "start": "2026-09-30",
+        "days": 5,
+        "unit": "working_days",
+        "due_date": "2026-10-13",
+        "provisional": False,
+    }
 
 
 def test_due_date_calendar_days_roll_past_holiday(client_for, token):
@@ -90,6 +96,24 @@ def test_due_date_in_unloaded_year_is_422(client_for, token):
     response = client_for(token).get("/api/v1/calendar/due-date/", {"start": "2027-03-01", "days": 5})
     body = assert_error_shape(response, 422, "calendar_not_loaded")
     assert body["extra"] == {"year": 2027}
+
+
+def test_due_date_on_the_predicted_calendar_when_asked(client_for, token):
+    response = client_for(token).get(
+        "/api/v1/calendar/due-date/",
+        {"start": "2026-12-28", "days": 5, "unit": "working_days", "allow_provisional": "true"},
+    )
+    assert response.status_code == 200
+    # 1–3 January 2027 predicted as 元旦 with the weekend
+    assert response.json() == {
+        "start": "2026-12-28",
+        "days": 5,
+        "unit": "working_days",
+        "due_date": "2027-01-05",
+        "provisional": True,
+    }
+    strict = client_for(token).get("/api/v1/calendar/due-date/", {"start": "2026-12-28", "days": 5})
+    assert_error_shape(strict, 422, "calendar_not_loaded")
 
 
 @pytest.mark.parametrize(

@@ -147,15 +147,26 @@ def test_day_periods_end_at_the_end_of_the_local_day(cal):
     assert due.isoformat() == "2026-10-13T23:59:59+08:00"
 
 
-def test_a_year_without_a_calendar_raises_never_guesses(cal):
-    assert 2027 not in cal.loaded_years
+def test_a_strict_calendar_refuses_a_year_not_loaded(cal):
+    strict = cal.strict()
+    assert 2027 not in strict.loaded_years
     with pytest.raises(CalendarNotLoaded) as excinfo:
-        cal.is_working_day(D(2027, 3, 1))
+        strict.is_working_day(D(2027, 3, 1))
     assert excinfo.value.code == "calendar_not_loaded"
     assert excinfo.value.extra == {"year": 2027}
     assert "2027" in str(excinfo.value.message)
     with pytest.raises(CalendarNotLoaded):
-        cal.add_working_days(D(2026, 12, 28), 5)  # runs into 2027
+        strict.add_working_days(D(2026, 12, 28), 5)  # runs into 2027
+
+
+def test_a_year_not_loaded_is_counted_on_the_predicted_calendar_and_says_so(cal):
+    # 2027: 元旦 Friday 1 January (predicted with the weekend: 1–3 January off)
+    assert not cal.is_working_day(D(2027, 1, 1))
+    assert cal.add_working_days(D(2026, 12, 28), 5) == D(2027, 1, 5)
+    assert cal.is_provisional(D(2026, 12, 28), D(2027, 1, 5))
+    assert not cal.is_provisional(D(2026, 12, 1), D(2026, 12, 8))
+    # 春节 2027: 除夕 5 February is predicted as a rest day
+    assert not cal.is_working_day(D(2027, 2, 5))
 
 
 def test_a_loaded_year_edited_by_hand_is_used(db):

@@ -172,13 +172,23 @@ def test_expiry_lapses_on_its_own_date_even_in_an_unloaded_year(courts):
     assert iso(d.due_at) == "2027-03-10T23:59:59+08:00"
     assert iso(d.warn_at) == "2027-02-08T00:00:00+08:00"  # 30 days before
     assert iso(d.warn_again_at) == "2027-03-03T00:00:00+08:00"  # 7 days before
-    assert d.escalate_at is None  # working days of 2027 are not known yet
+    assert d.provisional is False  # the date needs no calendar
+    assert d.escalate_at is not None  # counted on the predicted calendar, recomputed on load
 
 
-def test_a_due_date_in_an_unloaded_year_is_refused(courts):
-    with pytest.raises(CalendarNotLoaded):
-        clocks.clock_start(rule_code="SEARCH_START", court=courts.lu0102, started_at=at("2026-12-28 10:00"))
-    assert not Deadline.objects.exists()
+def test_a_due_date_in_an_unloaded_year_is_provisional_never_refused(courts):
+    d = clocks.clock_start(rule_code="SEARCH_START", court=courts.lu0102, started_at=at("2026-12-28 10:00"))
+    # 5 working days on the predicted calendar: 29, 30, 31 December, (1–3 January
+    # 元旦 with the weekend), 4 and 5 January
+    assert iso(d.due_at) == "2027-01-05T23:59:59+08:00"
+    assert d.provisional is True
+    assert Deadline.objects.filter(pk=d.pk, provisional=True).exists()
+
+
+def test_a_clock_wholly_inside_loaded_years_is_not_provisional(courts):
+    d = clocks.clock_start(rule_code="SEARCH_START", court=courts.lu0102, started_at=at("2026-12-01 10:00"))
+    assert iso(d.due_at) == "2026-12-08T23:59:59+08:00"
+    assert d.provisional is False
 
 
 def test_inactive_rule_starts_nothing(courts):
@@ -231,17 +241,21 @@ def test_month_period_into_an_unloaded_year_is_provisional_until_the_year_is_loa
     from core.services.calendar import calendar_year_mark_loaded
 
     d = clocks.clock_start(rule_code="CASE_DURATION", court=courts.lu0102, started_at=at("2026-09-28 00:00"))
-    assert iso(d.due_at) == "2027-03-28T23:59:59+08:00"  # a Sunday: the move is not known yet
+    # 28 March 2027 is a Sunday: moved to Monday 29 March on the predicted calendar
+    assert iso(d.due_at) == "2027-03-29T23:59:59+08:00"
     assert d.provisional is True
-    assert d.escalate_at is None
-    CalendarDay.objects.create(date=dt.date(2027, 1, 1), kind="holiday", name="元旦")
+    predicted_escalation = d.escalate_at
+    assert predicted_escalation is not None
+    # the official schedule, entered by hand, makes 29 March a holiday (an
+    # invented one, to see the recompute follow the official calendar)
+    CalendarDay.objects.create(date=dt.date(2027, 3, 29), kind="holiday", name="测试")
     calendar_year_mark_loaded(year=2027, actor=None)
     assert CalendarYear.objects.filter(year=2027).exists()
     recompute_clocks_for_dates(first="2027-01-01", last="2027-12-31")
     d.refresh_from_db()
-    assert iso(d.due_at) == "2027-03-29T23:59:59+08:00"
+    assert iso(d.due_at) == "2027-03-30T23:59:59+08:00"
     assert d.provisional is False
-    assert d.escalate_at is not None
+    assert d.escalate_at > predicted_escalation
 
 
 def test_mark_breached_by_range_or_for_the_clocks_given(search_clock, courts, django_assert_num_queries):
