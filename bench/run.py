@@ -1,5 +1,5 @@
 """``python -m bench.run`` (``make bench``): build a synthetic province in a fresh
-PostgreSQL database and measure, in one run, the four figures of DESIGN "Scale":
+PostgreSQL database and measure, in one run, the figures of DESIGN "Scale" and more:
 
 1. the first scan (raising alerts) of every court, against the raw-SQL lower bound
    (one ``INSERT … SELECT`` of the same alert set into a scratch copy of
@@ -8,7 +8,10 @@ PostgreSQL database and measure, in one run, the four figures of DESIGN "Scale":
    ``SELECT`` of the candidate set;
 3. the high court's dashboard over the whole province (after refreshing the
    per-court counters): server time and query count;
-4. the alerts API page of a basic court: p50 and p95.
+4. the alerts API page of a basic court: p50 and p95;
+5. loading a year's working calendar into the province (``bench/calendar_load.py``):
+   ``calendar_year_load`` + ``calendar_load_recompute`` against one raw ``UPDATE … FROM``
+   of the same rows and values, and the longest a concurrent scan waits meanwhile.
 
 Environment: ``BENCH_CASES`` (default 200,000), ``BENCH_DATABASE_URL`` (default
 ``postgres://postgres@127.0.0.1:5432/zhixing_bench``; the database is dropped and
@@ -16,7 +19,8 @@ re-created, so its name must contain "bench"), ``BENCH_DOC`` (the report to upda
 default ``docs/performance.md``; empty: do not write), ``BENCH_ROUNDS`` (repetitions
 of the repeatable measurements, default 5), ``BENCH_REQUESTS`` (API requests,
 default 200), ``BENCH_EXPLAIN=1`` (print EXPLAIN ANALYZE of the scan statements of
-the busiest court).
+the busiest court), ``BENCH_PARTS`` (``scan,year`` by default: steps 1–4, step 5; each
+writes its own block of the report), ``BENCH_YEAR_ROUNDS`` (rounds of step 5, default 3).
 """
 
 # ruff: noqa: S608 — SQL below is assembled from constants of this package and of
@@ -31,6 +35,7 @@ import time
 import warnings
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -210,18 +215,12 @@ def scan_all(courts: list[int], at: dt.datetime, timer: StatementTimer | None = 
 
     totals = defaultdict(int)
     started = time.perf_counter()
-    if timer is None:
+    with connection.execute_wrapper(timer) if timer else nullcontext():
         for court_id in courts:
             result = scan_court(court_id=court_id, at=at)
             totals["breached"] += result.breached
             totals["raised"] += result.raised
-    else:
-        with connection.execute_wrapper(timer):
-            for court_id in courts:
-                result = scan_court(court_id=court_id, at=at)
-                totals["breached"] += result.breached
-                totals["raised"] += result.raised
-        return time.perf_counter() - started, dict(totals)
+    return time.perf_counter() - started, dict(totals)
 
 
 def _scan_one(job: tuple[int, dt.datetime]) -> tuple[int, int]:
@@ -568,17 +567,21 @@ Figures of `make bench` (see "Results" below). The results are written here by
 """
 
 
-def write_doc(path: Path, block: str, cases: int) -> None:
+def write_doc(
+    path: Path, block: str, cases: int, *, kind: str = "bench", heading: str = "## Results"
+) -> None:
+    """Replace this size's block of ``kind`` in ``path`` (or add it after the
+    ``<!-- kind:results -->`` anchor, adding the anchor under ``heading`` if missing)."""
     text = path.read_text(encoding="utf-8") if path.exists() else DOC_HEADER
-    start, end = f"<!-- bench:{cases} -->", f"<!-- /bench:{cases} -->"
+    start, end = f"<!-- {kind}:{cases} -->", f"<!-- /{kind}:{cases} -->"
     if start in text and end in text:
         before, rest = text.split(start, 1)
         _, after = rest.split(end, 1)
         text = before + block.rstrip("\n") + after
     else:
-        anchor = "<!-- bench:results -->"
+        anchor = f"<!-- {kind}:results -->"
         if anchor not in text:
-            text = text.rstrip("\n") + "\n\n## Results\n\n" + anchor + "\n"
+            text = text.rstrip("\n") + f"\n\n{heading}\n\n" + anchor + "\n"
         text = text.replace(anchor, anchor + "\n\n" + block.rstrip("\n"), 1)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
@@ -741,58 +744,15 @@ def measure_dashboard_api(requests: int) -> dict:
     return timed
 
 
-# --- main ------------------------------------------------------------------------------------
+def measure_scans(results: Results, courts: list[int], at: dt.datetime, rounds: int, requests: int) -> None:
+    """Steps 1–4: the first scan against its lower bound, the repeated scan against a
+    plain SELECT, the counters and the dashboard, the alerts API."""
+    from django.db import transaction
 
-
-def main() -> int:
-    cases = int(os.environ.get("BENCH_CASES") or 200_000)
-    url = os.environ.get("BENCH_DATABASE_URL") or DEFAULT_URL
-    rounds = int(os.environ.get("BENCH_ROUNDS") or 5)
-    requests = int(os.environ.get("BENCH_REQUESTS") or 200)
-    doc = os.environ.get("BENCH_DOC", "docs/performance.md")
-    command = f"BENCH_CASES={cases} make bench"
-    if url != DEFAULT_URL:
-        command = f"BENCH_DATABASE_URL={url} " + command
-
-    warnings.filterwarnings("ignore", message="No directory at")  # no collectstatic needed here
-    say(f"bench: {cases:,} cases into {_database_name(url)}")
-    recreate_database(url)
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection, transaction
-    from django.utils import timezone
-
-    from bench import province as province_module
     from core.models import Court
-    from supervision.services.scan import courts_to_scan
     from supervision.services.stats import court_stats_refresh
 
-    call_command("migrate", interactive=False, verbosity=0)
-    at = timezone.now().replace(microsecond=0)
-    results = Results(cases=cases, command=command, started=timezone.localtime(at))
-    results.machine = machine_info()
-
-    say("generating the province")
-    started = time.perf_counter()
-    province = province_module.generate(cases=cases, now=at, log=say)
-    results.generation_seconds = time.perf_counter() - started
-    results.province = province
-    say(
-        f"generated {province.cases:,} cases, {province.clocks:,} clocks "
-        f"({province.running_clocks:,} running) in {results.generation_seconds:.1f} s"
-    )
-
-    # Biggest courts first: the order does not change the serial total, and the
-    # fan-out balances better.
-    by_size = dict(_rows("SELECT court_id, count(*) FROM core_deadline GROUP BY court_id"))
-    courts = sorted(courts_to_scan(), key=lambda c: -by_size.get(c, 0))
-    results.courts = len(courts)
-
+    province = results.province
     # 1. lower bound, then the real first scan --------------------------------------------
     say("1. warming the cache with the candidate set (not measured)")
     all_params = {"at": at}
@@ -922,11 +882,80 @@ def main() -> int:
         f"The high court's 专人监管 is user `bench_{high.pk}_case_supervisor`; the API client is bound to "
         f"{province.largest_basic}, the busiest basic court."
     )
-    block = render(results)
-    sys.stdout.write("\n" + block)
-    if doc:
-        write_doc(ROOT / doc, block, cases)
-        say(f"written to {doc}")
+
+
+# --- main ------------------------------------------------------------------------------------
+
+
+def main() -> int:
+    cases = int(os.environ.get("BENCH_CASES") or 200_000)
+    url = os.environ.get("BENCH_DATABASE_URL") or DEFAULT_URL
+    rounds = int(os.environ.get("BENCH_ROUNDS") or 5)
+    requests = int(os.environ.get("BENCH_REQUESTS") or 200)
+    doc = os.environ.get("BENCH_DOC", "docs/performance.md")
+    parts = {p.strip() for p in (os.environ.get("BENCH_PARTS") or "scan,year").split(",")}
+    command = f"BENCH_CASES={cases} make bench"
+    if parts != {"scan", "year"}:
+        command = f"BENCH_PARTS={','.join(sorted(parts))} " + command
+    if url != DEFAULT_URL:
+        command = f"BENCH_DATABASE_URL={url} " + command
+
+    warnings.filterwarnings("ignore", message="No directory at")  # no collectstatic needed here
+    say(f"bench: {cases:,} cases into {_database_name(url)}")
+    recreate_database(url)
+    os.environ["DATABASE_URL"] = url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from bench import province as province_module
+    from supervision.services.scan import courts_to_scan
+
+    call_command("migrate", interactive=False, verbosity=0)
+    at = timezone.now().replace(microsecond=0)
+    results = Results(cases=cases, command=command, started=timezone.localtime(at))
+    results.machine = machine_info()
+
+    say("generating the province")
+    started = time.perf_counter()
+    province = province_module.generate(cases=cases, now=at, log=say)
+    results.generation_seconds = time.perf_counter() - started
+    results.province = province
+    say(
+        f"generated {province.cases:,} cases, {province.clocks:,} clocks "
+        f"({province.running_clocks:,} running) in {results.generation_seconds:.1f} s"
+    )
+
+    # Biggest courts first: the order does not change the serial total, and the
+    # fan-out balances better.
+    by_size = dict(_rows("SELECT court_id, count(*) FROM core_deadline GROUP BY court_id"))
+    courts = sorted(courts_to_scan(), key=lambda c: -by_size.get(c, 0))
+    results.courts = len(courts)
+
+    if "scan" in parts:
+        measure_scans(results, courts, at, rounds, requests)
+        block = render(results)
+        sys.stdout.write("\n" + block)
+        if doc:
+            write_doc(ROOT / doc, block, cases)
+            say(f"written to {doc}")
+    if "year" in parts:
+        from bench import calendar_load
+
+        year_rounds = int(os.environ.get("BENCH_YEAR_ROUNDS") or 3)
+        year = calendar_load.measure(at=at, courts=courts, rounds=year_rounds, log=say)
+        block = calendar_load.render(
+            year, cases=cases, command=command, started=results.started, machine=results.machine
+        )
+        sys.stdout.write("\n" + block)
+        if doc:
+            write_doc(ROOT / doc, block, cases, kind="bench-year", heading="### Results")
+            say(f"written to {doc}")
     connection.close()
     return 0
 

@@ -49,17 +49,3 @@ def navigation(request):
     memberships = active_memberships(user)
     return {"nav_items": nav, "my_memberships": memberships}
 
-
-def calendar_banner(request):
-    """From November until next year's schedule is loaded (and all year if this
-    year's is not), administrators and 专人监管 see a banner with the number of
-    provisional clocks in their courts and, for administrators, the load page."""
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {}
-    # Function-level: the banner's query helpers live in the calendar service,
-    # which imports models; this module is imported by the template engine early.
-    from core.services.calendar import calendar_banner_for
-
-    banner = calendar_banner_for(user)
-    return {"calendar_banner": banner} if banner else {}

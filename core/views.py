@@ -1,6 +1,5 @@
 """Browser pages of the kernel (server-rendered, htmx for partial updates)."""
 
-import calendar as pycalendar
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
@@ -12,7 +11,7 @@ from core.calendar import WorkingCalendar, local_date
 from core.decorators import perm_required
 from core.exceptions import CalendarNotLoaded
 from core.forms import DueDateForm
-from core.models import CalendarYear, DeadlineRule
+from core.models import DeadlineRule
 from core.selectors import deadlines_todo, visible_courts
 from core.web import urgency
 

@@ -1,7 +1,9 @@
 """Demo case funds for ``seed_demo``: receipts on a share of the demo cases (some
 paid out, some waiting past their 10 working days), a few unidentified receipts
-per court, and disbursements in every state. Deterministic and idempotent;
-everything goes through the services."""
+per court, and disbursements in every state. Dated relative to now and never after
+it (a case received in the last few days gets no money yet), so it works on any
+day. Deterministic for a given day and idempotent; everything goes through the
+services."""
 
 import datetime as dt
 import random
@@ -56,16 +58,19 @@ def seed() -> int:
                     continue
                 try:
                     with transaction.atomic():
-                        _case_funds(rng, case, people, now)
-                    created += 1
+                        created += _case_funds(rng, case, people, now)
                 except ApplicationError:
                     continue
     return created
 
 
-def _case_funds(rng: random.Random, case: Case, people: dict, now: dt.datetime) -> None:
+def _case_funds(rng: random.Random, case: Case, people: dict, now: dt.datetime) -> int:
+    """Money for ``case``, arrived between five days after its receipt and two hours
+    ago; returns 0 when that window is empty (a case received in the last days)."""
     account = LedgerAccount.objects.get(case=case)
     start = max(case.received_at + dt.timedelta(days=5), now - dt.timedelta(days=40))
+    if start > now - dt.timedelta(hours=3):
+        return 0
     arrived = start + dt.timedelta(hours=rng.randint(0, max(1, int((now - start).total_seconds() // 3600) - 2)))
     amount = (case.claim_amount * Decimal(rng.choice(["0.3", "0.5", "1"]))).quantize(Decimal("0.01"))
     funds.receipt_record(
@@ -74,10 +79,10 @@ def _case_funds(rng: random.Random, case: Case, people: dict, now: dt.datetime) 
     )
     stage = rng.random()
     if stage < 0.35:
-        return  # waiting: FUNDS_NOTICE running, or overdue when it arrived long ago
+        return 1  # waiting: FUNDS_NOTICE running, or overdue when it arrived long ago
     applicant = case.parties.filter(role=PartyRole.APPLICANT).select_related("payout_account").first()
     if applicant is None or not hasattr(applicant, "payout_account"):
-        return
+        return 1
     d = funds.disbursement_draft(
         actor=people[Role.HANDLER], case=case, payee_id=applicant.pk, amount=amount,
         account_number=applicant.payout_account.account_number,
@@ -90,3 +95,4 @@ def _case_funds(rng: random.Random, case: Case, people: dict, now: dt.datetime) 
     ]
     for step in steps[: 1 + int((stage - 0.35) / 0.65 * len(steps))]:
         step()
+    return 1

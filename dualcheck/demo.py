@@ -7,8 +7,9 @@ flagged petition becomes a clue). 济南中院 (鲁01) handles them; the cases a
 3. referred to 鲁0102, the joint team is writing its report (调查中, a draft);
 4. report submitted, waiting for 鲁01's review (报告待审查);
 5. concluded with dispositions, fed back and closed (已办结).
-Everything goes through the services, dated in the past inside
-``historical_import``. Idempotent: nothing is made when 鲁01 already has clues."""
+Everything goes through the services, dated days to months before now (so it
+works on any day) inside ``historical_import``. Idempotent: nothing is made when
+鲁01 already has clues."""
 
 import datetime as dt
 
@@ -69,6 +70,18 @@ def _ago(days: int, hour: int = 10) -> dt.datetime:
     return moment.replace(hour=hour, minute=0, second=0, microsecond=0)
 
 
+QUARTERS = "一二三四"
+
+
+def _last_quarter() -> str:
+    """The quarter before this one, as an inspection report names it: 2026年第三季度."""
+    today = timezone.localdate()
+    year, quarter = today.year, (today.month - 1) // 3  # 0-based index of the last one
+    if quarter == 0:
+        year, quarter = year - 1, 4
+    return f"{year}年第{QUARTERS[quarter - 1]}季度"
+
+
 def _officer(lower: Court, people: dict) -> list[dict]:
     return [{"name": str(people["officer"]), "court": lower, "user": people["officer"], "position": "承办人"}]
 
@@ -110,7 +123,7 @@ def _pending_meeting(upper, lower, people, cases) -> int:
         cases[0],
         days=6,
         source=ClueSource.INSPECTION,
-        source_detail="2026年第三季度审务督察发现",
+        source_detail=f"{_last_quarter()}审务督察发现",
         summary="审务督察发现该案财产查控节点录入时间晚于实际操作时间，疑似补录。",
         officer_allegation="",
         complainant_name="",

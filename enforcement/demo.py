@@ -1,8 +1,11 @@
 """Demo cases for ``seed_demo``: a few hundred cases over the demo province's basic
-courts, spread over every state and over the past months, so every page and clock
-has something real to show — including overdue clocks. Deterministic (a fixed
-random seed) and idempotent (existing case numbers are skipped). Everything goes
-through the services, as a clerk would do it."""
+courts, spread over every state and over the 200 days before today, so every page
+and clock has something real to show — including overdue clocks. Works on any day:
+everything is dated relative to now and never after it, and a case numbered in the
+year it was received (收案年度), so cases from before New Year carry last year's
+number. Deterministic for a given day (a fixed random seed per court and sequence
+number) and idempotent (a court's sequence number that exists, in any year, is
+skipped). Everything goes through the services, as a clerk would do it."""
 
 import datetime as dt
 import random
@@ -81,17 +84,17 @@ def seed() -> int:
             if clerk is None or handler is None:
                 continue
             for n in range(1, CASES_PER_COURT + 1):
-                number = f"(2026){code}执{n}号"
-                if Case.objects.filter(case_number=number).exists():
+                if Case.objects.filter(court=court, case_number__regex=rf"^\([0-9]{{4}}\){code}执{n}号$").exists():
                     continue
-                rng = random.Random(number)  # noqa: S311 - demo data; one stream per case: skipping one changes no other
-                plan = _plan(rng, today, calendar)
+                rng = random.Random(f"{code}执{n}号")  # noqa: S311 - demo data; one stream per case: skipping one changes no other
                 try:
+                    plan = _plan(rng, today, calendar)
+                    number = f"({plan['received'].year}){code}执{n}号"  # 收案年度
                     with transaction.atomic():
                         _make(rng, plan, court, number, clerk, handler, head, calendar)
                     created += 1
                 except ApplicationError:
-                    continue  # a plan the calendar cannot serve (e.g. a 2027 day): skip it
+                    continue  # a plan the calendar cannot serve (a year it cannot place): skip it
     return created
 
 
@@ -131,7 +134,7 @@ def _make(rng, plan, court, number, clerk, handler, head, calendar) -> None:
             filed_on=plan["filed"],
             received_at=received,
             claim_amount=plan["claim"],
-            basis_document=f"(2026){court.code}民初{rng.randint(100, 9999)}号民事判决书",
+            basis_document=f"({plan['filed'].year}){court.code}民初{rng.randint(100, 9999)}号民事判决书",
             applicants=[case_services.PartyInput(
                 applicant, "person", _person_id(rng), f"13{rng.randint(100000000, 999999999)}",
                 case_services.PayoutAccountInput("中国建设银行济南分行", f"6217{rng.randint(10**14, 10**15 - 1)}", applicant),

@@ -37,6 +37,7 @@ from core.exports import Column, Exporter, register
 from core.models import Court, Deadline, User
 from core.models.clocks import RUNNING
 from core.selectors import visible_courts
+from dualcheck.selectors import CLOCK_RULES, clock_rule_ids
 from supervision.models import CourtAlertDay, CourtRuleStat
 
 LIST_SIZE = 20
@@ -49,6 +50,11 @@ LATERAL_MAX_DEPTH = 200
 TREND_DAYS = 30
 EXPIRY_HORIZON_DAYS = 30
 FUNDS_RULES = ("FUNDS_NOTICE", "FUNDS_PAYMENT")
+# Never on a dashboard, a counter, a list or an export of clocks: the 一案双查 report
+# clocks. Their subject is an investigation of the court they run at, which that
+# court's staff — and its API client — may not learn of (双查规定 §5; DESIGN "一案双查");
+# who sees the clue sees them on the clue and the 一案双查 board, and their alerts.
+HIDDEN_RULES = CLOCK_RULES
 CONTROL_RULE = "CONTROL_EXPIRY"
 PERMISSION = "supervision.view_dashboard"
 
@@ -58,6 +64,7 @@ COUNTERS = (
     "overdue",
     "paused",
     "due_30",
+    "provisional",
     "met",
     "breached",
     "waived",
@@ -73,6 +80,7 @@ STATUS_LABELS = {
     "open": gettext_lazy("进行中"),
     "paused": gettext_lazy("中止计算"),
     "due_30": gettext_lazy("30日内届满"),
+    "provisional": gettext_lazy("暂定（按预测日历）"),
     "warned": gettext_lazy("已预警或超期"),
 }
 
@@ -185,6 +193,7 @@ _STATUS_SQL = {
     "open": "d.paused_at IS NULL",
     "paused": "d.paused_at IS NOT NULL",
     "due_30": "d.paused_at IS NULL AND d.due_at >= %(now)s AND d.due_at < %(horizon)s",
+    "provisional": "d.provisional",
     "warned": "d.paused_at IS NULL AND d.warn_at <= %(now)s",
 }
 
@@ -197,6 +206,7 @@ def _status_q(status: str, now: dt.datetime) -> Q:
         "open": Q(paused_at__isnull=True),
         "paused": Q(paused_at__isnull=False),
         "due_30": Q(paused_at__isnull=True, due_at__gte=now, due_at__lt=horizon),
+        "provisional": Q(provisional=True),
         "warned": Q(paused_at__isnull=True, warn_at__lte=now),
     }[status]
 
@@ -204,8 +214,11 @@ def _status_q(status: str, now: dt.datetime) -> Q:
 def running_clocks(
     court_ids: Sequence[int], status: str, now: dt.datetime, rule_codes: Sequence[str] = ()
 ) -> QuerySet:
-    """The running clocks in ``status`` (ORM form, for counts)."""
-    qs = Deadline.objects.filter(RUNNING, _status_q(status, now), court_id__in=list(court_ids))
+    """The running clocks in ``status`` (ORM form, for counts), the 一案双查 report
+    clocks left out (``HIDDEN_RULES``)."""
+    qs = Deadline.objects.filter(RUNNING, _status_q(status, now), court_id__in=list(court_ids)).exclude(
+        rule_id__in=clock_rule_ids()
+    )
     if rule_codes:
         qs = qs.filter(rule__code__in=list(rule_codes))
     return qs
@@ -236,10 +249,10 @@ def running_clock_ids(
         qs = running_clocks(court_ids, status, now, rule_codes).order_by("due_at", "pk")
         return list(qs.values_list("pk", flat=True)[offset : offset + limit])
     rules_join = ""
-    rule_where = ""
+    rule_where = "AND d.rule_id NOT IN (SELECT id FROM core_deadlinerule WHERE code = ANY(%(hidden)s))"
     if rule_codes:
         rules_join = "CROSS JOIN (SELECT id FROM core_deadlinerule WHERE code = ANY(%(codes)s)) r"
-        rule_where = "AND d.rule_id = r.id"
+        rule_where += " AND d.rule_id = r.id"
     sql = f"""
         SELECT x.id FROM unnest(%(courts)s::bigint[]) AS ct(id)
         {rules_join}
@@ -255,6 +268,7 @@ def running_clock_ids(
     params = {
         "courts": list(court_ids),
         "codes": list(rule_codes),
+        "hidden": list(HIDDEN_RULES),
         "now": now,
         "horizon": now + dt.timedelta(days=EXPIRY_HORIZON_DAYS),
         "depth": offset + limit,
@@ -297,6 +311,7 @@ def clock_row(d: Deadline, now: dt.datetime) -> dict[str, Any]:
         "days_left": (due_date - local_date(now)).days if not overdue else 0,
         "status": d.status,
         "paused": d.paused_at is not None,
+        "provisional": d.provisional,
         "url": reverse("enforcement:case-detail", args=[d.case_id]) if d.case_id else "",
     }
 
@@ -428,8 +443,9 @@ def dashboard_data(*, user: User, court: Court | str | None = None, now: dt.date
     scope = scope_for(user, court)
     ids = scope.court_ids
 
-    # Counters per rule and per court (pre-aggregated by the scan).
-    stats = CourtRuleStat.objects.filter(court_id__in=ids)
+    # Counters per rule and per court (pre-aggregated by the scan, which leaves the
+    # hidden rules out; excluded here too for counters written before it did).
+    stats = CourtRuleStat.objects.filter(court_id__in=ids).exclude(rule_id__in=clock_rule_ids())
     by_rule = list(
         stats.values("rule_id", "rule__code", "rule__name_zh", "rule__basis")
         .annotate(**_sums(), computed_min=Min("computed_at"), computed_max=Max("computed_at"))
@@ -588,6 +604,7 @@ _CLOCK_COLUMNS = [
     Column(gettext_lazy("责任人"), 10),
     Column(gettext_lazy("起算"), 17, "datetime"),
     Column(gettext_lazy("届满日"), 12, "date"),
+    Column(gettext_lazy("暂定"), 6),
     Column(gettext_lazy("超期天数"), 10, "int"),
     Column(gettext_lazy("剩余天数"), 10, "int"),
 ]
@@ -602,6 +619,7 @@ def clock_cells(row: dict) -> list:
         row["handler"],
         dt.datetime.fromisoformat(row["started_at"]) if row["started_at"] else None,
         dt.date.fromisoformat(row["due_date"]),
+        _("暂定") if row.get("provisional") else "",
         row["days_overdue"],
         row["days_left"],
     ]

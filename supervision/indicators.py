@@ -23,6 +23,7 @@ from core.calendar import start_of_day
 from core.exceptions import ValidationFailed
 from core.exports import Column, Exporter, register
 from core.models import Deadline, DeadlineStatus, User
+from dualcheck.selectors import clock_rule_ids
 from supervision.dashboards import PERMISSION, Scope, clean_court, court_param, rate, scope_for
 from supervision.models import CourtRuleStat
 
@@ -195,9 +196,13 @@ def indicators_data(*, user: User, params: dict | None = None, now: dt.datetime 
     # Clock compliance: live over clocks due in the period, or the scan's counters.
     computed_at = None
     if start or end:
-        clocks = Deadline.objects.filter(
-            court_id__in=ids, status__in=[DeadlineStatus.MET, DeadlineStatus.BREACHED]
-        ).filter(_range_q("due_at", start, end))
+        clocks = (
+            Deadline.objects.filter(
+                court_id__in=ids, status__in=[DeadlineStatus.MET, DeadlineStatus.BREACHED]
+            )
+            .exclude(rule_id__in=clock_rule_ids())  # the 一案双查 clocks: dashboards.HIDDEN_RULES
+            .filter(_range_q("due_at", start, end))
+        )
         met_q, breached_q = Q(status=DeadlineStatus.MET), Q(status=DeadlineStatus.BREACHED)
         by_rule = list(
             clocks.values("rule__code", "rule__name_zh")
@@ -211,7 +216,7 @@ def indicators_data(*, user: User, params: dict | None = None, now: dt.datetime 
             add(row["court_id"], "clocks_breached", row["breached"])
         source = "live"
     else:
-        stats = CourtRuleStat.objects.filter(court_id__in=ids)
+        stats = CourtRuleStat.objects.filter(court_id__in=ids).exclude(rule_id__in=clock_rule_ids())
         by_rule = list(
             stats.values("rule__code", "rule__name_zh")
             .annotate(met=Sum("met"), breached=Sum("breached"), computed=Min("computed_at"))

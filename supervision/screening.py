@@ -206,6 +206,8 @@ def node_dates(scope: Scope, params: dict, now: dt.datetime) -> MappedList:
     qs = (
         NodeEvent.objects.filter(court_id__in=scope.court_ids)
         .filter(_backdated_q() | Q(occurred_at__gt=F("recorded_at") + CLOCK_SKEW))
+        # a 一案双查 step is no case node, and its clue is not for every dashboard reader
+        .exclude(kind__startswith="dualcheck.")
         .select_related("court", "case", "actor")
         .order_by("-recorded_at", "-pk")
     )

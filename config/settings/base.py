@@ -87,7 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.navigation",
-                "core.context_processors.calendar_banner",
+                "supervision.context_processors.calendar_banner",
             ],
         },
     },

@@ -59,13 +59,15 @@ def _validation_response(fields: Any) -> Response:
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
-    response = _handle(exc)
+    response = error_response(exc)
     if response is not None:
         set_rollback()
     return response
 
 
-def _handle(exc: Exception) -> Response | None:
+def error_response(exc: Exception) -> Response | None:
+    """The contract's answer to ``exc``, or ``None`` for an unknown error (a 500).
+    Also what one item of a bulk request answers (``core.api.bulk``)."""
     if isinstance(exc, ApplicationError):
         return Response(error_body(exc.code, exc.message, exc.extra), status=exc.status_code)
     if isinstance(exc, RequestDataTooBig):

@@ -363,36 +363,15 @@ def _mail_supervisors(load: CalendarLoad) -> None:
             )
 
 
-BANNER_CACHE_SECONDS = 120
 
-
-def calendar_banner_for(user: User, *, today: dt.date | None = None) -> dict | None:
-    """The missing year, the provisional clocks the user can see, and whether the
-    user may load it — or None when there is nothing to say to this user."""
-    from django.core.cache import cache
-
-    from core.models.clocks import RUNNING_ROWS
-    from core.selectors import court_scope_q
-
-    memberships = active_memberships(user)
-    is_admin = can_load_calendar(user)
-    if not is_admin and not any(m.role == Role.CASE_SUPERVISOR for m in memberships):
-        return None
+def calendar_missing_year(*, today: dt.date | None = None) -> int | None:
+    """The year whose official schedule should be loaded by now and is not: this
+    year (clocks in it are provisional), or from November next year — else None.
+    One query."""
     today = today or timezone.localdate()
     loaded = set(CalendarYear.objects.filter(year__in=[today.year, today.year + 1]).values_list("year", flat=True))
     if today.year not in loaded:
-        missing = today.year
-    elif today.month >= 11 and today.year + 1 not in loaded:
-        missing = today.year + 1
-    else:
-        return None
-    scope = "all" if user.is_superuser else ",".join(sorted(f"{m.court_id}:{m.role}" for m in memberships))
-    key = f"calendar-banner:{missing}:{scope}"
-    count = cache.get(key)
-    if count is None:
-        clocks = Deadline.objects.filter(RUNNING_ROWS, provisional=True)
-        if not user.is_superuser:
-            clocks = clocks.filter(court_scope_q(user))
-        count = clocks.count()
-        cache.set(key, count, BANNER_CACHE_SECONDS)
-    return {"year": missing, "provisional": count, "can_load": is_admin}
+        return today.year
+    if today.month >= 11 and today.year + 1 not in loaded:
+        return today.year + 1
+    return None

@@ -616,11 +616,14 @@ def clocks_recompute_reporting(
     """Recompute the running clocks of ``queryset`` on the current calendar, in
     chunks of ``chunk_size`` by primary key, each in its own short transaction that
     locks only its rows (a scan waits at most one chunk). Rows are read as plain
-    values, schedules are memoised per ``_schedule_key``, and a chunk's changes are
-    written with one ``UPDATE … FROM (VALUES …)`` on PostgreSQL. A breached clock
-    whose corrected due moment lies ahead runs again as open (the breach was the
-    prediction's, not the court's); ``clocks_rescheduled`` lets supervision resolve
-    the alerts that no longer apply. ``progress(n)`` is called after each chunk."""
+    values with one statement per chunk (the ids as one array; whether a clock has
+    pauses or extensions comes with the row, and only those clocks' are fetched),
+    schedules are memoised per ``_schedule_key``, and a chunk's changes are written
+    with one ``UPDATE`` (``_write_schedules``). A breached clock whose corrected due
+    moment lies ahead runs again as open (the breach was the prediction's, not the
+    court's); ``clocks_rescheduled`` lets supervision resolve the alerts that no
+    longer apply. ``progress(n)`` is called after each chunk. Measured by ``make
+    bench`` (docs/performance.md, "载入年度日历 / Loading a year")."""
     now = now or timezone.now()
     calendar = WorkingCalendar.load()
     rules = {r.pk: r for r in DeadlineRule.objects.all()}
@@ -631,17 +634,26 @@ def clocks_recompute_reporting(
         chunk_ids = ids[offset : offset + chunk_size]
         with transaction.atomic():
             rows = list(
-                Deadline.objects.filter(pk__in=chunk_ids)
+                Deadline.objects.filter(_pk_among(chunk_ids))
                 .filter(RUNNING)
-                .select_for_update()
+                .select_for_update(of=("self",))
                 .order_by("pk")
-                .values(*_RECOMPUTE_COLUMNS)
+                .annotate(
+                    has_pauses=models.Exists(DeadlinePause.objects.filter(deadline=models.OuterRef("pk"))),
+                    has_extensions=models.Exists(
+                        DeadlineExtension.objects.filter(deadline=models.OuterRef("pk"))
+                    ),
+                )
+                .values(*_RECOMPUTE_COLUMNS, "has_pauses", "has_extensions")
             )
+            # Most clocks were never paused or extended: fetch only the others'.
             pauses: dict[int, list[DeadlinePause]] = {}
-            for pause in DeadlinePause.objects.filter(deadline_id__in=chunk_ids):
+            paused = [row["pk"] for row in rows if row["has_pauses"]]
+            for pause in DeadlinePause.objects.filter(deadline_id__in=paused) if paused else ():
                 pauses.setdefault(pause.deadline_id, []).append(pause)
             extensions: dict[int, list[DeadlineExtension]] = {}
-            for extension in DeadlineExtension.objects.filter(deadline_id__in=chunk_ids):
+            extended = [row["pk"] for row in rows if row["has_extensions"]]
+            for extension in DeadlineExtension.objects.filter(deadline_id__in=extended) if extended else ():
                 extensions.setdefault(extension.deadline_id, []).append(extension)
             changed: list[tuple[dict, Schedule, str]] = []
             for row in rows:
@@ -697,6 +709,10 @@ def _recompute_row(row, rules, calendar, memo, pauses, extensions) -> Schedule |
     except CalendarNotLoaded:
         return None  # a year the prediction cannot place: left as it is
     started = row["started_at"]
+    if (shared.warn_at is None or shared.warn_at >= started) and (
+        shared.warn_again_at is None or shared.warn_again_at >= started
+    ):
+        return shared  # no warning to floor: the very same schedule (one entry in the write)
     return Schedule(
         original_due_at=shared.original_due_at,
         due_at=shared.due_at,
@@ -721,28 +737,33 @@ def _row_deadline(row: dict) -> Deadline:
 
 
 def _write_schedules(changed: list[tuple[dict, Schedule, str]]) -> None:
+    """Write a chunk's new schedules. On PostgreSQL one ``UPDATE … FROM unnest(…)``:
+    clocks that share a schedule (most of a chunk: ``_recompute_row`` hands out the
+    memoised one) share one entry, so the statement carries each distinct schedule
+    once and, per clock, only its id and the entry's number — two integer arrays
+    instead of nine literals a row to adapt, send and parse."""
     if not changed:
         return
     columns = [*SCHEDULE_FIELDS, "status"]
     if connection.vendor == "postgresql":
-        from psycopg2.extras import execute_values
-
+        entries: dict[tuple[Schedule, str], int] = {}
+        ids, numbers = [], []
+        for row, schedule, status in changed:
+            ids.append(row["pk"])
+            numbers.append(entries.setdefault((schedule, status), len(entries) + 1))
+        arrays = [[getattr(schedule, f) for schedule, _status in entries] for f in SCHEDULE_FIELDS]
+        arrays.append([status for _schedule, status in entries])
+        types = {"provisional": "boolean", "status": "text"}
+        placeholders = ", ".join(f"%s::{types.get(c, 'timestamptz')}[]" for c in columns)
         table = Deadline._meta.db_table
-        assignments = ", ".join(f"{c} = v.{c}" for c in columns)
         sql = (
-            f"UPDATE {table} AS d SET {assignments} FROM (VALUES %s) AS "  # noqa: S608 (names are ours)
-            f"v(id, {', '.join(columns)}) WHERE d.id = v.id AND d.completed_at IS NULL"
+            f"UPDATE {table} AS d SET {', '.join(f'{c} = s.{c}' for c in columns)} "  # noqa: S608 (names are ours)
+            "FROM unnest(%s::bigint[], %s::integer[]) AS c(id, entry) "
+            f"JOIN unnest({placeholders}) WITH ORDINALITY AS s({', '.join(columns)}, entry) "
+            "ON s.entry = c.entry WHERE d.id = c.id AND d.completed_at IS NULL"
         )
-        template = (
-            "(%s, %s::timestamptz, %s::timestamptz, %s::boolean, %s::timestamptz, "
-            "%s::timestamptz, %s::timestamptz, %s::timestamptz, %s)"
-        )
-        values = [
-            (row["pk"], *(getattr(schedule, f) for f in SCHEDULE_FIELDS), status)
-            for row, schedule, status in changed
-        ]
         with connection.cursor() as cursor:
-            execute_values(cursor.cursor, sql, values, template=template, page_size=len(values))
+            cursor.execute(sql, [ids, numbers, *arrays])
         return
     objects = []
     for row, schedule, status in changed:

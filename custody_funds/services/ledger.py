@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from core.exceptions import RuleViolation, ValidationFailed
@@ -141,12 +140,19 @@ def post(
                 idempotency_key=key, kind=kind, memo=memo[:300], case=case, actor=actor, reverses=reverses
             )
             PostingLeg.objects.bulk_create(PostingLeg(posting=posting, account=a, amount=x) for a, x in legs)
+            # New balances are computed here in Decimal from the locked rows, not as
+            # ``F("balance") + amount`` in SQL: SQLite (the embedded default) does
+            # that arithmetic in floating point (0.30 - 0.10 - 0.10 - 0.10 ≠ 0).
+            balance = {pk: row.balance for pk, row in locked.items()}
+            pending = {pk: row.pending for pk, row in locked.items()}
             for account, amount in legs:
-                LedgerAccount.objects.filter(pk=account.pk).update(
-                    balance=F("balance") + amount, pending=F("pending") - release_pending.pop(account.pk, 0)
-                )
+                balance[account.pk] += amount
             for account_id, amount in release_pending.items():
-                LedgerAccount.objects.filter(pk=account_id).update(pending=F("pending") - amount)
+                pending[account_id] -= amount
+            for account_id in ids:
+                LedgerAccount.objects.filter(pk=account_id).update(
+                    balance=balance[account_id], pending=pending[account_id]
+                )
     except IntegrityError as exc:
         if "case_account_never_negative" in str(exc):
             case_account = next(a for a, _x in legs if a.kind == AccountKind.CASE)
@@ -163,8 +169,8 @@ def reserve(*, account: LedgerAccount, amount: Decimal) -> None:
     _money(amount)
     try:
         with transaction.atomic():
-            LedgerAccount.objects.select_for_update().get(pk=account.pk)
-            LedgerAccount.objects.filter(pk=account.pk).update(pending=F("pending") + amount)
+            row = LedgerAccount.objects.select_for_update().get(pk=account.pk)
+            LedgerAccount.objects.filter(pk=account.pk).update(pending=row.pending + amount)
     except IntegrityError as exc:
         if "case_account_never_negative" in str(exc):
             raise _insufficient(account) from None
@@ -173,8 +179,8 @@ def reserve(*, account: LedgerAccount, amount: Decimal) -> None:
 
 @transaction.atomic
 def release(*, account: LedgerAccount, amount: Decimal) -> None:
-    LedgerAccount.objects.select_for_update().get(pk=account.pk)
-    LedgerAccount.objects.filter(pk=account.pk).update(pending=F("pending") - amount)
+    row = LedgerAccount.objects.select_for_update().get(pk=account.pk)
+    LedgerAccount.objects.filter(pk=account.pk).update(pending=row.pending - amount)
 
 
 @transaction.atomic

@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from core.calendar import local_date
 from core.exceptions import Conflict, InvalidTransition, PermissionDenied, RuleViolation, ValidationFailed
 from core.identity import validate_phone
-from core.models import Court, Department, Membership, Role, User
+from core.models import Court, Deadline, Department, Membership, Role, User
+from core.models.clocks import RUNNING
 from core.services import clocks
 from core.services.inputs import acting_time
 from dualcheck.models import (
@@ -147,6 +148,14 @@ def clue_register(
                 % {"n": case.case_number, "court": court.name},
             )
     officer_rows = _officer_rows(court, officers, actor)
+    if any(row["court"].pk == court.pk for row in officer_rows) and not user_has_role_at(
+        actor, court, [r for r in REGISTER_ROLES if r != Role.API_CLIENT]
+    ):
+        # A court's API client never reads a clue about its own court (selectors):
+        # it could not even read back what it registered.
+        raise PermissionDenied(
+            _("涉及本院干警的线索须由本院具名人员登记，接口客户端不能登记。"), code="named_person_required"
+        )
     at, flags = acting_time(received_at)
     year = local_date(at).year
     sequence = next_sequence(court=court, year=year)
@@ -382,7 +391,10 @@ def referral_create(
     *, clue: Clue, actor: User, mode: str, target_court: Court, days: int, instructions: str, at: dt.datetime
 ) -> Referral:
     """Caller holds the clue's lock. Starts DUALCHECK_REPORT at the investigating
-    court and moves the clue to ``referred``."""
+    court and moves the clue to ``referred``. The clock's responsible person is the
+    upper court's ``actor`` who set the period: its alerts go to them and to the
+    joint team, never to a post of the court under investigation (whose officers may
+    be the ones concerned; ``supervision.services.scan``)."""
     deadline = clocks.clock_start(
         rule_code=REPORT_RULE,
         court=target_court,
@@ -390,6 +402,7 @@ def referral_create(
         subject_label=clue.number,
         started_at=at,
         duration=days,
+        responsible=actor,
     )
     referral = Referral.objects.create(
         clue=clue,
@@ -521,6 +534,13 @@ def clue_record_officers(
         clue.officer_allegation = clean_text(officer_allegation, "officer_allegation", "", required=False)
         clue.save(update_fields=["officer_allegation", "updated_at"])
     ClueOfficer.objects.bulk_create([ClueOfficer(clue=clue, **row) for row in rows])
+    # The report clock's responsible person (the referrer, who receives its alerts)
+    # now named as concerned hands it to the supervision department recording them.
+    named = [row["user"].pk for row in rows if row["user"] is not None]
+    if named and clue.report_deadline_id is not None:
+        Deadline.objects.filter(RUNNING, pk=clue.report_deadline_id, responsible_id__in=named).update(
+            responsible=actor
+        )
     record(
         clue,
         kind="dualcheck.officers_recorded",

@@ -393,6 +393,7 @@ def clue_review(
             subject_label=clue.number,
             started_at=at,
             duration=days,
+            responsible=actor,  # as the referral's clock: the upper court's person, never the lower court's posts
         )
         clue.supplement(deadline=deadline)
         clue.save()

@@ -218,10 +218,11 @@ class SelfDisposalStatusOut(serializers.Serializer):
 
 
 # --- bulk ingest ------------------------------------------------------------------------
-# These document the answer of ``views.run_bulk``, which the bulk views build as plain
-# dicts: ``{"created", "failed", "results": [...]}`` with one result per submitted item,
-# told apart by ``result``. A failed item carries the status code and the error body it
-# would have got on its own.
+# These document the answer of ``core.api.bulk.bulk_run``, which the bulk views build as
+# plain dicts: ``{"created", "failed", "results": [...]}`` with one result per submitted
+# item, told apart by ``result``. A failed item carries the status code and the error body
+# it would have got on its own — whatever it raised: an unknown error is 500
+# ``internal_error`` for that item alone.
 
 # Both variants declare the whole set: the discriminator mapping says which is which.
 BULK_RESULTS = ["created", "error"]
@@ -240,7 +241,7 @@ class CaseBulkFailedOut(serializers.Serializer):
     index = serializers.IntegerField(help_text="该条在提交列表中的位置（从 0 起）")
     key = serializers.CharField(allow_null=True, help_text="该条提交的 case_number（原样）")
     result = serializers.ChoiceField(choices=BULK_RESULTS)
-    status = serializers.IntegerField(help_text="该条单独提交时会得到的 HTTP 状态码")
+    status = serializers.IntegerField(help_text="该条单独提交时会得到的 HTTP 状态码（内部错误为 500 internal_error）")
     error = ErrorSerializer()
 
 
@@ -267,7 +268,7 @@ class FeedbackBulkFailedOut(serializers.Serializer):
     index = serializers.IntegerField(help_text="该条在提交列表中的位置（从 0 起）")
     key = serializers.IntegerField(allow_null=True, help_text="该条提交的 search（原样）")
     result = serializers.ChoiceField(choices=BULK_RESULTS)
-    status = serializers.IntegerField(help_text="该条单独提交时会得到的 HTTP 状态码")
+    status = serializers.IntegerField(help_text="该条单独提交时会得到的 HTTP 状态码（内部错误为 500 internal_error）")
     error = ErrorSerializer()
 
 

@@ -1,11 +1,9 @@
 """REST endpoints of enforcement (API.md "Cases", "Asset search and control",
 "Closure"). One view per operation; state changes are POST actions."""
 
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,11 +13,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.base import ApiView
-from core.api.errors import error_body
+from core.api.bulk import bulk_run
 from core.api.fields import DateField, DateTimeField, MoneyField
 from core.api.pagination import DefaultPagination
 from core.api.schema import ERROR_RESPONSES, WRITE_ERROR_RESPONSES
-from core.exceptions import ApplicationError, NotFound, ValidationFailed
+from core.exceptions import NotFound, ValidationFailed
 from core.models import Deadline, User
 from core.models.clocks import RUNNING
 from core.selectors import court_scope_q, visible_courts
@@ -239,24 +237,7 @@ class CaseBulkApi(ApiView):
             case = case_services.case_register(actor=request.user, data=_case_input(request.user, parsed.validated_data))
             return {"id": case.pk, "case_number": case.case_number, "status": case.status}
 
-        return Response(run_bulk(items, create, key=lambda item: item.get("case_number")))
-
-
-def run_bulk(items: list, create: Callable[[Any], dict], key: Callable[[Any], Any]) -> dict:
-    """Each item in its own transaction; returns per-item results and counts."""
-    from core.api.errors import _handle  # the same rendering as a single request
-
-    results = []
-    for index, item in enumerate(items):
-        try:
-            with transaction.atomic():
-                results.append({"index": index, "key": key(item), "result": "created", **create(item)})
-        except (ApplicationError, serializers.ValidationError) as exc:
-            response = _handle(exc)
-            body = response.data if response is not None else error_body("error", str(exc))
-            results.append({"index": index, "key": key(item), "result": "error", "status": response.status_code, "error": body})
-    created = sum(1 for r in results if r["result"] == "created")
-    return {"created": created, "failed": len(results) - created, "results": results}
+        return Response(bulk_run(items, create, key=lambda item: item.get("case_number")))
 
 
 class CaseDetailApi(ApiView):
@@ -546,7 +527,7 @@ class SearchFeedbackBulkApi(ApiView):
             assets = _feedback(request.user, search, parsed.validated_data)
             return {"search": search.pk, "assets": [a.pk for a in assets]}
 
-        return Response(run_bulk(items, record, key=lambda item: item.get("search")))
+        return Response(bulk_run(items, record, key=lambda item: item.get("search")))
 
 
 class AssetUncontrollableApi(ApiView):

@@ -39,6 +39,7 @@ class AlertOut(serializers.Serializer):
     threshold_at = DateTimeField()
     raised_at = DateTimeField()
     due_at = DateTimeField()
+    provisional = serializers.BooleanField(help_text="届满日依据预测日历（该年度放假安排尚未载入）")
     resolved_at = DateTimeField(allow_null=True)
     acknowledged_at = DateTimeField(allow_null=True)
     acknowledged_by = serializers.CharField(source="acknowledged_by.username", allow_null=True, default=None)

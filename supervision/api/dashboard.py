@@ -58,6 +58,7 @@ class CountersOut(serializers.Serializer):
     overdue = serializers.IntegerField(help_text="已届满仍未完成")
     paused = serializers.IntegerField(help_text="中止计算")
     due_30 = serializers.IntegerField(help_text="30 日内届满")
+    provisional = serializers.IntegerField(help_text="暂定：届满日依据预测日历（该年度放假安排尚未载入）")
     met = serializers.IntegerField(help_text="按期完成")
     breached = serializers.IntegerField(help_text="超期（超期完成或超期未完成）")
     waived = serializers.IntegerField(help_text="免除")
@@ -104,6 +105,7 @@ class ClockRowOut(serializers.Serializer):
     days_left = serializers.IntegerField()
     status = serializers.CharField()
     paused = serializers.BooleanField()
+    provisional = serializers.BooleanField(help_text="届满日依据预测日历（该年度放假安排尚未载入）")
     url = serializers.CharField(help_text="案件页面（浏览器）")
 
 

@@ -1,4 +1,5 @@
 from supervision.models.alerts import (
+    JOINT_TEAM_POST,
     LEVEL_ORDER,
     Alert,
     AlertLevel,
@@ -23,6 +24,7 @@ from supervision.models.petitions import (
 from supervision.models.stats import CourtAlertDay, CourtRuleStat
 
 __all__ = [
+    "JOINT_TEAM_POST",
     "LEVEL_ORDER",
     "OPEN_ORDER_STATUSES",
     "Alert",

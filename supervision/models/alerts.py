@@ -18,6 +18,13 @@ class AlertLevel(models.TextChoices):
     UPPER = "upper", _("报告上级法院")
 
 
+# ``Alert.to_role`` of every level of a 一案双查 report clock (DUALCHECK_REPORT,
+# DUALCHECK_SUPPLEMENT): not a post of the court under investigation — its bureau
+# head or 专人监管 may be the officers concerned (双查规定 §5) — but the clue's active
+# joint team (联合调查组), resolved when read, with the upper court's person who set
+# the period as the clock's ``handler``.
+JOINT_TEAM_POST = "joint_team"
+
 # Ladder order, for sorting and "highest level reached".
 LEVEL_ORDER = {
     AlertLevel.WARNING: 1,
@@ -71,10 +78,14 @@ class Alert(models.Model):
     threshold_at = models.DateTimeField(_("触发时间"))
     raised_at = models.DateTimeField(_("发出时间"))
     due_at = models.DateTimeField(_("届满时间"))
+    # The clock's due date rests on the predicted calendar (暂定); kept in step with
+    # the clock when a year's schedule is loaded.
+    provisional = models.BooleanField(_("暂定"), default=False)
     # Who receives it (DESIGN ladder): the person responsible for the clock when
     # it was raised, and the holders of ``to_role`` at ``to_court`` — the clock's
     # court, or for ``upper`` the court above it. Role holders are resolved when
     # read, so a newly appointed 专人监管 sees what is waiting for the post.
+    # ``JOINT_TEAM_POST`` instead of a role: the clue's active joint team.
     handler = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("责任人"),
@@ -109,7 +120,15 @@ class Alert(models.Model):
         verbose_name = _("预警")
         verbose_name_plural = _("预警")
         constraints = [
-            models.UniqueConstraint(fields=["deadline", "level"], name="alert_once_per_level"),
+            # Once per level while open. A level resolved because a calendar
+            # correction moved its threshold ahead (``alerts_reschedule``) may be
+            # raised again when the new threshold passes; a stopped clock is never
+            # scanned, so its resolved alerts stay the last word.
+            models.UniqueConstraint(
+                fields=["deadline", "level"],
+                name="alert_once_per_level",
+                condition=Q(resolved_at__isnull=True),
+            ),
             models.CheckConstraint(
                 condition=Q(acknowledged_at__isnull=True) | Q(acknowledged_by__isnull=False),
                 name="alert_ack_has_user",

@@ -17,6 +17,8 @@ class CourtRuleStat(models.Model):
     overdue = models.PositiveIntegerField(_("超期未完成"), default=0)
     paused = models.PositiveIntegerField(_("中止"), default=0)
     due_30 = models.PositiveIntegerField(_("30日内届满"), default=0)
+    # running on the predicted calendar (the year's schedule not loaded yet)
+    provisional = models.PositiveIntegerField(_("暂定"), default=0)
     met = models.PositiveIntegerField(_("按期完成"), default=0)
     breached = models.PositiveIntegerField(_("超期完成或未完成"), default=0)
     waived = models.PositiveIntegerField(_("免除"), default=0)

@@ -7,16 +7,17 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.calendar import local_date
 from core.exceptions import PermissionDenied
-from core.models import CalendarYear, OutboundEmail, Role, User
+from core.models import CalendarYear, Deadline, OutboundEmail, Role, User
 from core.selectors import active_memberships
 from core.services.after_commit import email_queue, emails_deliver, fault_point
-from supervision.models import Alert, SystemNotice
+from supervision.models import Alert, AlertLevel, SystemNotice
 from supervision.selectors import alert_is_addressed_to, alert_recipients
 
 logger = logging.getLogger(__name__)
@@ -30,6 +31,36 @@ def alerts_resolve_for_deadlines(*, deadline_ids: list[int], stopped_at: dt.date
     return Alert.objects.filter(deadline_id__in=deadline_ids, resolved_at__isnull=True).update(
         resolved_at=stopped_at
     )
+
+
+# The clock column each level's threshold is read from.
+_LEVEL_THRESHOLD = {
+    AlertLevel.WARNING: "warn_at",
+    AlertLevel.FINAL_WARNING: "warn_again_at",
+    AlertLevel.OVERDUE: "due_at",
+    AlertLevel.ESCALATED: "escalate_at",
+    AlertLevel.UPPER: "upper_at",
+}
+
+
+def alerts_reschedule(*, deadline_ids: list[int], at: dt.datetime) -> int:
+    """The clocks' schedules changed (a working-calendar year was loaded or
+    edited): their open alerts take the new due moment and 暂定 flag, and an alert
+    whose level's threshold now lies ahead no longer applies — it is resolved (and
+    raised again by the scan if the new threshold passes). Set-based: one UPDATE
+    per level, plus one for the copies. Caller's transaction."""
+    if not deadline_ids:
+        return 0
+    open_alerts = Alert.objects.filter(deadline_id__in=deadline_ids, resolved_at__isnull=True)
+    clock = Deadline.objects.filter(pk=OuterRef("deadline_id"))
+    open_alerts.update(
+        due_at=Subquery(clock.values("due_at")[:1]), provisional=Subquery(clock.values("provisional")[:1])
+    )
+    resolved = 0
+    for level, column in _LEVEL_THRESHOLD.items():
+        ahead = Deadline.objects.filter(pk__in=deadline_ids, **{f"{column}__gt": at}).values("pk")
+        resolved += open_alerts.filter(level=level, deadline_id__in=ahead).update(resolved_at=at)
+    return resolved
 
 
 @transaction.atomic

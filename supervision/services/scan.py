@@ -32,7 +32,8 @@ from core.exceptions import ValidationFailed
 from core.models import Court, DeadlineStatus, Role
 from core.services.after_commit import fault_point
 from core.services.clocks import clocks_mark_breached
-from supervision.models import AlertLevel
+from dualcheck.selectors import CLOCK_RULES
+from supervision.models import JOINT_TEAM_POST, AlertLevel
 
 # Namespace of the per-court advisory lock (any constant unique to this lock).
 SCAN_LOCK_NAMESPACE = 7301
@@ -69,9 +70,27 @@ _LEVELS = [
     ),
 ]
 
+# A 一案双查 report clock's alerts never go to a post of the court under
+# investigation (its bureau head or 专人监管 may be the officers concerned,
+# 双查规定 §5): every level goes to the clue's joint team (``JOINT_TEAM_POST``, at
+# the clock's court, resolved when read) and to the clock's responsible person —
+# the upper court's referrer, who set the period.
+_CONFIDENTIAL = "rule_code IN ({})".format(", ".join(f"'{code}'" for code in CLOCK_RULES))
+
+
+def _level_select(level: str, column: str, condition: str, to_court: str, to_role: str) -> str:
+    return (
+        f"    SELECT id, court_id, case_id, rule_id, due_at, provisional, handler_id, '{level}' AS level, "
+        f"{column} AS threshold_at, "
+        f"CASE WHEN {_CONFIDENTIAL} THEN court_id ELSE {to_court} END AS to_court_id, "
+        f"CASE WHEN {_CONFIDENTIAL} THEN '{JOINT_TEAM_POST}' ELSE {to_role} END AS to_role "
+        f"FROM running WHERE {condition}"
+    )
+
+
 _CANDIDATES = """
 WITH running AS (
-    SELECT d.id, d.court_id, d.case_id, d.rule_id, d.status, d.due_at, d.warn_at,
+    SELECT d.id, d.court_id, d.case_id, d.rule_id, d.status, d.due_at, d.provisional, d.warn_at,
            d.warn_again_at, d.escalate_at, d.upper_at, r.code AS rule_code,
            COALESCE(
                d.responsible_id,
@@ -87,16 +106,11 @@ candidate AS (
 )
 """.format(
     running=_RUNNING,
-    levels="\n    UNION ALL\n".join(
-        f"    SELECT id, court_id, case_id, rule_id, due_at, handler_id, '{level}' AS level, "
-        f"{column} AS threshold_at, {to_court} AS to_court_id, {to_role} AS to_role "
-        f"FROM running WHERE {condition}"
-        for level, column, condition, to_court, to_role in _LEVELS
-    ),
+    levels="\n    UNION ALL\n".join(_level_select(*spec) for spec in _LEVELS),
 )
 
 # The levels not raised yet. ``NOT EXISTS`` only spares the insert most rows;
-# ``ON CONFLICT`` on the unique (clock, level) is what guarantees "once". So the
+# ``ON CONFLICT`` on the unique open (clock, level) is what guarantees "once". So the
 # test may be loose, and it is: it looks at the court's open alerts only (a
 # running clock's alerts are open), which the planner reads once through
 # ``alert_open_by_court`` into a hash instead of probing ``alert_once_per_level``
@@ -105,16 +119,16 @@ candidate AS (
 _INSERT = """
 INSERT INTO supervision_alert
     (deadline_id, court_id, case_id, rule_id, level, threshold_at, raised_at, due_at,
-     handler_id, to_court_id, to_role)
+     provisional, handler_id, to_court_id, to_role)
 SELECT id, court_id, case_id, rule_id, level, threshold_at, %(at)s, due_at,
-       handler_id, to_court_id, to_role
+       provisional, handler_id, to_court_id, to_role
 FROM candidate
 WHERE NOT EXISTS (
     SELECT 1 FROM supervision_alert a
     WHERE a.court_id = %(court)s AND a.resolved_at IS NULL
       AND a.deadline_id = candidate.id AND a.level = candidate.level
 )
-ON CONFLICT (deadline_id, level) DO NOTHING
+ON CONFLICT (deadline_id, level) WHERE resolved_at IS NULL DO NOTHING
 """
 
 # PostgreSQL: the insert as a data-modifying CTE, and from the same (materialised)

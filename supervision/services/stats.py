@@ -10,6 +10,7 @@ from django.utils import timezone
 from core.calendar import local_date
 from core.models import Deadline, DeadlineStatus
 from core.models.clocks import RUNNING
+from dualcheck.selectors import clock_rule_ids
 from supervision.models import Alert, CourtAlertDay, CourtRuleStat
 
 TREND_DAYS = 30
@@ -22,6 +23,7 @@ _STAT_FIELDS = [
     "overdue",
     "paused",
     "due_30",
+    "provisional",
     "met",
     "breached",
     "waived",
@@ -32,10 +34,16 @@ _STAT_FIELDS = [
 
 def court_stats_refresh(*, court_id: int, at: dt.datetime) -> int:
     """Recount the court's clocks per rule and its alert trend as of ``at``: a few
-    grouped queries for the court, whatever its size. Returns the rows written."""
+    grouped queries for the court, whatever its size. Returns the rows written.
+
+    The 一案双查 report clocks and their alerts are left out: a court's counters are
+    read by everyone on its dashboard, and a DUALCHECK_REPORT count there says the
+    court is under investigation (its clue's readers see the clocks with the clue)."""
     running = RUNNING & Q(paused_at__isnull=True)
+    hidden = clock_rule_ids()
     clocks = (
         Deadline.objects.filter(court_id=court_id)
+        .exclude(rule_id__in=hidden)
         .values("rule_id")
         .annotate(
             open=Count("pk", filter=running),
@@ -46,6 +54,7 @@ def court_stats_refresh(*, court_id: int, at: dt.datetime) -> int:
                 "pk",
                 filter=running & Q(due_at__gte=at, due_at__lt=at + dt.timedelta(days=EXPIRY_HORIZON_DAYS)),
             ),
+            provisional=Count("pk", filter=RUNNING & Q(provisional=True)),
             met=Count("pk", filter=Q(status=DeadlineStatus.MET)),
             breached=Count("pk", filter=Q(status=DeadlineStatus.BREACHED)),
             waived=Count("pk", filter=Q(status=DeadlineStatus.WAIVED)),
@@ -54,6 +63,7 @@ def court_stats_refresh(*, court_id: int, at: dt.datetime) -> int:
     alerts = {
         row["rule_id"]: row
         for row in Alert.objects.filter(court_id=court_id, resolved_at__isnull=True)
+        .exclude(rule_id__in=hidden)
         .values("rule_id")
         .annotate(
             alerts_open=Count("pk"),
@@ -77,6 +87,7 @@ def court_stats_refresh(*, court_id: int, at: dt.datetime) -> int:
     tz = timezone.get_default_timezone()
     raised = dict(
         Alert.objects.filter(court_id=court_id, raised_at__gte=since, raised_at__lte=at)
+        .exclude(rule_id__in=hidden)
         .annotate(day=TruncDate("raised_at", tzinfo=tz))
         .values("day")
         .annotate(n=Count("pk"))
@@ -84,6 +95,7 @@ def court_stats_refresh(*, court_id: int, at: dt.datetime) -> int:
     )
     resolved = dict(
         Alert.objects.filter(court_id=court_id, resolved_at__gte=since, resolved_at__lte=at)
+        .exclude(rule_id__in=hidden)
         .annotate(day=TruncDate("resolved_at", tzinfo=tz))
         .values("day")
         .annotate(n=Count("pk"))

@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -288,9 +287,11 @@ def test_page_is_for_administrators_only(client, courts, case_supervisor, clerk)
 def test_banner_from_november_for_administrators_and_supervisors(
     client, courts, admin_user, case_supervisor, clerk, time_machine
 ):
-    cache.clear()
+    from supervision.services.stats import court_stats_refresh
+
     time_machine.move_to(at("2026-11-10 10:00"), tick=False)
     clocks.clock_start(rule_code="SEARCH_START", court=courts.lu0102, started_at=at("2026-12-28 10:00"))
+    court_stats_refresh(court_id=courts.lu0102.pk, at=at("2026-11-10 10:00"))  # what the scan does
     for user, sees, link in ((admin_user, True, True), (case_supervisor, True, False), (clerk, False, False)):
         client.force_login(user)
         html = client.get(reverse("core:calendar")).content.decode()
@@ -299,7 +300,6 @@ def test_banner_from_november_for_administrators_and_supervisors(
         if sees:
             assert "目前有 1 个暂定期限" in html
     # October: no banner yet
-    cache.clear()
     time_machine.move_to(at("2026-10-10 10:00"), tick=False)
     client.force_login(case_supervisor)
     assert "放假安排尚未载入" not in client.get(reverse("core:calendar")).content.decode()

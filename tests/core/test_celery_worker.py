@@ -5,7 +5,6 @@ import datetime as dt
 import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -19,6 +18,7 @@ from core import tasks
 from core.models import IdempotencyRecord
 from core.services.after_commit import enqueue_on_commit
 from tests.factories import UserFactory
+from tests.frozen_process import frozen_env, python_module
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,10 +36,10 @@ def worker(transactional_db):
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
     }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-Q", queue,
-         "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
+        python_module("celery", "-A", "config", "worker", "--pool=solo", "-Q", queue,
+                      "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO"),
+        cwd=ROOT, env={**env, **frozen_env()}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # on the suite's frozen clock, as this process
     try:
         yield queue
     finally:

@@ -7,7 +7,6 @@ from unittest import mock
 import pytest
 
 from core.exceptions import (
-    CalendarNotLoaded,
     InvalidTransition,
     PermissionDenied,
     RuleViolation,

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from core.models import CalendarYear, Court, Membership, Role, User
 
@@ -50,6 +51,7 @@ def test_load_calendar_is_idempotent_and_warns_for_missing_years(db, capsys):
     assert "2031" in out.err
 
 
+@pytest.mark.date_sensitive  # the demo is dated relative to today
 def test_seed_demo_is_idempotent_and_prints_logins(db, capsys):
     call_command("seed_demo")
     first = capsys.readouterr().out
@@ -75,3 +77,37 @@ def test_seed_demo_is_idempotent_and_prints_logins(db, capsys):
     assert Receipt.objects.filter(status="unidentified").count() == 15
     assert Receipt.objects.filter(status="matched").exists()
     assert {"submitted", "paid"} <= set(Disbursement.objects.values_list("status", flat=True))
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        "2026-12-31 23:30",  # the last half hour of a year whose successor is not loaded
+        "2027-01-01 00:10",  # New Year's Day (a holiday): "three days ago" is last year
+        "2027-12-30 10:00",  # a whole year past the loaded calendar
+        "2028-02-29 10:00",  # a leap day
+        "2026-06-15 10:00",  # mid-year, inside the loaded calendar
+    ],
+)
+def test_seed_demo_works_on_any_day(db, capsys, time_machine, moment):
+    from core.models import Deadline
+    from dualcheck.models import Clue
+    from enforcement.models import Case
+    from supervision.models import Petition, SupervisionOrder
+    from tests.conftest import at
+
+    time_machine.move_to(at(moment))
+    call_command("seed_demo")
+
+    assert Case.objects.count() == 240
+    assert set(Case.objects.values_list("status", flat=True)) == {"received", "executing", "suspended", "closed"}
+    assert not Case.objects.filter(received_at__gt=at(moment)).exists()  # nothing dated after now
+    for number, received in Case.objects.values_list("case_number", "received_at"):
+        assert number.startswith(f"({timezone.localtime(received).year})")  # 收案年度
+    assert Deadline.objects.filter(status="breached").exists()
+    assert SupervisionOrder.objects.count() == 5
+    assert Petition.objects.count() == 18  # six at each demo basic court
+    assert Clue.objects.count() == 5
+    # and once more on the same day: nothing new
+    call_command("seed_demo")
+    assert (Case.objects.count(), Petition.objects.count(), Clue.objects.count()) == (240, 18, 5)

@@ -290,16 +290,14 @@ def test_the_include_renders_a_button_carrying_the_pages_filters(rf, clerk):
 
 
 def test_old_exports_of_the_requester_are_cleared_when_a_new_one_starts(
-    cases, clerk, django_capture_on_commit_callbacks
+    cases, clerk, django_capture_on_commit_callbacks, now
 ):
     import datetime as dt
-
-    from django.utils import timezone
 
     own, other, clerk0103 = cases
     old = start(clerk, capture=django_capture_on_commit_callbacks)
     theirs = start(clerk0103, capture=django_capture_on_commit_callbacks)
-    eight_days_ago = timezone.now() - dt.timedelta(days=8)
+    eight_days_ago = now - dt.timedelta(days=8)
     ExportJob.objects.filter(pk__in=[old.pk, theirs.pk]).update(created_at=eight_days_ago)
     recent = start(clerk, capture=django_capture_on_commit_callbacks)
     assert set(ExportJob.objects.values_list("pk", flat=True)) == {recent.pk, theirs.pk}

@@ -4,7 +4,6 @@ import datetime as dt
 
 import pytest
 from django.db import InternalError, connection, transaction
-from django.utils import timezone
 
 from core.exceptions import RuleViolation
 from core.models import NodeEvent
@@ -12,9 +11,9 @@ from core.services.events import node_event_record, node_time_check
 
 
 @pytest.fixture
-def event(courts, clerk):
+def event(courts, clerk, now):
     return node_event_record(
-        kind="case.received", court=courts.lu0102, occurred_at=timezone.now(), actor=clerk,
+        kind="case.received", court=courts.lu0102, occurred_at=now, actor=clerk,
         payload={"case_number": "(2026)鲁0102执1号"},
     )
 
@@ -42,16 +41,16 @@ def test_raw_sql_update_and_delete_are_refused(event):
     assert NodeEvent.objects.filter(pk=event.pk, kind="case.received").exists()
 
 
-def test_node_in_the_future_is_refused():
+def test_node_in_the_future_is_refused(now):
     with pytest.raises(RuleViolation) as excinfo:
-        node_time_check(timezone.now() + dt.timedelta(hours=2))
+        node_time_check(now + dt.timedelta(hours=2))
     assert excinfo.value.code == "node_in_future"
 
 
-def test_backdated_node_is_flagged_not_refused(settings):
+def test_backdated_node_is_flagged_not_refused(settings, now):
     settings.NODE_BACKDATE_TOLERANCE_HOURS = 24
-    assert node_time_check(timezone.now() - dt.timedelta(days=3)) == ["backdated"]
-    assert node_time_check(timezone.now() - dt.timedelta(hours=2)) == []
+    assert node_time_check(now - dt.timedelta(days=3)) == ["backdated"]
+    assert node_time_check(now - dt.timedelta(hours=2)) == []
 
 
 def test_domain_history_is_captured_even_for_queryset_update(courts):

@@ -2,13 +2,11 @@
 
 import datetime as dt
 
-from django.utils import timezone
-
 from core.scheduler import embedded_scheduler_start, scheduler_entries, scheduler_tick
 from supervision.models import CourtRuleStat
 
 
-def test_a_due_entry_runs_and_the_others_wait(courts, clerk, settings, monkeypatch):
+def test_a_due_entry_runs_and_the_others_wait(courts, clerk, settings, monkeypatch, now):
     from config.celery_app import app
     from tests.enforcement.conftest import make_case
 
@@ -20,7 +18,6 @@ def test_a_due_entry_runs_and_the_others_wait(courts, clerk, settings, monkeypat
         for name, entry in scheduler_entries().items()
         if name in ("supervision-scan-deadlines", "core-purge-idempotency-keys")
     }
-    now = timezone.now()
     last_run = {
         "supervision-scan-deadlines": now - dt.timedelta(hours=1),  # overdue: runs
         "core-purge-idempotency-keys": now,  # hourly, just ran: waits

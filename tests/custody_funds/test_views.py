@@ -2,6 +2,7 @@
 (masked payee accounts, the clocks of 322号 §22), how the forms place the services'
 refusals, maker ≠ checker on the page, and how many queries the queues cost."""
 
+import datetime as dt
 import re
 from decimal import Decimal
 
@@ -20,7 +21,7 @@ from custody_funds.models import (
 from custody_funds.services import funds
 from custody_funds.templatetags.funds_tags import amount_in_chinese_capitals
 from enforcement.models import Party
-from tests.conftest import at
+from tests.conftest import at, on
 from tests.enforcement.conftest import make_case
 from tests.factories import make_member
 
@@ -508,10 +509,12 @@ def test_finance_queue_query_count_is_pinned(client, courts, clerk, handler, bur
     assert notified_at == sorted(notified_at)
 
 
-def test_unidentified_queue_query_count_is_pinned(client, courts, clerk, finance, django_assert_num_queries):
+def test_unidentified_queue_query_count_is_pinned(client, courts, clerk, finance, today, django_assert_num_queries):
+    first = today - dt.timedelta(days=42)
+
     def add(i):
         funds.receipt_record(actor=clerk, court=courts.lu0102, reference=f"U{i}", account_number="000000000000000",
-                             amount=Decimal("10.00"), arrived_at=at(f"2026-10-{10 + i} 10:00"), payer=f"付款人{i}")
+                             amount=Decimal("10.00"), arrived_at=on(first + dt.timedelta(days=i)), payer=f"付款人{i}")
 
     add(0)
     client.force_login(finance)
@@ -525,14 +528,14 @@ def test_unidentified_queue_query_count_is_pinned(client, courts, clerk, finance
     rows = response.context["rows"]
     assert len(rows) == 9 and len(many.captured_queries) == len(few.captured_queries)
     assert [r["receipt"].reference for r in rows][:2] == ["U0", "U1"]  # oldest first
-    assert rows[0]["age"]["days"] == 42  # 10 Oct → 21 Nov 2026
+    assert rows[0]["age"]["days"] == 42  # arrived six weeks ago
     assert rows[0]["age"]["working_days"] is not None
 
 
-def test_unidentified_receipt_is_matched_by_case_number(client, courts, clerk, finance, case):
+def test_unidentified_receipt_is_matched_by_case_number(client, courts, clerk, finance, case, today):
     other = make_case(make_member(Role.CLERK, courts.lu0103, "clerk_0103"), courts.lu0103, number="(2026)鲁0103执9号")
     receipt, _ = funds.receipt_record(actor=clerk, court=courts.lu0102, reference="U1", account_number="999",
-                                      amount=Decimal("700.00"), arrived_at=at("2026-10-12 10:00"), payer="李四")
+                                      amount=Decimal("700.00"), arrived_at=on(today - dt.timedelta(days=40)), payer="李四")
     client.force_login(finance)
     body = client.get(reverse("custody_funds:unidentified")).content.decode()
     assert "U1" in body and "李四" in body and 'data-age-days="40"' in body

@@ -130,12 +130,14 @@ def found_markers(text: str) -> set[str]:
 def sees(role: str, key: str) -> bool:
     """Whether ``role`` sees clue ``key`` at all."""
     if role in ("working_group", "head", "inspector", "leader", "spc_inspector", "api_lu01"):
-        return True
-    if role in ("lower_head", "lower_inspector", "api_lu0102"):
+        return True  # 鲁01's API client: its court handles the clue (§5: the command centre)
+    if role in ("lower_head", "lower_inspector"):
         return key not in PRE_REFERRAL
     if role == "team_member":
         return key in TEAM_KEYS
-    return False  # the officer concerned, other 鲁0102 staff, siblings, anonymous
+    # the officer concerned, other 鲁0102 staff, 鲁0102's API client (a clue about its
+    # own court: nobody behind a token can be excluded as concerned), siblings, anonymous
+    return False
 
 
 def reads(role: str, key: str) -> bool:
@@ -438,3 +440,55 @@ def world_fixture(django_db_setup, django_db_blocker):
 def w_fixture(world, db):
     """The world inside this test's savepoint (what the test writes is undone)."""
     return world
+
+
+# --- the report clocks' alerts (``test_alert_confidentiality``, ``test_permission_matrix``) -------
+
+RUNNING = ("ref", "inv")  # the clues whose report clock still runs
+# People to whose courts 鲁0102 (where the report clocks run) does not belong.
+OUTSIDE = {"api_lu01", "sibling_inspector", "sibling_head", "anonymous"}
+
+
+def lists(role: str, key: str) -> bool:
+    """Whether ``role`` is shown the alerts of clue ``key``'s report clock: 鲁0102 is
+    in their courts and they see the clue."""
+    return role not in OUTSIDE and sees(role, key)
+
+
+def addressed(role: str, key: str) -> bool:
+    """Whom those alerts go to: the referrer (鲁01's bureau head, who set the period)
+    and the active joint team."""
+    return role == "head" or on_team(role, key)
+
+
+def expected(role: str, raised, pred) -> set[int]:
+    """The report clocks' alerts ``pred(role, key)`` allows."""
+    return {pk for key in RUNNING if pred(role, key) for pk in raised.alerts[key]}
+
+
+@pytest.fixture(name="raised")
+def alerts_raised_fixture(w):
+    """Scan 鲁0102 (and count its dashboard figures) past every threshold of the
+    running report clocks: ``alerts`` by clue key, ``all``, the ``moment``."""
+    from core.models import Deadline
+    from dualcheck.selectors import CLOCK_RULES
+    from supervision.models import Alert
+    from supervision.services.scan import scan_court
+    from supervision.services.stats import court_stats_refresh
+
+    clocks = list(Deadline.objects.filter(rule__code__in=CLOCK_RULES, completed_at__isnull=True))
+    assert {c.subject_id for c in clocks} == {w.pk(k) for k in RUNNING}
+    assert {c.responsible_id for c in clocks} == {w.users["head"].pk}  # the referrer
+    moment = max(c.upper_at for c in clocks) + dt.timedelta(hours=1)
+    scan_court(court_id=w.courts.lu0102.pk, at=moment)
+    court_stats_refresh(court_id=w.courts.lu0102.pk, at=moment)
+    alerts = {
+        key: set(
+            Alert.objects.filter(rule__code__in=CLOCK_RULES, deadline__subject_id=w.pk(key)).values_list(
+                "pk", flat=True
+            )
+        )
+        for key in RUNNING
+    }
+    assert all(len(ids) == 3 for ids in alerts.values()), alerts  # overdue, escalated, upper
+    return SimpleNamespace(moment=moment, alerts=alerts, all=set().union(*alerts.values()))

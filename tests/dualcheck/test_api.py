@@ -527,8 +527,8 @@ def test_the_services_themselves_refuse_a_machine_client_with_403(dc, stage):
         before = snapshot(clue)
         with pytest.raises(ApplicationError) as refused:
             step(actor)
-        if actor is lower_machine and stage in ("received", "screened", "pending_meeting", "launched"):
-            assert refused.value.status_code == 404  # 鲁0102 does not see it before the referral
+        if actor is lower_machine:
+            assert refused.value.status_code == 404  # 鲁0102's machine never sees a clue about 鲁0102
         else:
             assert refused.value.status_code == 403, (stage, refused.value.code, refused.value.message)
         assert snapshot(clue) == before

@@ -12,12 +12,12 @@ are 调休 working days."""
 import pytest
 
 from core.exceptions import InvalidTransition
-from core.models import Deadline, DeadlineStatus, PeriodUnit, Role
+from core.models import Deadline, DeadlineStatus, PeriodUnit
 from dualcheck.models import Clue, ClueStatus
 from dualcheck.services import clues as s_clues
 from dualcheck.services import investigation as s_inv
-from supervision.models import Alert, AlertLevel
-from supervision.selectors import alerts_inbox
+from supervision.models import JOINT_TEAM_POST, Alert, AlertLevel
+from supervision.selectors import alert_recipients, alerts_inbox
 from supervision.services.scan import scan_court
 from tests.conftest import at
 from tests.dualcheck.conftest import form_team, register
@@ -110,7 +110,8 @@ def test_the_report_clock_over_national_day(dc):
     clock = clue.report_deadline
     assert clock == clue.referrals.get().deadline
     assert (clock.rule.code, clock.unit, clock.duration) == ("DUALCHECK_REPORT", PeriodUnit.CALENDAR_DAYS, 10)
-    assert (clock.court, clock.case, clock.responsible) == (dc.courts.lu0102, None, None)
+    # at the court investigating; its responsible person is the upper court's referrer
+    assert (clock.court, clock.case, clock.responsible) == (dc.courts.lu0102, None, dc.head)
     assert (clock.subject_id, clock.subject_label) == (clue.pk, clue.number)
     assert clock.started_at == at("2026-09-21 10:00")
     assert clock.due_at == clock.original_due_at == end("2026-10-08")
@@ -218,11 +219,13 @@ def test_a_supplement_submitted_on_its_last_day_is_met(dc):
     assert Deadline.objects.get(rule__code="DUALCHECK_SUPPLEMENT").status == DeadlineStatus.MET
 
 
-def test_the_scan_alerts_the_investigating_court_and_never_the_officer_concerned(dc):
+def test_the_scan_alerts_the_joint_team_and_the_referrer_never_the_courts_posts(dc):
+    """Every level goes to the clue's joint team and the upper court's referrer
+    (``JOINT_TEAM_POST``): never to 鲁0102's 专人监管 or bureau head, who may be the
+    officers concerned, nor up its ladder."""
     clue = investigate(dc, referred(dc))
     clock = clue.report_deadline
     lower = dc.courts.lu0102
-    local_supervisor = Role.CASE_SUPERVISOR
 
     def alerts():
         return {a.level: a for a in Alert.objects.filter(deadline=clock)}
@@ -232,8 +235,8 @@ def test_the_scan_alerts_the_investigating_court_and_never_the_officer_concerned
 
     scan_court(court_id=lower.pk, at=at("2026-09-28 09:00"))
     warning = alerts()[AlertLevel.WARNING]
-    assert (warning.court_id, warning.to_court_id, warning.to_role) == (lower.pk, lower.pk, local_supervisor)
-    assert (warning.case_id, warning.handler_id) == (None, None)
+    assert (warning.court_id, warning.to_court_id, warning.to_role) == (lower.pk, lower.pk, JOINT_TEAM_POST)
+    assert (warning.case_id, warning.handler_id) == (None, dc.head.pk)
     assert (warning.threshold_at, warning.due_at) == (at("2026-09-28 00:00"), end("2026-10-08"))
 
     scan_court(court_id=lower.pk, at=at("2026-10-08 23:00"))
@@ -241,20 +244,29 @@ def test_the_scan_alerts_the_investigating_court_and_never_the_officer_concerned
 
     scan_court(court_id=lower.pk, at=at("2026-10-09 00:01"))
     overdue = alerts()[AlertLevel.OVERDUE]
-    assert (overdue.to_court_id, overdue.to_role, overdue.handler_id) == (lower.pk, local_supervisor, None)
+    assert (overdue.to_court_id, overdue.to_role, overdue.handler_id) == (
+        lower.pk,
+        JOINT_TEAM_POST,
+        dc.head.pk,
+    )
     clock.refresh_from_db()
     assert clock.status == DeadlineStatus.BREACHED
 
     scan_court(court_id=lower.pk, at=at("2026-10-11 00:01"))
     escalated = alerts()[AlertLevel.ESCALATED]
-    assert (escalated.to_court_id, escalated.to_role) == (lower.pk, Role.BUREAU_HEAD)
+    assert (escalated.to_court_id, escalated.to_role) == (lower.pk, JOINT_TEAM_POST)
     scan_court(court_id=lower.pk, at=at("2026-10-15 00:01"))
     upper = alerts()[AlertLevel.UPPER]
-    assert (upper.to_court_id, upper.to_role) == (dc.courts.lu01.pk, Role.CASE_SUPERVISOR)
+    assert (upper.to_court_id, upper.to_role) == (lower.pk, JOINT_TEAM_POST)
 
-    # the officer concerned handles the clue's case but is told nothing
+    # the officer concerned handles the clue's case but is told nothing; nor is
+    # 鲁0102's bureau head (not on the team); the team and the referrer are
     assert not alerts_inbox(dc.officer).filter(deadline=clock).exists()
-    assert alerts_inbox(dc.lower_head).filter(deadline=clock, level=AlertLevel.ESCALATED).exists()
+    assert not alerts_inbox(dc.lower_head).filter(deadline=clock).exists()
+    for person in (dc.lower_handler2, dc.lower_inspector, dc.head):
+        assert alerts_inbox(person).filter(deadline=clock).count() == 4
+    recipients = alert_recipients([Alert.objects.select_related("rule").get(pk=escalated.pk)])
+    assert set(recipients[escalated.pk]) == {dc.head, dc.lower_handler2, dc.lower_inspector}
     # an alert about a clue, not a case, is not itself a new clue
     with pytest.raises(InvalidTransition) as refused:
         s_clues.clue_register_from_alert(actor=dc.working_group, alert_id=overdue.pk)

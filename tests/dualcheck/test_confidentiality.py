@@ -70,7 +70,7 @@ MATRIX = {
         "clerk": NOTHING,
         "sibling_inspector": NOTHING,
         "sibling_head": NOTHING,
-        "api_client": CLUE_ONLY,  # the command centre's machine of the investigating court
+        "api_client": NOTHING,  # the machine of the investigating court: never a clue about its court
     },
     "concluded": {
         "working_group": CLUE_ONLY,
@@ -84,7 +84,7 @@ MATRIX = {
         "clerk": NOTHING,
         "sibling_inspector": NOTHING,
         "sibling_head": NOTHING,
-        "api_client": CLUE_ONLY,
+        "api_client": NOTHING,
     },
 }
 

@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from core.calendar import local_date
+from core.calendar import WorkingCalendar, local_date
 from core.models import Deadline
 from dualcheck.models import (
     Clue,
@@ -58,7 +58,8 @@ from tests.dualcheck.journey_helpers import (
     submit,
 )
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# date sensitive: the clue's steps happen today, its report period runs from today
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.date_sensitive]
 
 CASE_NUMBER = "(2026)鲁0102执1001号"  # tests.enforcement.conftest.make_case
 PETITION_TEXT = "申请执行人张三反映：案件立案后三个月未采取任何执行措施，承办人还接受被执行人宴请。"
@@ -77,8 +78,6 @@ def actors(browser, live_server):
 def flagged_petition(dc):
     """A petition about the 鲁0102 case, received and registered at 鲁0102 and
     flagged 转一案双查线索 by its head of execution."""
-    if timezone.now() < at("2026-10-09 09:00"):
-        pytest.skip("the petition is dated 2026-10-09")
     petition = petition_receive(
         actor=dc.clerk,
         court=dc.courts.lu0102,
@@ -87,7 +86,8 @@ def flagged_petition(dc):
         petitioner_phone="13800000000",
         content=PETITION_TEXT,
         case=dc.case,
-        # received weeks ago: its 30-working-day clock ends inside the loaded calendar
+        # a week after the case's receipt (tests.enforcement.conftest.make_case), weeks
+        # before the suite's today (tests/conftest.py)
         received_at=at("2026-10-09 09:00"),
     )
     petition = petition_register(actor=dc.clerk, petition=petition)
@@ -259,7 +259,11 @@ def test_inspector_journey_from_petition_to_closed(actors, dc):
     report_clock = clue.report_deadline
     assert report_clock.rule.code == "DUALCHECK_REPORT" and report_clock.duration == 30
     due = local_date(report_clock.due_at)
-    assert due == local_date(report_clock.started_at) + dt.timedelta(days=30)  # calendar days (§8)
+    # calendar days (§8); a last day that is a rest day moves to the next working day
+    # (民事诉讼法 §85) — on the predicted calendar when today's next year is not loaded
+    last_day = local_date(report_clock.started_at) + dt.timedelta(days=30)
+    calendar = WorkingCalendar.load()
+    assert due == (last_day if calendar.is_working_day(last_day) else calendar.next_working_day(last_day))
     referrals = head.locator("#referrals")
     expect(referrals).to_contain_text("历下区人民法院")
     expect(referrals).to_contain_text("交办下级法院")

@@ -17,6 +17,7 @@ The world (clues at twelve stages, a petition, an alert) is built once per modul
 (filters, ordering, statistics, the Excel export, the case page, the inbox and
 petition buttons, existence oracles) are in ``test_leaks``."""
 
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -39,8 +40,11 @@ from tests.dualcheck.matrix_fixtures import (  # noqa: F401 - fixtures
     WITH_CLARIFICATION,
     WITH_DISCIPLINARY,
     WITH_REPORT,
+    addressed,
+    alerts_raised_fixture,
     api_for,
     browser_for,
+    expected,
     found_markers,
     marker,
     markers_of,
@@ -50,6 +54,7 @@ from tests.dualcheck.matrix_fixtures import (  # noqa: F401 - fixtures
     w_fixture,
     world_fixture,
 )
+from tests.dualcheck.matrix_fixtures import lists as alert_lists
 from tests.factories import make_member
 
 # One worker runs the whole module (``make test`` is ``-n 2 --dist loadgroup``), so
@@ -896,3 +901,40 @@ def test_the_pdfs_are_real_pdfs(w, monkeypatch):
 def test_the_matrix_covers_the_stages():
     assert TEAM_KEYS <= set(GET_KEYS) | {"inv", "rep", "acc"}
     assert WITH_DISCIPLINARY & set(GET_KEYS) and WITH_CLARIFICATION & set(GET_KEYS)
+
+
+# --- the report clocks, outside the dualcheck URLs ----------------------------------------------------
+# Details in ``test_alert_confidentiality``; here the two holes that must not come back.
+
+
+@pytest.mark.parametrize("key", [*GET_KEYS, "ref"])
+def test_the_api_client_of_the_court_under_investigation_reads_nothing_of_the_clue(w, key):
+    """Its token is the court's, not a person's: nobody behind it can be excluded as
+    an officer concerned. 404, like the officer concerned in the browser."""
+    client = api_for(w, "api_lu0102")
+    assert client.get(f"/api/v1/dualcheck/clues/{w.pk(key)}/").status_code == 404
+    listed = client.get("/api/v1/dualcheck/clues/", {"page_size": 500}).json()
+    assert listed["count"] == 0 and not found_markers(json.dumps(listed, ensure_ascii=False))
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_report_clocks_alerts_are_listed_only_with_the_clue(w, raised, role):
+    """After a scan past the report clocks' due dates, the alerts API (and its
+    ``mine``) lists their alerts only to who sees the clue, and the inbox only to
+    their addressees — never to the rest of 鲁0102 (clerk, handler, finance, the
+    officer concerned, a bureau head not on the team) nor to its API client."""
+    api = api_for(w, role)
+    response = api.get("/api/v1/alerts/", {"page_size": 500})
+    if role == "anonymous":
+        assert response.status_code == 401
+        return
+    assert {row["id"] for row in response.json()["results"]} & raised.all == expected(
+        role, raised, alert_lists
+    )
+    mine = api.get("/api/v1/alerts/", {"page_size": 500, "mine": "true"}).json()["results"]
+    to_them = expected(role, raised, lambda r, k: alert_lists(r, k) and addressed(r, k))
+    assert {row["id"] for row in mine} & raised.all == to_them
+    if role in API_CLIENTS:
+        return
+    html = browser_for(w, role).get("/supervision/inbox/", {"show": "all"}).content.decode()
+    assert {int(pk) for pk in re.findall(r'id="alert-(\d+)"', html)} & raised.all == to_them

@@ -123,14 +123,14 @@ def test_a_member_removed_from_the_team_is_out_on_the_next_request(dc, investiga
     assert client.post(editor(investigating), {"op": "save", "process": "x"}).status_code == 403
 
 
-def test_the_page_shows_the_clock_and_the_flagged_nodes(dc, investigating):
+def test_the_page_shows_the_clock_and_the_flagged_nodes(dc, investigating, now):
     from core.services.events import node_event_record
 
     node = node_event_record(
         kind="case.notice_served",
         court=dc.courts.lu0102,
         case=dc.case,
-        occurred_at=timezone.now() - dt.timedelta(days=20),
+        occurred_at=now - dt.timedelta(days=20),
         actor=dc.officer,
         flags=["backdated"],
     )
@@ -356,7 +356,7 @@ def test_safe_filename_keeps_a_chinese_name_and_its_extension():
     assert safe_filename("") == ("attachment", "attachment")
 
 
-def test_the_editor_query_count_does_not_grow(dc, investigating):
+def test_the_editor_query_count_does_not_grow(dc, investigating, now):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -374,7 +374,7 @@ def test_the_editor_query_count_does_not_grow(dc, investigating):
             kind="case.notice_served",
             court=dc.courts.lu0102,
             case=dc.case,
-            occurred_at=timezone.now() - dt.timedelta(days=20 + n),
+            occurred_at=now - dt.timedelta(days=20 + n),
             actor=dc.officer,
             flags=["backdated"],
         )

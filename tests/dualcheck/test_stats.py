@@ -8,10 +8,8 @@ import io
 
 import pytest
 from django.urls import include, path, reverse
-from django.utils import timezone
 from openpyxl import load_workbook
 
-from core.calendar import local_date
 from core.exports import export_start
 from core.models import ExportJob, ExportStatus, Role, User
 from core.tasks import run_export
@@ -43,12 +41,12 @@ def courts_of(rows) -> dict:
 
 
 @pytest.fixture
-def clues(dc):
+def clues(dc, now):
     """鲁01: A (来信来访, concluded with a deadline order and a disciplinary
     referral), B (巡查, received last year, at the joint meeting), C (人大代表,
     screened out). 鲁02: D (其他, just received)."""
     a = advance(dc, register(dc), "concluded")
-    last_year = timezone.now() - dt.timedelta(days=366)
+    last_year = now - dt.timedelta(days=366)
     b = register(dc, source=ClueSource.INSPECTION, received_at=last_year)
     c = register(dc, source=ClueSource.DEPUTIES)
     s_clues.clue_screen(actor=dc.working_group, clue=c, proceed=False, opinion="不具体，不予启动。")
@@ -105,8 +103,8 @@ def test_an_inspector_without_confidential_clues_counts_zero_not_hidden(dc, clue
     assert counts(data["by_disposition"]) == {} and data["disciplinary_visible"]
 
 
-def test_filters_by_year_and_court(dc, clues):
-    this_year = local_date(timezone.now()).year
+def test_filters_by_year_and_court(dc, clues, today):
+    this_year = today.year
     leader = fresh(dc.leader)
 
     assert clue_statistics(user=leader, params=stats_params(leader, {"year": str(this_year)}))["total"] == 3
@@ -221,10 +219,10 @@ def test_the_api(dc, clues, as_user):
 
 
 @pytest.mark.urls(__name__)
-def test_the_api_filters_and_errors(dc, clues, as_user):
+def test_the_api_filters_and_errors(dc, clues, as_user, today):
     client = as_user(dc.leader)
     assert client.get("/api/v1/dualcheck/stats/", {"court": "鲁02"}).json()["total"] == 1
-    year = local_date(timezone.now()).year
+    year = today.year
     assert client.get("/api/v1/dualcheck/stats/", {"year": year}).json()["total"] == 3
     bad = client.get("/api/v1/dualcheck/stats/", {"year": "x"})
     assert bad.status_code == 400 and "year" in bad.json()["extra"]["fields"]

@@ -242,7 +242,7 @@ def test_register_errors_for_account_and_missing_applicant(client, courts, clerk
     assert not Case.objects.exists()
 
 
-def test_register_duplicate_number_and_wrong_court_code_show_on_case_number(client, courts, clerk, case):
+def test_register_duplicate_number_and_wrong_court_code_show_on_case_number(client, courts, clerk, case, now):
     client.force_login(clerk)
     response = client.post(reverse("enforcement:case-new"), register_data(courts, case_number=case.case_number))
     assert "已存在" in field_block(response.content.decode(), "case_number")
@@ -250,7 +250,7 @@ def test_register_duplicate_number_and_wrong_court_code_show_on_case_number(clie
     assert "不一致" in field_block(response.content.decode(), "case_number")
     response = client.post(
         reverse("enforcement:case-new"),
-        register_data(courts, received_at=local_input(timezone.now() + dt.timedelta(days=2))),
+        register_data(courts, received_at=local_input(now + dt.timedelta(days=2))),
     )
     assert "晚于当前时间" in field_block(response.content.decode(), "received_at")
     assert Case.objects.count() == 1

@@ -1,7 +1,8 @@
 """Real processes for the fault tests: a private Redis (a redis-server of the test's
 own on a free loopback port, so stopping it harms nobody), Celery workers and beats
-as subprocesses pointed at the test's database, and a way to point this process's
-Celery app at the private broker."""
+as subprocesses pointed at the test's database (and started on the suite's frozen
+clock, tests/frozen_process.py), and a way to point this process's Celery app at the
+private broker."""
 
 import contextlib
 import os
@@ -9,7 +10,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 import redis
 from django.conf import settings
+
+from tests.frozen_process import frozen_env, python_module
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -95,8 +97,8 @@ def subprocess_env(broker_url: str, queue: str, **extra: str) -> dict:
 
 def start_celery(args: list[str], env: dict) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", *args],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        python_module("celery", "-A", "config", *args),
+        cwd=ROOT, env={**env, **frozen_env()}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
 
 

@@ -518,6 +518,21 @@ RECEIVE_PETITION = _d(
     received_at="2026-11-16T10:00:00+08:00",
 )
 
+NOTICE_2030 = (
+    "国务院办公厅关于2030年部分节假日安排的通知\n"
+    "一、元旦：1月1日放假，与周末连休。\n"
+    "二、国庆节：10月1日（周二）至7日（周一）放假调休，共7天。9月29日（周日）、10月12日（周六）上班。\n"
+)
+
+
+def calendar_load_of(w):
+    """A year's load record (not a court's: only administrators read it)."""
+    from core.models import CalendarLoad
+
+    load, _created = CalendarLoad.objects.get_or_create(year=2031, defaults={"source": "测试"})
+    return load
+
+
 TABLE: list[Entry] = [
     # --- core -----------------------------------------------------------------------------------
     # the root redirects whoever is signed in (any method) to 我的待办
@@ -567,6 +582,23 @@ TABLE: list[Entry] = [
     ),
     Entry("api-courts", _no_kwargs, (Op("GET"),)),
     Entry("api-calendar-due-date", _no_kwargs, (Op("GET", data=_d(start="2026-11-02", days=5)),)),
+    # 载入年度节假日安排: administrators only (a preview writes nothing)
+    Entry(
+        "core:calendar-load",
+        _no_kwargs,
+        (Op("GET", roles("admin")), Op("POST", roles("admin"), 200, _d(notice=NOTICE_2030), writes=False)),
+        gate=roles("admin"),
+    ),
+    *(
+        Entry(name, lambda w: {"pk": calendar_load_of(w).pk}, (Op("GET", roles("admin")),), gate=roles("admin"))
+        for name in ("core:calendar-load-detail", "core:calendar-load-progress")
+    ),
+    Entry(
+        "api-calendar-years",
+        _no_kwargs,
+        (Op("POST", roles("admin"), 200, _d(notice=NOTICE_2030, dry_run=True), writes=False),),
+        gate=roles("admin"),
+    ),
     # --- enforcement: pages ------------------------------------------------------------------------
     Entry("enforcement:case-list", _no_kwargs, (Op("GET", shows=in_scope("case")),)),
     Entry(

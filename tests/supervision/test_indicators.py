@@ -29,6 +29,10 @@ from tests.supervision.test_dashboard import scan_all, terminated_case
 
 CONFIRMED = "6222020200112233445"  # the applicant's account in make_case
 
+# The world below is dated around it: the paid case (received 10-09) is paid and
+# closed 'now', within its six months, after the petitions of early November.
+pytestmark = pytest.mark.time_machine(at("2026-11-21 10:00"))
+
 
 def paid_in_full(clerk, handler, bureau_head, finance, court):
     """A 10,000 yuan case whose money came in, was paid out to the applicant, and

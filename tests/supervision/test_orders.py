@@ -188,11 +188,9 @@ def test_one_open_order_per_case_and_issuing_court(issue_order, case_supervisor,
     assert issue_order(issued_at=at("2026-09-28 12:00")).number == "鲁01督〔2026〕2号"
 
 
-def test_a_node_in_the_future_is_refused(issue_order):
-    from django.utils import timezone
-
+def test_a_node_in_the_future_is_refused(issue_order, now):
     with pytest.raises(RuleViolation) as refused:
-        issue_order(issued_at=timezone.now() + dt.timedelta(days=1))
+        issue_order(issued_at=now + dt.timedelta(days=1))
     assert refused.value.code == "node_in_future"
     assert not SupervisionOrder.objects.exists()
 
@@ -412,28 +410,29 @@ def test_orders_are_visible_to_both_sides_and_to_the_assignee_only(
 # --- demo data ---------------------------------------------------------------------------------
 
 
-def test_demo_orders_and_petitions(courts, clerk, handler, bureau_head, case_supervisor, high_supervisor):
+def test_demo_orders_and_petitions(courts, clerk, handler, bureau_head, case_supervisor, high_supervisor, today):
     from supervision import demo_orders
     from supervision.models import Petition
 
-    # given: the demo's people and one open case per basic court
+    # given: the demo's people and one open case per basic court, received three months ago
     make_member(Role.CASE_SUPERVISOR, courts.lu02, "supervisor_lu02")
     for court in (courts.lu0103, courts.lu0202):
         for role in (Role.CLERK, Role.HANDLER, Role.BUREAU_HEAD):
             make_member(role, court, f"{role}_{court.code}")
+    received = today - dt.timedelta(days=90)
     for number, court in [
-        ("(2026)鲁0102执3001号", courts.lu0102),
-        ("(2026)鲁0102执3002号", courts.lu0102),
-        ("(2026)鲁0103执3001号", courts.lu0103),
-        ("(2026)鲁0202执3001号", courts.lu0202),
-        ("(2026)鲁0202执3002号", courts.lu0202),
+        ("鲁0102执3001号", courts.lu0102),
+        ("鲁0102执3002号", courts.lu0102),
+        ("鲁0103执3001号", courts.lu0103),
+        ("鲁0202执3001号", courts.lu0202),
+        ("鲁0202执3002号", courts.lu0202),
     ]:
         make_case(
             clerk if court == courts.lu0102 else court.memberships.filter(role=Role.CLERK).first().user,
             court,
-            number=number,
-            received="2026-09-01 10:00",
-            filed="2026-08-28",
+            number=f"({received.year}){number}",
+            received=f"{received} 10:00",
+            filed=(received - dt.timedelta(days=4)).isoformat(),
         )
 
     created = demo_orders.seed()

@@ -6,7 +6,6 @@ import datetime as dt
 import pytest
 
 from core.exceptions import (
-    CalendarNotLoaded,
     Conflict,
     InvalidTransition,
     NotFound,
@@ -100,14 +99,17 @@ def test_receiving_validates_its_input(receive_petition, field, overrides):
     assert field in refused.value.extra["fields"]
 
 
-def test_a_petition_whose_period_runs_into_an_unloaded_year_is_refused_clearly(receive_petition):
+def test_a_petition_whose_period_runs_into_an_unloaded_year_is_recorded_with_a_provisional_clock(
+    receive_petition,
+):
     CalendarYear.objects.filter(year=2027).delete()
 
-    with pytest.raises(CalendarNotLoaded) as refused:
-        receive_petition(received_at=at("2026-11-20 10:00"))
+    petition = receive_petition(received_at=at("2026-11-20 10:00"))
 
-    assert refused.value.extra == {"year": 2027}
-    assert not Petition.objects.exists()
+    close = clock(petition.close_deadline_id)
+    assert close.provisional is True  # 30 working days reach into 2027: predicted calendar
+    assert close.due_at.year == 2027
+    assert clock(petition.register_deadline_id).provisional is False
 
 
 def test_registering_in_time_gives_a_number_and_stops_the_register_clock(receive_petition, clerk):

@@ -244,10 +244,8 @@ def test_scan_deadlines_refuses_a_malformed_moment(db):
 
 
 def test_an_extension_after_the_breach_reopens_the_clock_until_its_new_due_date(
-    search_case, courts, bureau_head
+    search_case, courts, bureau_head, now
 ):
-    from django.utils import timezone
-
     from core.services.clocks import clock_extend
 
     clock = search_clock(search_case)
@@ -256,19 +254,17 @@ def test_an_extension_after_the_breach_reopens_the_clock_until_its_new_due_date(
     assert clock.status == DeadlineStatus.BREACHED
     from core.calendar import WorkingCalendar, local_date
 
-    behind = WorkingCalendar.load().working_days_between(local_date(clock.due_at), local_date(timezone.now()))
+    behind = WorkingCalendar.load().working_days_between(local_date(clock.due_at), local_date(now))
 
     clock = clock_extend(deadline=clock, added=behind + 3, reason="经批准延长", approved_by=bureau_head)
 
-    assert clock.due_at > timezone.now() and clock.status == DeadlineStatus.OPEN
+    assert clock.due_at > now and clock.status == DeadlineStatus.OPEN
 
 
-def test_a_reopened_clock_is_breached_again_when_its_new_due_moment_passes(search_case, courts, bureau_head):
+def test_a_reopened_clock_is_breached_again_when_its_new_due_moment_passes(search_case, courts, bureau_head, now):
     # Its overdue alert exists from the first breach and is not raised twice, so
     # the breach mark must not depend on an overdue alert being raised in the scan.
     import datetime as dt
-
-    from django.utils import timezone
 
     from core.calendar import WorkingCalendar, local_date
     from core.services.clocks import clock_extend
@@ -276,12 +272,15 @@ def test_a_reopened_clock_is_breached_again_when_its_new_due_moment_passes(searc
     clock = search_clock(search_case)
     court = courts.lu0102.pk
     scan_court(court_id=court, at=at("2026-10-13 09:00"))
-    behind = WorkingCalendar.load().working_days_between(local_date(clock.due_at), local_date(timezone.now()))
+    behind = WorkingCalendar.load().working_days_between(local_date(clock.due_at), local_date(now))
     clock = clock_extend(deadline=clock, added=behind + 3, reason="经批准延长", approved_by=bureau_head)
     assert clock.status == DeadlineStatus.OPEN
 
-    # running within its new time limit: the warning it skipped, no breach
-    assert scan_court(court_id=court, at=clock.due_at - dt.timedelta(minutes=1)).breached == 0
+    # running within its new time limit: the warning it skipped, no breach (of this clock:
+    # the case's others, CASE_DURATION, may be past due by then when today is a year on)
+    scan_court(court_id=court, at=clock.due_at - dt.timedelta(minutes=1))
+    clock.refresh_from_db()
+    assert clock.status == DeadlineStatus.OPEN
     before = levels(clock)
     assert before == [AlertLevel.OVERDUE, AlertLevel.WARNING]
     later = clock.due_at + dt.timedelta(minutes=1)
@@ -320,10 +319,10 @@ def test_the_breach_mark_rechecks_what_the_raise_found(search_case, courts, monk
     assert clock.status == DeadlineStatus.MET
 
 
-def test_a_missing_alert_of_a_running_clock_is_raised_even_if_another_was_resolved_by_hand(
-    search_case, courts
-):
-    # The pre-filter looks at open alerts only; ON CONFLICT still keeps "once".
+def test_a_level_resolved_while_its_clock_still_runs_is_raised_again(search_case, courts):
+    # "Once per level" holds among open alerts: a level resolved while the clock is
+    # still past it (a calendar correction resolves the levels it moved ahead; here
+    # by hand) is raised again, and a missing one is raised too.
     clock = search_clock(search_case)
     moment = at("2026-10-16 09:00")
     scan_court(court_id=courts.lu0102.pk, at=moment)
@@ -332,5 +331,7 @@ def test_a_missing_alert_of_a_running_clock_is_raised_even_if_another_was_resolv
 
     again = scan_court(court_id=courts.lu0102.pk, at=moment)
 
-    assert again.raised == 1
-    assert levels(clock) == [AlertLevel.ESCALATED, AlertLevel.OVERDUE]
+    assert again.raised == 2
+    assert levels(clock) == [AlertLevel.ESCALATED, AlertLevel.OVERDUE, AlertLevel.OVERDUE]
+    assert Alert.objects.filter(deadline=clock, level=AlertLevel.OVERDUE, resolved_at__isnull=True).count() == 1
+    assert scan_court(court_id=courts.lu0102.pk, at=moment).raised == 0

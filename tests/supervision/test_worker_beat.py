@@ -5,7 +5,6 @@ per court through Redis, and the alert lands in PostgreSQL."""
 import os
 import signal
 import subprocess
-import sys
 import uuid
 
 import pytest
@@ -15,14 +14,15 @@ from core.models import DeadlineStatus
 from supervision.models import Alert, AlertLevel, CourtRuleStat
 from tests.core.test_celery_worker import ROOT, wait_for
 from tests.enforcement.conftest import make_case
+from tests.frozen_process import frozen_env, python_module
 from tests.supervision.conftest import search_clock
 
 
 def _start(args, env):
     return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", *args],
+        python_module("celery", "-A", "config", *args),  # on the suite's frozen clock
         cwd=ROOT,
-        env=env,
+        env={**env, **frozen_env()},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
