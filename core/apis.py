@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from core.api.base import ApiView
 from core.api.fields import DateField
-from core.api.schema import ERROR_RESPONSES
+from core.api.schema import ERROR_RESPONSES, WRITE_ERROR_RESPONSES
 from core.calendar import WorkingCalendar
 from core.exceptions import PermissionDenied
 from core.models import CourtLevel, PeriodUnit
@@ -129,7 +129,7 @@ class CalendarYearLoadApi(ApiView):
             "通知无法解析时返回 400，指明行号。"
         ),
         request=InputSerializer,
-        responses={200: OutputSerializer, 201: OutputSerializer, **ERROR_RESPONSES},
+        responses={200: OutputSerializer, 201: OutputSerializer, **WRITE_ERROR_RESPONSES},
     )
     def post(self, request: Request) -> Response:
         from core.calendar_notice import parse_notice

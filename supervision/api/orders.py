@@ -37,6 +37,7 @@ class ClockOut(serializers.Serializer):
     started_at = DateTimeField()
     due_at = DateTimeField()
     due_date = serializers.SerializerMethodField()
+    provisional = serializers.BooleanField(help_text="届满日依据预测日历（该年度放假安排尚未载入）")
     completed_at = DateTimeField(allow_null=True)
     overdue = serializers.SerializerMethodField()
     basis = serializers.CharField(source="rule.basis")

@@ -92,6 +92,7 @@ def _digest_body(user: User, alerts: list[Alert], site: str) -> str:
                 rule=alert.rule.name_zh,
                 due=_("届满 %(due)s") % {"due": timezone.localtime(alert.due_at).strftime("%Y-%m-%d")},
             )
+            + (_("（暂定：该年度放假安排尚未载入）") if alert.provisional else "")
         )
     if len(alerts) > DIGEST_MAX_LINES:
         lines.append(_("……及其他 %(n)s 条。") % {"n": len(alerts) - DIGEST_MAX_LINES})

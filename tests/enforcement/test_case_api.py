@@ -18,8 +18,8 @@ def test_create_case_returns_201_with_deadlines_and_masked_parties(api):
     assert rules["SEARCH_START"]["basis"] == "322号 第13条"
     assert rules["EXECUTION_NOTICE"]["due_date"] == "2026-10-10"  # 10 days; 10 Oct is a make-up Saturday
     # 6 months from 28 Sep 2026 is Sunday 28 Mar 2027; 2027's calendar is not loaded,
-    # so the date stays, marked provisional, until it is.
-    assert rules["CASE_DURATION"]["due_date"] == "2027-03-28"
+    # so it moves to Monday 29 March on the predicted calendar, marked provisional.
+    assert rules["CASE_DURATION"]["due_date"] == "2027-03-29"
     assert rules["CASE_DURATION"]["provisional"] is True
     assert rules["SEARCH_START"]["provisional"] is False
     applicant = body["applicants"][0]

@@ -30,6 +30,7 @@ from core.services.calendar import (
     calendar_day_remove,
     calendar_day_set,
     calendar_load_from_package,
+    calendar_year_load,
     calendar_year_mark_loaded,
 )
 from supervision.models import Alert
@@ -60,6 +61,12 @@ SITES = {
     "calendar_load_from_package": (
         "core.tasks.recompute_clocks_for_dates",
         lambda w: calendar_load_from_package(years=[2026], force=True),
+    ),
+    "calendar_year_load": (
+        "core.tasks.recompute_calendar_load",
+        lambda w: calendar_year_load(
+            year=2031, holidays=[dt.date(2031, 1, 1)], workdays=[], actor=None, check_permission=False
+        ),
     ),
 }
 
@@ -136,15 +143,24 @@ def test_every_enqueue_site_is_one_of_those_proved():
     assert _calls(r"\benqueue_on_commit\(\s*([\w.]+)") == {
         ("core/exports.py", "run_export"),
         ("core/services/calendar.py", "tasks.recompute_clocks_for_dates"),
+        ("core/services/calendar.py", "tasks.recompute_calendar_load"),
     }
     assert _callers("core/exports.py", "enqueue_on_commit") == {"export_start"}
-    assert _callers("core/services/calendar.py", "enqueue_on_commit") == {"_recompute_after_commit"}
-    assert _callers("core/services/calendar.py", "_recompute_after_commit") | {"export_start"} == set(SITES)
+    assert _callers("core/services/calendar.py", "enqueue_on_commit") == {
+        "_recompute_after_commit",
+        "calendar_year_load",
+    }
+    assert _callers("core/services/calendar.py", "_recompute_after_commit") | {
+        "export_start",
+        "calendar_year_load",
+    } == set(SITES)
     # the only other publisher (besides the outbox): the scan's fan-out, inside a task
     assert {path for path, _ in _calls(r"\.(delay|apply_async|send_task)\(")} == {"supervision/tasks.py"}
     # e-mail goes through the outbox too: nothing sends a message directly
     assert _calls(r"\b(email_queue|send_mail|send_mass_mail|mail_admins|EmailMessage|EmailMultiAlternatives)\(") == {
         ("supervision/services/alerts.py", "email_queue"),
+        # each court's 专人监管 is told what a year's load moved (inside the recompute task)
+        ("core/services/calendar.py", "email_queue"),
         # the nightly chain check's alarm to ADMINS: no transaction decides it
         ("audit/services.py", "mail_admins"),
     }

@@ -51,6 +51,13 @@ def world(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def w(world, db):
+    # 载入年度节假日安排 is for administrators; the fuzz world has none, so one is
+    # made per test (before the database is first dumped)
+    from core.models import Role, User
+    from tests.factories import make_member
+
+    if not User.objects.filter(username="calendar_admin").exists():
+        make_member(Role.ADMIN, world.matrix.courts.lu, "calendar_admin")
     return world
 
 
@@ -148,6 +155,10 @@ def client_for(w, who: str) -> APIClient:
     client = APIClient()
     if who == "token":
         client.credentials(HTTP_AUTHORIZATION=f"Token {w.token}")
+    elif who == "calendar_admin":
+        from core.models import User
+
+        client.force_authenticate(User.objects.get(username="calendar_admin"))
     else:
         client.force_authenticate(w.matrix.users[who])
     return client
@@ -198,6 +209,9 @@ PET = [("clerk", "/api/v1/petitions/{petition}/register/", {})]
 ORDER_RESPONDED = [("officer", "/api/v1/orders/{order}/respond/", {"text": "已查控"})]
 ENDPOINTS = [
     ("/api/v1/cases/", "token", "/api/v1/cases/", case_payload("(2026)鲁0102执4001号"), []),
+    ("/api/v1/calendar/years/", "calendar_admin", "/api/v1/calendar/years/",
+     {"notice": "国务院办公厅关于2030年部分节假日安排的通知\n一、元旦：1月1日放假，与周末连休。\n",
+      "dry_run": False}, []),
     ("/api/v1/cases/bulk/", "token", "/api/v1/cases/bulk/", {"cases": [case_payload("(2026)鲁0102执4002号")]}, []),
     ("/api/v1/cases/{case_id}/notice/", "token", f"{CASE}/notice/", {"served_at": AT}, []),
     ("/api/v1/cases/{case_id}/interview/", "token", f"{CASE}/interview/", {"note": "约谈", "at": AT}, []),

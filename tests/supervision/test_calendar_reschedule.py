@@ -3,12 +3,14 @@ they carry 暂定 while the clock does, a level whose threshold moved ahead is r
 and the scan raises it again when the new threshold passes (issue 1/5 §1–§2)."""
 
 import pytest
+from django.core import mail
 
 from core.calendar_notice import parse_notice
 from core.models import DeadlineStatus, Role
 from core.services import clocks
 from core.services.calendar import calendar_load_recompute, calendar_year_load
 from supervision.models import Alert, AlertLevel
+from supervision.services.alerts import alerts_send_digest
 from supervision.services.scan import scan_court
 from tests.conftest import at
 from tests.core.test_calendar_load import NOTICE_2027
@@ -33,6 +35,11 @@ def test_alerts_follow_the_clock_through_a_year_load(courts, handler, admin_user
     assert overdue.provisional is True
     clock.refresh_from_db()
     assert clock.status == DeadlineStatus.BREACHED
+    # the digest says the date is provisional
+    handler.email = "handler@court.example"
+    handler.save(update_fields=["email"])
+    assert alerts_send_digest(now=at("2027-02-16 09:10")) == 1
+    assert "暂定" in mail.outbox[-1].body
 
     time_machine.move_to(at("2027-02-16 09:30"), tick=False)
     parsed = parse_notice(NOTICE_2027)
