@@ -35,6 +35,9 @@ b. the lower bound: the rows (a) wrote, with the values it wrote (taken from the
    core_deadline d SET <the 7 schedule columns and status> FROM bench_year_new n
    WHERE d.id = n.id`` in one transaction — same rows, same columns, same history
    trigger; checked against the rows (a) updated (``pg_stat_user_tables``);
+b′. the same statement restricted to (a)'s chunks of 5,000 ids, one transaction
+   each (``lower_bound_chunked``: one statement over the whole set pays for its
+   AFTER trigger at the end, out of cache);
 c. the same (a) once more while another process scans every court in a loop
    (``scan_court``, biggest court first, at ``at``); each scan's duration against
    the median of three idle passes of the same court, and what its backend was
@@ -69,6 +72,7 @@ COLUMNS = [
     "upper_at",
     "status",
 ]
+RESCHEDULE_RECEIVER = "supervision.reschedule_alerts"  # dispatch_uid in supervision/apps.py
 OLD_TABLE = "bench_year_old"
 NEW_TABLE = "bench_year_new"
 
@@ -334,6 +338,7 @@ class RecomputeTimer:
         ("core_deadlinepause", "pauses of the chunk"),
         ("core_deadlineextension", "extensions of the chunk"),
         ('UPDATE "core_calendarload"', "progress (UPDATE core_calendarload)"),
+        ('UPDATE "supervision_alert"', "open alerts follow the clocks (`alerts_reschedule`, per chunk)"),
         ("SELECT COUNT(*)", "count the affected clocks"),
         ('"id" AS "pk" FROM', "ids of the affected clocks"),
     ]
@@ -439,6 +444,20 @@ def lower_bound() -> tuple[float, int]:
     return time.perf_counter() - started, rows
 
 
+def lower_bound_chunked() -> tuple[float, int]:
+    """The same writes in (a)'s chunks: ``CHUNK_SIZE`` rows by id, one statement and
+    one transaction each. One statement over a few hundred thousand rows runs
+    its history trigger (an AFTER trigger) only at its end, re-reading every row
+    after the cache has moved on; a chunk's rows are still in it."""
+    ids = [row[0] for row in _rows(f"SELECT id FROM {NEW_TABLE} ORDER BY id")]
+    rows = 0
+    started = time.perf_counter()
+    for offset in range(0, len(ids), CHUNK_SIZE):
+        with transaction.atomic():
+            rows += _execute(lower_bound_sql() + " AND n.id = ANY(%s)", [ids[offset : offset + CHUNK_SIZE]])
+    return time.perf_counter() - started, rows
+
+
 # --- (c) a scan meanwhile ---------------------------------------------------------------
 
 
@@ -540,9 +559,12 @@ class YearResults:
     runs: list[LoadRun] = field(default_factory=list)
     bound_runs: list[float] = field(default_factory=list)
     bound_rows: int = 0
+    chunked_runs: list[float] = field(default_factory=list)
+    chunked_rows: int = 0
     new_rows: int = 0
     idle: dict[int, float] = field(default_factory=dict)
     idle_pass_s: float = 0.0
+    without_receiver: LoadRun | None = None
     during_run: LoadRun | None = None
     during: list = field(default_factory=list)
     during_samples: list = field(default_factory=list)
@@ -559,6 +581,10 @@ class YearResults:
     @property
     def ratio(self) -> float:
         return self.median_s / self.bound_s if self.bound_s else float("nan")
+
+    @property
+    def chunked_s(self) -> float:
+        return statistics.median(self.chunked_runs) if self.chunked_runs else float("nan")
 
 
 def measure(*, at: dt.datetime, courts: list[int], rounds: int, log) -> YearResults:
@@ -597,13 +623,33 @@ def measure(*, at: dt.datetime, courts: list[int], rounds: int, log) -> YearResu
         results.bound_runs.append(seconds)
         results.bound_rows = rows
         log(f"5b. round {round_no + 1}: lower bound {seconds:.2f} s, {rows:,} rows")
-    if any(r.written != results.bound_rows for r in results.runs):
+        reset(year)
+        seconds, rows = lower_bound_chunked()
+        results.chunked_runs.append(seconds)
+        results.chunked_rows = rows
+        log(f"5b. round {round_no + 1}: the same in chunks of {CHUNK_SIZE:,} {seconds:.2f} s, {rows:,} rows")
+    if any(r.written not in (results.bound_rows, results.chunked_rows) for r in results.runs) or (
+        results.bound_rows != results.chunked_rows
+    ):
         results.notes.append(
             f"**Warning:** the load wrote {[r.written for r in results.runs]} rows, the lower bound "
-            f"{results.bound_rows:,}."
+            f"{results.bound_rows:,}, in chunks {results.chunked_rows:,}."
         )
 
+    # Diagnostic: the same without supervision's receiver of ``clocks_rescheduled``
+    # (the open alerts follow their clocks in each chunk's transaction), to show
+    # what it costs of (a).
+    from core.signals import clocks_rescheduled
+    from supervision import receivers
+
     reset(year)
+    if clocks_rescheduled.disconnect(dispatch_uid=RESCHEDULE_RECEIVER):
+        try:
+            results.without_receiver = load_year(year)
+        finally:
+            clocks_rescheduled.connect(receivers.reschedule_alerts, dispatch_uid=RESCHEDULE_RECEIVER)
+        log(f"5a. without supervision's receiver: {results.without_receiver.seconds:.2f} s")
+        reset(year)
     log("5c. load + recompute again while another process scans every court in a loop")
     results.during_run, results.during, results.during_samples = scans_during_load(courts, at, year)
     log(f"   load {results.during_run.seconds:.2f} s, {len(results.during)} scans meanwhile")
@@ -658,8 +704,18 @@ def render(r: YearResults, *, cases: int, command: str, started: dt.datetime, ma
         f"{len(r.bound_runs)} ({', '.join(_s(x) for x in r.bound_runs)}) | {_s(r.bound_s)} "
         f"| {r.bound_rows:,} rows; (a) updated {median_run.written:,} | | "
         f"{'same rows' if same else '**DIFFERENT rows**'} |",
+        f"| (b′) the same `UPDATE`, restricted to (a)'s chunks (`AND n.id = ANY(<{CHUNK_SIZE:,} ids>)`, one "
+        f"transaction each), median of {len(r.chunked_runs)} ({', '.join(_s(x) for x in r.chunked_runs)}) "
+        f"| {_s(r.chunked_s)} | {r.chunked_rows:,} rows | (a) ÷ (b′): {r.median_s / r.chunked_s:.2f}× | |",
         f"| — of (a): `calendar_year_load` (days, year, load row, event) | {_s(median_run.load_seconds)} | | | |",
     ]
+    if r.without_receiver is not None:
+        w = r.without_receiver.seconds
+        lines.append(
+            "| (a) once more without supervision's `clocks_rescheduled` receiver (`alerts_reschedule`: open "
+            f"alerts follow their clocks, in each chunk) — diagnostic | {_s(w)} | (b) {_s(r.bound_s)} "
+            f"| {w / r.bound_s:.2f}× (÷ (b′): {w / r.chunked_s:.2f}×) | |"
+        )
     if r.during_run is not None:
         lines.append(
             f"| (a) again, while another process scans every court in a loop | {_s(r.during_run.seconds)} "

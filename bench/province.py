@@ -467,10 +467,10 @@ def _insert_history_alerts() -> None:
         """
         INSERT INTO supervision_alert (
             deadline_id, court_id, case_id, rule_id, level, threshold_at, raised_at, due_at,
-            handler_id, to_court_id, to_role, resolved_at, notified_at
+            provisional, handler_id, to_court_id, to_role, resolved_at, notified_at
         )
         SELECT d.id, d.court_id, d.case_id, d.rule_id, l.level, l.threshold_at,
-               l.threshold_at + interval '10 minutes', d.due_at, d.responsible_id, d.court_id, l.to_role,
+               l.threshold_at + interval '10 minutes', d.due_at, false, d.responsible_id, d.court_id, l.to_role,
                d.completed_at, l.threshold_at + interval '1 hour'
         FROM core_deadline d
         CROSS JOIN LATERAL (

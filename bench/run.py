@@ -172,7 +172,7 @@ def _candidate_ctes(*, all_courts: bool) -> str:
 
 
 ALERT_COLUMNS = (
-    "deadline_id, court_id, case_id, rule_id, level, threshold_at, raised_at, due_at, "
+    "deadline_id, court_id, case_id, rule_id, level, threshold_at, raised_at, due_at, provisional, "
     "handler_id, to_court_id, to_role"
 )
 
@@ -181,7 +181,7 @@ def lower_bound_sql() -> str:
     return (
         _candidate_ctes(all_courts=True)
         + f"INSERT INTO {SCRATCH_TABLE} ({ALERT_COLUMNS}) "
-        + "SELECT id, court_id, case_id, rule_id, level, threshold_at, %(at)s, due_at, "
+        + "SELECT id, court_id, case_id, rule_id, level, threshold_at, %(at)s, due_at, provisional, "
         + "handler_id, to_court_id, to_role FROM candidate"
     )
 

@@ -198,7 +198,7 @@ def test_the_whole_path_through_the_api(dc):
     assert (referral["mode"], referral["target_court"], referral["report_days"]) == ("refer", "鲁0102", 30)
     assert referral["deadline"]["rule"] == "DUALCHECK_REPORT" and referral["deadline"]["status"] == "met"
     assert set(referral["deadline"]) == {
-        "id", "rule", "name", "status", "duration", "unit", "started_at", "due_at", "due_date",
+        "id", "rule", "name", "status", "duration", "unit", "started_at", "due_at", "due_date", "provisional",
         "completed_at", "overdue", "basis",
     }  # fmt: skip
     assert [m["purpose"] for m in final["meetings"]] == ["launch", "conclusion"]
