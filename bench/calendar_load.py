@@ -338,6 +338,7 @@ class RecomputeTimer:
         ("core_deadlinepause", "pauses of the chunk"),
         ("core_deadlineextension", "extensions of the chunk"),
         ('UPDATE "core_calendarload"', "progress (UPDATE core_calendarload)"),
+        ("UPDATE supervision_alert", "open alerts follow the clocks (`alerts_reschedule`, per chunk)"),
         ('UPDATE "supervision_alert"', "open alerts follow the clocks (`alerts_reschedule`, per chunk)"),
         ("SELECT COUNT(*)", "count the affected clocks"),
         ('"id" AS "pk" FROM', "ids of the affected clocks"),
