@@ -598,7 +598,7 @@ def percentile(values: list[float], q: float) -> float:
 
 def measure_dashboard(rounds: int) -> dict:
     try:
-        from supervision import dashboards
+        from supervision.selectors import dashboard as dashboards
     except ImportError as exc:
         return {"missing": f"supervision.dashboards not importable ({exc})"}
     from django.db import connection

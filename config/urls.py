@@ -11,7 +11,7 @@ api_v1 = [
     path("", include("core.api_urls")),
     path("", include("enforcement.api_urls")),
     path("", include("custody_funds.api_urls")),
-    path("", include("supervision.api_urls")),
+    path("", include("supervision.api.urls")),
     path("", include("dualcheck.api_urls")),
     path("", include("audit.api")),
 ]

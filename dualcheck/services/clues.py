@@ -214,7 +214,7 @@ def clue_register_from_petition(*, actor: User, petition_id: int) -> Clue:
     """One click from a petition flagged 转一案双查线索 (§3(一) 来信来访): the clue
     is registered at the court above the petition's court with the petition's
     content, petitioner and case, and the petition records the clue."""
-    from supervision.selectors_orders import petition_get_visible
+    from supervision.selectors.petitions import petition_get_visible
     from supervision.services.petitions import petition_dualcheck_link
 
     petition = petition_get_visible(actor, petition_id)
@@ -251,7 +251,7 @@ def clue_register_from_petition(*, actor: User, petition_id: int) -> Clue:
 def clue_register_from_alert(*, actor: User, alert_id: int) -> Clue:
     """One click from a deadline alert (§3(八) 执行指挥中心运行管理中发现): the clue
     names the missed time limit and the case."""
-    from supervision.selectors import alert_get_visible
+    from supervision.selectors.alerts import alert_get_visible
 
     alert = alert_get_visible(actor, alert_id)
     if alert.case_id is None:

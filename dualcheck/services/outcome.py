@@ -90,7 +90,7 @@ def _disposition_rows(actor: User, clue: Clue, dispositions) -> list[Disposition
         if kind in (DispositionKind.CORRECTION, DispositionKind.DEADLINE_ORDER) and item.get(
             "supervision_order"
         ):
-            from supervision.selectors_orders import order_get_visible
+            from supervision.selectors.orders import order_get_visible
 
             try:
                 order = order_get_visible(actor, item["supervision_order"])

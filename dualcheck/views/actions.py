@@ -17,7 +17,7 @@ from dualcheck import forms as f
 from dualcheck.services import clues as s_clues
 from dualcheck.services import investigation as s_inv
 from dualcheck.services import outcome as s_out
-from supervision.selectors_orders import orders_visible_to
+from supervision.selectors.orders import orders_visible_to
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ from dualcheck.selectors import (
 from dualcheck.services import clues as services
 from enforcement.forms import RowSet
 from enforcement.selectors import cases_visible_to
-from supervision.selectors_orders import petitions_flagged_for_dualcheck
+from supervision.selectors.petitions import petitions_flagged_for_dualcheck
 from supervision.views.orders import Clocks
 
 BOARD_MAX = 300

@@ -54,7 +54,7 @@ from dualcheck.selectors import (
 from dualcheck.services.outcome import confidential_read, feedback_lead
 from dualcheck.views.actions import ACTIONS, action_run
 from enforcement.views import NODE_LABELS as CASE_NODE_LABELS
-from supervision.selectors_orders import subject_events
+from supervision.selectors.orders import subject_events
 from supervision.views.orders import Clocks
 
 FLAGGED_NODES_MAX = 200

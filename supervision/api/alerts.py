@@ -4,7 +4,6 @@
 caller can see; ``mine=true`` narrows to the alerts addressed to the caller.
 ``POST /api/v1/alerts/{id}/acknowledge/`` records who saw it and when."""
 
-from django.db.models import QuerySet
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -15,9 +14,8 @@ from core.api.base import ApiView
 from core.api.fields import DateTimeField
 from core.api.pagination import DefaultPagination
 from core.api.schema import ERROR_RESPONSES, WRITE_ERROR_RESPONSES
-from core.models import User
 from supervision.models import Alert, AlertLevel
-from supervision.selectors import alert_get_visible, alert_recipients, alerts_visible_to, inbox_q
+from supervision.selectors.alerts import alert_get_visible, alert_recipients, alerts_filtered
 from supervision.services.alerts import alert_acknowledge
 
 
@@ -53,10 +51,6 @@ def _with_recipients(alerts: list[Alert]) -> list[Alert]:
     return alerts
 
 
-def _listing(qs: QuerySet[Alert]) -> QuerySet[Alert]:
-    return qs.select_related("court", "rule", "case", "acknowledged_by").order_by("-raised_at", "-id")
-
-
 class AlertListApi(ApiView):
     class FilterSerializer(serializers.Serializer):
         court = serializers.CharField(required=False, help_text="法院代字，如 鲁0102")
@@ -69,29 +63,6 @@ class AlertListApi(ApiView):
         raised_after = DateTimeField(required=False)
         raised_before = DateTimeField(required=False)
 
-    @staticmethod
-    def filtered(user: User, params: dict) -> QuerySet[Alert]:
-        qs = alerts_visible_to(user)
-        if params.get("court"):
-            qs = qs.filter(court__code=params["court"])
-        if params.get("level"):
-            qs = qs.filter(level=params["level"])
-        if params.get("rule"):
-            qs = qs.filter(rule__code=params["rule"])
-        if params.get("case"):
-            qs = qs.filter(case_id=params["case"])
-        if params.get("open") is not None:
-            qs = qs.filter(resolved_at__isnull=params["open"])
-        if params.get("acknowledged") is not None:
-            qs = qs.filter(acknowledged_at__isnull=not params["acknowledged"])
-        if params.get("mine"):
-            qs = qs.filter(inbox_q(user))
-        if params.get("raised_after"):
-            qs = qs.filter(raised_at__gte=params["raised_after"])
-        if params.get("raised_before"):
-            qs = qs.filter(raised_at__lt=params["raised_before"])
-        return _listing(qs)
-
     @extend_schema(
         operation_id="alerts_list",
         parameters=[FilterSerializer],
@@ -102,7 +73,7 @@ class AlertListApi(ApiView):
         params.is_valid(raise_exception=True)
         paginator = DefaultPagination()
         page = paginator.paginate_queryset(
-            self.filtered(request.user, params.validated_data), request, view=self
+            alerts_filtered(request.user, params.validated_data), request, view=self
         )
         return paginator.get_paginated_response(AlertOut(_with_recipients(list(page)), many=True).data)
 

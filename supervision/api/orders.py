@@ -1,5 +1,5 @@
 """REST: 督办 orders (322号 §28). One view per operation; state changes are POST
-actions. Scope comes from ``supervision.selectors_orders``: an order outside the
+actions. Scope comes from ``supervision.selectors.orders``: an order outside the
 caller's courts is 404."""
 
 from django.urls import path
@@ -16,10 +16,10 @@ from core.api.pagination import DefaultPagination
 from core.api.schema import ERROR_RESPONSES, WRITE_ERROR_RESPONSES
 from core.calendar import local_date
 from core.exceptions import ValidationFailed
-from core.models import Court, Deadline
+from core.models import Court, Deadline, User
 from enforcement.selectors import case_get
 from supervision.models import OrderKind, OrderStatus, SupervisionOrder
-from supervision.selectors_orders import order_alerts, order_deadlines, order_get_detail, orders_visible_to
+from supervision.selectors.orders import order_alerts, order_deadlines, order_get_detail, orders_filtered
 from supervision.services import orders as services
 
 # --- output -----------------------------------------------------------------------------
@@ -112,7 +112,7 @@ class OrderDetailOut(OrderOut):
     alerts = OrderAlertOut(many=True)
 
 
-def order_detail_data(user, order: SupervisionOrder) -> dict:
+def order_detail_data(user: User, order: SupervisionOrder) -> dict:
     order = order_get_detail(user, order.pk)
     deadlines = list(order_deadlines(order))
     order.clocks = deadlines
@@ -197,20 +197,10 @@ class OrderListCreateApi(ApiView):
     def get(self, request: Request) -> Response:
         params = OrderFilterIn(data=request.query_params)
         params.is_valid(raise_exception=True)
-        filters = params.validated_data
-        qs = orders_visible_to(request.user)
-        if filters.get("status"):
-            qs = qs.filter(status=filters["status"])
-        if filters.get("kind"):
-            qs = qs.filter(kind=filters["kind"])
-        if filters.get("issuing_court"):
-            qs = qs.filter(issuing_court__code=filters["issuing_court"])
-        if filters.get("target_court"):
-            qs = qs.filter(target_court__code=filters["target_court"])
-        if filters.get("case"):
-            qs = qs.filter(case_id=filters["case"])
         paginator = DefaultPagination()
-        page = paginator.paginate_queryset(qs.order_by("-issued_at", "-id"), request, view=self)
+        page = paginator.paginate_queryset(
+            orders_filtered(request.user, params.validated_data), request, view=self
+        )
         return paginator.get_paginated_response(OrderOut(page, many=True).data)
 
     @extend_schema(

@@ -1,7 +1,6 @@
 """REST: 执行信访 petitions (322号 §30). One view per operation; state changes are POST
 actions. ID and phone numbers leave the server masked, always."""
 
-from django.db.models import Q
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +15,7 @@ from core.api.pagination import DefaultPagination
 from core.api.schema import ERROR_RESPONSES, WRITE_ERROR_RESPONSES
 from core.exceptions import ValidationFailed
 from core.identity import mask_id, mask_phone
+from core.models import User
 from core.selectors import visible_courts
 from enforcement.selectors import case_get
 from supervision.api.orders import ClockOut
@@ -27,7 +27,8 @@ from supervision.models import (
     PetitionFinding,
     PetitionStatus,
 )
-from supervision.selectors_orders import petition_get_detail, petition_receiving_courts, petitions_visible_to
+from supervision.policy import petition_receiving_courts
+from supervision.selectors.petitions import petition_get_detail, petitions_filtered
 from supervision.services import petitions as services
 
 # --- output -----------------------------------------------------------------------------
@@ -147,7 +148,7 @@ class PetitionFlagIn(serializers.Serializer):
     reason = serializers.CharField(max_length=services.NOTE_MAX)
 
 
-def petition_data(user, petition: Petition) -> dict:
+def petition_data(user: User, petition: Petition) -> dict:
     return PetitionOut(petition_get_detail(user, petition.pk)).data
 
 
@@ -163,27 +164,10 @@ class PetitionListCreateApi(ApiView):
     def get(self, request: Request) -> Response:
         params = PetitionFilterIn(data=request.query_params)
         params.is_valid(raise_exception=True)
-        filters = params.validated_data
-        qs = petitions_visible_to(request.user).select_related("dualcheck_flagged_by")
-        if filters.get("status"):
-            qs = qs.filter(status=filters["status"])
-        if filters.get("channel"):
-            qs = qs.filter(channel=filters["channel"])
-        if filters.get("court"):
-            qs = qs.filter(court__code=filters["court"])
-        if filters.get("case"):
-            qs = qs.filter(case_id=filters["case"])
-        if filters.get("overdue") is not None:
-            now = timezone.now()
-            late = Q(register_deadline__due_at__lt=now, status=PetitionStatus.RECEIVED) | Q(
-                close_deadline__due_at__lt=now,
-                status__in=[PetitionStatus.RECEIVED, PetitionStatus.REGISTERED],
-            )
-            qs = qs.filter(late) if filters["overdue"] else qs.exclude(late)
-        if filters.get("dualcheck") is not None:
-            qs = qs.filter(dualcheck_flagged_at__isnull=not filters["dualcheck"])
         paginator = DefaultPagination()
-        page = paginator.paginate_queryset(qs.order_by("-received_at", "-id"), request, view=self)
+        page = paginator.paginate_queryset(
+            petitions_filtered(request.user, params.validated_data, now=timezone.now()), request, view=self
+        )
         return paginator.get_paginated_response(PetitionOut(page, many=True).data)
 
     @extend_schema(

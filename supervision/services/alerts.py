@@ -13,12 +13,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.calendar import local_date
-from core.exceptions import PermissionDenied
 from core.models import CalendarYear, Deadline, OutboundEmail, Role, User
 from core.selectors import active_memberships
 from core.services.after_commit import email_queue, emails_deliver, fault_point
+from supervision import policy
 from supervision.models import Alert, AlertLevel, SystemNotice
-from supervision.selectors import alert_is_addressed_to, alert_recipients
+from supervision.selectors.alerts import alert_get_for_update, alert_recipients
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +68,9 @@ def alerts_reschedule(*, deadline_ids: list[int], at: dt.datetime) -> int:
 # One statement for PostgreSQL: copy the clock's due moment and flag, and resolve the
 # levels whose threshold moved ahead, on the open alerts of the clocks given — only
 # where something changes (a province's load touches many clocks, few alerts move).
-_AHEAD = " OR ".join(f"(a.level = '{level}' AND d.{column} > %(at)s)" for level, column in _LEVEL_THRESHOLD.items())
+_AHEAD = " OR ".join(
+    f"(a.level = '{level}' AND d.{column} > %(at)s)" for level, column in _LEVEL_THRESHOLD.items()
+)
 # only our own level and column names are interpolated
 _RESCHEDULE_SQL = f"""
 WITH changed AS (
@@ -95,9 +97,8 @@ def _reschedule_sql(deadline_ids: list[int], at: dt.datetime) -> int:
 def alert_acknowledge(*, alert: Alert, user: User) -> Alert:
     """签收: a recipient confirms they have seen the alert. The first
     acknowledgement is kept (who and when); repeating it changes nothing."""
-    alert = Alert.objects.select_for_update().get(pk=alert.pk)
-    if not alert_is_addressed_to(alert, user):
-        raise PermissionDenied(_("只有该预警的接收人可以签收。"))
+    alert = alert_get_for_update(alert.pk)
+    policy.require_alert_recipient(user, alert)
     if alert.acknowledged_at is None:
         alert.acknowledged_at = timezone.now()
         alert.acknowledged_by = user

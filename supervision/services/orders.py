@@ -8,32 +8,33 @@ target court's bureau head → the upper court's 专人监管).
 """
 
 import datetime as dt
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from core.calendar import local_date
-from core.exceptions import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
-from core.models import Court, Deadline, DeadlineRule, User
-from core.selectors import user_has_role_at, user_has_role_over
+from core.exceptions import Conflict, InvalidTransition, NotFound, ValidationFailed
+from core.models import Court, Deadline, DeadlineRule, NodeEvent, User
 from core.services import clocks
 from core.services.events import node_event_record
 from core.services.inputs import acting_time, clean_text, next_sequence
 from enforcement.models import Case, CaseStatus
 from enforcement.selectors import cases_visible_to
+from supervision import policy
+from supervision.events import OrderNode
 from supervision.models import (
-    OPEN_ORDER_STATUSES,
     OrderKind,
     OrderStatus,
     ResponseReview,
     SupervisionOrder,
     SupervisionOrderResponse,
 )
-from supervision.selectors_orders import (
-    ORDER_ISSUER_ROLES,
-    ORDER_RESPONDER_ROLES,
+from supervision.selectors.orders import (
+    order_get_for_update,
     order_get_visible,
-    order_issuing_courts,
+    order_open_exists,
+    order_response_get_for_update,
 )
 
 RULE = "ORDER_RESPONSE"
@@ -42,10 +43,10 @@ TEXT_MAX = 5000
 NOTE_MAX = 1000
 
 
-# --- helpers shared with the petition services ----------------------------------------
+# --- helpers ------------------------------------------------------------------------------
 
 
-def _response_days(value, field: str = "response_days") -> int:
+def _response_days(value: Any, field: str = "response_days") -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValidationFailed.for_field(field, _("回复期限应为整数天数。"))
     if not 1 <= value <= MAX_RESPONSE_DAYS:
@@ -60,8 +61,14 @@ def _label(order: SupervisionOrder) -> str:
 
 
 def _record(
-    order: SupervisionOrder, *, kind: str, at: dt.datetime, actor: User, flags: list[str], payload: dict
-):
+    order: SupervisionOrder,
+    *,
+    kind: OrderNode,
+    at: dt.datetime,
+    actor: User,
+    flags: list[str],
+    payload: dict[str, Any],
+) -> NodeEvent:
     return node_event_record(
         kind=kind,
         court=order.target_court,
@@ -88,31 +95,61 @@ def _start_clock(order: SupervisionOrder, *, started_at: dt.datetime, days: int)
     )
 
 
-def _lock(order: SupervisionOrder) -> SupervisionOrder:
-    return (
-        SupervisionOrder.objects.select_for_update(of=("self",))
-        .select_related("issuing_court", "target_court", "assignee_court", "case__court", "case__handler")
-        .get(pk=order.pk)
-    )
-
-
-def _require_state(order: SupervisionOrder, allowed: tuple[str, ...], message) -> None:
+def _require_state(order: SupervisionOrder, allowed: tuple[str, ...], message: Any) -> None:
     if order.status not in allowed:
         raise InvalidTransition(message, extra={"status": order.status})
 
 
-def _require_issuer_side(actor: User, order: SupervisionOrder) -> None:
-    if not user_has_role_over(actor, order.issuing_court, ORDER_ISSUER_ROLES):
-        raise PermissionDenied(
-            _("只有督办法院（或其上级法院）的专人监管、执行局长可以办理。"), code="not_issuing_court"
+# --- issuing ------------------------------------------------------------------------------
+
+
+def _assignee_check(*, kind: str, case: Case, issuing_court: Court, assignee_court: Court | None) -> None:
+    """指令执行 names a court below the issuer, other than the case's; the other
+    kinds name none."""
+    if kind != OrderKind.ASSIGN:
+        if assignee_court is not None:
+            raise ValidationFailed.for_field("assignee_court", _("只有指令执行需要指定执行法院。"))
+        return
+    if assignee_court is None:
+        raise ValidationFailed.for_field("assignee_court", _("指令执行须指定执行法院。"))
+    if assignee_court.pk == case.court_id:
+        raise ValidationFailed.for_field(
+            "assignee_court",
+            _("指令执行须指定本案法院以外的法院（322号第28条）。"),
+            code="assignee_is_case_court",
         )
+    if assignee_court.pk == issuing_court.pk or not assignee_court.path.startswith(issuing_court.path):
+        raise ValidationFailed.for_field(
+            "assignee_court",
+            _("指令执行的法院须是 %(court)s 辖区内的下级法院。") % {"court": issuing_court.name},
+            code="assignee_outside_issuer",
+        )
+    if not assignee_court.is_active:
+        raise ValidationFailed.for_field("assignee_court", _("该法院已停用。"))
 
 
-def _visible(actor: User, order: SupervisionOrder) -> SupervisionOrder:
-    return order_get_visible(actor, order.pk)
-
-
-# --- services ---------------------------------------------------------------------------
+def _order_issue_check(
+    *,
+    actor: User,
+    case: Case,
+    kind: str,
+    instructions: str,
+    response_days: int,
+    issuing_court: Court | None,
+    assignee_court: Court | None,
+) -> tuple[Case, Court, str, int]:
+    """Who may issue, from which court, and the inputs: returns the case (with its
+    court and handler), the issuing court, the cleaned instructions and period."""
+    if not cases_visible_to(actor).filter(pk=case.pk).exists():
+        raise NotFound(_("案件不存在或不在您的可见范围内。"))
+    case = Case.objects.select_related("court", "handler").get(pk=case.pk)
+    issuing_court = policy.require_order_issuing_court(actor, case, issuing_court)
+    if kind not in OrderKind.values:
+        raise ValidationFailed.for_field("kind", _("督办方式应为督促执行、提级执行或指令执行。"))
+    instructions = clean_text(instructions, "instructions", _("请填写督办意见。"), limit=TEXT_MAX)
+    response_days = _response_days(response_days)
+    _assignee_check(kind=kind, case=case, issuing_court=issuing_court, assignee_court=assignee_court)
+    return case, issuing_court, instructions, response_days
 
 
 @transaction.atomic
@@ -132,47 +169,15 @@ def order_issue(
     (指令执行) — 322号 §28, 民事诉讼法 §226. Starts the ORDER_RESPONSE clock with the
     period the issuer sets. 提级 and 指令 are recorded, not carried out: the case
     stays where it is until it is transferred."""
-    if not cases_visible_to(actor).filter(pk=case.pk).exists():
-        raise NotFound(_("案件不存在或不在您的可见范围内。"))
-    case = Case.objects.select_related("court", "handler").get(pk=case.pk)
-    allowed = order_issuing_courts(actor, case.court)
-    if not allowed:
-        raise PermissionDenied(
-            _("只有上级法院的专人监管或执行局长可以对本案督办（322号第28条）。"), code="not_upper_court"
-        )
-    if issuing_court is None:
-        issuing_court = allowed[0]
-    elif issuing_court.pk not in {c.pk for c in allowed}:
-        raise PermissionDenied(
-            _(
-                "您不能以 %(court)s 的名义对本案督办：督办法院须是本案法院的上级法院，且您在该院任专人监管或执行局长。"
-            )
-            % {"court": issuing_court.name},
-            code="not_upper_court",
-        )
-    if kind not in OrderKind.values:
-        raise ValidationFailed.for_field("kind", _("督办方式应为督促执行、提级执行或指令执行。"))
-    instructions = clean_text(instructions, "instructions", _("请填写督办意见。"), limit=TEXT_MAX)
-    response_days = _response_days(response_days)
-    if kind == OrderKind.ASSIGN:
-        if assignee_court is None:
-            raise ValidationFailed.for_field("assignee_court", _("指令执行须指定执行法院。"))
-        if assignee_court.pk == case.court_id:
-            raise ValidationFailed.for_field(
-                "assignee_court",
-                _("指令执行须指定本案法院以外的法院（322号第28条）。"),
-                code="assignee_is_case_court",
-            )
-        if assignee_court.pk == issuing_court.pk or not assignee_court.path.startswith(issuing_court.path):
-            raise ValidationFailed.for_field(
-                "assignee_court",
-                _("指令执行的法院须是 %(court)s 辖区内的下级法院。") % {"court": issuing_court.name},
-                code="assignee_outside_issuer",
-            )
-        if not assignee_court.is_active:
-            raise ValidationFailed.for_field("assignee_court", _("该法院已停用。"))
-    elif assignee_court is not None:
-        raise ValidationFailed.for_field("assignee_court", _("只有指令执行需要指定执行法院。"))
+    case, issuing_court, instructions, response_days = _order_issue_check(
+        actor=actor,
+        case=case,
+        kind=kind,
+        instructions=instructions,
+        response_days=response_days,
+        issuing_court=issuing_court,
+        assignee_court=assignee_court,
+    )
     issued_at, flags = acting_time(issued_at)
     if case.status == CaseStatus.CLOSED:
         raise Conflict(_("案件已结案，不能督办。"), code="case_closed", extra={"status": case.status})
@@ -182,9 +187,7 @@ def order_issue(
         model=SupervisionOrder, court=issuing_court, court_field="issuing_court", year=year
     )
     # After the issuing court's lock: no second open order of this court slips in.
-    if SupervisionOrder.objects.filter(
-        case=case, issuing_court=issuing_court, status__in=OPEN_ORDER_STATUSES
-    ).exists():
+    if order_open_exists(case_id=case.pk, issuing_court=issuing_court):
         raise Conflict(
             _("%(court)s 对本案已有未办结的督办，请在原督办中继续办理。") % {"court": issuing_court.name},
             code="order_already_open",
@@ -213,10 +216,9 @@ def order_issue(
     if deadline is not None:
         order.response_deadline = deadline
         order.save(update_fields=["response_deadline", "updated_at"])
-    executing = order.executing_court
     _record(
         order,
-        kind="supervision.order_issued",
+        kind=OrderNode.ISSUED,
         at=issued_at,
         actor=actor,
         flags=flags,
@@ -224,8 +226,8 @@ def order_issue(
             "kind_label": str(order.get_kind_display()),
             "issuing_court": issuing_court.code,
             "target_court": case.court.code,
-            "executing_court": executing.code,
-            "assignee_court": assignee_court.code if order.assignee_court_id else None,
+            "executing_court": order.executing_court.code,
+            "assignee_court": assignee_court.code if order.assignee_court_id and assignee_court else None,
             # 提级/指令 decide who should execute; the case is not moved by the order.
             "case_moved": False,
             "response_days": response_days,
@@ -237,24 +239,20 @@ def order_issue(
     return order
 
 
+# --- the rounds ----------------------------------------------------------------------------
+
+
 @transaction.atomic
 def order_respond(
     *, actor: User, order: SupervisionOrder, text: str, responded_at: dt.datetime | None = None
 ) -> SupervisionOrder:
     """The lower court reports the measures it took. Stops the round's clock (met
     when in time, breached when late — the ladder has escalated it meanwhile)."""
-    order = _visible(actor, order)
-    if not user_has_role_at(actor, order.target_court, ORDER_RESPONDER_ROLES):
-        raise PermissionDenied(
-            _("只有被督办法院（%(court)s）的执行局长、承办人或专人监管可以回复督办。")
-            % {"court": order.target_court.name},
-            code="not_target_court",
-        )
-    if actor.pk == order.issued_by_id:
-        raise PermissionDenied(_("督办人不能回复自己发出的督办。"), code="maker_checker")
+    order = order_get_visible(actor, order.pk)
+    policy.require_order_responder(actor, order)
     text = clean_text(text, "text", _("请填写已采取的执行措施。"), limit=TEXT_MAX)
     responded_at, flags = acting_time(responded_at)
-    order = _lock(order)
+    order = order_get_for_update(order)
     _require_state(
         order, (OrderStatus.ISSUED,), _("该督办当前不等待回复（%(s)s）。") % {"s": order.get_status_display()}
     )
@@ -270,7 +268,7 @@ def order_respond(
     )
     _record(
         order,
-        kind="supervision.order_responded",
+        kind=OrderNode.RESPONDED,
         at=responded_at,
         actor=actor,
         flags=flags,
@@ -279,24 +277,19 @@ def order_respond(
     return order
 
 
-def _current_response(order: SupervisionOrder) -> SupervisionOrderResponse:
-    return SupervisionOrderResponse.objects.select_for_update().get(order=order, round=order.round)
-
-
 @transaction.atomic
 def order_accept(
     *, actor: User, order: SupervisionOrder, note: str = "", at: dt.datetime | None = None
 ) -> SupervisionOrder:
     """The issuer finds the response sufficient: the order is closed."""
-    order = _visible(actor, order)
-    _require_issuer_side(actor, order)
+    order = order_get_visible(actor, order.pk)
+    policy.require_order_issuer_side(actor, order)
     note = (note or "").strip()[:NOTE_MAX]
     at, flags = acting_time(at)
-    order = _lock(order)
+    order = order_get_for_update(order)
     _require_state(order, (OrderStatus.RESPONDED,), _("只有已回复的督办可以认可办结。"))
-    response = _current_response(order)
-    if response.responded_by_id == actor.pk:
-        raise PermissionDenied(_("回复人不能审查自己的回复。"), code="maker_checker")
+    response = order_response_get_for_update(order)
+    policy.require_not_own_response(actor, response)
     order.accept(by=actor, at=at, note=note)
     order.save()
     response.review, response.review_note, response.reviewed_by, response.reviewed_at = (
@@ -308,7 +301,7 @@ def order_accept(
     response.save(update_fields=["review", "review_note", "reviewed_by", "reviewed_at"])
     _record(
         order,
-        kind="supervision.order_accepted",
+        kind=OrderNode.ACCEPTED,
         at=at,
         actor=actor,
         flags=flags,
@@ -328,16 +321,15 @@ def order_return(
 ) -> SupervisionOrder:
     """退回: the response is insufficient. The order waits for a new response, with
     a new ORDER_RESPONSE clock (the issuer may set a new period)."""
-    order = _visible(actor, order)
-    _require_issuer_side(actor, order)
+    order = order_get_visible(actor, order.pk)
+    policy.require_order_issuer_side(actor, order)
     note = clean_text(note, "note", _("请说明退回理由（回复存在的不足）。"), limit=NOTE_MAX)
     days = _response_days(response_days if response_days is not None else order.response_days)
     at, flags = acting_time(at)
-    order = _lock(order)
+    order = order_get_for_update(order)
     _require_state(order, (OrderStatus.RESPONDED,), _("只有已回复的督办可以退回。"))
-    response = _current_response(order)
-    if response.responded_by_id == actor.pk:
-        raise PermissionDenied(_("回复人不能审查自己的回复。"), code="maker_checker")
+    response = order_response_get_for_update(order)
+    policy.require_not_own_response(actor, response)
     if at < response.responded_at:
         raise ValidationFailed.for_field("at", _("退回时间早于回复时间。"))
     response.review, response.review_note, response.reviewed_by, response.reviewed_at = (
@@ -354,7 +346,7 @@ def order_return(
     order.save()
     _record(
         order,
-        kind="supervision.order_returned",
+        kind=OrderNode.RETURNED,
         at=at,
         actor=actor,
         flags=flags,
@@ -372,11 +364,11 @@ def order_withdraw(
     *, actor: User, order: SupervisionOrder, reason: str, at: dt.datetime | None = None
 ) -> SupervisionOrder:
     """撤回 before the lower court responds; the response clock ends (waived)."""
-    order = _visible(actor, order)
-    _require_issuer_side(actor, order)
+    order = order_get_visible(actor, order.pk)
+    policy.require_order_issuer_side(actor, order)
     reason = clean_text(reason, "reason", _("请填写撤回理由。"), limit=NOTE_MAX)
     at, flags = acting_time(at)
-    order = _lock(order)
+    order = order_get_for_update(order)
     _require_state(order, (OrderStatus.ISSUED,), _("只有待回复的督办可以撤回；已回复的请认可或退回。"))
     order.withdraw(by=actor, at=at, reason=reason)
     order.save()
@@ -384,7 +376,7 @@ def order_withdraw(
         clocks.clock_waive(deadline=deadline, reason=f"督办撤回：{reason}"[:500], actor=actor, by_rule=True)
     _record(
         order,
-        kind="supervision.order_withdrawn",
+        kind=OrderNode.WITHDRAWN,
         at=at,
         actor=actor,
         flags=flags,

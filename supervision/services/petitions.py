@@ -7,20 +7,23 @@ registering stops PETITION_REGISTER, concluding stops PETITION_CLOSE.
 """
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from core.calendar import local_date
-from core.exceptions import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from core.exceptions import Conflict, InvalidTransition, NotFound, ValidationFailed
 from core.identity import validate_party_id, validate_phone
-from core.models import Court, User
-from core.selectors import user_has_role_at, user_has_role_over, visible_courts
+from core.models import Court, NodeEvent, User
+from core.selectors import visible_courts
 from core.services import clocks
 from core.services.events import node_event_record
 from core.services.inputs import acting_time, clean_text, next_sequence
 from enforcement.models import Case
 from enforcement.selectors import cases_visible_to
+from supervision import policy
+from supervision.events import PetitionNode
 from supervision.models import (
     FeedbackMethod,
     Petition,
@@ -29,12 +32,7 @@ from supervision.models import (
     PetitionFinding,
     PetitionStatus,
 )
-from supervision.selectors_orders import (
-    PETITION_CONCLUDER_ROLES,
-    PETITION_DUALCHECK_ROLES,
-    PETITION_STAFF_ROLES,
-    petition_get_visible,
-)
+from supervision.selectors.petitions import petition_get_for_update, petition_get_visible
 
 REGISTER_RULE, CLOSE_RULE = "PETITION_REGISTER", "PETITION_CLOSE"
 TEXT_MAX = 5000
@@ -44,13 +42,13 @@ NOTE_MAX = 1000
 def _record(
     petition: Petition,
     *,
-    kind: str,
+    kind: PetitionNode,
     at: dt.datetime,
     actor: User,
     flags: list[str],
-    payload: dict | None = None,
+    payload: dict[str, Any] | None = None,
     on_case: bool = True,
-):
+) -> NodeEvent:
     return node_event_record(
         kind=kind,
         court=petition.court,
@@ -64,23 +62,79 @@ def _record(
     )
 
 
-def _lock(petition: Petition) -> Petition:
-    return (
-        Petition.objects.select_for_update(of=("self",)).select_related("court", "case").get(pk=petition.pk)
-    )
-
-
-def _require_state(petition: Petition, allowed: tuple[str, ...], message) -> None:
+def _require_state(petition: Petition, allowed: tuple[str, ...], message: Any) -> None:
     if petition.status not in allowed:
         raise InvalidTransition(message, extra={"status": petition.status})
 
 
-def _require_staff(actor: User, court: Court) -> None:
-    if not user_has_role_at(actor, court, PETITION_STAFF_ROLES):
-        raise PermissionDenied(
-            _("只有 %(court)s 的书记员、承办人、执行局长或专人监管可以办理该信访。") % {"court": court.name},
-            code="not_petition_court",
+def _petitioner_id_check(kind: str, id_number: str) -> str:
+    if not (id_number or "").strip():
+        return ""
+    try:
+        return validate_party_id(kind, id_number)
+    except ValidationFailed as exc:
+        raise ValidationFailed.for_field("petitioner_id_number", exc.message, code=exc.code) from None
+
+
+def _petitioner_phone_check(phone: str) -> str:
+    if not (phone or "").strip():
+        return ""
+    try:
+        return validate_phone(phone)
+    except ValidationFailed as exc:
+        raise ValidationFailed.for_field("petitioner_phone", exc.message, code=exc.code) from None
+
+
+def _petition_case_check(actor: User, court: Court, case: Case | None) -> Case | None:
+    """The petition may concern a case of the receiving court or of a court below
+    it (四级法院统一办理), as long as the person recording it can see the case."""
+    if case is None:
+        return None
+    if not cases_visible_to(actor).filter(pk=case.pk).exists():
+        raise ValidationFailed.for_field("case", _("案件不存在或不在您的可见范围内。"))
+    case = Case.objects.select_related("court").get(pk=case.pk)
+    if not case.court.path.startswith(court.path):
+        raise ValidationFailed.for_field(
+            "case", _("关联案件须是 %(court)s 或其辖区法院的案件。") % {"court": court.name}
         )
+    return case
+
+
+def _petition_receive_check(
+    *,
+    actor: User,
+    court: Court,
+    channel: str,
+    petitioner_name: str,
+    content: str,
+    petitioner_kind: str,
+    petitioner_id_number: str,
+    petitioner_phone: str,
+    case: Case | None,
+) -> dict[str, Any]:
+    """Who may receive at ``court`` and the inputs, cleaned: the fields of the new
+    petition (without the moment of receipt)."""
+    if not visible_courts(actor).filter(pk=court.pk).exists():
+        raise NotFound(_("法院不存在或不在您的可见范围内。"))
+    policy.require_petition_staff(actor, court)
+    if channel not in PetitionChannel.values:
+        raise ValidationFailed.for_field("channel", _("请选择信访渠道。"))
+    name = clean_text(petitioner_name, "petitioner_name", _("请填写信访人姓名或名称。"), limit=100)
+    if petitioner_kind not in PetitionerKind.values:
+        raise ValidationFailed.for_field("petitioner_kind", _("信访人类型应为自然人或法人或其他组织。"))
+    id_number = _petitioner_id_check(petitioner_kind, petitioner_id_number)
+    phone = _petitioner_phone_check(petitioner_phone)
+    text = clean_text(content, "content", _("请填写信访内容。"), limit=TEXT_MAX)
+    return {
+        "court": court,
+        "channel": channel,
+        "petitioner_name": name,
+        "petitioner_kind": petitioner_kind,
+        "petitioner_id_number": id_number,
+        "petitioner_phone": phone,
+        "content": text,
+        "case": _petition_case_check(actor, court, case),
+    }
 
 
 @transaction.atomic
@@ -99,50 +153,20 @@ def petition_receive(
 ) -> Petition:
     """收到信访材料 (接访即办): starts PETITION_REGISTER (5 working days) and
     PETITION_CLOSE (30 working days), both from receipt (322号 §30)."""
-    if not visible_courts(actor).filter(pk=court.pk).exists():
-        raise NotFound(_("法院不存在或不在您的可见范围内。"))
-    _require_staff(actor, court)
-    if channel not in PetitionChannel.values:
-        raise ValidationFailed.for_field("channel", _("请选择信访渠道。"))
-    name = clean_text(petitioner_name, "petitioner_name", _("请填写信访人姓名或名称。"), limit=100)
-    if petitioner_kind not in PetitionerKind.values:
-        raise ValidationFailed.for_field("petitioner_kind", _("信访人类型应为自然人或法人或其他组织。"))
-    id_number = ""
-    if (petitioner_id_number or "").strip():
-        try:
-            id_number = validate_party_id(petitioner_kind, petitioner_id_number)
-        except ValidationFailed as exc:
-            raise ValidationFailed.for_field("petitioner_id_number", exc.message, code=exc.code) from None
-    phone = ""
-    if (petitioner_phone or "").strip():
-        try:
-            phone = validate_phone(petitioner_phone)
-        except ValidationFailed as exc:
-            raise ValidationFailed.for_field("petitioner_phone", exc.message, code=exc.code) from None
-    text = clean_text(content, "content", _("请填写信访内容。"), limit=TEXT_MAX)
-    if case is not None:
-        # The petition may concern a case of the receiving court or of a court below
-        # it (四级法院统一办理), as long as the person recording it can see the case.
-        if not cases_visible_to(actor).filter(pk=case.pk).exists():
-            raise ValidationFailed.for_field("case", _("案件不存在或不在您的可见范围内。"))
-        case = Case.objects.select_related("court").get(pk=case.pk)
-        if not case.court.path.startswith(court.path):
-            raise ValidationFailed.for_field(
-                "case", _("关联案件须是 %(court)s 或其辖区法院的案件。") % {"court": court.name}
-            )
-    received_at, flags = acting_time(received_at)
-    petition = Petition.objects.create(
+    fields = _petition_receive_check(
+        actor=actor,
         court=court,
         channel=channel,
-        petitioner_name=name,
+        petitioner_name=petitioner_name,
+        content=content,
         petitioner_kind=petitioner_kind,
-        petitioner_id_number=id_number,
-        petitioner_phone=phone,
-        content=text,
+        petitioner_id_number=petitioner_id_number,
+        petitioner_phone=petitioner_phone,
         case=case,
-        received_at=received_at,
-        received_by=actor,
     )
+    case = fields["case"]
+    received_at, flags = acting_time(received_at)
+    petition = Petition.objects.create(**fields, received_at=received_at, received_by=actor)
     # The clocks belong to the petition, not to the case: suspending or closing the
     # case (which pauses or ends the case's clocks) does not stop the 5- and
     # 30-working-day periods of a petition about it.
@@ -158,7 +182,7 @@ def petition_receive(
     petition.save(update_fields=["register_deadline", "close_deadline", "updated_at"])
     _record(
         petition,
-        kind="supervision.petition_received",
+        kind=PetitionNode.RECEIVED,
         at=received_at,
         actor=actor,
         flags=flags,
@@ -172,9 +196,9 @@ def petition_register(*, actor: User, petition: Petition, at: dt.datetime | None
     """录入 (登记): the petition gets its registration number; stops
     PETITION_REGISTER (met within 5 working days of receipt, else breached)."""
     petition = petition_get_visible(actor, petition.pk)
-    _require_staff(actor, petition.court)
+    policy.require_petition_staff(actor, petition.court)
     at, flags = acting_time(at)
-    petition = _lock(petition)
+    petition = petition_get_for_update(petition)
     _require_state(petition, (PetitionStatus.RECEIVED,), _("该信访已录入。"))
     if at < petition.received_at:
         raise ValidationFailed.for_field("registered_at", _("录入时间早于收到时间。"))
@@ -185,7 +209,7 @@ def petition_register(*, actor: User, petition: Petition, at: dt.datetime | None
     )
     petition.save()
     clocks.clocks_stop_for_subject(subject=petition, rule_codes=[REGISTER_RULE], stopped_at=at, actor=actor)
-    _record(petition, kind="supervision.petition_registered", at=at, actor=actor, flags=flags)
+    _record(petition, kind=PetitionNode.REGISTERED, at=at, actor=actor, flags=flags)
     return petition
 
 
@@ -202,11 +226,7 @@ def petition_conclude(
     """办结: the result, whether the petition was founded (是否属实) and the measures
     taken. Stops PETITION_CLOSE. A founded petition needs its measures (有错必纠)."""
     petition = petition_get_visible(actor, petition.pk)
-    if not user_has_role_at(actor, petition.court, PETITION_CONCLUDER_ROLES):
-        raise PermissionDenied(
-            _("信访办结须由 %(court)s 的执行局长、专人监管或承办人作出。") % {"court": petition.court.name},
-            code="not_petition_concluder",
-        )
+    policy.require_petition_concluder(actor, petition)
     result = clean_text(result, "result", _("请填写办理结果。"), limit=TEXT_MAX)
     if finding not in PetitionFinding.values:
         raise ValidationFailed.for_field("finding", _("请选择信访反映的问题是否属实。"))
@@ -218,7 +238,7 @@ def petition_conclude(
     if len(measures) > TEXT_MAX:
         raise ValidationFailed.for_field("measures", _("内容过长：最多 %(n)s 字。") % {"n": TEXT_MAX})
     at, flags = acting_time(concluded_at)
-    petition = _lock(petition)
+    petition = petition_get_for_update(petition)
     _require_state(
         petition, (PetitionStatus.REGISTERED,), _("只有已录入、未办结的信访可以办结（请先录入）。")
     )
@@ -229,7 +249,7 @@ def petition_conclude(
     clocks.clocks_stop_for_subject(subject=petition, rule_codes=[CLOSE_RULE], stopped_at=at, actor=actor)
     _record(
         petition,
-        kind="supervision.petition_concluded",
+        kind=PetitionNode.CONCLUDED,
         at=at,
         actor=actor,
         flags=flags,
@@ -250,14 +270,14 @@ def petition_feedback(
     """反馈: the result is told to the petitioner (when and how); the petition is
     closed (事事有回应)."""
     petition = petition_get_visible(actor, petition.pk)
-    _require_staff(actor, petition.court)
+    policy.require_petition_staff(actor, petition.court)
     if method not in FeedbackMethod.values:
         raise ValidationFailed.for_field("method", _("请选择反馈方式。"))
     note = (note or "").strip()
     if len(note) > NOTE_MAX:
         raise ValidationFailed.for_field("note", _("内容过长：最多 %(n)s 字。") % {"n": NOTE_MAX})
     at, flags = acting_time(fed_back_at)
-    petition = _lock(petition)
+    petition = petition_get_for_update(petition)
     _require_state(petition, (PetitionStatus.CONCLUDED,), _("只有已办结的信访可以反馈结果。"))
     if at < petition.concluded_at:
         raise ValidationFailed.for_field("fed_back_at", _("反馈时间早于办结时间。"))
@@ -265,7 +285,7 @@ def petition_feedback(
     petition.save()
     _record(
         petition,
-        kind="supervision.petition_fed_back",
+        kind=PetitionNode.FED_BACK,
         at=at,
         actor=actor,
         flags=flags,
@@ -282,14 +302,10 @@ def petition_flag_dualcheck(
     when and why; the dualcheck app takes it up (``petitions_flagged_for_dualcheck``
     then ``petition_dualcheck_link``)."""
     petition = petition_get_visible(actor, petition.pk)
-    if not user_has_role_over(actor, petition.court, PETITION_DUALCHECK_ROLES):
-        raise PermissionDenied(
-            _("只有本院或上级法院的执行局长、专人监管或监察人员可以将信访转为一案双查线索。"),
-            code="not_dualcheck_role",
-        )
+    policy.require_petition_dualcheck_role(actor, petition)
     reason = clean_text(reason, "reason", _("请说明转为一案双查线索的理由。"), limit=NOTE_MAX)
     at, flags = acting_time(at)
-    petition = _lock(petition)
+    petition = petition_get_for_update(petition)
     if petition.dualcheck_flagged_at is not None:
         raise Conflict(_("该信访已转为一案双查线索。"), code="already_flagged")
     petition.dualcheck_flagged_at, petition.dualcheck_flagged_by, petition.dualcheck_reason = (
@@ -302,7 +318,7 @@ def petition_flag_dualcheck(
     )
     _record(
         petition,
-        kind="supervision.petition_flagged_dualcheck",
+        kind=PetitionNode.FLAGGED_DUALCHECK,
         at=at,
         actor=actor,
         flags=flags,
@@ -318,7 +334,7 @@ def petition_dualcheck_link(*, petition: Petition, clue_id: int) -> Petition:
     """The hook for the dualcheck app: record that its clue ``clue_id`` was made
     from this flagged petition (idempotent for the same clue). The dualcheck
     service that creates the clue has checked its own permissions."""
-    petition = _lock(petition)
+    petition = petition_get_for_update(petition)
     if petition.dualcheck_flagged_at is None:
         raise InvalidTransition(_("该信访未被转为一案双查线索。"), code="not_flagged")
     if petition.dualcheck_clue_id not in (None, clue_id):

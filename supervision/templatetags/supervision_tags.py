@@ -1,12 +1,12 @@
 from django import template
 
+from supervision import policy
+
 register = template.Library()
 
 
 @register.filter
 def can_issue_order_on(user, case) -> bool:
-    """``{% if request.user|can_issue_order_on:case %}``: the 发出督办 button shows only to
-    someone who may issue an order on this case (from a court strictly above it)."""
-    from supervision.selectors_orders import order_issuing_courts
-
-    return bool(user.has_perm("supervision.issue_order") and order_issuing_courts(user, case.court))
+    """``{% if request.user|can_issue_order_on:case %}`` (the case page of
+    enforcement): the 发出督办 button, by ``supervision.policy.can_issue_order_on``."""
+    return policy.can_issue_order_on(user, case)

@@ -1,7 +1,7 @@
 """Browser pages: the supervision dashboard (监督看板), the clock list behind each of
 its numbers, 消极执行 screening and the quality indicators. Reads only, through
-``supervision.dashboards`` / ``screening`` / ``indicators`` (court-scoped there);
-a court outside the user's view is 404."""
+``supervision.selectors`` (court-scoped there) with the filters of
+``supervision.filters``; a court outside the user's view is 404."""
 
 import datetime as dt
 
@@ -16,16 +16,13 @@ from django.views.decorators.http import require_GET
 from core.decorators import perm_required
 from core.exceptions import NotFound, ValidationFailed
 from core.models import DeadlineRule
-from supervision.dashboards import (
-    PERMISSION,
-    STATUS_LABELS,
-    RunningClockList,
-    clock_list_params,
-    dashboard_data,
-    scope_for,
-)
-from supervision.indicators import indicator_params, indicators_data
-from supervision.screening import KINDS, screening_list, screening_params
+from supervision.filters import clock_list_params, indicator_params, screening_params
+from supervision.permissions import VIEW_DASHBOARD
+from supervision.selectors.clocks import STATUS_LABELS, RunningClockList
+from supervision.selectors.dashboard import dashboard_data
+from supervision.selectors.indicators import indicators_data
+from supervision.selectors.scope import scope_for
+from supervision.selectors.screening import KINDS, screening_list
 
 PAGE_SIZE = 50
 
@@ -81,7 +78,7 @@ def _query(request) -> dict:
 
 
 @require_GET
-@perm_required(PERMISSION)
+@perm_required(VIEW_DASHBOARD)
 def dashboard(request):
     """监督看板 of the signed-in supervisor's court and everything below it;
     ``?court=`` drills into a visible court."""
@@ -103,7 +100,7 @@ def dashboard(request):
 
 
 @require_GET
-@perm_required(PERMISSION)
+@perm_required(VIEW_DASHBOARD)
 def clock_list(request):
     """The running clocks behind a number of the dashboard: one rule (or all), one
     state, one court's subtree."""
@@ -130,7 +127,7 @@ def clock_list(request):
 
 
 @require_GET
-@perm_required(PERMISSION)
+@perm_required(VIEW_DASHBOARD)
 def screening(request):
     """消极执行筛查: one tab per criterion (山东高院实施细则 第26条)."""
     kind = request.GET.get("kind") or "idle"
@@ -162,7 +159,7 @@ def screening(request):
 
 
 @require_GET
-@perm_required(PERMISSION)
+@perm_required(VIEW_DASHBOARD)
 def indicators(request):
     """质效指标 per court, with their formulas."""
     error = None

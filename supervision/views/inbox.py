@@ -14,7 +14,7 @@ from core.decorators import perm_required
 from core.exceptions import ApplicationError, NotFound
 from core.web import call_service, is_partial, safe_next
 from supervision.models import AlertLevel
-from supervision.selectors import alert_get_visible, alert_recipients, alerts_inbox
+from supervision.selectors.alerts import alert_get_visible, alert_recipients, alerts_inbox
 from supervision.services.alerts import alert_acknowledge, system_notices_for
 
 PAGE_SIZE = 50

@@ -3,8 +3,8 @@ from a case page with ``?case=<id>`` or from the list), and the order page with 
 response clock, the ladder's alerts, the response rounds, the timeline and the
 actions of the user's side.
 
-Reads go through ``supervision.selectors_orders``; every write goes through
-``supervision.services.orders``. A refusal is shown next to the input it is about
+Reads go through ``supervision.selectors.orders``; every write goes through
+``supervision.services.orders``; which actions the user is offered, ``supervision.policy``. A refusal is shown next to the input it is about
 or at the top of its form — never as a server error."""
 
 import datetime as dt
@@ -13,7 +13,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -23,44 +22,27 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.calendar import WorkingCalendar, local_date
 from core.decorators import perm_required
+from core.events import node_label
 from core.exceptions import ApplicationError, CalendarNotLoaded, NotFound, PermissionDenied
 from core.models import Court, Deadline, DeadlineRule, PeriodUnit, Role, User
-from core.selectors import user_has_role_at, user_has_role_over
 from core.web import call_service, urgency
 from enforcement.selectors import case_get, cases_visible_to
 from supervision import forms as f
-from supervision.models import OrderKind, OrderStatus, SupervisionOrder
-from supervision.selectors_orders import (
-    ORDER_ISSUER_ROLES,
-    ORDER_RESPONDER_ROLES,
+from supervision import policy
+from supervision.models import OrderKind, SupervisionOrder
+from supervision.permissions import ISSUE_ORDER
+from supervision.selectors.orders import (
     order_alerts,
     order_assignable_courts,
     order_deadlines,
     order_get_detail,
-    order_issuing_courts,
-    orders_visible_to,
+    orders_searched,
     subject_events,
 )
 from supervision.services import orders as services
 from supervision.views.actions import Action, action_run
 
 PAGE_SIZE = 50
-
-# Node kinds of the order and petition timelines in words. The case timeline
-# (enforcement) shows the same kinds; its labels live there.
-NODE_LABELS = {
-    "supervision.order_issued": _("上级法院督办"),
-    "supervision.order_responded": _("回复督办"),
-    "supervision.order_accepted": _("督办办结（认可回复）"),
-    "supervision.order_returned": _("督办回复被退回"),
-    "supervision.order_withdrawn": _("撤回督办"),
-    "supervision.petition_received": _("收到执行信访"),
-    "supervision.petition_registered": _("信访录入"),
-    "supervision.petition_concluded": _("信访办结"),
-    "supervision.petition_fed_back": _("信访结果反馈"),
-    "supervision.petition_flagged_dualcheck": _("信访转一案双查线索"),
-    "clock.waived": _("期限免除"),
-}
 
 ROLE_LABELS = dict(Role.choices)
 
@@ -133,7 +115,7 @@ def timeline_rows(events) -> list[dict]:
         rows.append(
             {
                 "event": e,
-                "label": NODE_LABELS.get(e.kind, e.kind),
+                "label": node_label(e.kind),
                 "backdated": "backdated" in flags,
                 "imported": "imported" in flags,
             }
@@ -156,19 +138,12 @@ def order_list(request: HttpRequest) -> HttpResponse:
     first, with the response clock of each."""
     user = request.user
     form = f.OrderFilterForm(request.GET or None)
-    qs = orders_visible_to(user)
-    filtered = False
-    if form.is_valid():
-        data = form.cleaned_data
-        if data.get("status"):
-            qs = qs.filter(status=data["status"])
-        if data.get("kind"):
-            qs = qs.filter(kind=data["kind"])
-        text = (data.get("q") or "").strip().replace("（", "(").replace("）", ")")
-        if text:
-            qs = qs.filter(Q(case__case_number__icontains=text) | Q(number__icontains=text))
-        filtered = any(data.get(k) for k in ("status", "kind", "q"))
-    page = Paginator(qs.order_by("-issued_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    data = form.cleaned_data if form.is_valid() else {}
+    qs = orders_searched(
+        user, status=data.get("status") or "", kind=data.get("kind") or "", text=data.get("q") or ""
+    )
+    filtered = any(data.get(k) for k in ("status", "kind", "q"))
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     clocks = Clocks()
     rows = [{"order": o, "clock": clocks.row(o.response_deadline)} for o in page.object_list]
     context = {
@@ -176,7 +151,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "rows": rows,
         "filtered": filtered,
-        "can_issue": user.has_perm("supervision.issue_order") and bool(order_issuing_courts(user)),
+        "can_issue": policy.can_issue_orders(user),
     }
     return render(request, "supervision/orders/list.html", context)
 
@@ -195,13 +170,13 @@ def _case_from_query(request: HttpRequest):
 
 
 @require_http_methods(["GET", "POST"])
-@perm_required("supervision.issue_order")
+@perm_required(ISSUE_ORDER)
 def order_new(request: HttpRequest) -> HttpResponse:
     """督办 form. With ``?case=<id>`` the case is fixed (the button on a case page);
     otherwise it is typed by its number."""
     user = request.user
     case = _case_from_query(request)
-    issuing = order_issuing_courts(user, case.court if case is not None else None)
+    issuing = policy.order_issuing_courts(user, case.court if case is not None else None)
     context: dict[str, Any] = {"case": case, "unit_label": response_unit_label()}
     if not issuing:
         context["refused"] = (
@@ -343,21 +318,12 @@ class OrderPage:
     def available(self, slug: str) -> bool:
         order, user = self.order, self.user
         if slug == "respond":
-            return (
-                order.status == OrderStatus.ISSUED
-                and user_has_role_at(user, order.target_court, ORDER_RESPONDER_ROLES)
-                and user.pk != order.issued_by_id
-            )
-        issuer_side = user_has_role_over(user, order.issuing_court, ORDER_ISSUER_ROLES)
+            return policy.can_respond_to_order(user, order)
         if slug in ("accept", "return"):
             current = self.responses[-1] if self.responses else None
-            return (
-                order.status == OrderStatus.RESPONDED
-                and issuer_side
-                and (current is None or current.responded_by_id != user.pk)
-            )
+            return policy.can_review_order_response(user, order, current)
         if slug == "withdraw":
-            return order.status == OrderStatus.ISSUED and issuer_side
+            return policy.can_withdraw_order(user, order)
         return False
 
     def forms(self) -> list[forms.Form]:

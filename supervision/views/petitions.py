@@ -3,14 +3,13 @@ a petition when it arrives, and the petition page with its two clocks (录入 wi
 5 working days, 办结 within 30), the timeline and the actions: register,
 conclude, feed back, and flag as a 一案双查 clue.
 
-Reads go through ``supervision.selectors_orders``; every write goes through
+Reads go through ``supervision.selectors.petitions``; every write goes through
 ``supervision.services.petitions``. ID and phone numbers are shown masked."""
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -20,33 +19,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.decorators import perm_required
 from core.exceptions import ApplicationError, NotFound, PermissionDenied
-from core.selectors import user_has_role_at, user_has_role_over
 from core.web import call_service
 from enforcement.selectors import cases_visible_to
 from supervision import forms as f
+from supervision import policy
 from supervision.models import Petition, PetitionStatus
-from supervision.selectors_orders import (
-    PETITION_CONCLUDER_ROLES,
-    PETITION_DUALCHECK_ROLES,
-    PETITION_STAFF_ROLES,
-    petition_get_detail,
-    petition_receiving_courts,
-    petitions_visible_to,
-    subject_events,
-)
+from supervision.selectors.orders import subject_events
+from supervision.selectors.petitions import petition_get_detail, petitions_searched
 from supervision.services import petitions as services
 from supervision.views.actions import Action, action_run
 from supervision.views.orders import Clocks, timeline_rows
 
 PAGE_SIZE = 50
-
-
-def late_q(now) -> Q:
-    """Still waiting for registration past its 5 working days, or for conclusion
-    past its 30."""
-    return Q(register_deadline__due_at__lt=now, status=PetitionStatus.RECEIVED) | Q(
-        close_deadline__due_at__lt=now, status__in=[PetitionStatus.RECEIVED, PetitionStatus.REGISTERED]
-    )
 
 
 @require_GET
@@ -56,20 +40,16 @@ def petition_list(request: HttpRequest) -> HttpResponse:
     newest first, with the clock that is running."""
     user = request.user
     form = f.PetitionFilterForm(request.GET or None)
-    qs = petitions_visible_to(user)
-    filtered = False
-    if form.is_valid():
-        data = form.cleaned_data
-        if data.get("status"):
-            qs = qs.filter(status=data["status"])
-        if data.get("channel"):
-            qs = qs.filter(channel=data["channel"])
-        if data.get("overdue"):
-            qs = qs.filter(late_q(timezone.now()))
-        if data.get("dualcheck"):
-            qs = qs.filter(dualcheck_flagged_at__isnull=False)
-        filtered = any(data.get(k) for k in ("status", "channel", "overdue", "dualcheck"))
-    page = Paginator(qs.order_by("-received_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    data = form.cleaned_data if form.is_valid() else {}
+    qs = petitions_searched(
+        user,
+        status=data.get("status") or "",
+        channel=data.get("channel") or "",
+        late_at=timezone.now() if data.get("overdue") else None,
+        dualcheck=bool(data.get("dualcheck")),
+    )
+    filtered = any(data.get(k) for k in ("status", "channel", "overdue", "dualcheck"))
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     clocks = Clocks()
     rows = []
     for p in page.object_list:
@@ -83,7 +63,7 @@ def petition_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "rows": rows,
         "filtered": filtered,
-        "can_receive": bool(petition_receiving_courts(user)),
+        "can_receive": bool(policy.petition_receiving_courts(user)),
     }
     return render(request, "supervision/petitions/list.html", context)
 
@@ -93,7 +73,7 @@ def petition_list(request: HttpRequest) -> HttpResponse:
 def petition_new(request: HttpRequest) -> HttpResponse:
     """接访登记: record a petition the court received (the 5- and 30-working-day
     clocks start from the time it was received)."""
-    courts = petition_receiving_courts(request.user)
+    courts = policy.petition_receiving_courts(request.user)
     if not courts:
         raise DjangoPermissionDenied
     form = f.PetitionReceiveForm(request.POST or None, courts=courts)
@@ -228,19 +208,13 @@ class PetitionPage:
     def available(self, slug: str) -> bool:
         p, user = self.petition, self.user
         if slug == "register":
-            return p.status == PetitionStatus.RECEIVED and user_has_role_at(
-                user, p.court, PETITION_STAFF_ROLES
-            )
+            return policy.can_register_petition(user, p)
         if slug == "conclude":
-            return p.status == PetitionStatus.REGISTERED and user_has_role_at(
-                user, p.court, PETITION_CONCLUDER_ROLES
-            )
+            return policy.can_conclude_petition(user, p)
         if slug == "feedback":
-            return p.status == PetitionStatus.CONCLUDED and user_has_role_at(
-                user, p.court, PETITION_STAFF_ROLES
-            )
+            return policy.can_feed_back_petition(user, p)
         if slug == "flag-dualcheck":
-            return not p.flagged_for_dualcheck and user_has_role_over(user, p.court, PETITION_DUALCHECK_ROLES)
+            return policy.can_flag_petition_for_dualcheck(user, p)
         return False
 
     def forms(self) -> list[forms.Form]:

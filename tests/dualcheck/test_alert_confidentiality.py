@@ -28,7 +28,7 @@ from dualcheck.models import Clue
 from dualcheck.selectors import CLOCK_RULES, clues_visible_to
 from dualcheck.services import clues as s_clues
 from supervision.models import JOINT_TEAM_POST, Alert
-from supervision.selectors import alert_recipients
+from supervision.selectors.alerts import alert_recipients
 from supervision.services.alerts import alerts_send_digest
 from tests.dualcheck.matrix_fixtures import (  # noqa: F401 - fixtures
     KEYS,

@@ -17,7 +17,7 @@ from dualcheck.models import Clue, ClueStatus
 from dualcheck.services import clues as s_clues
 from dualcheck.services import investigation as s_inv
 from supervision.models import JOINT_TEAM_POST, Alert, AlertLevel
-from supervision.selectors import alert_recipients, alerts_inbox
+from supervision.selectors.alerts import alert_recipients, alerts_inbox
 from supervision.services.scan import scan_court
 from tests.conftest import at
 from tests.dualcheck.conftest import form_team, register

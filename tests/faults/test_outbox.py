@@ -15,7 +15,7 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
-import supervision.indicators  # noqa: F401 - registers the exporter used below
+import supervision.exports  # noqa: F401 - registers the exporter used below
 from core.exports import export_start
 from core.models import Deadline, OutboundEmail, PeriodicRun, TaskOutbox
 from core.services import after_commit, clocks

@@ -8,7 +8,7 @@ import time
 import pytest
 from django.core.management import call_command
 
-import supervision.indicators  # noqa: F401 - registers the exporter used below
+import supervision.exports  # noqa: F401 - registers the exporter used below
 from core.exports import export_start
 from core.models import Deadline, ExportJob, ExportStatus, TaskOutbox
 from core.services import clocks

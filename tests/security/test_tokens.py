@@ -445,7 +445,7 @@ def test_revoking_through_the_service_forgets_the_cache_of_the_same_request(cour
     """Within one request (an administrator changing their own posts, a service that
     grants and then acts), the service's forget covers every cache derived from them."""
     from core.models import User
-    from supervision.dashboards import scope_for
+    from supervision.selectors.scope import scope_for
 
     user = User.objects.get(pk=make_member(Role.CASE_SUPERVISOR, courts.lu01, "self-admin").pk)
     assert {c.code for c in visible_courts(user)} == {"鲁01", "鲁0102", "鲁0103"}

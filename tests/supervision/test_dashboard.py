@@ -26,8 +26,9 @@ from enforcement.services import assets as asset_services
 from enforcement.services import cases as case_services
 from enforcement.services import closure as closure_services
 from enforcement.services.assets import FindingInput
-from supervision.dashboards import dashboard_data, running_clock_ids
 from supervision.models import Alert, CourtRuleStat
+from supervision.selectors.clocks import running_clock_ids
+from supervision.selectors.dashboard import dashboard_data
 from supervision.services.scan import scan_court
 from supervision.services.stats import court_stats_refresh
 from tests.conftest import at
@@ -395,19 +396,19 @@ def test_the_lateral_probe_matches_a_plain_ordered_query(world, courts):
 
 
 def test_deep_pages_sort_once_instead_of_probing(world, monkeypatch):
-    from supervision import dashboards
+    from supervision.selectors import clocks
 
     ids = list(Court.objects.values_list("pk", flat=True))
     probed = running_clock_ids(ids, "overdue", AT, offset=3, limit=4)
-    monkeypatch.setattr(dashboards, "LATERAL_MAX_DEPTH", 2)
+    monkeypatch.setattr(clocks, "LATERAL_MAX_DEPTH", 2)
     assert running_clock_ids(ids, "overdue", AT, offset=3, limit=4) == probed
 
 
 def test_long_lists_stop_counting_at_the_cap(world, client, court_leader, monkeypatch):
-    from supervision import dashboards
+    from supervision.selectors import clocks
 
-    monkeypatch.setattr(dashboards, "COUNT_CAP", 2)
-    listing = dashboards.RunningClockList(list(Court.objects.values_list("pk", flat=True)), "overdue", AT)
+    monkeypatch.setattr(clocks, "COUNT_CAP", 2)
+    listing = clocks.RunningClockList(list(Court.objects.values_list("pk", flat=True)), "overdue", AT)
     assert listing.count() == 2 and listing.capped is True
     assert listing.exact_count() > 2
     client.force_login(court_leader)

@@ -19,9 +19,9 @@ from core.tasks import run_export
 from custody_funds.services import funds
 from enforcement.models import ClosureType
 from enforcement.services import closure as closure_services
-from supervision import indicators as indicators_module
-from supervision.indicators import indicators_data
 from supervision.models import CourtRuleStat
+from supervision.selectors import indicators as indicators_module
+from supervision.selectors.indicators import indicators_data
 from tests.conftest import at
 from tests.enforcement.conftest import make_case
 from tests.factories import make_member

@@ -17,7 +17,7 @@ from core.exceptions import (
 )
 from core.models import Deadline, NodeEvent, Role
 from supervision.models import Alert, OrderStatus, ResponseReview, SupervisionOrder
-from supervision.selectors_orders import order_deadlines, orders_visible_to
+from supervision.selectors.orders import order_deadlines, orders_visible_to
 from supervision.services.orders import (
     order_accept,
     order_respond,

@@ -14,7 +14,7 @@ from core.exceptions import (
 )
 from core.models import CalendarYear, Deadline, NodeEvent
 from supervision.models import Petition, PetitionStatus
-from supervision.selectors_orders import petitions_flagged_for_dualcheck, petitions_visible_to
+from supervision.selectors.petitions import petitions_flagged_for_dualcheck, petitions_visible_to
 from supervision.services.petitions import (
     petition_conclude,
     petition_dualcheck_link,

@@ -1,9 +1,11 @@
-from supervision.api import alerts, dashboard, orders, petitions
+from supervision.api import alerts, dashboard, indicators, orders, petitions, screening
 
 # Each API module declares its own ``urlpatterns`` (mounted under /api/v1/).
 urlpatterns = [
     *alerts.urlpatterns,
     *dashboard.urlpatterns,
+    *indicators.urlpatterns,
+    *screening.urlpatterns,
     *orders.urlpatterns,
     *petitions.urlpatterns,
 ]

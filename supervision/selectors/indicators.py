@@ -10,22 +10,23 @@ queries whatever the number of courts.
 """
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.calendar import start_of_day
-from core.exceptions import ValidationFailed
-from core.exports import Column, Exporter, register
 from core.models import Deadline, DeadlineStatus, User
+from custody_funds.models import Disbursement, DisbursementStatus
 from dualcheck.selectors import clock_rule_ids
-from supervision.dashboards import PERMISSION, Scope, clean_court, court_param, rate, scope_for
-from supervision.models import CourtRuleStat
+from enforcement.models import Case, CaseStatus, ClosureType
+from supervision.filters import period
+from supervision.models import CourtRuleStat, Petition
+from supervision.selectors.scope import Scope, court_param, rate, scope_for
 
 FORMULAS = [
     {
@@ -78,37 +79,10 @@ _COUNTS = (
 _AMOUNTS = ("claim_amount", "paid_amount")
 
 
-def petition_model():
-    """The petition model (built in the same issue); ``None`` while it is absent,
-    and the 信访办结率 shows "—" with the reason."""
-    try:
-        from supervision.models.petitions import Petition
-    except ImportError:
-        return None
+def petition_model() -> type[Petition] | None:
+    """The petition model; ``None`` where petitions are not kept (a test stands
+    in for such a deployment), and the 信访办结率 shows "—" with the reason."""
     return Petition
-
-
-def _date(params: dict, name: str) -> dt.date | None:
-    raw = (params.get(name) or "").strip()
-    if not raw:
-        return None
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise ValidationFailed.for_field(name, _("日期格式应为 YYYY-MM-DD。")) from None
-
-
-def indicator_params(user: User, params: dict) -> dict:
-    """Validated filters: court (visible), from/to (dates, from ≤ to)."""
-    cleaned = clean_court(user, params)
-    start, end = _date(params, "from"), _date(params, "to")
-    if start and end and start > end:
-        raise ValidationFailed.for_field("from", _("开始日期不能晚于结束日期。"))
-    if start:
-        cleaned["from"] = start.isoformat()
-    if end:
-        cleaned["to"] = end.isoformat()
-    return cleaned
 
 
 def _range_q(field: str, start: dt.date | None, end: dt.date | None) -> Q:
@@ -139,24 +113,12 @@ def _blank() -> dict[str, Any]:
     return {**dict.fromkeys(_COUNTS, 0), **{name: Decimal(0) for name in _AMOUNTS}}
 
 
-def indicators_data(*, user: User, params: dict | None = None, now: dt.datetime | None = None) -> dict:
-    """The indicators of ``user``'s view (optionally ``params['court']``'s subtree and
-    the period ``params['from']``–``params['to']``), JSON-serialisable."""
-    from custody_funds.models import Disbursement, DisbursementStatus
-    from enforcement.models import Case, CaseStatus, ClosureType
+Adder = Any  # (court id, counter name, value) -> None
 
-    params = params or {}
-    now = now or timezone.now()
-    scope: Scope = scope_for(user, court_param(params))
-    ids = scope.court_ids
-    start, end = _date(params, "from"), _date(params, "to")
-    if start and end and start > end:
-        raise ValidationFailed.for_field("from", _("开始日期不能晚于结束日期。"))
-    per_court: dict[int, dict[str, Any]] = {}
 
-    def add(court_id: int, name: str, value) -> None:
-        per_court.setdefault(court_id, _blank())[name] += value or 0
-
+def _case_counts(ids: list[int], start: dt.date | None, end: dt.date | None, add: Adder) -> None:
+    """Cases closed in the period, of them 终本 and within CASE_DURATION; the claims
+    and what was paid out on them."""
     closed = Case.objects.filter(court_id__in=ids, status=CaseStatus.CLOSED).filter(
         _range_q("closed_at", start, end)
     )
@@ -184,23 +146,29 @@ def indicators_data(*, user: User, params: dict | None = None, now: dt.datetime 
     for row in paid.values("case__court_id").annotate(total=Sum("amount")):
         add(row["case__court_id"], "paid_amount", row["total"])
 
-    petition = petition_model()
-    if petition is not None:
-        received = petition.objects.filter(court_id__in=ids).filter(_range_q("received_at", start, end))
-        for row in received.values("court_id").annotate(
-            n=Count("pk"), concluded=Count("pk", filter=Q(concluded_at__isnull=False))
-        ):
-            add(row["court_id"], "petitions_received", row["n"])
-            add(row["court_id"], "petitions_concluded", row["concluded"])
 
-    # Clock compliance: live over clocks due in the period, or the scan's counters.
-    computed_at = None
+def _petition_counts(
+    petition: type[Petition], ids: list[int], start: dt.date | None, end: dt.date | None, add: Adder
+) -> None:
+    received = petition.objects.filter(court_id__in=ids).filter(_range_q("received_at", start, end))
+    for row in received.values("court_id").annotate(
+        n=Count("pk"), concluded=Count("pk", filter=Q(concluded_at__isnull=False))
+    ):
+        add(row["court_id"], "petitions_received", row["n"])
+        add(row["court_id"], "petitions_concluded", row["concluded"])
+
+
+def _clock_counts(
+    ids: list[int], start: dt.date | None, end: dt.date | None, add: Adder
+) -> tuple[list[dict[str, Any]], str, dt.datetime | None]:
+    """Clock compliance: live over clocks due in the period, or the scan's counters.
+    Returns the per-rule rows, the source and when the counters were computed."""
     if start or end:
-        clocks = (
+        clocks: QuerySet[Deadline] = (
             Deadline.objects.filter(
                 court_id__in=ids, status__in=[DeadlineStatus.MET, DeadlineStatus.BREACHED]
             )
-            .exclude(rule_id__in=clock_rule_ids())  # the 一案双查 clocks: dashboards.HIDDEN_RULES
+            .exclude(rule_id__in=clock_rule_ids())  # the 一案双查 clocks: clocks.HIDDEN_RULES
             .filter(_range_q("due_at", start, end))
         )
         met_q, breached_q = Q(status=DeadlineStatus.MET), Q(status=DeadlineStatus.BREACHED)
@@ -214,20 +182,24 @@ def indicators_data(*, user: User, params: dict | None = None, now: dt.datetime 
         ):
             add(row["court_id"], "clocks_met", row["met"])
             add(row["court_id"], "clocks_breached", row["breached"])
-        source = "live"
-    else:
-        stats = CourtRuleStat.objects.filter(court_id__in=ids).exclude(rule_id__in=clock_rule_ids())
-        by_rule = list(
-            stats.values("rule__code", "rule__name_zh")
-            .annotate(met=Sum("met"), breached=Sum("breached"), computed=Min("computed_at"))
-            .order_by("rule__code")
-        )
-        for row in stats.values("court_id").annotate(met=Sum("met"), breached=Sum("breached")):
-            add(row["court_id"], "clocks_met", row["met"])
-            add(row["court_id"], "clocks_breached", row["breached"])
-        computed_at = min((r["computed"] for r in by_rule if r["computed"]), default=None)
-        source = "stats"
+        return by_rule, "live", None
+    stats = CourtRuleStat.objects.filter(court_id__in=ids).exclude(rule_id__in=clock_rule_ids())
+    by_rule = list(
+        stats.values("rule__code", "rule__name_zh")
+        .annotate(met=Sum("met"), breached=Sum("breached"), computed=Min("computed_at"))
+        .order_by("rule__code")
+    )
+    for row in stats.values("court_id").annotate(met=Sum("met"), breached=Sum("breached")):
+        add(row["court_id"], "clocks_met", row["met"])
+        add(row["court_id"], "clocks_breached", row["breached"])
+    computed_at = min((r["computed"] for r in by_rule if r["computed"]), default=None)
+    return by_rule, "stats", computed_at
 
+
+def _lines(
+    scope: Scope, per_court: dict[int, dict[str, Any]]
+) -> tuple[dict[int, dict[str, Any]], dict[str, Any]]:
+    """The scope's rows (each child with its subtree) and their total."""
     rollup = scope.rollup()
     lines = {row.pk: _blank() for row in scope.rows}
     for court_id, values in per_court.items():
@@ -239,6 +211,30 @@ def indicators_data(*, user: User, params: dict | None = None, now: dt.datetime 
     for values in lines.values():
         for name, value in values.items():
             total[name] += value
+    return lines, total
+
+
+def indicators_data(
+    *, user: User, params: Mapping[str, Any] | None = None, now: dt.datetime | None = None
+) -> dict[str, Any]:
+    """The indicators of ``user``'s view (optionally ``params['court']``'s subtree and
+    the period ``params['from']``–``params['to']``), JSON-serialisable."""
+    params = params or {}
+    now = now or timezone.now()
+    scope: Scope = scope_for(user, court_param(params))
+    ids = scope.court_ids
+    start, end = period(params)
+    per_court: dict[int, dict[str, Any]] = {}
+
+    def add(court_id: int, name: str, value: Any) -> None:
+        per_court.setdefault(court_id, _blank())[name] += value or 0
+
+    _case_counts(ids, start, end, add)
+    petition = petition_model()
+    if petition is not None:
+        _petition_counts(petition, ids, start, end, add)
+    by_rule, source, computed_at = _clock_counts(ids, start, end, add)
+    lines, total = _lines(scope, per_court)
     has_petitions = petition is not None
     rules = [
         {
@@ -252,12 +248,8 @@ def indicators_data(*, user: User, params: dict | None = None, now: dt.datetime 
         if (r["met"] or 0) + (r["breached"] or 0)
     ]
     return {
-        "court": (
-            {"code": scope.root.code, "name": scope.root.name, "level": scope.root.level}
-            if scope.root
-            else None
-        ),
-        "breadcrumb": [{"code": c.code, "name": c.name} for c in scope.breadcrumb],
+        "court": scope.root_ref(),
+        "breadcrumb": scope.breadcrumb_refs(),
         "period": {"from": start.isoformat() if start else None, "to": end.isoformat() if end else None},
         "generated_at": timezone.localtime(now).isoformat(),
         "clock_source": source,
@@ -278,90 +270,3 @@ def indicators_data(*, user: User, params: dict | None = None, now: dt.datetime 
         "total": _rates(total, has_petitions),
         "rules": rules,
     }
-
-
-# --- exports ------------------------------------------------------------------------------------------
-
-
-def _describe(params: dict) -> str:
-    period = ""
-    if params.get("from") or params.get("to"):
-        period = f"{params.get('from', '')}—{params.get('to', '')}"
-    return " ".join(p for p in (params.get("court", ""), period) if p)
-
-
-def _indicator_rows(user: User, params: dict) -> Iterable[list]:
-    data = indicators_data(user=user, params=params)
-    for row in [*data["courts"], {**data["total"], "code": "", "name": _("合计"), "is_self": False}]:
-        name = f"{row['name']}（{_('本院')}）" if row["is_self"] else row["name"]
-        yield [
-            row["code"],
-            name,
-            row["closed"],
-            row["within_limit"],
-            row["within_limit_rate"],
-            row["terminated"],
-            row["terminated_rate"],
-            Decimal(row["claim_amount"]),
-            Decimal(row["paid_amount"]),
-            row["delivered_rate"],
-            row["petitions_received"] if data["petitions_available"] else None,
-            row["petitions_concluded"] if data["petitions_available"] else None,
-            row["petition_rate"],
-            row["clocks_met"],
-            row["clocks_breached"],
-            row["compliance_rate"],
-        ]
-
-
-def _rule_rows(user: User, params: dict) -> Iterable[list]:
-    data = indicators_data(user=user, params=params)
-    for row in data["rules"]:
-        yield [row["code"], row["name"], row["met"], row["breached"], row["rate"]]
-
-
-register(
-    Exporter(
-        key="supervision.indicators",
-        title=gettext_lazy("质效指标"),
-        columns=[
-            Column(gettext_lazy("法院代字"), 10),
-            Column(gettext_lazy("法院"), 24),
-            Column(gettext_lazy("结案数"), 10, "int"),
-            Column(gettext_lazy("期限内结案数"), 12, "int"),
-            Column(gettext_lazy("法定期限内结案率"), 14, "percent"),
-            Column(gettext_lazy("终本结案数"), 12, "int"),
-            Column(gettext_lazy("终本率"), 10, "percent"),
-            Column(gettext_lazy("申请执行标的（元）"), 18, "money"),
-            Column(gettext_lazy("已发放案款（元）"), 18, "money"),
-            Column(gettext_lazy("执行到位率"), 12, "percent"),
-            Column(gettext_lazy("收到信访"), 10, "int"),
-            Column(gettext_lazy("办结信访"), 10, "int"),
-            Column(gettext_lazy("信访办结率"), 12, "percent"),
-            Column(gettext_lazy("按期完成期限"), 12, "int"),
-            Column(gettext_lazy("超期期限"), 10, "int"),
-            Column(gettext_lazy("期限遵守率"), 12, "percent"),
-        ],
-        rows=_indicator_rows,
-        clean=indicator_params,
-        permission=PERMISSION,
-        describe=_describe,
-    )
-)
-register(
-    Exporter(
-        key="supervision.indicators.rules",
-        title=gettext_lazy("期限遵守率（按规则）"),
-        columns=[
-            Column(gettext_lazy("规则代码"), 22),
-            Column(gettext_lazy("期限"), 20),
-            Column(gettext_lazy("按期完成"), 10, "int"),
-            Column(gettext_lazy("超期"), 10, "int"),
-            Column(gettext_lazy("期限遵守率"), 12, "percent"),
-        ],
-        rows=_rule_rows,
-        clean=indicator_params,
-        permission=PERMISSION,
-        describe=_describe,
-    )
-)

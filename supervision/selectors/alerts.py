@@ -1,5 +1,5 @@
-"""Read side of supervision. Every query is scoped by court here, never only in a
-view (DESIGN "Who sees what").
+"""Reads of the escalation ladder's alerts. Every query is scoped by court here,
+never only in a view (DESIGN "Who sees what").
 
 The alerts of a 一案双查 report clock (DUALCHECK_REPORT, DUALCHECK_SUPPLEMENT) carry
 the investigation's number and due date: on top of the court scope they are listed
@@ -10,6 +10,7 @@ and they are addressed to the clue's joint team and the upper court's referrer
 
 from functools import reduce
 from operator import or_
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -46,7 +47,33 @@ def alerts_inbox(user: User) -> QuerySet[Alert]:
     return alerts_visible_to(user).filter(inbox_q(user))
 
 
-def alert_get_visible(user: User, pk: int) -> Alert:
+def alerts_filtered(user: User, params: dict[str, Any]) -> QuerySet[Alert]:
+    """The alerts ``user`` sees, narrowed by the REST list's filters (court code,
+    level, rule code, case id, open, acknowledged, addressed to the user, raised
+    between), newest first."""
+    qs = alerts_visible_to(user)
+    if params.get("court"):
+        qs = qs.filter(court__code=params["court"])
+    if params.get("level"):
+        qs = qs.filter(level=params["level"])
+    if params.get("rule"):
+        qs = qs.filter(rule__code=params["rule"])
+    if params.get("case"):
+        qs = qs.filter(case_id=params["case"])
+    if params.get("open") is not None:
+        qs = qs.filter(resolved_at__isnull=params["open"])
+    if params.get("acknowledged") is not None:
+        qs = qs.filter(acknowledged_at__isnull=not params["acknowledged"])
+    if params.get("mine"):
+        qs = qs.filter(inbox_q(user))
+    if params.get("raised_after"):
+        qs = qs.filter(raised_at__gte=params["raised_after"])
+    if params.get("raised_before"):
+        qs = qs.filter(raised_at__lt=params["raised_before"])
+    return qs.select_related("court", "rule", "case", "acknowledged_by").order_by("-raised_at", "-id")
+
+
+def alert_get_visible(user: User, pk: Any) -> Alert:
     try:
         return (
             alerts_visible_to(user)
@@ -55,6 +82,11 @@ def alert_get_visible(user: User, pk: int) -> Alert:
         )
     except (Alert.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
+
+
+def alert_get_for_update(pk: int) -> Alert:
+    """The alert, locked. The caller has found it visible and holds a transaction."""
+    return Alert.objects.select_for_update().get(pk=pk)
 
 
 def alert_is_addressed_to(alert: Alert, user: User) -> bool:

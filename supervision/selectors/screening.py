@@ -14,78 +14,46 @@ Five lists, each scoped to what the user sees (optionally one court's subtree):
   overdue.
 
 Each list is a countable, sliceable sequence of JSON-friendly rows, so the page,
-the REST endpoint (paginated) and the Excel export share it.
+the REST endpoint (paginated) and the Excel export (``supervision.exports``, which
+adds each list's columns) share it.
 """
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.calendar import local_date
+from core.events import node_label
 from core.exceptions import NotFound, ValidationFailed
-from core.exports import Column, Exporter, register
-from core.models import NodeEvent, User
+from core.models import Deadline, NodeEvent, User
 from core.models.clocks import RUNNING
 from core.services.events import CLOCK_SKEW, FLAG_BACKDATED
-from supervision.dashboards import (
-    PERMISSION,
-    CappedList,
-    RunningClockList,
-    Scope,
-    clean_court,
-    clock_cells,
-    court_param,
-    scope_for,
-)
+from enforcement.models import Asset, AssetStatus, Case, CaseStatus
+from supervision.selectors.clocks import MappedList, RunningClockList
+from supervision.selectors.scope import Scope, court_param, iso, scope_for
 
 MAX_IDLE_DAYS = 3650
-
-
-def _iso(moment: dt.datetime | None) -> str | None:
-    return timezone.localtime(moment).isoformat() if moment is not None else None
 
 
 def _case_url(case_id: int | None) -> str:
     return reverse("enforcement:case-detail", args=[case_id]) if case_id else ""
 
 
-class MappedList(CappedList):
-    """A queryset whose items are turned into rows only for the slice asked for.
-    ``count_qs`` (default: the queryset) is what gets counted — without the
-    per-row annotations the page needs."""
-
-    def __init__(self, qs: QuerySet, to_row: Callable[[Any], dict], count_qs: QuerySet | None = None):
-        self.qs, self.to_row = qs, to_row
-        self.count_source = count_qs if count_qs is not None else qs
-
-    def _count_qs(self) -> QuerySet:
-        return self.count_source.order_by()
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return [self.to_row(obj) for obj in self.qs[index]]
-        return self.to_row(self.qs[index])
-
-    def iter_all(self, chunk: int = 1000) -> Iterable[dict]:
-        for obj in self.qs.iterator(chunk_size=chunk):
-            yield self.to_row(obj)
-
-
 # --- the lists ----------------------------------------------------------------------------------
 
 
-def idle_days(params: dict) -> int:
+def idle_days(params: Mapping[str, Any]) -> int:
+    """The idle list's ``days`` (default ``SUPERVISION_IDLE_DAYS``)."""
     raw = (params.get("days") or "").strip()
     if not raw:
         return settings.SUPERVISION_IDLE_DAYS
@@ -98,10 +66,8 @@ def idle_days(params: dict) -> int:
     return days
 
 
-def idle_cases(scope: Scope, params: dict, now: dt.datetime) -> MappedList:
+def idle_cases(scope: Scope, params: Mapping[str, Any], now: dt.datetime) -> MappedList:
     """Open cases (收案、执行中; 中止 cases wait lawfully) with no node since the cutoff."""
-    from enforcement.models import Case, CaseStatus
-
     days = idle_days(params)
     cutoff = now - dt.timedelta(days=days)
     recent = NodeEvent.objects.filter(case=OuterRef("pk"), occurred_at__gte=cutoff)
@@ -116,7 +82,7 @@ def idle_cases(scope: Scope, params: dict, now: dt.datetime) -> MappedList:
     )
     today = local_date(now)
 
-    def row(case) -> dict:
+    def row(case: Case) -> dict:
         last_at = case.last_node_at or case.received_at
         return {
             "case_id": case.pk,
@@ -126,8 +92,8 @@ def idle_cases(scope: Scope, params: dict, now: dt.datetime) -> MappedList:
             "handler": str(case.handler or ""),
             "status": case.status,
             "status_label": str(case.get_status_display()),
-            "received_at": _iso(case.received_at),
-            "last_node_at": _iso(last_at),
+            "received_at": iso(case.received_at),
+            "last_node_at": iso(last_at),
             "idle_days": (today - local_date(last_at)).days,
             "url": _case_url(case.pk),
         }
@@ -135,14 +101,9 @@ def idle_cases(scope: Scope, params: dict, now: dt.datetime) -> MappedList:
     return MappedList(qs, row, count_qs=base)
 
 
-def uncontrolled_assets(scope: Scope, params: dict, now: dt.datetime) -> MappedList:
+def uncontrolled_assets(scope: Scope, params: Mapping[str, Any], now: dt.datetime) -> MappedList:
     """Assets a search found that are still neither controlled nor recorded as not
     controllable (322号 §13), in open cases, oldest first."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from core.models import Deadline
-    from enforcement.models import Asset, AssetStatus, CaseStatus
-
     clock = Deadline.objects.filter(
         RUNNING,
         rule__code="CONTROL_AFTER_FEEDBACK",
@@ -159,7 +120,7 @@ def uncontrolled_assets(scope: Scope, params: dict, now: dt.datetime) -> MappedL
     )
     today = local_date(now)
 
-    def row(asset) -> dict:
+    def row(asset: Asset) -> dict:
         due = asset.control_due_at
         overdue = due is not None and due < now
         return {
@@ -172,9 +133,9 @@ def uncontrolled_assets(scope: Scope, params: dict, now: dt.datetime) -> MappedL
             "category": asset.category.name,
             "description": asset.description,
             "value": f"{asset.value:.2f}" if asset.value is not None else None,
-            "found_at": _iso(asset.found_at),
+            "found_at": iso(asset.found_at),
             "days_since_found": (today - local_date(asset.found_at)).days,
-            "control_due_at": _iso(due),
+            "control_due_at": iso(due),
             "overdue": overdue,
             "days_overdue": max(0, (today - local_date(due)).days) if overdue else 0,
             "url": _case_url(asset.case_id),
@@ -183,11 +144,11 @@ def uncontrolled_assets(scope: Scope, params: dict, now: dt.datetime) -> MappedL
     return MappedList(qs, row, count_qs=base)
 
 
-def overdue_duration(scope: Scope, params: dict, now: dt.datetime) -> RunningClockList:
+def overdue_duration(scope: Scope, params: Mapping[str, Any], now: dt.datetime) -> RunningClockList:
     return RunningClockList(scope.court_ids, "overdue", now, ("CASE_DURATION",))
 
 
-def research_due(scope: Scope, params: dict, now: dt.datetime) -> RunningClockList:
+def research_due(scope: Scope, params: Mapping[str, Any], now: dt.datetime) -> RunningClockList:
     return RunningClockList(scope.court_ids, "warned", now, ("TERMINATED_RESEARCH",))
 
 
@@ -197,12 +158,10 @@ def _backdated_q() -> Q:
     return Q(flags__icontains=f'"{FLAG_BACKDATED}"')  # SQLite has no JSON containment
 
 
-def node_dates(scope: Scope, params: dict, now: dt.datetime) -> MappedList:
+def node_dates(scope: Scope, params: Mapping[str, Any], now: dt.datetime) -> MappedList:
     """Nodes flagged as backdated beyond the tolerance (``NODE_BACKDATE_TOLERANCE_HOURS``)
     or dated after they were recorded (imports bypass the future-date check),
     most recently recorded first (双查规定 §6: 数据造假)."""
-    from enforcement.views import NODE_LABELS
-
     qs = (
         NodeEvent.objects.filter(court_id__in=scope.court_ids)
         .filter(_backdated_q() | Q(occurred_at__gt=F("recorded_at") + CLOCK_SKEW))
@@ -212,7 +171,7 @@ def node_dates(scope: Scope, params: dict, now: dt.datetime) -> MappedList:
         .order_by("-recorded_at", "-pk")
     )
 
-    def row(event) -> dict:
+    def row(event: NodeEvent) -> dict:
         future = event.occurred_at > event.recorded_at + CLOCK_SKEW
         gap = event.recorded_at - event.occurred_at
         return {
@@ -222,10 +181,10 @@ def node_dates(scope: Scope, params: dict, now: dt.datetime) -> MappedList:
             "court": event.court.code if event.court_id else "",
             "court_name": event.court.name if event.court_id else "",
             "kind": event.kind,
-            "kind_label": str(NODE_LABELS.get(event.kind, event.kind)),
+            "kind_label": str(node_label(event.kind)),
             "subject": event.subject_label,
-            "occurred_at": _iso(event.occurred_at),
-            "recorded_at": _iso(event.recorded_at),
+            "occurred_at": iso(event.occurred_at),
+            "recorded_at": iso(event.recorded_at),
             "gap_days": round(gap.total_seconds() / 86400, 1),
             "issue": "future" if future else "backdated",
             "issue_label": _("节点时间晚于登记时间") if future else _("倒签（补录超过容许时限）"),
@@ -238,6 +197,8 @@ def node_dates(scope: Scope, params: dict, now: dt.datetime) -> MappedList:
 
 # --- the catalogue --------------------------------------------------------------------------------
 
+Listing = Callable[[Scope, Mapping[str, Any], dt.datetime], MappedList | RunningClockList]
+
 
 @dataclass(frozen=True)
 class ScreeningKind:
@@ -245,18 +206,7 @@ class ScreeningKind:
     title: Any
     criteria: Any
     basis: Any
-    columns: list[Column]
-    listing: Callable[[Scope, dict, dt.datetime], MappedList | RunningClockList]
-    cells: Callable[[dict], list]
-
-
-_CASE = Column(gettext_lazy("案号"), 26)
-_COURT = Column(gettext_lazy("法院"), 20)
-_HANDLER = Column(gettext_lazy("承办人"), 10)
-
-
-def _dt(value: str | None) -> dt.datetime | None:
-    return dt.datetime.fromisoformat(value) if value else None
+    listing: Listing
 
 
 KINDS: dict[str, ScreeningKind] = {
@@ -267,25 +217,7 @@ KINDS: dict[str, ScreeningKind] = {
             title=gettext_lazy("长期未办理节点"),
             criteria=gettext_lazy("收案或执行中的案件，自截止日起没有任何节点记录（中止执行的案件不列入）。"),
             basis=gettext_lazy("山东高院实施细则 第26条；322号 第12条"),
-            columns=[
-                _CASE,
-                _COURT,
-                _HANDLER,
-                Column(gettext_lazy("状态"), 10),
-                Column(gettext_lazy("收案时间"), 17, "datetime"),
-                Column(gettext_lazy("最近节点"), 17, "datetime"),
-                Column(gettext_lazy("未办理天数"), 12, "int"),
-            ],
             listing=idle_cases,
-            cells=lambda r: [
-                r["case_number"],
-                r["court_name"],
-                r["handler"],
-                r["status_label"],
-                _dt(r["received_at"]),
-                _dt(r["last_node_at"]),
-                r["idle_days"],
-            ],
         ),
         ScreeningKind(
             key="uncontrolled",
@@ -294,29 +226,7 @@ KINDS: dict[str, ScreeningKind] = {
                 "网络查控反馈的财产既未采取控制措施，也未记录无法控制的理由；无法线上控制的，应在 3 个工作日内控制。"
             ),
             basis=gettext_lazy("322号 第13条"),
-            columns=[
-                _CASE,
-                _COURT,
-                _HANDLER,
-                Column(gettext_lazy("财产类型"), 14),
-                Column(gettext_lazy("财产描述"), 30),
-                Column(gettext_lazy("价值（元）"), 14, "money"),
-                Column(gettext_lazy("查明时间"), 17, "datetime"),
-                Column(gettext_lazy("控制期限届满"), 17, "datetime"),
-                Column(gettext_lazy("超期天数"), 10, "int"),
-            ],
             listing=uncontrolled_assets,
-            cells=lambda r: [
-                r["case_number"],
-                r["court_name"],
-                r["handler"],
-                r["category"],
-                r["description"],
-                Decimal(r["value"]) if r["value"] else None,
-                _dt(r["found_at"]),
-                _dt(r["control_due_at"]),
-                r["days_overdue"],
-            ],
         ),
         ScreeningKind(
             key="overdue_duration",
@@ -325,46 +235,14 @@ KINDS: dict[str, ScreeningKind] = {
                 "未结案件自立案起已超过执行期限（6 个月，经批准延长的按延长后计算），中止期间不计。"
             ),
             basis=gettext_lazy("审限规定 第5条"),
-            columns=[
-                _CASE,
-                _COURT,
-                Column(gettext_lazy("期限"), 14),
-                Column(gettext_lazy("事项"), 30),
-                _HANDLER,
-                Column(gettext_lazy("立案"), 17, "datetime"),
-                Column(gettext_lazy("届满日"), 12, "date"),
-                Column(gettext_lazy("超期天数"), 10, "int"),
-                Column(gettext_lazy("剩余天数"), 10, "int"),
-            ],
             listing=overdue_duration,
-            cells=clock_cells,
         ),
         ScreeningKind(
             key="node_dates",
             title=gettext_lazy("节点时间异常"),
             criteria=gettext_lazy("节点发生时间早于登记时间超过容许时限（倒签），或晚于登记时间（预填）。"),
             basis=gettext_lazy("双查规定 第6条；322号 第12条"),
-            columns=[
-                _CASE,
-                _COURT,
-                Column(gettext_lazy("节点"), 18),
-                Column(gettext_lazy("问题"), 20),
-                Column(gettext_lazy("发生时间"), 17, "datetime"),
-                Column(gettext_lazy("登记时间"), 17, "datetime"),
-                Column(gettext_lazy("相差天数"), 10),
-                Column(gettext_lazy("登记人"), 10),
-            ],
             listing=node_dates,
-            cells=lambda r: [
-                r["case_number"] or r["subject"],
-                r["court_name"],
-                r["kind_label"],
-                r["issue_label"],
-                _dt(r["occurred_at"]),
-                _dt(r["recorded_at"]),
-                r["gap_days"],
-                r["actor"],
-            ],
         ),
         ScreeningKind(
             key="research_due",
@@ -373,19 +251,7 @@ KINDS: dict[str, ScreeningKind] = {
                 "终结本次执行程序的案件，每 6 个月须再次网络查控（5 年内）；已进入预警期或已超期的列入。"
             ),
             basis=gettext_lazy("终本规定 第9条"),
-            columns=[
-                _CASE,
-                _COURT,
-                Column(gettext_lazy("期限"), 14),
-                Column(gettext_lazy("事项"), 30),
-                _HANDLER,
-                Column(gettext_lazy("起算"), 17, "datetime"),
-                Column(gettext_lazy("届满日"), 12, "date"),
-                Column(gettext_lazy("超期天数"), 10, "int"),
-                Column(gettext_lazy("剩余天数"), 10, "int"),
-            ],
             listing=research_due,
-            cells=clock_cells,
         ),
     ]
 }
@@ -398,55 +264,11 @@ def screening_kind(key: str) -> ScreeningKind:
         raise NotFound(_("没有该筛查项目。")) from None
 
 
-def screening_params(user: User, params: dict, kind: str = "") -> dict:
-    """Validated filters: court (visible), days (idle list)."""
-    cleaned = clean_court(user, params)
-    key = kind or (params.get("kind") or "").strip()
-    screening_kind(key)
-    cleaned["kind"] = key
-    if key == "idle":
-        cleaned["days"] = str(idle_days(params))
-    return cleaned
-
-
-def screening_list(*, user: User, kind: str, params: dict, now: dt.datetime | None = None):
+def screening_list(
+    *, user: User, kind: str, params: Mapping[str, Any], now: dt.datetime | None = None
+) -> MappedList | RunningClockList:
     """The rows of one screening list for ``user`` (countable and sliceable)."""
     now = now or timezone.now()
     spec = screening_kind(kind)
     scope = scope_for(user, court_param(params))
     return spec.listing(scope, params, now)
-
-
-# --- exports ------------------------------------------------------------------------------------
-
-
-def _exporter(spec: ScreeningKind) -> Exporter:
-    def rows(user: User, params: dict) -> Iterable[list]:
-        for row in screening_list(user=user, kind=spec.key, params=params).iter_all():
-            yield spec.cells(row)
-
-    def count(user: User, params: dict) -> int:
-        return screening_list(user=user, kind=spec.key, params=params).exact_count()
-
-    def describe(params: dict) -> str:
-        parts = [params.get("court", "")]
-        if spec.key == "idle":
-            parts.append(_("%(n)s 日无节点") % {"n": params.get("days")})
-        return " ".join(p for p in parts if p)
-
-    return register(
-        Exporter(
-            key=f"supervision.screening.{spec.key}",
-            title=format_lazy("{}-{}", gettext_lazy("消极执行筛查"), spec.title),
-            columns=spec.columns,
-            rows=rows,
-            count=count,
-            clean=lambda user, params: screening_params(user, params, spec.key),
-            permission=PERMISSION,
-            describe=describe,
-        )
-    )
-
-
-for _spec in KINDS.values():
-    _exporter(_spec)
