@@ -120,7 +120,19 @@ def order_detail_data(user: User, order: SupervisionOrder) -> dict:
     return OrderDetailOut(order).data
 
 
-# --- input ------------------------------------------------------------------------------
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _court(code: str | None, field: str) -> Court | None:
+    if not code:
+        return None
+    court = Court.objects.filter(code=code.strip()).first()
+    if court is None:
+        raise ValidationFailed.for_field(field, _("法院代字 %(code)s 不存在。") % {"code": code})
+    return court
+
+
+# --- views, each with its input ------------------------------------------------------------
 
 
 class OrderFilterIn(serializers.Serializer):
@@ -150,42 +162,6 @@ class OrderIssueIn(serializers.Serializer):
         default=None,
         help_text="指令执行的法院代字（仅 assign）",
     )
-
-
-class OrderRespondIn(serializers.Serializer):
-    text = serializers.CharField(max_length=services.TEXT_MAX, help_text="已采取的执行措施")
-
-
-class OrderAcceptIn(serializers.Serializer):
-    note = serializers.CharField(max_length=services.NOTE_MAX, required=False, allow_blank=True, default="")
-
-
-class OrderReturnIn(serializers.Serializer):
-    note = serializers.CharField(max_length=services.NOTE_MAX, help_text="退回理由")
-    response_days = serializers.IntegerField(
-        min_value=1,
-        max_value=services.MAX_RESPONSE_DAYS,
-        required=False,
-        allow_null=True,
-        default=None,
-        help_text="新的回复期限；省略时沿用原期限",
-    )
-
-
-class OrderWithdrawIn(serializers.Serializer):
-    reason = serializers.CharField(max_length=services.NOTE_MAX)
-
-
-def _court(code: str | None, field: str) -> Court | None:
-    if not code:
-        return None
-    court = Court.objects.filter(code=code.strip()).first()
-    if court is None:
-        raise ValidationFailed.for_field(field, _("法院代字 %(code)s 不存在。") % {"code": code})
-    return court
-
-
-# --- views ------------------------------------------------------------------------------
 
 
 class OrderListCreateApi(ApiView):
@@ -232,6 +208,10 @@ class OrderDetailApi(ApiView):
         return Response(order_detail_data(request.user, order))
 
 
+class OrderRespondIn(serializers.Serializer):
+    text = serializers.CharField(max_length=services.TEXT_MAX, help_text="已采取的执行措施")
+
+
 class OrderRespondApi(ApiView):
     @extend_schema(
         operation_id="orders_respond",
@@ -246,6 +226,10 @@ class OrderRespondApi(ApiView):
         return Response(order_detail_data(request.user, order))
 
 
+class OrderAcceptIn(serializers.Serializer):
+    note = serializers.CharField(max_length=services.NOTE_MAX, required=False, allow_blank=True, default="")
+
+
 class OrderAcceptApi(ApiView):
     @extend_schema(
         operation_id="orders_accept",
@@ -258,6 +242,18 @@ class OrderAcceptApi(ApiView):
         data.is_valid(raise_exception=True)
         order = services.order_accept(actor=request.user, order=order, note=data.validated_data["note"])
         return Response(order_detail_data(request.user, order))
+
+
+class OrderReturnIn(serializers.Serializer):
+    note = serializers.CharField(max_length=services.NOTE_MAX, help_text="退回理由")
+    response_days = serializers.IntegerField(
+        min_value=1,
+        max_value=services.MAX_RESPONSE_DAYS,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="新的回复期限；省略时沿用原期限",
+    )
 
 
 class OrderReturnApi(ApiView):
@@ -275,6 +271,10 @@ class OrderReturnApi(ApiView):
             actor=request.user, order=order, note=v["note"], response_days=v.get("response_days")
         )
         return Response(order_detail_data(request.user, order))
+
+
+class OrderWithdrawIn(serializers.Serializer):
+    reason = serializers.CharField(max_length=services.NOTE_MAX)
 
 
 class OrderWithdrawApi(ApiView):

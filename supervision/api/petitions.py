@@ -86,7 +86,14 @@ class PetitionOut(serializers.Serializer):
         return DualcheckFlagOut(obj).data if obj.flagged_for_dualcheck else None
 
 
-# --- input ------------------------------------------------------------------------------
+# --- helpers ------------------------------------------------------------------------------
+
+
+def petition_data(user: User, petition: Petition) -> dict:
+    return PetitionOut(petition_get_detail(user, petition.pk)).data
+
+
+# --- views, each with its input ------------------------------------------------------------
 
 
 class PetitionFilterIn(serializers.Serializer):
@@ -127,32 +134,6 @@ class PetitionReceiveIn(serializers.Serializer):
     received_at = DateTimeField(
         required=False, allow_null=True, default=None, help_text="收到信访材料的时间；省略时为现在"
     )
-
-
-class PetitionConcludeIn(serializers.Serializer):
-    result = serializers.CharField(max_length=services.TEXT_MAX)
-    finding = serializers.ChoiceField(choices=PetitionFinding.choices, help_text="是否属实")
-    measures = serializers.CharField(
-        max_length=services.TEXT_MAX, required=False, allow_blank=True, default=""
-    )
-    concluded_at = DateTimeField(required=False, allow_null=True, default=None)
-
-
-class PetitionFeedbackIn(serializers.Serializer):
-    method = serializers.ChoiceField(choices=FeedbackMethod.choices)
-    note = serializers.CharField(max_length=services.NOTE_MAX, required=False, allow_blank=True, default="")
-    fed_back_at = DateTimeField(required=False, allow_null=True, default=None)
-
-
-class PetitionFlagIn(serializers.Serializer):
-    reason = serializers.CharField(max_length=services.NOTE_MAX)
-
-
-def petition_data(user: User, petition: Petition) -> dict:
-    return PetitionOut(petition_get_detail(user, petition.pk)).data
-
-
-# --- views ------------------------------------------------------------------------------
 
 
 class PetitionListCreateApi(ApiView):
@@ -222,6 +203,15 @@ class PetitionRegisterApi(ApiView):
         return Response(petition_data(request.user, petition))
 
 
+class PetitionConcludeIn(serializers.Serializer):
+    result = serializers.CharField(max_length=services.TEXT_MAX)
+    finding = serializers.ChoiceField(choices=PetitionFinding.choices, help_text="是否属实")
+    measures = serializers.CharField(
+        max_length=services.TEXT_MAX, required=False, allow_blank=True, default=""
+    )
+    concluded_at = DateTimeField(required=False, allow_null=True, default=None)
+
+
 class PetitionConcludeApi(ApiView):
     @extend_schema(
         operation_id="petitions_conclude",
@@ -244,6 +234,12 @@ class PetitionConcludeApi(ApiView):
         return Response(petition_data(request.user, petition))
 
 
+class PetitionFeedbackIn(serializers.Serializer):
+    method = serializers.ChoiceField(choices=FeedbackMethod.choices)
+    note = serializers.CharField(max_length=services.NOTE_MAX, required=False, allow_blank=True, default="")
+    fed_back_at = DateTimeField(required=False, allow_null=True, default=None)
+
+
 class PetitionFeedbackApi(ApiView):
     @extend_schema(
         operation_id="petitions_feedback",
@@ -263,6 +259,10 @@ class PetitionFeedbackApi(ApiView):
             fed_back_at=v.get("fed_back_at"),
         )
         return Response(petition_data(request.user, petition))
+
+
+class PetitionFlagIn(serializers.Serializer):
+    reason = serializers.CharField(max_length=services.NOTE_MAX)
 
 
 class PetitionFlagDualcheckApi(ApiView):

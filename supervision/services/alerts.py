@@ -117,7 +117,7 @@ def _digest_body(user: User, alerts: list[Alert], site: str) -> str:
         lines.append(
             "· [{level}] {case} {rule} — {due}".format(
                 level=alert.get_level_display(),
-                case=alert.case.case_number if alert.case_id else alert.deadline.subject_label,
+                case=alert.case.case_number if alert.case is not None else alert.deadline.subject_label,
                 rule=alert.rule.name_zh,
                 due=_("届满 %(due)s") % {"due": timezone.localtime(alert.due_at).strftime("%Y-%m-%d")},
             )

@@ -279,7 +279,7 @@ def petition_feedback(
     at, flags = acting_time(fed_back_at)
     petition = petition_get_for_update(petition)
     _require_state(petition, (PetitionStatus.CONCLUDED,), _("只有已办结的信访可以反馈结果。"))
-    if at < petition.concluded_at:
+    if petition.concluded_at is not None and at < petition.concluded_at:  # set once concluded
         raise ValidationFailed.for_field("fed_back_at", _("反馈时间早于办结时间。"))
     petition.feed_back(by=actor, at=at, how=method, note=note)
     petition.save()

@@ -3,12 +3,12 @@
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from core.calendar import local_date
-from core.models import Deadline, DeadlineStatus
+from core.models import Deadline, DeadlineRule, DeadlineStatus
 from core.models.clocks import RUNNING
 from dualcheck.selectors import clock_rule_ids
 from supervision.models import Alert, CourtAlertDay, CourtRuleStat
@@ -32,15 +32,10 @@ _STAT_FIELDS = [
 ]
 
 
-def court_stats_refresh(*, court_id: int, at: dt.datetime) -> int:
-    """Recount the court's clocks per rule and its alert trend as of ``at``: a few
-    grouped queries for the court, whatever its size. Returns the rows written.
-
-    The 一案双查 report clocks and their alerts are left out: a court's counters are
-    read by everyone on its dashboard, and a DUALCHECK_REPORT count there says the
-    court is under investigation (its clue's readers see the clocks with the clue)."""
+def _rule_stats(court_id: int, at: dt.datetime, hidden: QuerySet[DeadlineRule]) -> list[CourtRuleStat]:
+    """The court's counters per rule as of ``at`` (unsaved rows): clocks by state,
+    open and unacknowledged alerts."""
     running = RUNNING & Q(paused_at__isnull=True)
-    hidden = clock_rule_ids()
     clocks = (
         Deadline.objects.filter(court_id=court_id)
         .exclude(rule_id__in=hidden)
@@ -54,7 +49,8 @@ def court_stats_refresh(*, court_id: int, at: dt.datetime) -> int:
                 "pk",
                 filter=running & Q(due_at__gte=at, due_at__lt=at + dt.timedelta(days=EXPIRY_HORIZON_DAYS)),
             ),
-            provisional=Count("pk", filter=RUNNING & Q(provisional=True)),
+            # the values() rows' counters, not the model's fields (django-stubs reads them as redefinitions)
+            provisional=Count("pk", filter=RUNNING & Q(provisional=True)),  # type: ignore[no-redef]
             met=Count("pk", filter=Q(status=DeadlineStatus.MET)),
             breached=Count("pk", filter=Q(status=DeadlineStatus.BREACHED)),
             waived=Count("pk", filter=Q(status=DeadlineStatus.WAIVED)),
@@ -82,8 +78,13 @@ def court_stats_refresh(*, court_id: int, at: dt.datetime) -> int:
                 **row,
             )
         )
+    return rows
 
-    since = at - dt.timedelta(days=TREND_DAYS + 1)
+
+def _alert_days(
+    court_id: int, since: dt.datetime, at: dt.datetime, hidden: QuerySet[DeadlineRule]
+) -> list[CourtAlertDay]:
+    """Alerts raised and resolved per local day between ``since`` and ``at`` (unsaved rows)."""
     tz = timezone.get_default_timezone()
     raised = dict(
         Alert.objects.filter(court_id=court_id, raised_at__gte=since, raised_at__lte=at)
@@ -101,10 +102,23 @@ def court_stats_refresh(*, court_id: int, at: dt.datetime) -> int:
         .annotate(n=Count("pk"))
         .values_list("day", "n")
     )
-    days = [
+    return [
         CourtAlertDay(court_id=court_id, day=day, raised=raised.get(day, 0), resolved=resolved.get(day, 0))
         for day in sorted(set(raised) | set(resolved))
     ]
+
+
+def court_stats_refresh(*, court_id: int, at: dt.datetime) -> int:
+    """Recount the court's clocks per rule and its alert trend as of ``at``: a few
+    grouped queries for the court, whatever its size. Returns the rows written.
+
+    The 一案双查 report clocks and their alerts are left out: a court's counters are
+    read by everyone on its dashboard, and a DUALCHECK_REPORT count there says the
+    court is under investigation (its clue's readers see the clocks with the clue)."""
+    hidden = clock_rule_ids()  # a subquery: no query of its own
+    rows = _rule_stats(court_id, at, hidden)
+    since = at - dt.timedelta(days=TREND_DAYS + 1)
+    days = _alert_days(court_id, since, at, hidden)
     first_day = local_date(since)
     with transaction.atomic():
         CourtRuleStat.objects.filter(court_id=court_id).exclude(

@@ -1,9 +1,10 @@
 import pytest
 
-from core.models import Deadline, Role
+from core.models import Role
 from tests.conftest import at
 from tests.enforcement.conftest import as_user, make_case  # noqa: F401 - fixture re-exported
 from tests.factories import make_member
+from tests.supervision.factories import search_clock
 
 
 @pytest.fixture
@@ -17,10 +18,6 @@ def search_case(courts, clerk, handler):
     """A case received Tue 2026-09-29 10:00: its SEARCH_START clock (5 working days)
     runs over the National Day holiday (Oct 1–7) and the 调休 Saturday Oct 10."""
     return make_case(clerk, courts.lu0102, received="2026-09-29 10:00", handler=handler)
-
-
-def search_clock(case) -> Deadline:
-    return Deadline.objects.get(case=case, rule__code="SEARCH_START")
 
 
 __all__ = ["at", "search_clock"]

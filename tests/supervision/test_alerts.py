@@ -15,7 +15,7 @@ from supervision.services.scan import scan_court
 from tests.conftest import at
 from tests.enforcement.conftest import make_case
 from tests.factories import make_member
-from tests.supervision.conftest import search_clock
+from tests.supervision.factories import search_clock
 
 OVERDUE_MOMENT = "2026-10-20 09:00"  # the search clock of ``search_case`` is at ``upper`` by then
 

@@ -1,4 +1,4 @@
-"""The supervision dashboard (``supervision.dashboards``): what it counts, where its
+"""The supervision dashboard (``supervision.selectors.dashboard``): what it counts, where its
 numbers come from (the scan's counters, refreshed by the real scan), its live case
 lists, court scoping and drill-down, a constant number of queries, the page and
 the REST endpoint.
@@ -12,180 +12,22 @@ scans every court and refreshes its counters as of ``AT``.
 
 import datetime as dt
 import json
-from decimal import Decimal
-from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
 
 from core.models import Court, Deadline, DeadlineStatus, Role
 from core.services.people import api_client_create
-from custody_funds.services import funds
-from enforcement.models import Asset, ClosureType
+from enforcement.models import Asset
 from enforcement.services import assets as asset_services
-from enforcement.services import cases as case_services
-from enforcement.services import closure as closure_services
-from enforcement.services.assets import FindingInput
 from supervision.models import Alert, CourtRuleStat
 from supervision.selectors.clocks import running_clock_ids
 from supervision.selectors.dashboard import dashboard_data
-from supervision.services.scan import scan_court
-from supervision.services.stats import court_stats_refresh
 from tests.conftest import at
 from tests.enforcement.conftest import make_case
 from tests.factories import make_member
-
-AT = at("2026-11-20 12:00")
-
-
-def scan_all(moment: dt.datetime = AT) -> None:
-    for court_id in Court.objects.order_by("pk").values_list("pk", flat=True):
-        scan_court(court_id=court_id, at=moment)
-        court_stats_refresh(court_id=court_id, at=moment)
-
-
-def terminated_case(clerk, bureau_head, court, number="(2026)鲁0102执506号"):
-    """A 终本 case closed on 2026-04-20: its six-monthly re-search was due 2026-10-20."""
-    case = make_case(clerk, court, number=number, received="2026-01-06 10:00", filed="2026-01-05")
-    case_services.case_serve_notice(actor=clerk, case=case, served_at=at("2026-01-07 10:00"))
-    respondent = case.parties.get(role="respondent")
-    asset_services.credit_issue(
-        actor=clerk, case=case, party_id=respondent.pk, kind="restriction", issued_at=at("2026-01-08 10:00")
-    )
-    search = asset_services.search_launch(
-        actor=clerk, case=case, channel="online", category_codes=None, launched_at=at("2026-01-08 11:00")
-    )
-    asset_services.search_record_feedback(
-        actor=clerk, search=search, received_at=at("2026-01-09 10:00"), findings=[]
-    )
-    case_services.case_record_interview(
-        actor=clerk, case=case, at=at("2026-04-10 10:00"), note="告知查控结果"
-    )
-    closure_services.case_close(
-        actor=bureau_head,
-        case=case,
-        closure=ClosureType.TERMINATED_THIS_ROUND,
-        closed_at=at("2026-04-20 10:00"),
-        document="(2026)鲁0102执506号之一",
-    )
-    case.refresh_from_db()
-    return case
-
-
-def build_world(courts, clerk, handler, bureau_head) -> SimpleNamespace:
-    clerk0103 = make_member(Role.CLERK, courts.lu0103, "clerk0103")
-    clerk0202 = make_member(Role.CLERK, courts.lu0202, "clerk0202")
-
-    # 鲁0102: received in May, nothing since → CASE_DURATION (filed 05-06) overdue.
-    stale = make_case(
-        clerk,
-        courts.lu0102,
-        number="(2026)鲁0102执501号",
-        received="2026-05-08 10:00",
-        filed="2026-05-06",
-        handler=handler,
-    )
-    # 鲁0202, the other branch: the same, never visible from 鲁01.
-    sibling = make_case(
-        clerk0202,
-        courts.lu0202,
-        number="(2026)鲁0202执502号",
-        received="2026-05-08 10:00",
-        filed="2026-05-06",
-    )
-    # 鲁0102: money arrived 10-20, no payment notice → FUNDS_NOTICE (10 working days) overdue.
-    funded = make_case(
-        clerk,
-        courts.lu0102,
-        number="(2026)鲁0102执503号",
-        received="2026-10-09 10:00",
-        filed="2026-10-08",
-        handler=handler,
-    )
-    funds.receipt_record(
-        actor=clerk,
-        court=courts.lu0102,
-        reference="B503",
-        account_number=funded.fund_account.number,
-        amount=Decimal("30000.00"),
-        arrived_at=at("2026-10-20 10:00"),
-        payer="某某公司",
-    )
-    # 鲁0103: a deposit frozen on 2025-12-15 → its one-year term ends 2026-12-15.
-    frozen = make_case(
-        clerk0103,
-        courts.lu0103,
-        number="(2025)鲁0103执504号",
-        received="2025-12-10 10:00",
-        filed="2025-12-09",
-    )
-    search = asset_services.search_launch(
-        actor=clerk0103,
-        case=frozen,
-        channel="online",
-        category_codes=None,
-        launched_at=at("2025-12-11 10:00"),
-    )
-    [deposit] = asset_services.search_record_feedback(
-        actor=clerk0103,
-        search=search,
-        received_at=at("2025-12-12 10:00"),
-        findings=[FindingInput("bank_deposit", "工商银行存款", Decimal("50000.00"), False)],
-    )
-    asset_services.control_create(
-        actor=clerk0103,
-        case=frozen,
-        asset=deposit,
-        kind="freeze_deposit",
-        amount=Decimal("50000.00"),
-        effective_at=at("2025-12-15 10:00"),
-    )
-    # 鲁0102: real estate found on 11-04, not controlled → CONTROL_AFTER_FEEDBACK overdue.
-    found = make_case(
-        clerk,
-        courts.lu0102,
-        number="(2026)鲁0102执505号",
-        received="2026-11-02 10:00",
-        filed="2026-11-02",
-        handler=handler,
-    )
-    search = asset_services.search_launch(
-        actor=clerk, case=found, channel="online", category_codes=None, launched_at=at("2026-11-03 10:00")
-    )
-    [house] = asset_services.search_record_feedback(
-        actor=clerk,
-        search=search,
-        received_at=at("2026-11-04 10:00"),
-        findings=[FindingInput("real_estate", "历下区某小区住宅", Decimal("900000.00"), False)],
-    )
-    terminated = terminated_case(clerk, bureau_head, courts.lu0102)
-    # Unidentified receipts at 鲁0102: one from August (> 90 days), one of three days.
-    for reference, arrived, amount in (
-        ("U1", "2026-08-01 10:00", "1200.00"),
-        ("U2", "2026-11-17 10:00", "800.00"),
-    ):
-        funds.receipt_record(
-            actor=clerk,
-            court=courts.lu0102,
-            reference=reference,
-            account_number="6200000000000000",
-            amount=Decimal(amount),
-            arrived_at=at(arrived),
-            payer="不明",
-        )
-    scan_all()
-    return SimpleNamespace(
-        stale=stale,
-        sibling=sibling,
-        funded=funded,
-        frozen=frozen,
-        deposit=deposit,
-        found=found,
-        house=house,
-        terminated=terminated,
-        clerk0103=clerk0103,
-        clerk0202=clerk0202,
-    )
+from tests.supervision.factories import WORLD_AT as AT
+from tests.supervision.factories import build_world, scan_all
 
 
 @pytest.fixture

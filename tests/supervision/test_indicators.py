@@ -1,4 +1,4 @@
-"""Quality indicators (``supervision.indicators``): each rate against hand-counted
+"""Quality indicators (``supervision.selectors.indicators``): each rate against hand-counted
 cases made by the real services, per court and in total, with and without a
 period; scoping; the petition rate with and without the petition module; the
 page with its formulas, the REST endpoint and the export."""

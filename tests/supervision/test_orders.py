@@ -28,7 +28,7 @@ from supervision.services.scan import scan_court
 from tests.conftest import at
 from tests.enforcement.conftest import make_case
 from tests.factories import make_member
-from tests.supervision.order_fixtures import *  # noqa: F403
+from tests.supervision.factories import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
 

@@ -23,7 +23,7 @@ from supervision.services.petitions import (
     petition_register,
 )
 from tests.conftest import at
-from tests.supervision.order_fixtures import *  # noqa: F403
+from tests.supervision.factories import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from rest_framework.test import APIClient
 
 from core.services.people import api_client_create
 from supervision.models import Petition
-from tests.supervision.order_fixtures import *  # noqa: F403
+from tests.supervision.factories import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
 

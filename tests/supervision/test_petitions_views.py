@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from supervision.models import Petition, PetitionStatus
-from tests.supervision.order_fixtures import *  # noqa: F403
+from tests.supervision.factories import *  # noqa: F403
 from tests.supervision.test_orders_views import browser, field_errors
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""消极执行 screening (``supervision.screening``): each list's criterion on data made
+"""消极执行 screening (``supervision.selectors.screening``): each list's criterion on data made
 by the real services (see ``world`` in test_dashboard), court scoping, the page
 with its tabs, the paginated REST lists and the Excel export."""
 
@@ -18,7 +18,8 @@ from core.tasks import run_export
 from supervision.selectors.screening import KINDS, screening_list
 from tests.conftest import at
 from tests.factories import make_member
-from tests.supervision.test_dashboard import AT, build_world
+from tests.supervision.factories import WORLD_AT as AT
+from tests.supervision.factories import build_world
 
 
 @pytest.fixture

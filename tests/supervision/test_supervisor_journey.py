@@ -20,15 +20,14 @@ from django.utils import timezone, translation
 from playwright.sync_api import Page, expect
 
 from core.calendar import local_date
-from core.models import Court, Deadline, DeadlineStatus, Role
+from core.models import Deadline, DeadlineStatus, Role
 from core.models.clocks import RUNNING
 from supervision.models import Alert, AlertLevel, CourtRuleStat, OrderKind, OrderStatus, SupervisionOrder
-from supervision.services.scan import scan_court
-from supervision.services.stats import court_stats_refresh
 from tests.browser import log_in, screenshot
 from tests.conftest import at
 from tests.enforcement.conftest import make_case
 from tests.factories import make_member
+from tests.supervision.factories import scan_all
 
 # date sensitive: the 督办 is issued today, its response clock counted from today
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.date_sensitive]
@@ -42,12 +41,6 @@ INSTRUCTIONS = "请于十日内发起网络查控并报告财产查控结果，�
 RESPONSE_DAYS = 10
 with translation.override("zh-hans"):
     REQUIRED = str(forms.Field.default_error_messages["required"])  # 该字段是必填项。
-
-
-def scan_all(moment: dt.datetime) -> None:
-    for court_id in Court.objects.order_by("pk").values_list("pk", flat=True):
-        scan_court(court_id=court_id, at=moment)
-        court_stats_refresh(court_id=court_id, at=moment)
 
 
 def overdue_at(courts, moment: dt.datetime) -> int:

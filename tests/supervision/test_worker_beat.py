@@ -15,7 +15,7 @@ from supervision.models import Alert, AlertLevel, CourtRuleStat
 from tests.core.test_celery_worker import ROOT, wait_for
 from tests.enforcement.conftest import make_case
 from tests.frozen_process import frozen_env, python_module
-from tests.supervision.conftest import search_clock
+from tests.supervision.factories import search_clock
 
 
 def _start(args, env):
