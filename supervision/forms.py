@@ -1,17 +1,13 @@
 """Browser forms of the 督办 and 执行信访 pages. They parse the shape of what was
 typed; the rules (who may act, which court, the state machine, the time limits)
 live in ``supervision.services``, whose ``ApplicationError`` the views place next to
-the field it names (``place_error``)."""
-
-import datetime as dt
-from zoneinfo import ZoneInfo
+the field it names (``core.web.forms.place_error``). Times are typed in Beijing
+time (``core.web.forms.LocalDateTimeField``) and default to now."""
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.exceptions import ApplicationError, ValidationFailed
-from core.forms import CourtDateTimeMixin
+from core.web.forms import LocalDateTimeField, blank_choice, local_now_input, textarea
 from supervision.models import (
     FeedbackMethod,
     OrderKind,
@@ -23,73 +19,7 @@ from supervision.models import (
 )
 from supervision.services.orders import MAX_RESPONSE_DAYS, NOTE_MAX, TEXT_MAX
 
-# Times typed into a form are Beijing time, whatever the server's zone.
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-DATETIME_INPUT = "%Y-%m-%dT%H:%M"
 DEFAULT_RESPONSE_DAYS = 15
-
-
-def local_now_input() -> str:
-    return timezone.localtime(timezone.now(), SHANGHAI).strftime(DATETIME_INPUT)
-
-
-class LocalDateTimeField(CourtDateTimeMixin, forms.DateTimeField):
-    """A ``datetime-local`` input read as Asia/Shanghai time."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault(
-            "widget", forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_INPUT)
-        )
-        kwargs.setdefault("input_formats", [DATETIME_INPUT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"])
-        kwargs.setdefault("initial", local_now_input)
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        with timezone.override(SHANGHAI):
-            result = super().to_python(value)
-        if result is not None and timezone.is_naive(result):
-            result = timezone.make_aware(result, SHANGHAI)
-        return result
-
-    def prepare_value(self, value):
-        if isinstance(value, dt.datetime) and timezone.is_aware(value):
-            return timezone.localtime(value, SHANGHAI).replace(second=0, microsecond=0, tzinfo=None)
-        return value
-
-
-def place_error(
-    form: forms.Form,
-    exc: ApplicationError,
-    *,
-    aliases: dict[str, str] | None = None,
-    code_fields: dict[str, str] | None = None,
-) -> None:
-    """Show ``exc`` next to the input it is about (``extra.fields``; ``aliases`` maps
-    a service's field name to the form's; ``code_fields`` the field a rule code
-    concerns), else at the top of ``form``."""
-    fields = exc.extra.get("fields") if isinstance(exc, ValidationFailed) else None
-    target = (code_fields or {}).get(exc.code)
-    if target in form.fields:
-        form.add_error(target, str(exc.message))
-        return
-    placed = False
-    if isinstance(fields, dict):
-        for name, messages in fields.items():
-            name = (aliases or {}).get(name, name)
-            if name in form.fields:
-                for message in messages if isinstance(messages, list) else [messages]:
-                    form.add_error(name, str(message))
-                placed = True
-    if not placed:
-        form.add_error(None, str(exc.message))
-
-
-def textarea(rows: int = 3, **attrs) -> forms.Textarea:
-    return forms.Textarea(attrs={"rows": rows, **attrs})
-
-
-def _blank(label) -> list[tuple[str, str]]:
-    return [("", label)]
 
 
 # --- 督办 ------------------------------------------------------------------------------------
@@ -97,10 +27,10 @@ def _blank(label) -> list[tuple[str, str]]:
 
 class OrderFilterForm(forms.Form):
     status = forms.ChoiceField(
-        label=_("状态"), required=False, choices=_blank(_("全部")) + list(OrderStatus.choices)
+        label=_("状态"), required=False, choices=blank_choice(_("全部")) + list(OrderStatus.choices)
     )
     kind = forms.ChoiceField(
-        label=_("督办方式"), required=False, choices=_blank(_("全部")) + list(OrderKind.choices)
+        label=_("督办方式"), required=False, choices=blank_choice(_("全部")) + list(OrderKind.choices)
     )
     q = forms.CharField(
         label=_("案号或督办编号"),
@@ -202,10 +132,10 @@ class OrderWithdrawForm(forms.Form):
 
 class PetitionFilterForm(forms.Form):
     status = forms.ChoiceField(
-        label=_("状态"), required=False, choices=_blank(_("全部")) + list(PetitionStatus.choices)
+        label=_("状态"), required=False, choices=blank_choice(_("全部")) + list(PetitionStatus.choices)
     )
     channel = forms.ChoiceField(
-        label=_("信访渠道"), required=False, choices=_blank(_("全部")) + list(PetitionChannel.choices)
+        label=_("信访渠道"), required=False, choices=blank_choice(_("全部")) + list(PetitionChannel.choices)
     )
     overdue = forms.BooleanField(label=_("仅看超期"), required=False)
     dualcheck = forms.BooleanField(label=_("已转一案双查线索"), required=False)
@@ -215,7 +145,9 @@ class PetitionReceiveForm(forms.Form):
     court = forms.TypedChoiceField(label=_("接收法院"), coerce=int)
     channel = forms.ChoiceField(label=_("信访渠道"), choices=PetitionChannel.choices)
     received_at = LocalDateTimeField(
-        label=_("收到时间"), help_text=_("收到信访材料的时间（北京时间），录入与办结期限自此起算")
+        initial=local_now_input,
+        label=_("收到时间"),
+        help_text=_("收到信访材料的时间（北京时间），录入与办结期限自此起算"),
     )
     petitioner_name = forms.CharField(label=_("信访人"), max_length=100)
     petitioner_kind = forms.ChoiceField(
@@ -269,12 +201,12 @@ class PetitionConcludeForm(forms.Form):
         widget=textarea(3),
         help_text=_("反映的问题属实或部分属实的必填（有错必纠）"),
     )
-    concluded_at = LocalDateTimeField(label=_("办结时间"))
+    concluded_at = LocalDateTimeField(label=_("办结时间"), initial=local_now_input)
 
 
 class PetitionFeedbackForm(forms.Form):
     method = forms.ChoiceField(label=_("反馈方式"), choices=FeedbackMethod.choices)
-    fed_back_at = LocalDateTimeField(label=_("反馈时间"))
+    fed_back_at = LocalDateTimeField(label=_("反馈时间"), initial=local_now_input)
     note = forms.CharField(label=_("反馈情况"), max_length=NOTE_MAX, required=False, widget=textarea(2))
 
 

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.decorators import perm_required
 from core.exceptions import NotFound
+from core.web.clocks import ClockRows as Clocks
 from dualcheck import forms as f
 from dualcheck.models import (
     CONFIDENTIAL_DISPOSITIONS,
@@ -55,7 +56,6 @@ from dualcheck.services.outcome import confidential_read, feedback_lead
 from dualcheck.views.actions import ACTIONS, action_run
 from enforcement.views import NODE_LABELS as CASE_NODE_LABELS
 from supervision.selectors.orders import subject_events
-from supervision.views.orders import Clocks
 
 FLAGGED_NODES_MAX = 200
 

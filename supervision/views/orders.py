@@ -7,7 +7,6 @@ Reads go through ``supervision.selectors.orders``; every write goes through
 ``supervision.services.orders``; which actions the user is offered, ``supervision.policy``. A refusal is shown next to the input it is about
 or at the top of its form — never as a server error."""
 
-import datetime as dt
 from typing import Any
 
 from django import forms
@@ -16,16 +15,16 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.calendar import WorkingCalendar, local_date
 from core.decorators import perm_required
 from core.events import node_label
-from core.exceptions import ApplicationError, CalendarNotLoaded, NotFound, PermissionDenied
-from core.models import Court, Deadline, DeadlineRule, PeriodUnit, Role, User
-from core.web import call_service, urgency
+from core.exceptions import ApplicationError, NotFound, PermissionDenied
+from core.models import Court, DeadlineRule, PeriodUnit, Role, User
+from core.web.clocks import ClockRows
+from core.web.forms import place_error
+from core.web.pages import Action, ActionPage, action_run, call_service
 from enforcement.selectors import case_get, cases_visible_to
 from supervision import forms as f
 from supervision import policy
@@ -40,72 +39,13 @@ from supervision.selectors.orders import (
     subject_events,
 )
 from supervision.services import orders as services
-from supervision.views.actions import Action, action_run
 
 PAGE_SIZE = 50
 
 ROLE_LABELS = dict(Role.choices)
 
 
-# --- clocks --------------------------------------------------------------------------
-
-
-class Clocks:
-    """Due date, time left (in the clock's own unit) and state of clocks, with at
-    most one calendar load per page (only for working-day clocks)."""
-
-    def __init__(self):
-        self.now = timezone.now()
-        self.today = local_date(self.now)
-        self._calendar: WorkingCalendar | None = None
-
-    @property
-    def calendar(self) -> WorkingCalendar:
-        if self._calendar is None:
-            self._calendar = WorkingCalendar.load()
-        return self._calendar
-
-    def _between(self, start: dt.date, end: dt.date, unit: str) -> int | None:
-        if unit == PeriodUnit.WORKING_DAYS:
-            try:
-                return self.calendar.working_days_between(start, end)
-            except CalendarNotLoaded:
-                return None
-        return (end - start).days
-
-    def row(self, deadline: Deadline | None) -> dict | None:
-        if deadline is None:
-            return None
-        due = local_date(deadline.due_at)
-        running = deadline.is_running
-        paused = running and deadline.paused_at is not None
-        overdue = running and not paused and deadline.due_at < self.now
-        left = late = None
-        if running and not overdue:
-            left = self._between(self.today, due, deadline.unit)
-        if overdue:
-            late = max(self._between(due, self.today, deadline.unit) or 0, 0)
-        if not running:
-            level = "done"
-        elif paused:
-            level = "paused"
-        else:
-            # urgency() counts working days; a calendar-day clock is close to its end
-            # at the same number of days
-            level = urgency(left, overdue)
-        return {
-            "deadline": deadline,
-            "due_date": due,
-            "running": running,
-            "paused": paused,
-            "overdue": overdue,
-            "days_left": left,
-            "days_late": late,
-            "unit_label": PeriodUnit(deadline.unit).label
-            if deadline.unit in PeriodUnit.values
-            else deadline.unit,
-            "urgency": level,
-        }
+# --- timeline ------------------------------------------------------------------------
 
 
 def timeline_rows(events) -> list[dict]:
@@ -144,7 +84,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
     )
     filtered = any(data.get(k) for k in ("status", "kind", "q"))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    clocks = Clocks()
+    clocks = ClockRows()
     rows = [{"order": o, "clock": clocks.row(o.response_deadline)} for o in page.object_list]
     context = {
         "form": form,
@@ -242,31 +182,33 @@ def _issue(request: HttpRequest, form: f.OrderIssueForm, case, issuing: list[Cou
     except PermissionDenied as exc:
         form.add_error("issuing_court" if exc.code == "not_upper_court" else None, str(exc.message))
     except ApplicationError as exc:
-        f.place_error(form, exc)
+        place_error(form, exc)
     return None
 
 
 # --- the order page -----------------------------------------------------------------------
 
 
-def _respond(user, order, data):
-    return services.order_respond(actor=user, order=order, text=data["text"])
+def _respond(user: User, order: SupervisionOrder, form: forms.Form) -> SupervisionOrder:
+    return services.order_respond(actor=user, order=order, text=form.cleaned_data["text"])
 
 
-def _accept(user, order, data):
-    return services.order_accept(actor=user, order=order, note=data.get("note") or "")
+def _accept(user: User, order: SupervisionOrder, form: forms.Form) -> SupervisionOrder:
+    return services.order_accept(actor=user, order=order, note=form.cleaned_data.get("note") or "")
 
 
-def _return(user, order, data):
+def _return(user: User, order: SupervisionOrder, form: forms.Form) -> SupervisionOrder:
+    data = form.cleaned_data
     return services.order_return(
         actor=user, order=order, note=data["note"], response_days=data.get("response_days")
     )
 
 
-def _withdraw(user, order, data):
-    return services.order_withdraw(actor=user, order=order, reason=data["reason"])
+def _withdraw(user: User, order: SupervisionOrder, form: forms.Form) -> SupervisionOrder:
+    return services.order_withdraw(actor=user, order=order, reason=form.cleaned_data["reason"])
 
 
+# Who is offered which action: ``supervision.policy``, the rules the services enforce.
 ACTIONS: dict[str, Action] = {
     a.slug: a
     for a in [
@@ -276,10 +218,19 @@ ACTIONS: dict[str, Action] = {
             _("回复督办"),
             _("提交回复"),
             _respond,
-            _("已回复督办，回复期限停止计算。"),
+            available=lambda page, _obj: policy.can_respond_to_order(page.user, page.order),
+            done=_("已回复督办，回复期限停止计算。"),
         ),
         Action(
-            "accept", f.OrderAcceptForm, _("认可回复，办结督办"), _("认可并办结"), _accept, _("督办已办结。")
+            "accept",
+            f.OrderAcceptForm,
+            _("认可回复，办结督办"),
+            _("认可并办结"),
+            _accept,
+            available=lambda page, _obj: policy.can_review_order_response(
+                page.user, page.order, page.current
+            ),
+            done=_("督办已办结。"),
         ),
         Action(
             "return",
@@ -287,8 +238,11 @@ ACTIONS: dict[str, Action] = {
             _("退回回复"),
             _("退回"),
             _return,
-            _("已退回，下级法院须重新回复。"),
+            available=lambda page, _obj: policy.can_review_order_response(
+                page.user, page.order, page.current
+            ),
             danger=True,
+            done=_("已退回，下级法院须重新回复。"),
         ),
         Action(
             "withdraw",
@@ -296,50 +250,40 @@ ACTIONS: dict[str, Action] = {
             _("撤回督办"),
             _("撤回"),
             _withdraw,
-            _("督办已撤回。"),
+            available=lambda page, _obj: policy.can_withdraw_order(page.user, page.order),
             danger=True,
+            done=_("督办已撤回。"),
         ),
     ]
 }
 
 
-class OrderPage:
+class OrderPage(ActionPage):
     """Everything the order page shows, in a fixed number of queries."""
 
+    actions = ACTIONS
+
     def __init__(self, request: HttpRequest, order: SupervisionOrder):
+        super().__init__()
         self.request, self.user, self.order = request, request.user, order
         self.responses = list(order.responses.all())
+        self.current = self.responses[-1] if self.responses else None
         self.deadlines = list(order_deadlines(order))
         self.alerts = list(order_alerts(order, [d.pk for d in self.deadlines]))
         self.events = list(subject_events(order))
-        self.clocks = Clocks()
-        self.bound: dict[str, forms.Form] = {}
+        self.clocks = ClockRows()
 
-    def available(self, slug: str) -> bool:
-        order, user = self.order, self.user
-        if slug == "respond":
-            return policy.can_respond_to_order(user, order)
-        if slug in ("accept", "return"):
-            current = self.responses[-1] if self.responses else None
-            return policy.can_review_order_response(user, order, current)
-        if slug == "withdraw":
-            return policy.can_withdraw_order(user, order)
-        return False
+    def form_kwargs(self, action: Action, obj: Any) -> dict[str, Any]:
+        return {}
 
-    def forms(self) -> list[forms.Form]:
-        result = []
-        for slug, action in ACTIONS.items():
-            if slug in self.bound or self.available(slug):
-                form = self.bound.get(slug) or action.form_class(auto_id=f"id_{slug}_%s")
-                if slug == "return" and not form.is_bound:
-                    form.fields["response_days"].initial = self.order.response_days
-                form.action = action
-                form.url = reverse(
-                    "supervision:order-action", kwargs={"order_id": self.order.pk, "action": slug}
-                )
-                form.dom_id = f"form-{slug}"
-                result.append(form)
-        return result
+    def action_url(self, action: Action, obj: Any = None) -> str:
+        return reverse("supervision:order-action", kwargs={"order_id": self.order.pk, "action": action.slug})
+
+    def form_for(self, action: Action, obj: Any = None) -> forms.Form:
+        form = super().form_for(action, obj)
+        if action.slug == "return" and not form.is_bound:
+            form.fields["response_days"].initial = self.order.response_days
+        return form
 
     def alert_rows(self) -> list[dict]:
         return [
@@ -357,7 +301,7 @@ class OrderPage:
             "clock_rows": [self.clocks.row(d) for d in self.deadlines],
             "alert_rows": self.alert_rows(),
             "timeline": timeline_rows(self.events),
-            "action_forms": self.forms(),
+            "action_forms": self.forms_on(None),
             "executing_court": self.order.executing_court,
         }
 
@@ -385,17 +329,18 @@ def order_action(request: HttpRequest, order_id: int, action: str) -> HttpRespon
     if spec is None:
         raise Http404
     order = _order_or_404(request.user, order_id)
-    form, status = action_run(
-        request,
-        spec=spec,
-        obj=order,
-        place_error={"aliases": {"at": "note"}},
+    form = spec.form_class(request.POST, auto_id=f"id_{spec.slug}_%s")
+    _result, status = action_run(
+        form,
+        lambda: spec.perform(request.user, order, form),
+        code_fields=spec.code_fields,
+        aliases={"at": "note"},
     )
     if status is None:
         messages.success(request, spec.done)
         return redirect("supervision:order-detail", order_id=order.pk)
     page = OrderPage(request, _order_or_404(request.user, order_id))
-    page.bound[action] = form
+    page.bind(spec, None, form)
     return render(request, "supervision/orders/detail.html", page.context(), status=status)
 
 

@@ -6,6 +6,8 @@ conclude, feed back, and flag as a 一案双查 clue.
 Reads go through ``supervision.selectors.petitions``; every write goes through
 ``supervision.services.petitions``. ID and phone numbers are shown masked."""
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -19,7 +21,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.decorators import perm_required
 from core.exceptions import ApplicationError, NotFound, PermissionDenied
-from core.web import call_service
+from core.models import User
+from core.web.clocks import ClockRows
+from core.web.forms import place_error
+from core.web.pages import Action, ActionPage, action_run, call_service
 from enforcement.selectors import cases_visible_to
 from supervision import forms as f
 from supervision import policy
@@ -27,8 +32,7 @@ from supervision.models import Petition, PetitionStatus
 from supervision.selectors.orders import subject_events
 from supervision.selectors.petitions import petition_get_detail, petitions_searched
 from supervision.services import petitions as services
-from supervision.views.actions import Action, action_run
-from supervision.views.orders import Clocks, timeline_rows
+from supervision.views.orders import timeline_rows
 
 PAGE_SIZE = 50
 
@@ -50,7 +54,7 @@ def petition_list(request: HttpRequest) -> HttpResponse:
     )
     filtered = any(data.get(k) for k in ("status", "channel", "overdue", "dualcheck"))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    clocks = Clocks()
+    clocks = ClockRows()
     rows = []
     for p in page.object_list:
         # the clock that matters now: registration first, then conclusion
@@ -120,20 +124,19 @@ def _receive(request: HttpRequest, form: f.PetitionReceiveForm, courts):
     except (NotFound, PermissionDenied) as exc:
         form.add_error("court", str(exc.message))
     except ApplicationError as exc:
-        f.place_error(
-            form, exc, aliases={"case": "case_number"}, code_fields={"node_in_future": "received_at"}
-        )
+        place_error(form, exc, aliases={"case": "case_number"}, code_fields={"node_in_future": "received_at"})
     return None
 
 
 # --- the petition page ---------------------------------------------------------------------------
 
 
-def _register(user, petition, data):
+def _register(user: User, petition: Petition, form: forms.Form) -> Petition:
     return services.petition_register(actor=user, petition=petition)
 
 
-def _conclude(user, petition, data):
+def _conclude(user: User, petition: Petition, form: forms.Form) -> Petition:
+    data = form.cleaned_data
     return services.petition_conclude(
         actor=user,
         petition=petition,
@@ -144,7 +147,8 @@ def _conclude(user, petition, data):
     )
 
 
-def _feedback(user, petition, data):
+def _feedback(user: User, petition: Petition, form: forms.Form) -> Petition:
+    data = form.cleaned_data
     return services.petition_feedback(
         actor=user,
         petition=petition,
@@ -154,10 +158,11 @@ def _feedback(user, petition, data):
     )
 
 
-def _flag(user, petition, data):
-    return services.petition_flag_dualcheck(actor=user, petition=petition, reason=data["reason"])
+def _flag(user: User, petition: Petition, form: forms.Form) -> Petition:
+    return services.petition_flag_dualcheck(actor=user, petition=petition, reason=form.cleaned_data["reason"])
 
 
+# Who is offered which action: ``supervision.policy``, the rules the services enforce.
 ACTIONS: dict[str, Action] = {
     a.slug: a
     for a in [
@@ -167,7 +172,8 @@ ACTIONS: dict[str, Action] = {
             _("录入信访"),
             _("录入并编号"),
             _register,
-            _("已录入，录入期限停止计算。"),
+            available=lambda page, _obj: policy.can_register_petition(page.user, page.petition),
+            done=_("已录入，录入期限停止计算。"),
         ),
         Action(
             "conclude",
@@ -175,7 +181,9 @@ ACTIONS: dict[str, Action] = {
             _("办结"),
             _("办结"),
             _conclude,
-            _("已办结，请及时将办理结果反馈信访人。"),
+            available=lambda page, _obj: policy.can_conclude_petition(page.user, page.petition),
+            done=_("已办结，请及时将办理结果反馈信访人。"),
+            code_fields={"node_in_future": "concluded_at"},
         ),
         Action(
             "feedback",
@@ -183,7 +191,9 @@ ACTIONS: dict[str, Action] = {
             _("反馈办理结果"),
             _("记录反馈"),
             _feedback,
-            _("已记录反馈，信访办理完毕。"),
+            available=lambda page, _obj: policy.can_feed_back_petition(page.user, page.petition),
+            done=_("已记录反馈，信访办理完毕。"),
+            code_fields={"node_in_future": "fed_back_at"},
         ),
         Action(
             "flag-dualcheck",
@@ -191,44 +201,30 @@ ACTIONS: dict[str, Action] = {
             _("转一案双查线索"),
             _("转为线索"),
             _flag,
-            _("已转为一案双查线索。"),
+            available=lambda page, _obj: policy.can_flag_petition_for_dualcheck(page.user, page.petition),
             danger=True,
+            done=_("已转为一案双查线索。"),
         ),
     ]
 }
 
 
-class PetitionPage:
+class PetitionPage(ActionPage):
+    actions = ACTIONS
+
     def __init__(self, request: HttpRequest, petition: Petition):
+        super().__init__()
         self.request, self.user, self.petition = request, request.user, petition
         self.events = list(subject_events(petition))
-        self.clocks = Clocks()
-        self.bound: dict[str, forms.Form] = {}
+        self.clocks = ClockRows()
 
-    def available(self, slug: str) -> bool:
-        p, user = self.petition, self.user
-        if slug == "register":
-            return policy.can_register_petition(user, p)
-        if slug == "conclude":
-            return policy.can_conclude_petition(user, p)
-        if slug == "feedback":
-            return policy.can_feed_back_petition(user, p)
-        if slug == "flag-dualcheck":
-            return policy.can_flag_petition_for_dualcheck(user, p)
-        return False
+    def form_kwargs(self, action: Action, obj: Any) -> dict[str, Any]:
+        return {}
 
-    def forms(self) -> list[forms.Form]:
-        result = []
-        for slug, action in ACTIONS.items():
-            if slug in self.bound or self.available(slug):
-                form = self.bound.get(slug) or action.form_class(auto_id=f"id_{slug}_%s")
-                form.action = action
-                form.url = reverse(
-                    "supervision:petition-action", kwargs={"petition_id": self.petition.pk, "action": slug}
-                )
-                form.dom_id = f"form-{slug}"
-                result.append(form)
-        return result
+    def action_url(self, action: Action, obj: Any = None) -> str:
+        return reverse(
+            "supervision:petition-action", kwargs={"petition_id": self.petition.pk, "action": action.slug}
+        )
 
     def context(self) -> dict:
         p = self.petition
@@ -237,7 +233,7 @@ class PetitionPage:
             "register_clock": self.clocks.row(p.register_deadline),
             "close_clock": self.clocks.row(p.close_deadline),
             "timeline": timeline_rows(self.events),
-            "action_forms": self.forms(),
+            "action_forms": self.forms_on(None),
         }
 
 
@@ -262,19 +258,15 @@ def petition_action(request: HttpRequest, petition_id: int, action: str) -> Http
     if spec is None:
         raise Http404
     petition = _petition_or_404(request.user, petition_id)
-    form, status = action_run(
-        request,
-        spec=spec,
-        obj=petition,
-        place_error={
-            "code_fields": {"node_in_future": "fed_back_at" if action == "feedback" else "concluded_at"}
-        },
+    form = spec.form_class(request.POST, auto_id=f"id_{spec.slug}_%s")
+    _result, status = action_run(
+        form, lambda: spec.perform(request.user, petition, form), code_fields=spec.code_fields
     )
     if status is None:
         messages.success(request, spec.done)
         return redirect("supervision:petition-detail", petition_id=petition.pk)
     page = PetitionPage(request, _petition_or_404(request.user, petition_id))
-    page.bound[action] = form
+    page.bind(spec, None, form)
     return render(request, "supervision/petitions/detail.html", page.context(), status=status)
 
 

@@ -17,7 +17,7 @@ from core.models import DeadlineStatus, OutboundEmail, TaskOutbox
 from supervision.models import Alert, AlertLevel, CourtRuleStat
 from tests.enforcement.conftest import make_case
 from tests.faults.harness import PrivateRedis, new_queue, send, start_worker, stop, subprocess_env, wait_for
-from tests.supervision.conftest import search_clock
+from tests.supervision.factories import search_clock
 
 VISIBILITY = {"CELERY_BROKER_VISIBILITY_TIMEOUT": "1"}
 

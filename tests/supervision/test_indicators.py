@@ -25,7 +25,7 @@ from supervision.selectors.indicators import indicators_data
 from tests.conftest import at
 from tests.enforcement.conftest import make_case
 from tests.factories import make_member
-from tests.supervision.test_dashboard import scan_all, terminated_case
+from tests.supervision.factories import scan_all, terminated_case
 
 CONFIRMED = "6222020200112233445"  # the applicant's account in make_case
 
