@@ -4,15 +4,17 @@ and 专人监管 see on every page how many running clocks in their courts are
 provisional — from the per-court counters the scan refreshes, so a province's page
 costs two small queries, not a count over its clocks."""
 
-from django.db.models import Sum
+from typing import Any
+
+from django.http import HttpRequest
 
 from core.models import Role
-from core.selectors import active_memberships, court_scope_q
+from core.selectors import active_memberships
 from core.services.calendar import calendar_missing_year, can_load_calendar
-from supervision.models import CourtRuleStat
+from supervision.selectors.dashboard import provisional_clock_count
 
 
-def calendar_banner(request):
+def calendar_banner(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
@@ -22,6 +24,5 @@ def calendar_banner(request):
     missing = calendar_missing_year()
     if missing is None:
         return {}
-    counters = CourtRuleStat.objects.filter(court_scope_q(user))
-    provisional = counters.aggregate(n=Sum("provisional"))["n"] or 0
+    provisional = provisional_clock_count(user)
     return {"calendar_banner": {"year": missing, "provisional": provisional, "can_load": is_admin}}

@@ -4,6 +4,7 @@
 """
 
 from django.urls import path
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -97,8 +98,16 @@ def _schema(kind: str) -> dict:
     spec = KINDS[kind]
     return {
         "operation_id": f"screening_{kind}_list",
-        "summary": f"消极执行筛查：{spec.title}",
-        "description": f"{spec.criteria}（{spec.basis}）\n\ncount 最多为 {COUNT_CAP}（超过时只能翻到第 {COUNT_CAP} 条，请以 court 缩小范围）。",
+        # lazy: in the language the schema is generated in, not the one active when
+        # the URLconf happened to be loaded
+        "summary": format_lazy("消极执行筛查：{}", spec.title),
+        "description": format_lazy(
+            "{}（{}）\n\ncount 最多为 {}（超过时只能翻到第 {} 条，请以 court 缩小范围）。",
+            spec.criteria,
+            spec.basis,
+            COUNT_CAP,
+            COUNT_CAP,
+        ),
         "parameters": [IdleFilter if kind == "idle" else CourtFilter],
         "responses": {200: OUTPUTS[kind](many=True), **ERROR_RESPONSES},
     }

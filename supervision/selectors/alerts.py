@@ -122,11 +122,11 @@ def _confidential_recipients(alerts: list[Alert], handlers: dict[int, User]) -> 
     }
     result: dict[int, list[User]] = {}
     for alert in alerts:
-        clue_id = clue_of.get(alert.deadline_id)
+        clue_id = clue_of.get(alert.deadline_id) if alert.deadline_id is not None else None
         people = []
         if alert.handler_id in sees and clue_id in sees[alert.handler_id]:
             people.append(handlers[alert.handler_id])
-        for user in teams.get(clue_id, []):
+        for user in teams.get(clue_id, []) if clue_id is not None else []:
             if user not in people:
                 people.append(user)
         result[alert.pk] = people

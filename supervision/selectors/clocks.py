@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from core.calendar import local_date
-from core.models import Deadline
+from core.models import Deadline, DeadlineRule
 from core.models.clocks import RUNNING
 from dualcheck.selectors import CLOCK_RULES, clock_rule_ids
 from supervision.selectors.scope import iso
@@ -123,7 +123,7 @@ def running_clock_ids(
         ORDER BY x.due_at, x.id
         OFFSET %(offset)s LIMIT %(limit)s
     """  # noqa: S608 — fragments are constants of this module; values are bound
-    params = {
+    params: dict[str, Any] = {
         "courts": list(court_ids),
         "codes": list(rule_codes),
         "hidden": list(HIDDEN_RULES),
@@ -136,6 +136,11 @@ def running_clock_ids(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]
+
+
+def deadline_rule_get(code: str) -> DeadlineRule | None:
+    """The catalogue row of a rule code (the clock list's heading), if any."""
+    return DeadlineRule.objects.filter(code=code).first()
 
 
 def clocks_by_ids(ids: Iterable[int]) -> dict[int, Deadline]:
@@ -152,16 +157,17 @@ def clock_row(d: Deadline, now: dt.datetime) -> dict[str, Any]:
     """One clock as a JSON-friendly row of the case lists."""
     due_date = local_date(d.due_at)
     overdue = d.paused_at is None and d.due_at < now
+    case = d.case  # select_related by the callers (None: a clock about no case)
     return {
         "deadline": d.pk,
         "case_id": d.case_id,
-        "case_number": d.case.case_number if d.case_id else "",
+        "case_number": case.case_number if case is not None else "",
         "subject": d.subject_label,
         "court": d.court.code,
         "court_name": d.court.name,
         "rule": d.rule.code,
         "rule_name": d.rule.name_zh,
-        "handler": str(d.responsible or (d.case.handler if d.case_id and d.case.handler_id else "") or ""),
+        "handler": str(d.responsible or (case.handler if case is not None and case.handler_id else "") or ""),
         "started_at": iso(d.started_at),
         "due_at": iso(d.due_at),
         "due_date": due_date.isoformat(),

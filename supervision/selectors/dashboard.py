@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from core.calendar import local_date
 from core.models import Court, User
+from core.selectors import court_scope_q
 from custody_funds.models import Receipt
 from dualcheck.selectors import clock_rule_ids
 from supervision.models import CourtAlertDay, CourtRuleStat
@@ -56,9 +57,15 @@ def _sums() -> dict[str, Sum]:
 
 def _counters(row: dict | None) -> dict[str, Any]:
     row = row or {}
-    values = {name: int(row.get(name) or 0) for name in COUNTERS}
+    values: dict[str, Any] = {name: int(row.get(name) or 0) for name in COUNTERS}
     values["breach_rate"] = rate(values["breached"], values["met"] + values["breached"])
     return values
+
+
+def provisional_clock_count(user: User) -> int:
+    """Running clocks of the user's courts whose due date rests on the predicted
+    calendar (暂定), from the scan's counters: one small aggregate."""
+    return CourtRuleStat.objects.filter(court_scope_q(user)).aggregate(n=Sum("provisional"))["n"] or 0
 
 
 def unidentified_receipts(court_ids: list[int]) -> QuerySet[Receipt]:
@@ -140,7 +147,8 @@ def _trend(ids: list[int], now: dt.datetime) -> list[dict[str, Any]]:
         row["day"]: row
         for row in CourtAlertDay.objects.filter(court_id__in=ids, day__gte=first, day__lte=today)
         .values("day")
-        .annotate(raised=Sum("raised"), resolved=Sum("resolved"))
+        # the day's sums over the courts (django-stubs reads them as the model's fields redefined)
+        .annotate(raised=Sum("raised"), resolved=Sum("resolved"))  # type: ignore[no-redef]
     }
     trend = []
     for offset in range(TREND_DAYS):

@@ -186,10 +186,11 @@ def _clock_counts(
     stats = CourtRuleStat.objects.filter(court_id__in=ids).exclude(rule_id__in=clock_rule_ids())
     by_rule = list(
         stats.values("rule__code", "rule__name_zh")
-        .annotate(met=Sum("met"), breached=Sum("breached"), computed=Min("computed_at"))
+        # sums over the courts (django-stubs reads them as the model's fields redefined)
+        .annotate(met=Sum("met"), breached=Sum("breached"), computed=Min("computed_at"))  # type: ignore[no-redef]
         .order_by("rule__code")
     )
-    for row in stats.values("court_id").annotate(met=Sum("met"), breached=Sum("breached")):
+    for row in stats.values("court_id").annotate(met=Sum("met"), breached=Sum("breached")):  # type: ignore[no-redef]
         add(row["court_id"], "clocks_met", row["met"])
         add(row["court_id"], "clocks_breached", row["breached"])
     computed_at = min((r["computed"] for r in by_rule if r["computed"]), default=None)

@@ -83,7 +83,7 @@ def idle_cases(scope: Scope, params: Mapping[str, Any], now: dt.datetime) -> Map
     today = local_date(now)
 
     def row(case: Case) -> dict:
-        last_at = case.last_node_at or case.received_at
+        last_at = case.last_node_at or case.received_at  # type: ignore[attr-defined]  # annotated above
         return {
             "case_id": case.pk,
             "case_number": case.case_number,
@@ -121,7 +121,7 @@ def uncontrolled_assets(scope: Scope, params: Mapping[str, Any], now: dt.datetim
     today = local_date(now)
 
     def row(asset: Asset) -> dict:
-        due = asset.control_due_at
+        due = asset.control_due_at  # type: ignore[attr-defined]  # annotated above
         overdue = due is not None and due < now
         return {
             "asset": asset.pk,
@@ -177,9 +177,9 @@ def node_dates(scope: Scope, params: Mapping[str, Any], now: dt.datetime) -> Map
         return {
             "event": event.pk,
             "case_id": event.case_id,
-            "case_number": event.case.case_number if event.case_id else "",
-            "court": event.court.code if event.court_id else "",
-            "court_name": event.court.name if event.court_id else "",
+            "case_number": event.case.case_number if event.case is not None else "",
+            "court": event.court.code if event.court is not None else "",
+            "court_name": event.court.name if event.court is not None else "",
             "kind": event.kind,
             "kind_label": str(node_label(event.kind)),
             "subject": event.subject_label,

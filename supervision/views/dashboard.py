@@ -15,10 +15,9 @@ from django.views.decorators.http import require_GET
 
 from core.decorators import perm_required
 from core.exceptions import NotFound, ValidationFailed
-from core.models import DeadlineRule
 from supervision.filters import clock_list_params, indicator_params, screening_params
 from supervision.permissions import VIEW_DASHBOARD
-from supervision.selectors.clocks import STATUS_LABELS, RunningClockList
+from supervision.selectors.clocks import STATUS_LABELS, RunningClockList, deadline_rule_get
 from supervision.selectors.dashboard import dashboard_data
 from supervision.selectors.indicators import indicators_data
 from supervision.selectors.scope import scope_for
@@ -113,7 +112,7 @@ def clock_list(request):
     scope = scope_for(request.user, params.get("court"))
     rules = (params["rule"],) if params.get("rule") else ()
     items = RunningClockList(scope.court_ids, params["status"], timezone.now(), rules)
-    rule = DeadlineRule.objects.filter(code=rules[0]).first() if rules else None
+    rule = deadline_rule_get(rules[0]) if rules else None
     context = {
         "page": _page(items, request),
         "params": params,

@@ -12,7 +12,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.decorators import perm_required
 from core.exceptions import ApplicationError, NotFound
-from core.web import call_service, is_partial, safe_next
+from core.web.htmx import is_partial, safe_next
+from core.web.pages import call_service
 from supervision.models import AlertLevel
 from supervision.selectors.alerts import alert_get_visible, alert_recipients, alerts_inbox
 from supervision.services.alerts import alert_acknowledge, system_notices_for
