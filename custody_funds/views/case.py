@@ -12,15 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.decorators import perm_required
-from core.exceptions import ApplicationError, NotFound, PermissionDenied
 from core.models import User
-from core.web import call_service, is_partial, render_body_or_page, safe_next
-from custody_funds import forms as f
+from core.web.clocks import ClockRows
+from core.web.htmx import is_partial, render_body_or_page, safe_next
+from core.web.pages import Action, ActionPage, action_run
 from custody_funds import policy, selectors
 from custody_funds.models import DisbursementStatus, HoldStatus
 from custody_funds.selectors import NOTICE_RULE, PAYMENT_RULE
-from custody_funds.views.case_actions import ACTIONS, CODE_FIELDS, Action
-from custody_funds.views.common import Clocks
+from custody_funds.views.case_actions import ACTIONS, CODE_FIELDS, action_url
 from enforcement.models import Case
 
 LEDGER_ROWS = 200
@@ -44,10 +43,13 @@ def _case_or_404(user: User, case_id: int) -> Case:
     return case
 
 
-class FundsPage:
+class FundsPage(ActionPage):
     """Everything the case funds page shows, in a fixed number of queries."""
 
+    actions = ACTIONS
+
     def __init__(self, request: HttpRequest, case: Case):
+        super().__init__()
         self.request, self.case, self.user = request, case, request.user
         self.account = selectors.account_of(case)
         court = case.court
@@ -55,8 +57,7 @@ class FundsPage:
         self.can_record = policy.can_record_receipts(self.user, court)
         self.is_finance = policy.is_finance_at(self.user, court)
         self.is_approver = policy.is_approver_over(self.user, court)
-        self.bound: dict[str, f.ActionForm] = {}
-        self.clocks = Clocks()
+        self.clocks = ClockRows()
         self.applicants = selectors.case_applicants(case)
         self.receipts = selectors.case_receipts(self.user, case)
         self.disbursements = selectors.case_disbursements(self.user, case)
@@ -88,26 +89,12 @@ class FundsPage:
         return [(u.pk, f"{u}（{roles}）") for u, roles in self.officers]
 
     # --- forms ----------------------------------------------------------------------
+    def action_url(self, action: Action, obj=None) -> str:
+        return action_url(self.case, action, obj)
+
     def find(self, on: str, obj_id: int):
         objects = self.disbursements if on == "disbursement" else self.holds
         return next((o for o in objects if o.pk == obj_id), None)
-
-    def bind(self, action: Action, obj, form: f.ActionForm) -> None:
-        self.bound[action.key(obj)] = form
-
-    def form_for(self, action: Action, obj=None) -> f.ActionForm:
-        key = action.key(obj)
-        form = self.bound.get(key) or action.form_class(page=self, obj=obj, auto_id=f"id_{key}_%s")
-        form.action, form.key, form.dom_id, form.url = action, key, f"form-{key}", action.url(self.case, obj)
-        return form
-
-    def forms_on(self, on: str | None, obj=None) -> list[f.ActionForm]:
-        # a form that was just refused stays on the page, with its errors
-        return [
-            self.form_for(a, obj)
-            for a in ACTIONS.values()
-            if a.on == on and (a.available(self, obj) or a.key(obj) in self.bound)
-        ]
 
     # --- sections -------------------------------------------------------------------
     def receipt_rows(self) -> list[dict]:
@@ -203,28 +190,23 @@ def case_action(request: HttpRequest, case_id: int, action: str, obj_id: int | N
             raise Http404
     back = safe_next(request)
     form = spec.form_class(request.POST, page=page, obj=obj, auto_id=f"id_{spec.key(obj)}_%s")
-    if form.is_valid():
-        try:
-            done = call_service(spec.perform, page, obj, form.cleaned_data, form)
-        except NotFound:
-            raise Http404 from None
-        except PermissionDenied as exc:
-            messages.error(request, exc.message)
-            return _after_action(request, case_id, back)
-        except ApplicationError as exc:
-            if not form.fields or back:
-                messages.error(request, exc.message)
-                return _after_action(request, case_id, back)
-            f.place_error(form, exc, code_fields=CODE_FIELDS)
-        else:
-            messages.success(request, done.message)
-            return _after_action(request, case_id, back)
-    elif back:
+    if not form.is_valid() and back:
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
             for error in errors:
                 messages.error(request, f"{label}：{error}" if label else error)
         return redirect(back)
+    invalid = not form.is_valid()
+    done, status = action_run(form, lambda: spec.perform(page, obj, form), code_fields=CODE_FIELDS)
+    if done is not None:
+        messages.success(request, done.message)
+        return _after_action(request, case_id, back)
+    if not invalid and (status == 403 or not form.fields or back):
+        # refused: a button without inputs, a form sent from a queue (``next``) or a
+        # user who may not (403) hears it as a message on the page it came from
+        for error in form.non_field_errors() or [e for errors in form.errors.values() for e in errors]:
+            messages.error(request, error)
+        return _after_action(request, case_id, back)
     page.bind(spec, obj, form)
     return _render_case(request, page, status=422, scroll_to=f"form-{spec.key(obj)}")
 

@@ -1,13 +1,10 @@
 """The actions of the case funds page: each one's form, its service call and when it
 is offered — from ``custody_funds.policy``, the same rules the services enforce."""
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.web.pages import Action, Done
 from custody_funds import forms as f
 from custody_funds import policy
 from custody_funds.models import HoldKind
@@ -15,41 +12,18 @@ from custody_funds.services import funds
 from custody_funds.views.common import yuan
 from enforcement.models import Case
 
-if TYPE_CHECKING:  # the page imports the actions
-    from custody_funds.views.case import FundsPage
+
+def action_url(case: Case, action: Action, obj=None) -> str:
+    """The URL an action of the case funds page posts to."""
+    if obj is None:
+        return reverse("custody_funds:case-action", kwargs={"case_id": case.pk, "action": action.slug})
+    return reverse(
+        "custody_funds:case-object-action", kwargs={"case_id": case.pk, "action": action.slug, "obj_id": obj.pk}
+    )
 
 
-@dataclass
-class Done:
-    message: Any
-
-
-@dataclass(frozen=True)
-class Action:
-    """One thing that can be done on the case funds page: its form, the service
-    call, and when it is offered (the services decide in the end)."""
-
-    slug: str
-    form_class: type[f.ActionForm]
-    title: Any
-    submit: Any
-    perform: Callable[["FundsPage", Any, dict, f.ActionForm], Done]
-    available: Callable[["FundsPage", Any], bool]
-    on: str | None = None  # disbursement | hold
-    danger: bool = False
-
-    def key(self, obj=None) -> str:
-        return self.slug if obj is None else f"{self.slug}-{obj.pk}"
-
-    def url(self, case: Case, obj=None) -> str:
-        if obj is None:
-            return reverse("custody_funds:case-action", kwargs={"case_id": case.pk, "action": self.slug})
-        return reverse(
-            "custody_funds:case-object-action", kwargs={"case_id": case.pk, "action": self.slug, "obj_id": obj.pk}
-        )
-
-
-def _do_draft(page, obj, d, form) -> Done:
+def _do_draft(page, obj, form) -> Done:
+    d = form.cleaned_data
     disbursement = funds.disbursement_draft(
         actor=page.user, case=page.case, payee_id=d["payee"], amount=d["amount"], account_number=d["account_number"],
         account_change_request=(d.get("account_change_request") or "").strip(),
@@ -57,66 +31,72 @@ def _do_draft(page, obj, d, form) -> Done:
     return Done(_("已起草支付案款 %(a)s 元（收款人 %(p)s），请提交审批。") % {"a": yuan(disbursement.amount), "p": disbursement.holder})
 
 
-def _do_submit(page, d, data, form) -> Done:
+def _do_submit(page, d, form) -> Done:
     funds.disbursement_submit(actor=page.user, disbursement=d)
     return Done(_("已提交执行局长审批。"))
 
 
-def _do_approve(page, d, data, form) -> Done:
+def _do_approve(page, d, form) -> Done:
     funds.disbursement_approve(actor=page.user, disbursement=d)
     return Done(_("已批准支付案款 %(a)s 元（%(p)s）。") % {"a": yuan(d.amount), "p": d.holder})
 
 
-def _do_reject(page, d, data, form) -> Done:
+def _do_reject(page, d, form) -> Done:
+    data = form.cleaned_data
     funds.disbursement_reject(actor=page.user, disbursement=d, note=data["note"])
     return Done(_("已驳回支付案款 %(a)s 元，预留金额已释放。") % {"a": yuan(d.amount)})
 
 
-def _do_notify(page, d, data, form) -> Done:
+def _do_notify(page, d, form) -> Done:
     funds.disbursement_notify_finance(actor=page.user, disbursement=d)
     return Done(_("已向财务部门发出支付案款通知，财务应在5个工作日内发放。"))
 
 
-def _do_pay(page, d, data, form) -> Done:
+def _do_pay(page, d, form) -> Done:
+    data = form.cleaned_data
     funds.disbursement_pay(actor=page.user, disbursement=d, bank_reference=data["bank_reference"].strip())
     return Done(_("已登记发放 %(a)s 元（%(p)s）。") % {"a": yuan(d.amount), "p": d.holder})
 
 
-def _do_cancel(page, d, data, form) -> Done:
+def _do_cancel(page, d, form) -> Done:
+    data = form.cleaned_data
     funds.disbursement_cancel(actor=page.user, disbursement=d, note=data["note"])
     return Done(_("已撤销，预留金额已释放。"))
 
 
-def _do_delay(page, obj, d, form) -> Done:
+def _do_delay(page, obj, form) -> Done:
+    d = form.cleaned_data
     funds.hold_request(actor=page.user, case=page.case, kind=HoldKind.DELAY, reason=d["reason"], note=d["note"])
     return Done(_("已提出延缓发放申请，待执行局长审批。"))
 
 
-def _do_deposit(page, obj, d, form) -> Done:
+def _do_deposit(page, obj, form) -> Done:
+    d = form.cleaned_data
     funds.hold_request(
         actor=page.user, case=page.case, kind=HoldKind.DEPOSIT, reason=d["reason"], note=d["note"], amount=d["amount"]
     )
     return Done(_("已提出提存申请（%(a)s 元），待执行局长审批。") % {"a": yuan(d["amount"])})
 
 
-def _do_hold_approve(page, hold, d, form) -> Done:
+def _do_hold_approve(page, hold, form) -> Done:
     funds.hold_decide(actor=page.user, hold=hold, approve=True)
     if hold.kind == HoldKind.DELAY:
         return Done(_("已批准延缓发放，支付案款通知期限中止计算。"))
     return Done(_("已批准提存，案款已转出本案账户。"))
 
 
-def _do_hold_reject(page, hold, d, form) -> Done:
+def _do_hold_reject(page, hold, form) -> Done:
     funds.hold_decide(actor=page.user, hold=hold, approve=False)
     return Done(_("已驳回%(k)s申请。") % {"k": hold.get_kind_display()})
 
 
-def _do_hold_release(page, hold, d, form) -> Done:
+def _do_hold_release(page, hold, form) -> Done:
     funds.hold_release(actor=page.user, hold=hold)
     return Done(_("已解除延缓发放，支付案款通知期限恢复计算。"))
 
 
-def _do_cash(page, obj, d, form) -> Done:
+def _do_cash(page, obj, form) -> Done:
+    d = form.cleaned_data
     officer = next((u for u, _roles in page.officers if u.pk == d["second_officer"]), None)
     receipt, created = funds.receipt_record(
         actor=page.user, court=page.case.court, reference=d["reference"], account_number=page.account.number,

@@ -1,15 +1,12 @@
-"""What the case-funds pages share: page sizes, the clock rows of FUNDS_NOTICE /
-FUNDS_PAYMENT, and amounts in words."""
+"""What the case-funds pages share: the page size, amounts in words and the age of
+a receipt. Clock rows are ``core.web.clocks``."""
 
 import datetime as dt
 from decimal import Decimal
 
-from django.utils import timezone
-
-from core.calendar import WorkingCalendar, local_date
-from core.exceptions import CalendarNotLoaded
-from core.models import Deadline
-from core.web import urgency
+from core.calendar import local_date
+from core.models import PeriodUnit
+from core.web.clocks import ClockRows
 
 PAGE_SIZE = 50
 
@@ -18,40 +15,11 @@ def yuan(amount: Decimal) -> str:
     return f"{amount:,.2f}"
 
 
-class Clocks:
-    """Due date, working days left and state of FUNDS_NOTICE / FUNDS_PAYMENT clocks,
-    with one calendar load for the page."""
-
-    def __init__(self):
-        self.now = timezone.now()
-        self.today = local_date(self.now)
-        self.calendar = WorkingCalendar.load()
-
-    def row(self, deadline: Deadline | None) -> dict | None:
-        if deadline is None:
-            return None
-        due = local_date(deadline.due_at)
-        paused = deadline.is_running and deadline.paused_at is not None
-        left = None
-        if deadline.is_running:
-            try:
-                left = self.calendar.working_days_between(self.today, due)
-            except CalendarNotLoaded:
-                left = None
-            overdue = not paused and deadline.due_at < self.now
-            level = "paused" if paused else urgency(left, overdue)
-        else:
-            overdue, level = False, "done"
-        return {
-            "deadline": deadline, "due_date": due, "days_left": left, "urgency": level, "overdue": overdue,
-            "paused": paused, "running": deadline.is_running,
-        }
-
-    def age(self, moment: dt.datetime) -> dict:
-        """How long a receipt has waited: calendar days and working days."""
-        day = local_date(moment)
-        try:
-            working = self.calendar.working_days_between(day, self.today)
-        except CalendarNotLoaded:
-            working = None
-        return {"days": (self.today - day).days, "working_days": working}
+def receipt_age(clocks: ClockRows, moment: dt.datetime) -> dict:
+    """How long a receipt has waited: calendar days and working days (None when the
+    working calendar of a year it spans is not loaded)."""
+    day = local_date(moment)
+    return {
+        "days": (clocks.today - day).days,
+        "working_days": clocks.between(day, clocks.today, PeriodUnit.WORKING_DAYS),
+    }

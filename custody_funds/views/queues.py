@@ -12,14 +12,16 @@ from django.views.decorators.http import require_GET, require_POST
 from core.decorators import perm_required
 from core.exceptions import ApplicationError
 from core.models import User
-from core.web import call_service
+from core.web.clocks import ClockRows
+from core.web.forms import place_error
+from core.web.pages import Action, call_service
 from custody_funds import forms as f
 from custody_funds import policy, selectors
 from custody_funds.models import Disbursement, FundsHold, Receipt
 from custody_funds.selectors import PAYMENT_RULE
 from custody_funds.services import funds
-from custody_funds.views.case_actions import ACTIONS, Action
-from custody_funds.views.common import PAGE_SIZE, Clocks, yuan
+from custody_funds.views.case_actions import ACTIONS, action_url
+from custody_funds.views.common import PAGE_SIZE, receipt_age, yuan
 
 APPROVAL_ROWS = 200
 CASE_SUGGESTIONS = 10
@@ -32,7 +34,7 @@ def _render_finance(request: HttpRequest, *, bound: dict[int, f.QueuePayForm] | 
     bound = bound or {}
     page = Paginator(selectors.payments_due_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
-    clocks = Clocks()
+    clocks = ClockRows()
     by_subject = selectors.subject_clocks(PAYMENT_RULE, "disbursement", [d.pk for d in rows])
     context = {
         "page": page,
@@ -65,7 +67,7 @@ def finance_pay(request: HttpRequest, disbursement_id: int) -> HttpResponse:
             call_service(funds.disbursement_pay, actor=request.user, disbursement=d,
                          bank_reference=form.cleaned_data["bank_reference"].strip())
         except ApplicationError as exc:
-            f.place_error(form, exc)
+            place_error(form, exc)
             if form.non_field_errors():
                 messages.error(request, exc.message)
                 return redirect("custody_funds:finance")
@@ -83,9 +85,9 @@ def finance_pay(request: HttpRequest, disbursement_id: int) -> HttpResponse:
 def _render_unidentified(request: HttpRequest, *, bound: dict[int, f.MatchForm] | None = None, status: int = 200):
     bound = bound or {}
     page = Paginator(selectors.unidentified_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    clocks = Clocks()
+    clocks = ClockRows()
     rows = [
-        {"receipt": r, "age": clocks.age(r.arrived_at),
+        {"receipt": r, "age": receipt_age(clocks, r.arrived_at),
          "form": bound.get(r.pk) or f.MatchForm(auto_id=f"id_match-{r.pk}_%s"),
          "can_match": policy.can_match_receipt(request.user, r)}
         for r in page.object_list
@@ -134,7 +136,7 @@ def receipt_match(request: HttpRequest, receipt_id: int) -> HttpResponse:
                 call_service(funds.receipt_match, actor=request.user, receipt=receipt, case=case,
                              reason=form.cleaned_data["reason"].strip())
             except ApplicationError as exc:
-                f.place_error(form, exc)
+                place_error(form, exc)
                 if form.non_field_errors():
                     messages.error(request, exc.message)
                     return redirect("custody_funds:unidentified")
@@ -159,7 +161,7 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
     def row(obj: Disbursement | FundsHold, can_decide: bool, approve: Action, reject: Action) -> dict:
         return {
             "obj": obj, "own_request": policy.made_by(user, obj), "can_decide": can_decide,
-            "approve_url": approve.url(obj.case, obj), "reject_url": reject.url(obj.case, obj),
+            "approve_url": action_url(obj.case, approve, obj), "reject_url": action_url(obj.case, reject, obj),
         }
 
     context = {
