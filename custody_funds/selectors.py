@@ -6,7 +6,7 @@ the caller is inside ``transaction.atomic()`` and checks the policy after the lo
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import F, QuerySet, Sum, Window
+from django.db.models import F, Min, Q, QuerySet, Sum, Window
 
 from core.models import Court, Deadline, Membership, User
 from core.selectors import court_scope_q, visible_courts
@@ -61,6 +61,18 @@ def ledger_legs(account: LedgerAccount) -> QuerySet[PostingLeg]:
     return PostingLeg.objects.filter(account=account).select_related("posting").order_by("posting_id")
 
 
+def accounts_holding_money(accounts: QuerySet[LedgerAccount]) -> QuerySet[LedgerAccount]:
+    """Case accounts of ``accounts`` with a balance or a reservation, each with the
+    arrival of its oldest matched receipt (``oldest``), by court then age."""
+    return (
+        accounts.filter(kind=AccountKind.CASE)
+        .filter(Q(balance__gt=0) | Q(pending__gt=0))
+        .select_related("case", "court")
+        .annotate(oldest=Min("case__receipts__arrived_at", filter=Q(case__receipts__status=ReceiptStatus.MATCHED)))
+        .order_by("court__path", "oldest")
+    )
+
+
 def ledger_legs_latest(account: LedgerAccount, limit: int) -> list[PostingLeg]:
     """The latest ``limit`` + 1 legs, newest first, each annotated with
     ``balance_after`` (a window sum over every entry of the account)."""
@@ -83,6 +95,11 @@ def case_for_funds(user: User, case_id: int) -> Case | None:
 def case_applicants(case: Case) -> list[Party]:
     """The applicants of the case (the payees), with their confirmed payout accounts."""
     return list(case.parties.filter(role=PartyRole.APPLICANT).select_related("payout_account").order_by("pk"))
+
+
+def applicant_get(case: Case, party_id: int) -> Party | None:
+    """An applicant of the case (a payee), with the payout account confirmed at filing."""
+    return case.parties.filter(pk=party_id, role=PartyRole.APPLICANT).select_related("payout_account").first()
 
 
 def case_by_number(user: User, *, court_id: int, case_number: str) -> Case | None:

@@ -189,7 +189,7 @@ def _disbursement_draft_check(
     """The payee, once the actor, the amount and the account are found acceptable."""
     policy.require_handle_funds(actor, case.court)
     _positive(amount)
-    payee = case.parties.filter(pk=payee_id, role="applicant").select_related("payout_account").first()
+    payee = selectors.applicant_get(case, payee_id)
     if payee is None:
         raise ValidationFailed.for_field("payee", _("收款人必须是本案申请执行人。"))
     confirmed = getattr(payee, "payout_account", None)
