@@ -44,6 +44,11 @@ def case_account(case: Case) -> LedgerAccount | None:
     return LedgerAccount.objects.filter(case=case).select_related("case").first()
 
 
+def case_account_get(case: Case) -> LedgerAccount:
+    """The case's account; ``LedgerAccount.DoesNotExist`` before it is opened."""
+    return LedgerAccount.objects.get(case=case)
+
+
 def case_account_by_number(court: Court, number: str) -> LedgerAccount | None:
     """The case account a bank transfer names, within the receiving court."""
     return LedgerAccount.objects.filter(kind=AccountKind.CASE, number=number, court=court).select_related("case").first()

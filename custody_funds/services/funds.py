@@ -224,7 +224,7 @@ def disbursement_draft(
         account_change_request=account_change_request,
     )
     confirmed = getattr(payee, "payout_account", None)
-    account = LedgerAccount.objects.filter(case=case).first() or ledger.fund_account_open(case=case)
+    account = selectors.case_account(case) or ledger.fund_account_open(case=case)
     ledger.reserve(account=account, amount=amount)
     if confirmed is not None and confirmed.account_number == number:
         bank, holder = confirmed.bank, confirmed.holder
@@ -302,7 +302,7 @@ def disbursement_pay(*, actor: User, disbursement: Disbursement, bank_reference:
     if not bank_reference.strip():
         raise ValidationFailed.for_field("bank_reference", _("请填写付款流水号。"))
     now = timezone.now()
-    account = LedgerAccount.objects.get(case=d.case)
+    account = selectors.case_account_get(d.case)
     posting = ledger.post(
         key=f"disbursement:{d.pk}", kind="disbursement", actor=actor, case=d.case,
         legs=[(account, -d.amount), (ledger.court_account(d.case.court, AccountKind.PAID_OUT), d.amount)],
@@ -324,7 +324,7 @@ def disbursement_reject(*, actor: User, disbursement: Disbursement, note: str) -
     policy.require_decide_disbursement(actor, d, rejecting=True)
     d.reject(note=note[:300])
     d.save()
-    ledger.release(account=LedgerAccount.objects.get(case=d.case), amount=d.amount)
+    ledger.release(account=selectors.case_account_get(d.case), amount=d.amount)
     _node(case=d.case, kind=FundsNode.DISBURSEMENT_REJECTED, at=timezone.now(), actor=actor, subject=d,
           payload={"note": note[:300]})
     return d
@@ -336,7 +336,7 @@ def disbursement_cancel(*, actor: User, disbursement: Disbursement, note: str) -
     policy.require_handle_funds(actor, d.case.court)
     d.cancel(note=note[:300])
     d.save()
-    ledger.release(account=LedgerAccount.objects.get(case=d.case), amount=d.amount)
+    ledger.release(account=selectors.case_account_get(d.case), amount=d.amount)
     _node(case=d.case, kind=FundsNode.DISBURSEMENT_CANCELLED, at=timezone.now(), actor=actor, subject=d,
           payload={"note": note[:300]})
     return d
@@ -372,7 +372,7 @@ def hold_request(
     holds_money = _hold_request_check(actor=actor, case=case, kind=kind, reason=reason, note=note, amount=amount)
     if holds_money:
         assert amount is not None  # checked above
-        ledger.reserve(account=LedgerAccount.objects.get(case=case), amount=amount)
+        ledger.reserve(account=selectors.case_account_get(case), amount=amount)
     hold = FundsHold.objects.create(
         case=case, kind=kind, reason=reason, note=note[:500], amount=amount if holds_money else None,
         requested_by=actor,
@@ -389,7 +389,7 @@ def hold_decide(*, actor: User, hold: FundsHold, approve: bool) -> FundsHold:
     hold = selectors.hold_get_for_update(hold.pk)
     policy.require_decide_hold(actor, hold)
     now = timezone.now()
-    account = LedgerAccount.objects.get(case=hold.case)
+    account = selectors.case_account_get(hold.case)
     if not approve:
         hold.reject(by=actor, at=now)
         hold.save()
@@ -436,7 +436,7 @@ def hold_release(*, actor: User, hold: FundsHold) -> FundsHold:
     hold.release(at=now)
     hold.save()
     if hold.amount is not None:  # the disputed part is settled: it can now be paid
-        ledger.release(account=LedgerAccount.objects.get(case=hold.case), amount=hold.amount)
+        ledger.release(account=selectors.case_account_get(hold.case), amount=hold.amount)
     for deadline in clocks.running_deadlines_for(hold.case, [NOTICE_RULE]).filter(paused_at__isnull=False).order_by("pk"):
         clocks.clock_resume(deadline=deadline, resumed_at=now, actor=actor)
     _node(case=hold.case, kind=FundsNode.DELAY_RELEASED, at=now, actor=actor, subject=hold)
