@@ -1305,7 +1305,7 @@ def delegated(pattern: Pattern) -> str | None:
 
 def slug_registries() -> dict[str, set[str]]:
     """The slugs each action URL dispatches on, from the views' own registries."""
-    from custody_funds import views as funds_views
+    from custody_funds.views import case_actions as funds_views
     from enforcement import views as enforcement_views
     from supervision.views import orders as order_views
     from supervision.views import petitions as petition_views

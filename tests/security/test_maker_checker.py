@@ -413,7 +413,7 @@ def _services():
 
 
 def _urls(every: bool = False):
-    from custody_funds import views as funds_views
+    from custody_funds.views import case_actions as funds_views
     from dualcheck.views import actions as dualcheck_actions
     from enforcement import views as enforcement_views
     from supervision.views import orders as order_views

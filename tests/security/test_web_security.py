@@ -81,7 +81,7 @@ def _fill_regex(route: str) -> str:
 
 def _slugs() -> dict[str, list[str]]:
     """Every action slug of the action patterns (each action is its own unsafe request)."""
-    from custody_funds import views as funds_views
+    from custody_funds.views import case_actions as funds_views
     from dualcheck.views import actions as dualcheck_actions
     from enforcement import views as enforcement_views
     from supervision.views import orders as order_views

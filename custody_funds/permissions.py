@@ -1,4 +1,5 @@
-"""Which roles may open the queues of the case-funds pages (django-rules). Court
+"""Which roles may open the queues of the case-funds pages (django-rules; imported by
+``CustodyFundsConfig.ready()``, the file was ``rules.py``). Court
 scoping stays in the selectors and the services check the role at the case's court;
 these only say who sees the navigation and may open each queue."""
 
