@@ -28,7 +28,8 @@ from dualcheck.models import (
     ReportAttachment,
     ReportStatus,
 )
-from dualcheck.selectors import clue_actions, clue_get_detail, clue_get_visible, flagged_nodes, is_team_member
+from dualcheck.policy import clue_actions
+from dualcheck.selectors import clue_get_detail, clue_get_visible, flagged_nodes, is_team_member
 from dualcheck.services.outcome import confidential_read
 from supervision.api.orders import ClockOut
 

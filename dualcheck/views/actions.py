@@ -1,5 +1,5 @@
 """The steps of the clue page: one ``Action`` per slug of
-``dualcheck.selectors.clue_actions`` (except writing the report, which has its own
+``dualcheck.policy.clue_actions`` (except writing the report, which has its own
 editor), and the runner that validates the form, calls the service and either
 reports success or hands back the bound form with the refusal placed next to its
 field (modelled on ``supervision.views.actions``)."""

@@ -2,7 +2,7 @@
 timeline, meetings, referrals, the joint team with its methods, scope and the
 system check of the cases' flagged nodes, the report rounds, reviews, conclusion,
 feedback — and the forms of the steps the user may take now
-(``dualcheck.selectors.clue_actions``).
+(``dualcheck.policy.clue_actions``).
 
 The confidential (干警) content — officers concerned, the allegation against them,
 officer conduct and findings, disciplinary dispositions, clarification, report
@@ -41,17 +41,17 @@ from dualcheck.models import (
     ScopeItem,
     TeamMethod,
 )
+from dualcheck.policy import can_conclude, clue_actions, feedback_lead
 from dualcheck.selectors import (
     active_team,
     can_read_confidential,
-    clue_actions,
     clue_get_detail,
     clue_get_visible,
     confidential_reads,
     flagged_nodes,
     is_team_member,
 )
-from dualcheck.services.outcome import confidential_read, feedback_lead
+from dualcheck.services.outcome import confidential_read
 from dualcheck.views.actions import ACTIONS, action_run
 from enforcement.views import NODE_LABELS as CASE_NODE_LABELS
 from supervision.selectors_orders import subject_events
@@ -321,7 +321,7 @@ def disposition_row(request: HttpRequest, clue_id: int) -> HttpResponse:
         clue = clue_get_visible(request.user, clue_id)
     except NotFound:
         raise Http404 from None
-    if "conclude" not in clue_actions(request.user, clue):
+    if not can_conclude(request.user, clue):
         raise Http404
     try:
         index = min(max(int(request.GET.get("index", "0")), 0), 999)

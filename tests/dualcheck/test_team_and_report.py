@@ -17,7 +17,8 @@ from dualcheck.models import (
     Team,
     TeamMember,
 )
-from dualcheck.selectors import active_team, can_read_confidential, clue_actions, is_team_member
+from dualcheck.policy import clue_actions
+from dualcheck.selectors import active_team, can_read_confidential, is_team_member
 from dualcheck.services import investigation as s_inv
 from tests.conftest import at
 from tests.dualcheck.conftest import advance, event_kinds, form_team, register, snapshot

@@ -1,0 +1,541 @@
+"""Who may take which step of 一案双查 on which clue, in which stage (双查规定 §4–§11).
+
+The one place these rules live. Each step has a refusal function (``_<verb>``) that
+returns the error the step is refused with — or ``None`` when the step is allowed —
+and two public faces built from it:
+
+- ``can_<verb>(user, clue) -> bool`` for the pages and the API's
+  ``allowed_actions`` (``clue_actions``);
+- ``check_<verb>(user, clue)`` for the services, which raises that same error
+  (same class, message and code) before anything is written.
+
+Roles act at the court named (never inherited from a court above, and no superuser
+shortcut: a system administrator does not run 一案双查). Seeing a clue at all is the
+selectors' business (``dualcheck.selectors``): every step first fetches the clue
+through them (404 for someone who does not see it).
+
+What a step's *input* must satisfy (a complete report, the conditions of closure,
+the composition of a meeting) stays in its service.
+"""
+
+from collections.abc import Callable, Iterable
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from core.exceptions import (
+    ApplicationError,
+    InvalidTransition,
+    PermissionDenied,
+    RuleViolation,
+    ValidationFailed,
+)
+from core.models import Court, Role, User
+from core.selectors import active_memberships
+from dualcheck.models import (
+    Clarification,
+    Clue,
+    ClueOfficer,
+    ClueStatus,
+    ConclusionFinding,
+    FeedbackLead,
+    Report,
+    ReportStatus,
+    TeamMember,
+)
+from dualcheck.selectors import (
+    EXECUTION_FEEDBACK_ROLES,
+    HANDLING_LEVELS,
+    HEAD_ROLES,
+    JOINT_ROLES,
+    REGISTER_ROLES,
+    SUPERVISION_FEEDBACK_ROLES,
+    TEAM_FORMING_ROLES,
+    VIEW_ROLES,
+    WORKING_GROUP_ROLES,
+    can_read_confidential,
+    is_team_member,
+    user_has_role_at,
+)
+
+Refusal = ApplicationError | None
+
+# A clue's officers concerned can be added until the joint meeting concludes it.
+BEFORE_CONCLUSION = (
+    ClueStatus.RECEIVED,
+    ClueStatus.SCREENED,
+    ClueStatus.PENDING_MEETING,
+    ClueStatus.LAUNCHED,
+    ClueStatus.REFERRED,
+    ClueStatus.INVESTIGATING,
+    ClueStatus.REPORTED,
+    ClueStatus.ACCEPTED,
+)
+AFTER_CONCLUSION = (ClueStatus.CONCLUDED, ClueStatus.FED_BACK)
+
+
+def _role(
+    user: User, court: Court | None, roles: Iterable[str], message, code: str = "not_allowed"
+) -> Refusal:
+    if user_has_role_at(user, court, roles):
+        return None
+    return PermissionDenied(message, code=code)
+
+
+def _state(clue: Clue, allowed: Iterable[str], message) -> Refusal:
+    allowed = tuple(allowed)
+    if clue.status in allowed:
+        return None
+    return InvalidTransition(message, extra={"status": clue.status, "allowed": list(allowed)})
+
+
+def _first(*steps: Callable[[], Refusal]) -> Refusal:
+    """The first refusal of ``steps`` (checked in order, lazily: a later check may
+    rely on an earlier one having passed)."""
+    for step in steps:
+        refusal = step()
+        if refusal is not None:
+            return refusal
+    return None
+
+
+def _raise(refusal: Refusal) -> None:
+    if refusal is not None:
+        raise refusal
+
+
+# --- the rules that decide between steps ---------------------------------------------------------
+
+
+def feedback_lead(clue: Clue) -> str:
+    """§10: officer-discipline allegations → the supervision department leads;
+    enforcement conduct only → the execution department."""
+    if clue.officer_allegation.strip() or ClueOfficer.objects.filter(clue=clue).exists():
+        return FeedbackLead.SUPERVISION
+    return FeedbackLead.EXECUTION
+
+
+def clarification_required(clue: Clue) -> bool:
+    """§11: the allegation against officers proved untrue → clarify."""
+    conclusion = getattr(clue, "conclusion", None)
+    return (
+        conclusion is not None
+        and conclusion.finding == ConclusionFinding.UNSUBSTANTIATED
+        and (bool(clue.officer_allegation.strip()) or ClueOfficer.objects.filter(clue=clue).exists())
+    )
+
+
+# --- registering ---------------------------------------------------------------------------------
+
+
+def _register(user: User, court: Court) -> Refusal:
+    if court.level not in HANDLING_LEVELS:
+        return ValidationFailed.for_field(
+            "court", _("一案双查线索由最高人民法院、高级人民法院和中级人民法院受理（双查规定第四条）。")
+        )
+    return _role(
+        user,
+        court,
+        REGISTER_ROLES,
+        _("只有 %(court)s 执行机构的工作组、执行局长或监察部门人员可以登记一案双查线索。")
+        % {"court": court.name},
+    )
+
+
+def can_register(user: User, court: Court) -> bool:
+    return _register(user, court) is None
+
+
+def check_register(user: User, court: Court) -> None:
+    """登记线索 (§3) at an upper court (§4: 最高法, 高院, 中院)."""
+    _raise(_register(user, court))
+
+
+def can_name_own_officers(user: User, court: Court) -> bool:
+    """A clue naming an officer of ``court`` itself is registered by a named person:
+    a court's API client never reads a clue about its own court (selectors), so it
+    could not even read back what it registered."""
+    return user_has_role_at(user, court, [r for r in REGISTER_ROLES if r != Role.API_CLIENT])
+
+
+# --- from clue to referral (§4, §5) --------------------------------------------------------------
+
+
+def _screen(user: User, clue: Clue) -> Refusal:
+    return _first(
+        lambda: _role(
+            user,
+            clue.court,
+            WORKING_GROUP_ROLES,
+            _("线索筛选由受理法院执行机构的工作组（专人监管、执行局长）负责。"),
+        ),
+        lambda: _state(clue, (ClueStatus.RECEIVED,), _("只有待筛选的线索可以筛选。")),
+    )
+
+
+def can_screen(user: User, clue: Clue) -> bool:
+    return _screen(user, clue) is None
+
+
+def check_screen(user: User, clue: Clue) -> None:
+    _raise(_screen(user, clue))
+
+
+def _approve(user: User, clue: Clue) -> Refusal:
+    return _first(
+        lambda: _role(user, clue.court, HEAD_ROLES, _("线索须由受理法院执行局长审核（双查规定第四条）。")),
+        lambda: _state(clue, (ClueStatus.SCREENED,), _("只有已筛选、待审核的线索可以审核。")),
+        lambda: (
+            PermissionDenied(_("审核人不能审核自己筛选的线索。"), code="maker_checker")
+            if clue.screened_by_id == user.pk
+            else None
+        ),
+    )
+
+
+def can_approve(user: User, clue: Clue) -> bool:
+    return _approve(user, clue) is None
+
+
+def check_approve(user: User, clue: Clue) -> None:
+    """执行机构主要负责人审核 (§4); never the person who screened it."""
+    _raise(_approve(user, clue))
+
+
+def _decide(user: User, clue: Clue) -> Refusal:
+    return _first(
+        lambda: _role(user, clue.court, JOINT_ROLES, _("联席会议决定由受理法院执行局长或监察部门人员记录。")),
+        lambda: _state(clue, (ClueStatus.PENDING_MEETING,), _("只有待联席会议研究的线索可以作出启动决定。")),
+    )
+
+
+def can_decide(user: User, clue: Clue) -> bool:
+    return _decide(user, clue) is None
+
+
+def check_decide(user: User, clue: Clue) -> None:
+    _raise(_decide(user, clue))
+
+
+def _refer(user: User, clue: Clue) -> Refusal:
+    return _first(
+        lambda: _role(
+            user, clue.court, JOINT_ROLES, _("交办须由受理法院执行机构和监察机构（执行局长、监察人员）作出。")
+        ),
+        lambda: _state(clue, (ClueStatus.LAUNCHED,), _("只有联席会议决定启动的线索可以交办。")),
+    )
+
+
+def can_refer(user: User, clue: Clue) -> bool:
+    return _refer(user, clue) is None
+
+
+def check_refer(user: User, clue: Clue) -> None:
+    _raise(_refer(user, clue))
+
+
+def _record_officers(user: User, clue: Clue) -> Refusal:
+    return _first(
+        lambda: _role(user, clue.court, (Role.INSPECTOR,), _("涉及干警由受理法院监察部门补充登记。")),
+        lambda: _state(clue, BEFORE_CONCLUSION, _("已形成检查结论的线索不能再补充涉及干警。")),
+    )
+
+
+def can_record_officers(user: User, clue: Clue) -> bool:
+    return _record_officers(user, clue) is None
+
+
+def check_record_officers(user: User, clue: Clue) -> None:
+    """补充登记涉及干警 (confidential), by the handling court's supervision department."""
+    _raise(_record_officers(user, clue))
+
+
+# --- the investigation (§5–§8) -------------------------------------------------------------------
+
+
+def _form_team(user: User, clue: Clue) -> Refusal:
+    # the state first: a clue not yet referred has no investigating court
+    return _first(
+        lambda: _state(
+            clue, (ClueStatus.REFERRED,), _("只有已交办、尚未组成调查组的线索可以组成联合调查组。")
+        ),
+        lambda: _role(
+            user,
+            clue.target_court,
+            TEAM_FORMING_ROLES,
+            _("联合调查组由 %(court)s 的执行局长、监察部门人员或院领导组成。")
+            % {"court": clue.target_court.name},
+        ),
+    )
+
+
+def can_form_team(user: User, clue: Clue) -> bool:
+    return _form_team(user, clue) is None
+
+
+def check_form_team(user: User, clue: Clue) -> None:
+    _raise(_form_team(user, clue))
+
+
+def _change_team(user: User, clue: Clue) -> Refusal:
+    return _first(
+        lambda: _state(clue, (ClueStatus.INVESTIGATING,), _("只有调查中的联合调查组可以调整成员。")),
+        lambda: _role(
+            user,
+            clue.target_court,
+            TEAM_FORMING_ROLES,
+            _("联合调查组成员由 %(court)s 的执行局长、监察部门人员或院领导调整。")
+            % {"court": clue.target_court.name},
+        ),
+    )
+
+
+def can_change_team(user: User, clue: Clue) -> bool:
+    return _change_team(user, clue) is None
+
+
+def check_change_team(user: User, clue: Clue) -> None:
+    _raise(_change_team(user, clue))
+
+
+def _team_member(user: User, clue: Clue) -> Refusal:
+    if is_team_member(user, clue):
+        return None
+    return PermissionDenied(_("只有联合调查组成员可以办理调查工作。"), code="not_team_member")
+
+
+def _investigate(user: User, clue: Clue, state_message) -> Refusal:
+    return _first(
+        lambda: _state(clue, (ClueStatus.INVESTIGATING,), state_message),
+        lambda: _team_member(user, clue),
+    )
+
+
+# The team's work, its report and the report's attachments: the same rule, each
+# refused in its own words.
+RECORD_WORK_STATE = _("只有调查中的线索可以记录调查工作。")
+WRITE_REPORT_STATE = _("只有调查中的线索可以编写调查报告。")
+ATTACH_STATE = _("只有调查中的线索可以上传报告附件。")
+
+
+def can_record_work(user: User, clue: Clue) -> bool:
+    return _investigate(user, clue, RECORD_WORK_STATE) is None
+
+
+def check_record_work(user: User, clue: Clue) -> None:
+    """Record the methods used (§6) and the scope covered (§7): the active team."""
+    _raise(_investigate(user, clue, RECORD_WORK_STATE))
+
+
+def can_write_report(user: User, clue: Clue) -> bool:
+    """Write (and submit) the report of the current round: the active team."""
+    return _investigate(user, clue, WRITE_REPORT_STATE) is None
+
+
+def check_write_report(user: User, clue: Clue) -> None:
+    _raise(_investigate(user, clue, WRITE_REPORT_STATE))
+
+
+def check_attach(user: User, clue: Clue) -> None:
+    _raise(_investigate(user, clue, ATTACH_STATE))
+
+
+def _submitted_report_of(clue: Clue) -> Report | None:
+    return Report.objects.filter(clue=clue, status=ReportStatus.SUBMITTED).order_by("-round").first()
+
+
+def _review(user: User, clue: Clue) -> Refusal:
+    def maker_checker() -> Refusal:
+        # maker ≠ checker: when the upper court investigates itself (§5 直接调查) its
+        # people write the report and sit on the side that reviews it.
+        report = _submitted_report_of(clue)
+        if report is not None and report.submitted_by_id == user.pk:
+            return PermissionDenied(_("审查人不能审查自己上报的调查报告。"), code="maker_checker")
+        return None
+
+    return _first(
+        lambda: _role(user, clue.court, JOINT_ROLES, _("调查报告由受理法院执行局长或监察部门人员审查。")),
+        lambda: _state(clue, (ClueStatus.REPORTED,), _("只有已上报、待审查的调查报告可以审查。")),
+        maker_checker,
+    )
+
+
+def can_review(user: User, clue: Clue) -> bool:
+    return _review(user, clue) is None
+
+
+def check_review(user: User, clue: Clue) -> None:
+    """上级法院审查报告 (§8), never by the report's own submitter."""
+    _raise(_review(user, clue))
+
+
+# --- conclusion, feedback, clarification, closure (§9–§11) ---------------------------------------
+
+
+def _conclude(user: User, clue: Clue) -> Refusal:
+    return _first(
+        lambda: _role(user, clue.court, JOINT_ROLES, _("检查结论由受理法院执行局长或监察部门人员记录。")),
+        lambda: _state(clue, (ClueStatus.ACCEPTED,), _("只有调查报告已采纳的线索可以形成检查结论。")),
+    )
+
+
+def can_conclude(user: User, clue: Clue) -> bool:
+    return _conclude(user, clue) is None
+
+
+def check_conclude(user: User, clue: Clue) -> None:
+    _raise(_conclude(user, clue))
+
+
+def check_record_disciplinary(user: User, clue: Clue) -> None:
+    """Naming an officer concerned in a disciplinary disposition is for those who may
+    read who they are (and the answer must not tell a non-reader whether an id is one)."""
+    if not can_read_confidential(user, clue):
+        raise PermissionDenied(
+            _("违纪行为处分涉及干警，须由监察部门人员记录。"), code="confidential_disposition"
+        )
+
+
+def _feedback(user: User, clue: Clue) -> Refusal:
+    def lead_role() -> Refusal:
+        lead = feedback_lead(clue)
+        roles = SUPERVISION_FEEDBACK_ROLES if lead == FeedbackLead.SUPERVISION else EXECUTION_FEEDBACK_ROLES
+        return _role(
+            user,
+            clue.court,
+            roles,
+            _(
+                "反映干警违规违法违纪问题的，由监察机构牵头反馈；反映执行行为问题的，由执行机构牵头反馈（双查规定第十条）。"
+            ),
+            code="not_feedback_lead",
+        )
+
+    return _first(
+        lambda: _state(clue, (ClueStatus.CONCLUDED,), _("只有已形成结论的线索可以反馈。")),
+        lead_role,
+    )
+
+
+def can_feedback(user: User, clue: Clue) -> bool:
+    return _feedback(user, clue) is None
+
+
+def check_feedback(user: User, clue: Clue) -> None:
+    """反馈 to the complainant (§10), by the leading department."""
+    _raise(_feedback(user, clue))
+
+
+def _clarify(user: User, clue: Clue) -> Refusal:
+    return _first(
+        lambda: _role(user, clue.court, SUPERVISION_FEEDBACK_ROLES, _("澄清由受理法院监察部门作出。")),
+        lambda: _state(clue, AFTER_CONCLUSION, _("只有已形成结论、未办结的线索可以澄清。")),
+        lambda: (
+            None
+            if clarification_required(clue)
+            else RuleViolation(
+                _("只有检查结论为反映干警问题不实的，才予以澄清（双查规定第十一条）。"),
+                code="clarification_not_applicable",
+            )
+        ),
+        lambda: InvalidTransition(_("已作出澄清。"))
+        if Clarification.objects.filter(clue=clue).exists()
+        else None,
+    )
+
+
+def can_clarify(user: User, clue: Clue) -> bool:
+    return _clarify(user, clue) is None
+
+
+def check_clarify(user: User, clue: Clue) -> None:
+    """澄清 (§11), by the supervision department."""
+    _raise(_clarify(user, clue))
+
+
+def _close(user: User, clue: Clue) -> Refusal:
+    return _first(
+        lambda: _role(user, clue.court, JOINT_ROLES, _("线索由受理法院执行局长或监察部门人员办结。")),
+        lambda: _state(clue, AFTER_CONCLUSION, _("只有已形成结论的线索可以办结。")),
+    )
+
+
+def can_close(user: User, clue: Clue) -> bool:
+    """Who may close, and when. Whether the clue is ready to be closed (feedback
+    given, officers cleared) is the service's check: the page offers the step and
+    the service says what is missing."""
+    return _close(user, clue) is None
+
+
+def check_close(user: User, clue: Clue) -> None:
+    _raise(_close(user, clue))
+
+
+# --- the page ------------------------------------------------------------------------------------
+
+# slug → who may take the step now, in the order the page offers them.
+STEPS: list[tuple[str, Callable[[User, Clue], bool]]] = [
+    ("screen", can_screen),
+    ("approve", can_approve),
+    ("decide", can_decide),
+    ("refer", can_refer),
+    ("record-officers", can_record_officers),
+    ("form-team", can_form_team),
+    ("record-work", can_record_work),
+    ("report", can_write_report),
+    ("submit-report", can_write_report),
+    ("review", can_review),
+    ("conclude", can_conclude),
+    ("feedback", can_feedback),
+    ("clarify", can_clarify),
+    ("close", can_close),
+]
+
+
+def clue_actions(user: User, clue: Clue) -> list[str]:
+    """The steps ``user`` may take on ``clue`` now — what the page offers and the
+    API reports as ``allowed_actions``; the services refuse by the same rules."""
+    return [slug for slug, allowed in STEPS if allowed(user, clue)]
+
+
+def can_use_dualcheck(user: User) -> bool:
+    """Who gets the 一案双查 menu and board: the execution and supervision people
+    who see clues (VIEW_ROLES), and anyone on an active joint team."""
+    if any(m.role in VIEW_ROLES for m in active_memberships(user)):
+        return True
+    return TeamMember.objects.filter(
+        user=user, removed_at__isnull=True, team__dissolved_at__isnull=True
+    ).exists()
+
+
+def waiting_on_q(user: User) -> Q:
+    """Clues at a step ``user`` may take now, as one filter for the board's "waiting
+    on me" (the set form of the role and stage rules above; the clue page asks
+    ``clue_actions`` one clue at a time)."""
+    memberships = active_memberships(user)
+
+    def courts(roles: Iterable[str]) -> list[int]:
+        return [m.court_id for m in memberships if m.role in roles]
+
+    team = TeamMember.objects.filter(
+        team__clue=OuterRef("pk"), team__dissolved_at__isnull=True, removed_at__isnull=True, user=user
+    )
+    return (
+        Q(status=ClueStatus.RECEIVED, court_id__in=courts(WORKING_GROUP_ROLES))
+        | (Q(status=ClueStatus.SCREENED, court_id__in=courts(HEAD_ROLES)) & ~Q(screened_by=user))
+        | Q(
+            status__in=[
+                ClueStatus.PENDING_MEETING,
+                ClueStatus.LAUNCHED,
+                ClueStatus.REPORTED,
+                ClueStatus.ACCEPTED,
+            ],
+            court_id__in=courts(JOINT_ROLES),
+        )
+        | Q(status=ClueStatus.REFERRED, target_court_id__in=courts(TEAM_FORMING_ROLES))
+        | Q(Exists(team), status=ClueStatus.INVESTIGATING)
+        | Q(
+            status=ClueStatus.CONCLUDED,
+            court_id__in=courts((*JOINT_ROLES, *EXECUTION_FEEDBACK_ROLES, *SUPERVISION_FEEDBACK_ROLES)),
+        )
+        | Q(status=ClueStatus.FED_BACK, court_id__in=courts((*JOINT_ROLES, *SUPERVISION_FEEDBACK_ROLES)))
+    )
