@@ -25,8 +25,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from core.decorators import perm_required
+from core.events import node_label
 from core.exceptions import NotFound
 from dualcheck import forms as f
+from dualcheck.events import ClueNode
 from dualcheck.models import (
     CONFIDENTIAL_DISPOSITIONS,
     REPORT_SECTIONS,
@@ -53,30 +55,11 @@ from dualcheck.selectors import (
 )
 from dualcheck.services.outcome import confidential_read
 from dualcheck.views.actions import ACTIONS, action_run
-from enforcement.views import NODE_LABELS as CASE_NODE_LABELS
 from supervision.selectors_orders import subject_events
 from supervision.views.orders import Clocks
 
 FLAGGED_NODES_MAX = 200
 
-NODE_LABELS = {
-    "dualcheck.clue_registered": _("登记线索"),
-    "dualcheck.clue_screened": _("工作组筛选"),
-    "dualcheck.clue_approved": _("执行局长审核"),
-    "dualcheck.meeting_decided": _("联席会议决定"),
-    "dualcheck.referred": _("交办"),
-    "dualcheck.team_formed": _("组成联合调查组"),
-    "dualcheck.report_submitted": _("上报调查报告"),
-    "dualcheck.reviewed": _("审查调查报告"),
-    "dualcheck.concluded": _("形成检查结论"),
-    "dualcheck.fed_back": _("向反映人反馈"),
-    "dualcheck.clarified": _("澄清"),
-    "dualcheck.closed": _("办结"),
-    "clock.paused": _("期限中止"),
-    "clock.resumed": _("期限恢复"),
-    "clock.extended": _("期限延长"),
-    "clock.waived": _("期限免除"),
-}
 FLAG_LABELS = {"backdated": _("补录"), "future": _("未来时间"), "imported": _("导入")}
 METHOD_LABELS = dict(TeamMethod.choices)
 SCOPE_LABELS = dict(ScopeItem.choices)
@@ -91,20 +74,20 @@ def _timeline(clue: Clue) -> list[dict]:
         flags = e.flags or []
         payload = e.payload or {}
         detail = ""
-        if e.kind == "dualcheck.meeting_decided":
+        if e.kind == ClueNode.MEETING_DECIDED:
             detail = _("决定启动") if payload.get("launch") else _("决定不予启动")
-        elif e.kind == "dualcheck.clue_screened" and payload.get("proceed") is False:
+        elif e.kind == ClueNode.SCREENED and payload.get("proceed") is False:
             detail = _("不予启动")
-        elif e.kind == "dualcheck.clue_approved" and payload.get("approved") is False:
+        elif e.kind == ClueNode.APPROVED and payload.get("approved") is False:
             detail = _("不予启动")
-        elif e.kind == "dualcheck.referred":
+        elif e.kind == ClueNode.REFERRED:
             detail = payload.get("referral", "")
-        elif e.kind == "dualcheck.report_submitted" and payload.get("round"):
+        elif e.kind == ClueNode.REPORT_SUBMITTED and payload.get("round"):
             detail = _("第 %(n)s 轮") % {"n": payload["round"]}
         rows.append(
             {
                 "event": e,
-                "label": NODE_LABELS.get(e.kind, e.kind),
+                "label": node_label(e.kind),
                 "detail": detail,
                 "backdated": "backdated" in flags,
                 "imported": "imported" in flags,
@@ -260,7 +243,7 @@ class CluePage:
             context["flagged_nodes"] = [
                 {
                     "event": e,
-                    "label": CASE_NODE_LABELS.get(e.kind, e.kind),
+                    "label": node_label(e.kind),
                     "flags": [FLAG_LABELS.get(flag, flag) for flag in e.flags],
                 }
                 for e in flagged_nodes(clue)[:FLAGGED_NODES_MAX]

@@ -86,7 +86,7 @@ class Surface:
 
 def dualcheck_surfaces() -> list[Surface]:
     """Every URL of the dualcheck app: the pages (namespace ``dualcheck``) and the
-    REST endpoints (mounted from ``dualcheck.api_urls``)."""
+    REST endpoints (mounted from ``dualcheck.api.urls``)."""
     found: list[Surface] = []
 
     def walk(patterns, prefix: str, namespaces: list[str]) -> None:

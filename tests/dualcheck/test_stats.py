@@ -23,7 +23,7 @@ from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db
 
-# The REST endpoint is wired by dualcheck/api_urls.py; until then this module is
+# The REST endpoint is wired by dualcheck/api/urls.py; until then this module is
 # its own URLconf for the API tests (the real one after it).
 urlpatterns = [path("api/v1/", include(stats_api.urlpatterns))]
 
