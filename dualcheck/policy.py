@@ -253,6 +253,12 @@ def check_record_officers(user: User, clue: Clue) -> None:
 # --- the investigation (§5–§8) -------------------------------------------------------------------
 
 
+def investigating_court(clue: Clue) -> Court:
+    """The court investigating a referred clue (set by the referral)."""
+    assert clue.target_court is not None  # referred or investigating: the referral set it
+    return clue.target_court
+
+
 def _form_team(user: User, clue: Clue) -> Refusal:
     # the state first: a clue not yet referred has no investigating court
     return _first(
@@ -264,7 +270,7 @@ def _form_team(user: User, clue: Clue) -> Refusal:
             clue.target_court,
             TEAM_FORMING_ROLES,
             _("联合调查组由 %(court)s 的执行局长、监察部门人员或院领导组成。")
-            % {"court": clue.target_court.name},
+            % {"court": investigating_court(clue).name},
         ),
     )
 
@@ -285,7 +291,7 @@ def _change_team(user: User, clue: Clue) -> Refusal:
             clue.target_court,
             TEAM_FORMING_ROLES,
             _("联合调查组成员由 %(court)s 的执行局长、监察部门人员或院领导调整。")
-            % {"court": clue.target_court.name},
+            % {"court": investigating_court(clue).name},
         ),
     )
 

@@ -26,6 +26,8 @@ them carry the clue's number and due date: ``clocks_readable_q`` keeps them to w
 sees the clue, wherever clocks or alerts are listed.
 """
 
+from typing import Any
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from core.exceptions import NotFound
@@ -127,7 +129,7 @@ def confidential_q(user: User) -> Q:
     ) & ~_concerned_q(user)
 
 
-def clock_rule_ids() -> QuerySet[DeadlineRule]:
+def clock_rule_ids() -> QuerySet[DeadlineRule, Any]:  # Any: a values("pk") subquery
     """The catalogue rows of the 一案双查 clocks, as a subquery (no query of its own)."""
     return DeadlineRule.objects.filter(code__in=CLOCK_RULES).values("pk")
 

@@ -10,6 +10,7 @@ registers from a complaint, goes straight to the joint meeting (§4 ¶1, ¶3).
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -51,7 +52,7 @@ from supervision.services.petitions import petition_dualcheck_link
 def _officer_rows(clue_court: Court, officers: Iterable[dict], actor: User) -> list[dict]:
     """Validate the officers concerned: name, a court in the handling court's
     subtree, optionally their system account (which must belong to that court)."""
-    rows = []
+    rows: list[dict[str, Any]] = []  # Any: name, court, user and position of one officer
     for i, officer in enumerate(officers or []):
         field = f"officers[{i}]"
         if not isinstance(officer, dict):
@@ -76,7 +77,7 @@ def _officer_rows(clue_court: Court, officers: Iterable[dict], actor: User) -> l
                 )
         position = clean_text(officer.get("position"), f"{field}.position", "", limit=100, required=False)
         rows.append({"name": name, "court": court, "user": user, "position": position})
-    users = [r["user"].pk for r in rows if r["user"] is not None]
+    users = [row["user"].pk for row in rows if row["user"] is not None]
     if len(users) != len(set(users)):
         raise ValidationFailed.for_field("officers", _("同一干警登记了两次。"))
     return rows
@@ -254,7 +255,8 @@ def clue_register_from_petition(*, actor: User, petition_id: int) -> Clue:
         raise InvalidTransition(_("该信访尚未被转为一案双查线索（请先在信访页面标记）。"), code="not_flagged")
     if petition.dualcheck_clue_id is not None or Clue.objects.filter(petition_id=petition.pk).exists():
         raise Conflict(_("该信访已立为一案双查线索。"), code="already_linked")
-    near = petition.case.court if petition.case_id else petition.court
+    case = petition.case if petition.case_id else None
+    near = case.court if case is not None else petition.court
     court = _handling_court(actor, near)
     clue = clue_register(
         actor=actor,
@@ -265,7 +267,7 @@ def clue_register_from_petition(*, actor: User, petition_id: int) -> Clue:
         summary=petition.content,
         complainant_name=petition.petitioner_name,
         complainant_phone=petition.petitioner_phone,
-        cases=[petition.case] if petition.case_id else [],
+        cases=[case] if case is not None else [],
         petition_id=petition.pk,
     )
     petition_dualcheck_link(petition=petition, clue_id=clue.pk)
@@ -279,6 +281,8 @@ def clue_register_from_alert(*, actor: User, alert_id: int) -> Clue:
     alert = alert_get_visible(actor, alert_id)
     if alert.case_id is None:
         raise InvalidTransition(_("该预警不涉及具体案件，不能转为一案双查线索。"), code="no_case")
+    case = alert.case
+    assert case is not None  # alert.case_id is set
     court = _handling_court(actor, alert.court)
     # Two clicks at once: registrations at ``court`` queue on its row (as numbering
     # does), so the second click finds the first one's clue.
@@ -286,7 +290,7 @@ def clue_register_from_alert(*, actor: User, alert_id: int) -> Clue:
     if Clue.objects.filter(alert_id=alert.pk, court=court).exists():
         raise Conflict(_("该预警已转为一案双查线索。"), code="already_linked")
     summary = _("案件 %(case)s 的「%(rule)s」期限（%(due)s 届满）触发%(level)s预警，未按期办理。") % {
-        "case": alert.case.case_number,
+        "case": case.case_number,
         "rule": alert.rule.name_zh,
         "due": local_date(alert.due_at).isoformat(),
         "level": alert.get_level_display(),
@@ -297,7 +301,7 @@ def clue_register_from_alert(*, actor: User, alert_id: int) -> Clue:
         source=ClueSource.COMMAND_CENTRE,
         source_detail=_("期限预警 #%(id)s") % {"id": alert.pk},
         summary=summary,
-        cases=[alert.case],
+        cases=[case],
         alert_id=alert.pk,
     )
 

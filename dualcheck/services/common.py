@@ -28,7 +28,7 @@ MAX_REPORT_DAYS = 180
 REPORT_RULE = "DUALCHECK_REPORT"
 BOTH_DEPARTMENTS = (Department.EXECUTION, Department.SUPERVISION)
 # The 执行机构 includes its command centre (执行指挥中心, where the 专人监管 sit).
-SIDE_OF = {
+SIDE_OF: dict[str, str] = {
     Department.EXECUTION: Department.EXECUTION,
     Department.COMMAND_CENTRE: Department.EXECUTION,
     Department.SUPERVISION: Department.SUPERVISION,
@@ -200,7 +200,7 @@ def clean_officer_findings(
         return []
     if not isinstance(findings, list | tuple):
         raise ValidationFailed.for_field(field, _("应为列表。"))
-    officers = {o.pk: o for o in ClueOfficer.objects.filter(clue=clue)}
+    officers: dict[int | None, ClueOfficer] = {o.pk: o for o in ClueOfficer.objects.filter(clue=clue)}
     out, seen = [], set()
     for i, row in enumerate(findings):
         officer = officers.get(as_id(row.get("officer")) if isinstance(row, dict) else None)

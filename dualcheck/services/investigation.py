@@ -61,14 +61,15 @@ ATTACHMENT_TYPES = {
 
 def _team_form_check(
     *, actor: User, clue: Clue, members: Iterable[dict], at: dt.datetime
-) -> tuple[Referral | None, list[tuple[User, str, bool]]]:
+) -> tuple[Referral, list[tuple[User, str, bool]]]:
     """Caller holds the clue's lock. Who may form the team, and its members (user,
     department, is_leader — exactly one leader); raises the first refusal."""
     policy.check_form_team(actor, clue)
-    court = clue.target_court
+    court = policy.investigating_court(clue)
     referral = clue.referrals.order_by("-referred_at", "-id").first()
     if referral is not None and at < referral.referred_at:
         raise ValidationFailed.for_field("formed_at", _("调查组组成时间早于交办时间。"))
+    assert referral is not None  # a referred clue has its referral
     rows = list(members or [])
     if not rows:
         raise ValidationFailed.for_field("members", _("请选择调查组成员。"))
@@ -125,7 +126,7 @@ def team_form(
     at, flags = acting_time(formed_at)
     clue = clue_get_for_update(actor, clue.pk)
     referral, chosen = _team_form_check(actor=actor, clue=clue, members=members, at=at)
-    court = clue.target_court
+    court = policy.investigating_court(clue)
     team = Team.objects.create(
         clue=clue,
         referral=referral,
@@ -353,6 +354,7 @@ def clue_review(
     clue = clue_get_for_update(actor, clue.pk)
     policy.check_review(actor, clue)  # maker ≠ checker among its rules
     report = Report.objects.filter(clue=clue, status=ReportStatus.SUBMITTED).order_by("-round").first()
+    assert report is not None  # a reported clue has its submitted report
     review = Review.objects.create(
         clue=clue,
         report=report,
@@ -370,7 +372,7 @@ def clue_review(
     elif decision == ReviewDecision.SUPPLEMENT:
         deadline = clocks.clock_start(
             rule_code=SUPPLEMENT_RULE,
-            court=clue.target_court,
+            court=policy.investigating_court(clue),
             subject=clue,
             subject_label=clue.number,
             started_at=at,
@@ -380,6 +382,7 @@ def clue_review(
         clue.supplement(deadline=deadline)
         clue.save()
     elif decision == ReviewDecision.DIRECT:
+        assert days is not None  # checked: a direct investigation has its period
         Team.objects.filter(clue=clue, dissolved_at__isnull=True).update(dissolved_at=at)
         referral_create(
             clue=clue,
@@ -406,7 +409,7 @@ def _team_member_change_check(
 ) -> tuple[set[int], list[tuple[User, str]]]:
     """Caller holds the team's lock. The members to remove (their ids) and to add
     (user, department); raises the first refusal."""
-    court = clue.target_court
+    court = policy.investigating_court(clue)
     members = {m.user_id: m for m in TeamMember.objects.filter(team=team, removed_at__isnull=True)}
     concerned = concerned_user_ids(clue)
     removing = {u.pk for u in remove}

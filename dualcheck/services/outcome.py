@@ -49,7 +49,7 @@ COURT_DISPOSITIONS = (
 def _disposition_rows(actor: User, clue: Clue, dispositions) -> list[Disposition]:
     if not isinstance(dispositions, list | tuple):
         raise ValidationFailed.for_field("dispositions", _("应为列表。"))
-    officers = {o.pk: o for o in ClueOfficer.objects.filter(clue=clue)}
+    officers: dict[int | None, ClueOfficer] = {o.pk: o for o in ClueOfficer.objects.filter(clue=clue)}
     case_ids = set(clue.case_links.values_list("case_id", flat=True))
     rows = []
     for i, item in enumerate(dispositions):
