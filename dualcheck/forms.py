@@ -27,7 +27,7 @@ from dualcheck.models import (
     ScopeItem,
     TeamMethod,
 )
-from dualcheck.services.common import MAX_REPORT_DAYS, NOTE_MAX, TEXT_MAX
+from dualcheck.services.common import MAX_REPORT_DAYS, NOTE_MAX, SIDE_OF, TEXT_MAX
 from enforcement.forms import DateInput, LocalDateTimeField, RowSet, local_now_input
 
 DEFAULT_REPORT_DAYS = 30
@@ -35,11 +35,6 @@ COURT_CHOICES_MAX = 500
 # The people a joint meeting or a joint team is drawn from (执行机构 incl. its
 # command centre, and 监察/督察).
 MEETING_DEPARTMENTS = (Department.EXECUTION, Department.COMMAND_CENTRE, Department.SUPERVISION)
-SIDE_OF = {
-    Department.EXECUTION: Department.EXECUTION,
-    Department.COMMAND_CENTRE: Department.EXECUTION,
-    Department.SUPERVISION: Department.SUPERVISION,
-}
 _PATH = re.compile(r"^(?P<name>\w+)(?:\[(?P<index>\d+)\])?(?:\.(?P<rest>[\w.]+))?$")
 
 

@@ -1,13 +1,11 @@
 """Who may take which step of 一案双查 on which clue, in which stage (双查规定 §4–§11).
 
-The one place these rules live. Each step has a refusal function (``_<verb>``) that
-returns the error the step is refused with — or ``None`` when the step is allowed —
-and two public faces built from it:
+The one place these rules live. Each step has two faces of one rule:
 
+- ``check_<verb>(user, clue)`` for the services: raises the error the step is
+  refused with (class, message and code) before anything is written;
 - ``can_<verb>(user, clue) -> bool`` for the pages and the API's
-  ``allowed_actions`` (``clue_actions``);
-- ``check_<verb>(user, clue)`` for the services, which raises that same error
-  (same class, message and code) before anything is written.
+  ``allowed_actions`` (``clue_actions``): whether ``check_<verb>`` lets it pass.
 
 Roles act at the court named (never inherited from a court above, and no superuser
 shortcut: a system administrator does not run 一案双查). Seeing a clue at all is the
@@ -58,8 +56,6 @@ from dualcheck.selectors import (
     user_has_role_at,
 )
 
-Refusal = ApplicationError | None
-
 # A clue's officers concerned can be added until the joint meeting concludes it.
 BEFORE_CONCLUSION = (
     ClueStatus.RECEIVED,
@@ -74,34 +70,25 @@ BEFORE_CONCLUSION = (
 AFTER_CONCLUSION = (ClueStatus.CONCLUDED, ClueStatus.FED_BACK)
 
 
-def _role(
+def _require_role(
     user: User, court: Court | None, roles: Iterable[str], message, code: str = "not_allowed"
-) -> Refusal:
-    if user_has_role_at(user, court, roles):
-        return None
-    return PermissionDenied(message, code=code)
+) -> None:
+    if not user_has_role_at(user, court, roles):
+        raise PermissionDenied(message, code=code)
 
 
-def _state(clue: Clue, allowed: Iterable[str], message) -> Refusal:
+def _require_state(clue: Clue, allowed: Iterable[str], message) -> None:
     allowed = tuple(allowed)
-    if clue.status in allowed:
-        return None
-    return InvalidTransition(message, extra={"status": clue.status, "allowed": list(allowed)})
+    if clue.status not in allowed:
+        raise InvalidTransition(message, extra={"status": clue.status, "allowed": list(allowed)})
 
 
-def _first(*steps: Callable[[], Refusal]) -> Refusal:
-    """The first refusal of ``steps`` (checked in order, lazily: a later check may
-    rely on an earlier one having passed)."""
-    for step in steps:
-        refusal = step()
-        if refusal is not None:
-            return refusal
-    return None
-
-
-def _raise(refusal: Refusal) -> None:
-    if refusal is not None:
-        raise refusal
+def _passes(check: Callable[[User, Clue], None], user: User, clue: Clue) -> bool:
+    try:
+        check(user, clue)
+    except ApplicationError:
+        return False
+    return True
 
 
 # --- the rules that decide between steps ---------------------------------------------------------
@@ -125,15 +112,22 @@ def clarification_required(clue: Clue) -> bool:
     )
 
 
+def investigating_court(clue: Clue) -> Court:
+    """The court investigating a referred clue (set by the referral)."""
+    assert clue.target_court is not None  # referred or investigating: the referral set it
+    return clue.target_court
+
+
 # --- registering ---------------------------------------------------------------------------------
 
 
-def _register(user: User, court: Court) -> Refusal:
+def check_register(user: User, court: Court) -> None:
+    """登记线索 (§3) at an upper court (§4: 最高法, 高院, 中院)."""
     if court.level not in HANDLING_LEVELS:
-        return ValidationFailed.for_field(
+        raise ValidationFailed.for_field(
             "court", _("一案双查线索由最高人民法院、高级人民法院和中级人民法院受理（双查规定第四条）。")
         )
-    return _role(
+    _require_role(
         user,
         court,
         REGISTER_ROLES,
@@ -143,12 +137,11 @@ def _register(user: User, court: Court) -> Refusal:
 
 
 def can_register(user: User, court: Court) -> bool:
-    return _register(user, court) is None
-
-
-def check_register(user: User, court: Court) -> None:
-    """登记线索 (§3) at an upper court (§4: 最高法, 高院, 中院)."""
-    _raise(_register(user, court))
+    try:
+        check_register(user, court)
+    except ApplicationError:
+        return False
+    return True
 
 
 def can_name_own_officers(user: User, court: Court) -> bool:
@@ -161,236 +154,156 @@ def can_name_own_officers(user: User, court: Court) -> bool:
 # --- from clue to referral (§4, §5) --------------------------------------------------------------
 
 
-def _screen(user: User, clue: Clue) -> Refusal:
-    return _first(
-        lambda: _role(
-            user,
-            clue.court,
-            WORKING_GROUP_ROLES,
-            _("线索筛选由受理法院执行机构的工作组（专人监管、执行局长）负责。"),
-        ),
-        lambda: _state(clue, (ClueStatus.RECEIVED,), _("只有待筛选的线索可以筛选。")),
+def check_screen(user: User, clue: Clue) -> None:
+    """工作组筛选 (§4)."""
+    _require_role(
+        user,
+        clue.court,
+        WORKING_GROUP_ROLES,
+        _("线索筛选由受理法院执行机构的工作组（专人监管、执行局长）负责。"),
     )
+    _require_state(clue, (ClueStatus.RECEIVED,), _("只有待筛选的线索可以筛选。"))
 
 
 def can_screen(user: User, clue: Clue) -> bool:
-    return _screen(user, clue) is None
-
-
-def check_screen(user: User, clue: Clue) -> None:
-    _raise(_screen(user, clue))
-
-
-def _approve(user: User, clue: Clue) -> Refusal:
-    return _first(
-        lambda: _role(user, clue.court, HEAD_ROLES, _("线索须由受理法院执行局长审核（双查规定第四条）。")),
-        lambda: _state(clue, (ClueStatus.SCREENED,), _("只有已筛选、待审核的线索可以审核。")),
-        lambda: (
-            PermissionDenied(_("审核人不能审核自己筛选的线索。"), code="maker_checker")
-            if clue.screened_by_id == user.pk
-            else None
-        ),
-    )
-
-
-def can_approve(user: User, clue: Clue) -> bool:
-    return _approve(user, clue) is None
+    return _passes(check_screen, user, clue)
 
 
 def check_approve(user: User, clue: Clue) -> None:
     """执行机构主要负责人审核 (§4); never the person who screened it."""
-    _raise(_approve(user, clue))
+    _require_role(user, clue.court, HEAD_ROLES, _("线索须由受理法院执行局长审核（双查规定第四条）。"))
+    _require_state(clue, (ClueStatus.SCREENED,), _("只有已筛选、待审核的线索可以审核。"))
+    if clue.screened_by_id == user.pk:
+        raise PermissionDenied(_("审核人不能审核自己筛选的线索。"), code="maker_checker")
 
 
-def _decide(user: User, clue: Clue) -> Refusal:
-    return _first(
-        lambda: _role(user, clue.court, JOINT_ROLES, _("联席会议决定由受理法院执行局长或监察部门人员记录。")),
-        lambda: _state(clue, (ClueStatus.PENDING_MEETING,), _("只有待联席会议研究的线索可以作出启动决定。")),
-    )
-
-
-def can_decide(user: User, clue: Clue) -> bool:
-    return _decide(user, clue) is None
+def can_approve(user: User, clue: Clue) -> bool:
+    return _passes(check_approve, user, clue)
 
 
 def check_decide(user: User, clue: Clue) -> None:
-    _raise(_decide(user, clue))
+    """联席会议决定是否启动 (§4)."""
+    _require_role(user, clue.court, JOINT_ROLES, _("联席会议决定由受理法院执行局长或监察部门人员记录。"))
+    _require_state(clue, (ClueStatus.PENDING_MEETING,), _("只有待联席会议研究的线索可以作出启动决定。"))
 
 
-def _refer(user: User, clue: Clue) -> Refusal:
-    return _first(
-        lambda: _role(
-            user, clue.court, JOINT_ROLES, _("交办须由受理法院执行机构和监察机构（执行局长、监察人员）作出。")
-        ),
-        lambda: _state(clue, (ClueStatus.LAUNCHED,), _("只有联席会议决定启动的线索可以交办。")),
-    )
-
-
-def can_refer(user: User, clue: Clue) -> bool:
-    return _refer(user, clue) is None
+def can_decide(user: User, clue: Clue) -> bool:
+    return _passes(check_decide, user, clue)
 
 
 def check_refer(user: User, clue: Clue) -> None:
-    _raise(_refer(user, clue))
-
-
-def _record_officers(user: User, clue: Clue) -> Refusal:
-    return _first(
-        lambda: _role(user, clue.court, (Role.INSPECTOR,), _("涉及干警由受理法院监察部门补充登记。")),
-        lambda: _state(clue, BEFORE_CONCLUSION, _("已形成检查结论的线索不能再补充涉及干警。")),
+    """交办 (§5)."""
+    _require_role(
+        user, clue.court, JOINT_ROLES, _("交办须由受理法院执行机构和监察机构（执行局长、监察人员）作出。")
     )
+    _require_state(clue, (ClueStatus.LAUNCHED,), _("只有联席会议决定启动的线索可以交办。"))
 
 
-def can_record_officers(user: User, clue: Clue) -> bool:
-    return _record_officers(user, clue) is None
+def can_refer(user: User, clue: Clue) -> bool:
+    return _passes(check_refer, user, clue)
 
 
 def check_record_officers(user: User, clue: Clue) -> None:
     """补充登记涉及干警 (confidential), by the handling court's supervision department."""
-    _raise(_record_officers(user, clue))
+    _require_role(user, clue.court, (Role.INSPECTOR,), _("涉及干警由受理法院监察部门补充登记。"))
+    _require_state(clue, BEFORE_CONCLUSION, _("已形成检查结论的线索不能再补充涉及干警。"))
+
+
+def can_record_officers(user: User, clue: Clue) -> bool:
+    return _passes(check_record_officers, user, clue)
 
 
 # --- the investigation (§5–§8) -------------------------------------------------------------------
 
 
-def investigating_court(clue: Clue) -> Court:
-    """The court investigating a referred clue (set by the referral)."""
-    assert clue.target_court is not None  # referred or investigating: the referral set it
-    return clue.target_court
-
-
-def _form_team(user: User, clue: Clue) -> Refusal:
-    # the state first: a clue not yet referred has no investigating court
-    return _first(
-        lambda: _state(
-            clue, (ClueStatus.REFERRED,), _("只有已交办、尚未组成调查组的线索可以组成联合调查组。")
-        ),
-        lambda: _role(
-            user,
-            clue.target_court,
-            TEAM_FORMING_ROLES,
-            _("联合调查组由 %(court)s 的执行局长、监察部门人员或院领导组成。")
-            % {"court": investigating_court(clue).name},
-        ),
+def check_form_team(user: User, clue: Clue) -> None:
+    """组成联合调查组 (§5), at the investigating court. The state first: a clue not
+    yet referred has no investigating court."""
+    _require_state(clue, (ClueStatus.REFERRED,), _("只有已交办、尚未组成调查组的线索可以组成联合调查组。"))
+    court = investigating_court(clue)
+    _require_role(
+        user,
+        court,
+        TEAM_FORMING_ROLES,
+        _("联合调查组由 %(court)s 的执行局长、监察部门人员或院领导组成。") % {"court": court.name},
     )
 
 
 def can_form_team(user: User, clue: Clue) -> bool:
-    return _form_team(user, clue) is None
+    return _passes(check_form_team, user, clue)
 
 
-def check_form_team(user: User, clue: Clue) -> None:
-    _raise(_form_team(user, clue))
-
-
-def _change_team(user: User, clue: Clue) -> Refusal:
-    return _first(
-        lambda: _state(clue, (ClueStatus.INVESTIGATING,), _("只有调查中的联合调查组可以调整成员。")),
-        lambda: _role(
-            user,
-            clue.target_court,
-            TEAM_FORMING_ROLES,
-            _("联合调查组成员由 %(court)s 的执行局长、监察部门人员或院领导调整。")
-            % {"court": investigating_court(clue).name},
-        ),
+def check_change_team(user: User, clue: Clue) -> None:
+    _require_state(clue, (ClueStatus.INVESTIGATING,), _("只有调查中的联合调查组可以调整成员。"))
+    court = investigating_court(clue)
+    _require_role(
+        user,
+        court,
+        TEAM_FORMING_ROLES,
+        _("联合调查组成员由 %(court)s 的执行局长、监察部门人员或院领导调整。") % {"court": court.name},
     )
 
 
 def can_change_team(user: User, clue: Clue) -> bool:
-    return _change_team(user, clue) is None
+    return _passes(check_change_team, user, clue)
 
 
-def check_change_team(user: User, clue: Clue) -> None:
-    _raise(_change_team(user, clue))
-
-
-def _team_member(user: User, clue: Clue) -> Refusal:
-    if is_team_member(user, clue):
-        return None
-    return PermissionDenied(_("只有联合调查组成员可以办理调查工作。"), code="not_team_member")
-
-
-def _investigate(user: User, clue: Clue, state_message) -> Refusal:
-    return _first(
-        lambda: _state(clue, (ClueStatus.INVESTIGATING,), state_message),
-        lambda: _team_member(user, clue),
-    )
-
-
-# The team's work, its report and the report's attachments: the same rule, each
-# refused in its own words.
-RECORD_WORK_STATE = _("只有调查中的线索可以记录调查工作。")
-WRITE_REPORT_STATE = _("只有调查中的线索可以编写调查报告。")
-ATTACH_STATE = _("只有调查中的线索可以上传报告附件。")
-
-
-def can_record_work(user: User, clue: Clue) -> bool:
-    return _investigate(user, clue, RECORD_WORK_STATE) is None
+def _require_investigating_member(user: User, clue: Clue, state_message) -> None:
+    """The team's work, its report and the report's attachments: the same rule, each
+    refused in its own words when the clue is not being investigated."""
+    _require_state(clue, (ClueStatus.INVESTIGATING,), state_message)
+    if not is_team_member(user, clue):
+        raise PermissionDenied(_("只有联合调查组成员可以办理调查工作。"), code="not_team_member")
 
 
 def check_record_work(user: User, clue: Clue) -> None:
     """Record the methods used (§6) and the scope covered (§7): the active team."""
-    _raise(_investigate(user, clue, RECORD_WORK_STATE))
+    _require_investigating_member(user, clue, _("只有调查中的线索可以记录调查工作。"))
 
 
-def can_write_report(user: User, clue: Clue) -> bool:
-    """Write (and submit) the report of the current round: the active team."""
-    return _investigate(user, clue, WRITE_REPORT_STATE) is None
+def can_record_work(user: User, clue: Clue) -> bool:
+    return _passes(check_record_work, user, clue)
 
 
 def check_write_report(user: User, clue: Clue) -> None:
-    _raise(_investigate(user, clue, WRITE_REPORT_STATE))
+    """Write (and submit) the report of the current round: the active team."""
+    _require_investigating_member(user, clue, _("只有调查中的线索可以编写调查报告。"))
+
+
+def can_write_report(user: User, clue: Clue) -> bool:
+    return _passes(check_write_report, user, clue)
 
 
 def check_attach(user: User, clue: Clue) -> None:
-    _raise(_investigate(user, clue, ATTACH_STATE))
-
-
-def _submitted_report_of(clue: Clue) -> Report | None:
-    return Report.objects.filter(clue=clue, status=ReportStatus.SUBMITTED).order_by("-round").first()
-
-
-def _review(user: User, clue: Clue) -> Refusal:
-    def maker_checker() -> Refusal:
-        # maker ≠ checker: when the upper court investigates itself (§5 直接调查) its
-        # people write the report and sit on the side that reviews it.
-        report = _submitted_report_of(clue)
-        if report is not None and report.submitted_by_id == user.pk:
-            return PermissionDenied(_("审查人不能审查自己上报的调查报告。"), code="maker_checker")
-        return None
-
-    return _first(
-        lambda: _role(user, clue.court, JOINT_ROLES, _("调查报告由受理法院执行局长或监察部门人员审查。")),
-        lambda: _state(clue, (ClueStatus.REPORTED,), _("只有已上报、待审查的调查报告可以审查。")),
-        maker_checker,
-    )
-
-
-def can_review(user: User, clue: Clue) -> bool:
-    return _review(user, clue) is None
+    _require_investigating_member(user, clue, _("只有调查中的线索可以上传报告附件。"))
 
 
 def check_review(user: User, clue: Clue) -> None:
-    """上级法院审查报告 (§8), never by the report's own submitter."""
-    _raise(_review(user, clue))
+    """上级法院审查报告 (§8), never by the report's own submitter: when the upper
+    court investigates itself (§5 直接调查) its people write the report and sit on
+    the side that reviews it (maker ≠ checker)."""
+    _require_role(user, clue.court, JOINT_ROLES, _("调查报告由受理法院执行局长或监察部门人员审查。"))
+    _require_state(clue, (ClueStatus.REPORTED,), _("只有已上报、待审查的调查报告可以审查。"))
+    report = Report.objects.filter(clue=clue, status=ReportStatus.SUBMITTED).order_by("-round").first()
+    if report is not None and report.submitted_by_id == user.pk:
+        raise PermissionDenied(_("审查人不能审查自己上报的调查报告。"), code="maker_checker")
+
+
+def can_review(user: User, clue: Clue) -> bool:
+    return _passes(check_review, user, clue)
 
 
 # --- conclusion, feedback, clarification, closure (§9–§11) ---------------------------------------
 
 
-def _conclude(user: User, clue: Clue) -> Refusal:
-    return _first(
-        lambda: _role(user, clue.court, JOINT_ROLES, _("检查结论由受理法院执行局长或监察部门人员记录。")),
-        lambda: _state(clue, (ClueStatus.ACCEPTED,), _("只有调查报告已采纳的线索可以形成检查结论。")),
-    )
+def check_conclude(user: User, clue: Clue) -> None:
+    """联席会议会商形成检查结论 (§9)."""
+    _require_role(user, clue.court, JOINT_ROLES, _("检查结论由受理法院执行局长或监察部门人员记录。"))
+    _require_state(clue, (ClueStatus.ACCEPTED,), _("只有调查报告已采纳的线索可以形成检查结论。"))
 
 
 def can_conclude(user: User, clue: Clue) -> bool:
-    return _conclude(user, clue) is None
-
-
-def check_conclude(user: User, clue: Clue) -> None:
-    _raise(_conclude(user, clue))
+    return _passes(check_conclude, user, clue)
 
 
 def check_record_disciplinary(user: User, clue: Clue) -> None:
@@ -402,78 +315,52 @@ def check_record_disciplinary(user: User, clue: Clue) -> None:
         )
 
 
-def _feedback(user: User, clue: Clue) -> Refusal:
-    def lead_role() -> Refusal:
-        lead = feedback_lead(clue)
-        roles = SUPERVISION_FEEDBACK_ROLES if lead == FeedbackLead.SUPERVISION else EXECUTION_FEEDBACK_ROLES
-        return _role(
-            user,
-            clue.court,
-            roles,
-            _(
-                "反映干警违规违法违纪问题的，由监察机构牵头反馈；反映执行行为问题的，由执行机构牵头反馈（双查规定第十条）。"
-            ),
-            code="not_feedback_lead",
-        )
-
-    return _first(
-        lambda: _state(clue, (ClueStatus.CONCLUDED,), _("只有已形成结论的线索可以反馈。")),
-        lead_role,
+def check_feedback(user: User, clue: Clue) -> None:
+    """反馈 to the complainant (§10), by the leading department."""
+    _require_state(clue, (ClueStatus.CONCLUDED,), _("只有已形成结论的线索可以反馈。"))
+    lead = feedback_lead(clue)
+    _require_role(
+        user,
+        clue.court,
+        SUPERVISION_FEEDBACK_ROLES if lead == FeedbackLead.SUPERVISION else EXECUTION_FEEDBACK_ROLES,
+        _(
+            "反映干警违规违法违纪问题的，由监察机构牵头反馈；反映执行行为问题的，由执行机构牵头反馈（双查规定第十条）。"
+        ),
+        code="not_feedback_lead",
     )
 
 
 def can_feedback(user: User, clue: Clue) -> bool:
-    return _feedback(user, clue) is None
-
-
-def check_feedback(user: User, clue: Clue) -> None:
-    """反馈 to the complainant (§10), by the leading department."""
-    _raise(_feedback(user, clue))
-
-
-def _clarify(user: User, clue: Clue) -> Refusal:
-    return _first(
-        lambda: _role(user, clue.court, SUPERVISION_FEEDBACK_ROLES, _("澄清由受理法院监察部门作出。")),
-        lambda: _state(clue, AFTER_CONCLUSION, _("只有已形成结论、未办结的线索可以澄清。")),
-        lambda: (
-            None
-            if clarification_required(clue)
-            else RuleViolation(
-                _("只有检查结论为反映干警问题不实的，才予以澄清（双查规定第十一条）。"),
-                code="clarification_not_applicable",
-            )
-        ),
-        lambda: InvalidTransition(_("已作出澄清。"))
-        if Clarification.objects.filter(clue=clue).exists()
-        else None,
-    )
-
-
-def can_clarify(user: User, clue: Clue) -> bool:
-    return _clarify(user, clue) is None
+    return _passes(check_feedback, user, clue)
 
 
 def check_clarify(user: User, clue: Clue) -> None:
-    """澄清 (§11), by the supervision department."""
-    _raise(_clarify(user, clue))
+    """澄清 (§11), by the supervision department, once."""
+    _require_role(user, clue.court, SUPERVISION_FEEDBACK_ROLES, _("澄清由受理法院监察部门作出。"))
+    _require_state(clue, AFTER_CONCLUSION, _("只有已形成结论、未办结的线索可以澄清。"))
+    if not clarification_required(clue):
+        raise RuleViolation(
+            _("只有检查结论为反映干警问题不实的，才予以澄清（双查规定第十一条）。"),
+            code="clarification_not_applicable",
+        )
+    if Clarification.objects.filter(clue=clue).exists():
+        raise InvalidTransition(_("已作出澄清。"))
 
 
-def _close(user: User, clue: Clue) -> Refusal:
-    return _first(
-        lambda: _role(user, clue.court, JOINT_ROLES, _("线索由受理法院执行局长或监察部门人员办结。")),
-        lambda: _state(clue, AFTER_CONCLUSION, _("只有已形成结论的线索可以办结。")),
-    )
-
-
-def can_close(user: User, clue: Clue) -> bool:
-    """Who may close, and when. Whether the clue is ready to be closed (feedback
-    given, officers cleared) is the service's check: the page offers the step and
-    the service says what is missing."""
-    return _close(user, clue) is None
+def can_clarify(user: User, clue: Clue) -> bool:
+    return _passes(check_clarify, user, clue)
 
 
 def check_close(user: User, clue: Clue) -> None:
-    _raise(_close(user, clue))
+    """Who may close, and when. Whether the clue is ready to be closed (feedback
+    given, officers cleared) is the service's check: the page offers the step and
+    the service says what is missing."""
+    _require_role(user, clue.court, JOINT_ROLES, _("线索由受理法院执行局长或监察部门人员办结。"))
+    _require_state(clue, AFTER_CONCLUSION, _("只有已形成结论的线索可以办结。"))
+
+
+def can_close(user: User, clue: Clue) -> bool:
+    return _passes(check_close, user, clue)
 
 
 # --- the page ------------------------------------------------------------------------------------

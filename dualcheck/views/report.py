@@ -50,7 +50,6 @@ from dualcheck.models import (
     REPORT_SECTIONS,
     Clue,
     ClueOfficer,
-    ClueStatus,
     OfficerFindingResult,
     Report,
     ReportAttachment,
@@ -59,6 +58,7 @@ from dualcheck.models import (
     ScopeItem,
     TeamMethod,
 )
+from dualcheck.policy import can_write_report
 from dualcheck.selectors import active_team, clue_get_visible, flagged_nodes, is_team_member
 from dualcheck.services.investigation import (
     ATTACHMENT_MAX_BYTES,
@@ -256,7 +256,7 @@ def _editable(user, clue_id) -> Clue:
     see the clue, 403 when they see it but are not on its active team or the clue
     is not under investigation."""
     clue = _visible_or_404(user, clue_id)
-    if clue.status != ClueStatus.INVESTIGATING or not is_team_member(user, clue):
+    if not can_write_report(user, clue):
         raise DjangoPermissionDenied
     return clue
 

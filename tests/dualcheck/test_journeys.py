@@ -44,7 +44,7 @@ from supervision.models import PetitionChannel
 from supervision.services.petitions import petition_flag_dualcheck, petition_receive, petition_register
 from tests.browser import screenshot
 from tests.conftest import at
-from tests.dualcheck.conftest import advance, form_team, register
+from tests.dualcheck.factories import advance, form_team, register
 from tests.dualcheck.journey_helpers import (
     Actors,
     field_errors,

@@ -11,7 +11,7 @@ from dualcheck.policy import clue_actions
 from dualcheck.selectors import clues_visible_to
 from dualcheck.services.clues import clue_record_officers
 from dualcheck.services.investigation import team_member_change
-from tests.dualcheck.conftest import advance, register
+from tests.dualcheck.factories import advance, register
 
 
 def _officer(dc, user=None, name="赵干警"):

@@ -17,7 +17,7 @@ from dualcheck.api import stats as stats_api
 from dualcheck.models import ClueSource
 from dualcheck.services import clues as s_clues
 from dualcheck.stats import clue_stats, stats_params
-from tests.dualcheck.conftest import advance, register
+from tests.dualcheck.factories import advance, register
 from tests.dualcheck.test_report_editor import browser
 from tests.factories import make_member
 
@@ -263,7 +263,7 @@ def test_the_api_schema_has_no_warning():
 
 
 def test_a_revoked_inspector_stops_counting_confidential(dc, clues):
-    from tests.dualcheck.conftest import revoke
+    from tests.dualcheck.factories import revoke
 
     make_member(Role.BUREAU_HEAD, dc.courts.lu01, dc.inspector.username)  # keeps seeing the clues
     revoke(dc.inspector, dc.courts.lu01, Role.INSPECTOR)

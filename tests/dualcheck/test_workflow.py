@@ -31,7 +31,7 @@ from supervision.models import Alert, AlertLevel
 from supervision.services.petitions import petition_flag_dualcheck, petition_receive
 from supervision.services.scan import scan_court
 from tests.conftest import at
-from tests.dualcheck.conftest import advance, event_kinds, register
+from tests.dualcheck.factories import advance, event_kinds, register
 
 pytestmark = pytest.mark.django_db
 
