@@ -373,7 +373,8 @@ STEPS: list[tuple[str, Callable[[User, Clue], bool]]] = [
     ("refer", can_refer),
     ("record-officers", can_record_officers),
     ("form-team", can_form_team),
-    ("record-work", can_record_work),
+    # the team's work and its report: one rule (the active team while investigating)
+    ("record-work", can_write_report),
     ("report", can_write_report),
     ("submit-report", can_write_report),
     ("review", can_review),
@@ -387,7 +388,11 @@ STEPS: list[tuple[str, Callable[[User, Clue], bool]]] = [
 def clue_actions(user: User, clue: Clue) -> list[str]:
     """The steps ``user`` may take on ``clue`` now — what the page offers and the
     API reports as ``allowed_actions``; the services refuse by the same rules."""
-    return [slug for slug, allowed in STEPS if allowed(user, clue)]
+    answers: dict[Callable[[User, Clue], bool], bool] = {}  # each rule asked once
+    for _slug, allowed in STEPS:
+        if allowed not in answers:
+            answers[allowed] = allowed(user, clue)
+    return [slug for slug, allowed in STEPS if answers[allowed]]
 
 
 def can_use_dualcheck(user: User) -> bool:

@@ -24,16 +24,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.decorators import perm_required
 from core.exceptions import ApplicationError, Conflict, NotFound, PermissionDenied
 from core.models import Court, User
-from core.web import call_service, is_partial, safe_next
+from core.web.clocks import ClockRows
+from core.web.forms import RowSet, place_error
+from core.web.htmx import is_partial, safe_next
+from core.web.pages import call_service
 from dualcheck import forms as f
 from dualcheck.models import OPEN_STATUSES, STAGES, Clue, ClueCase, ClueStatus
 from dualcheck.policy import can_use_dualcheck, waiting_on_q
 from dualcheck.selectors import clues_visible_to, handling_court_for, handling_courts
 from dualcheck.services import clues as services
-from enforcement.forms import RowSet
 from enforcement.selectors import cases_visible_to
 from supervision.selectors_orders import petitions_flagged_for_dualcheck
-from supervision.views.orders import Clocks
 
 BOARD_MAX = 300
 PETITIONS_MAX = 50
@@ -99,7 +100,7 @@ def board(request: HttpRequest) -> HttpResponse:
         )
         .order_by("-received_at", "-id")[:BOARD_MAX]
     )
-    clocks = Clocks()
+    clocks = ClockRows()
     by_stage: dict[str, list[dict]] = {s: [] for s in stages}
     for clue in clues:
         by_stage[clue.status].append(
@@ -187,7 +188,7 @@ def _register(
     except (NotFound, PermissionDenied) as exc:
         form.add_error("court", str(exc.message))
     except ApplicationError as exc:
-        f.place_error(
+        place_error(
             form,
             exc,
             rowsets=[officers],

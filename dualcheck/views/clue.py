@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core.decorators import perm_required
 from core.events import node_label
 from core.exceptions import NotFound
+from core.web.clocks import ClockRows
 from dualcheck import forms as f
 from dualcheck.events import ClueNode
 from dualcheck.models import (
@@ -54,9 +55,8 @@ from dualcheck.selectors import (
     is_team_member,
 )
 from dualcheck.services.outcome import confidential_read
-from dualcheck.views.actions import ACTIONS, action_run
+from dualcheck.views.actions import ACTIONS, run
 from supervision.selectors_orders import subject_events
-from supervision.views.orders import Clocks
 
 FLAGGED_NODES_MAX = 200
 
@@ -203,7 +203,7 @@ class CluePage:
 
     def context(self) -> dict:
         clue = self.clue
-        clocks = Clocks()
+        clocks = ClockRows()
         conclusion = self.conclusion()
         feedback = (
             Feedback.objects.filter(clue=clue).select_related("fed_back_by").first()
@@ -285,7 +285,7 @@ def clue_action(request: HttpRequest, clue_id: int, slug: str) -> HttpResponse:
         confidential=slug == "conclude" and can_read_confidential(request.user, clue),
         **({"team": active_team(clue)} if slug == "record-work" else {}),
     )
-    status = action_run(request, spec=spec, clue=clue, form=form)
+    status = run(request, spec=spec, clue=clue, form=form)
     if status is None:
         messages.success(request, spec.done)
         return redirect("dualcheck:clue-detail", clue_id=clue.pk)
