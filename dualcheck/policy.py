@@ -28,7 +28,7 @@ from core.exceptions import (
     RuleViolation,
     ValidationFailed,
 )
-from core.models import Court, Role, User
+from core.models import Court, CourtLevel, Role, User
 from core.selectors import active_memberships
 from dualcheck.models import (
     Clarification,
@@ -41,20 +41,18 @@ from dualcheck.models import (
     ReportStatus,
     TeamMember,
 )
-from dualcheck.selectors import (
-    EXECUTION_FEEDBACK_ROLES,
-    HANDLING_LEVELS,
-    HEAD_ROLES,
-    JOINT_ROLES,
-    REGISTER_ROLES,
-    SUPERVISION_FEEDBACK_ROLES,
-    TEAM_FORMING_ROLES,
-    VIEW_ROLES,
-    WORKING_GROUP_ROLES,
-    can_read_confidential,
-    is_team_member,
-    user_has_role_at,
-)
+from dualcheck.selectors import VIEW_ROLES, can_read_confidential, is_team_member, user_has_role_at
+
+# Acting roles, at the court named (never inherited from a court above):
+REGISTER_ROLES = (Role.CASE_SUPERVISOR, Role.BUREAU_HEAD, Role.INSPECTOR, Role.API_CLIENT)
+WORKING_GROUP_ROLES = (Role.CASE_SUPERVISOR, Role.BUREAU_HEAD)  # §4 工作组
+HEAD_ROLES = (Role.BUREAU_HEAD,)  # §4 执行机构主要负责人
+JOINT_ROLES = (Role.BUREAU_HEAD, Role.INSPECTOR)  # both departments act jointly (§5, §8, §9)
+TEAM_FORMING_ROLES = (Role.BUREAU_HEAD, Role.INSPECTOR, Role.COURT_LEADER)
+EXECUTION_FEEDBACK_ROLES = (Role.BUREAU_HEAD, Role.CASE_SUPERVISOR)
+SUPERVISION_FEEDBACK_ROLES = (Role.INSPECTOR,)
+# 一案双查 is handled by 最高法, 高院 and 中院 (§4).
+HANDLING_LEVELS = (CourtLevel.SUPREME, CourtLevel.HIGH, CourtLevel.INTERMEDIATE)
 
 # A clue's officers concerned can be added until the joint meeting concludes it.
 BEFORE_CONCLUSION = (
@@ -142,6 +140,19 @@ def can_register(user: User, court: Court) -> bool:
     except ApplicationError:
         return False
     return True
+
+
+def handling_courts(user: User) -> list[Court]:
+    """The courts at which ``user`` may register a clue (their own 中院 or above)."""
+    courts = {m.court.pk: m.court for m in active_memberships(user) if can_register(user, m.court)}
+    return sorted(courts.values(), key=lambda c: c.path)
+
+
+def handling_court_for(user: User, near: Court) -> Court | None:
+    """The nearest court strictly above ``near`` where ``user`` may register a clue
+    (a petition or alert at a lower court becomes a clue of the court above it)."""
+    above = [c for c in handling_courts(user) if near.path.startswith(c.path) and c.pk != near.pk]
+    return max(above, key=lambda c: len(c.path)) if above else None
 
 
 def can_name_own_officers(user: User, court: Court) -> bool:

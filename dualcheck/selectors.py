@@ -31,7 +31,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from core.exceptions import NotFound
-from core.models import Court, CourtLevel, Deadline, DeadlineRule, Membership, NodeEvent, Role, User
+from core.models import Court, Deadline, DeadlineRule, Membership, NodeEvent, Role, User
 from core.selectors import active_memberships
 from dualcheck.models import (
     TEAM_STATUSES,
@@ -47,16 +47,7 @@ from dualcheck.models import (
 VIEW_ROLES = (Role.CASE_SUPERVISOR, Role.BUREAU_HEAD, Role.INSPECTOR, Role.COURT_LEADER)
 # Who sees its confidential content (besides the active team).
 CONFIDENTIAL_ROLES = (Role.INSPECTOR, Role.COURT_LEADER)
-# Acting roles, at the court named (never inherited from a court above):
-REGISTER_ROLES = (Role.CASE_SUPERVISOR, Role.BUREAU_HEAD, Role.INSPECTOR, Role.API_CLIENT)
-WORKING_GROUP_ROLES = (Role.CASE_SUPERVISOR, Role.BUREAU_HEAD)  # §4 工作组
-HEAD_ROLES = (Role.BUREAU_HEAD,)  # §4 执行机构主要负责人
-JOINT_ROLES = (Role.BUREAU_HEAD, Role.INSPECTOR)  # both departments act jointly (§5, §8, §9)
-TEAM_FORMING_ROLES = (Role.BUREAU_HEAD, Role.INSPECTOR, Role.COURT_LEADER)
-EXECUTION_FEEDBACK_ROLES = (Role.BUREAU_HEAD, Role.CASE_SUPERVISOR)
-SUPERVISION_FEEDBACK_ROLES = (Role.INSPECTOR,)
-# 一案双查 is handled by 最高法, 高院 and 中院 (§4).
-HANDLING_LEVELS = (CourtLevel.SUPREME, CourtLevel.HIGH, CourtLevel.INTERMEDIATE)
+# (Who may act: ``dualcheck.policy``.)
 
 
 # The clocks of the procedure (§8): the report and the supplementary report.
@@ -298,23 +289,6 @@ def user_has_role_at(user: User, court: Court | None, roles) -> bool:
 
 def user_department_at(user: User, court: Court) -> set[str]:
     return {m.department for m in active_memberships(user) if m.court_id == court.pk}
-
-
-def handling_courts(user: User) -> list[Court]:
-    """The courts at which ``user`` may register a clue (their own 中院 or above)."""
-    courts = {
-        m.court.pk: m.court
-        for m in active_memberships(user)
-        if m.role in REGISTER_ROLES and m.court.level in HANDLING_LEVELS
-    }
-    return sorted(courts.values(), key=lambda c: c.path)
-
-
-def handling_court_for(user: User, near: Court) -> Court | None:
-    """The nearest court strictly above ``near`` where ``user`` may register a clue
-    (a petition or alert at a lower court becomes a clue of the court above it)."""
-    above = [c for c in handling_courts(user) if near.path.startswith(c.path) and c.pk != near.pk]
-    return max(above, key=lambda c: len(c.path)) if above else None
 
 
 # A review "exists" for the case page once the joint meeting has launched it: a

@@ -52,11 +52,11 @@ from dualcheck.models import (
     ReportAttachment,
     ReportStatus,
 )
+from dualcheck.policy import handling_courts
 from dualcheck.selectors import (
     clue_get_visible,
     clues_visible_to,
     confidential_q,
-    handling_courts,
     is_team_member,
 )
 from dualcheck.services import clues as services

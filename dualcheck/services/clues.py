@@ -32,7 +32,7 @@ from dualcheck.models import (
     ReferralMode,
     TeamMember,
 )
-from dualcheck.selectors import WORKING_GROUP_ROLES, clue_get_for_update, handling_court_for, user_has_role_at
+from dualcheck.selectors import clue_get_for_update, user_has_role_at
 from dualcheck.services.common import (
     NOTE_MAX,
     clean_text,
@@ -191,7 +191,7 @@ def clue_register(
     department = (
         Department.SUPERVISION
         if user_has_role_at(actor, court, [Role.INSPECTOR])
-        and not user_has_role_at(actor, court, WORKING_GROUP_ROLES)
+        and not user_has_role_at(actor, court, policy.WORKING_GROUP_ROLES)
         else Department.EXECUTION
     )
     clue = Clue.objects.create(
@@ -228,7 +228,7 @@ def clue_register(
 
 
 def _handling_court(actor: User, near: Court) -> Court:
-    court = handling_court_for(actor, near)
+    court = policy.handling_court_for(actor, near)
     if court is None:
         raise PermissionDenied(
             _("您不是 %(court)s 上级法院执行机构或监察部门的人员，不能将其转为一案双查线索。")

@@ -30,8 +30,8 @@ from core.web.htmx import is_partial, safe_next
 from core.web.pages import call_service
 from dualcheck import forms as f
 from dualcheck.models import OPEN_STATUSES, STAGES, Clue, ClueCase, ClueStatus
-from dualcheck.policy import can_use_dualcheck, waiting_on_q
-from dualcheck.selectors import clues_visible_to, handling_court_for, handling_courts
+from dualcheck.policy import can_use_dualcheck, handling_court_for, handling_courts, waiting_on_q
+from dualcheck.selectors import clues_visible_to
 from dualcheck.services import clues as services
 from enforcement.selectors import cases_visible_to
 from supervision.selectors_orders import petitions_flagged_for_dualcheck
