@@ -330,6 +330,42 @@ def _review_input_check(
     return _ReviewInput(opinion=opinion, days=days, hearing_at=hearing_at, hearing_record=hearing_record)
 
 
+def _review_decision_apply(
+    *, clue: Clue, actor: User, decision: str, days: int | None, opinion: str, at: dt.datetime
+) -> None:
+    """The review's effect on the clue. Caller holds the clue's lock and has checked
+    the review: accepted; a supplementary investigation with its own clock; or the
+    upper court investigating itself (the lower court's team stands down). A hearing
+    leaves the report under review."""
+    if decision == ReviewDecision.ACCEPT:
+        clue.accept()
+        clue.save()
+    elif decision == ReviewDecision.SUPPLEMENT:
+        deadline = clocks.clock_start(
+            rule_code=SUPPLEMENT_RULE,
+            court=policy.investigating_court(clue),
+            subject=clue,
+            subject_label=clue.number,
+            started_at=at,
+            duration=days,
+            responsible=actor,  # as the referral's clock: the upper court's person, never the lower court's posts
+        )
+        clue.supplement(deadline=deadline)
+        clue.save()
+    elif decision == ReviewDecision.DIRECT:
+        assert days is not None  # checked: a direct investigation has its period
+        Team.objects.filter(clue=clue, dissolved_at__isnull=True).update(dissolved_at=at)
+        referral_create(
+            clue=clue,
+            actor=actor,
+            mode=ReferralMode.DIRECT,
+            target_court=clue.court,
+            days=days,
+            instructions=opinion,
+            at=at,
+        )
+
+
 @transaction.atomic
 def clue_review(
     *,
@@ -366,33 +402,7 @@ def clue_review(
         reviewed_at=at,
         reviewed_by=actor,
     )
-    if decision == ReviewDecision.ACCEPT:
-        clue.accept()
-        clue.save()
-    elif decision == ReviewDecision.SUPPLEMENT:
-        deadline = clocks.clock_start(
-            rule_code=SUPPLEMENT_RULE,
-            court=policy.investigating_court(clue),
-            subject=clue,
-            subject_label=clue.number,
-            started_at=at,
-            duration=days,
-            responsible=actor,  # as the referral's clock: the upper court's person, never the lower court's posts
-        )
-        clue.supplement(deadline=deadline)
-        clue.save()
-    elif decision == ReviewDecision.DIRECT:
-        assert days is not None  # checked: a direct investigation has its period
-        Team.objects.filter(clue=clue, dissolved_at__isnull=True).update(dissolved_at=at)
-        referral_create(
-            clue=clue,
-            actor=actor,
-            mode=ReferralMode.DIRECT,
-            target_court=clue.court,
-            days=days,
-            instructions=opinion,
-            at=at,
-        )
+    _review_decision_apply(clue=clue, actor=actor, decision=decision, days=days, opinion=opinion, at=at)
     record(
         clue,
         kind=ClueNode.REVIEWED,
