@@ -12,7 +12,7 @@ api_v1 = [
     path("", include("enforcement.api_urls")),
     path("", include("custody_funds.api.urls")),
     path("", include("supervision.api_urls")),
-    path("", include("dualcheck.api_urls")),
+    path("", include("dualcheck.api.urls")),
     path("", include("audit.api")),
 ]
 

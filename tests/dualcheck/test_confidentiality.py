@@ -21,7 +21,7 @@ from dualcheck.selectors import (
 )
 from dualcheck.services import investigation as s_inv
 from dualcheck.services.outcome import confidential_read
-from tests.dualcheck.conftest import advance, form_team, fresh, make_api_user, register, revoke
+from tests.dualcheck.factories import advance, form_team, fresh, make_api_user, register, revoke
 from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db

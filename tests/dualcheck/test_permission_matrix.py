@@ -30,7 +30,7 @@ from dualcheck.models import Clue, ClueStatus, ConfidentialRead, Report, Team, T
 from dualcheck.services import investigation as s_inv
 from dualcheck.services import outcome as s_out
 from dualcheck.views import actions as page_actions
-from tests.dualcheck.conftest import revoke, snapshot
+from tests.dualcheck.factories import revoke, snapshot
 from tests.dualcheck.matrix_fixtures import (  # noqa: F401 - fixtures
     API_CLIENTS,
     CONCLUDED,
@@ -86,7 +86,7 @@ class Surface:
 
 def dualcheck_surfaces() -> list[Surface]:
     """Every URL of the dualcheck app: the pages (namespace ``dualcheck``) and the
-    REST endpoints (mounted from ``dualcheck.api_urls``)."""
+    REST endpoints (mounted from ``dualcheck.api.urls``)."""
     found: list[Surface] = []
 
     def walk(patterns, prefix: str, namespaces: list[str]) -> None:

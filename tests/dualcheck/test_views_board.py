@@ -11,7 +11,7 @@ from supervision.models import Alert
 from supervision.services.petitions import petition_flag_dualcheck, petition_receive
 from supervision.services.scan import scan_court
 from tests.conftest import at
-from tests.dualcheck.conftest import advance, register
+from tests.dualcheck.factories import advance, register
 from tests.enforcement.conftest import make_case
 from tests.supervision.test_orders_views import browser, field_errors
 

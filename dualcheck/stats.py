@@ -9,7 +9,7 @@ and the disposition total never includes the ones the user may not count, so no
 difference of two numbers gives them away. A user who may read no confidential
 content at all gets ``None`` for them ("无权查看"), not a misleading 0.
 
-``clue_statistics`` runs a fixed number of queries whatever the data (the user's
+``clue_stats`` runs a fixed number of queries whatever the data (the user's
 memberships, once per request, and four aggregates).
 """
 
@@ -105,7 +105,7 @@ def _court_rows(rows, field: str) -> list[dict]:
     ]
 
 
-def clue_statistics(*, user: User, params: dict) -> dict:
+def clue_stats(*, user: User, params: dict) -> dict:
     """The 通报 numbers over the clues ``user`` may see, with ``params`` from
     ``stats_params``."""
     clues = Clue.objects.filter(clue_scope_q(user))
@@ -215,4 +215,4 @@ def stats_rows(data: dict) -> list[list]:
     return rows
 
 
-__all__ = ["FIRST_YEAR", "clue_statistics", "describe", "stats_params", "stats_rows", "stats_years"]
+__all__ = ["FIRST_YEAR", "clue_stats", "describe", "stats_params", "stats_rows", "stats_years"]

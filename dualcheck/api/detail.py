@@ -1,22 +1,35 @@
-"""What the 一案双查 endpoints answer with.
+"""REST: one 一案双查 clue — what the endpoints answer with, and the base of every
+POST that answers with the clue's detail (the steps: ``dualcheck.api.intake``,
+``.investigation``, ``.outcome``; registration: ``.clues``).
 
 Two tiers, like the selectors: everything in ``DualcheckClueOut``/``DualcheckClueDetailOut`` is what
 anyone who may see the clue may read; the officer-misconduct (干警) content is only
 ever put into ``confidential``, and only after ``confidential_read`` said yes — which
 is also what records the read (DESIGN 一案双查). A draft report is the team's work in
 progress: only the active team sees it.
+
+Every step does the same four things in the same order: the clue must be visible
+(404), the caller must be a named person, not a machine client (403), the body must
+be well-formed (400), then the service decides (403 role, 409 illegal step, 422
+rule). Nothing is written before the service, and the service is atomic. A replay
+(``Idempotency-Key``) passes the visibility and confidentiality gates again
+(``ClueAnswerApi``).
 """
 
 from django.db.models import prefetch_related_objects
-from drf_spectacular.utils import extend_schema_field
+from django.urls import path
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.base import ApiView
 from core.api.idempotency import Replay
+from core.api.schema import ERROR_RESPONSES, WRITE_ERROR_RESPONSES
 from core.exceptions import ApplicationError
 from core.identity import mask_phone
 from core.models import User
+from dualcheck.api.common import NoStoreMixin, replay_gate, require_named_person, valid
 from dualcheck.models import (
     CONFIDENTIAL_DISPOSITIONS,
     Clarification,
@@ -28,9 +41,10 @@ from dualcheck.models import (
     ReportAttachment,
     ReportStatus,
 )
-from dualcheck.selectors import clue_actions, clue_get_detail, clue_get_visible, flagged_nodes, is_team_member
+from dualcheck.policy import clue_actions
+from dualcheck.selectors import clue_get_detail, clue_get_visible, flagged_nodes, is_team_member
 from dualcheck.services.outcome import confidential_read
-from supervision.api.orders import ClockOut
+from supervision.api.orders import ClockOut  # the clock answer has no shared home in core.api yet
 
 # --- pieces -----------------------------------------------------------------------------
 
@@ -366,32 +380,6 @@ def _confidential(clue: Clue, reports, dispositions) -> dict:
     }
 
 
-def replay_gate(user: User, body):
-    """A replayed answer (``Idempotency-Key``) passes the gates again: the clue must
-    still be visible (404 otherwise), and its confidential part is shown only if
-    ``confidential_read`` still allows it — and then it is recorded like any read.
-    Revoked access is not revived by replaying an earlier answer."""
-    if not (isinstance(body, dict) and isinstance(body.get("id"), int) and "confidential" in body):
-        return body
-    clue = clue_get_visible(user, body["id"])
-    if body["confidential"] is not None and not confidential_read(
-        user=user, clue=clue, what="detail", via="api"
-    ):
-        return {**body, "confidential": None}
-    return body
-
-
-class NoStoreMixin:
-    """Answers that may carry confidential content (or tell which clues concern an
-    officer) are never kept by a browser or proxy cache: it would outlive the
-    reader's access."""
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        response["Cache-Control"] = "private, no-store"
-        return response
-
-
 class ClueAnswerApi(NoStoreMixin, ApiView):
     """The base of every POST that answers with a clue's detail."""
 
@@ -402,3 +390,39 @@ class ClueAnswerApi(NoStoreMixin, ApiView):
             except ApplicationError as refused:
                 return super().handle_exception(refused)
         return super().handle_exception(exc)
+
+
+# --- the steps' plumbing ---------------------------------------------------------------------
+
+
+def step_begin(request: Request, clue_id: int, input_class) -> tuple[Clue, dict]:
+    clue = clue_get_visible(request.user, clue_id)
+    require_named_person(request.user)
+    return clue, valid(input_class, request.data)
+
+
+def step_answer(request: Request, clue: Clue) -> Response:
+    return Response(clue_detail_data(request.user, clue.pk))
+
+
+def step_schema(name: str, request_class):
+    return extend_schema(
+        operation_id=f"dualcheck_clues_{name}",
+        request=request_class,
+        responses={200: DualcheckClueDetailOut, **WRITE_ERROR_RESPONSES},
+    )
+
+
+class DualcheckClueDetailApi(NoStoreMixin, ApiView):
+    @extend_schema(
+        operation_id="dualcheck_clues_retrieve", responses={200: DualcheckClueDetailOut, **ERROR_RESPONSES}
+    )
+    def get(self, request: Request, clue_id: int) -> Response:
+        return Response(clue_detail_data(request.user, clue_id))
+
+
+urlpatterns = [
+    path(
+        "dualcheck/clues/<int:clue_id>/", DualcheckClueDetailApi.as_view(), name="api-dualcheck-clue-detail"
+    ),
+]
