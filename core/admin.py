@@ -69,7 +69,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    fieldsets = (*DjangoUserAdmin.fieldsets, (_("执行监督平台"), {"fields": ("display_name",)}))
+    fieldsets = (*(DjangoUserAdmin.fieldsets or ()), (_("执行监督平台"), {"fields": ("display_name",)}))
     list_display = ("username", "display_name", "is_active", "is_staff")
     inlines = [MembershipInline]
 
@@ -167,7 +167,7 @@ class DeadlinePauseInline(admin.TabularInline):
 
 
 class DeadlineExtensionInline(DeadlinePauseInline):
-    model = DeadlineExtension
+    model = DeadlineExtension  # type: ignore[assignment]  # the same read-only inline, another model
 
 
 @admin.register(Deadline)

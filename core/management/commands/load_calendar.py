@@ -1,5 +1,6 @@
 import json
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -57,7 +58,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc.message)) from exc
         holidays, workdays = list(parsed.holidays), list(parsed.workdays)
         differences = calendar_differences_from_prediction(year=parsed.year, holidays=holidays, workdays=workdays)
-        result = {
+        result: dict[str, Any] = {
             "year": parsed.year,
             "holidays": [d.isoformat() for d in holidays],
             "workdays": [d.isoformat() for d in workdays],
