@@ -23,7 +23,7 @@ from core.models import (
     TaskOutbox,
     User,
 )
-from core.services.after_commit import outbox_republish
+from core.outbox.outbox import outbox_republish
 from core.services.calendar import calendar_day_remove, calendar_day_set, calendar_year_mark_loaded
 from core.services.courts import court_upsert
 from core.services.people import api_token_revoke, membership_revoke
@@ -207,7 +207,7 @@ class ExportJobAdmin(ReadOnlyAdmin):
 
 @admin.register(TaskOutbox)
 class TaskOutboxAdmin(ReadOnlyAdmin):
-    """The transactional outbox (core.services.after_commit): tasks recorded with
+    """The transactional outbox (core.outbox): tasks recorded with
     the change that asked for them. A row without 发送时间 is waiting for the broker;
     one sent but without 完成时间 is waiting for a worker. The relay publishes both
     by itself every minute; 立即重发 does it now."""

@@ -6,6 +6,6 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self) -> None:
-        from core.scheduler import embedded_scheduler_start
+        from core.outbox.scheduler import embedded_scheduler_start  # starts with the app registry ready
 
         embedded_scheduler_start()
