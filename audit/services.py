@@ -7,6 +7,7 @@ import json
 import logging
 from dataclasses import dataclass
 
+from django.core.mail import mail_admins
 from django.db import connection, transaction
 from django.db.models import Exists, Max, OuterRef
 from django.http import HttpRequest
@@ -219,8 +220,6 @@ def node_events_nightly_check() -> ChainCheck:
             result.broken_seal_id,
             result.checked,
         )
-        from django.core.mail import mail_admins
-
         mail_admins(
             _("节点事件哈希链校验失败"),
             _("第一个不一致的节点事件：%(event)s（封印 %(seal)s）；此前 %(checked)s 条校验通过。")
