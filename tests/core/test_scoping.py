@@ -9,7 +9,7 @@ from core.selectors import court_get_visible, deadlines_visible_to, visible_cour
 from core.services import clocks
 from core.services.people import membership_revoke
 from tests.conftest import at
-from tests.factories import make_member
+from tests.core.factories import make_member
 
 
 def codes(user):
@@ -47,7 +47,7 @@ def test_lower_court_never_sees_upper_or_its_other_children(courts):
 
 
 def test_path_prefix_does_not_leak_between_similar_codes(courts):
-    from tests.factories import make_court
+    from tests.core.factories import make_court
 
     # "鲁01" must not match "鲁011" by string prefix: paths end with "/".
     odd = make_court("鲁011", parent=courts.lu)
@@ -57,7 +57,7 @@ def test_path_prefix_does_not_leak_between_similar_codes(courts):
 
 
 def test_user_without_membership_sees_nothing(db):
-    from tests.factories import UserFactory
+    from tests.core.factories import UserFactory
 
     assert codes(UserFactory()) == []
 

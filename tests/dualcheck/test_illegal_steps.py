@@ -15,6 +15,7 @@ from dualcheck.selectors import clue_actions, clues_visible_to
 from dualcheck.services import clues as s_clues
 from dualcheck.services import investigation as s_inv
 from dualcheck.services import outcome as s_out
+from tests.core.factories import make_member
 from tests.dualcheck.conftest import (
     advance,
     at_stage,
@@ -23,7 +24,6 @@ from tests.dualcheck.conftest import (
     register,
     snapshot,
 )
-from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db
 

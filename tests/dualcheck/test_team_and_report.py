@@ -20,8 +20,8 @@ from dualcheck.models import (
 from dualcheck.selectors import active_team, can_read_confidential, clue_actions, is_team_member
 from dualcheck.services import investigation as s_inv
 from tests.conftest import at
+from tests.core.factories import make_member
 from tests.dualcheck.conftest import advance, event_kinds, form_team, register, snapshot
-from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ from django.utils import timezone
 from core.models import Role
 from supervision.models import Alert
 from supervision.services.scan import scan_court
+from tests.core.factories import make_member
 from tests.enforcement.conftest import make_case
-from tests.factories import make_member
 
 
 @pytest.fixture

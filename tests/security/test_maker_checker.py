@@ -35,8 +35,8 @@ from rest_framework.test import APIClient
 from core.models import Department, Role
 from core.services.people import membership_grant
 from tests.conftest import at
+from tests.core.factories import make_member
 from tests.enforcement.conftest import make_case
-from tests.factories import make_member
 
 # --- what a scenario is -------------------------------------------------------------------------
 
@@ -464,7 +464,7 @@ def test_decisions_cannot_be_taken_in_the_admin(rf, db):
     read-only, even for a superuser."""
     from django.contrib import admin
 
-    from tests.factories import UserFactory
+    from tests.core.factories import UserFactory
 
     request = rf.get("/admin/")
     request.user = UserFactory(username="root", is_superuser=True, is_staff=True)
