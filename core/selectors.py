@@ -124,6 +124,12 @@ def deadlines_visible_to(user: User) -> QuerySet[Deadline]:
     return Deadline.objects.filter(court_scope_q(user)).select_related("rule", "court", "responsible")
 
 
+def deadline_get_for_update(pk: int) -> Deadline:
+    """Clock ``pk`` with its rule and court, under a row lock on the clock alone
+    (caller is inside ``transaction.atomic``)."""
+    return Deadline.objects.select_for_update(of=("self",)).select_related("rule", "court").get(pk=pk)
+
+
 def deadlines_todo(user: User) -> QuerySet[Deadline]:
     """我的待办: the running clocks the user is responsible for, soonest first."""
     return (

@@ -25,7 +25,7 @@ from core.models import (
     User,
 )
 from core.models.clocks import RUNNING
-from core.selectors import user_has_role_over
+from core.selectors import deadline_get_for_update, user_has_role_over
 from core.services.clocks.schedule import SCHEDULE_FIELDS, compute_schedule, schedule_apply
 from core.services.events import node_event_record
 from core.signals import clocks_stopped
@@ -44,13 +44,6 @@ def _reschedule(deadline: Deadline, calendar: WorkingCalendar | None = None) -> 
             pauses=list(deadline.pauses.all()),
             extensions=list(deadline.extensions.all()),
         ),
-    )
-
-
-def _locked(deadline: Deadline) -> Deadline:
-    """Re-read ``deadline`` under a row lock (caller is inside ``transaction.atomic``)."""
-    return (
-        Deadline.objects.select_for_update(of=("self",)).select_related("rule", "court").get(pk=deadline.pk)
     )
 
 
@@ -139,7 +132,7 @@ def clock_stop(
     """Stop a running clock: ``met`` when stopped by its due moment, else it stays
     (or becomes) ``breached`` with its completion recorded."""
     require_aware(stopped_at, "stopped_at")
-    deadline = _locked(deadline)
+    deadline = deadline_get_for_update(deadline.pk)
     if not deadline.is_running:
         raise InvalidTransition(_("该期限已结束，不能再次完成。"))
     if stopped_at < deadline.started_at:
@@ -209,7 +202,7 @@ def clocks_stop_for_subject(
 def clock_pause(*, deadline: Deadline, paused_at: dt.datetime, reason: str, actor: User | None) -> Deadline:
     """中止/暂缓: the clock stands still until resumed."""
     require_aware(paused_at, "paused_at")
-    deadline = _locked(deadline)
+    deadline = deadline_get_for_update(deadline.pk)
     if not deadline.is_running:
         raise InvalidTransition(_("该期限已结束，不能中止。"))
     if deadline.paused_at is not None:
@@ -237,7 +230,7 @@ def clock_pause(*, deadline: Deadline, paused_at: dt.datetime, reason: str, acto
 def clock_resume(*, deadline: Deadline, resumed_at: dt.datetime, actor: User | None) -> Deadline:
     """Resume a paused clock; its due date moves by the time it stood still."""
     require_aware(resumed_at, "resumed_at")
-    deadline = _locked(deadline)
+    deadline = deadline_get_for_update(deadline.pk)
     if deadline.paused_at is None or not deadline.is_running:
         raise InvalidTransition(_("该期限未处于中止状态。"))
     if resumed_at < deadline.paused_at:
@@ -287,7 +280,7 @@ def clock_extend(
 ) -> Deadline:
     """延长: move the due date by ``added`` units of the clock's own unit. The
     original due date stays on the clock; the extension records who and why."""
-    deadline = _locked(deadline)
+    deadline = deadline_get_for_update(deadline.pk)
     _require_approver(approved_by, deadline.court)
     if not deadline.is_running:
         raise InvalidTransition(_("该期限已结束，不能延长。"))
@@ -344,7 +337,7 @@ def clock_waive(*, deadline: Deadline, reason: str, actor: User | None, by_rule:
     """免除: the time limit no longer applies. A person waiving needs approver rights;
     ``by_rule`` is for the system itself (the case was closed, so its remaining
     clocks end), recorded with the actor who closed it."""
-    deadline = _locked(deadline)
+    deadline = deadline_get_for_update(deadline.pk)
     if not by_rule:
         if actor is None:
             raise PermissionDenied()
