@@ -32,5 +32,7 @@ outbox), ``periodic`` (one run per beat slot), ``task`` (the Celery task base an
 the header stamps that tie a message to its row or slot), ``scheduler`` (the
 embedded beat of ``make run``) and ``faults`` (where the fault tests stop a worker).
 None of them imports ``config``: the Celery app is ``celery.current_app`` (the one
-``config.celery_app`` builds), so the app may import this package, never the reverse.
+``config.celery_app`` builds; Celery's Django fixup makes it the default app of every
+thread, so a gunicorn thread or the embedded beat's publishes with it too), so the
+app may import this package, never the reverse.
 """
