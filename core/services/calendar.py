@@ -202,6 +202,32 @@ def _validate_days(year: int, holidays: list[dt.date], workdays: list[dt.date]) 
 
 
 @transaction.atomic
+def _calendar_year_load_check(
+    *, year: int, holidays: list[dt.date], workdays: list[dt.date], actor: User | None, check_permission: bool
+) -> tuple[list[dt.date], list[dt.date]]:
+    """May ``actor`` load a year, and are these its days? Returns them sorted, once each."""
+    if check_permission and (actor is None or not can_load_calendar(actor)):
+        raise PermissionDenied(_("只有系统管理员可以载入工作日历。"))
+    holidays = sorted(set(holidays))
+    workdays = sorted(set(workdays))
+    _validate_days(year, holidays, workdays)
+    return holidays, workdays
+
+
+def _calendar_days_replace(*, year: int, holidays: list[dt.date], workdays: list[dt.date]) -> None:
+    """``year``'s holidays and make-up days replace what the database had for it."""
+    CalendarDay.objects.filter(date__year=year).delete()
+    in_year = [
+        CalendarDay(date=d, kind=CalendarDayKind.HOLIDAY) for d in holidays if d.year == year
+    ] + [CalendarDay(date=d, kind=CalendarDayKind.WORKDAY) for d in workdays if d.year == year]
+    CalendarDay.objects.bulk_create(in_year)
+    # A block that starts in the year before (元旦 from 31 December) also marks that day.
+    for day in [*holidays, *workdays]:
+        if day.year != year:
+            kind = CalendarDayKind.WORKDAY if day in workdays else CalendarDayKind.HOLIDAY
+            CalendarDay.objects.update_or_create(date=day, defaults={"kind": kind})
+
+
 def calendar_year_load(
     *,
     year: int,
@@ -220,23 +246,12 @@ def calendar_year_load(
     the returned ``CalendarLoad`` carries the progress and the report. A caller
     that passes ``recompute_in_background=False`` (the management command) runs
     ``calendar_load_recompute`` itself after commit."""
-    if check_permission and (actor is None or not can_load_calendar(actor)):
-        raise PermissionDenied(_("只有系统管理员可以载入工作日历。"))
-    holidays = sorted(set(holidays))
-    workdays = sorted(set(workdays))
-    _validate_days(year, holidays, workdays)
+    holidays, workdays = _calendar_year_load_check(
+        year=year, holidays=holidays, workdays=workdays, actor=actor, check_permission=check_permission
+    )
     differences = calendar_differences_from_prediction(year=year, holidays=holidays, workdays=workdays)
     now = timezone.now()
-    CalendarDay.objects.filter(date__year=year).delete()
-    in_year = [
-        CalendarDay(date=d, kind=CalendarDayKind.HOLIDAY) for d in holidays if d.year == year
-    ] + [CalendarDay(date=d, kind=CalendarDayKind.WORKDAY) for d in workdays if d.year == year]
-    CalendarDay.objects.bulk_create(in_year)
-    # A block that starts in the year before (元旦 from 31 December) also marks that day.
-    for day in [*holidays, *workdays]:
-        if day.year != year:
-            kind = CalendarDayKind.WORKDAY if day in workdays else CalendarDayKind.HOLIDAY
-            CalendarDay.objects.update_or_create(date=day, defaults={"kind": kind})
+    _calendar_days_replace(year=year, holidays=holidays, workdays=workdays)
     CalendarYear.objects.update_or_create(
         year=year,
         defaults={

@@ -55,6 +55,34 @@ def require_aware(moment: dt.datetime, field: str) -> None:
 # --- services ---------------------------------------------------------------------
 
 
+def _clock_start_check(rule: DeadlineRule, *, variant: str, duration: int | None) -> tuple[int, str]:
+    """The period and unit a clock of ``rule`` runs for (``variant``'s, or ``duration``
+    where the rule leaves it to the decision); raises what the rule does not allow."""
+    unit = rule.unit
+    default = rule.duration
+    if variant:
+        try:
+            spec = rule.variants[variant]
+        except KeyError:
+            raise ValueError(f"rule {rule.code} has no variant {variant!r}") from None
+        default, unit = spec["duration"], spec.get("unit", unit)
+    period = duration if duration is not None else default
+    if period is None:
+        raise ValidationFailed.for_field(
+            "duration", _("%(rule)s 的期限须由决定机关逐案确定。") % {"rule": rule.name_zh}
+        )
+    if period <= 0:
+        raise ValidationFailed.for_field("duration", _("期限必须为正数。"))
+    if rule.max_duration is not None and period > rule.max_duration:
+        raise RuleViolation(
+            _("%(rule)s 的期限最长为 %(max)s %(unit)s。")
+            % {"rule": rule.name_zh, "max": rule.max_duration, "unit": PeriodUnit(unit).label},
+            code="duration_exceeds_maximum",
+            extra={"max_duration": rule.max_duration, "unit": unit},
+        )
+    return period, unit
+
+
 @transaction.atomic
 def clock_start(
     *,
@@ -81,28 +109,7 @@ def clock_start(
     rule = DeadlineRule.objects.get(code=rule_code)
     if not rule.is_active:
         return None
-    unit = rule.unit
-    default = rule.duration
-    if variant:
-        try:
-            spec = rule.variants[variant]
-        except KeyError:
-            raise ValueError(f"rule {rule_code} has no variant {variant!r}") from None
-        default, unit = spec["duration"], spec.get("unit", unit)
-    period = duration if duration is not None else default
-    if period is None:
-        raise ValidationFailed.for_field(
-            "duration", _("%(rule)s 的期限须由决定机关逐案确定。") % {"rule": rule.name_zh}
-        )
-    if period <= 0:
-        raise ValidationFailed.for_field("duration", _("期限必须为正数。"))
-    if rule.max_duration is not None and period > rule.max_duration:
-        raise RuleViolation(
-            _("%(rule)s 的期限最长为 %(max)s %(unit)s。")
-            % {"rule": rule.name_zh, "max": rule.max_duration, "unit": PeriodUnit(unit).label},
-            code="duration_exceeds_maximum",
-            extra={"max_duration": rule.max_duration, "unit": unit},
-        )
+    period, unit = _clock_start_check(rule, variant=variant, duration=duration)
     deadline = Deadline(  # type: ignore[misc]  # case: an enforcement.Case, which core may not import (layering)
         rule=rule,
         court=court,

@@ -152,28 +152,7 @@ def clocks_recompute_reporting(
     for offset in range(0, len(ids), chunk_size):
         chunk_ids = ids[offset : offset + chunk_size]
         with transaction.atomic():
-            rows = list(
-                Deadline.objects.filter(_pk_among(chunk_ids))
-                .filter(RUNNING)
-                .select_for_update(of=("self",))
-                .order_by("pk")
-                .annotate(
-                    has_pauses=models.Exists(DeadlinePause.objects.filter(deadline=models.OuterRef("pk"))),
-                    has_extensions=models.Exists(
-                        DeadlineExtension.objects.filter(deadline=models.OuterRef("pk"))
-                    ),
-                )
-                .values(*_RECOMPUTE_COLUMNS, "has_pauses", "has_extensions")
-            )
-            # Most clocks were never paused or extended: fetch only the others'.
-            pauses: dict[int, list[DeadlinePause]] = {}
-            paused = [row["pk"] for row in rows if row["has_pauses"]]
-            for pause in DeadlinePause.objects.filter(deadline_id__in=paused) if paused else ():
-                pauses.setdefault(pause.deadline_id, []).append(pause)
-            extensions: dict[int, list[DeadlineExtension]] = {}
-            extended = [row["pk"] for row in rows if row["has_extensions"]]
-            for extension in DeadlineExtension.objects.filter(deadline_id__in=extended) if extended else ():
-                extensions.setdefault(extension.deadline_id, []).append(extension)
+            rows, pauses, extensions = _chunk_locked(chunk_ids)
             changed: list[tuple[dict, Schedule, str]] = []
             for row in rows:
                 schedule = _recompute_row(row, rules, calendar, memo, pauses, extensions)
@@ -202,6 +181,34 @@ def clocks_recompute_reporting(
         if progress is not None:
             progress(report.examined)
     return report
+
+
+def _chunk_locked(
+    chunk_ids: list[int],
+) -> tuple[list[dict], dict[int, list[DeadlinePause]], dict[int, list[DeadlineExtension]]]:
+    """One chunk's running clocks as plain values, locked (caller is inside
+    ``transaction.atomic``), with the pauses and extensions of those that have any."""
+    rows = list(
+        Deadline.objects.filter(_pk_among(chunk_ids))
+        .filter(RUNNING)
+        .select_for_update(of=("self",))
+        .order_by("pk")
+        .annotate(
+            has_pauses=models.Exists(DeadlinePause.objects.filter(deadline=models.OuterRef("pk"))),
+            has_extensions=models.Exists(DeadlineExtension.objects.filter(deadline=models.OuterRef("pk"))),
+        )
+        .values(*_RECOMPUTE_COLUMNS, "has_pauses", "has_extensions")
+    )
+    # Most clocks were never paused or extended: fetch only the others'.
+    pauses: dict[int, list[DeadlinePause]] = {}
+    paused = [row["pk"] for row in rows if row["has_pauses"]]
+    for pause in DeadlinePause.objects.filter(deadline_id__in=paused) if paused else ():
+        pauses.setdefault(pause.deadline_id, []).append(pause)
+    extensions: dict[int, list[DeadlineExtension]] = {}
+    extended = [row["pk"] for row in rows if row["has_extensions"]]
+    for extension in DeadlineExtension.objects.filter(deadline_id__in=extended) if extended else ():
+        extensions.setdefault(extension.deadline_id, []).append(extension)
+    return rows, pauses, extensions
 
 
 def _recompute_row(
