@@ -5,7 +5,14 @@ these only say who sees the navigation and may open each queue."""
 
 import rules
 
-from core.rules import is_bureau_head, is_case_supervisor, is_clerk, is_court_leader, is_finance, is_handler
+from core.permissions import (
+    is_bureau_head,
+    is_case_supervisor,
+    is_clerk,
+    is_court_leader,
+    is_finance,
+    is_handler,
+)
 
 # 财务待付: finance pays the notified disbursements (322号 §22).
 rules.add_perm("custody_funds.pay", is_finance)

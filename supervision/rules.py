@@ -3,7 +3,7 @@ in the selectors."""
 
 import rules
 
-from core.rules import (
+from core.permissions import (
     is_bureau_head,
     is_case_supervisor,
     is_court_admin,

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from core.calendar import local_date
 from core.exceptions import PermissionDenied
 from core.models import CalendarYear, Deadline, OutboundEmail, Role, User
+from core.outbox.emails import email_queue, emails_deliver
+from core.outbox.faults import fault_point
 from core.selectors import active_memberships
-from core.services.after_commit import email_queue, emails_deliver, fault_point
 from supervision.models import Alert, AlertLevel, SystemNotice
 from supervision.selectors import alert_is_addressed_to, alert_recipients
 

@@ -8,9 +8,9 @@ from types import SimpleNamespace
 import pytest
 
 from core.models import Role
+from tests.core.factories import make_member
 from tests.dualcheck.factories import register
 from tests.enforcement.conftest import as_user, make_case  # noqa: F401 - fixture re-exported
-from tests.factories import make_member
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from dualcheck.services import clues as s_clues
 from dualcheck.services import investigation as s_inv
 from dualcheck.services import outcome as s_out
 from tests.dualcheck.factories import (
+from tests.core.factories import make_member
     advance,
     at_stage,
     form_team,
@@ -25,7 +26,6 @@ from tests.dualcheck.factories import (
     register,
     snapshot,
 )
-from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db
 

@@ -17,9 +17,9 @@ from dualcheck.api import stats as stats_api
 from dualcheck.models import ClueSource
 from dualcheck.services import clues as s_clues
 from dualcheck.stats import clue_stats, stats_params
+from tests.core.factories import make_member
 from tests.dualcheck.factories import advance, register
 from tests.dualcheck.test_report_editor import browser
-from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db
 

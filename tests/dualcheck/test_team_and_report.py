@@ -21,8 +21,8 @@ from dualcheck.policy import clue_actions
 from dualcheck.selectors import active_team, can_read_confidential, is_team_member
 from dualcheck.services import investigation as s_inv
 from tests.conftest import at
+from tests.core.factories import make_member
 from tests.dualcheck.factories import advance, event_kinds, form_team, register, snapshot
-from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db
 

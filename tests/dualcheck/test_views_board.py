@@ -184,7 +184,7 @@ def test_an_alert_becomes_a_clue_in_one_click(dc, alert):
 
 def test_the_alert_button_is_only_for_an_upper_court(dc, alert):
     # the case's own court has no court above it to register at: no button
-    from tests.factories import make_member
+    from tests.core.factories import make_member
 
     local = make_member("case_supervisor", dc.courts.lu0102, "local_cs")
     Alert.objects.filter(pk=alert.pk).update(handler=local)

@@ -1251,7 +1251,7 @@ ELSEWHERE: dict[str, str] = {
     "api-docs": "Swagger UI, no court data (tests/core/test_schema.py)",
 }
 DELEGATED_NAMESPACES = {
-    "admin": "Django admin: is_staff only (core.rules 'core.open_admin'), tests/core",
+    "admin": "Django admin: is_staff only (core.permissions 'core.open_admin'), tests/core",
     "dualcheck": "一案双查 pages: tests/dualcheck/test_permission_matrix.py",
 }
 DELEGATED_PREFIXES = {"api-dualcheck-": "一案双查 REST: tests/dualcheck/test_permission_matrix.py"}

@@ -29,11 +29,11 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 
 from core.models import Role
 from tests.conftest import at
+from tests.core.factories import UserFactory, make_member
 from tests.enforcement.conftest import make_case
-from tests.factories import UserFactory, make_member
 
 ROOT = Path(__file__).resolve().parents[2]
-PASSWORD = "pw-for-tests-1"  # tests.factories.UserFactory
+PASSWORD = "pw-for-tests-1"  # tests.core.factories.UserFactory
 UNSAFE = ("post", "put", "patch", "delete")
 
 # --- the URLconf, flattened ---------------------------------------------------------------------

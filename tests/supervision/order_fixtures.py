@@ -8,8 +8,8 @@ import pytest
 
 from core.models import Role
 from tests.conftest import at
+from tests.core.factories import make_member
 from tests.enforcement.conftest import make_case
-from tests.factories import make_member
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from core.services.events import node_event_record
 from core.tasks import run_export
 from supervision.screening import KINDS, screening_list
 from tests.conftest import at
-from tests.factories import make_member
+from tests.core.factories import make_member
 from tests.supervision.test_dashboard import AT, build_world
 
 

@@ -9,7 +9,10 @@ import logging
 import os
 import threading
 import time
+from typing import Any
 
+from celery import current_app
+from celery.schedules import maybe_schedule
 from django.conf import settings
 from django.db import close_old_connections
 from django.utils import timezone
@@ -32,12 +35,10 @@ def embedded_scheduler_start() -> bool:
     return True
 
 
-def scheduler_entries() -> dict:
-    """``CELERY_BEAT_SCHEDULE`` as (task name, schedule object, kwargs) per entry."""
-    from celery.schedules import maybe_schedule
-
-    from config.celery_app import app
-
+def scheduler_entries(app: Any = None) -> dict:
+    """``CELERY_BEAT_SCHEDULE`` as (task name, schedule object, kwargs) per entry, for
+    ``app`` (by default the current one, which ``config.celery_app`` builds)."""
+    app = app or current_app
     app.loader.import_default_modules()  # the apps' tasks modules (autodiscovery)
     return {
         name: (spec["task"], maybe_schedule(spec["schedule"], app=app), spec.get("kwargs", {}))
@@ -48,15 +49,13 @@ def scheduler_entries() -> dict:
 def scheduler_tick(entries: dict, last_run: dict) -> float:
     """Run every entry that is due (synchronously) and record when; returns the
     seconds until the next entry may be due."""
-    from config.celery_app import app
-
     wait = 60.0
     for name, (task_name, schedule, kwargs) in entries.items():
         due, next_in = schedule.is_due(last_run[name])
         if due:
             last_run[name] = timezone.now()
             try:
-                app.tasks[task_name].apply(kwargs=kwargs, throw=True)
+                current_app.tasks[task_name].apply(kwargs=kwargs, throw=True)
             except Exception:
                 logger.exception("embedded scheduler: %s failed", name)
             due, next_in = schedule.is_due(last_run[name])

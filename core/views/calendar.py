@@ -10,10 +10,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.calendar import WorkingCalendar
+from core.calendar_notice import parse_notice
 from core.decorators import perm_required
 from core.exceptions import ApplicationError
 from core.forms import CalendarNoticeForm, DueDateForm
-from core.models import CalendarLoad, CalendarYear
+from core.models import CalendarLoad, CalendarYear, Court
+from core.services.calendar import calendar_differences_from_prediction, calendar_year_load
 
 
 def wall_calendar(year: int, *, exception, today: dt.date, marks: frozenset = frozenset()) -> list[dict]:
@@ -76,9 +78,6 @@ def calendar_page(request):
 def calendar_load(request):
     """Paste → preview (the whole year as a wall calendar, make-up days marked 班,
     days that differ from the prediction outlined) → confirm."""
-    from core.calendar_notice import parse_notice
-    from core.services.calendar import calendar_differences_from_prediction, calendar_year_load
-
     form = CalendarNoticeForm(request.POST or None)
     preview = None
     if request.method == "POST" and form.is_valid():
@@ -135,8 +134,6 @@ def _load_or_404(pk: int) -> CalendarLoad:
 @perm_required("core.manage_calendar")
 def calendar_load_detail(request, pk: int):
     load = _load_or_404(pk)
-    from core.models import Court
-
     courts = Court.objects.in_bulk([int(k) for k in load.by_court]) if load.by_court else {}
     parts = sorted(
         ({"court": courts.get(int(k)), **v} for k, v in load.by_court.items()),
@@ -150,3 +147,22 @@ def calendar_load_detail(request, pk: int):
 def calendar_load_progress(request, pk: int):
     """htmx: the progress bar, polled until the recompute is done."""
     return render(request, "core/_calendar_load_progress.html", {"load": _load_or_404(pk)})
+
+
+@require_GET
+@perm_required("core.view_calendar")
+def due_date_partial(request):
+    """htmx: the due date for the calculator form, or the form's errors."""
+    form = DueDateForm(request.GET)
+    result = error = None
+    provisional = False
+    if form.is_valid():
+        data = form.cleaned_data
+        calendar = WorkingCalendar.load()
+        result = calendar.due_date(data["start"], data["days"], data["unit"])
+        provisional = calendar.is_provisional(data["start"], result)
+    return render(
+        request,
+        "core/_due_date.html",
+        {"form": form, "result": result, "error": error, "provisional": provisional},
+    )

@@ -1,8 +1,6 @@
-"""REST endpoints of the kernel: courts, the due-date calculator, health."""
+"""REST: the working calendar — the due-date calculator and loading a year from the
+State Council's notice."""
 
-from django.conf import settings
-from django.db import connection
-from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -13,30 +11,10 @@ from core.api.base import ApiView
 from core.api.fields import DateField
 from core.api.schema import ERROR_RESPONSES, WRITE_ERROR_RESPONSES
 from core.calendar import WorkingCalendar
+from core.calendar_notice import parse_notice
 from core.exceptions import PermissionDenied
-from core.models import CourtLevel, PeriodUnit
-from core.selectors import visible_courts
-
-
-class CourtListApi(ApiView):
-    pagination_class = None  # a bare array (API.md "Courts"), see get()
-
-    class OutputSerializer(serializers.Serializer):
-        code = serializers.CharField()
-        name = serializers.CharField()
-        level = serializers.ChoiceField(choices=CourtLevel.choices)
-        parent = serializers.CharField(source="parent.code", allow_null=True, default=None)
-
-    @extend_schema(
-        operation_id="courts_list",
-        summary="法院列表（本人可见范围）",
-        responses={200: OutputSerializer(many=True), **ERROR_RESPONSES},
-    )
-    def get(self, request: Request) -> Response:
-        # API.md shows this list as a bare array; it is small (a province is a few
-        # hundred courts) and scoped, so it is not paginated.
-        courts = visible_courts(request.user).select_related("parent")
-        return Response(self.OutputSerializer(courts, many=True).data)
+from core.models import CalendarLoad, PeriodUnit
+from core.services.calendar import calendar_differences_from_prediction, calendar_year_load, can_load_calendar
 
 
 class DueDateApi(ApiView):
@@ -132,13 +110,6 @@ class CalendarYearLoadApi(ApiView):
         responses={200: OutputSerializer, 201: OutputSerializer, **WRITE_ERROR_RESPONSES},
     )
     def post(self, request: Request) -> Response:
-        from core.calendar_notice import parse_notice
-        from core.services.calendar import (
-            calendar_differences_from_prediction,
-            calendar_year_load,
-            can_load_calendar,
-        )
-
         if not can_load_calendar(request.user):
             raise PermissionDenied(_("只有系统管理员可以载入工作日历。"))
         data = self.InputSerializer(data=request.data)
@@ -172,7 +143,7 @@ class CalendarYearLoadApi(ApiView):
         return Response(self.OutputSerializer(result).data, status=201)
 
 
-def calendar_load_summary(load) -> dict:
+def calendar_load_summary(load: CalendarLoad) -> dict:
     return {
         "id": load.pk,
         "status": load.status,
@@ -183,26 +154,3 @@ def calendar_load_summary(load) -> dict:
         "now_overdue": load.now_overdue,
         "settled": load.settled,
     }
-
-
-def healthz(request):
-    """Liveness and readiness: the database answers, and Redis when configured."""
-    checks: dict[str, str] = {}
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        checks["database"] = "ok"
-    except Exception:
-        checks["database"] = "error"
-    if settings.REDIS_URL:
-        try:
-            import redis
-
-            redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2).ping()
-            checks["redis"] = "ok"
-        except Exception:
-            checks["redis"] = "error"
-    else:
-        checks["redis"] = "disabled"
-    healthy = all(v in ("ok", "disabled") for v in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)

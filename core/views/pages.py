@@ -1,4 +1,6 @@
-"""Browser pages of the kernel (server-rendered, htmx for partial updates)."""
+"""Browser pages of the kernel (server-rendered, htmx for partial updates): home, 我的待办,
+the rule catalogue, the court tree. The working calendar's pages are in
+``core.views.calendar``, the exports' in ``core.views.exports``."""
 
 import datetime as dt
 
@@ -10,7 +12,6 @@ from django.views.decorators.http import require_GET
 from core.calendar import WorkingCalendar, local_date
 from core.decorators import perm_required
 from core.exceptions import CalendarNotLoaded
-from core.forms import DueDateForm
 from core.models import DeadlineRule
 from core.selectors import deadlines_todo, visible_courts
 from core.web import urgency
@@ -48,25 +49,6 @@ def todo(request):
             }
         )
     return render(request, "core/todo.html", {"rows": rows, "now": now})
-
-
-@require_GET
-@perm_required("core.view_calendar")
-def due_date_partial(request):
-    """htmx: the due date for the calculator form, or the form's errors."""
-    form = DueDateForm(request.GET)
-    result = error = None
-    provisional = False
-    if form.is_valid():
-        data = form.cleaned_data
-        calendar = WorkingCalendar.load()
-        result = calendar.due_date(data["start"], data["days"], data["unit"])
-        provisional = calendar.is_provisional(data["start"], result)
-    return render(
-        request,
-        "core/_due_date.html",
-        {"form": form, "result": result, "error": error, "provisional": provisional},
-    )
 
 
 @require_GET
