@@ -17,8 +17,8 @@ from dualcheck.selectors import clues_visible_to
 from dualcheck.services import clues as s_clues
 from dualcheck.services import investigation as s_inv
 from dualcheck.services import outcome as s_out
-from tests.dualcheck.factories import (
 from tests.core.factories import make_member
+from tests.dualcheck.factories import (
     advance,
     at_stage,
     form_team,
