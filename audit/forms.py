@@ -5,7 +5,7 @@ from audit.models import AuditEvent
 
 
 class AuditFilterForm(forms.Form):
-    event = forms.ChoiceField(label=_("事件"), required=False, choices=[("", _("全部"))] + AuditEvent.choices)
+    event = forms.ChoiceField(label=_("事件"), required=False, choices=[("", _("全部")), *AuditEvent.choices])
     success = forms.TypedChoiceField(
         label=_("结果"),
         required=False,

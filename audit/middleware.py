@@ -8,6 +8,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from audit.models import AuditEvent
+from audit.services import audit_record
 
 logger = logging.getLogger(__name__)
 
@@ -43,8 +44,6 @@ class AuditMiddleware:
         return response
 
     def _record(self, request: HttpRequest, response: HttpResponse, before) -> None:
-        from audit.services import audit_record
-
         action, object_type, object_id = _target(request)
         user = getattr(request, "user", None)
         user = user if user is not None and user.is_authenticated else before

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditRecord
 from core.exceptions import NotFound
-from core.models import Role, User
+from core.models import Membership, Role, User
 from core.selectors import court_scope_q, user_has_role
 from enforcement.models import Party
 from enforcement.selectors import cases_visible_to
@@ -36,8 +36,6 @@ def audit_records_visible_to(user: User) -> QuerySet[AuditRecord]:
     decide where a record belongs); nobody else reads any."""
     if not user_has_role(user, AUDIT_READERS):
         return AuditRecord.objects.none()
-    from core.models import Membership
-
     members = Membership.objects.filter(court_scope_q(user)).values("user_id")
     return AuditRecord.objects.filter(user_id__in=members).select_related("user")
 

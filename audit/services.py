@@ -7,6 +7,7 @@ import json
 import logging
 from dataclasses import dataclass
 
+from django.core.mail import mail_admins
 from django.db import connection, transaction
 from django.db.models import Exists, Max, OuterRef
 from django.http import HttpRequest
@@ -53,7 +54,7 @@ def audit_record(
         success=success,
         user=user,
         username=_text(username or (user.get_username() if user else ""), 150),
-        method=_text(request.method, 10) if request is not None else "",
+        method=_text(request.method or "", 10) if request is not None else "",
         path=_text(request.path, 500) if request is not None else "",
         action=_text(action, 100),
         object_type=_text(object_type, 100),
@@ -91,7 +92,7 @@ def party_identity_reveal(*, user: User, party, request: HttpRequest | None = No
         detail={"case": party.case_id, "fields": ["id_number", "phone"]},
     )
     if request is not None:
-        request._audit_recorded = True
+        request._audit_recorded = True  # type: ignore[attr-defined]  # read by audit.middleware
     if not allowed:
         raise PermissionDenied(_("只有本案所在法院的书记员、承办人和执行局长可以查看完整证件号码和电话。"))
     return {"id": party.pk, "name": party.name, "id_number": party.id_number, "phone": party.phone}
@@ -219,8 +220,6 @@ def node_events_nightly_check() -> ChainCheck:
             result.broken_seal_id,
             result.checked,
         )
-        from django.core.mail import mail_admins
-
         mail_admins(
             _("节点事件哈希链校验失败"),
             _("第一个不一致的节点事件：%(event)s（封印 %(seal)s）；此前 %(checked)s 条校验通过。")

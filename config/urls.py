@@ -3,17 +3,18 @@ from django.contrib.auth import views as auth_views
 from django.http import JsonResponse
 from django.urls import include, path
 from django.utils.translation import gettext as _
+from django.views.defaults import bad_request, page_not_found, server_error
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from core.apis import healthz
+from core.api.health import healthz
 
 api_v1 = [
-    path("", include("core.api_urls")),
+    path("", include("core.api.urls")),
     path("", include("enforcement.api_urls")),
-    path("", include("custody_funds.api_urls")),
+    path("", include("custody_funds.api.urls")),
     path("", include("supervision.api.urls")),
-    path("", include("dualcheck.api_urls")),
-    path("", include("audit.api")),
+    path("", include("dualcheck.api.urls")),
+    path("", include("audit.api.urls")),
 ]
 
 urlpatterns = [
@@ -45,24 +46,18 @@ def _json_error(request, status: int, code: str, message: str):
 def handler404(request, exception=None):
     if request.path.startswith("/api/"):
         return _json_error(request, 404, "not_found", _("对象不存在或不在您的可见范围内。"))
-    from django.views.defaults import page_not_found
-
     return page_not_found(request, exception)
 
 
 def handler500(request):
     if request.path.startswith("/api/"):
         return _json_error(request, 500, "server_error", _("服务器内部错误，已记录。"))
-    from django.views.defaults import server_error
-
     return server_error(request)
 
 
 def handler400(request, exception=None):
     if request.path.startswith("/api/"):
         return _json_error(request, 400, "bad_request", _("请求无法解析。"))
-    from django.views.defaults import bad_request
-
     return bad_request(request, exception)
 
 

@@ -23,7 +23,7 @@ from core.models import (
     TaskOutbox,
     User,
 )
-from core.services.after_commit import outbox_republish
+from core.outbox.outbox import outbox_republish
 from core.services.calendar import calendar_day_remove, calendar_day_set, calendar_year_mark_loaded
 from core.services.courts import court_upsert
 from core.services.people import api_token_revoke, membership_revoke
@@ -69,7 +69,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    fieldsets = (*DjangoUserAdmin.fieldsets, (_("执行监督平台"), {"fields": ("display_name",)}))
+    fieldsets = (*(DjangoUserAdmin.fieldsets or ()), (_("执行监督平台"), {"fields": ("display_name",)}))
     list_display = ("username", "display_name", "is_active", "is_staff")
     inlines = [MembershipInline]
 
@@ -167,7 +167,7 @@ class DeadlinePauseInline(admin.TabularInline):
 
 
 class DeadlineExtensionInline(DeadlinePauseInline):
-    model = DeadlineExtension
+    model = DeadlineExtension  # type: ignore[assignment]  # the same read-only inline, another model
 
 
 @admin.register(Deadline)
@@ -207,7 +207,7 @@ class ExportJobAdmin(ReadOnlyAdmin):
 
 @admin.register(TaskOutbox)
 class TaskOutboxAdmin(ReadOnlyAdmin):
-    """The transactional outbox (core.services.after_commit): tasks recorded with
+    """The transactional outbox (core.outbox): tasks recorded with
     the change that asked for them. A row without 发送时间 is waiting for the broker;
     one sent but without 完成时间 is waiting for a worker. The relay publishes both
     by itself every minute; 立即重发 does it now."""

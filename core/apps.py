@@ -1,4 +1,7 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
+
+from core.outbox.scheduler import embedded_scheduler_start
 
 
 class CoreConfig(AppConfig):
@@ -6,6 +9,9 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self) -> None:
-        from core.scheduler import embedded_scheduler_start
-
+        # Every app's ``permissions.py`` (its django-rules predicates and perms), the
+        # way the admin finds ``admin.py``: the app registry is ready, and the apps
+        # need no ready() of their own for it. (``rules.apps.AutodiscoverRulesConfig``
+        # still finds the ``rules.py`` of apps not yet renamed.)
+        autodiscover_modules("permissions")
         embedded_scheduler_start()

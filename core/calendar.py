@@ -151,7 +151,7 @@ class WorkingCalendar:
     # --- moments ----------------------------------------------------------------
     def due_date(self, start: dt.date, duration: int, unit: str, *, roll: bool = True) -> dt.date:
         """The last day of a period of ``duration`` ``unit`` starting on ``start``."""
-        from core.models import PeriodUnit
+        from core.models import PeriodUnit  # ORM-free at import (see load())
 
         if unit == PeriodUnit.WORKING_DAYS:
             return self.add_working_days(start, duration)
@@ -164,7 +164,7 @@ class WorkingCalendar:
     def due_at(self, started_at: dt.datetime, duration: int, unit: str, *, roll: bool = True) -> dt.datetime:
         """The moment a period ends: ``started_at`` + hours for hour periods, else
         the end (23:59:59 local) of the period's last day."""
-        from core.models import PeriodUnit
+        from core.models import PeriodUnit  # ORM-free at import (see load())
 
         if unit == PeriodUnit.HOURS:
             # Hours need no calendar: the period runs through rest days.
@@ -176,7 +176,7 @@ class WorkingCalendar:
         """A threshold ``amount`` ``unit`` before ``moment`` (for warnings): hours are
         exact; days give the start (00:00 local) of the day that many (working) days
         before the due date."""
-        from core.models import PeriodUnit
+        from core.models import PeriodUnit  # ORM-free at import (see load())
 
         if unit == PeriodUnit.HOURS:
             return moment - dt.timedelta(hours=amount)

@@ -54,9 +54,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from chinese_calendar import constants
 from lunardate import LunarDate
 
 # The principles above apply from 2025 (the revised 放假办法 is in force from
@@ -401,8 +403,6 @@ def statutory_only(year: int) -> dict[dt.date, bool]:
 def real_exceptions_from_package(year: int) -> dict[dt.date, bool]:
     """The published schedule of ``year`` from the ``chinese_calendar`` package, the way
     ``core.services.calendar`` loads it (holidays False, weekend make-up days True)."""
-    from chinese_calendar import constants
-
     result = {d: False for d in constants.holidays if d.year == year}
     result.update({d: True for d in constants.workdays if d.year == year and d.weekday() >= 5})
     return result
@@ -425,6 +425,4 @@ def _main(argv: Sequence[str]) -> int:
 
 
 if __name__ == "__main__":
-    import sys
-
     raise SystemExit(_main(sys.argv[1:] or ["2025", "2026"]))

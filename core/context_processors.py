@@ -1,5 +1,6 @@
 """Navigation by role: each item shows only to users whose roles use it."""
 
+import rules
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -7,10 +8,10 @@ from core.selectors import active_memberships
 
 
 def _sees_dualcheck(user) -> bool:
-    """一案双查: the people who see clues and the members of active joint teams."""
-    from dualcheck.selectors import uses_dualcheck
-
-    return uses_dualcheck(user)
+    """一案双查: the people who see clues and the members of active joint teams —
+    the rule the app registers by name (``dualcheck.permissions``; core imports no
+    domain app). A rule, not a permission: no superuser shortcut."""
+    return rules.test_rule("dualcheck.use_dualcheck", user)
 
 
 def navigation(request):

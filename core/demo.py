@@ -2,6 +2,7 @@
 Idempotent and deterministic; later issues add cases."""
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -9,6 +10,9 @@ from core.models import Court, CourtLevel, Department, Role, User
 from core.services.calendar import calendar_load_from_package
 from core.services.courts import court_upsert
 from core.services.people import membership_grant
+
+if TYPE_CHECKING:  # django-stubs-ext is a dev dependency
+    from django_stubs_ext import StrOrPromise
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - local demo only, printed on purpose
 
@@ -58,7 +62,7 @@ GIVEN = ["明", "华", "强", "敏", "静", "磊", "洋", "艳", "勇", "军", "
 class DemoLogin:
     username: str
     court: str
-    role: str
+    role: "StrOrPromise"  # the role's label, translated when shown
     name: str
 
 

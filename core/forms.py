@@ -3,6 +3,7 @@ API (``core.api.fields``): amounts and dates in ASCII digits, dates within the y
 court record can carry."""
 
 import datetime as dt
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -51,7 +52,7 @@ class CourtDateField(forms.DateField):
 class CourtDateTimeMixin:
     """For the ``datetime-local`` fields of the apps: ASCII, 1950–2099."""
 
-    default_validators = [court_date_range]
+    default_validators: list[Any] = [court_date_range]
 
     def to_python(self, value):
         refuse_non_ascii(value)

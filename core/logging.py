@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import logging
 import re
+from typing import Any
 
 # 18-character resident ID / credit code, 15-digit first-generation IDs, mobile numbers
 # and landlines with an area code. Bounded by non-alphanumerics so order numbers and
@@ -63,7 +64,7 @@ class JsonFormatter(logging.Formatter):
     _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
 
     def format(self, record: logging.LogRecord) -> str:
-        entry = {
+        entry: dict[str, Any] = {
             "time": dt.datetime.fromtimestamp(record.created).astimezone().isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
@@ -73,7 +74,7 @@ class JsonFormatter(logging.Formatter):
             if key not in self._STANDARD and not key.startswith("_"):
                 entry[key] = value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
         if record.exc_text or record.exc_info:
-            entry["exception"] = record.exc_text or self.formatException(record.exc_info)
+            entry["exception"] = record.exc_text or self.formatException(record.exc_info)  # type: ignore[arg-type]  # set: see the condition
         return json.dumps(entry, ensure_ascii=False)
 
 

@@ -6,6 +6,7 @@ has no triggers, so there the middleware simply passes through.
 
 from collections.abc import Callable
 
+import pghistory
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 
@@ -17,8 +18,6 @@ class HistoryContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if connection.vendor != "postgresql" or request.method in ("GET", "HEAD", "OPTIONS"):
             return self.get_response(request)
-        import pghistory
-
         user = getattr(request, "user", None)
         user_id = user.pk if user is not None and user.is_authenticated else None
         with pghistory.context(user=user_id, url=request.path):

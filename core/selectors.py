@@ -99,8 +99,22 @@ def visible_courts(user: User) -> QuerySet[Court]:
     return Court.objects.filter(court_scope_q(user, field="")).order_by("path")
 
 
+def court_get_by_code(code: str, *, user: User | None = None) -> Court | None:
+    """The court whose 法院代字 is ``code`` (surrounding blanks ignored), or ``None``.
+
+    The one rule for finding a court by its code: **only an active court is found**
+    (``is_active``). A deactivated court — merged or abolished — takes nothing new
+    (no case, no API client, no 督办 or 一案双查 target) and is not offered as a
+    filter; its records stay readable where they are listed (its own members lose
+    access with it: ``active_memberships``). With ``user``, only among the courts
+    the user may see (``visible_courts``); without, any court (commands, imports)."""
+    courts = visible_courts(user) if user is not None else Court.objects.all()
+    return courts.filter(code=(code or "").strip(), is_active=True).first()
+
+
 def court_get_visible(user: User, code: str) -> Court:
-    court = visible_courts(user).filter(code=code).first()
+    """``court_get_by_code`` for ``user``, or ``NotFound`` (404)."""
+    court = court_get_by_code(code, user=user)
     if court is None:
         raise NotFound(_("法院 %(code)s 不存在或不在您的可见范围内。") % {"code": code})
     return court
@@ -108,6 +122,12 @@ def court_get_visible(user: User, code: str) -> Court:
 
 def deadlines_visible_to(user: User) -> QuerySet[Deadline]:
     return Deadline.objects.filter(court_scope_q(user)).select_related("rule", "court", "responsible")
+
+
+def deadline_get_for_update(pk: int) -> Deadline:
+    """Clock ``pk`` with its rule and court, under a row lock on the clock alone
+    (caller is inside ``transaction.atomic``)."""
+    return Deadline.objects.select_for_update(of=("self",)).select_related("rule", "court").get(pk=pk)
 
 
 def deadlines_todo(user: User) -> QuerySet[Deadline]:

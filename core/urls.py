@@ -1,6 +1,8 @@
 from django.urls import path
 
-from core import views, views_calendar, views_exports
+from core.views import calendar as views_calendar
+from core.views import exports as views_exports
+from core.views import pages as views
 
 app_name = "core"
 
@@ -15,7 +17,7 @@ urlpatterns = [
         views_calendar.calendar_load_progress,
         name="calendar-load-progress",
     ),
-    path("calendar/due-date/", views.due_date_partial, name="due-date"),
+    path("calendar/due-date/", views_calendar.due_date_partial, name="due-date"),
     path("rules/", views.rule_catalogue, name="rules"),
     path("courts/", views.court_tree, name="courts"),
     # Excel exports (core.exports)

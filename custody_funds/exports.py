@@ -4,13 +4,13 @@ Personal account numbers are masked, as everywhere."""
 import io
 from decimal import Decimal
 
-from django.db.models import Min, Q
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from custody_funds.models import AccountKind, LedgerAccount, PostingLeg, ReceiptStatus
+from custody_funds import selectors
+from custody_funds.models import LedgerAccount
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER_FILL = PatternFill("solid", fgColor="EEF2F7")
@@ -45,7 +45,7 @@ def _safe(text: str) -> str:
 
 def case_ledger_xlsx(account: LedgerAccount) -> bytes:
     wb = Workbook()
-    legs = PostingLeg.objects.filter(account=account).select_related("posting").order_by("posting_id")
+    legs = selectors.ledger_legs(account)
     running = Decimal(0)
     rows = []
     for leg in legs:
@@ -72,13 +72,7 @@ def funds_held_xlsx(accounts) -> bytes:
     """Case accounts holding money, with the oldest matched receipt and whether its
     10-working-day notice clock is still running."""
     wb = Workbook()
-    accounts = (
-        accounts.filter(kind=AccountKind.CASE)
-        .filter(Q(balance__gt=0) | Q(pending__gt=0))
-        .select_related("case", "court")
-        .annotate(oldest=Min("case__receipts__arrived_at", filter=Q(case__receipts__status=ReceiptStatus.MATCHED)))
-        .order_by("court__path", "oldest")
-    )
+    accounts = selectors.accounts_holding_money(accounts)
     today = timezone.localdate()
     rows = []
     for a in accounts:

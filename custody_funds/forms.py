@@ -1,79 +1,23 @@
 """Browser forms of the case-funds pages. They parse and check the shape of what was
 typed; every rule (confirmed account, enough money, maker ≠ checker, the 款物规定
 reasons) lives in ``custody_funds.services.funds``, whose ``ApplicationError`` the
-views place next to the field it names (``place_error``).
+views place next to the field it names (``core.web.forms.place_error``)."""
 
-The small time and money helpers repeat those of ``enforcement.forms`` on purpose:
-domain apps do not import each other's browser internals (DESIGN "Layers")."""
-
-import datetime as dt
 import re
-from zoneinfo import ZoneInfo
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.exceptions import ApplicationError, ValidationFailed
-from core.forms import CourtDateTimeMixin, MoneyFormField
 from core.identity import mask_account
+from core.web.forms import LocalDateTimeField, local_now_input
+from core.web.forms import money_field as core_money_field
 from custody_funds.models import DELAY_REASONS, DEPOSIT_REASONS
 
-# Times typed into a form are Beijing time, whatever the server's zone.
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-DATETIME_INPUT = "%Y-%m-%dT%H:%M"
 ACCOUNT_SHAPE = re.compile(r"^\d{8,40}$")
 
 
-def local_now_input() -> str:
-    return timezone.localtime(timezone.now(), SHANGHAI).strftime(DATETIME_INPUT)
-
-
-class LocalDateTimeField(CourtDateTimeMixin, forms.DateTimeField):
-    """A ``datetime-local`` input read as Asia/Shanghai time."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_INPUT))
-        kwargs.setdefault("input_formats", [DATETIME_INPUT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"])
-        kwargs.setdefault("initial", local_now_input)
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        with timezone.override(SHANGHAI):
-            result = super().to_python(value)
-        if result is not None and timezone.is_naive(result):
-            result = timezone.make_aware(result, SHANGHAI)
-        return result
-
-    def prepare_value(self, value):
-        if isinstance(value, dt.datetime) and timezone.is_aware(value):
-            return timezone.localtime(value, SHANGHAI).replace(second=0, microsecond=0, tzinfo=None)
-        return value
-
-
 def money_field(label, *, required: bool = True, **kwargs) -> forms.DecimalField:
-    return MoneyFormField(
-        label=label, required=required, max_digits=16, decimal_places=2, min_value=0,
-        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}), **kwargs,
-    )
-
-
-def place_error(form: forms.Form, exc: ApplicationError, *, code_fields: dict[str, str] | None = None) -> None:
-    """Show ``exc`` next to the input it is about (``extra.fields``, or the field
-    its rule ``code`` concerns), else at the top of ``form``."""
-    fields = exc.extra.get("fields") if isinstance(exc, ValidationFailed) else None
-    placed = False
-    if isinstance(fields, dict):
-        for name, messages in fields.items():
-            if name in form.fields:
-                for message in messages if isinstance(messages, list) else [messages]:
-                    form.add_error(name, str(message))
-                placed = True
-    if not placed and code_fields and code_fields.get(exc.code) in form.fields:
-        form.add_error(code_fields[exc.code], str(exc.message))
-        placed = True
-    if not placed:
-        form.add_error(None, str(exc.message))
+    return core_money_field(label, required=required, min_value=0, **kwargs)
 
 
 # --- actions on the case funds page ------------------------------------------------------------
@@ -207,7 +151,7 @@ class CashReceiptForm(ActionForm):
 
     reference = forms.CharField(label=_("收款收据号"), max_length=64, widget=forms.TextInput(attrs={"autocomplete": "off"}))
     amount = money_field(_("金额（元）"))
-    arrived_at = LocalDateTimeField(label=_("收款时间"), help_text=_("北京时间"))
+    arrived_at = LocalDateTimeField(label=_("收款时间"), help_text=_("北京时间"), initial=local_now_input)
     payer = forms.CharField(label=_("交款人"), max_length=100)
     second_officer = forms.TypedChoiceField(label=_("共同经手人"), coerce=int)
 

@@ -8,6 +8,8 @@ a fixed order; CHECK constraints keep a case's balance, pending and available
 amounts from going negative.
 """
 
+from typing import Any
+
 import pgtrigger
 from django.conf import settings
 from django.db import models
@@ -15,7 +17,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-MONEY = {"max_digits": 16, "decimal_places": 2}
+MONEY: dict[str, Any] = {"max_digits": 16, "decimal_places": 2}  # Any: DecimalField keyword arguments
 
 
 class AccountKind(models.TextChoices):

@@ -6,6 +6,10 @@ class DualcheckConfig(AppConfig):
     verbose_name = "一案双查"
 
     def ready(self) -> None:
-        # Register the Excel exports (core.exports) in every process — web and
-        # worker — not only once a page module happens to be imported.
-        from dualcheck import exports  # noqa: F401
+        # Imported here, once the models are loaded, in every process (web and worker):
+        # the Excel exports (core.exports), the rules predicates and the node kinds.
+        from core import events
+        from dualcheck import exports, permissions  # noqa: F401
+        from dualcheck.events import ClueNode
+
+        events.register(ClueNode)

@@ -24,6 +24,7 @@ from dualcheck.services import clues as s_clues
 from dualcheck.services import investigation as s_inv
 from dualcheck.services import outcome as s_out
 from enforcement.models import Case, CaseStatus
+from supervision.models import Petition
 
 
 def _member(court: Court, role: str) -> User | None:
@@ -104,8 +105,6 @@ def _register(upper, lower, people, case, *, days: int, source=ClueSource.LETTER
 
 
 def _from_petition(upper, lower, people, cases) -> int:
-    from supervision.models import Petition
-
     petition = Petition.objects.filter(
         court=lower, dualcheck_flagged_at__isnull=False, dualcheck_clue_id__isnull=True
     ).first()

@@ -8,12 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from core.exports import Column, Exporter, register
 from core.models import User
-from dualcheck.statistics import clue_statistics, describe, stats_params, stats_rows
+from dualcheck.stats import clue_stats, describe, stats_params, stats_rows
 
 
 def _stats_rows(user: User, params: dict) -> Iterable[list]:
     # The same function, scope and confidentiality rule as the page and the API.
-    return stats_rows(clue_statistics(user=user, params=params))
+    return stats_rows(clue_stats(user=user, params=params))
 
 
 STATS = register(

@@ -1,21 +1,21 @@
 """Browser forms of the 一案双查 pages. They parse the shape of what was typed; the
-rules (who may act, at which court, in which stage, the composition of meetings and
-teams, the report and the dispositions) live in ``dualcheck.services``, whose
-``ApplicationError`` the views place next to the field it names (``place_error``).
+rules (who may act, at which court, in which stage: ``dualcheck.policy``; the
+composition of meetings and teams, the report and the dispositions:
+``dualcheck.services``) refuse with an ``ApplicationError`` the views place next to
+the field it names (``core.web.forms.place_error``).
 
 Forms of the clue page take the clue, the acting user and whether the page shows
 confidential content (``confidential``): the officers concerned are offered as
 choices only on a page that may show them."""
 
-import re
 from collections.abc import Iterable
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.exceptions import ApplicationError
 from core.forms import CourtDateField
 from core.models import Court, Department, Membership, User
+from core.web.forms import DateInput, LocalDateTimeField, RowSet, blank_choice, local_now_input, textarea
 from dualcheck.models import (
     ClueOfficer,
     ClueSource,
@@ -27,84 +27,17 @@ from dualcheck.models import (
     ScopeItem,
     TeamMethod,
 )
-from dualcheck.services.common import MAX_REPORT_DAYS, NOTE_MAX, TEXT_MAX
-from enforcement.forms import DateInput, LocalDateTimeField, RowSet, local_now_input
+from dualcheck.services.common import MAX_REPORT_DAYS, NOTE_MAX, SIDE_OF, TEXT_MAX
 
 DEFAULT_REPORT_DAYS = 30
 COURT_CHOICES_MAX = 500
 # The people a joint meeting or a joint team is drawn from (执行机构 incl. its
 # command centre, and 监察/督察).
 MEETING_DEPARTMENTS = (Department.EXECUTION, Department.COMMAND_CENTRE, Department.SUPERVISION)
-SIDE_OF = {
-    Department.EXECUTION: Department.EXECUTION,
-    Department.COMMAND_CENTRE: Department.EXECUTION,
-    Department.SUPERVISION: Department.SUPERVISION,
-}
-_PATH = re.compile(r"^(?P<name>\w+)(?:\[(?P<index>\d+)\])?(?:\.(?P<rest>[\w.]+))?$")
-
-
-def textarea(rows: int = 3, **attrs) -> forms.Textarea:
-    return forms.Textarea(attrs={"rows": rows, **attrs})
 
 
 def normalise_case_number(text: str) -> str:
     return text.strip().replace("（", "(").replace("）", ")")
-
-
-def _blank(label) -> list[tuple[str, str]]:
-    return [("", label)]
-
-
-def place_error(
-    form: forms.Form,
-    exc: ApplicationError,
-    *,
-    rowsets: Iterable[RowSet] = (),
-    code_fields: dict[str, str] | None = None,
-) -> None:
-    """Show ``exc`` next to the input it is about: ``extra.fields`` paths
-    (``officers[0].court`` → that row's input; ``members[1].user`` → the
-    ``members`` input), else the field ``code_fields`` names for its code, else at
-    the top of ``form``."""
-    by_name = {r.name: r for r in rowsets}
-    fields = exc.extra.get("fields") if isinstance(exc.extra, dict) else None
-    placed = False
-    if isinstance(fields, dict):
-        for path, messages in fields.items():
-            messages = [str(m) for m in (messages if isinstance(messages, list) else [messages])]
-            placed |= _place_path(form, by_name, str(path), messages)
-    if placed:
-        return
-    target = (code_fields or {}).get(exc.code or "")
-    if target in by_name:
-        by_name[target].errors.append(str(exc.message))
-    elif target in form.fields:
-        form.add_error(target, str(exc.message))
-    else:
-        form.add_error(None, str(exc.message))
-
-
-def _place_path(form: forms.Form, rowsets: dict[str, RowSet], path: str, messages: list[str]) -> bool:
-    match = _PATH.match(path)
-    if match is None:
-        return False
-    name, index, rest = match["name"], match["index"], match["rest"] or ""
-    if name in rowsets:
-        rowset = rowsets[name]
-        filled = rowset.filled
-        if index is None or int(index) >= len(filled):
-            rowset.errors.extend(messages)
-            return True
-        row = filled[int(index)]
-        field = rest.rsplit(".", 1)[-1]
-        for message in messages:
-            row.add_error(field if field in row.fields else None, message)
-        return True
-    if name in form.fields:
-        for message in messages:
-            form.add_error(name, message)
-        return True
-    return False
 
 
 # --- the board --------------------------------------------------------------------------------
@@ -114,7 +47,7 @@ STATE_CHOICES = [("open", _("办理中")), ("closed", _("已办结或未启动")
 
 class BoardFilterForm(forms.Form):
     source = forms.ChoiceField(
-        label=_("线索来源"), required=False, choices=_blank(_("全部")) + list(ClueSource.choices)
+        label=_("线索来源"), required=False, choices=blank_choice(_("全部")) + list(ClueSource.choices)
     )
     court = forms.TypedChoiceField(label=_("法院"), required=False, coerce=int, empty_value=None)
     state = forms.ChoiceField(label=_("状态"), required=False, choices=STATE_CHOICES, initial="open")
@@ -122,7 +55,7 @@ class BoardFilterForm(forms.Form):
 
     def __init__(self, *args, courts: Iterable[Court] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["court"].choices = _blank(_("全部")) + [(c.pk, f"{c.name}（{c.code}）") for c in courts]
+        self.fields["court"].choices = blank_choice(_("全部")) + [(c.pk, f"{c.name}（{c.code}）") for c in courts]
 
 
 # --- registering a clue -----------------------------------------------------------------------
@@ -425,7 +358,7 @@ class DispositionRowForm(forms.Form):
     """One disposition (§9). A disciplinary one names an officer concerned: offered
     only on a page that may show them."""
 
-    kind = forms.ChoiceField(label=_("处理方式"), choices=_blank("—") + list(DispositionKind.choices))
+    kind = forms.ChoiceField(label=_("处理方式"), choices=blank_choice("—") + list(DispositionKind.choices))
     detail = forms.CharField(label=_("处理内容"), max_length=NOTE_MAX, widget=textarea(2))
     target_court = forms.TypedChoiceField(label=_("对象法院"), coerce=int, required=False, empty_value=None)
     due_date = CourtDateField(label=_("办理期限"), required=False, widget=DateInput())

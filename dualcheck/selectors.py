@@ -26,20 +26,19 @@ them carry the clue's number and due date: ``clocks_readable_q`` keeps them to w
 sees the clue, wherever clocks or alerts are listed.
 """
 
+from typing import Any
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from core.exceptions import NotFound
-from core.models import Court, CourtLevel, Deadline, DeadlineRule, Membership, NodeEvent, Role, User
+from core.models import Court, Deadline, DeadlineRule, Membership, NodeEvent, Role, User
 from core.selectors import active_memberships
 from dualcheck.models import (
     TEAM_STATUSES,
-    Clarification,
     Clue,
     ClueOfficer,
     ClueStatus,
     ConfidentialRead,
-    Report,
-    ReportStatus,
     Team,
     TeamMember,
 )
@@ -48,16 +47,7 @@ from dualcheck.models import (
 VIEW_ROLES = (Role.CASE_SUPERVISOR, Role.BUREAU_HEAD, Role.INSPECTOR, Role.COURT_LEADER)
 # Who sees its confidential content (besides the active team).
 CONFIDENTIAL_ROLES = (Role.INSPECTOR, Role.COURT_LEADER)
-# Acting roles, at the court named (never inherited from a court above):
-REGISTER_ROLES = (Role.CASE_SUPERVISOR, Role.BUREAU_HEAD, Role.INSPECTOR, Role.API_CLIENT)
-WORKING_GROUP_ROLES = (Role.CASE_SUPERVISOR, Role.BUREAU_HEAD)  # §4 工作组
-HEAD_ROLES = (Role.BUREAU_HEAD,)  # §4 执行机构主要负责人
-JOINT_ROLES = (Role.BUREAU_HEAD, Role.INSPECTOR)  # both departments act jointly (§5, §8, §9)
-TEAM_FORMING_ROLES = (Role.BUREAU_HEAD, Role.INSPECTOR, Role.COURT_LEADER)
-EXECUTION_FEEDBACK_ROLES = (Role.BUREAU_HEAD, Role.CASE_SUPERVISOR)
-SUPERVISION_FEEDBACK_ROLES = (Role.INSPECTOR,)
-# 一案双查 is handled by 最高法, 高院 and 中院 (§4).
-HANDLING_LEVELS = (CourtLevel.SUPREME, CourtLevel.HIGH, CourtLevel.INTERMEDIATE)
+# (Who may act: ``dualcheck.policy``.)
 
 
 # The clocks of the procedure (§8): the report and the supplementary report.
@@ -130,7 +120,7 @@ def confidential_q(user: User) -> Q:
     ) & ~_concerned_q(user)
 
 
-def clock_rule_ids() -> QuerySet[DeadlineRule]:
+def clock_rule_ids() -> QuerySet[DeadlineRule, Any]:  # Any: a values("pk") subquery
     """The catalogue rows of the 一案双查 clocks, as a subquery (no query of its own)."""
     return DeadlineRule.objects.filter(code__in=CLOCK_RULES).values("pk")
 
@@ -249,6 +239,15 @@ def clue_get_detail(user: User, clue_id) -> Clue:
     )
 
 
+def clue_get_for_update(user: User, clue_id: int) -> Clue:
+    """Authorise (the clue must be visible to ``user``: 404 otherwise) and lock the
+    clue's row. Caller is inside ``transaction.atomic``."""
+    clue_get_visible(user, clue_id)
+    return (
+        Clue.objects.select_for_update(of=("self",)).select_related("court", "target_court").get(pk=clue_id)
+    )
+
+
 def can_read_confidential(user: User, clue: Clue) -> bool:
     return Clue.objects.filter(confidential_q(user), pk=clue.pk).exists()
 
@@ -292,23 +291,6 @@ def user_department_at(user: User, court: Court) -> set[str]:
     return {m.department for m in active_memberships(user) if m.court_id == court.pk}
 
 
-def handling_courts(user: User) -> list[Court]:
-    """The courts at which ``user`` may register a clue (their own 中院 or above)."""
-    courts = {
-        m.court.pk: m.court
-        for m in active_memberships(user)
-        if m.role in REGISTER_ROLES and m.court.level in HANDLING_LEVELS
-    }
-    return sorted(courts.values(), key=lambda c: c.path)
-
-
-def handling_court_for(user: User, near: Court) -> Court | None:
-    """The nearest court strictly above ``near`` where ``user`` may register a clue
-    (a petition or alert at a lower court becomes a clue of the court above it)."""
-    above = [c for c in handling_courts(user) if near.path.startswith(c.path) and c.pk != near.pk]
-    return max(above, key=lambda c: len(c.path)) if above else None
-
-
 # A review "exists" for the case page once the joint meeting has launched it: a
 # clue still being screened must not tip off the officers concerned.
 LAUNCHED_STATUSES = tuple(
@@ -340,62 +322,3 @@ def flagged_nodes(clue: Clue) -> QuerySet[NodeEvent]:
 
 def confidential_reads(clue: Clue) -> QuerySet[ConfidentialRead]:
     return ConfidentialRead.objects.filter(clue=clue).select_related("user")
-
-
-def _submitted_report(clue: Clue, user: User) -> bool:
-    return Report.objects.filter(clue=clue, status=ReportStatus.SUBMITTED, submitted_by=user).exists()
-
-
-def clue_actions(user: User, clue: Clue) -> list[str]:
-    """The steps ``user`` may take on ``clue`` now (role at the right court and the
-    right stage) — what the page offers and the API reports as ``allowed_actions``.
-    The services check again; this only decides what to show."""
-    from dualcheck.services.clues import BEFORE_CONCLUSION
-    from dualcheck.services.outcome import clarification_required, feedback_lead
-
-    status = clue.status
-    at_court = lambda roles: user_has_role_at(user, clue.court, roles)  # noqa: E731
-    actions: list[str] = []
-    if status == ClueStatus.RECEIVED and at_court(WORKING_GROUP_ROLES):
-        actions.append("screen")
-    if status == ClueStatus.SCREENED and at_court(HEAD_ROLES) and clue.screened_by_id != user.pk:
-        actions.append("approve")
-    if status == ClueStatus.PENDING_MEETING and at_court(JOINT_ROLES):
-        actions.append("decide")
-    if status == ClueStatus.LAUNCHED and at_court(JOINT_ROLES):
-        actions.append("refer")
-    if status in BEFORE_CONCLUSION and at_court((Role.INSPECTOR,)):
-        actions.append("record-officers")
-    if status == ClueStatus.REFERRED and user_has_role_at(user, clue.target_court, TEAM_FORMING_ROLES):
-        actions.append("form-team")
-    if status == ClueStatus.INVESTIGATING and is_team_member(user, clue):
-        actions += ["record-work", "report", "submit-report"]
-    if status == ClueStatus.REPORTED and at_court(JOINT_ROLES) and not _submitted_report(clue, user):
-        actions.append("review")  # maker ≠ checker: never the report's own submitter
-    if status == ClueStatus.ACCEPTED and at_court(JOINT_ROLES):
-        actions.append("conclude")
-    if status == ClueStatus.CONCLUDED:
-        lead = feedback_lead(clue)
-        roles = SUPERVISION_FEEDBACK_ROLES if lead == "supervision" else EXECUTION_FEEDBACK_ROLES
-        if at_court(roles):
-            actions.append("feedback")
-    if status in (ClueStatus.CONCLUDED, ClueStatus.FED_BACK):
-        if (
-            at_court(SUPERVISION_FEEDBACK_ROLES)
-            and clarification_required(clue)
-            and not Clarification.objects.filter(clue=clue).exists()
-        ):
-            actions.append("clarify")
-        if at_court(JOINT_ROLES):
-            actions.append("close")
-    return actions
-
-
-def uses_dualcheck(user: User) -> bool:
-    """Who gets the 一案双查 menu and board: the execution and supervision people
-    who see clues (VIEW_ROLES), and anyone on an active joint team."""
-    if any(m.role in VIEW_ROLES for m in active_memberships(user)):
-        return True
-    return TeamMember.objects.filter(
-        user=user, removed_at__isnull=True, team__dissolved_at__isnull=True
-    ).exists()

@@ -4,7 +4,7 @@ navigation and may open the queues."""
 
 import rules
 
-from core.rules import is_bureau_head, is_clerk, is_court_leader, is_handler
+from core.permissions import is_bureau_head, is_clerk, is_court_leader, is_handler
 
 # 审批: the bureau head or a court leader decides overrides, 终本 and extensions.
 rules.add_perm("enforcement.approve", is_bureau_head | is_court_leader)

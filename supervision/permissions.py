@@ -5,7 +5,7 @@ discovers modules named ``rules``)."""
 
 import rules
 
-from core.rules import (
+from core.permissions import (
     is_bureau_head,
     is_case_supervisor,
     is_court_admin,

@@ -13,7 +13,7 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
-PASSWORD = "pw-for-tests-1"  # tests.factories.UserFactory
+PASSWORD = "pw-for-tests-1"  # tests.core.factories.UserFactory
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",

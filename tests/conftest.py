@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from core.models import CourtLevel, Role
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS
-from tests.factories import make_court, make_member
+from tests.core.factories import make_court, make_member
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 

@@ -234,7 +234,7 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_EAGER_PROPAGATES = True
 EMBEDDED_SCHEDULER = False  # production and tests: Celery beat (see local.py)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# The transactional outbox (core.services.after_commit): a task row not sent this
+# The transactional outbox (core.outbox): a task row not sent this
 # long after it was written is published by the relay; one sent but not done after
 # OUTBOX_REDELIVER_AFTER_SECONDS (longer than a task may wait in the queue and run)
 # is taken as lost by the broker and published again; finished rows, sent e-mails
@@ -243,7 +243,7 @@ OUTBOX_RELAY_AFTER_SECONDS = env.int("OUTBOX_RELAY_AFTER_SECONDS", default=30)
 OUTBOX_REDELIVER_AFTER_SECONDS = env.int("OUTBOX_REDELIVER_AFTER_SECONDS", default=30 * 60)
 OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=7)
 # Beat sends each entry with its scheduled slot, and a slot runs once however many
-# beat processes send it (config.celery_app.Task, core.models.PeriodicRun); still,
+# beat processes send it (core.outbox.task.OutboxTask, core.models.PeriodicRun); still,
 # one beat per deployment owns this schedule (STYLE §11).
 _DIGEST_EVERY = env.int("ALERT_DIGEST_INTERVAL_SECONDS", default=0)  # tests only; 0: daily 08:30
 CELERY_BEAT_SCHEDULE = {

@@ -5,7 +5,7 @@ from .base import DATABASES, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
-# No beat process here: runserver runs the beat schedule in a thread (core.scheduler).
+# No beat process here: runserver runs the beat schedule in a thread (core.outbox.scheduler).
 EMBEDDED_SCHEDULER = env.bool("EMBEDDED_SCHEDULER", default=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

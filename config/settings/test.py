@@ -27,7 +27,7 @@ REST_FRAMEWORK = {
 }
 AXES_FAILURE_LIMIT = 3
 
-# Fault injection (tests/faults, core.services.after_commit.fault_point): a worker
+# Fault injection (tests/faults, core.outbox.faults.fault_point): a worker
 # started with FAULT_PAUSE_AT=<point> writes FAULT_PAUSE_FILE there and sleeps, for
 # the test to kill it. Only this settings module reads them.
 FAULT_PAUSE_AT = env("FAULT_PAUSE_AT", default="")

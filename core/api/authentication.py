@@ -6,6 +6,7 @@ from rest_framework import authentication, exceptions
 
 from core.exceptions import PermissionDenied
 from core.models import ApiToken
+from core.services.people import hash_key
 
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):
@@ -21,8 +22,6 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             key = header[1].decode("ascii")
         except UnicodeError:
             raise exceptions.AuthenticationFailed(_("密钥格式无效。")) from None
-        from core.services.people import hash_key
-
         token = (
             ApiToken.objects.select_related("user")
             .filter(key_hash=hash_key(key), revoked_at__isnull=True)

@@ -3,6 +3,7 @@
 
 from typing import Any
 
+import pghistory
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 from rest_framework.request import Request
@@ -36,8 +37,6 @@ class ApiView(APIView):
         super().initial(request, *args, **kwargs)
         refuse_nul_in_query(request)
         if connection.vendor == "postgresql" and request.method not in ("GET", "HEAD", "OPTIONS"):
-            import pghistory
-
             pghistory.context(user=request.user.pk)
         if request.method == "POST" and key is not None:
             self._idempotency = idempotency_begin(

@@ -1,16 +1,19 @@
 """Bulk endpoints (API.md "Bulk"): one result per submitted item, in order; one
 item's failure changes nothing of the others, and the request as a whole answers
 200 whatever its items raised (so that the same ``Idempotency-Key`` replays the
-per-item answer, never a single error that hides what was saved)."""
+per-item answer, never a single error that hides what was saved).
+
+Public: ``bulk_run``. The transactions are the service's
+(``core.services.bulk.items_each_atomic``); this module only shapes the answer."""
 
 import logging
 from collections.abc import Callable
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.api.errors import error_body, error_response
+from core.api.errors import error_body, error_status_body
+from core.services.bulk import items_each_atomic
 
 logger = logging.getLogger(__name__)
 
@@ -20,9 +23,10 @@ INTERNAL_ERROR = "internal_error"
 def _item_error(exc: Exception, index: int) -> dict:
     """The status and body the item would have got on its own; an unknown error is
     ``500 internal_error``, logged with its traceback (as a single request's 500)."""
-    response = error_response(exc)
-    if response is not None:
-        return {"status": response.status_code, "error": response.data}
+    answer = error_status_body(exc)
+    if answer is not None:
+        status, body = answer
+        return {"status": status, "error": body}
     logger.error("bulk item %s failed", index, exc_info=exc)
     return {
         "status": 500,
@@ -31,20 +35,17 @@ def _item_error(exc: Exception, index: int) -> dict:
 
 
 def bulk_run(items: list, handle: Callable[[Any], dict], key: Callable[[Any], Any]) -> dict:
-    """Run ``handle`` on each item in its own transaction — a savepoint when the
-    caller holds one — so that an item that fails, whatever it raises, leaves
-    nothing behind and the next one goes on. ``handle`` returns the fields of a
-    created item's result; ``key`` names the item in its result (as submitted).
-    Returns ``{"created", "failed", "results"}``."""
+    """Run ``handle`` on each item in its own transaction, so that an item that
+    fails, whatever it raises, leaves nothing behind and the next one goes on.
+    ``handle`` returns the fields of a created item's result; ``key`` names the item
+    in its result (as submitted). Returns ``{"created", "failed", "results"}``."""
+    keys = [key(item) if isinstance(item, dict) else None for item in items]
     results = []
-    for index, item in enumerate(items):
-        item_key = key(item) if isinstance(item, dict) else None
-        try:
-            with transaction.atomic():
-                fields = handle(item)
-        except Exception as exc:  # every item answers, whatever it raised
-            results.append({"index": index, "key": item_key, "result": "error", **_item_error(exc, index)})
+    for outcome in items_each_atomic(items, handle):
+        head = {"index": outcome.index, "key": keys[outcome.index]}
+        if outcome.error is not None:
+            results.append({**head, "result": "error", **_item_error(outcome.error, outcome.index)})
         else:
-            results.append({"index": index, "key": item_key, "result": "created", **fields})
+            results.append({**head, "result": "created", **(outcome.fields or {})})
     created = sum(1 for r in results if r["result"] == "created")
     return {"created": created, "failed": len(results) - created, "results": results}

@@ -65,9 +65,18 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     return response
 
 
+def error_status_body(exc: Exception) -> tuple[int, dict] | None:
+    """The contract's status and ``{"code", "message", "extra"}`` body for ``exc``, or
+    ``None`` for an unknown error (a 500). What one item of a bulk request answers
+    (``core.api.bulk``)."""
+    response = error_response(exc)
+    if response is None:
+        return None
+    return response.status_code, response.data
+
+
 def error_response(exc: Exception) -> Response | None:
-    """The contract's answer to ``exc``, or ``None`` for an unknown error (a 500).
-    Also what one item of a bulk request answers (``core.api.bulk``)."""
+    """The contract's answer to ``exc``, or ``None`` for an unknown error (a 500)."""
     if isinstance(exc, ApplicationError):
         return Response(error_body(exc.code, exc.message, exc.extra), status=exc.status_code)
     if isinstance(exc, RequestDataTooBig):

@@ -1,5 +1,5 @@
 """The transactional outbox: PostgreSQL, not the broker, is the source of truth for
-work that a transaction promised (``core.services.after_commit``).
+work that a transaction promised (``core.outbox``).
 
 - ``TaskOutbox``: one row per Celery task enqueued by ``enqueue_on_commit``,
   written in the same transaction as the business change. A rolled-back

@@ -5,8 +5,11 @@ change affects — with a report of what moved."""
 import datetime as dt
 from dataclasses import dataclass
 
+from chinese_calendar import constants
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from core.calendar import end_of_day, predicted_exceptions, start_of_day
@@ -17,19 +20,27 @@ from core.models import (
     CalendarLoad,
     CalendarLoadStatus,
     CalendarYear,
+    Court,
     Deadline,
+    Membership,
     Role,
     User,
 )
+from core.models.clocks import RUNNING
+from core.outbox.emails import email_queue
+from core.outbox.outbox import enqueue_on_commit
 from core.selectors import active_memberships
-from core.services.after_commit import enqueue_on_commit
+from core.services.clocks import clocks_recompute_reporting
 from core.services.events import node_event_record
+
+# The tasks this module asks for after commit, by name: ``core.tasks`` imports this
+# module (its tasks are thin wrappers), so naming them keeps the import one-way.
+RECOMPUTE_CLOCKS_FOR_DATES = "core.tasks.recompute_clocks_for_dates"
+RECOMPUTE_CALENDAR_LOAD = "core.tasks.recompute_calendar_load"
 
 
 def package_years() -> list[int]:
     """The years the ``chinese-calendar`` package has schedules for."""
-    from chinese_calendar import constants
-
     return sorted({d.year for d in constants.holidays} | {d.year for d in constants.workdays})
 
 
@@ -38,8 +49,6 @@ def calendar_load_from_package(*, years: list[int] | None = None, force: bool = 
     """Load holidays and 调休 make-up days from ``chinese-calendar``. A year already
     loaded is left alone (an admin may have corrected it) unless ``force``.
     Returns the years written."""
-    from chinese_calendar import constants
-
     available = package_years()
     wanted = available if years is None else [y for y in years if y in available]
     loaded = set(CalendarYear.objects.values_list("year", flat=True))
@@ -66,18 +75,12 @@ def calendar_load_from_package(*, years: list[int] | None = None, force: bool = 
 
 
 def _recompute_after_commit(first: dt.date, last: dt.date) -> None:
-    from core import tasks
-
-    enqueue_on_commit(tasks.recompute_clocks_for_dates, first=first.isoformat(), last=last.isoformat())
+    enqueue_on_commit(RECOMPUTE_CLOCKS_FOR_DATES, first=first.isoformat(), last=last.isoformat())
 
 
 def affected_deadlines(first: dt.date, last: dt.date):
     """Running clocks whose schedule could involve a day in [first, last]: started by
     then, and not entirely over (last threshold unknown or not before ``first``)."""
-    from django.db.models import Q
-
-    from core.models.clocks import RUNNING
-
     return Deadline.objects.filter(RUNNING, started_at__lte=end_of_day(last)).filter(
         Q(upper_at__isnull=True)
         | Q(upper_at__gte=start_of_day(first))
@@ -199,6 +202,32 @@ def _validate_days(year: int, holidays: list[dt.date], workdays: list[dt.date]) 
 
 
 @transaction.atomic
+def _calendar_year_load_check(
+    *, year: int, holidays: list[dt.date], workdays: list[dt.date], actor: User | None, check_permission: bool
+) -> tuple[list[dt.date], list[dt.date]]:
+    """May ``actor`` load a year, and are these its days? Returns them sorted, once each."""
+    if check_permission and (actor is None or not can_load_calendar(actor)):
+        raise PermissionDenied(_("只有系统管理员可以载入工作日历。"))
+    holidays = sorted(set(holidays))
+    workdays = sorted(set(workdays))
+    _validate_days(year, holidays, workdays)
+    return holidays, workdays
+
+
+def _calendar_days_replace(*, year: int, holidays: list[dt.date], workdays: list[dt.date]) -> None:
+    """``year``'s holidays and make-up days replace what the database had for it."""
+    CalendarDay.objects.filter(date__year=year).delete()
+    in_year = [
+        CalendarDay(date=d, kind=CalendarDayKind.HOLIDAY) for d in holidays if d.year == year
+    ] + [CalendarDay(date=d, kind=CalendarDayKind.WORKDAY) for d in workdays if d.year == year]
+    CalendarDay.objects.bulk_create(in_year)
+    # A block that starts in the year before (元旦 from 31 December) also marks that day.
+    for day in [*holidays, *workdays]:
+        if day.year != year:
+            kind = CalendarDayKind.WORKDAY if day in workdays else CalendarDayKind.HOLIDAY
+            CalendarDay.objects.update_or_create(date=day, defaults={"kind": kind})
+
+
 def calendar_year_load(
     *,
     year: int,
@@ -217,23 +246,12 @@ def calendar_year_load(
     the returned ``CalendarLoad`` carries the progress and the report. A caller
     that passes ``recompute_in_background=False`` (the management command) runs
     ``calendar_load_recompute`` itself after commit."""
-    if check_permission and (actor is None or not can_load_calendar(actor)):
-        raise PermissionDenied(_("只有系统管理员可以载入工作日历。"))
-    holidays = sorted(set(holidays))
-    workdays = sorted(set(workdays))
-    _validate_days(year, holidays, workdays)
+    holidays, workdays = _calendar_year_load_check(
+        year=year, holidays=holidays, workdays=workdays, actor=actor, check_permission=check_permission
+    )
     differences = calendar_differences_from_prediction(year=year, holidays=holidays, workdays=workdays)
     now = timezone.now()
-    CalendarDay.objects.filter(date__year=year).delete()
-    in_year = [
-        CalendarDay(date=d, kind=CalendarDayKind.HOLIDAY) for d in holidays if d.year == year
-    ] + [CalendarDay(date=d, kind=CalendarDayKind.WORKDAY) for d in workdays if d.year == year]
-    CalendarDay.objects.bulk_create(in_year)
-    # A block that starts in the year before (元旦 from 31 December) also marks that day.
-    for day in [*holidays, *workdays]:
-        if day.year != year:
-            kind = CalendarDayKind.WORKDAY if day in workdays else CalendarDayKind.HOLIDAY
-            CalendarDay.objects.update_or_create(date=day, defaults={"kind": kind})
+    _calendar_days_replace(year=year, holidays=holidays, workdays=workdays)
     CalendarYear.objects.update_or_create(
         year=year,
         defaults={
@@ -266,9 +284,7 @@ def calendar_year_load(
         },
     )
     if recompute_in_background:
-        from core import tasks  # core.tasks' wrappers import this module
-
-        enqueue_on_commit(tasks.recompute_calendar_load, load_id=load.pk)
+        enqueue_on_commit(RECOMPUTE_CALENDAR_LOAD, load_id=load.pk)
     return load
 
 
@@ -276,8 +292,6 @@ def calendar_load_recompute(*, load_id: int, chunk_size: int = 5000) -> Calendar
     """Recompute the open clocks a year's load touches and record what moved.
     Idempotent: a finished load is left alone; one interrupted is recomputed (a
     clock already right is not written again)."""
-    from core.services.clocks import clocks_recompute_reporting
-
     load = CalendarLoad.objects.get(pk=load_id)
     if load.status == CalendarLoadStatus.DONE:
         return load
@@ -324,12 +338,6 @@ def calendar_load_recompute(*, load_id: int, chunk_size: int = 5000) -> Calendar
 def _mail_supervisors(load: CalendarLoad) -> None:
     """Each court's 专人监管 gets its part of the report (clocks that moved, and the
     ones now overdue), by e-mail through the outbox."""
-    from django.conf import settings
-    from django.utils import translation
-
-    from core.models import Court, Membership
-    from core.services.after_commit import email_queue
-
     if not load.by_court:
         return
     courts = Court.objects.in_bulk([int(k) for k in load.by_court])

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.exceptions import ValidationFailed
 from core.models import Court, CourtLevel
+from core.selectors import court_get_by_code
 
 
 def _path_for(code: str, parent: Court | None) -> str:
@@ -26,6 +27,7 @@ def court_upsert(*, code: str, name: str, level: str, parent: Court | None) -> C
     if parent is not None and parent.path.find(f"/{code}/") >= 0:
         raise ValidationFailed.for_field("parent", _("上级法院不能是该法院本身或其下级。"))
     path = _path_for(code, parent)
+    # The row to update, active or not (not a look-up: ``court_get_by_code`` is)
     court = Court.objects.select_for_update().filter(code=code).first()
     if court is None:
         return Court.objects.create(
@@ -54,7 +56,7 @@ def courts_load_csv(*, file: Path) -> int:
         progressed, waiting = False, []
         for row in pending:
             parent_code = (row.get("parent") or "").strip()
-            parent = Court.objects.filter(code=parent_code).first() if parent_code else None
+            parent = court_get_by_code(parent_code) if parent_code else None
             if parent_code and parent is None:
                 waiting.append(row)
                 continue

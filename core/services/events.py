@@ -72,7 +72,7 @@ def node_event_record(
     return NodeEvent.objects.create(
         kind=kind,
         court=court,
-        case=case,
+        case=case,  # type: ignore[misc]  # an enforcement.Case, which core may not import (layering)
         subject_type=ContentType.objects.get_for_model(subject) if subject is not None else None,
         subject_id=subject.pk if subject is not None else None,
         subject_label=subject_label or (str(subject) if subject is not None else ""),

@@ -42,5 +42,6 @@ def next_sequence(*, model: type[models.Model], court: Court, court_field: str, 
     locked (FOR NO KEY UPDATE, which does not block rows referring to it) so two
     numbers given at once never collide. Caller is inside ``transaction.atomic``."""
     Court.objects.select_for_update(no_key=True, of=("self",)).filter(pk=court.pk).exists()
-    current = model.objects.filter(**{court_field: court, "year": year}).aggregate(m=Max("sequence"))["m"]
+    current = model.objects.filter(  # type: ignore[attr-defined]  # every numbered model keeps ``objects``
+        **{court_field: court, "year": year}).aggregate(m=Max("sequence"))["m"]
     return (current or 0) + 1

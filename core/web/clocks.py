@@ -88,7 +88,8 @@ class ClockRows:
         if running and not overdue:
             left = self.between(self.today, due, deadline.unit)
         if overdue:
-            late = max(self.between(due, self.today, deadline.unit) or 0, 0)
+            late = self.between(due, self.today, deadline.unit)
+            late = None if late is None else max(late, 0)
         if not running:
             level = "done"
         elif paused:

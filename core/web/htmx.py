@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 def is_partial(request: HttpRequest) -> bool:
     """An htmx request that wants a fragment (not a history restore)."""
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request
+    return htmx is not None and bool(htmx) and not htmx.history_restore_request
 
 
 def safe_next(request: HttpRequest) -> str | None:

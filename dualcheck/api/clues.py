@@ -1,6 +1,6 @@
 """REST: 一案双查 clues (双查规定) — the list, registration (also one click from a
 petition or an alert), the detail and the report attachments. The steps are in
-``dualcheck.api.actions``.
+``dualcheck.api.intake``, ``.investigation`` and ``.outcome``.
 
 Scope is the selectors': a clue outside the caller's courts, or one that concerns
 the caller as an officer, is 404. Officer-misconduct content leaves the server
@@ -15,7 +15,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -23,21 +23,23 @@ from core.api.base import ApiView
 from core.api.pagination import DefaultPagination
 from core.api.schema import ERROR_RESPONSES, WRITE_ERROR_RESPONSES
 from core.exceptions import NotFound, ValidationFailed
-from dualcheck.api.inputs import (
-    DualcheckClueFilterIn,
-    DualcheckClueFromAlertIn,
-    DualcheckClueFromPetitionIn,
-    DualcheckClueRegisterIn,
+from dualcheck.api.common import (
+    CODE_MAX,
+    MAX_ITEMS,
     cases_of,
     court_of,
+    id_field,
+    ids_field,
+    optional_datetime,
+    optional_text,
+    text_field,
     users_of,
     valid,
 )
-from dualcheck.api.output import (
+from dualcheck.api.detail import (
     ClueAnswerApi,
     DualcheckClueDetailOut,
     DualcheckClueOut,
-    NoStoreMixin,
     attach_case_lists,
     clue_detail_data,
 )
@@ -45,19 +47,74 @@ from dualcheck.models import (
     OPEN_STATUSES,
     ClueCase,
     ClueOfficer,
+    ClueSource,
+    ClueStatus,
     ReportAttachment,
     ReportStatus,
 )
+from dualcheck.policy import handling_courts
 from dualcheck.selectors import (
     clue_get_visible,
     clues_visible_to,
     confidential_q,
-    handling_courts,
     is_team_member,
 )
 from dualcheck.services import clues as services
 from dualcheck.services.investigation import ATTACHMENT_TYPES
 from dualcheck.services.outcome import confidential_read, confidential_reads_record
+
+ORDERINGS = ("received_at", "-received_at", "number", "-number", "status", "-status")
+
+
+class DualcheckClueFilterIn(serializers.Serializer):
+    status = serializers.ChoiceField(choices=ClueStatus.choices, required=False)
+    source = serializers.ChoiceField(choices=ClueSource.choices, required=False)
+    court = serializers.CharField(required=False, max_length=CODE_MAX, help_text="受理法院或调查法院代字")
+    case = id_field(required=False, help_text="所涉案件")
+    open = serializers.BooleanField(required=False, allow_null=True, default=None, help_text="未办结")
+    officer = serializers.CharField(
+        required=False,
+        max_length=50,
+        help_text="涉及干警的姓名或系统账号编号；只在您有权查阅涉密内容的线索中查找（每次匹配均被记录）",
+    )
+    ordering = serializers.ChoiceField(choices=ORDERINGS, required=False, default="-received_at")
+
+
+class DualcheckClueOfficerIn(serializers.Serializer):
+    name = text_field(50)
+    court = text_field(CODE_MAX, help_text="干警所在法院代字")
+    user = id_field(required=False, allow_null=True, default=None, help_text="干警的系统账号（如有）")
+    position = optional_text(100)
+
+
+class DualcheckClueRegisterIn(serializers.Serializer):
+    court = serializers.CharField(
+        max_length=CODE_MAX,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="受理法院代字；省略时为您唯一可以受理线索的法院",
+    )
+    source = serializers.ChoiceField(choices=ClueSource.choices, help_text="线索来源（第三条）")
+    source_detail = optional_text(500)
+    summary = text_field(help_text="反映的执行问题")
+    officer_allegation = optional_text(help_text="反映的干警违规违法违纪问题（涉密）")
+    complainant_name = optional_text(100)
+    complainant_phone = optional_text(30)
+    received_at = optional_datetime("收到线索的时间；省略时为现在")
+    cases = ids_field(required=False, default=list, help_text="所涉案件编号")
+    officers = DualcheckClueOfficerIn(
+        many=True, required=False, max_length=MAX_ITEMS, help_text="涉及干警（涉密）"
+    )
+
+
+class DualcheckClueFromPetitionIn(serializers.Serializer):
+    petition = id_field(help_text="已标记“转一案双查线索”的信访件")
+
+
+class DualcheckClueFromAlertIn(serializers.Serializer):
+    alert = id_field(help_text="涉及案件的期限预警")
+
 
 # ``ordering`` → the columns, all of them non-confidential.
 ORDER_BY = {
@@ -192,14 +249,6 @@ class DualcheckClueFromAlertApi(ClueAnswerApi):
         return Response(clue_detail_data(request.user, clue.pk), status=status.HTTP_201_CREATED)
 
 
-class DualcheckClueDetailApi(NoStoreMixin, ApiView):
-    @extend_schema(
-        operation_id="dualcheck_clues_retrieve", responses={200: DualcheckClueDetailOut, **ERROR_RESPONSES}
-    )
-    def get(self, request: Request, clue_id: int) -> Response:
-        return Response(clue_detail_data(request.user, clue_id))
-
-
 class DualcheckClueAttachmentApi(ApiView):
     """A report attachment: confidential, so the same door as the confidential
     block (and recorded); anyone else gets 404, as if it did not exist."""
@@ -243,9 +292,6 @@ urlpatterns = [
         "dualcheck/clues/from-alert/",
         DualcheckClueFromAlertApi.as_view(),
         name="api-dualcheck-clue-from-alert",
-    ),
-    path(
-        "dualcheck/clues/<int:clue_id>/", DualcheckClueDetailApi.as_view(), name="api-dualcheck-clue-detail"
     ),
     path(
         "dualcheck/attachments/<int:attachment_id>/",

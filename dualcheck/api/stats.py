@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from core.api.base import ApiView
 from core.api.schema import ERROR_RESPONSES
-from dualcheck.statistics import FIRST_YEAR, clue_statistics, stats_params
+from dualcheck.stats import FIRST_YEAR, clue_stats, stats_params
 
 
 class DualcheckStatsFilter(serializers.Serializer):
@@ -83,7 +83,7 @@ class DualcheckStatsApi(ApiView):
         filters = DualcheckStatsFilter(data=request.query_params)
         filters.is_valid(raise_exception=True)
         params = stats_params(request.user, filters.validated_data)
-        return Response(DualcheckStatsOut(clue_statistics(user=request.user, params=params)).data)
+        return Response(DualcheckStatsOut(clue_stats(user=request.user, params=params)).data)
 
 
 urlpatterns = [

@@ -9,6 +9,8 @@ registers from a complaint, goes straight to the joint meeting (§4 ¶1, ¶3).
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -18,50 +20,39 @@ from core.exceptions import Conflict, InvalidTransition, PermissionDenied, RuleV
 from core.identity import validate_phone
 from core.models import Court, Deadline, Department, Membership, Role, User
 from core.models.clocks import RUNNING
-from core.services import clocks
 from core.services.inputs import acting_time
+from dualcheck import policy
+from dualcheck.events import ClueNode
 from dualcheck.models import (
     Clue,
     ClueCase,
     ClueOfficer,
     ClueSource,
-    ClueStatus,
-    JointMeeting,
-    MeetingParticipant,
     MeetingPurpose,
-    Referral,
     ReferralMode,
+    TeamMember,
 )
-from dualcheck.selectors import (
-    HANDLING_LEVELS,
-    HEAD_ROLES,
-    JOINT_ROLES,
-    REGISTER_ROLES,
-    WORKING_GROUP_ROLES,
-    handling_court_for,
-    user_has_role_at,
-)
+from dualcheck.selectors import clue_get_for_update, user_has_role_at
 from dualcheck.services.common import (
     NOTE_MAX,
     clean_text,
     days_in_range,
-    lock,
-    meeting_participants,
+    meeting_record,
     next_sequence,
     record,
-    require_role,
-    require_state,
+    referral_create,
 )
 from enforcement.models import Case
 from enforcement.selectors import cases_visible_to
-
-REPORT_RULE = "DUALCHECK_REPORT"
+from supervision.selectors.alerts import alert_get_visible
+from supervision.selectors.petitions import petition_get_visible
+from supervision.services.petitions import petition_dualcheck_link
 
 
 def _officer_rows(clue_court: Court, officers: Iterable[dict], actor: User) -> list[dict]:
     """Validate the officers concerned: name, a court in the handling court's
     subtree, optionally their system account (which must belong to that court)."""
-    rows = []
+    rows: list[dict[str, Any]] = []  # Any: name, court, user and position of one officer
     for i, officer in enumerate(officers or []):
         field = f"officers[{i}]"
         if not isinstance(officer, dict):
@@ -86,41 +77,40 @@ def _officer_rows(clue_court: Court, officers: Iterable[dict], actor: User) -> l
                 )
         position = clean_text(officer.get("position"), f"{field}.position", "", limit=100, required=False)
         rows.append({"name": name, "court": court, "user": user, "position": position})
-    users = [r["user"].pk for r in rows if r["user"] is not None]
+    users = [row["user"].pk for row in rows if row["user"] is not None]
     if len(users) != len(set(users)):
         raise ValidationFailed.for_field("officers", _("同一干警登记了两次。"))
     return rows
 
 
-@transaction.atomic
-def clue_register(
+@dataclass
+class _Registration:
+    """A registration's input, checked: what ``clue_register`` writes."""
+
+    summary: str
+    officer_allegation: str
+    source_detail: str
+    complainant_name: str
+    complainant_phone: str
+    cases: list[Case]
+    officers: list[dict]
+
+
+def _clue_register_check(
     *,
     actor: User,
     court: Court,
     source: str,
     summary: str,
-    officer_allegation: str = "",
-    source_detail: str = "",
-    complainant_name: str = "",
-    complainant_phone: str = "",
-    received_at: dt.datetime | None = None,
-    cases: Iterable[Case] = (),
-    officers: Iterable[dict] = (),
-    petition_id: int | None = None,
-    alert_id: int | None = None,
-) -> Clue:
-    """登记线索 (§3) at an upper court (§4: 最高法, 高院, 中院)."""
-    if court.level not in HANDLING_LEVELS:
-        raise ValidationFailed.for_field(
-            "court", _("一案双查线索由最高人民法院、高级人民法院和中级人民法院受理（双查规定第四条）。")
-        )
-    require_role(
-        actor,
-        court,
-        REGISTER_ROLES,
-        _("只有 %(court)s 执行机构的工作组、执行局长或监察部门人员可以登记一案双查线索。")
-        % {"court": court.name},
-    )
+    officer_allegation: str,
+    source_detail: str,
+    complainant_name: str,
+    complainant_phone: str,
+    cases: Iterable[Case],
+    officers: Iterable[dict],
+) -> _Registration:
+    """Who may register at ``court`` and what they registered; raises the first refusal."""
+    policy.check_register(actor, court)
     if source not in ClueSource.values:
         raise ValidationFailed.for_field("source", _("请选择线索来源（双查规定第三条）。"))
     summary = clean_text(summary, "summary", _("请填写反映的执行问题。"))
@@ -148,21 +138,60 @@ def clue_register(
                 % {"n": case.case_number, "court": court.name},
             )
     officer_rows = _officer_rows(court, officers, actor)
-    if any(row["court"].pk == court.pk for row in officer_rows) and not user_has_role_at(
-        actor, court, [r for r in REGISTER_ROLES if r != Role.API_CLIENT]
+    if any(row["court"].pk == court.pk for row in officer_rows) and not policy.can_name_own_officers(
+        actor, court
     ):
-        # A court's API client never reads a clue about its own court (selectors):
-        # it could not even read back what it registered.
         raise PermissionDenied(
             _("涉及本院干警的线索须由本院具名人员登记，接口客户端不能登记。"), code="named_person_required"
         )
+    return _Registration(
+        summary=summary,
+        officer_allegation=officer_allegation,
+        source_detail=source_detail,
+        complainant_name=complainant_name,
+        complainant_phone=phone,
+        cases=case_list,
+        officers=officer_rows,
+    )
+
+
+@transaction.atomic
+def clue_register(
+    *,
+    actor: User,
+    court: Court,
+    source: str,
+    summary: str,
+    officer_allegation: str = "",
+    source_detail: str = "",
+    complainant_name: str = "",
+    complainant_phone: str = "",
+    received_at: dt.datetime | None = None,
+    cases: Iterable[Case] = (),
+    officers: Iterable[dict] = (),
+    petition_id: int | None = None,
+    alert_id: int | None = None,
+) -> Clue:
+    """登记线索 (§3) at an upper court (§4: 最高法, 高院, 中院)."""
+    checked = _clue_register_check(
+        actor=actor,
+        court=court,
+        source=source,
+        summary=summary,
+        officer_allegation=officer_allegation,
+        source_detail=source_detail,
+        complainant_name=complainant_name,
+        complainant_phone=complainant_phone,
+        cases=cases,
+        officers=officers,
+    )
     at, flags = acting_time(received_at)
     year = local_date(at).year
     sequence = next_sequence(court=court, year=year)
     department = (
         Department.SUPERVISION
         if user_has_role_at(actor, court, [Role.INSPECTOR])
-        and not user_has_role_at(actor, court, WORKING_GROUP_ROLES)
+        and not user_has_role_at(actor, court, policy.WORKING_GROUP_ROLES)
         else Department.EXECUTION
     )
     clue = Clue.objects.create(
@@ -171,35 +200,35 @@ def clue_register(
         sequence=sequence,
         court=court,
         source=source,
-        source_detail=source_detail,
-        summary=summary,
-        officer_allegation=officer_allegation,
-        complainant_name=complainant_name,
-        complainant_phone=phone,
+        source_detail=checked.source_detail,
+        summary=checked.summary,
+        officer_allegation=checked.officer_allegation,
+        complainant_name=checked.complainant_name,
+        complainant_phone=checked.complainant_phone,
         received_at=at,
         registered_by=actor,
         registered_department=department,
         petition_id=petition_id,
         alert_id=alert_id,
     )
-    ClueCase.objects.bulk_create([ClueCase(clue=clue, case=c) for c in case_list])
-    ClueOfficer.objects.bulk_create([ClueOfficer(clue=clue, **row) for row in officer_rows])
+    ClueCase.objects.bulk_create([ClueCase(clue=clue, case=c) for c in checked.cases])
+    ClueOfficer.objects.bulk_create([ClueOfficer(clue=clue, **row) for row in checked.officers])
     if source == ClueSource.INSPECTION or department == Department.SUPERVISION:
         clue.to_meeting()
         clue.save(update_fields=["status", "updated_at"])
     record(
         clue,
-        kind="dualcheck.clue_registered",
+        kind=ClueNode.REGISTERED,
         at=at,
         actor=actor,
         flags=flags,
-        payload={"source": source, "cases": len(case_list)},
+        payload={"source": source, "cases": len(checked.cases)},
     )
     return clue
 
 
 def _handling_court(actor: User, near: Court) -> Court:
-    court = handling_court_for(actor, near)
+    court = policy.handling_court_for(actor, near)
     if court is None:
         raise PermissionDenied(
             _("您不是 %(court)s 上级法院执行机构或监察部门的人员，不能将其转为一案双查线索。")
@@ -214,9 +243,6 @@ def clue_register_from_petition(*, actor: User, petition_id: int) -> Clue:
     """One click from a petition flagged 转一案双查线索 (§3(一) 来信来访): the clue
     is registered at the court above the petition's court with the petition's
     content, petitioner and case, and the petition records the clue."""
-    from supervision.selectors.petitions import petition_get_visible
-    from supervision.services.petitions import petition_dualcheck_link
-
     petition = petition_get_visible(actor, petition_id)
     # Two clicks at once: the second waits here and then finds the first one's link.
     petition = (
@@ -229,7 +255,8 @@ def clue_register_from_petition(*, actor: User, petition_id: int) -> Clue:
         raise InvalidTransition(_("该信访尚未被转为一案双查线索（请先在信访页面标记）。"), code="not_flagged")
     if petition.dualcheck_clue_id is not None or Clue.objects.filter(petition_id=petition.pk).exists():
         raise Conflict(_("该信访已立为一案双查线索。"), code="already_linked")
-    near = petition.case.court if petition.case_id else petition.court
+    case = petition.case if petition.case_id else None
+    near = case.court if case is not None else petition.court
     court = _handling_court(actor, near)
     clue = clue_register(
         actor=actor,
@@ -240,7 +267,7 @@ def clue_register_from_petition(*, actor: User, petition_id: int) -> Clue:
         summary=petition.content,
         complainant_name=petition.petitioner_name,
         complainant_phone=petition.petitioner_phone,
-        cases=[petition.case] if petition.case_id else [],
+        cases=[case] if case is not None else [],
         petition_id=petition.pk,
     )
     petition_dualcheck_link(petition=petition, clue_id=clue.pk)
@@ -251,11 +278,11 @@ def clue_register_from_petition(*, actor: User, petition_id: int) -> Clue:
 def clue_register_from_alert(*, actor: User, alert_id: int) -> Clue:
     """One click from a deadline alert (§3(八) 执行指挥中心运行管理中发现): the clue
     names the missed time limit and the case."""
-    from supervision.selectors.alerts import alert_get_visible
-
     alert = alert_get_visible(actor, alert_id)
     if alert.case_id is None:
         raise InvalidTransition(_("该预警不涉及具体案件，不能转为一案双查线索。"), code="no_case")
+    case = alert.case
+    assert case is not None  # alert.case_id is set
     court = _handling_court(actor, alert.court)
     # Two clicks at once: registrations at ``court`` queue on its row (as numbering
     # does), so the second click finds the first one's clue.
@@ -263,7 +290,7 @@ def clue_register_from_alert(*, actor: User, alert_id: int) -> Clue:
     if Clue.objects.filter(alert_id=alert.pk, court=court).exists():
         raise Conflict(_("该预警已转为一案双查线索。"), code="already_linked")
     summary = _("案件 %(case)s 的「%(rule)s」期限（%(due)s 届满）触发%(level)s预警，未按期办理。") % {
-        "case": alert.case.case_number,
+        "case": case.case_number,
         "rule": alert.rule.name_zh,
         "due": local_date(alert.due_at).isoformat(),
         "level": alert.get_level_display(),
@@ -274,7 +301,7 @@ def clue_register_from_alert(*, actor: User, alert_id: int) -> Clue:
         source=ClueSource.COMMAND_CENTRE,
         source_detail=_("期限预警 #%(id)s") % {"id": alert.pk},
         summary=summary,
-        cases=[alert.case],
+        cases=[case],
         alert_id=alert.pk,
     )
 
@@ -286,23 +313,15 @@ def clue_screen(
     """工作组筛选 (§4): submit to the head of execution, or screen out (not launched)."""
     opinion = clean_text(opinion, "opinion", _("请填写筛选意见。"), limit=NOTE_MAX)
     at, flags = acting_time(at)
-    clue = lock(actor, clue)
-    require_role(
-        actor,
-        clue.court,
-        WORKING_GROUP_ROLES,
-        _("线索筛选由受理法院执行机构的工作组（专人监管、执行局长）负责。"),
-    )
-    require_state(clue, (ClueStatus.RECEIVED,), _("只有待筛选的线索可以筛选。"))
+    clue = clue_get_for_update(actor, clue.pk)
+    policy.check_screen(actor, clue)
     if proceed:
         clue.screen(by=actor, at=at, opinion=opinion)
     else:
         clue.screened_by, clue.screened_at, clue.screening_opinion = actor, at, opinion
         clue.drop(by=actor, at=at, reason=opinion)
     clue.save()
-    record(
-        clue, kind="dualcheck.clue_screened", at=at, actor=actor, flags=flags, payload={"proceed": proceed}
-    )
+    record(clue, kind=ClueNode.SCREENED, at=at, actor=actor, flags=flags, payload={"proceed": proceed})
     return clue
 
 
@@ -313,38 +332,16 @@ def clue_approve(
     """执行机构主要负责人审核 (§4); never the person who screened it."""
     opinion = clean_text(opinion, "opinion", _("请填写审核意见。"), limit=NOTE_MAX)
     at, flags = acting_time(at)
-    clue = lock(actor, clue)
-    require_role(actor, clue.court, HEAD_ROLES, _("线索须由受理法院执行局长审核（双查规定第四条）。"))
-    require_state(clue, (ClueStatus.SCREENED,), _("只有已筛选、待审核的线索可以审核。"))
-    if clue.screened_by_id == actor.pk:
-        raise PermissionDenied(_("审核人不能审核自己筛选的线索。"), code="maker_checker")
+    clue = clue_get_for_update(actor, clue.pk)
+    policy.check_approve(actor, clue)
     if approved:
         clue.approve(by=actor, at=at, opinion=opinion)
     else:
         clue.approved_by, clue.approved_at, clue.approval_opinion = actor, at, opinion
         clue.drop(by=actor, at=at, reason=opinion)
     clue.save()
-    record(
-        clue, kind="dualcheck.clue_approved", at=at, actor=actor, flags=flags, payload={"approved": approved}
-    )
+    record(clue, kind=ClueNode.APPROVED, at=at, actor=actor, flags=flags, payload={"approved": approved})
     return clue
-
-
-def meeting_record(
-    *, clue: Clue, actor: User, purpose: str, held_at: dt.datetime, participants, minutes: str, launch=None
-) -> JointMeeting:
-    """Caller holds the clue's lock and has checked the state."""
-    chosen = meeting_participants(clue, participants)
-    minutes = clean_text(minutes, "minutes", _("请填写会议纪要。"))
-    if held_at < clue.received_at:
-        raise ValidationFailed.for_field("held_at", _("会议时间早于线索收到时间。"))
-    meeting = JointMeeting.objects.create(
-        clue=clue, purpose=purpose, held_at=held_at, minutes=minutes, launch=launch, recorded_by=actor
-    )
-    MeetingParticipant.objects.bulk_create(
-        [MeetingParticipant(meeting=meeting, user=u, department=d) for u, d in chosen]
-    )
-    return meeting
 
 
 @transaction.atomic
@@ -359,9 +356,8 @@ def clue_decide(
 ) -> Clue:
     """联席会议决定是否启动 (§4)."""
     held_at, flags = acting_time(held_at)
-    clue = lock(actor, clue)
-    require_role(actor, clue.court, JOINT_ROLES, _("联席会议决定由受理法院执行局长或监察部门人员记录。"))
-    require_state(clue, (ClueStatus.PENDING_MEETING,), _("只有待联席会议研究的线索可以作出启动决定。"))
+    clue = clue_get_for_update(actor, clue.pk)
+    policy.check_decide(actor, clue)
     meeting = meeting_record(
         clue=clue,
         actor=actor,
@@ -378,46 +374,13 @@ def clue_decide(
     clue.save()
     record(
         clue,
-        kind="dualcheck.meeting_decided",
+        kind=ClueNode.MEETING_DECIDED,
         at=held_at,
         actor=actor,
         flags=flags,
         payload={"launch": launch},
     )
     return clue
-
-
-def referral_create(
-    *, clue: Clue, actor: User, mode: str, target_court: Court, days: int, instructions: str, at: dt.datetime
-) -> Referral:
-    """Caller holds the clue's lock. Starts DUALCHECK_REPORT at the investigating
-    court and moves the clue to ``referred``. The clock's responsible person is the
-    upper court's ``actor`` who set the period: its alerts go to them and to the
-    joint team, never to a post of the court under investigation (whose officers may
-    be the ones concerned; ``supervision.services.scan``)."""
-    deadline = clocks.clock_start(
-        rule_code=REPORT_RULE,
-        court=target_court,
-        subject=clue,
-        subject_label=clue.number,
-        started_at=at,
-        duration=days,
-        responsible=actor,
-    )
-    referral = Referral.objects.create(
-        clue=clue,
-        mode=mode,
-        number=f"{clue.number}-交{clue.referrals.count() + 1}",
-        target_court=target_court,
-        instructions=instructions,
-        report_days=days,
-        deadline=deadline,
-        referred_at=at,
-        referred_by=actor,
-    )
-    clue.refer(target_court=target_court, deadline=deadline)
-    clue.save()
-    return referral
 
 
 @transaction.atomic
@@ -439,11 +402,8 @@ def clue_refer(
     days = days_in_range(report_days, "report_days")
     instructions = clean_text(instructions, "instructions", _("请填写交办要求。"), limit=NOTE_MAX)
     at, flags = acting_time(referred_at)
-    clue = lock(actor, clue)
-    require_role(
-        actor, clue.court, JOINT_ROLES, _("交办须由受理法院执行机构和监察机构（执行局长、监察人员）作出。")
-    )
-    require_state(clue, (ClueStatus.LAUNCHED,), _("只有联席会议决定启动的线索可以交办。"))
+    clue = clue_get_for_update(actor, clue.pk)
+    policy.check_refer(actor, clue)
     meeting = clue.meetings.filter(purpose=MeetingPurpose.LAUNCH, launch=True).order_by("-held_at").first()
     if meeting is not None and at < meeting.held_at:
         raise ValidationFailed.for_field("referred_at", _("交办时间早于联席会议决定启动的时间。"))
@@ -462,33 +422,13 @@ def clue_refer(
     )
     record(
         clue,
-        kind="dualcheck.referred",
+        kind=ClueNode.REFERRED,
         at=at,
         actor=actor,
         flags=flags,
         payload={"mode": mode, "target_court": target.code, "days": days, "referral": referral.number},
     )
     return clue
-
-
-def court_for_code(code: str, field: str = "target_court") -> Court:
-    court = Court.objects.filter(code=(code or "").strip(), is_active=True).first()
-    if court is None:
-        raise ValidationFailed.for_field(field, _("法院 %(c)s 不存在。") % {"c": code})
-    return court
-
-
-# A clue's officers concerned can be added until the joint meeting concludes it.
-BEFORE_CONCLUSION = (
-    ClueStatus.RECEIVED,
-    ClueStatus.SCREENED,
-    ClueStatus.PENDING_MEETING,
-    ClueStatus.LAUNCHED,
-    ClueStatus.REFERRED,
-    ClueStatus.INVESTIGATING,
-    ClueStatus.REPORTED,
-    ClueStatus.ACCEPTED,
-)
 
 
 @transaction.atomic
@@ -504,12 +444,9 @@ def clue_record_officers(
     a clue taken up from a petition or an alert, or one whose investigation finds
     further officers, names them here (and the allegation about them). An officer
     now on the joint team must leave it first (回避)."""
-    from dualcheck.models import TeamMember
-
     at, flags = acting_time(at)
-    clue = lock(actor, clue)
-    require_role(actor, clue.court, (Role.INSPECTOR,), _("涉及干警由受理法院监察部门补充登记。"))
-    require_state(clue, BEFORE_CONCLUSION, _("已形成检查结论的线索不能再补充涉及干警。"))
+    clue = clue_get_for_update(actor, clue.pk)
+    policy.check_record_officers(actor, clue)
     rows = _officer_rows(clue.court, officers, actor)
     if not rows and officer_allegation is None:
         raise ValidationFailed.for_field("officers", _("请填写涉及干警或反映的干警问题。"))
@@ -543,7 +480,7 @@ def clue_record_officers(
         )
     record(
         clue,
-        kind="dualcheck.officers_recorded",
+        kind=ClueNode.OFFICERS_RECORDED,
         at=at,
         actor=actor,
         flags=flags,

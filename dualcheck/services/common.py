@@ -1,25 +1,34 @@
-"""What the dualcheck services share: locking, node events, text and time checks,
-the joint-meeting rule."""
+"""What the dualcheck services share: node events, text and time checks, the
+joint meeting (its composition rule and its record) and the referral with its
+report clock."""
 
 import datetime as dt
 from collections.abc import Iterable
 
 from django.utils.translation import gettext_lazy as _
 
-from core.exceptions import InvalidTransition, PermissionDenied, ValidationFailed
-from core.models import Court, Department, User
+from core.exceptions import ValidationFailed
+from core.models import Court, Department, NodeEvent, User
 from core.selectors import active_memberships
-from core.services import inputs
+from core.services import clocks, inputs
 from core.services.events import node_event_record
-from dualcheck.models import Clue, ClueOfficer
-from dualcheck.selectors import clue_get_visible, user_has_role_at
+from dualcheck.events import ClueNode
+from dualcheck.models import (
+    Clue,
+    ClueOfficer,
+    JointMeeting,
+    MeetingParticipant,
+    OfficerFindingResult,
+    Referral,
+)
 
 TEXT_MAX = 20000
 NOTE_MAX = 2000
 MAX_REPORT_DAYS = 180
+REPORT_RULE = "DUALCHECK_REPORT"
 BOTH_DEPARTMENTS = (Department.EXECUTION, Department.SUPERVISION)
 # The 执行机构 includes its command centre (执行指挥中心, where the 专人监管 sit).
-SIDE_OF = {
+SIDE_OF: dict[str, str] = {
     Department.EXECUTION: Department.EXECUTION,
     Department.COMMAND_CENTRE: Department.EXECUTION,
     Department.SUPERVISION: Department.SUPERVISION,
@@ -54,28 +63,9 @@ def next_sequence(*, court: Court, year: int) -> int:
     return inputs.next_sequence(model=Clue, court=court, court_field="court", year=year)
 
 
-def lock(actor: User, clue: Clue) -> Clue:
-    """Authorise (the clue must be visible to ``actor``: 404 otherwise) and lock."""
-    clue_get_visible(actor, clue.pk)
-    return (
-        Clue.objects.select_for_update(of=("self",)).select_related("court", "target_court").get(pk=clue.pk)
-    )
-
-
-def require_state(clue: Clue, allowed: Iterable[str], message) -> None:
-    allowed = tuple(allowed)
-    if clue.status not in allowed:
-        raise InvalidTransition(message, extra={"status": clue.status, "allowed": list(allowed)})
-
-
-def require_role(actor: User, court: Court | None, roles, message, code: str = "not_allowed") -> None:
-    if not user_has_role_at(actor, court, roles):
-        raise PermissionDenied(message, code=code)
-
-
 def record(
-    clue: Clue, *, kind: str, at: dt.datetime, actor: User, flags: list[str], payload: dict | None = None
-):
+    clue: Clue, *, kind: ClueNode, at: dt.datetime, actor: User, flags: list[str], payload: dict | None = None
+) -> NodeEvent:
     """The node event of a step. No case (the case timeline must not show a review's
     progress to the officers concerned) and nothing confidential in the payload."""
     return node_event_record(
@@ -128,6 +118,103 @@ def meeting_participants(
             code="meeting_composition",
         )
     return chosen
+
+
+def meeting_record(
+    *,
+    clue: Clue,
+    actor: User,
+    purpose: str,
+    held_at: dt.datetime,
+    participants: Iterable[User],
+    minutes: str,
+    launch: bool | None = None,
+) -> JointMeeting:
+    """Caller holds the clue's lock and has checked the state."""
+    chosen = meeting_participants(clue, participants)
+    minutes = clean_text(minutes, "minutes", _("请填写会议纪要。"))
+    if held_at < clue.received_at:
+        raise ValidationFailed.for_field("held_at", _("会议时间早于线索收到时间。"))
+    meeting = JointMeeting.objects.create(
+        clue=clue, purpose=purpose, held_at=held_at, minutes=minutes, launch=launch, recorded_by=actor
+    )
+    MeetingParticipant.objects.bulk_create(
+        [MeetingParticipant(meeting=meeting, user=u, department=d) for u, d in chosen]
+    )
+    return meeting
+
+
+def referral_create(
+    *, clue: Clue, actor: User, mode: str, target_court: Court, days: int, instructions: str, at: dt.datetime
+) -> Referral:
+    """Caller holds the clue's lock. Starts DUALCHECK_REPORT at the investigating
+    court and moves the clue to ``referred``. The clock's responsible person is the
+    upper court's ``actor`` who set the period: its alerts go to them and to the
+    joint team, never to a post of the court under investigation (whose officers may
+    be the ones concerned; ``supervision.services.scan``)."""
+    deadline = clocks.clock_start(
+        rule_code=REPORT_RULE,
+        court=target_court,
+        subject=clue,
+        subject_label=clue.number,
+        started_at=at,
+        duration=days,
+        responsible=actor,
+    )
+    referral = Referral.objects.create(
+        clue=clue,
+        mode=mode,
+        number=f"{clue.number}-交{clue.referrals.count() + 1}",
+        target_court=target_court,
+        instructions=instructions,
+        report_days=days,
+        deadline=deadline,
+        referred_at=at,
+        referred_by=actor,
+    )
+    clue.refer(target_court=target_court, deadline=deadline)
+    clue.save()
+    return referral
+
+
+def clean_choices(values: object, allowed: Iterable[str], field: str) -> list[str]:
+    """A list of distinct choices among ``allowed`` (None: none)."""
+    if values is None:
+        return []
+    if isinstance(values, str) or not isinstance(values, list | tuple):
+        raise ValidationFailed.for_field(field, _("应为列表。"))
+    out = []
+    for value in values:
+        if value not in allowed:
+            raise ValidationFailed.for_field(field, _("无效的选项：%(v)s") % {"v": str(value)[:40]})
+        if value not in out:
+            out.append(value)
+    return out
+
+
+def clean_officer_findings(
+    clue: Clue, findings: object, field: str = "officer_findings"
+) -> list[tuple[ClueOfficer, str, str]]:
+    """The report's finding per officer concerned: (officer, result, detail)."""
+    if findings is None:
+        return []
+    if not isinstance(findings, list | tuple):
+        raise ValidationFailed.for_field(field, _("应为列表。"))
+    officers: dict[int | None, ClueOfficer] = {o.pk: o for o in ClueOfficer.objects.filter(clue=clue)}
+    out, seen = [], set()
+    for i, row in enumerate(findings):
+        officer = officers.get(as_id(row.get("officer")) if isinstance(row, dict) else None)
+        if officer is None:
+            raise ValidationFailed.for_field(f"{field}[{i}].officer", _("不是本线索登记的涉及干警。"))
+        if officer.pk in seen:
+            raise ValidationFailed.for_field(f"{field}[{i}].officer", _("同一干警填写了两次。"))
+        seen.add(officer.pk)
+        result = row.get("result")
+        if result not in OfficerFindingResult.values:
+            raise ValidationFailed.for_field(f"{field}[{i}].result", _("请选择查明结论。"))
+        detail = clean_text(row.get("detail"), f"{field}[{i}].detail", _("请填写查明情况。"))
+        out.append((officer, result, detail))
+    return out
 
 
 def as_id(value) -> int | None:

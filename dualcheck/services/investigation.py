@@ -3,22 +3,24 @@ report (four required parts), and the upper court's review."""
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.exceptions import InvalidTransition, PermissionDenied, RuleViolation, ValidationFailed
+from core.exceptions import InvalidTransition, RuleViolation, ValidationFailed
 from core.models import Department, User
 from core.services import clocks
 from core.services.inputs import acting_time
+from dualcheck import policy
+from dualcheck.events import ClueNode
 from dualcheck.models import (
     REPORT_SECTIONS,
     Clue,
     ClueOfficer,
-    ClueStatus,
     OfficerFinding,
-    OfficerFindingResult,
+    Referral,
     ReferralMode,
     Report,
     ReportAttachment,
@@ -30,19 +32,17 @@ from dualcheck.models import (
     TeamMember,
     TeamMethod,
 )
-from dualcheck.selectors import JOINT_ROLES, TEAM_FORMING_ROLES, active_team, is_team_member
-from dualcheck.services.clues import referral_create
+from dualcheck.selectors import active_team, clue_get_for_update
 from dualcheck.services.common import (
     BOTH_DEPARTMENTS,
     NOTE_MAX,
-    as_id,
+    clean_choices,
+    clean_officer_findings,
     clean_text,
     concerned_user_ids,
     days_in_range,
-    lock,
     record,
-    require_role,
-    require_state,
+    referral_create,
     sides_at,
 )
 
@@ -59,27 +59,17 @@ ATTACHMENT_TYPES = {
 }
 
 
-@transaction.atomic
-def team_form(
-    *, actor: User, clue: Clue, members: Iterable[dict], formed_at: dt.datetime | None = None
-) -> Team:
-    """组成联合调查组 (§5): people of the investigating court, at least one from its
-    execution department and one from its supervision department, none of the
-    officers concerned; one leader. ``members``: ``{"user", "department",
-    "is_leader"}``."""
-    at, flags = acting_time(formed_at)
-    clue = lock(actor, clue)
-    require_state(clue, (ClueStatus.REFERRED,), _("只有已交办、尚未组成调查组的线索可以组成联合调查组。"))
-    court = clue.target_court
-    require_role(
-        actor,
-        court,
-        TEAM_FORMING_ROLES,
-        _("联合调查组由 %(court)s 的执行局长、监察部门人员或院领导组成。") % {"court": court.name},
-    )
+def _team_form_check(
+    *, actor: User, clue: Clue, members: Iterable[dict], at: dt.datetime
+) -> tuple[Referral, list[tuple[User, str, bool]]]:
+    """Caller holds the clue's lock. Who may form the team, and its members (user,
+    department, is_leader — exactly one leader); raises the first refusal."""
+    policy.check_form_team(actor, clue)
+    court = policy.investigating_court(clue)
     referral = clue.referrals.order_by("-referred_at", "-id").first()
     if referral is not None and at < referral.referred_at:
         raise ValidationFailed.for_field("formed_at", _("调查组组成时间早于交办时间。"))
+    assert referral is not None  # a referred clue has its referral
     rows = list(members or [])
     if not rows:
         raise ValidationFailed.for_field("members", _("请选择调查组成员。"))
@@ -122,6 +112,21 @@ def team_form(
         first = next(iter(chosen))
         user, department, _lead = chosen[first]
         chosen[first] = (user, department, True)
+    return referral, list(chosen.values())
+
+
+@transaction.atomic
+def team_form(
+    *, actor: User, clue: Clue, members: Iterable[dict], formed_at: dt.datetime | None = None
+) -> Team:
+    """组成联合调查组 (§5): people of the investigating court, at least one from its
+    execution department and one from its supervision department, none of the
+    officers concerned; one leader. ``members``: ``{"user", "department",
+    "is_leader"}``."""
+    at, flags = acting_time(formed_at)
+    clue = clue_get_for_update(actor, clue.pk)
+    referral, chosen = _team_form_check(actor=actor, clue=clue, members=members, at=at)
+    court = policy.investigating_court(clue)
     team = Team.objects.create(
         clue=clue,
         referral=referral,
@@ -130,13 +135,13 @@ def team_form(
         formed_by=actor,
     )
     TeamMember.objects.bulk_create(
-        [TeamMember(team=team, user=u, department=d, is_leader=lead) for u, d, lead in chosen.values()]
+        [TeamMember(team=team, user=u, department=d, is_leader=lead) for u, d, lead in chosen]
     )
     clue.start_investigation()
     clue.save()
     record(
         clue,
-        kind="dualcheck.team_formed",
+        kind=ClueNode.TEAM_FORMED,
         at=at,
         actor=actor,
         flags=flags,
@@ -145,26 +150,12 @@ def team_form(
     return team
 
 
-def _require_member(actor: User, clue: Clue) -> Team:
-    if not is_team_member(actor, clue):
-        raise PermissionDenied(_("只有联合调查组成员可以办理调查工作。"), code="not_team_member")
+def _team_of(clue: Clue) -> Team:
+    """The active team of a clue whose team member the caller has checked
+    (``policy.check_record_work`` and the like)."""
     team = active_team(clue)
-    assert team is not None  # is_team_member found it
+    assert team is not None  # the member's team
     return team
-
-
-def _choices(values, allowed, field: str) -> list[str]:
-    if values is None:
-        return []
-    if isinstance(values, str) or not isinstance(values, list | tuple):
-        raise ValidationFailed.for_field(field, _("应为列表。"))
-    out = []
-    for value in values:
-        if value not in allowed:
-            raise ValidationFailed.for_field(field, _("无效的选项：%(v)s") % {"v": str(value)[:40]})
-        if value not in out:
-            out.append(value)
-    return out
 
 
 @transaction.atomic
@@ -177,40 +168,18 @@ def team_record_work(
     notes: str | None = None,
 ) -> Team:
     """Record the methods used (§6) and the scope covered (§7)."""
-    clue = lock(actor, clue)
-    require_state(clue, (ClueStatus.INVESTIGATING,), _("只有调查中的线索可以记录调查工作。"))
-    team = _require_member(actor, clue)
+    clue = clue_get_for_update(actor, clue.pk)
+    policy.check_record_work(actor, clue)
+    team = _team_of(clue)
     team = Team.objects.select_for_update().get(pk=team.pk)
     if methods is not None:
-        team.methods = _choices(methods, TeamMethod.values, "methods")
+        team.methods = clean_choices(methods, TeamMethod.values, "methods")
     if scope is not None:
-        team.scope = _choices(scope, ScopeItem.values, "scope")
+        team.scope = clean_choices(scope, ScopeItem.values, "scope")
     if notes is not None:
         team.work_notes = clean_text(notes, "notes", "", required=False)
     team.save(update_fields=["methods", "scope", "work_notes"])
     return team
-
-
-def _findings(clue: Clue, findings, field: str = "officer_findings") -> list[tuple[ClueOfficer, str, str]]:
-    if findings is None:
-        return []
-    if not isinstance(findings, list | tuple):
-        raise ValidationFailed.for_field(field, _("应为列表。"))
-    officers = {o.pk: o for o in ClueOfficer.objects.filter(clue=clue)}
-    out, seen = [], set()
-    for i, row in enumerate(findings):
-        officer = officers.get(as_id(row.get("officer")) if isinstance(row, dict) else None)
-        if officer is None:
-            raise ValidationFailed.for_field(f"{field}[{i}].officer", _("不是本线索登记的涉及干警。"))
-        if officer.pk in seen:
-            raise ValidationFailed.for_field(f"{field}[{i}].officer", _("同一干警填写了两次。"))
-        seen.add(officer.pk)
-        result = row.get("result")
-        if result not in OfficerFindingResult.values:
-            raise ValidationFailed.for_field(f"{field}[{i}].result", _("请选择查明结论。"))
-        detail = clean_text(row.get("detail"), f"{field}[{i}].detail", _("请填写查明情况。"))
-        out.append((officer, result, detail))
-    return out
 
 
 def _draft(clue: Clue, team: Team, actor: User) -> Report:
@@ -235,9 +204,9 @@ def report_save(
     officer_findings: list[dict] | None = None,
 ) -> Report:
     """保存草稿: any part may still be empty. Omitted (None) parts keep their text."""
-    clue = lock(actor, clue)
-    require_state(clue, (ClueStatus.INVESTIGATING,), _("只有调查中的线索可以编写调查报告。"))
-    team = _require_member(actor, clue)
+    clue = clue_get_for_update(actor, clue.pk)
+    policy.check_write_report(actor, clue)
+    team = _team_of(clue)
     parts = {
         "process": process,
         "facts": facts,
@@ -246,7 +215,7 @@ def report_save(
         "officer_conduct": officer_conduct,
     }
     cleaned = {k: clean_text(v, k, "", required=False) for k, v in parts.items() if v is not None}
-    findings = _findings(clue, officer_findings) if officer_findings is not None else None
+    findings = clean_officer_findings(clue, officer_findings) if officer_findings is not None else None
     report = _draft(clue, team, actor)
     for key, value in cleaned.items():
         setattr(report, key, value)
@@ -267,7 +236,7 @@ def report_submit(*, actor: User, clue: Clue, submitted_at: dt.datetime | None =
     the report clock."""
     at, flags = acting_time(submitted_at)
     report = report_save(actor=actor, clue=clue, **parts)
-    clue = lock(actor, clue)
+    clue = clue_get_for_update(actor, clue.pk)
     team = active_team(clue)
     missing = [key for key in REPORT_SECTIONS if not getattr(report, key).strip()]
     errors: dict[str, list[str]] = {
@@ -300,7 +269,7 @@ def report_submit(*, actor: User, clue: Clue, submitted_at: dt.datetime | None =
     clue.save()
     record(
         clue,
-        kind="dualcheck.report_submitted",
+        kind=ClueNode.REPORT_SUBMITTED,
         at=at,
         actor=actor,
         flags=flags,
@@ -313,9 +282,9 @@ def report_submit(*, actor: User, clue: Clue, submitted_at: dt.datetime | None =
 def report_attachment_add(
     *, actor: User, clue: Clue, name: str, content_type: str, data: bytes
 ) -> ReportAttachment:
-    clue = lock(actor, clue)
-    require_state(clue, (ClueStatus.INVESTIGATING,), _("只有调查中的线索可以上传报告附件。"))
-    team = _require_member(actor, clue)
+    clue = clue_get_for_update(actor, clue.pk)
+    policy.check_attach(actor, clue)
+    team = _team_of(clue)
     name = clean_text(name, "file", _("请选择文件。"), limit=200).replace("/", "_").replace("\\", "_")
     if content_type not in ATTACHMENT_TYPES:
         raise ValidationFailed.for_field("file", _("只接受 PDF、图片、Word 或文本文件。"))
@@ -327,6 +296,74 @@ def report_attachment_add(
     return ReportAttachment.objects.create(
         report=report, name=name, content_type=content_type, size=len(data), data=data, uploaded_by=actor
     )
+
+
+@dataclass
+class _ReviewInput:
+    opinion: str
+    days: int | None
+    hearing_at: dt.datetime | None
+    hearing_record: str
+
+
+def _review_input_check(
+    *, decision: str, opinion: str, days: int | None, hearing_at: dt.datetime | None, hearing_record: str
+) -> _ReviewInput:
+    """The decision and what it needs (a period, or the hearing held); raises."""
+    if decision not in ReviewDecision.values:
+        raise ValidationFailed.for_field("decision", _("请选择审查决定。"))
+    opinion = clean_text(opinion, "opinion", _("请填写审查意见。"), limit=NOTE_MAX)
+    if decision in (ReviewDecision.SUPPLEMENT, ReviewDecision.DIRECT):
+        days = days_in_range(days, "days")
+    else:
+        days = None
+    if decision == ReviewDecision.HEARING:
+        if hearing_at is None:
+            raise ValidationFailed.for_field("hearing_at", _("请填写听证时间。"))
+        if timezone.is_naive(hearing_at):
+            raise ValidationFailed.for_field("hearing_at", _("听证时间须带时区。"))
+        if hearing_at > timezone.now():
+            raise ValidationFailed.for_field("hearing_at", _("请在听证举行后记录听证情况。"))
+        hearing_record = clean_text(hearing_record, "hearing_record", _("请填写听证情况。"))
+    else:
+        hearing_at, hearing_record = None, ""
+    return _ReviewInput(opinion=opinion, days=days, hearing_at=hearing_at, hearing_record=hearing_record)
+
+
+def _review_decision_apply(
+    *, clue: Clue, actor: User, decision: str, days: int | None, opinion: str, at: dt.datetime
+) -> None:
+    """The review's effect on the clue. Caller holds the clue's lock and has checked
+    the review: accepted; a supplementary investigation with its own clock; or the
+    upper court investigating itself (the lower court's team stands down). A hearing
+    leaves the report under review."""
+    if decision == ReviewDecision.ACCEPT:
+        clue.accept()
+        clue.save()
+    elif decision == ReviewDecision.SUPPLEMENT:
+        deadline = clocks.clock_start(
+            rule_code=SUPPLEMENT_RULE,
+            court=policy.investigating_court(clue),
+            subject=clue,
+            subject_label=clue.number,
+            started_at=at,
+            duration=days,
+            responsible=actor,  # as the referral's clock: the upper court's person, never the lower court's posts
+        )
+        clue.supplement(deadline=deadline)
+        clue.save()
+    elif decision == ReviewDecision.DIRECT:
+        assert days is not None  # checked: a direct investigation has its period
+        Team.objects.filter(clue=clue, dissolved_at__isnull=True).update(dissolved_at=at)
+        referral_create(
+            clue=clue,
+            actor=actor,
+            mode=ReferralMode.DIRECT,
+            target_court=clue.court,
+            days=days,
+            instructions=opinion,
+            at=at,
+        )
 
 
 @transaction.atomic
@@ -345,72 +382,30 @@ def clue_review(
     new period (DUALCHECK_SUPPLEMENT); investigate directly (the lower court's team
     stands down, the upper court forms its own with a new report deadline); or
     record a hearing (the report stays under review)."""
-    if decision not in ReviewDecision.values:
-        raise ValidationFailed.for_field("decision", _("请选择审查决定。"))
-    opinion = clean_text(opinion, "opinion", _("请填写审查意见。"), limit=NOTE_MAX)
-    if decision in (ReviewDecision.SUPPLEMENT, ReviewDecision.DIRECT):
-        days = days_in_range(days, "days")
-    else:
-        days = None
-    if decision == ReviewDecision.HEARING:
-        if hearing_at is None:
-            raise ValidationFailed.for_field("hearing_at", _("请填写听证时间。"))
-        if timezone.is_naive(hearing_at):
-            raise ValidationFailed.for_field("hearing_at", _("听证时间须带时区。"))
-        if hearing_at > timezone.now():
-            raise ValidationFailed.for_field("hearing_at", _("请在听证举行后记录听证情况。"))
-        hearing_record = clean_text(hearing_record, "hearing_record", _("请填写听证情况。"))
-    else:
-        hearing_at, hearing_record = None, ""
+    given = _review_input_check(
+        decision=decision, opinion=opinion, days=days, hearing_at=hearing_at, hearing_record=hearing_record
+    )
+    opinion, days = given.opinion, given.days
     at, flags = acting_time(reviewed_at)
-    clue = lock(actor, clue)
-    require_role(actor, clue.court, JOINT_ROLES, _("调查报告由受理法院执行局长或监察部门人员审查。"))
-    require_state(clue, (ClueStatus.REPORTED,), _("只有已上报、待审查的调查报告可以审查。"))
+    clue = clue_get_for_update(actor, clue.pk)
+    policy.check_review(actor, clue)  # maker ≠ checker among its rules
     report = Report.objects.filter(clue=clue, status=ReportStatus.SUBMITTED).order_by("-round").first()
-    if report is not None and report.submitted_by_id == actor.pk:
-        # maker ≠ checker: when the upper court investigates itself (§5 直接调查) its
-        # people write the report and sit on the side that reviews it.
-        raise PermissionDenied(_("审查人不能审查自己上报的调查报告。"), code="maker_checker")
+    assert report is not None  # a reported clue has its submitted report
     review = Review.objects.create(
         clue=clue,
         report=report,
         decision=decision,
         opinion=opinion,
         days=days,
-        hearing_at=hearing_at,
-        hearing_record=hearing_record,
+        hearing_at=given.hearing_at,
+        hearing_record=given.hearing_record,
         reviewed_at=at,
         reviewed_by=actor,
     )
-    if decision == ReviewDecision.ACCEPT:
-        clue.accept()
-        clue.save()
-    elif decision == ReviewDecision.SUPPLEMENT:
-        deadline = clocks.clock_start(
-            rule_code=SUPPLEMENT_RULE,
-            court=clue.target_court,
-            subject=clue,
-            subject_label=clue.number,
-            started_at=at,
-            duration=days,
-            responsible=actor,  # as the referral's clock: the upper court's person, never the lower court's posts
-        )
-        clue.supplement(deadline=deadline)
-        clue.save()
-    elif decision == ReviewDecision.DIRECT:
-        Team.objects.filter(clue=clue, dissolved_at__isnull=True).update(dissolved_at=at)
-        referral_create(
-            clue=clue,
-            actor=actor,
-            mode=ReferralMode.DIRECT,
-            target_court=clue.court,
-            days=days,
-            instructions=opinion,
-            at=at,
-        )
+    _review_decision_apply(clue=clue, actor=actor, decision=decision, days=days, opinion=opinion, at=at)
     record(
         clue,
-        kind="dualcheck.reviewed",
+        kind=ClueNode.REVIEWED,
         at=at,
         actor=actor,
         flags=flags,
@@ -419,31 +414,12 @@ def clue_review(
     return review
 
 
-@transaction.atomic
-def team_member_change(
-    *,
-    actor: User,
-    clue: Clue,
-    add: Iterable[dict] = (),
-    remove: Iterable[User] = (),
-    at: dt.datetime | None = None,
-) -> Team:
-    """Change the joint team while it investigates: add people of the investigating
-    court (``{"user", "department"}``), remove members (their access to the clue ends
-    with their next request). The team must still have both departments (§5)."""
-    at, flags = acting_time(at)
-    clue = lock(actor, clue)
-    require_state(clue, (ClueStatus.INVESTIGATING,), _("只有调查中的联合调查组可以调整成员。"))
-    court = clue.target_court
-    require_role(
-        actor,
-        court,
-        TEAM_FORMING_ROLES,
-        _("联合调查组成员由 %(court)s 的执行局长、监察部门人员或院领导调整。") % {"court": court.name},
-    )
-    team = active_team(clue)
-    assert team is not None  # an investigating clue has its team
-    team = Team.objects.select_for_update().get(pk=team.pk)
+def _team_member_change_check(
+    *, clue: Clue, team: Team, add: Iterable[dict], remove: Iterable[User]
+) -> tuple[set[int], list[tuple[User, str]]]:
+    """Caller holds the team's lock. The members to remove (their ids) and to add
+    (user, department); raises the first refusal."""
+    court = policy.investigating_court(clue)
     members = {m.user_id: m for m in TeamMember.objects.filter(team=team, removed_at__isnull=True)}
     concerned = concerned_user_ids(clue)
     removing = {u.pk for u in remove}
@@ -476,16 +452,37 @@ def team_member_change(
             _("联合调查组须由执行机构和监察机构人员共同组成（双查规定第五条）：每个部门至少一人。"),
             code="team_composition",
         )
+    return removing, adding
+
+
+@transaction.atomic
+def team_member_change(
+    *,
+    actor: User,
+    clue: Clue,
+    add: Iterable[dict] = (),
+    remove: Iterable[User] = (),
+    at: dt.datetime | None = None,
+) -> Team:
+    """Change the joint team while it investigates: add people of the investigating
+    court (``{"user", "department"}``), remove members (their access to the clue ends
+    with their next request). The team must still have both departments (§5)."""
+    at, flags = acting_time(at)
+    clue = clue_get_for_update(actor, clue.pk)
+    policy.check_change_team(actor, clue)
+    team = Team.objects.select_for_update().get(pk=_team_of(clue).pk)
+    removing, adding = _team_member_change_check(clue=clue, team=team, add=add, remove=remove)
     TeamMember.objects.filter(team=team, user_id__in=removing, removed_at__isnull=True).update(removed_at=at)
     TeamMember.objects.bulk_create([TeamMember(team=team, user=u, department=d) for u, d in adding])
     if not TeamMember.objects.filter(team=team, removed_at__isnull=True, is_leader=True).exists():
         first = (
             TeamMember.objects.filter(team=team, removed_at__isnull=True).order_by("added_at", "pk").first()
         )
+        assert first is not None  # the team keeps both departments
         TeamMember.objects.filter(pk=first.pk).update(is_leader=True)
     record(
         clue,
-        kind="dualcheck.team_changed",
+        kind=ClueNode.TEAM_CHANGED,
         at=at,
         actor=actor,
         flags=flags,

@@ -9,45 +9,31 @@ from django.utils.translation import gettext_lazy as _
 
 from core.exceptions import (
     ApplicationError,
-    InvalidTransition,
-    PermissionDenied,
     RuleViolation,
     ValidationFailed,
 )
 from core.models import Court, User
 from core.services.inputs import acting_time
+from dualcheck import policy
+from dualcheck.events import ClueNode
 from dualcheck.models import (
     Clarification,
     Clue,
     ClueOfficer,
-    ClueStatus,
     Conclusion,
     ConclusionFinding,
     ConfidentialRead,
     Disposition,
     DispositionKind,
     Feedback,
-    FeedbackLead,
     FeedbackMethod,
     MeetingPurpose,
     Team,
 )
-from dualcheck.selectors import (
-    EXECUTION_FEEDBACK_ROLES,
-    JOINT_ROLES,
-    SUPERVISION_FEEDBACK_ROLES,
-    can_read_confidential,
-)
-from dualcheck.services.clues import meeting_record
-from dualcheck.services.common import (
-    NOTE_MAX,
-    as_id,
-    clean_text,
-    lock,
-    record,
-    require_role,
-    require_state,
-)
+from dualcheck.policy import clarification_required, feedback_lead
+from dualcheck.selectors import can_read_confidential, clue_get_for_update
+from dualcheck.services.common import NOTE_MAX, as_id, clean_text, meeting_record, record
+from supervision.selectors.orders import order_get_visible
 
 # Dispositions that act on a court need it; a disciplinary referral names the
 # officer and the authority it goes to (处分权限).
@@ -63,7 +49,7 @@ COURT_DISPOSITIONS = (
 def _disposition_rows(actor: User, clue: Clue, dispositions) -> list[Disposition]:
     if not isinstance(dispositions, list | tuple):
         raise ValidationFailed.for_field("dispositions", _("应为列表。"))
-    officers = {o.pk: o for o in ClueOfficer.objects.filter(clue=clue)}
+    officers: dict[int | None, ClueOfficer] = {o.pk: o for o in ClueOfficer.objects.filter(clue=clue)}
     case_ids = set(clue.case_links.values_list("case_id", flat=True))
     rows = []
     for i, item in enumerate(dispositions):
@@ -90,8 +76,6 @@ def _disposition_rows(actor: User, clue: Clue, dispositions) -> list[Disposition
         if kind in (DispositionKind.CORRECTION, DispositionKind.DEADLINE_ORDER) and item.get(
             "supervision_order"
         ):
-            from supervision.selectors.orders import order_get_visible
-
             try:
                 order = order_get_visible(actor, item["supervision_order"])
             except ApplicationError:
@@ -102,12 +86,7 @@ def _disposition_rows(actor: User, clue: Clue, dispositions) -> list[Disposition
                 )
             row.supervision_order_id = order.pk
         if kind == DispositionKind.DISCIPLINARY:
-            # Naming an officer concerned is for those who may read who they are
-            # (and the answer must not tell a non-reader whether an id is one).
-            if not can_read_confidential(actor, clue):
-                raise PermissionDenied(
-                    _("违纪行为处分涉及干警，须由监察部门人员记录。"), code="confidential_disposition"
-                )
+            policy.check_record_disciplinary(actor, clue)
             officer = officers.get(as_id(item.get("officer")))
             if officer is None:
                 raise ValidationFailed.for_field(f"{field}.officer", _("请选择本线索登记的涉及干警。"))
@@ -141,9 +120,8 @@ def clue_conclude(
         raise ValidationFailed.for_field("finding", _("请选择检查结论。"))
     summary = clean_text(summary, "summary", _("请填写结论意见。"))
     held_at, flags = acting_time(held_at)
-    clue = lock(actor, clue)
-    require_role(actor, clue.court, JOINT_ROLES, _("检查结论由受理法院执行局长或监察部门人员记录。"))
-    require_state(clue, (ClueStatus.ACCEPTED,), _("只有调查报告已采纳的线索可以形成检查结论。"))
+    clue = clue_get_for_update(actor, clue.pk)
+    policy.check_conclude(actor, clue)
     rows = _disposition_rows(actor, clue, dispositions or [])
     if finding != ConclusionFinding.UNSUBSTANTIATED and not rows:
         raise ValidationFailed.for_field(
@@ -168,21 +146,13 @@ def clue_conclude(
     clue.save()
     record(
         clue,
-        kind="dualcheck.concluded",
+        kind=ClueNode.CONCLUDED,
         at=held_at,
         actor=actor,
         flags=flags,
         payload={"finding": finding, "dispositions": len(rows)},
     )
     return conclusion
-
-
-def feedback_lead(clue: Clue) -> str:
-    """§10: officer-discipline allegations → the supervision department leads;
-    enforcement conduct only → the execution department."""
-    if clue.officer_allegation.strip() or ClueOfficer.objects.filter(clue=clue).exists():
-        return FeedbackLead.SUPERVISION
-    return FeedbackLead.EXECUTION
 
 
 @transaction.atomic
@@ -194,19 +164,9 @@ def clue_feedback(
         raise ValidationFailed.for_field("method", _("请选择反馈方式。"))
     content = clean_text(content, "content", _("请填写反馈及息访疏导情况。"), limit=NOTE_MAX)
     at, flags = acting_time(fed_back_at)
-    clue = lock(actor, clue)
-    require_state(clue, (ClueStatus.CONCLUDED,), _("只有已形成结论的线索可以反馈。"))
+    clue = clue_get_for_update(actor, clue.pk)
+    policy.check_feedback(actor, clue)
     lead = feedback_lead(clue)
-    roles = SUPERVISION_FEEDBACK_ROLES if lead == FeedbackLead.SUPERVISION else EXECUTION_FEEDBACK_ROLES
-    require_role(
-        actor,
-        clue.court,
-        roles,
-        _(
-            "反映干警违规违法违纪问题的，由监察机构牵头反馈；反映执行行为问题的，由执行机构牵头反馈（双查规定第十条）。"
-        ),
-        code="not_feedback_lead",
-    )
     if at < clue.conclusion.concluded_at:
         raise ValidationFailed.for_field("fed_back_at", _("反馈时间早于结论时间。"))
     feedback = Feedback.objects.create(
@@ -214,18 +174,8 @@ def clue_feedback(
     )
     clue.feed_back()
     clue.save()
-    record(clue, kind="dualcheck.fed_back", at=at, actor=actor, flags=flags, payload={"lead": lead})
+    record(clue, kind=ClueNode.FED_BACK, at=at, actor=actor, flags=flags, payload={"lead": lead})
     return feedback
-
-
-def clarification_required(clue: Clue) -> bool:
-    """§11: the allegation against officers proved untrue → clarify."""
-    conclusion = getattr(clue, "conclusion", None)
-    return (
-        conclusion is not None
-        and conclusion.finding == ConclusionFinding.UNSUBSTANTIATED
-        and (bool(clue.officer_allegation.strip()) or ClueOfficer.objects.filter(clue=clue).exists())
-    )
 
 
 @transaction.atomic
@@ -236,22 +186,12 @@ def clue_clarify(
     scope = clean_text(scope, "scope", _("请填写澄清范围。"), limit=500)
     content = clean_text(content, "content", _("请填写澄清内容。"), limit=NOTE_MAX)
     at, flags = acting_time(clarified_at)
-    clue = lock(actor, clue)
-    require_role(actor, clue.court, SUPERVISION_FEEDBACK_ROLES, _("澄清由受理法院监察部门作出。"))
-    require_state(
-        clue, (ClueStatus.CONCLUDED, ClueStatus.FED_BACK), _("只有已形成结论、未办结的线索可以澄清。")
-    )
-    if not clarification_required(clue):
-        raise RuleViolation(
-            _("只有检查结论为反映干警问题不实的，才予以澄清（双查规定第十一条）。"),
-            code="clarification_not_applicable",
-        )
-    if Clarification.objects.filter(clue=clue).exists():
-        raise InvalidTransition(_("已作出澄清。"))
+    clue = clue_get_for_update(actor, clue.pk)
+    policy.check_clarify(actor, clue)
     clarification = Clarification.objects.create(
         clue=clue, scope=scope, content=content, clarified_at=at, clarified_by=actor
     )
-    record(clue, kind="dualcheck.clarified", at=at, actor=actor, flags=flags)
+    record(clue, kind=ClueNode.CLARIFIED, at=at, actor=actor, flags=flags)
     return clarification
 
 
@@ -261,9 +201,8 @@ def clue_close(*, actor: User, clue: Clue, note: str = "", closed_at: dt.datetim
     untrue, the officers cleared (§11)."""
     note = clean_text(note, "note", "", limit=NOTE_MAX, required=False)
     at, flags = acting_time(closed_at)
-    clue = lock(actor, clue)
-    require_role(actor, clue.court, JOINT_ROLES, _("线索由受理法院执行局长或监察部门人员办结。"))
-    require_state(clue, (ClueStatus.CONCLUDED, ClueStatus.FED_BACK), _("只有已形成结论的线索可以办结。"))
+    clue = clue_get_for_update(actor, clue.pk)
+    policy.check_close(actor, clue)
     unmet = []
     if clue.complainant_name and not Feedback.objects.filter(clue=clue).exists():
         unmet.append("feedback")
@@ -278,7 +217,7 @@ def clue_close(*, actor: User, clue: Clue, note: str = "", closed_at: dt.datetim
         )
     clue.close(by=actor, at=at, note=note)
     clue.save()
-    record(clue, kind="dualcheck.closed", at=at, actor=actor, flags=flags)
+    record(clue, kind=ClueNode.CLOSED, at=at, actor=actor, flags=flags)
     return clue
 
 

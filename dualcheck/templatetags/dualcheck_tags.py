@@ -5,7 +5,8 @@ into a clue (the court above where they may register it)."""
 from django import template
 
 from core.models import Court, Department
-from dualcheck.selectors import clues_for_case, handling_court_for
+from dualcheck.policy import handling_court_for
+from dualcheck.selectors import clues_for_case
 
 register = template.Library()
 

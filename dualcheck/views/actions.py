@@ -1,18 +1,16 @@
-"""The steps of the clue page: one ``Action`` per slug of
-``dualcheck.selectors.clue_actions`` (except writing the report, which has its own
-editor), and the runner that validates the form, calls the service and either
-reports success or hands back the bound form with the refusal placed next to its
-field (modelled on ``supervision.views.actions``)."""
+"""The steps of the clue page: one ``core.web.pages.Action`` per slug of
+``dualcheck.policy.clue_actions`` (except writing the report, which has its own
+editor). ``perform(user, clue, form)`` calls the service with the form's cleaned
+data; ``run`` validates the form and calls it through ``core.web.pages.action_run``,
+which either reports success or hands back the bound form with the refusal placed
+next to its field."""
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
-
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from core.exceptions import ApplicationError, NotFound, PermissionDenied, ValidationFailed
-from core.web import call_service
+from core.exceptions import ApplicationError, ValidationFailed
+from core.models import Court, User
+from core.web.pages import Action, action_run
 from dualcheck import forms as f
 from dualcheck.services import clues as s_clues
 from dualcheck.services import investigation as s_inv
@@ -20,35 +18,16 @@ from dualcheck.services import outcome as s_out
 from supervision.selectors.orders import orders_visible_to
 
 
-@dataclass(frozen=True)
-class Action:
-    slug: str
-    form_class: type[f.ClueActionForm]
-    title: Any
-    submit: Any
-    perform: Callable[[Any, Any, f.ClueActionForm], Any]
-    done: Any
-    danger: bool = False
-    # a rule code → the input it concerns (for refusals without ``extra.fields``)
-    code_fields: dict[str, str] = field(default_factory=dict)
-
-
-def action_run(request: HttpRequest, *, spec: Action, clue, form: f.ClueActionForm) -> int | None:
+def run(request: HttpRequest, *, spec: Action, clue, form: f.ClueActionForm) -> int | None:
     """Run ``spec`` with the bound ``form``. Returns ``None`` when done, else the
     status to answer with (403, 409 or 422) — the errors are on the form."""
-    if not form.is_valid():
-        return 422
-    try:
-        call_service(spec.perform, request.user, clue, form)
-    except NotFound:
-        raise Http404 from None
-    except PermissionDenied as exc:
-        form.add_error(None, str(exc.message))
-        return 403
-    except ApplicationError as exc:
-        f.place_error(form, exc, rowsets=form.rowsets, code_fields=spec.code_fields)
-        return 409 if exc.status_code == 409 else 422
-    return None
+    _result, status = action_run(
+        form,
+        lambda: spec.perform(request.user, clue, form),
+        code_fields=spec.code_fields,
+        rowsets=form.rowsets,
+    )
+    return status
 
 
 # --- what each step calls ---------------------------------------------------------------------
@@ -159,8 +138,6 @@ def _clarify(user, clue, form):
 
 
 def _record_officers(user, clue, form):
-    from core.models import Court, User
-
     d = form.cleaned_data
     officers = []
     if d.get("name"):
@@ -200,7 +177,7 @@ ACTIONS: dict[str, Action] = {
             _("工作组筛选"),
             _("提交筛选意见"),
             _screen,
-            _("已记录筛选意见。"),
+            done=_("已记录筛选意见。"),
         ),
         Action(
             "approve",
@@ -208,7 +185,7 @@ ACTIONS: dict[str, Action] = {
             _("执行局长审核"),
             _("提交审核意见"),
             _approve,
-            _("已记录审核意见。"),
+            done=_("已记录审核意见。"),
         ),
         Action(
             "decide",
@@ -216,7 +193,7 @@ ACTIONS: dict[str, Action] = {
             _("联席会议决定是否启动"),
             _("记录会议决定"),
             _decide,
-            _("已记录联席会议决定。"),
+            done=_("已记录联席会议决定。"),
             code_fields={"node_in_future": "held_at"},
         ),
         Action(
@@ -225,7 +202,7 @@ ACTIONS: dict[str, Action] = {
             _("交办"),
             _("交办"),
             _refer,
-            _("已交办，报告期限开始计算。"),
+            done=_("已交办，报告期限开始计算。"),
         ),
         Action(
             "form-team",
@@ -233,7 +210,7 @@ ACTIONS: dict[str, Action] = {
             _("组成联合调查组"),
             _("组成调查组"),
             _form_team,
-            _("联合调查组已组成。"),
+            done=_("联合调查组已组成。"),
             code_fields={"team_composition": "members", "conflict_of_interest": "members"},
         ),
         Action(
@@ -242,7 +219,7 @@ ACTIONS: dict[str, Action] = {
             _("记录调查方式和检查范围"),
             _("保存"),
             _record_work,
-            _("已保存调查工作记录。"),
+            done=_("已保存调查工作记录。"),
         ),
         Action(
             "review",
@@ -250,7 +227,7 @@ ACTIONS: dict[str, Action] = {
             _("审查调查报告"),
             _("提交审查决定"),
             _review,
-            _("已记录审查决定。"),
+            done=_("已记录审查决定。"),
         ),
         Action(
             "conclude",
@@ -258,7 +235,7 @@ ACTIONS: dict[str, Action] = {
             _("联席会议形成检查结论"),
             _("记录检查结论"),
             _conclude,
-            _("已形成检查结论，联合调查组工作结束。"),
+            done=_("已形成检查结论，联合调查组工作结束。"),
             code_fields={"node_in_future": "held_at", "meeting_composition": "participants"},
         ),
         Action(
@@ -267,7 +244,7 @@ ACTIONS: dict[str, Action] = {
             _("补充登记涉及干警（涉密）"),
             _("登记"),
             _record_officers,
-            _("已登记涉及干警。"),
+            done=_("已登记涉及干警。"),
         ),
         Action(
             "feedback",
@@ -275,7 +252,7 @@ ACTIONS: dict[str, Action] = {
             _("向反映人反馈"),
             _("记录反馈"),
             _feedback,
-            _("已记录反馈。"),
+            done=_("已记录反馈。"),
         ),
         Action(
             "clarify",
@@ -283,7 +260,7 @@ ACTIONS: dict[str, Action] = {
             _("澄清"),
             _("记录澄清"),
             _clarify,
-            _("已记录澄清。"),
+            done=_("已记录澄清。"),
         ),
         Action(
             "close",
@@ -291,7 +268,7 @@ ACTIONS: dict[str, Action] = {
             _("办结"),
             _("办结线索"),
             _close,
-            _("线索已办结。"),
+            done=_("线索已办结。"),
             danger=True,
         ),
     ]

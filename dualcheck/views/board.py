@@ -13,7 +13,7 @@ whatever the number of clues); every write goes through ``dualcheck.services``."
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -24,70 +24,21 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.decorators import perm_required
 from core.exceptions import ApplicationError, Conflict, NotFound, PermissionDenied
 from core.models import Court, User
-from core.selectors import active_memberships
-from core.web import call_service, is_partial, safe_next
-from core.web.clocks import ClockRows as Clocks
+from core.web.clocks import ClockRows
+from core.web.forms import RowSet, place_error
+from core.web.htmx import is_partial, safe_next
+from core.web.pages import call_service
 from dualcheck import forms as f
-from dualcheck.models import OPEN_STATUSES, STAGES, Clue, ClueCase, ClueStatus, TeamMember
-from dualcheck.selectors import (
-    EXECUTION_FEEDBACK_ROLES,
-    HEAD_ROLES,
-    JOINT_ROLES,
-    SUPERVISION_FEEDBACK_ROLES,
-    TEAM_FORMING_ROLES,
-    WORKING_GROUP_ROLES,
-    clues_visible_to,
-    handling_court_for,
-    handling_courts,
-    uses_dualcheck,
-)
+from dualcheck.models import OPEN_STATUSES, STAGES, Clue, ClueCase, ClueStatus
+from dualcheck.policy import can_use_dualcheck, handling_court_for, handling_courts, waiting_on_q
+from dualcheck.selectors import clues_visible_to
 from dualcheck.services import clues as services
-from enforcement.forms import RowSet
 from enforcement.selectors import cases_visible_to
 from supervision.selectors.petitions import petitions_flagged_for_dualcheck
 
 BOARD_MAX = 300
 PETITIONS_MAX = 50
 CLOSED_STATUSES = (ClueStatus.CLOSED, ClueStatus.NOT_LAUNCHED)
-
-
-def may_use_board(user: User) -> bool:
-    """The execution and supervision people who see clues, and anyone on an active
-    joint team (the same test as the menu)."""
-    return uses_dualcheck(user)
-
-
-def waiting_on_q(user: User) -> Q:
-    """Clues at a step ``user`` may take now — the set form of
-    ``selectors.clue_actions`` (which the clue page uses, one clue at a time)."""
-    memberships = active_memberships(user)
-
-    def courts(roles) -> list[int]:
-        return [m.court_id for m in memberships if m.role in roles]
-
-    team = TeamMember.objects.filter(
-        team__clue=OuterRef("pk"), team__dissolved_at__isnull=True, removed_at__isnull=True, user=user
-    )
-    return (
-        Q(status=ClueStatus.RECEIVED, court_id__in=courts(WORKING_GROUP_ROLES))
-        | (Q(status=ClueStatus.SCREENED, court_id__in=courts(HEAD_ROLES)) & ~Q(screened_by=user))
-        | Q(
-            status__in=[
-                ClueStatus.PENDING_MEETING,
-                ClueStatus.LAUNCHED,
-                ClueStatus.REPORTED,
-                ClueStatus.ACCEPTED,
-            ],
-            court_id__in=courts(JOINT_ROLES),
-        )
-        | Q(status=ClueStatus.REFERRED, target_court_id__in=courts(TEAM_FORMING_ROLES))
-        | Q(Exists(team), status=ClueStatus.INVESTIGATING)
-        | Q(
-            status=ClueStatus.CONCLUDED,
-            court_id__in=courts((*JOINT_ROLES, *EXECUTION_FEEDBACK_ROLES, *SUPERVISION_FEEDBACK_ROLES)),
-        )
-        | Q(status=ClueStatus.FED_BACK, court_id__in=courts((*JOINT_ROLES, *SUPERVISION_FEEDBACK_ROLES)))
-    )
 
 
 def _stages_for(state: str) -> list[str]:
@@ -119,7 +70,7 @@ def _petition_rows(user: User) -> list[dict]:
 @perm_required("core.use_browser")
 def board(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not may_use_board(user):
+    if not can_use_dualcheck(user):
         raise DjangoPermissionDenied
     visible = clues_visible_to(user)
     courts = Court.objects.filter(
@@ -149,7 +100,7 @@ def board(request: HttpRequest) -> HttpResponse:
         )
         .order_by("-received_at", "-id")[:BOARD_MAX]
     )
-    clocks = Clocks()
+    clocks = ClockRows()
     by_stage: dict[str, list[dict]] = {s: [] for s in stages}
     for clue in clues:
         by_stage[clue.status].append(
@@ -237,7 +188,7 @@ def _register(
     except (NotFound, PermissionDenied) as exc:
         form.add_error("court", str(exc.message))
     except ApplicationError as exc:
-        f.place_error(
+        place_error(
             form,
             exc,
             rowsets=[officers],

@@ -2,7 +2,7 @@
 timeline, meetings, referrals, the joint team with its methods, scope and the
 system check of the cases' flagged nodes, the report rounds, reviews, conclusion,
 feedback — and the forms of the steps the user may take now
-(``dualcheck.selectors.clue_actions``).
+(``dualcheck.policy.clue_actions``).
 
 The confidential (干警) content — officers concerned, the allegation against them,
 officer conduct and findings, disciplinary dispositions, clarification, report
@@ -25,9 +25,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from core.decorators import perm_required
+from core.events import node_label
 from core.exceptions import NotFound
-from core.web.clocks import ClockRows as Clocks
+from core.web.clocks import ClockRows
 from dualcheck import forms as f
+from dualcheck.events import ClueNode
 from dualcheck.models import (
     CONFIDENTIAL_DISPOSITIONS,
     REPORT_SECTIONS,
@@ -42,41 +44,22 @@ from dualcheck.models import (
     ScopeItem,
     TeamMethod,
 )
+from dualcheck.policy import can_conclude, clue_actions, feedback_lead
 from dualcheck.selectors import (
     active_team,
     can_read_confidential,
-    clue_actions,
     clue_get_detail,
     clue_get_visible,
     confidential_reads,
     flagged_nodes,
     is_team_member,
 )
-from dualcheck.services.outcome import confidential_read, feedback_lead
-from dualcheck.views.actions import ACTIONS, action_run
-from enforcement.views import NODE_LABELS as CASE_NODE_LABELS
+from dualcheck.services.outcome import confidential_read
+from dualcheck.views.actions import ACTIONS, run
 from supervision.selectors.orders import subject_events
 
 FLAGGED_NODES_MAX = 200
 
-NODE_LABELS = {
-    "dualcheck.clue_registered": _("登记线索"),
-    "dualcheck.clue_screened": _("工作组筛选"),
-    "dualcheck.clue_approved": _("执行局长审核"),
-    "dualcheck.meeting_decided": _("联席会议决定"),
-    "dualcheck.referred": _("交办"),
-    "dualcheck.team_formed": _("组成联合调查组"),
-    "dualcheck.report_submitted": _("上报调查报告"),
-    "dualcheck.reviewed": _("审查调查报告"),
-    "dualcheck.concluded": _("形成检查结论"),
-    "dualcheck.fed_back": _("向反映人反馈"),
-    "dualcheck.clarified": _("澄清"),
-    "dualcheck.closed": _("办结"),
-    "clock.paused": _("期限中止"),
-    "clock.resumed": _("期限恢复"),
-    "clock.extended": _("期限延长"),
-    "clock.waived": _("期限免除"),
-}
 FLAG_LABELS = {"backdated": _("补录"), "future": _("未来时间"), "imported": _("导入")}
 METHOD_LABELS = dict(TeamMethod.choices)
 SCOPE_LABELS = dict(ScopeItem.choices)
@@ -91,20 +74,20 @@ def _timeline(clue: Clue) -> list[dict]:
         flags = e.flags or []
         payload = e.payload or {}
         detail = ""
-        if e.kind == "dualcheck.meeting_decided":
+        if e.kind == ClueNode.MEETING_DECIDED:
             detail = _("决定启动") if payload.get("launch") else _("决定不予启动")
-        elif e.kind == "dualcheck.clue_screened" and payload.get("proceed") is False:
+        elif e.kind == ClueNode.SCREENED and payload.get("proceed") is False:
             detail = _("不予启动")
-        elif e.kind == "dualcheck.clue_approved" and payload.get("approved") is False:
+        elif e.kind == ClueNode.APPROVED and payload.get("approved") is False:
             detail = _("不予启动")
-        elif e.kind == "dualcheck.referred":
+        elif e.kind == ClueNode.REFERRED:
             detail = payload.get("referral", "")
-        elif e.kind == "dualcheck.report_submitted" and payload.get("round"):
+        elif e.kind == ClueNode.REPORT_SUBMITTED and payload.get("round"):
             detail = _("第 %(n)s 轮") % {"n": payload["round"]}
         rows.append(
             {
                 "event": e,
-                "label": NODE_LABELS.get(e.kind, e.kind),
+                "label": node_label(e.kind),
                 "detail": detail,
                 "backdated": "backdated" in flags,
                 "imported": "imported" in flags,
@@ -220,7 +203,7 @@ class CluePage:
 
     def context(self) -> dict:
         clue = self.clue
-        clocks = Clocks()
+        clocks = ClockRows()
         conclusion = self.conclusion()
         feedback = (
             Feedback.objects.filter(clue=clue).select_related("fed_back_by").first()
@@ -260,7 +243,7 @@ class CluePage:
             context["flagged_nodes"] = [
                 {
                     "event": e,
-                    "label": CASE_NODE_LABELS.get(e.kind, e.kind),
+                    "label": node_label(e.kind),
                     "flags": [FLAG_LABELS.get(flag, flag) for flag in e.flags],
                 }
                 for e in flagged_nodes(clue)[:FLAGGED_NODES_MAX]
@@ -302,7 +285,7 @@ def clue_action(request: HttpRequest, clue_id: int, slug: str) -> HttpResponse:
         confidential=slug == "conclude" and can_read_confidential(request.user, clue),
         **({"team": active_team(clue)} if slug == "record-work" else {}),
     )
-    status = action_run(request, spec=spec, clue=clue, form=form)
+    status = run(request, spec=spec, clue=clue, form=form)
     if status is None:
         messages.success(request, spec.done)
         return redirect("dualcheck:clue-detail", clue_id=clue.pk)
@@ -321,7 +304,7 @@ def disposition_row(request: HttpRequest, clue_id: int) -> HttpResponse:
         clue = clue_get_visible(request.user, clue_id)
     except NotFound:
         raise Http404 from None
-    if "conclude" not in clue_actions(request.user, clue):
+    if not can_conclude(request.user, clue):
         raise Http404
     try:
         index = min(max(int(request.GET.get("index", "0")), 0), 999)

@@ -160,7 +160,7 @@ def _no_fetch(url: str, *args, **kwargs):
 
 
 def pdf_from_html(html: str) -> bytes:
-    import weasyprint
+    import weasyprint  # heavy (cairo, pango): loaded when a PDF is printed, not with every page
 
     return weasyprint.HTML(string=html, url_fetcher=_no_fetch).write_pdf()
 

@@ -19,7 +19,6 @@ recorded confidential read (``what="report"``, ``via="page"``). Reads go through
 ``dualcheck.selectors``, writes through ``dualcheck.services.investigation``.
 """
 
-import datetime as dt
 import re
 from urllib.parse import quote
 
@@ -29,28 +28,25 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core.calendar import WorkingCalendar, local_date
 from core.decorators import perm_required
 from core.exceptions import (
     ApplicationError,
-    CalendarNotLoaded,
     InvalidTransition,
     NotFound,
     PermissionDenied,
     ValidationFailed,
 )
-from core.models import Deadline, PeriodUnit
-from core.web import call_service, urgency
+from core.web.clocks import ClockRows
+from core.web.forms import textarea
+from core.web.pages import call_service
 from dualcheck.models import (
     REPORT_SECTIONS,
     Clue,
     ClueOfficer,
-    ClueStatus,
     OfficerFindingResult,
     Report,
     ReportAttachment,
@@ -59,6 +55,7 @@ from dualcheck.models import (
     ScopeItem,
     TeamMethod,
 )
+from dualcheck.policy import can_write_report
 from dualcheck.selectors import active_team, clue_get_visible, flagged_nodes, is_team_member
 from dualcheck.services.investigation import (
     ATTACHMENT_MAX_BYTES,
@@ -81,22 +78,18 @@ FLAG_LABELS = {
 }
 
 
-def _textarea(rows: int, **attrs) -> forms.Textarea:
-    return forms.Textarea(attrs={"rows": rows, **attrs})
-
-
 class ReportForm(forms.Form):
     """The editor. Nothing is required here: a draft may be incomplete, and §8's
     requirements are the service's to enforce at submission."""
 
-    process = forms.CharField(label=REPORT_SECTIONS["process"], required=False, widget=_textarea(10))
-    facts = forms.CharField(label=REPORT_SECTIONS["facts"], required=False, widget=_textarea(10))
-    analysis = forms.CharField(label=REPORT_SECTIONS["analysis"], required=False, widget=_textarea(10))
-    opinion = forms.CharField(label=REPORT_SECTIONS["opinion"], required=False, widget=_textarea(8))
+    process = forms.CharField(label=REPORT_SECTIONS["process"], required=False, widget=textarea(10))
+    facts = forms.CharField(label=REPORT_SECTIONS["facts"], required=False, widget=textarea(10))
+    analysis = forms.CharField(label=REPORT_SECTIONS["analysis"], required=False, widget=textarea(10))
+    opinion = forms.CharField(label=REPORT_SECTIONS["opinion"], required=False, widget=textarea(8))
     officer_conduct = forms.CharField(
         label=_("干警履职情况"),
         required=False,
-        widget=_textarea(8),
+        widget=textarea(8),
         help_text=_("涉密：仅监察部门、联合调查组和院领导可见。"),
     )
     methods = forms.MultipleChoiceField(
@@ -111,7 +104,7 @@ class ReportForm(forms.Form):
         choices=ScopeItem.choices,
         widget=forms.CheckboxSelectMultiple,
     )
-    work_notes = forms.CharField(label=_("工作记录"), required=False, widget=_textarea(4))
+    work_notes = forms.CharField(label=_("工作记录"), required=False, widget=textarea(4))
     file = forms.FileField(
         label=_("附件"),
         required=False,
@@ -127,7 +120,7 @@ class ReportForm(forms.Form):
                 label=_("查明结论"), required=False, choices=results
             )
             self.fields[f"finding_{officer.pk}_detail"] = forms.CharField(
-                label=_("查明情况"), required=False, widget=_textarea(4)
+                label=_("查明情况"), required=False, widget=textarea(4)
             )
 
     def sections(self) -> list[forms.BoundField]:
@@ -201,46 +194,6 @@ def place_report_error(form: ReportForm, exc: ApplicationError, finding_order: l
         form.add_error(None, str(exc.message))
 
 
-# --- the report clock ----------------------------------------------------------------------
-
-
-def clock_row(deadline: Deadline | None) -> dict | None:
-    """Due date and time left of the report clock (DUALCHECK_REPORT or
-    DUALCHECK_SUPPLEMENT, calendar days; a working-day rule is counted on the
-    working calendar)."""
-    if deadline is None:
-        return None
-    now = timezone.now()
-    today, due = local_date(now), local_date(deadline.due_at)
-    running = deadline.is_running
-    paused = running and deadline.paused_at is not None
-    overdue = running and not paused and deadline.due_at < now
-
-    def between(start: dt.date, end: dt.date) -> int | None:
-        if deadline.unit == PeriodUnit.WORKING_DAYS:
-            try:
-                return WorkingCalendar.load().working_days_between(start, end)
-            except CalendarNotLoaded:
-                return None
-        return (end - start).days
-
-    left = between(today, due) if running and not overdue else None
-    late = max(between(due, today) or 0, 0) if overdue else None
-    return {
-        "deadline": deadline,
-        "due_date": due,
-        "running": running,
-        "paused": paused,
-        "overdue": overdue,
-        "days_left": left,
-        "days_late": late,
-        "unit_label": PeriodUnit(deadline.unit).label
-        if deadline.unit in PeriodUnit.values
-        else deadline.unit,
-        "urgency": "done" if not running else "paused" if paused else urgency(left, overdue),
-    }
-
-
 # --- the editor ----------------------------------------------------------------------------
 
 
@@ -256,7 +209,7 @@ def _editable(user, clue_id) -> Clue:
     see the clue, 403 when they see it but are not on its active team or the clue
     is not under investigation."""
     clue = _visible_or_404(user, clue_id)
-    if clue.status != ClueStatus.INVESTIGATING or not is_team_member(user, clue):
+    if not can_write_report(user, clue):
         raise DjangoPermissionDenied
     return clue
 
@@ -318,7 +271,7 @@ class EditorPage:
                 {"attachment": a, "url": reverse("dualcheck:attachment", kwargs={"attachment_id": a.pk})}
                 for a in attachments
             ],
-            "clock": clock_row(clue.report_deadline),
+            "clock": ClockRows().row(clue.report_deadline),
             "referral": referral,
             "review": review,
             "earlier": [

@@ -2,7 +2,7 @@
 and court over the clues the user may see, with year and court filters, ECharts
 bars over the same numbers as the tables, and an Excel export
 (``dualcheck.stats``, core.exports). The numbers come from
-``dualcheck.statistics.clue_statistics`` — the same function as the export and
+``dualcheck.stats.clue_stats`` — the same function as the export and
 the REST endpoint."""
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,7 +15,7 @@ from core.decorators import perm_required
 from core.exceptions import NotFound, ValidationFailed
 from core.models import CourtLevel
 from core.selectors import active_memberships, visible_courts
-from dualcheck.statistics import clue_statistics, stats_params, stats_years
+from dualcheck.stats import clue_stats, stats_params, stats_years
 
 # The court filter offers the courts that handle 一案双查 (§4) plus the user's own.
 FILTER_LEVELS = (CourtLevel.SUPREME, CourtLevel.HIGH, CourtLevel.INTERMEDIATE)
@@ -52,7 +52,7 @@ def stats(request: HttpRequest) -> HttpResponse:
     except ValidationFailed as exc:
         error = exc.message
         params = stats_params(request.user, {"court": request.GET.get("court", "")})
-    data = clue_statistics(user=request.user, params=params)
+    data = clue_stats(user=request.user, params=params)
     context = {
         "data": data,
         "params": params,

@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 
 from core.calendar import local_date
 from core.models import CalendarYear, Deadline, OutboundEmail, Role, User
+from core.outbox.emails import email_queue, emails_deliver
+from core.outbox.faults import fault_point
 from core.selectors import active_memberships
-from core.services.after_commit import email_queue, emails_deliver, fault_point
 from supervision import policy
 from supervision.models import Alert, AlertLevel, SystemNotice
 from supervision.selectors.alerts import alert_get_for_update, alert_recipients

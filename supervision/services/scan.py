@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from core.exceptions import ValidationFailed
 from core.models import Court, DeadlineStatus, Role
-from core.services.after_commit import fault_point
+from core.outbox.faults import fault_point
 from core.services.clocks import clocks_mark_breached
 from dualcheck.selectors import CLOCK_RULES
 from supervision.models import JOINT_TEAM_POST, AlertLevel

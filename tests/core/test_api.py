@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from core.models import IdempotencyRecord, Role
 from core.services.people import api_client_create, api_token_revoke
-from tests.factories import make_member
+from tests.core.factories import make_member
 
 
 def assert_error_shape(response, status, code):

@@ -24,7 +24,7 @@ from core.models import (
 from core.services import clocks
 from core.services.calendar import calendar_load_recompute, calendar_year_load
 from tests.conftest import at
-from tests.factories import make_member
+from tests.core.factories import make_member
 
 D = dt.date
 

@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from core import tasks
 from core.models import IdempotencyRecord
-from core.services.after_commit import enqueue_on_commit
-from tests.factories import UserFactory
+from core.outbox.outbox import enqueue_on_commit
+from tests.core.factories import UserFactory
 from tests.frozen_process import frozen_env, python_module
 
 ROOT = Path(__file__).resolve().parents[2]

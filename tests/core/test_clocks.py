@@ -107,7 +107,7 @@ def test_extension_keeps_the_original_due_date_and_records_approver(search_clock
 
 def test_upper_court_bureau_head_may_approve_but_handler_may_not(search_clock, handler, courts):
     from core.models import Role
-    from tests.factories import make_member
+    from tests.core.factories import make_member
 
     with pytest.raises(PermissionDenied):
         clocks.clock_extend(deadline=search_clock, added=1, reason="r", approved_by=handler)

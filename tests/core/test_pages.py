@@ -9,7 +9,7 @@ from core.models import CalendarDay, Deadline, NodeEvent, Role
 from core.services import clocks
 from core.services.people import api_client_create
 from tests.conftest import at
-from tests.factories import make_member
+from tests.core.factories import make_member
 
 PAGES = ["core:todo", "core:calendar", "core:rules", "core:courts"]
 

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from core.scheduler import embedded_scheduler_start, scheduler_entries, scheduler_tick
+from core.outbox.scheduler import embedded_scheduler_start, scheduler_entries, scheduler_tick
 from supervision.models import CourtRuleStat
 
 

@@ -14,7 +14,8 @@ from jsonschema import Draft7Validator
 from rest_framework.test import APIClient
 
 from core.services.people import api_client_create
-from custody_funds.apis import ACTION_VIEWS, HOLD_VIEWS
+from custody_funds.api.disbursements import DISBURSEMENT_STEPS
+from custody_funds.api.holds import HOLD_STEPS
 from tests.enforcement.conftest import case_payload
 
 # Endpoints that others are writing right now: their warnings do not fail the test
@@ -102,10 +103,10 @@ def test_operation_ids_are_unique_and_the_generated_actions_have_their_own(schem
     assert [op_id for op_id, n in counts.items() if n > 1] == []
     # These views are generated from one class each; the id must follow the action,
     # not the last one generated (nor get a numeral suffix).
-    for name in ACTION_VIEWS:
+    for name in DISBURSEMENT_STEPS:
         path = f"/api/v1/disbursements/{{disbursement_id}}/{name}/"
         assert schema["paths"][path]["post"]["operationId"] == f"disbursements_{name}"
-    for name in HOLD_VIEWS:
+    for name in HOLD_STEPS:
         path = f"/api/v1/funds-holds/{{hold_id}}/{name}/"
         assert schema["paths"][path]["post"]["operationId"] == f"funds_holds_{name}"
 

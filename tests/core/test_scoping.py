@@ -4,12 +4,12 @@ siblings never; lower courts never see upward."""
 import pytest
 
 from core.exceptions import NotFound
-from core.models import Role
-from core.selectors import court_get_visible, deadlines_visible_to, visible_courts
+from core.models import Court, Role
+from core.selectors import court_get_by_code, court_get_visible, deadlines_visible_to, visible_courts
 from core.services import clocks
 from core.services.people import membership_revoke
 from tests.conftest import at
-from tests.factories import make_member
+from tests.core.factories import make_member
 
 
 def codes(user):
@@ -41,13 +41,29 @@ def test_siblings_never_see_each_other(courts):
         court_get_visible(sibling, "鲁0102")
 
 
+def test_a_court_is_found_by_its_code_only_while_active_and_only_within_view(courts):
+    """``court_get_by_code``: one is_active rule for every look-up by code."""
+    supervisor = make_member(Role.CASE_SUPERVISOR, courts.lu01)
+    sibling = make_member(Role.BUREAU_HEAD, courts.lu0103)
+    assert court_get_by_code(" 鲁0102 ") == courts.lu0102
+    assert court_get_by_code("鲁0102", user=supervisor) == courts.lu0102
+    assert court_get_by_code("鲁0102", user=sibling) is None
+    assert court_get_by_code("无此法院") is None
+    Court.objects.filter(pk=courts.lu0102.pk).update(is_active=False)
+    assert court_get_by_code("鲁0102") is None
+    assert court_get_by_code("鲁0102", user=supervisor) is None
+    assert "鲁0102" in codes(supervisor)  # its records stay readable from above
+    with pytest.raises(NotFound):
+        court_get_visible(supervisor, "鲁0102")
+
+
 def test_lower_court_never_sees_upper_or_its_other_children(courts):
     lower_supervisor = make_member(Role.CASE_SUPERVISOR, courts.lu0102)
     assert codes(lower_supervisor) == ["鲁0102"]
 
 
 def test_path_prefix_does_not_leak_between_similar_codes(courts):
-    from tests.factories import make_court
+    from tests.core.factories import make_court
 
     # "鲁01" must not match "鲁011" by string prefix: paths end with "/".
     odd = make_court("鲁011", parent=courts.lu)
@@ -57,7 +73,7 @@ def test_path_prefix_does_not_leak_between_similar_codes(courts):
 
 
 def test_user_without_membership_sees_nothing(db):
-    from tests.factories import UserFactory
+    from tests.core.factories import UserFactory
 
     assert codes(UserFactory()) == []
 

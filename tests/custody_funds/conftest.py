@@ -1,6 +1,7 @@
 import pytest
 
 from core.models import Role
+from tests.core.factories import make_member
 from tests.enforcement.conftest import (  # noqa: F401 - shared fixtures
     api,
     api_token,
@@ -8,7 +9,6 @@ from tests.enforcement.conftest import (  # noqa: F401 - shared fixtures
     case,
     make_case,
 )
-from tests.factories import make_member
 
 
 @pytest.fixture

@@ -303,8 +303,8 @@ def test_funds_payment_due_date_hand_computed(api, as_user, new_case, handler, b
 def test_drafter_cannot_reject_own_disbursement(api, as_user, new_case, handler, bureau_head):
     receipt(api, new_case["fund_account"], amount="100.00")
     from core.models import Role
+    from tests.core.factories import make_member
     from tests.enforcement.conftest import case_payload as payload
-    from tests.factories import make_member
 
     head2 = make_member(Role.BUREAU_HEAD, Case.objects.get(pk=new_case["id"]).court, "head_drafter")
     confirmed = payload()["applicants"][0]["payout_account"]["account_number"]

@@ -16,8 +16,8 @@ from custody_funds.models import Disbursement, DisbursementStatus, LedgerAccount
 from custody_funds.services import funds, ledger
 from enforcement.models import Party
 from tests.conftest import at
+from tests.core.factories import make_member
 from tests.enforcement.conftest import make_case
-from tests.factories import make_member
 
 amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("5000.00"), places=2)
 _numbers = itertools.count(9000)

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from core.models import Deadline, DeadlineStatus, Role
+from core.money import amount_in_chinese_capitals
 from custody_funds.models import (
     Disbursement,
     DisbursementStatus,
@@ -19,13 +20,11 @@ from custody_funds.models import (
     ReceiptStatus,
 )
 from custody_funds.services import funds
-from core.money import amount_in_chinese_capitals
-from enforcement.models import Party
 from tests.conftest import at, on
+from tests.core.factories import make_member
+from tests.custody_funds.factories import CONFIRMED, applicant, draft, notified, receive
 from tests.enforcement.conftest import make_case
-from tests.factories import make_member
 
-CONFIRMED = "6222020200112233445"  # the applicant's payout account of make_case
 MASKED = "6222***********3445"
 
 
@@ -46,31 +45,6 @@ def field_block(html: str, name: str, form: str | None = None) -> str:
     match = re.search(rf'<div class="field[^"]*" data-field="{re.escape(name)}">(.*?)\n</div>', html, re.S)
     assert match, f"no field {name}"
     return match.group(1)
-
-
-def receive(case, actor, amount="100000.00", ref="B001", when="2026-10-12 10:00"):
-    receipt, _created = funds.receipt_record(
-        actor=actor, court=case.court, reference=ref, account_number=case.fund_account.number,
-        amount=Decimal(amount), arrived_at=at(when), payer="某某公司",
-    )
-    return receipt
-
-
-def applicant(case) -> Party:
-    return case.parties.get(role="applicant")
-
-
-def draft(case, actor, amount="1000.00", **kwargs) -> Disbursement:
-    return funds.disbursement_draft(
-        actor=actor, case=case, payee_id=applicant(case).pk, amount=Decimal(amount), account_number=CONFIRMED, **kwargs
-    )
-
-
-def notified(case, handler, approver, amount="1000.00") -> Disbursement:
-    d = draft(case, handler, amount)
-    funds.disbursement_submit(actor=handler, disbursement=d)
-    funds.disbursement_approve(actor=approver, disbursement=d)
-    return funds.disbursement_notify_finance(actor=handler, disbursement=d)
 
 
 @pytest.fixture

@@ -31,8 +31,8 @@ from dualcheck.services import clues as s_clues
 from dualcheck.services import investigation as s_inv
 from dualcheck.services import outcome as s_out
 from tests.conftest import at
+from tests.core.factories import make_court, make_member
 from tests.enforcement.conftest import make_case
-from tests.factories import make_court, make_member
 
 # --- the people -------------------------------------------------------------------------------
 

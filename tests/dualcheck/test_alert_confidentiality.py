@@ -30,6 +30,7 @@ from dualcheck.services import clues as s_clues
 from supervision.models import JOINT_TEAM_POST, Alert
 from supervision.selectors.alerts import alert_recipients
 from supervision.services.alerts import alerts_send_digest
+from tests.core.factories import make_member
 from tests.dualcheck.matrix_fixtures import (  # noqa: F401 - fixtures
     KEYS,
     PERSONS,
@@ -44,7 +45,6 @@ from tests.dualcheck.matrix_fixtures import (  # noqa: F401 - fixtures
     w_fixture,
     world_fixture,
 )
-from tests.factories import make_member
 
 pytestmark = (
     [pytest.mark.xdist_group("dualcheck-alert-confidentiality")]

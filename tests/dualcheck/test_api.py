@@ -19,8 +19,8 @@ from supervision.models import Alert
 from supervision.services.petitions import petition_flag_dualcheck, petition_receive
 from supervision.services.scan import scan_court
 from tests.conftest import at
-from tests.dualcheck.conftest import advance, at_stage, register, snapshot
-from tests.factories import make_member
+from tests.core.factories import make_member
+from tests.dualcheck.factories import advance, at_stage, register, snapshot
 
 pytestmark = pytest.mark.django_db
 

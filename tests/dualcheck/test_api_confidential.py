@@ -17,9 +17,9 @@ from core.models import Role
 from dualcheck.models import Clue, ConclusionFinding, ConfidentialRead, DispositionKind, TeamMember
 from dualcheck.services import investigation as s_inv
 from dualcheck.services import outcome as s_out
-from tests.dualcheck.conftest import advance, form_team, register, revoke
+from tests.core.factories import make_member
+from tests.dualcheck.factories import advance, form_team, register, revoke
 from tests.dualcheck.test_api import URL, act, assert_error, client_for, ok, token_client
-from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db
 

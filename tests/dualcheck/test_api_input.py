@@ -9,7 +9,7 @@ import pytest
 
 from core.models import NodeEvent
 from dualcheck.models import Clue
-from tests.dualcheck.conftest import at_stage, snapshot
+from tests.dualcheck.factories import at_stage, snapshot
 from tests.dualcheck.test_api import URL, act, client_for, register_body
 
 pytestmark = pytest.mark.django_db

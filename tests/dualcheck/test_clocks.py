@@ -20,7 +20,7 @@ from supervision.models import JOINT_TEAM_POST, Alert, AlertLevel
 from supervision.selectors.alerts import alert_recipients, alerts_inbox
 from supervision.services.scan import scan_court
 from tests.conftest import at
-from tests.dualcheck.conftest import form_team, register
+from tests.dualcheck.factories import form_team, register
 from tests.enforcement.conftest import make_case
 
 pytestmark = pytest.mark.django_db
@@ -323,7 +323,7 @@ def test_a_direct_investigation_runs_its_clock_at_the_upper_court(dc):
 
 def test_nodes_cannot_be_dated_before_the_node_they_follow(dc):
     from core.exceptions import ValidationFailed
-    from tests.dualcheck.conftest import snapshot
+    from tests.dualcheck.factories import snapshot
 
     clue = referred(dc)  # launch meeting 09-17 15:00, referral 09-21 10:00
     before = snapshot(clue)

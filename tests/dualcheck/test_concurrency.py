@@ -8,8 +8,8 @@ from dualcheck.models import Clue, ClueStatus, Team, TeamMember
 from dualcheck.services import clues as s_clues
 from dualcheck.services import investigation as s_inv
 from tests.concurrency import race
-from tests.dualcheck.conftest import advance, fresh, register
-from tests.factories import make_member
+from tests.core.factories import make_member
+from tests.dualcheck.factories import advance, fresh, register
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

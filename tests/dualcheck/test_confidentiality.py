@@ -21,8 +21,8 @@ from dualcheck.selectors import (
 )
 from dualcheck.services import investigation as s_inv
 from dualcheck.services.outcome import confidential_read
-from tests.dualcheck.conftest import advance, form_team, fresh, make_api_user, register, revoke
-from tests.factories import make_member
+from tests.core.factories import make_member
+from tests.dualcheck.factories import advance, form_team, fresh, make_api_user, register, revoke
 
 pytestmark = pytest.mark.django_db
 

@@ -10,12 +10,15 @@ import pytest
 from core.exceptions import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from core.models import Department, Role
 from core.selectors import forget_memberships
+from dualcheck import policy
 from dualcheck.models import ClueStatus, ConclusionFinding, DispositionKind
-from dualcheck.selectors import clue_actions, clues_visible_to
+from dualcheck.policy import clue_actions
+from dualcheck.selectors import clues_visible_to
 from dualcheck.services import clues as s_clues
 from dualcheck.services import investigation as s_inv
 from dualcheck.services import outcome as s_out
-from tests.dualcheck.conftest import (
+from tests.core.factories import make_member
+from tests.dualcheck.factories import (
     advance,
     at_stage,
     form_team,
@@ -23,7 +26,6 @@ from tests.dualcheck.conftest import (
     register,
     snapshot,
 )
-from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -338,7 +340,7 @@ def test_feedback_is_led_by_the_department_of_the_issue(dc):
     )
     plain.refresh_from_db()
     plain = advance(dc, plain, "concluded", finding=ConclusionFinding.UNSUBSTANTIATED)
-    assert s_out.feedback_lead(plain) == "execution"
+    assert policy.feedback_lead(plain) == "execution"
     refused_403(
         lambda: s_out.clue_feedback(actor=dc.inspector, clue=plain, method="phone", content="告知。"),
         code="not_feedback_lead",

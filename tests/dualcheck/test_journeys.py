@@ -44,7 +44,7 @@ from supervision.models import PetitionChannel
 from supervision.services.petitions import petition_flag_dualcheck, petition_receive, petition_register
 from tests.browser import screenshot
 from tests.conftest import at
-from tests.dualcheck.conftest import advance, form_team, register
+from tests.dualcheck.factories import advance, form_team, register
 from tests.dualcheck.journey_helpers import (
     Actors,
     field_errors,
@@ -487,7 +487,7 @@ def test_joint_team_journey_form_team_write_and_submit_report(actors, dc):
 
     # --- a member (鲁0102 承办人 on the team) opens the editor ---------------------------------------
     member = actors(dc.lower_handler2)
-    # The board admits an active team's members (views/board.py may_use_board), so the
+    # The board admits an active team's members (policy.can_use_dualcheck), so the
     # main navigation should offer 一案双查 to them; checked at the very end, so the
     # rest of the journey runs either way. Until then the member types the URL.
     member_nav = nav_labels(member)

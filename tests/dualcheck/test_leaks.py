@@ -22,7 +22,7 @@ from core.exceptions import NotFound, PermissionDenied
 from core.exports import export_job_get, export_run, export_start
 from core.models import ExportStatus, NodeEvent, Role
 from dualcheck.models import Clue, ConfidentialRead
-from tests.dualcheck.conftest import revoke
+from tests.dualcheck.factories import revoke
 from tests.dualcheck.matrix_fixtures import (  # noqa: F401 - fixtures
     ALL_MARKERS,
     API_CLIENTS,

@@ -30,7 +30,8 @@ from dualcheck.models import Clue, ClueStatus, ConfidentialRead, Report, Team, T
 from dualcheck.services import investigation as s_inv
 from dualcheck.services import outcome as s_out
 from dualcheck.views import actions as page_actions
-from tests.dualcheck.conftest import revoke, snapshot
+from tests.core.factories import make_member
+from tests.dualcheck.factories import revoke, snapshot
 from tests.dualcheck.matrix_fixtures import (  # noqa: F401 - fixtures
     API_CLIENTS,
     CONCLUDED,
@@ -55,7 +56,6 @@ from tests.dualcheck.matrix_fixtures import (  # noqa: F401 - fixtures
     world_fixture,
 )
 from tests.dualcheck.matrix_fixtures import lists as alert_lists
-from tests.factories import make_member
 
 # One worker runs the whole module (``make test`` is ``-n 2 --dist loadgroup``), so
 # the world is built once, not once per batch of tests handed to a worker. (The mark
@@ -86,7 +86,7 @@ class Surface:
 
 def dualcheck_surfaces() -> list[Surface]:
     """Every URL of the dualcheck app: the pages (namespace ``dualcheck``) and the
-    REST endpoints (mounted from ``dualcheck.api_urls``)."""
+    REST endpoints (mounted from ``dualcheck.api.urls``)."""
     found: list[Surface] = []
 
     def walk(patterns, prefix: str, namespaces: list[str]) -> None:

@@ -11,7 +11,7 @@ from dualcheck.models import ConclusionFinding, ConfidentialRead
 from dualcheck.services import investigation as s_inv
 from dualcheck.services import outcome as s_out
 from dualcheck.views.printing import conclusion_document, report_document
-from tests.dualcheck.conftest import advance
+from tests.dualcheck.factories import advance
 from tests.dualcheck.test_report_editor import browser
 
 pytestmark = pytest.mark.django_db

@@ -7,10 +7,11 @@ import pytest
 from core.exceptions import InvalidTransition, PermissionDenied, RuleViolation
 from core.models import Department, NodeEvent
 from dualcheck.models import ClueOfficer, ConfidentialRead
-from dualcheck.selectors import clue_actions, clues_visible_to
+from dualcheck.policy import clue_actions
+from dualcheck.selectors import clues_visible_to
 from dualcheck.services.clues import clue_record_officers
 from dualcheck.services.investigation import team_member_change
-from tests.dualcheck.conftest import advance, register
+from tests.dualcheck.factories import advance, register
 
 
 def _officer(dc, user=None, name="赵干警"):

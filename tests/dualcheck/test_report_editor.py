@@ -23,7 +23,7 @@ from dualcheck.models import (
 )
 from dualcheck.selectors import flagged_nodes
 from dualcheck.views.report import safe_filename
-from tests.dualcheck.conftest import advance
+from tests.dualcheck.factories import advance
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
 from dualcheck.models import Clue, ClueStatus, ConfidentialRead
 from dualcheck.selectors import can_read_confidential, clues_visible_to
-from tests.dualcheck.conftest import advance
+from tests.dualcheck.factories import advance
 
 
 def test_full_path(dc, clue):

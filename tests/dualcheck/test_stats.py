@@ -16,14 +16,14 @@ from core.tasks import run_export
 from dualcheck.api import stats as stats_api
 from dualcheck.models import ClueSource
 from dualcheck.services import clues as s_clues
-from dualcheck.statistics import clue_statistics, stats_params
-from tests.dualcheck.conftest import advance, register
+from dualcheck.stats import clue_stats, stats_params
+from tests.core.factories import make_member
+from tests.dualcheck.factories import advance, register
 from tests.dualcheck.test_report_editor import browser
-from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db
 
-# The REST endpoint is wired by dualcheck/api_urls.py; until then this module is
+# The REST endpoint is wired by dualcheck/api/urls.py; until then this module is
 # its own URLconf for the API tests (the real one after it).
 urlpatterns = [path("api/v1/", include(stats_api.urlpatterns))]
 
@@ -59,7 +59,7 @@ def clues(dc, now):
 
 
 def test_the_numbers_for_the_handling_courts_inspector(dc, clues):
-    data = clue_statistics(user=fresh(dc.inspector), params={})
+    data = clue_stats(user=fresh(dc.inspector), params={})
 
     assert (data["total"], data["open"], data["closed"], data["not_launched"]) == (3, 2, 0, 1)
     assert counts(data["by_source"]) == {"letters_visits": 1, "inspection": 1, "deputies": 1}
@@ -73,33 +73,33 @@ def test_the_numbers_for_the_handling_courts_inspector(dc, clues):
 
 
 def test_the_disciplinary_count_is_hidden_from_a_bureau_head(dc, clues):
-    data = clue_statistics(user=fresh(dc.head), params={})
+    data = clue_stats(user=fresh(dc.head), params={})
 
     assert data["total"] == 3  # sees the clues …
     assert counts(data["by_disposition"]) == {"deadline_order": 1, "disciplinary": None}
     assert not data["disciplinary_visible"]
     assert data["dispositions_total"] == 1  # … and no total gives the hidden one away
     # the joint team's bureau head lost the team's access with the conclusion
-    lower = clue_statistics(user=fresh(dc.lower_head), params={})
+    lower = clue_stats(user=fresh(dc.lower_head), params={})
     assert lower["total"] == 1 and counts(lower["by_disposition"])["disciplinary"] is None
     # the lower court's supervision department reads it
-    assert counts(clue_statistics(user=fresh(dc.lower_inspector), params={})["by_disposition"]) == {
+    assert counts(clue_stats(user=fresh(dc.lower_inspector), params={})["by_disposition"]) == {
         "deadline_order": 1,
         "disciplinary": 1,
     }
 
 
 def test_each_user_counts_only_the_clues_they_see(dc, clues):
-    leader = clue_statistics(user=fresh(dc.leader), params={})
+    leader = clue_stats(user=fresh(dc.leader), params={})
     assert leader["total"] == 4
     assert courts_of(leader["by_court"]) == {"鲁01": (3, 2, 0), "鲁02": (1, 1, 0)}
-    assert clue_statistics(user=fresh(dc.sibling_inspector), params={})["total"] == 1
-    assert clue_statistics(user=fresh(dc.officer), params={})["total"] == 0
-    assert clue_statistics(user=fresh(dc.clerk), params={})["total"] == 0
+    assert clue_stats(user=fresh(dc.sibling_inspector), params={})["total"] == 1
+    assert clue_stats(user=fresh(dc.officer), params={})["total"] == 0
+    assert clue_stats(user=fresh(dc.clerk), params={})["total"] == 0
 
 
 def test_an_inspector_without_confidential_clues_counts_zero_not_hidden(dc, clues):
-    data = clue_statistics(user=fresh(dc.sibling_inspector), params={})
+    data = clue_stats(user=fresh(dc.sibling_inspector), params={})
     assert counts(data["by_disposition"]) == {} and data["disciplinary_visible"]
 
 
@@ -107,11 +107,11 @@ def test_filters_by_year_and_court(dc, clues, today):
     this_year = today.year
     leader = fresh(dc.leader)
 
-    assert clue_statistics(user=leader, params=stats_params(leader, {"year": str(this_year)}))["total"] == 3
-    data = clue_statistics(user=leader, params=stats_params(leader, {"court": "鲁02"}))
+    assert clue_stats(user=leader, params=stats_params(leader, {"year": str(this_year)}))["total"] == 3
+    data = clue_stats(user=leader, params=stats_params(leader, {"court": "鲁02"}))
     assert data["total"] == 1 and data["filters"]["court"]["code"] == "鲁02"
     # a court in the subtree: clues investigated there count too
-    assert clue_statistics(user=leader, params=stats_params(leader, {"court": "鲁0102"}))["total"] == 1
+    assert clue_stats(user=leader, params=stats_params(leader, {"court": "鲁0102"}))["total"] == 1
 
 
 def test_bad_filters(dc, clues):
@@ -130,12 +130,12 @@ def test_the_query_count_does_not_grow_with_the_data(dc, clues, django_assert_nu
     # investigating courts, dispositions
     leader = fresh(dc.leader)
     with django_assert_num_queries(6):
-        clue_statistics(user=leader, params={"year": 2026, "court": "鲁01"})
+        clue_stats(user=leader, params={"year": 2026, "court": "鲁01"})
     for _ in range(3):
         advance(dc, register(dc), "concluded")
     leader = fresh(dc.leader)
     with django_assert_num_queries(5):
-        clue_statistics(user=leader, params={})
+        clue_stats(user=leader, params={})
 
 
 # --- the page ------------------------------------------------------------------------------
@@ -263,12 +263,12 @@ def test_the_api_schema_has_no_warning():
 
 
 def test_a_revoked_inspector_stops_counting_confidential(dc, clues):
-    from tests.dualcheck.conftest import revoke
+    from tests.dualcheck.factories import revoke
 
     make_member(Role.BUREAU_HEAD, dc.courts.lu01, dc.inspector.username)  # keeps seeing the clues
     revoke(dc.inspector, dc.courts.lu01, Role.INSPECTOR)
 
-    data = clue_statistics(user=fresh(dc.inspector), params={})
+    data = clue_stats(user=fresh(dc.inspector), params={})
     assert data["total"] == 3 and counts(data["by_disposition"])["disciplinary"] is None
 
 

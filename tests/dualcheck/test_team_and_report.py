@@ -17,11 +17,12 @@ from dualcheck.models import (
     Team,
     TeamMember,
 )
-from dualcheck.selectors import active_team, can_read_confidential, clue_actions, is_team_member
+from dualcheck.policy import clue_actions
+from dualcheck.selectors import active_team, can_read_confidential, is_team_member
 from dualcheck.services import investigation as s_inv
 from tests.conftest import at
-from tests.dualcheck.conftest import advance, event_kinds, form_team, register, snapshot
-from tests.factories import make_member
+from tests.core.factories import make_member
+from tests.dualcheck.factories import advance, event_kinds, form_team, register, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -400,7 +401,7 @@ def test_attachments_are_checked_and_belong_to_the_draft(dc, investigating):
 
 
 def test_a_machine_client_is_no_team_member(dc, clue):
-    from tests.dualcheck.conftest import make_api_user
+    from tests.dualcheck.factories import make_api_user
 
     clue = advance(dc, clue, "referred")
     machine = make_api_user(dc.courts.lu0102, "鲁0102指挥中心")

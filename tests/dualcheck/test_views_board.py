@@ -11,7 +11,7 @@ from supervision.models import Alert
 from supervision.services.petitions import petition_flag_dualcheck, petition_receive
 from supervision.services.scan import scan_court
 from tests.conftest import at
-from tests.dualcheck.conftest import advance, register
+from tests.dualcheck.factories import advance, register
 from tests.enforcement.conftest import make_case
 from tests.supervision.test_orders_views import browser, field_errors
 
@@ -184,7 +184,7 @@ def test_an_alert_becomes_a_clue_in_one_click(dc, alert):
 
 def test_the_alert_button_is_only_for_an_upper_court(dc, alert):
     # the case's own court has no court above it to register at: no button
-    from tests.factories import make_member
+    from tests.core.factories import make_member
 
     local = make_member("case_supervisor", dc.courts.lu0102, "local_cs")
     Alert.objects.filter(pk=alert.pk).update(handler=local)

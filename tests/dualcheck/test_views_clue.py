@@ -9,7 +9,7 @@ from django.urls import reverse
 from dualcheck.models import Clue, ConfidentialRead
 from supervision.services.petitions import petition_flag_dualcheck, petition_receive
 from tests.conftest import at
-from tests.dualcheck.conftest import advance, revoke
+from tests.dualcheck.factories import advance, revoke
 from tests.supervision.test_orders_views import browser
 
 pytestmark = pytest.mark.django_db

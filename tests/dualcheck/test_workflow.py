@@ -9,6 +9,7 @@ import pytest
 
 from core.exceptions import Conflict, InvalidTransition, PermissionDenied, RuleViolation
 from core.models import Department, NodeEvent
+from dualcheck import policy
 from dualcheck.models import (
     Clarification,
     Clue,
@@ -30,7 +31,7 @@ from supervision.models import Alert, AlertLevel
 from supervision.services.petitions import petition_flag_dualcheck, petition_receive
 from supervision.services.scan import scan_court
 from tests.conftest import at
-from tests.dualcheck.conftest import advance, event_kinds, register
+from tests.dualcheck.factories import advance, event_kinds, register
 
 pytestmark = pytest.mark.django_db
 
@@ -164,7 +165,7 @@ def test_the_full_path_records_every_node_and_nothing_confidential(dc):
 
 def test_an_untrue_allegation_is_clarified_before_closing(dc):
     clue = advance(dc, register(dc, officer_allegation=ALLEGATION), "concluded", finding="unsubstantiated")
-    assert s_out.clarification_required(clue)
+    assert policy.clarification_required(clue)
 
     with pytest.raises(RuleViolation) as unmet:
         s_out.clue_close(actor=dc.inspector, clue=clue)
@@ -354,8 +355,8 @@ def test_an_alert_raised_by_the_scan_becomes_a_clue_once(dc):
 
 def test_clue_numbers_run_per_handling_court(dc):
     from core.models import Role
+    from tests.core.factories import make_member
     from tests.enforcement.conftest import make_case
-    from tests.factories import make_member
 
     first = register(dc)
     clerk = make_member(Role.CLERK, dc.courts.lu0202, "clerk_lu0202")

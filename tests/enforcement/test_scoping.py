@@ -16,8 +16,8 @@ from enforcement.models import (
     Disposal,
     PropertyClue,
 )
+from tests.core.factories import make_member
 from tests.enforcement.conftest import case_payload, make_case
-from tests.factories import make_member
 
 
 @pytest.fixture

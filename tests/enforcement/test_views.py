@@ -14,8 +14,8 @@ from enforcement.models import Approval, ApprovalStatus, Case, CaseStatus, Contr
 from enforcement.services import assets as asset_services
 from enforcement.services import closure as closure_services
 from tests.conftest import at
+from tests.core.factories import make_member
 from tests.enforcement.conftest import make_case, org_code, person_id
-from tests.factories import make_member
 
 APPLICANT_ID = person_id()
 RESPONDENT_CODE = org_code()

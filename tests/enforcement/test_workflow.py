@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from core.models import Deadline, DeadlineStatus, NodeEvent, Role
 from enforcement.models import Approval, Asset, Case, CaseStatus, ControlMeasure
+from tests.core.factories import make_member
 from tests.enforcement.conftest import case_payload
-from tests.factories import make_member
 
 
 def deadlines(case_id, rule):

@@ -4,8 +4,8 @@ from django.utils import timezone
 from core.models import Role
 from supervision.models import Alert
 from supervision.services.scan import scan_court
+from tests.core.factories import make_member
 from tests.enforcement.conftest import make_case
-from tests.factories import make_member
 
 
 @pytest.fixture
@@ -27,8 +27,8 @@ def raised(courts, clerk, handler, bureau_head, case_supervisor):
 def published(monkeypatch):
     """Every message this process would send to the broker, recorded instead:
     (task name, kwargs, outbox row id in the headers)."""
-    from config.celery_app import Task
-    from core.services.after_commit import publishing_outbox_id
+    from core.outbox.common import publishing_outbox_id
+    from core.outbox.task import OutboxTask as Task
 
     sent = []
 

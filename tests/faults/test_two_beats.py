@@ -12,8 +12,8 @@ from django_celery_beat.models import PeriodicTask
 
 from core.models import PeriodicRun, Role
 from supervision.models import Alert
+from tests.core.factories import make_member
 from tests.enforcement.conftest import make_case
-from tests.factories import make_member
 from tests.faults.harness import (
     PrivateRedis,
     new_queue,

@@ -1,7 +1,7 @@
 """A worker SIGKILLed mid-scan and mid-notification: a new worker finishes the work,
 exactly once.
 
-The first worker is started with ``FAULT_PAUSE_AT`` (``core.services.after_commit.
+The first worker is started with ``FAULT_PAUSE_AT`` (``core.outbox.faults.
 fault_point``): it writes a marker file at that point and sleeps, and the test kills
 it there. The message was never acknowledged (``acks_late``), so Redis hands it out
 again once ``visibility_timeout`` has passed (one second here, an hour in

@@ -78,7 +78,7 @@ from enforcement.services import assets as asset_services
 from enforcement.services import cases as case_services
 from enforcement.services import closure as closure_services
 from tests.browser import log_in, screenshot
-from tests.dualcheck.conftest import advance, register
+from tests.dualcheck.factories import advance, register
 from tests.dualcheck.journey_helpers import Console, main_nav
 from tests.enforcement.conftest import make_case
 from tests.enforcement.test_browser_journey import deadline_row, local_input

@@ -36,7 +36,7 @@ from core.identity import credit_code_check_char, resident_id_check_char
 from core.models import SUPERVISORY_ROLES, Court, CourtLevel, Role, User
 from core.services.people import api_client_create
 from tests.conftest import at
-from tests.factories import make_court, make_member
+from tests.core.factories import make_court, make_member
 
 # --- who ----------------------------------------------------------------------------------------
 

@@ -1251,7 +1251,7 @@ ELSEWHERE: dict[str, str] = {
     "api-docs": "Swagger UI, no court data (tests/core/test_schema.py)",
 }
 DELEGATED_NAMESPACES = {
-    "admin": "Django admin: is_staff only (core.rules 'core.open_admin'), tests/core",
+    "admin": "Django admin: is_staff only (core.permissions 'core.open_admin'), tests/core",
     "dualcheck": "一案双查 pages: tests/dualcheck/test_permission_matrix.py",
 }
 DELEGATED_PREFIXES = {"api-dualcheck-": "一案双查 REST: tests/dualcheck/test_permission_matrix.py"}
@@ -1305,7 +1305,7 @@ def delegated(pattern: Pattern) -> str | None:
 
 def slug_registries() -> dict[str, set[str]]:
     """The slugs each action URL dispatches on, from the views' own registries."""
-    from custody_funds import views as funds_views
+    from custody_funds.views import case_actions as funds_views
     from enforcement import views as enforcement_views
     from supervision.views import orders as order_views
     from supervision.views import petitions as petition_views

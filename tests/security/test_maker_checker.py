@@ -35,8 +35,8 @@ from rest_framework.test import APIClient
 from core.models import Department, Role
 from core.services.people import membership_grant
 from tests.conftest import at
+from tests.core.factories import make_member
 from tests.enforcement.conftest import make_case
-from tests.factories import make_member
 
 # --- what a scenario is -------------------------------------------------------------------------
 
@@ -341,8 +341,8 @@ DECISIONS = {
     "supervision.services.orders.order_return": ["order_review"],
     "supervision.services.orders.order_respond": ["order_answer"],
     "enforcement.services.closure.is_approver": EXEMPT + "the predicate (who may decide), not a decision",
-    "core.services.clocks.clock_extend": EXEMPT + "called with approved_by by approval_decide (extension)",
-    "core.services.clocks.clock_waive": EXEMPT + "免除 by an approver himself (no request to check) or by "
+    "core.services.clocks.lifecycle.clock_extend": EXEMPT + "called with approved_by by approval_decide (extension)",
+    "core.services.clocks.lifecycle.clock_waive": EXEMPT + "免除 by an approver himself (no request to check) or by "
     "rule when a case closes or an order is withdrawn",
     # looked at and found to have no approval step (listed so that the next reader knows)
     "core.services.calendar.calendar_day_set": EXEMPT + "the working calendar is edited by the system "
@@ -401,7 +401,7 @@ def _services():
     decides (or carries an approver)."""
     for package in SERVICE_PACKAGES:
         module = importlib.import_module(package)
-        names = [package] + [f"{package}.{m.name}" for m in pkgutil.iter_modules(getattr(module, "__path__", []))]
+        names = [package] + [m.name for m in pkgutil.walk_packages(getattr(module, "__path__", []), f"{package}.")]
         for name in names:
             mod = importlib.import_module(name)
             for fname, func in inspect.getmembers(mod, inspect.isfunction):
@@ -413,7 +413,7 @@ def _services():
 
 
 def _urls(every: bool = False):
-    from custody_funds import views as funds_views
+    from custody_funds.views import case_actions as funds_views
     from dualcheck.views import actions as dualcheck_actions
     from enforcement import views as enforcement_views
     from supervision.views import orders as order_views
@@ -464,7 +464,7 @@ def test_decisions_cannot_be_taken_in_the_admin(rf, db):
     read-only, even for a superuser."""
     from django.contrib import admin
 
-    from tests.factories import UserFactory
+    from tests.core.factories import UserFactory
 
     request = rf.get("/admin/")
     request.user = UserFactory(username="root", is_superuser=True, is_staff=True)

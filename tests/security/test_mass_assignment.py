@@ -54,7 +54,7 @@ def w(world, db):
     # 载入年度节假日安排 is for administrators; the fuzz world has none, so one is
     # made per test (before the database is first dumped)
     from core.models import Role, User
-    from tests.factories import make_member
+    from tests.core.factories import make_member
 
     if not User.objects.filter(username="calendar_admin").exists():
         make_member(Role.ADMIN, world.matrix.courts.lu, "calendar_admin")

@@ -22,8 +22,8 @@ from core.models import ApiToken, Department, Membership, Role
 from core.selectors import active_memberships, forget_memberships, visible_courts
 from core.services.people import api_client_create, api_token_revoke, membership_grant, membership_revoke
 from tests.conftest import at
+from tests.core.factories import make_member
 from tests.enforcement.conftest import make_case
-from tests.factories import make_member
 
 CODES = ("鲁0102", "鲁0103", "鲁01")  # the client's own court, its sibling, the court above
 

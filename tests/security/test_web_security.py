@@ -29,11 +29,11 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 
 from core.models import Role
 from tests.conftest import at
+from tests.core.factories import UserFactory, make_member
 from tests.enforcement.conftest import make_case
-from tests.factories import UserFactory, make_member
 
 ROOT = Path(__file__).resolve().parents[2]
-PASSWORD = "pw-for-tests-1"  # tests.factories.UserFactory
+PASSWORD = "pw-for-tests-1"  # tests.core.factories.UserFactory
 UNSAFE = ("post", "put", "patch", "delete")
 
 # --- the URLconf, flattened ---------------------------------------------------------------------
@@ -81,7 +81,7 @@ def _fill_regex(route: str) -> str:
 
 def _slugs() -> dict[str, list[str]]:
     """Every action slug of the action patterns (each action is its own unsafe request)."""
-    from custody_funds import views as funds_views
+    from custody_funds.views import case_actions as funds_views
     from dualcheck.views import actions as dualcheck_actions
     from enforcement import views as enforcement_views
     from supervision.views import orders as order_views

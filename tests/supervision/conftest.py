@@ -2,8 +2,8 @@ import pytest
 
 from core.models import Role
 from tests.conftest import at
+from tests.core.factories import make_member
 from tests.enforcement.conftest import as_user, make_case  # noqa: F401 - fixture re-exported
-from tests.factories import make_member
 from tests.supervision.factories import search_clock
 
 

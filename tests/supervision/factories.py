@@ -24,8 +24,8 @@ from enforcement.services.assets import FindingInput
 from supervision.services.scan import scan_court
 from supervision.services.stats import court_stats_refresh
 from tests.conftest import at
+from tests.core.factories import make_member
 from tests.enforcement.conftest import make_case
-from tests.factories import make_member
 
 
 def search_clock(case) -> Deadline:

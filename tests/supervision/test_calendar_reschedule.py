@@ -13,8 +13,8 @@ from supervision.models import Alert, AlertLevel
 from supervision.services.alerts import alerts_send_digest
 from supervision.services.scan import scan_court
 from tests.conftest import at
+from tests.core.factories import make_member
 from tests.core.test_calendar_load import NOTICE_2027
-from tests.factories import make_member
 
 
 @pytest.fixture

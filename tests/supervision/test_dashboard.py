@@ -24,8 +24,8 @@ from supervision.models import Alert, CourtRuleStat
 from supervision.selectors.clocks import running_clock_ids
 from supervision.selectors.dashboard import dashboard_data
 from tests.conftest import at
+from tests.core.factories import make_member
 from tests.enforcement.conftest import make_case
-from tests.factories import make_member
 from tests.supervision.factories import WORLD_AT as AT
 from tests.supervision.factories import build_world, scan_all
 
@@ -194,7 +194,7 @@ def test_a_constant_number_of_queries_whatever_the_size(
     with django_assert_num_queries(10):
         small = dashboard_data(user=court_leader, now=AT)
     # more courts, more cases, more clocks and alerts
-    from tests.factories import make_court
+    from tests.core.factories import make_court
 
     extra = make_court("鲁0104", "槐荫区人民法院", parent=courts.lu01)
     clerk0104 = make_member(Role.CLERK, extra, "clerk0104")

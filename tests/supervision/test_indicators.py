@@ -23,8 +23,8 @@ from supervision.models import CourtRuleStat
 from supervision.selectors import indicators as indicators_module
 from supervision.selectors.indicators import indicators_data
 from tests.conftest import at
+from tests.core.factories import make_member
 from tests.enforcement.conftest import make_case
-from tests.factories import make_member
 from tests.supervision.factories import scan_all, terminated_case
 
 CONFIRMED = "6222020200112233445"  # the applicant's account in make_case
@@ -309,7 +309,7 @@ def test_export_matches_the_table(closed, case_supervisor, django_capture_on_com
 
 
 def test_a_new_basic_court_appears_with_zeroes(closed, courts, court_leader):
-    from tests.factories import make_court
+    from tests.core.factories import make_court
 
     make_court("鲁0104", "槐荫区人民法院", CourtLevel.BASIC, courts.lu01)
     data = indicators_data(user=type(court_leader).objects.get(pk=court_leader.pk), params={"court": "鲁01"})

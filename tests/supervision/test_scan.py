@@ -13,8 +13,8 @@ from supervision.models import Alert, AlertLevel
 from supervision.services import scan as scan_module
 from supervision.services.scan import scan_court
 from tests.conftest import at
+from tests.core.factories import make_member
 from tests.enforcement.conftest import make_case
-from tests.factories import make_member
 from tests.supervision.factories import search_clock
 
 

@@ -17,7 +17,7 @@ from core.services.events import node_event_record
 from core.tasks import run_export
 from supervision.selectors.screening import KINDS, screening_list
 from tests.conftest import at
-from tests.factories import make_member
+from tests.core.factories import make_member
 from tests.supervision.factories import WORLD_AT as AT
 from tests.supervision.factories import build_world
 

@@ -25,8 +25,8 @@ from core.models.clocks import RUNNING
 from supervision.models import Alert, AlertLevel, CourtRuleStat, OrderKind, OrderStatus, SupervisionOrder
 from tests.browser import log_in, screenshot
 from tests.conftest import at
+from tests.core.factories import make_member
 from tests.enforcement.conftest import make_case
-from tests.factories import make_member
 from tests.supervision.factories import scan_all
 
 # date sensitive: the 督办 is issued today, its response clock counted from today

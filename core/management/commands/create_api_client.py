@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from core.models import Court
+from core.selectors import court_get_by_code
 from core.services.people import api_client_create
 
 
@@ -12,7 +12,7 @@ class Command(BaseCommand):
         parser.add_argument("--name", required=True)
 
     def handle(self, *args, court: str, name: str, **options):
-        bound = Court.objects.filter(code=court).first()
+        bound = court_get_by_code(court)
         if bound is None:
             raise CommandError(f"法院代字不存在：{court}")
         user, key = api_client_create(court=bound, name=name)

@@ -1,9 +1,12 @@
 import json
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from core.calendar_notice import parse_notice
+from core.exceptions import ApplicationError
 from core.services.calendar import (
     calendar_differences_from_prediction,
     calendar_load_from_package,
@@ -44,9 +47,6 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"已载入年度：{', '.join(map(str, written)) or '无新增'}"))
 
     def _from_notice(self, path: Path, *, dry_run: bool, as_json: bool) -> None:
-        from core.calendar_notice import parse_notice
-        from core.exceptions import ApplicationError
-
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
@@ -57,7 +57,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc.message)) from exc
         holidays, workdays = list(parsed.holidays), list(parsed.workdays)
         differences = calendar_differences_from_prediction(year=parsed.year, holidays=holidays, workdays=workdays)
-        result = {
+        result: dict[str, Any] = {
             "year": parsed.year,
             "holidays": [d.isoformat() for d in holidays],
             "workdays": [d.isoformat() for d in workdays],

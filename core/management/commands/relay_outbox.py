@@ -4,7 +4,7 @@ operator after a broker outage, or a deployment without beat."""
 
 from django.core.management.base import BaseCommand
 
-from core.services.after_commit import outbox_purge, outbox_relay
+from core.outbox.outbox import outbox_purge, outbox_relay
 
 
 class Command(BaseCommand):
