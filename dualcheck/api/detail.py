@@ -24,6 +24,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.base import ApiView
+from core.api.clocks import ClockOut
 from core.api.idempotency import Replay
 from core.api.schema import ERROR_RESPONSES, WRITE_ERROR_RESPONSES
 from core.exceptions import ApplicationError
@@ -44,7 +45,6 @@ from dualcheck.models import (
 from dualcheck.policy import clue_actions
 from dualcheck.selectors import clue_get_detail, clue_get_visible, flagged_nodes, is_team_member
 from dualcheck.services.outcome import confidential_read
-from supervision.api.orders import ClockOut  # the clock answer has no shared home in core.api yet
 
 # --- pieces -----------------------------------------------------------------------------
 

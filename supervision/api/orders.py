@@ -3,7 +3,6 @@ actions. Scope comes from ``supervision.selectors.orders``: an order outside the
 caller's courts is 404."""
 
 from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -11,45 +10,18 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.base import ApiView
+from core.api.clocks import ClockOut
 from core.api.fields import DateTimeField
 from core.api.pagination import DefaultPagination
 from core.api.schema import ERROR_RESPONSES, WRITE_ERROR_RESPONSES
-from core.calendar import local_date
 from core.exceptions import ValidationFailed
-from core.models import Court, Deadline, User
+from core.models import Court, User
 from enforcement.selectors import case_get
 from supervision.models import OrderKind, OrderStatus, SupervisionOrder
 from supervision.selectors.orders import order_alerts, order_deadlines, order_get_detail, orders_filtered
 from supervision.services import orders as services
 
 # --- output -----------------------------------------------------------------------------
-
-
-class ClockOut(serializers.Serializer):
-    """A legal clock as the order and petition endpoints show it."""
-
-    id = serializers.IntegerField()
-    rule = serializers.CharField(source="rule.code")
-    name = serializers.CharField(source="rule.name_zh")
-    status = serializers.CharField()
-    duration = serializers.IntegerField()
-    unit = serializers.CharField()
-    started_at = DateTimeField()
-    due_at = DateTimeField()
-    due_date = serializers.SerializerMethodField()
-    provisional = serializers.BooleanField(help_text="届满日依据预测日历（该年度放假安排尚未载入）")
-    completed_at = DateTimeField(allow_null=True)
-    overdue = serializers.SerializerMethodField()
-    basis = serializers.CharField(source="rule.basis")
-
-    def get_due_date(self, obj: Deadline) -> str:
-        return local_date(obj.due_at).isoformat()
-
-    def get_overdue(self, obj: Deadline) -> bool:
-        """Running and past its due moment (or completed after it)."""
-        if obj.is_running:
-            return obj.paused_at is None and obj.due_at < timezone.now()
-        return obj.status == "breached"
 
 
 class OrderCaseOut(serializers.Serializer):

@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.base import ApiView
+from core.api.clocks import ClockOut
 from core.api.fields import DateTimeField
 from core.api.pagination import DefaultPagination
 from core.api.schema import ERROR_RESPONSES, WRITE_ERROR_RESPONSES
@@ -18,7 +19,6 @@ from core.identity import mask_id, mask_phone
 from core.models import User
 from core.selectors import visible_courts
 from enforcement.selectors import case_get
-from supervision.api.orders import ClockOut
 from supervision.models import (
     FeedbackMethod,
     Petition,
