@@ -9,7 +9,7 @@ from core.apis import healthz
 
 api_v1 = [
     path("", include("core.api_urls")),
-    path("", include("enforcement.api_urls")),
+    path("", include("enforcement.api.urls")),
     path("", include("custody_funds.api_urls")),
     path("", include("supervision.api_urls")),
     path("", include("dualcheck.api_urls")),

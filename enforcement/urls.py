@@ -1,4 +1,4 @@
-"""Browser pages of enforcement, under /cases/ (the REST routes are in api_urls)."""
+"""Browser pages of enforcement, under /cases/ (the REST routes are in api/urls.py)."""
 
 from django.urls import path
 

@@ -31,17 +31,14 @@ from core.exceptions import (
     NotFound,
     PermissionDenied,
 )
-from core.models import Court, Deadline, Membership, Role, User
-from core.selectors import court_scope_q, visible_courts
+from core.models import Court, User
+from core.selectors import visible_courts
 from core.web import call_service, is_partial, render_body_or_page, safe_next, urgency
 from enforcement import forms as f
-from enforcement.api.views import CaseListCreateApi
 from enforcement.models import (
     Approval,
     ApprovalKind,
     ApprovalStatus,
-    Asset,
-    AssetCategory,
     AssetStatus,
     Case,
     CaseStatus,
@@ -56,11 +53,20 @@ from enforcement.models import (
     SelfDisposalStatus,
 )
 from enforcement.selectors import (
+    approval_get_visible,
+    approval_subjects,
+    approvals_of_case,
+    approvals_pending_for,
+    asset_categories,
     case_get,
     case_get_detail,
+    case_handler_choices,
     case_timeline,
+    cases_filter,
     enabled_categories,
+    handlers_by_court,
     user_can_act_on,
+    user_get,
 )
 from enforcement.services import assets as asset_services
 from enforcement.services import cases as case_services
@@ -155,23 +161,6 @@ def actable_courts(user: User) -> list[Court]:
     return [c for c in visible_courts(user) if user_can_act_on(user, c)]
 
 
-def handlers_by_court(courts: list[Court]) -> dict[int, list[tuple[int, str]]]:
-    """People with a current membership at each court (machine clients excepted)."""
-    rows: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    seen: set[tuple[int, int]] = set()
-    memberships = (
-        Membership.objects.filter(court__in=[c.pk for c in courts], revoked_at__isnull=True)
-        .exclude(role=Role.API_CLIENT)
-        .select_related("user")
-        .order_by("court_id", "user__username")
-    )
-    for m in memberships:
-        if (m.court_id, m.user_id) not in seen:
-            seen.add((m.court_id, m.user_id))
-            rows[m.court_id].append((m.user_id, f"{m.user}（{m.get_role_display()}）"))
-    return rows
-
-
 def _safe_next(request: HttpRequest, fallback: str) -> str:
     return safe_next(request) or fallback
 
@@ -185,19 +174,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
     """案件列表: filters, search, 50 a page; htmx swaps only the table."""
     user = request.user
     courts = list(visible_courts(user))
-    handler_choices = [
-        (u.username, str(u))
-        for u in User.objects.filter(
-            court_scope_q(user, field="memberships__court"),
-            memberships__revoked_at__isnull=True,
-            memberships__role__in=[Role.HANDLER, Role.BUREAU_HEAD, Role.CLERK],
-        )
-        .distinct()
-        .order_by("username")[:HANDLER_CHOICES_MAX]
-    ]
+    handler_choices = case_handler_choices(user, limit=HANDLER_CHOICES_MAX)
     form = f.CaseFilterForm(request.GET or None, courts=courts, handlers=handler_choices)
     params = form.params() if request.GET else {}
-    cases = CaseListCreateApi.filtered(user, params)
+    cases = cases_filter(user, params)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
@@ -249,7 +229,7 @@ def case_register(request: HttpRequest) -> HttpResponse:
                 costs=d["costs"] if d.get("costs") is not None else 0,
                 basis_document=d["basis_document"],
                 track=d["track"],
-                handler=User.objects.filter(pk=d["handler"]).first() if d.get("handler") else None,
+                handler=user_get(d["handler"]) if d.get("handler") else None,
                 team=d.get("team") or "",
                 applicants=[_party_input(r, applicant=True) for r in applicants.filled],
                 respondents=[_party_input(r, applicant=False) for r in respondents.filled],
@@ -298,7 +278,7 @@ def row_partial(request: HttpRequest, kind: str) -> HttpResponse:
         return render(request, "enforcement/_party_row.html", context)
     if kind == "finding" and dom.replace("-", "").replace("_", "").isalnum() and len(dom) <= 40:
         row = f.FindingRowForm(
-            prefix=f"findings-{index}", auto_id=f"id_{dom}_%s", categories=AssetCategory.objects.order_by("sort", "code")
+            prefix=f"findings-{index}", auto_id=f"id_{dom}_%s", categories=asset_categories()
         )
         context = {"row": row, "dom": dom, "index": index, "next_index": index + 1, "oob": True}
         return render(request, "enforcement/_finding_row.html", context)
@@ -598,16 +578,14 @@ class CasePage:
         self.running_deadlines = [d for d in self.deadlines if d.is_running]
         self.assets = list(case.assets.all())
         self.open_assets = [a for a in self.assets if a.status in (AssetStatus.FOUND, AssetStatus.RELEASED)]
-        self.approvals = list(
-            case.approvals.select_related("requested_by", "decided_by").order_by("-requested_at", "-id")[:50]
-        )
+        self.approvals = approvals_of_case(case)
         self.usable_overrides = [
             a for a in self.approvals if a.kind == ApprovalKind.OVER_SEIZURE and a.status == ApprovalStatus.APPROVED
         ]
         for a in self.usable_overrides:
             a.label = f"#{a.pk} {a.reason[:30]}"
         if self.can_act:
-            self.all_categories = list(AssetCategory.objects.order_by("sort", "code"))
+            self.all_categories = asset_categories()
             self.enabled_categories = enabled_categories(case.court)
         else:
             self.all_categories, self.enabled_categories = [], []
@@ -809,22 +787,9 @@ def _after_action(request: HttpRequest, case_id: int) -> HttpResponse:
 # --- approvals ----------------------------------------------------------------------------------------
 
 
-def approvals_pending_for(user: User):
-    """Pending requests of the courts the user sees (bureau heads and court leaders
-    see their court and the courts below)."""
-    return (
-        Approval.objects.filter(court_scope_q(user, field="case__court"), status=ApprovalStatus.PENDING)
-        .select_related("case__court", "requested_by")
-        .order_by("requested_at", "id")
-    )
-
-
 def _describe(approvals: list[Approval]) -> None:
     """A line saying what each request is about (one query per kind, not per row)."""
-    deadline_ids = {a.payload.get("deadline") for a in approvals if a.kind == ApprovalKind.EXTENSION}
-    asset_ids = {a.payload.get("asset") for a in approvals if a.kind == ApprovalKind.OVER_SEIZURE}
-    deadlines = Deadline.objects.select_related("rule").in_bulk([i for i in deadline_ids if isinstance(i, int)])
-    assets = Asset.objects.select_related("category").in_bulk([i for i in asset_ids if isinstance(i, int)])
+    deadlines, assets = approval_subjects(approvals)
     closure_labels = dict(ClosureType.choices)
     for a in approvals:
         p = a.payload or {}
@@ -860,7 +825,7 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
 def approval_decide(request: HttpRequest, approval_id: int) -> HttpResponse:
     """批准 / 驳回; refusals (maker ≠ checker, 终本 conditions no longer met) become
     messages on the page the decision came from."""
-    approval = Approval.objects.filter(court_scope_q(request.user, field="case__court"), pk=approval_id).first()
+    approval = approval_get_visible(request.user, approval_id)
     if approval is None:
         raise Http404
     back = _safe_next(request, reverse("enforcement:approvals"))
