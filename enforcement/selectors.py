@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from core.exceptions import NotFound
 from core.models import Court, Deadline, Membership, NodeEvent, Role, User
 from core.models.clocks import RUNNING
-from core.selectors import court_scope_q, user_has_role_at, visible_courts
+from core.selectors import court_scope_q, visible_courts
 from enforcement.models import (
     Approval,
     ApprovalKind,
@@ -26,9 +26,6 @@ from enforcement.models import (
     CourtAssetCategory,
     Party,
 )
-
-# Roles that register and progress cases at their own court.
-ACTING_ROLES = frozenset({Role.CLERK, Role.HANDLER, Role.BUREAU_HEAD, Role.API_CLIENT})
 
 
 def cases_visible_to(user: User) -> QuerySet[Case]:
@@ -70,12 +67,6 @@ def case_get_detail(user: User, case_id: int | str) -> Case:
 
 def case_timeline(case: Case) -> QuerySet[NodeEvent]:
     return NodeEvent.objects.filter(case=case).select_related("actor").order_by("occurred_at", "id")
-
-
-def user_can_act_on(user: User, court: Court) -> bool:
-    """Registering and progressing cases is for the clerk, handler, bureau head and
-    machine clients of the case's own court; supervisors watch, they do not act."""
-    return user_has_role_at(user, court, ACTING_ROLES)
 
 
 def enabled_categories(court: Court) -> list[AssetCategory]:

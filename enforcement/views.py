@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.calendar import WorkingCalendar, local_date
 from core.decorators import perm_required
+from core.events import node_label
 from core.exceptions import (
     ApplicationError,
     CalendarNotLoaded,
@@ -35,22 +36,16 @@ from core.models import Court, User
 from core.selectors import visible_courts
 from core.web import call_service, is_partial, render_body_or_page, safe_next, urgency
 from enforcement import forms as f
+from enforcement import policy
 from enforcement.models import (
     Approval,
     ApprovalKind,
     ApprovalStatus,
     AssetStatus,
     Case,
-    CaseStatus,
     ClosureType,
-    ClueStatus,
-    ControlStatus,
-    CreditStatus,
-    DisposalStatus,
     PartyRole,
     SearchChannel,
-    SearchStatus,
-    SelfDisposalStatus,
 )
 from enforcement.selectors import (
     approval_get_visible,
@@ -65,82 +60,19 @@ from enforcement.selectors import (
     cases_filter,
     enabled_categories,
     handlers_by_court,
-    user_can_act_on,
     user_get,
 )
 from enforcement.services import assets as asset_services
 from enforcement.services import cases as case_services
 from enforcement.services import closure as closure_services
+from enforcement.services import disposal as disposal_services
+from enforcement.services import measures as measure_services
+from enforcement.services import property_clues as property_clue_services
 
 logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 50
 HANDLER_CHOICES_MAX = 500
-
-# Node kinds of the timeline (``NodeEvent.kind``) in words.
-NODE_LABELS = {
-    "case.received": _("收案（移送执行）"),
-    "case.assigned": _("指定承办人"),
-    "case.notice_served": _("送达执行通知书、报告财产令"),
-    "case.applicant_interviewed": _("约谈申请执行人"),
-    "case.suspended": _("中止执行"),
-    "case.resumed": _("中止后恢复执行"),
-    "case.track_changed": _("繁简分流"),
-    "case.fulfilled": _("履行完毕"),
-    "case.closed": _("结案"),
-    "case.restored": _("恢复执行（立执恢案件）"),
-    "search.launched": _("发起财产查询"),
-    "search.feedback": _("查询反馈"),
-    "asset.uncontrollable": _("记录无法控制"),
-    "control.created": _("采取控制措施"),
-    "control.renewed": _("续行控制措施"),
-    "control.released": _("解除控制措施"),
-    "clue.received": _("收到财产线索"),
-    "clue.verifying": _("开始核查线索"),
-    "clue.verified": _("线索核查完毕"),
-    "credit.issued": _("发布信用惩戒措施"),
-    "credit.released": _("解除/删除信用惩戒措施"),
-    "disposal.price_started": _("启动确定参考价"),
-    "disposal.price_fixed": _("确定参考价"),
-    "disposal.auction_launched": _("启动网络司法拍卖"),
-    "disposal.concluded": _("处置完毕"),
-    "disposal.self_allowed": _("准许自行处置"),
-    "disposal.self_concluded": _("自行处置结束"),
-    "approval.requested": _("提出审批申请"),
-    "approval.approved": _("审批通过"),
-    "approval.rejected": _("审批驳回"),
-    "clock.paused": _("期限中止计算"),
-    "clock.resumed": _("期限恢复计算"),
-    "clock.extended": _("期限延长"),
-    "clock.waived": _("期限免除"),
-    "funds.receipt": _("案款到账"),
-    "funds.receipt_matched": _("不明款匹配到本案"),
-    "funds.disbursement_drafted": _("起草案款发放"),
-    "funds.disbursement_submitted": _("提交发放审批"),
-    "funds.disbursement_approved": _("批准案款发放"),
-    "funds.disbursement_notified": _("发出支付案款通知"),
-    "funds.disbursement_paid": _("财务发放案款"),
-    "funds.disbursement_rejected": _("驳回案款发放"),
-    "funds.disbursement_cancelled": _("撤销案款发放"),
-    "funds.delay_requested": _("申请延缓发放"),
-    "funds.delay_approved": _("批准延缓发放"),
-    "funds.delay_rejected": _("驳回延缓发放"),
-    "funds.delay_released": _("解除延缓发放"),
-    "funds.deposit_requested": _("申请提存"),
-    "funds.deposit_approved": _("批准提存"),
-    "funds.deposit_rejected": _("驳回提存"),
-    "supervision.order_issued": _("上级法院督办"),
-    "supervision.order_responded": _("回复督办"),
-    "supervision.order_accepted": _("督办办结（认可回复）"),
-    "supervision.order_returned": _("督办回复被退回"),
-    "supervision.order_withdrawn": _("撤回督办"),
-    "supervision.petition_received": _("收到执行信访"),
-    "supervision.petition_registered": _("信访录入"),
-    "supervision.petition_concluded": _("信访办结"),
-    "supervision.petition_fed_back": _("信访结果反馈"),
-    "supervision.petition_flagged_dualcheck": _("信访转一案双查线索"),
-}
-
 
 # --- helpers ---------------------------------------------------------------------------------
 
@@ -158,7 +90,7 @@ def _case_or_404(user: User, case_id: int) -> Case:
 
 def actable_courts(user: User) -> list[Court]:
     """The courts where ``user`` registers and progresses cases."""
-    return [c for c in visible_courts(user) if user_can_act_on(user, c)]
+    return [c for c in visible_courts(user) if policy.can_act_at(user, c)]
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
@@ -183,7 +115,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "filtered": bool(params),
-        "can_register": user.has_perm("enforcement.act") and any(user_can_act_on(user, c) for c in courts),
+        "can_register": user.has_perm("enforcement.act") and any(policy.can_act_at(user, c) for c in courts),
     }
     template = "enforcement/_case_table.html" if is_partial(request) else "enforcement/case_list.html"
     response = render(request, template, context)
@@ -317,14 +249,6 @@ class Action:
         return reverse("enforcement:case-object-action", kwargs={"case_id": case.pk, "action": self.slug, "obj_id": obj.pk})
 
 
-def _is_open(page: "CasePage", _obj=None) -> bool:
-    return page.case.status != CaseStatus.CLOSED
-
-
-def _is_terminated(case: Case) -> bool:
-    return case.status == CaseStatus.CLOSED and case.closure_type == ClosureType.TERMINATED_THIS_ROUND
-
-
 def _do_notice(user, case, obj, d, form) -> Done:
     case_services.case_serve_notice(actor=user, case=case, served_at=d["served_at"])
     return Done(_("已登记执行通知书、报告财产令送达。"))
@@ -356,7 +280,7 @@ def _do_control(user, case, asset, d, form) -> Done:
     approval = None
     if d.get("override_approval"):
         approval = next((a for a in form.page.usable_overrides if a.pk == d["override_approval"]), None)
-    asset_services.control_create(
+    measure_services.control_create(
         actor=user, case=case, asset=asset, kind=d["kind"], amount=d.get("amount"), effective_at=d["effective_at"],
         override_reason=(d.get("override_reason") or "").strip() or None, override_approval=approval,
     )
@@ -369,47 +293,47 @@ def _do_uncontrollable(user, case, asset, d, form) -> Done:
 
 
 def _do_renew(user, case, measure, d, form) -> Done:
-    measure = asset_services.control_renew(actor=user, measure=measure, renewed_at=d["at"])
+    measure = measure_services.control_renew(actor=user, measure=measure, renewed_at=d["at"])
     return Done(_("已续行，新的到期日为 %(d)s。") % {"d": measure.expires_on.isoformat()})
 
 
 def _do_release(user, case, measure, d, form) -> Done:
-    asset_services.control_release(actor=user, measure=measure, at=d["at"], reason=d["reason"])
+    measure_services.control_release(actor=user, measure=measure, at=d["at"], reason=d["reason"])
     return Done(_("已解除控制措施。"))
 
 
 def _do_disposal_start(user, case, asset, d, form) -> Done:
-    asset_services.disposal_start(actor=user, asset=asset, method=d["method"], at=d["at"])
+    disposal_services.disposal_start(actor=user, asset=asset, method=d["method"], at=d["at"])
     return Done(_("已启动确定财产处置参考价程序。"))
 
 
 def _do_self_disposal(user, case, asset, d, form) -> Done:
-    asset_services.self_disposal_allow(actor=user, asset=asset, at=d["at"], days=d["days"])
+    disposal_services.self_disposal_allow(actor=user, asset=asset, at=d["at"], days=d["days"])
     return Done(_("已准许被执行人自行处置，期限 %(n)s 日。") % {"n": d["days"]})
 
 
 def _do_disposal_price(user, case, disposal, d, form) -> Done:
-    asset_services.disposal_fix_price(actor=user, disposal=disposal, price=d["price"], at=d["at"])
+    disposal_services.disposal_fix_price(actor=user, disposal=disposal, price=d["price"], at=d["at"])
     return Done(_("已确定参考价，应在 10 日内启动变价程序。"))
 
 
 def _do_disposal_auction(user, case, disposal, d, form) -> Done:
-    asset_services.disposal_launch_auction(actor=user, disposal=disposal, at=d["at"], platform=d["platform"])
+    disposal_services.disposal_launch_auction(actor=user, disposal=disposal, at=d["at"], platform=d["platform"])
     return Done(_("已启动拍卖。"))
 
 
 def _do_disposal_conclude(user, case, disposal, d, form) -> Done:
-    asset_services.disposal_conclude(actor=user, disposal=disposal, at=d["at"], sold=d["sold"], amount=d["amount"])
+    disposal_services.disposal_conclude(actor=user, disposal=disposal, at=d["at"], sold=d["sold"], amount=d["amount"])
     return Done(_("已登记处置结果。"))
 
 
 def _do_self_disposal_conclude(user, case, sd, d, form) -> Done:
-    asset_services.self_disposal_conclude(actor=user, self_disposal=sd, at=d["at"], sold=d["sold"], amount=d["amount"])
+    disposal_services.self_disposal_conclude(actor=user, self_disposal=sd, at=d["at"], sold=d["sold"], amount=d["amount"])
     return Done(_("已登记自行处置结果。"))
 
 
 def _do_clue(user, case, obj, d, form) -> Done:
-    asset_services.clue_receive(
+    property_clue_services.property_clue_receive(
         actor=user, case=case, received_at=d["received_at"], description=d["description"],
         source=d.get("source") or "", specific=d["specific"], urgent=d["urgent"],
     )
@@ -417,24 +341,24 @@ def _do_clue(user, case, obj, d, form) -> Done:
 
 
 def _do_clue_verify(user, case, clue, d, form) -> Done:
-    asset_services.clue_start_verification(actor=user, clue=clue, at=d["at"])
+    property_clue_services.property_clue_start_verification(actor=user, clue=clue, at=d["at"])
     return Done(_("已开始核查财产线索。"))
 
 
 def _do_clue_conclude(user, case, clue, d, form) -> Done:
-    asset_services.clue_conclude(actor=user, clue=clue, at=d["at"], true=d["true"], note=d["note"])
+    property_clue_services.property_clue_conclude(actor=user, clue=clue, at=d["at"], true=d["true"], note=d["note"])
     return Done(_("已登记线索核查结果。"))
 
 
 def _do_credit(user, case, obj, d, form) -> Done:
-    issued = asset_services.credit_issue(
+    issued = measure_services.credit_issue(
         actor=user, case=case, party_id=d["party"], kind=d["kind"], issued_at=d["issued_at"], grace_until=d.get("grace_until")
     )
     return Done(_("已发布：%(k)s。") % {"k": "、".join(str(m.get_kind_display()) for m in issued)})
 
 
 def _do_credit_release(user, case, measure, d, form) -> Done:
-    asset_services.credit_release(actor=user, measure=measure, at=d["at"], reason=d["reason"])
+    measure_services.credit_release(actor=user, measure=measure, at=d["at"], reason=d["reason"])
     return Done(_("已解除/删除该信用惩戒措施。"))
 
 
@@ -487,60 +411,64 @@ def _do_restore(user, case, obj, d, form) -> Done:
     )
 
 
+def _progress(page: "CasePage", _obj: Any = None) -> bool:
+    return policy.can_progress(page.user, page.case)
+
+
 ACTIONS: dict[str, Action] = {
     a.slug: a
     for a in [
         # on the case (side panel, in the order a case usually runs)
         Action("notice", f.NoticeForm, _("送达执行通知书、报告财产令"), _("登记送达"), _do_notice,
-               lambda p, o: _is_open(p) and p.case.notice_served_at is None),
+               lambda p, o: policy.can_serve_notice(p.user, p.case)),
         Action("search", f.SearchLaunchForm, _("发起财产查询"), _("发起查询"), _do_search,
-               lambda p, o: _is_open(p) or _is_terminated(p.case)),
-        Action("clue", f.ClueForm, _("登记财产线索"), _("登记线索"), _do_clue, _is_open),
+               lambda p, o: policy.can_launch_search(p.user, p.case)),
+        Action("clue", f.ClueForm, _("登记财产线索"), _("登记线索"), _do_clue, _progress),
         Action("credit", f.CreditForm, _("限制消费 / 纳入失信名单"), _("发布"), _do_credit,
-               lambda p, o: _is_open(p) and bool(p.respondents)),
-        Action("interview", f.InterviewForm, _("约谈申请执行人"), _("登记约谈"), _do_interview, _is_open),
+               lambda p, o: policy.can_progress(p.user, p.case) and bool(p.respondents)),
+        Action("interview", f.InterviewForm, _("约谈申请执行人"), _("登记约谈"), _do_interview, _progress),
         Action("fulfilment", f.FulfilmentForm, _("登记履行完毕"), _("登记履行"), _do_fulfilment,
-               lambda p, o: _is_open(p) and p.case.fulfilled_at is None),
+               lambda p, o: policy.can_record_fulfilment(p.user, p.case)),
         Action("approval-request", f.ApprovalRequestForm, _("申请审批（超标的查封、延长期限）"), _("提交申请"),
-               _do_request_approval, _is_open),
-        Action("track", f.TrackForm, _("繁简分流"), _("调整"), _do_track, _is_open),
+               _do_request_approval, _progress),
+        Action("track", f.TrackForm, _("繁简分流"), _("调整"), _do_track, _progress),
         Action("suspend", f.SuspendForm, _("中止执行"), _("中止执行"), _do_suspend,
-               lambda p, o: p.case.status == CaseStatus.EXECUTING, danger=True),
+               lambda p, o: policy.can_suspend(p.user, p.case), danger=True),
         Action("resume", f.ResumeForm, _("恢复执行（中止后）"), _("恢复执行"), _do_resume,
-               lambda p, o: p.case.status == CaseStatus.SUSPENDED),
-        Action("close", f.CloseForm, _("结案"), _("结案"), _do_close, _is_open, danger=True),
+               lambda p, o: policy.can_resume(p.user, p.case)),
+        Action("close", f.CloseForm, _("结案"), _("结案"), _do_close, _progress, danger=True),
         Action("restore", f.RestoreForm, _("恢复执行（立执恢案件）"), _("恢复执行"), _do_restore,
-               lambda p, o: _is_terminated(p.case)),
+               lambda p, o: policy.can_restore(p.user, p.case)),
         # on a sub-object (shown next to it)
         Action("feedback", f.FeedbackForm, _("登记查询反馈"), _("登记反馈"), _do_feedback,
-               lambda p, s: s.status == SearchStatus.LAUNCHED, on="search"),
+               lambda p, s: policy.can_record_feedback(p.user, s), on="search"),
         Action("control", f.ControlForm, _("采取控制措施"), _("查封/扣押/冻结"), _do_control,
-               lambda p, a: _is_open(p) and a.status in (AssetStatus.FOUND, AssetStatus.RELEASED), on="asset"),
+               lambda p, a: policy.can_control(p.user, a), on="asset"),
         Action("uncontrollable", f.UncontrollableForm, _("记录无法控制"), _("记录"), _do_uncontrollable,
-               lambda p, a: a.status == AssetStatus.FOUND, on="asset"),
+               lambda p, a: policy.can_mark_uncontrollable(p.user, a), on="asset"),
         Action("disposal-start", f.DisposalStartForm, _("启动确定参考价"), _("启动"), _do_disposal_start,
-               lambda p, a: _is_open(p) and a.status in (AssetStatus.CONTROLLED, AssetStatus.UNSOLD) and a.category.needs_disposal,
+               lambda p, a: policy.can_start_disposal(p.user, a),
                on="asset"),
         Action("self-disposal", f.SelfDisposalForm, _("准许自行处置"), _("准许"), _do_self_disposal,
-               lambda p, a: _is_open(p) and a.status == AssetStatus.CONTROLLED and a.category.needs_disposal, on="asset"),
+               lambda p, a: policy.can_allow_self_disposal(p.user, a), on="asset"),
         Action("disposal-price", f.DisposalPriceForm, _("确定参考价"), _("确定"), _do_disposal_price,
-               lambda p, d: d.status == DisposalStatus.PRICE_PENDING, on="disposal"),
+               lambda p, d: policy.can_fix_price(p.user, d), on="disposal"),
         Action("disposal-auction", f.DisposalAuctionForm, _("启动拍卖"), _("启动拍卖"), _do_disposal_auction,
-               lambda p, d: d.status == DisposalStatus.PRICE_FIXED, on="disposal"),
+               lambda p, d: policy.can_launch_auction(p.user, d), on="disposal"),
         Action("disposal-conclude", f.DisposalConcludeForm, _("登记处置结果"), _("登记"), _do_disposal_conclude,
-               lambda p, d: d.status == DisposalStatus.AUCTION, on="disposal"),
+               lambda p, d: policy.can_conclude_disposal(p.user, d), on="disposal"),
         Action("self-disposal-conclude", f.DisposalConcludeForm, _("登记自行处置结果"), _("登记"),
-               _do_self_disposal_conclude, lambda p, sd: sd.status == SelfDisposalStatus.ALLOWED, on="selfdisposal"),
+               _do_self_disposal_conclude, lambda p, sd: policy.can_conclude_self_disposal(p.user, sd), on="selfdisposal"),
         Action("renew", f.ControlRenewForm, _("续行"), _("续行"), _do_renew,
-               lambda p, m: m.status == ControlStatus.ACTIVE, on="measure"),
+               lambda p, m: policy.can_change_control(p.user, m), on="measure"),
         Action("release", f.ControlReleaseForm, _("解除"), _("解除"), _do_release,
-               lambda p, m: m.status == ControlStatus.ACTIVE, on="measure", danger=True),
+               lambda p, m: policy.can_change_control(p.user, m), on="measure", danger=True),
         Action("clue-verify", f.ClueVerifyForm, _("开始核查"), _("开始核查"), _do_clue_verify,
-               lambda p, c: c.status == ClueStatus.RECEIVED, on="clue"),
+               lambda p, c: policy.can_start_property_clue_verification(p.user, c), on="clue"),
         Action("clue-conclude", f.ClueConcludeForm, _("核查结论"), _("登记结论"), _do_clue_conclude,
-               lambda p, c: c.status == ClueStatus.VERIFYING, on="clue"),
+               lambda p, c: policy.can_conclude_property_clue(p.user, c), on="clue"),
         Action("credit-release", f.CreditReleaseForm, _("解除/删除"), _("解除"), _do_credit_release,
-               lambda p, m: m.status == CreditStatus.ISSUED, on="credit", danger=True),
+               lambda p, m: policy.can_release_credit(p.user, m), on="credit", danger=True),
     ]
 }
 
@@ -568,8 +496,8 @@ class CasePage:
     def __init__(self, request: HttpRequest, case: Case):
         self.request, self.case, self.user = request, case, request.user
         self.now = timezone.now()
-        self.can_act = user_can_act_on(self.user, case.court)
-        self.is_approver = closure_services.is_approver(self.user, case)
+        self.can_act = policy.can_act_on(self.user, case)
+        self.is_approver = policy.can_approve(self.user, case)
         self.bound: dict[str, f.ActionForm] = {}
         parties = list(case.parties.all())
         self.applicants = [p for p in parties if p.role == PartyRole.APPLICANT]
@@ -674,14 +602,13 @@ class CasePage:
         for e in case_timeline(self.case):
             detail = self.subject(e.subject_label)
             flags = e.flags or []
-            rows.append({"event": e, "label": NODE_LABELS.get(e.kind, e.kind), "detail": detail,
+            rows.append({"event": e, "label": node_label(e.kind), "detail": detail,
                          "backdated": "backdated" in flags, "imported": "imported" in flags})
         return rows
 
     def approval_rows(self) -> list[dict]:
         return [
-            {"approval": a, "can_decide": self.is_approver and a.status == ApprovalStatus.PENDING
-             and a.requested_by_id != self.user.pk}
+            {"approval": a, "can_decide": policy.can_decide(self.user, a)}
             for a in self.approvals
         ]
 
@@ -739,7 +666,7 @@ def case_action(request: HttpRequest, case_id: int, action: str, obj_id: int | N
         court = case_get(user, case_id).court
     except NotFound:
         raise Http404 from None
-    if not user_can_act_on(user, court):
+    if not policy.can_act_at(user, court):
         messages.error(request, _("只有本院的书记员、承办人或执行局长可以办理该案件节点。"))
         return _after_action(request, case_id)
     case = _case_or_404(user, case_id)

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.calendar import local_date
+from core.events import node_label
 from core.exceptions import NotFound, ValidationFailed
 from core.exports import Column, Exporter, register
 from core.models import NodeEvent, User
@@ -201,8 +202,6 @@ def node_dates(scope: Scope, params: dict, now: dt.datetime) -> MappedList:
     """Nodes flagged as backdated beyond the tolerance (``NODE_BACKDATE_TOLERANCE_HOURS``)
     or dated after they were recorded (imports bypass the future-date check),
     most recently recorded first (双查规定 §6: 数据造假)."""
-    from enforcement.views import NODE_LABELS
-
     qs = (
         NodeEvent.objects.filter(court_id__in=scope.court_ids)
         .filter(_backdated_q() | Q(occurred_at__gt=F("recorded_at") + CLOCK_SKEW))
@@ -222,7 +221,7 @@ def node_dates(scope: Scope, params: dict, now: dt.datetime) -> MappedList:
             "court": event.court.code if event.court_id else "",
             "court_name": event.court.name if event.court_id else "",
             "kind": event.kind,
-            "kind_label": str(NODE_LABELS.get(event.kind, event.kind)),
+            "kind_label": str(node_label(event.kind)),
             "subject": event.subject_label,
             "occurred_at": _iso(event.occurred_at),
             "recorded_at": _iso(event.recorded_at),

@@ -25,6 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from core.decorators import perm_required
+from core.events import node_label
 from core.exceptions import NotFound
 from dualcheck import forms as f
 from dualcheck.models import (
@@ -53,7 +54,6 @@ from dualcheck.selectors import (
 )
 from dualcheck.services.outcome import confidential_read, feedback_lead
 from dualcheck.views.actions import ACTIONS, action_run
-from enforcement.views import NODE_LABELS as CASE_NODE_LABELS
 from supervision.selectors_orders import subject_events
 from supervision.views.orders import Clocks
 
@@ -260,7 +260,7 @@ class CluePage:
             context["flagged_nodes"] = [
                 {
                     "event": e,
-                    "label": CASE_NODE_LABELS.get(e.kind, e.kind),
+                    "label": node_label(e.kind),
                     "flags": [FLAG_LABELS.get(flag, flag) for flag in e.flags],
                 }
                 for e in flagged_nodes(clue)[:FLAGGED_NODES_MAX]

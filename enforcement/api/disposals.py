@@ -19,7 +19,7 @@ from enforcement.models import (
 from enforcement.selectors import (
     case_part_get,
 )
-from enforcement.services import assets as asset_services
+from enforcement.services import disposal as disposal_services
 
 
 class DisposalOut(serializers.Serializer):
@@ -42,7 +42,7 @@ class DisposalStartApi(ApiView):
         asset = case_part_get(request.user, Asset, asset_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        disposal = asset_services.disposal_start(actor=request.user, asset=asset, method=data.validated_data["method"], at=at_or_now(data.validated_data))
+        disposal = disposal_services.disposal_start(actor=request.user, asset=asset, method=data.validated_data["method"], at=at_or_now(data.validated_data))
         return Response(DisposalOut(disposal).data, status=status.HTTP_201_CREATED)
 
 
@@ -55,7 +55,7 @@ class DisposalFixPriceApi(ApiView):
         disposal = case_part_get(request.user, Disposal, disposal_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        d = asset_services.disposal_fix_price(actor=request.user, disposal=disposal, price=data.validated_data["price"], at=at_or_now(data.validated_data))
+        d = disposal_services.disposal_fix_price(actor=request.user, disposal=disposal, price=data.validated_data["price"], at=at_or_now(data.validated_data))
         return Response(DisposalOut(d).data)
 
 
@@ -68,7 +68,7 @@ class DisposalAuctionApi(ApiView):
         disposal = case_part_get(request.user, Disposal, disposal_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        d = asset_services.disposal_launch_auction(actor=request.user, disposal=disposal, at=at_or_now(data.validated_data), platform=data.validated_data["platform"])
+        d = disposal_services.disposal_launch_auction(actor=request.user, disposal=disposal, at=at_or_now(data.validated_data), platform=data.validated_data["platform"])
         return Response(DisposalOut(d).data)
 
 
@@ -83,7 +83,7 @@ class DisposalConcludeApi(ApiView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        d = asset_services.disposal_conclude(actor=request.user, disposal=disposal, at=at_or_now(v), sold=v["sold"], amount=v["amount"])
+        d = disposal_services.disposal_conclude(actor=request.user, disposal=disposal, at=at_or_now(v), sold=v["sold"], amount=v["amount"])
         return Response(DisposalOut(d).data)
 
 
@@ -108,7 +108,7 @@ class SelfDisposalApi(ApiView):
         asset = case_part_get(request.user, Asset, asset_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        sd = asset_services.self_disposal_allow(actor=request.user, asset=asset, at=at_or_now(data.validated_data), days=data.validated_data["days"])
+        sd = disposal_services.self_disposal_allow(actor=request.user, asset=asset, at=at_or_now(data.validated_data), days=data.validated_data["days"])
         return Response(SelfDisposalOut(sd).data, status=status.HTTP_201_CREATED)
 
 
@@ -119,5 +119,5 @@ class SelfDisposalConcludeApi(ApiView):
         data = DisposalConcludeApi.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        sd = asset_services.self_disposal_conclude(actor=request.user, self_disposal=sd, at=at_or_now(v), sold=v["sold"], amount=v["amount"])
+        sd = disposal_services.self_disposal_conclude(actor=request.user, self_disposal=sd, at=at_or_now(v), sold=v["sold"], amount=v["amount"])
         return Response(SelfDisposalStatusOut(sd).data)

@@ -19,7 +19,7 @@ from enforcement.models import (
     CreditMeasure,
 )
 from enforcement.selectors import case_approval_get, case_asset_get, case_get, case_part_get
-from enforcement.services import assets as asset_services
+from enforcement.services import measures as measure_services
 
 
 class ControlMeasureOut(serializers.Serializer):
@@ -57,7 +57,7 @@ class ControlCreateApi(ApiView):
             approval = case_approval_get(case, v["override_approval"])
             if approval is None:
                 raise ValidationFailed.for_field("override_approval", _("审批不存在。"))
-        measure = asset_services.control_create(
+        measure = measure_services.control_create(
             actor=request.user, case=case, asset=asset, kind=v["kind"], amount=v["amount"],
             effective_at=v["effective_at"], override_reason=v["override_reason"], override_approval=approval,
         )
@@ -70,7 +70,7 @@ class ControlRenewApi(ApiView):
         measure = case_part_get(request.user, ControlMeasure, measure_id)
         data = AtIn(data=request.data)
         data.is_valid(raise_exception=True)
-        measure = asset_services.control_renew(actor=request.user, measure=measure, renewed_at=at_or_now(data.validated_data))
+        measure = measure_services.control_renew(actor=request.user, measure=measure, renewed_at=at_or_now(data.validated_data))
         return Response(ControlMeasureOut(measure).data)
 
 
@@ -83,7 +83,7 @@ class ControlReleaseApi(ApiView):
         measure = case_part_get(request.user, ControlMeasure, measure_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        measure = asset_services.control_release(actor=request.user, measure=measure, at=at_or_now(data.validated_data), reason=data.validated_data["reason"])
+        measure = measure_services.control_release(actor=request.user, measure=measure, at=at_or_now(data.validated_data), reason=data.validated_data["reason"])
         return Response(ControlMeasureOut(measure).data)
 
 
@@ -110,7 +110,7 @@ class CreditIssueApi(ApiView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        issued = asset_services.credit_issue(
+        issued = measure_services.credit_issue(
             actor=request.user, case=case, party_id=v["party"], kind=v["kind"], issued_at=v["issued_at"], grace_until=v["grace_until"]
         )
         return Response(CreditMeasureOut(issued, many=True).data, status=status.HTTP_201_CREATED)
@@ -125,5 +125,5 @@ class CreditReleaseApi(ApiView):
         measure = case_part_get(request.user, CreditMeasure, measure_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        m = asset_services.credit_release(actor=request.user, measure=measure, at=at_or_now(data.validated_data), reason=data.validated_data["reason"])
+        m = measure_services.credit_release(actor=request.user, measure=measure, at=at_or_now(data.validated_data), reason=data.validated_data["reason"])
         return Response(CreditMeasureOut(m).data)

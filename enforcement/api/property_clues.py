@@ -17,7 +17,7 @@ from enforcement.selectors import (
     case_get,
     case_part_get,
 )
-from enforcement.services import assets as asset_services
+from enforcement.services import property_clues as property_clue_services
 
 
 class ClueOut(serializers.Serializer):
@@ -45,7 +45,7 @@ class ClueCreateApi(ApiView):
         case = case_get(request.user, case_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        clue = asset_services.clue_receive(actor=request.user, case=case, **data.validated_data)
+        clue = property_clue_services.property_clue_receive(actor=request.user, case=case, **data.validated_data)
         return Response(ClueOut(clue).data, status=status.HTTP_201_CREATED)
 
 
@@ -55,7 +55,7 @@ class ClueVerifyApi(ApiView):
         clue = case_part_get(request.user, PropertyClue, clue_id)
         data = AtIn(data=request.data)
         data.is_valid(raise_exception=True)
-        return Response(ClueOut(asset_services.clue_start_verification(actor=request.user, clue=clue, at=at_or_now(data.validated_data))).data)
+        return Response(ClueOut(property_clue_services.property_clue_start_verification(actor=request.user, clue=clue, at=at_or_now(data.validated_data))).data)
 
 
 class ClueConcludeApi(ApiView):
@@ -69,4 +69,4 @@ class ClueConcludeApi(ApiView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        return Response(ClueOut(asset_services.clue_conclude(actor=request.user, clue=clue, at=at_or_now(v), true=v["true"], note=v["note"])).data)
+        return Response(ClueOut(property_clue_services.property_clue_conclude(actor=request.user, clue=clue, at=at_or_now(v), true=v["true"], note=v["note"])).data)

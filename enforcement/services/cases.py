@@ -11,10 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from core.calendar import start_of_day
 from core.case_numbers import ENFORCEMENT_TYPE_CODES, parse_case_number
-from core.exceptions import Conflict, InvalidTransition, ValidationFailed
+from core.exceptions import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from core.identity import validate_party_id, validate_phone
 from core.models import Court, User
 from core.services import clocks
+from enforcement.events import CaseNode
 from enforcement.models import (
     Case,
     CaseStatus,
@@ -26,6 +27,7 @@ from enforcement.models import (
     PayoutAccount,
     Track,
 )
+from enforcement.policy import can_act_at
 from enforcement.services.common import case_lock, check_time, record_node, require_open, start_if_received
 
 
@@ -135,10 +137,7 @@ def _duplicate(number: str) -> Conflict:
 def case_register(*, actor: User, data: CaseInput) -> Case:
     """收案: the execution department receives the case (移送执行). Starts
     SEARCH_START (322号 §13), EXECUTION_NOTICE (民诉法解释 §480) and CASE_DURATION."""
-    from core.exceptions import PermissionDenied
-    from enforcement.selectors import user_can_act_on
-
-    if not user_can_act_on(actor, data.court):
+    if not can_act_at(actor, data.court):
         raise PermissionDenied(_("只有本院的书记员、承办人、执行局长或对接系统可以登记案件。"))
     normalized, type_code = validate_case_input(data)
     check_time(data.received_at)
@@ -183,7 +182,7 @@ def case_register(*, actor: User, data: CaseInput) -> Case:
     clocks.clock_start(rule_code="CASE_DURATION", started_at=start_of_day(data.filed_on), **common)
     record_node(
         case=case,
-        kind="case.received",
+        kind=CaseNode.RECEIVED,
         occurred_at=data.received_at,
         actor=actor,
         payload={
@@ -213,7 +212,7 @@ def case_assign(*, actor: User, case: Case, handler: User | None, team: str = ""
     from django.utils import timezone
 
     record_node(
-        case=case, kind="case.assigned", occurred_at=timezone.now(), actor=actor,
+        case=case, kind=CaseNode.ASSIGNED, occurred_at=timezone.now(), actor=actor,
         payload={"handler": handler.pk if handler else None, "team": team[:50]},
     )
     return case
@@ -233,7 +232,7 @@ def case_serve_notice(*, actor: User, case: Case, served_at: dt.datetime) -> Cas
     start_if_received(case)
     case.save(update_fields=["notice_served_at", "property_order_served_at", "updated_at"])
     clocks.clocks_stop_for_subject(subject=case, rule_codes=["EXECUTION_NOTICE"], stopped_at=served_at, actor=actor)
-    record_node(case=case, kind="case.notice_served", occurred_at=served_at, actor=actor)
+    record_node(case=case, kind=CaseNode.NOTICE_SERVED, occurred_at=served_at, actor=actor)
     return case
 
 
@@ -247,7 +246,7 @@ def case_record_interview(*, actor: User, case: Case, at: dt.datetime, note: str
         raise ValidationFailed.for_field("note", _("请记录约谈内容。"))
     case.applicant_interviewed_at = at
     case.save(update_fields=["applicant_interviewed_at", "updated_at"])
-    record_node(case=case, kind="case.applicant_interviewed", occurred_at=at, actor=actor, payload={"note": note[:1000]})
+    record_node(case=case, kind=CaseNode.APPLICANT_INTERVIEWED, occurred_at=at, actor=actor, payload={"note": note[:1000]})
     return case
 
 
@@ -263,7 +262,7 @@ def case_suspend(*, actor: User, case: Case, at: dt.datetime, reason: str) -> Ca
     for deadline in clocks.execution_deadlines_for(case).filter(paused_at__isnull=True).order_by("pk"):
         if deadline.started_at <= at:
             clocks.clock_pause(deadline=deadline, paused_at=at, reason=f"中止执行：{reason}"[:500], actor=actor)
-    record_node(case=case, kind="case.suspended", occurred_at=at, actor=actor, payload={"reason": reason[:500]})
+    record_node(case=case, kind=CaseNode.SUSPENDED, occurred_at=at, actor=actor, payload={"reason": reason[:500]})
     return case
 
 
@@ -275,7 +274,7 @@ def case_resume(*, actor: User, case: Case, at: dt.datetime) -> Case:
     case.save(update_fields=["status", "updated_at"])
     for deadline in clocks.execution_deadlines_for(case).filter(paused_at__isnull=False).order_by("pk"):
         clocks.clock_resume(deadline=deadline, resumed_at=max(at, deadline.paused_at), actor=actor)
-    record_node(case=case, kind="case.resumed", occurred_at=at, actor=actor)
+    record_node(case=case, kind=CaseNode.RESUMED, occurred_at=at, actor=actor)
     return case
 
 
@@ -293,7 +292,7 @@ def case_set_track(*, actor: User, case: Case, track: str, reason: str = "") -> 
     from django.utils import timezone
 
     record_node(
-        case=case, kind="case.track_changed", occurred_at=timezone.now(), actor=actor,
+        case=case, kind=CaseNode.TRACK_CHANGED, occurred_at=timezone.now(), actor=actor,
         payload={"from": previous, "to": track, "reason": reason[:500]},
     )
     return case
@@ -316,7 +315,7 @@ def cases_move_overdue_simple_to_ordinary(*, now: dt.datetime) -> int:
         case.track = Track.ORDINARY
         case.save(update_fields=["track", "updated_at"])
         node_event_record(
-            kind="case.track_changed", court=case.court, case=case, occurred_at=now, actor=None,
+            kind=CaseNode.TRACK_CHANGED, court=case.court, case=case, occurred_at=now, actor=None,
             subject=case, payload={"from": Track.SIMPLE, "to": Track.ORDINARY, "reason": "简易执行超过规定期限"},
         )
         moved += 1
@@ -340,7 +339,7 @@ def case_record_fulfilment(*, actor: User, case: Case, at: dt.datetime, note: st
         clocks.clock_start(
             rule_code=rule, court=case.court, case=case, subject=measure, started_at=at, responsible=case.handler
         )
-    record_node(case=case, kind="case.fulfilled", occurred_at=at, actor=actor, payload={"note": note[:500]})
+    record_node(case=case, kind=CaseNode.FULFILLED, occurred_at=at, actor=actor, payload={"note": note[:500]})
     return case
 
 
@@ -362,7 +361,7 @@ def case_mark_claim_satisfied(*, case: Case, at: dt.datetime, source: str) -> Ca
             rule_code=rule, court=case.court, case=case, subject=measure, started_at=at, responsible=case.handler
         )
     node_event_record(
-        kind="case.fulfilled", court=case.court, case=case, occurred_at=at, actor=None, subject=case,
+        kind=CaseNode.FULFILLED, court=case.court, case=case, occurred_at=at, actor=None, subject=case,
         payload={"note": source[:500], "by": "custody_funds"},
     )
     return case

@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.calendar import WorkingCalendar, local_date
 from core.exceptions import InvalidTransition, PermissionDenied, RuleViolation, ValidationFailed
-from core.models import Role, User
-from core.selectors import user_has_role_over
+from core.models import User
 from core.services import clocks
+from enforcement.events import ApprovalNode, CaseNode
 from enforcement.models import (
     Approval,
     ApprovalKind,
@@ -24,14 +24,9 @@ from enforcement.models import (
     PartyRole,
 )
 from enforcement.models.assets import ASSET_SETTLED
+from enforcement.policy import can_approve
 from enforcement.selectors import enabled_categories
 from enforcement.services.common import case_lock, check_time, record_node, require_open
-
-APPROVER_ROLES = (Role.BUREAU_HEAD, Role.COURT_LEADER)
-
-
-def is_approver(user: User, case: Case) -> bool:
-    return user_has_role_over(user, case.court, APPROVER_ROLES)
 
 
 def terminated_round_unmet(case: Case, at: dt.datetime, document: str = "x") -> list[dict[str, str]]:
@@ -102,7 +97,7 @@ def _close(case: Case, *, closure: str, at: dt.datetime, document: str, actor: U
             started_at=at, responsible=case.handler,
         )
     record_node(
-        case=case, kind="case.closed", occurred_at=at, actor=actor,
+        case=case, kind=CaseNode.CLOSED, occurred_at=at, actor=actor,
         payload={"closure": closure, "document": document.strip()[:200]},
     )
     return case
@@ -118,7 +113,7 @@ def case_close(
     require_open(case)
     check_time(closed_at)
     _check_closure(case, closure, closed_at, document)
-    if closure == ClosureType.TERMINATED_THIS_ROUND and not is_approver(actor, case):
+    if closure == ClosureType.TERMINATED_THIS_ROUND and not can_approve(actor, case):
         if case.approvals.filter(kind=ApprovalKind.CLOSURE, status=ApprovalStatus.PENDING).exists():
             raise InvalidTransition(_("该案已有待审批的终本申请。"), code="approval_pending")
         approval = Approval.objects.create(
@@ -129,7 +124,7 @@ def case_close(
             requested_by=actor,
         )
         record_node(
-            case=case, kind="approval.requested", occurred_at=timezone.now(), actor=actor,
+            case=case, kind=ApprovalNode.REQUESTED, occurred_at=timezone.now(), actor=actor,
             subject=approval, payload={"kind": ApprovalKind.CLOSURE},
         )
         return approval
@@ -185,7 +180,7 @@ def case_restore(
     for deadline in clocks.running_deadlines_for(case).filter(rule__code="TERMINATED_RESEARCH"):
         clocks.clock_stop(deadline=deadline, stopped_at=received_at, actor=actor, note="恢复执行")
     record_node(
-        case=case, kind="case.restored", occurred_at=received_at, actor=actor,
+        case=case, kind=CaseNode.RESTORED, occurred_at=received_at, actor=actor,
         payload={"new_case": restored.case_number, "reason": reason[:500]},
     )
     return restored
@@ -218,7 +213,7 @@ def approval_request(*, actor: User, case: Case, kind: str, reason: str, payload
         case=case, kind=kind, reason=reason[:1000], payload=payload, requested_by=actor
     )
     record_node(
-        case=case, kind="approval.requested", occurred_at=timezone.now(), actor=actor,
+        case=case, kind=ApprovalNode.REQUESTED, occurred_at=timezone.now(), actor=actor,
         subject=approval, payload={"kind": kind, "reason": reason[:1000]},
     )
     return approval
@@ -231,7 +226,7 @@ def approval_decide(*, actor: User, approval: Approval, approve: bool, note: str
     the case; approving an extension extends the clock."""
     approval = Approval.objects.select_for_update(of=("self",)).select_related("case__court").get(pk=approval.pk)
     case = Case.objects.select_for_update(of=("self",)).select_related("court").get(pk=approval.case_id)
-    if not is_approver(actor, case):
+    if not can_approve(actor, case):
         raise PermissionDenied(_("只有本院或上级法院的执行局长、院领导可以审批。"))
     if approval.requested_by_id == actor.pk:
         raise PermissionDenied(_("审批人不能审批自己提出的申请。"), code="maker_checker")
@@ -239,7 +234,7 @@ def approval_decide(*, actor: User, approval: Approval, approve: bool, note: str
     if not approve:
         approval.reject(by=actor, at=now, note=note[:1000])
         approval.save()
-        record_node(case=case, kind="approval.rejected", occurred_at=now, actor=actor, subject=approval,
+        record_node(case=case, kind=ApprovalNode.REJECTED, occurred_at=now, actor=actor, subject=approval,
                     payload={"kind": approval.kind, "note": note[:1000]})
         return approval
     approval.approve(by=actor, at=now, note=note[:1000])
@@ -256,6 +251,6 @@ def approval_decide(*, actor: User, approval: Approval, approve: bool, note: str
         clocks.clock_extend(deadline=deadline, added=int(approval.payload["added"]), reason=approval.reason, approved_by=actor)
         approval.use()
     approval.save()
-    record_node(case=case, kind="approval.approved", occurred_at=now, actor=actor, subject=approval,
+    record_node(case=case, kind=ApprovalNode.APPROVED, occurred_at=now, actor=actor, subject=approval,
                 payload={"kind": approval.kind, "note": note[:1000]})
     return approval

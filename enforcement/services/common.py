@@ -11,7 +11,8 @@ from core.exceptions import InvalidTransition, NotFound, PermissionDenied
 from core.models import NodeEvent, User
 from core.services.events import node_event_record, node_time_check
 from enforcement.models import Case, CaseStatus
-from enforcement.selectors import cases_visible_to, user_can_act_on
+from enforcement.policy import can_act_at, is_open
+from enforcement.selectors import cases_visible_to
 
 
 def case_lock(*, actor: User, case: Case | int) -> Case:
@@ -21,13 +22,13 @@ def case_lock(*, actor: User, case: Case | int) -> Case:
     if not cases_visible_to(actor).filter(pk=pk).exists():
         raise NotFound(_("案件不存在或不在您的可见范围内。"))
     locked = Case.objects.select_for_update(of=("self",)).select_related("court").get(pk=pk)
-    if not user_can_act_on(actor, locked.court):
+    if not can_act_at(actor, locked.court):
         raise PermissionDenied(_("只有本院的书记员、承办人、执行局长或对接系统可以办理该案件节点。"))
     return locked
 
 
 def require_open(case: Case) -> None:
-    if case.status == CaseStatus.CLOSED:
+    if not is_open(case):
         raise InvalidTransition(_("案件已结案，不能再办理该节点。"), extra={"status": case.status})
 
 

@@ -25,6 +25,7 @@ from enforcement.models import Asset, ClosureType
 from enforcement.services import assets as asset_services
 from enforcement.services import cases as case_services
 from enforcement.services import closure as closure_services
+from enforcement.services import measures as measure_services
 from enforcement.services.assets import FindingInput
 from supervision.dashboards import dashboard_data, running_clock_ids
 from supervision.models import Alert, CourtRuleStat
@@ -48,7 +49,7 @@ def terminated_case(clerk, bureau_head, court, number="(2026)鲁0102执506号"):
     case = make_case(clerk, court, number=number, received="2026-01-06 10:00", filed="2026-01-05")
     case_services.case_serve_notice(actor=clerk, case=case, served_at=at("2026-01-07 10:00"))
     respondent = case.parties.get(role="respondent")
-    asset_services.credit_issue(
+    measure_services.credit_issue(
         actor=clerk, case=case, party_id=respondent.pk, kind="restriction", issued_at=at("2026-01-08 10:00")
     )
     search = asset_services.search_launch(
@@ -131,7 +132,7 @@ def build_world(courts, clerk, handler, bureau_head) -> SimpleNamespace:
         received_at=at("2025-12-12 10:00"),
         findings=[FindingInput("bank_deposit", "工商银行存款", Decimal("50000.00"), False)],
     )
-    asset_services.control_create(
+    measure_services.control_create(
         actor=clerk0103,
         case=frozen,
         asset=deposit,
@@ -295,7 +296,7 @@ def test_unidentified_receipts_by_age(world, court_leader):
 def test_a_stopped_clock_leaves_the_live_lists_at_once(world, court_leader, clerk):
     # the freeze is renewed: its expiry clock stops and the list no longer shows it
     measure = world.deposit.measures.get()
-    asset_services.control_renew(actor=world.clerk0103, measure=measure, renewed_at=at("2026-11-20 09:00"))
+    measure_services.control_renew(actor=world.clerk0103, measure=measure, renewed_at=at("2026-11-20 09:00"))
     data = dashboard_data(user=court_leader, now=AT)
     assert "(2025)鲁0103执504号" not in numbers(data["control_expiring"]["cases"])
 
