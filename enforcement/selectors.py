@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.exceptions import NotFound
+from core.exceptions import NotFound, PermissionDenied
 from core.models import Court, Deadline, Membership, NodeEvent, Role, User
 from core.models.clocks import RUNNING
 from core.selectors import court_scope_q, visible_courts
@@ -24,8 +24,13 @@ from enforcement.models import (
     Case,
     ControlMeasure,
     CourtAssetCategory,
+    CreditMeasure,
+    Disposal,
     Party,
+    PropertyClue,
+    SelfDisposal,
 )
+from enforcement.policy import can_act_at
 
 
 def cases_visible_to(user: User) -> QuerySet[Case]:
@@ -247,3 +252,58 @@ def approval_subjects(approvals: list[Approval]) -> tuple[dict[int, Deadline], d
     deadlines = Deadline.objects.select_related("rule").in_bulk([i for i in deadline_ids if isinstance(i, int)])
     assets = Asset.objects.select_related("category").in_bulk([i for i in asset_ids if isinstance(i, int)])
     return deadlines, assets
+
+
+# --- rows the services lock -----------------------------------------------------------
+# Each is called inside the service's transaction, after ``case_get_for_update`` has
+# authorised the actor on the case (the lock order is always case first).
+
+
+def case_get_for_update(*, actor: User, case: Case | int) -> Case:
+    """Fetch, authorise and lock the case (caller is inside ``transaction.atomic``).
+    Invisible → 404; visible but not allowed to act → 403."""
+    pk = case.pk if isinstance(case, Case) else case
+    if not cases_visible_to(actor).filter(pk=pk).exists():
+        raise NotFound(_("案件不存在或不在您的可见范围内。"))
+    locked = Case.objects.select_for_update(of=("self",)).select_related("court").get(pk=pk)
+    if not can_act_at(actor, locked.court):
+        raise PermissionDenied(_("只有本院的书记员、承办人、执行局长或对接系统可以办理该案件节点。"))
+    return locked
+
+
+def case_get_for_update_unchecked(pk: int) -> Case:
+    """Lock a case for work done by the system (no actor) or already authorised."""
+    return Case.objects.select_for_update(of=("self",)).select_related("court").get(pk=pk)
+
+
+def asset_get_for_update(pk: int, *, with_category: bool = False) -> Asset:
+    qs = Asset.objects.select_for_update(of=("self",))
+    return (qs.select_related("category") if with_category else qs).get(pk=pk)
+
+
+def search_get_for_update(pk: int) -> AssetSearch:
+    return AssetSearch.objects.select_for_update(of=("self",)).get(pk=pk)
+
+
+def control_measure_get_for_update(pk: int) -> ControlMeasure:
+    return ControlMeasure.objects.select_for_update(of=("self",)).get(pk=pk)
+
+
+def credit_measure_get_for_update(pk: int) -> CreditMeasure:
+    return CreditMeasure.objects.select_for_update(of=("self",)).get(pk=pk)
+
+
+def property_clue_get_for_update(pk: int) -> PropertyClue:
+    return PropertyClue.objects.select_for_update(of=("self",)).get(pk=pk)
+
+
+def disposal_get_for_update(pk: int) -> Disposal:
+    return Disposal.objects.select_for_update(of=("self",)).get(pk=pk)
+
+
+def self_disposal_get_for_update(pk: int) -> SelfDisposal:
+    return SelfDisposal.objects.select_for_update(of=("self",)).get(pk=pk)
+
+
+def approval_get_for_update(pk: int) -> Approval:
+    return Approval.objects.select_for_update(of=("self",)).select_related("case__court").get(pk=pk)

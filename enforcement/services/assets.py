@@ -21,8 +21,13 @@ from enforcement.models import (
     SearchChannel,
 )
 from enforcement.policy import is_terminated
-from enforcement.selectors import enabled_categories
-from enforcement.services.common import case_lock, check_time, record_node, start_if_received
+from enforcement.selectors import (
+    asset_get_for_update,
+    case_get_for_update,
+    enabled_categories,
+    search_get_for_update,
+)
+from enforcement.services.common import check_time, record_node, start_if_received
 
 
 def _online_coverage(case: Case) -> set[int]:
@@ -38,7 +43,7 @@ def search_launch(
     """发起查询. Once online searches cover every category open at the court, the
     5-working-day SEARCH_START clock stops (322号 §13). On a 终本 case an online
     search is the periodic re-search (终本规定 §9) and starts the next one."""
-    case = case_lock(actor=actor, case=case)
+    case = case_get_for_update(actor=actor, case=case)
     check_time(launched_at)
     terminated = is_terminated(case)
     if case.status == CaseStatus.CLOSED and not terminated:
@@ -95,8 +100,8 @@ def search_record_feedback(
 ) -> list[Asset]:
     """查询反馈: findings become assets. An asset that cannot be controlled online
     must be controlled within 3 working days (CONTROL_AFTER_FEEDBACK, 322号 §13)."""
-    case = case_lock(actor=actor, case=search.case_id)
-    search = AssetSearch.objects.select_for_update(of=("self",)).get(pk=search.pk)
+    case = case_get_for_update(actor=actor, case=search.case_id)
+    search = search_get_for_update(search.pk)
     check_time(received_at)
     if received_at < search.launched_at:
         raise ValidationFailed.for_field("received_at", _("反馈时间早于查询发起时间。"))
@@ -145,11 +150,11 @@ def search_record_feedback(
 @transaction.atomic
 def asset_mark_uncontrollable(*, actor: User, asset: Asset, at: dt.datetime, reason: str) -> Asset:
     """记录无法控制及理由 — also stops CONTROL_AFTER_FEEDBACK."""
-    case = case_lock(actor=actor, case=asset.case_id)
+    case = case_get_for_update(actor=actor, case=asset.case_id)
     check_time(at)
     if not reason.strip():
         raise ValidationFailed.for_field("reason", _("请说明无法控制的理由。"))
-    asset = Asset.objects.select_for_update(of=("self",)).get(pk=asset.pk)
+    asset = asset_get_for_update(asset.pk)
     asset.mark_uncontrollable(reason=reason[:500])
     asset.save()
     clocks.clocks_stop_for_subject(subject=asset, rule_codes=["CONTROL_AFTER_FEEDBACK"], stopped_at=at, actor=actor)

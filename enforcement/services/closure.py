@@ -8,8 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.calendar import WorkingCalendar, local_date
+from core.case_numbers import parse_case_number
 from core.exceptions import InvalidTransition, PermissionDenied, RuleViolation, ValidationFailed
-from core.models import User
+from core.models import Deadline, User
+from core.models.clocks import RUNNING
 from core.services import clocks
 from enforcement.events import ApprovalNode, CaseNode
 from enforcement.models import (
@@ -25,8 +27,14 @@ from enforcement.models import (
 )
 from enforcement.models.assets import ASSET_SETTLED
 from enforcement.policy import can_approve
-from enforcement.selectors import enabled_categories
-from enforcement.services.common import case_lock, check_time, record_node, require_open
+from enforcement.selectors import (
+    approval_get_for_update,
+    case_get_for_update,
+    case_get_for_update_unchecked,
+    enabled_categories,
+)
+from enforcement.services.cases import CaseInput, PartyInput, PayoutAccountInput, case_register
+from enforcement.services.common import check_time, record_node, require_open
 
 
 def terminated_round_unmet(case: Case, at: dt.datetime, document: str = "x") -> list[dict[str, str]]:
@@ -109,7 +117,7 @@ def case_close(
 ) -> Case | Approval:
     """结案. 终本 by anyone but a bureau head (or court leader) becomes a request in
     the approval queue once its conditions hold; the others close at once."""
-    case = case_lock(actor=actor, case=case)
+    case = case_get_for_update(actor=actor, case=case)
     require_open(case)
     check_time(closed_at)
     _check_closure(case, closure, closed_at, document)
@@ -136,14 +144,12 @@ def case_restore(
     *, actor: User, case: Case, new_case_number: str, received_at: dt.datetime, reason: str
 ) -> Case:
     """恢复执行 of a 终本 case: a linked new case of type 执恢 with the same parties."""
-    from enforcement.services.cases import CaseInput, PartyInput, PayoutAccountInput, case_register
 
-    case = case_lock(actor=actor, case=case)
+    case = case_get_for_update(actor=actor, case=case)
     if case.status != CaseStatus.CLOSED or case.closure_type != ClosureType.TERMINATED_THIS_ROUND:
         raise InvalidTransition(_("只有终结本次执行程序的案件可以恢复执行。"))
     if not reason.strip():
         raise ValidationFailed.for_field("reason", _("请填写恢复执行的事由（如发现新的财产）。"))
-    from core.case_numbers import parse_case_number
 
     try:
         number = parse_case_number(new_case_number)
@@ -191,15 +197,13 @@ def case_restore(
 
 @transaction.atomic
 def approval_request(*, actor: User, case: Case, kind: str, reason: str, payload: dict[str, Any]) -> Approval:
-    case = case_lock(actor=actor, case=case)
+    case = case_get_for_update(actor=actor, case=case)
     require_open(case)
     if kind not in ApprovalKind.values:
         raise ValidationFailed.for_field("kind", _("审批事项无效。"))
     if not reason.strip():
         raise ValidationFailed.for_field("reason", _("请填写申请理由。"))
     if kind == ApprovalKind.EXTENSION:
-        from core.models import Deadline
-        from core.models.clocks import RUNNING
 
         added = payload.get("added")
         if not isinstance(added, int) or not 1 <= added <= 365:
@@ -224,8 +228,8 @@ def approval_decide(*, actor: User, approval: Approval, approve: bool, note: str
     """The bureau head (or a court leader) of the case's court or above decides;
     never the person who asked (maker ≠ checker). Approving a 终本 request closes
     the case; approving an extension extends the clock."""
-    approval = Approval.objects.select_for_update(of=("self",)).select_related("case__court").get(pk=approval.pk)
-    case = Case.objects.select_for_update(of=("self",)).select_related("court").get(pk=approval.case_id)
+    approval = approval_get_for_update(approval.pk)
+    case = case_get_for_update_unchecked(approval.case_id)
     if not can_approve(actor, case):
         raise PermissionDenied(_("只有本院或上级法院的执行局长、院领导可以审批。"))
     if approval.requested_by_id == actor.pk:
@@ -245,8 +249,6 @@ def approval_decide(*, actor: User, approval: Approval, approve: bool, note: str
         _close(case, closure=approval.payload["closure"], at=closed_at, document=approval.payload["document"], actor=actor)
         approval.use()
     elif approval.kind == ApprovalKind.EXTENSION:
-        from core.models import Deadline
-
         deadline = Deadline.objects.get(pk=approval.payload["deadline"], case=case)
         clocks.clock_extend(deadline=deadline, added=int(approval.payload["added"]), reason=approval.reason, approved_by=actor)
         approval.use()

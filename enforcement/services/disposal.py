@@ -17,18 +17,24 @@ from enforcement.models import (
     PriceMethod,
     SelfDisposal,
 )
-from enforcement.services.common import case_lock, check_time, record_node, require_open
+from enforcement.selectors import (
+    asset_get_for_update,
+    case_get_for_update,
+    disposal_get_for_update,
+    self_disposal_get_for_update,
+)
+from enforcement.services.common import check_time, record_node, require_open
 
 
 @transaction.atomic
 def disposal_start(*, actor: User, asset: Asset, method: str, at: dt.datetime) -> Disposal:
     """启动确定参考价 (322号 §16) — stops PRICE_START."""
-    case = case_lock(actor=actor, case=asset.case_id)
+    case = case_get_for_update(actor=actor, case=asset.case_id)
     require_open(case)
     check_time(at)
     if method not in PriceMethod.values:
         raise ValidationFailed.for_field("method", _("参考价确定方式无效。"))
-    asset = Asset.objects.select_for_update(of=("self",)).get(pk=asset.pk)
+    asset = asset_get_for_update(asset.pk)
     asset.start_disposal()
     asset.save()
     disposal = Disposal.objects.create(case=case, asset=asset, method=method, price_started_at=at)
@@ -41,11 +47,11 @@ def disposal_start(*, actor: User, asset: Asset, method: str, at: dt.datetime) -
 @transaction.atomic
 def disposal_fix_price(*, actor: User, disposal: Disposal, price: Decimal, at: dt.datetime) -> Disposal:
     """参考价确定 — starts DISPOSAL_START (10 days to launch the sale)."""
-    case = case_lock(actor=actor, case=disposal.case_id)
+    case = case_get_for_update(actor=actor, case=disposal.case_id)
     check_time(at)
     if price <= 0:
         raise ValidationFailed.for_field("price", _("参考价必须大于零。"))
-    disposal = Disposal.objects.select_for_update(of=("self",)).get(pk=disposal.pk)
+    disposal = disposal_get_for_update(disposal.pk)
     disposal.fix_price(price=price, at=at)
     disposal.save()
     clocks.clock_start(rule_code="DISPOSAL_START", court=case.court, case=case, subject=disposal,
@@ -57,9 +63,9 @@ def disposal_fix_price(*, actor: User, disposal: Disposal, price: Decimal, at: d
 
 @transaction.atomic
 def disposal_launch_auction(*, actor: User, disposal: Disposal, at: dt.datetime, platform: str = "网络司法拍卖") -> Disposal:
-    case = case_lock(actor=actor, case=disposal.case_id)
+    case = case_get_for_update(actor=actor, case=disposal.case_id)
     check_time(at)
-    disposal = Disposal.objects.select_for_update(of=("self",)).get(pk=disposal.pk)
+    disposal = disposal_get_for_update(disposal.pk)
     disposal.launch_auction(at=at, platform=(platform or "网络司法拍卖")[:50])
     disposal.save()
     clocks.clocks_stop_for_subject(subject=disposal, rule_codes=["DISPOSAL_START"], stopped_at=at, actor=actor)
@@ -72,10 +78,10 @@ def disposal_launch_auction(*, actor: User, disposal: Disposal, at: dt.datetime,
 def disposal_conclude(
     *, actor: User, disposal: Disposal, at: dt.datetime, sold: bool, amount: Decimal | None = None
 ) -> Disposal:
-    case = case_lock(actor=actor, case=disposal.case_id)
+    case = case_get_for_update(actor=actor, case=disposal.case_id)
     check_time(at)
-    disposal = Disposal.objects.select_for_update(of=("self",)).get(pk=disposal.pk)
-    asset = Asset.objects.select_for_update(of=("self",)).get(pk=disposal.asset_id)
+    disposal = disposal_get_for_update(disposal.pk)
+    asset = asset_get_for_update(disposal.asset_id)
     if sold:
         if amount is None or amount <= 0:
             raise ValidationFailed.for_field("amount", _("请填写成交价。"))
@@ -98,13 +104,13 @@ def disposal_conclude(
 @transaction.atomic
 def self_disposal_allow(*, actor: User, asset: Asset, at: dt.datetime, days: int) -> SelfDisposal:
     """准许自行处置 (322号 §17): at most 90 days, set by the court."""
-    case = case_lock(actor=actor, case=asset.case_id)
+    case = case_get_for_update(actor=actor, case=asset.case_id)
     require_open(case)
     check_time(at)
     if not 1 <= days <= 90:
         raise RuleViolation(_("自行处置期限最长不得超过 90 日（322号第17条）。"), code="duration_exceeds_maximum",
                             extra={"max_duration": 90})
-    asset = Asset.objects.select_for_update(of=("self",)).get(pk=asset.pk)
+    asset = asset_get_for_update(asset.pk)
     asset.start_disposal()
     asset.save()
     sd = SelfDisposal.objects.create(case=case, asset=asset, allowed_at=at, days=days)
@@ -119,10 +125,10 @@ def self_disposal_allow(*, actor: User, asset: Asset, at: dt.datetime, days: int
 def self_disposal_conclude(
     *, actor: User, self_disposal: SelfDisposal, at: dt.datetime, sold: bool, amount: Decimal | None = None
 ) -> SelfDisposal:
-    case = case_lock(actor=actor, case=self_disposal.case_id)
+    case = case_get_for_update(actor=actor, case=self_disposal.case_id)
     check_time(at)
-    sd = SelfDisposal.objects.select_for_update(of=("self",)).get(pk=self_disposal.pk)
-    asset = Asset.objects.select_for_update(of=("self",)).get(pk=sd.asset_id)
+    sd = self_disposal_get_for_update(self_disposal.pk)
+    asset = asset_get_for_update(sd.asset_id)
     if sold:
         if amount is None or amount <= 0:
             raise ValidationFailed.for_field("amount", _("请填写成交价。"))

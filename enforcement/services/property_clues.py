@@ -13,7 +13,8 @@ from enforcement.models import (
     Case,
     PropertyClue,
 )
-from enforcement.services.common import case_lock, check_time, record_node, require_open
+from enforcement.selectors import case_get_for_update, property_clue_get_for_update
+from enforcement.services.common import check_time, record_node, require_open
 
 
 @transaction.atomic
@@ -22,7 +23,7 @@ def property_clue_receive(
     specific: bool = False, urgent: bool = False,
 ) -> PropertyClue:
     """财产线索: specific and urgent → verification within 24 hours, else 7 days."""
-    case = case_lock(actor=actor, case=case)
+    case = case_get_for_update(actor=actor, case=case)
     require_open(case)
     check_time(received_at)
     if not description.strip():
@@ -42,9 +43,9 @@ def property_clue_receive(
 
 @transaction.atomic
 def property_clue_start_verification(*, actor: User, clue: PropertyClue, at: dt.datetime) -> PropertyClue:
-    case = case_lock(actor=actor, case=clue.case_id)
+    case = case_get_for_update(actor=actor, case=clue.case_id)
     check_time(at)
-    clue = PropertyClue.objects.select_for_update(of=("self",)).get(pk=clue.pk)
+    clue = property_clue_get_for_update(clue.pk)
     if at < clue.received_at:
         raise ValidationFailed.for_field("at", _("核查时间早于收到线索的时间。"))
     clue.start_verification(at=at)
@@ -56,11 +57,11 @@ def property_clue_start_verification(*, actor: User, clue: PropertyClue, at: dt.
 
 @transaction.atomic
 def property_clue_conclude(*, actor: User, clue: PropertyClue, at: dt.datetime, true: bool, note: str) -> PropertyClue:
-    case = case_lock(actor=actor, case=clue.case_id)
+    case = case_get_for_update(actor=actor, case=clue.case_id)
     check_time(at)
     if not note.strip():
         raise ValidationFailed.for_field("note", _("请填写核查结果。"))
-    clue = PropertyClue.objects.select_for_update(of=("self",)).get(pk=clue.pk)
+    clue = property_clue_get_for_update(clue.pk)
     (clue.confirm if true else clue.refute)(at=at, note=note[:1000])
     clue.save()
     record_node(case=case, kind=PropertyClueNode.VERIFIED, occurred_at=at, actor=actor, subject=clue,
