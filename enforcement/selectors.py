@@ -32,6 +32,7 @@ from enforcement.models import (
 )
 from enforcement.policy import can_act_at
 
+_Case = TypeVar("_Case", bound=Case)
 
 def cases_visible_to(user: User) -> QuerySet[Case]:
     return Case.objects.filter(court_scope_q(user)).select_related("court", "handler")
@@ -84,7 +85,7 @@ def running_deadlines_of_case(case: Case) -> QuerySet[Deadline]:
     return Deadline.objects.filter(RUNNING, case=case).select_related("rule")
 
 
-def cases_search(qs: QuerySet[Case], text: str) -> QuerySet[Case]:
+def cases_search(qs: QuerySet[_Case], text: str) -> QuerySet[_Case]:
     """By case number (half- or full-width brackets) or party name."""
     text = text.strip().replace("（", "(").replace("）", ")")
     if not text:
@@ -100,7 +101,7 @@ def cases_overdue_q(now: dt.datetime) -> Exists:
     return Exists(Deadline.objects.filter(RUNNING, case=OuterRef("pk"), due_at__lt=now, paused_at__isnull=True))
 
 
-def cases_filter(user: User, params: Mapping[str, Any]) -> QuerySet[Case]:
+def cases_filter(user: User, params: Mapping[str, Any]) -> QuerySet[Case]:  # Any: validated filter values
     """The case list of the page and of ``GET /cases/``: the user's cases, annotated
     with ``overdue``, filtered by court code, status, track, handler's username,
     overdue and a search text; newest first."""
@@ -151,11 +152,11 @@ def handlers_by_court(courts: list[Court]) -> dict[int, list[tuple[int, str]]]:
     return rows
 
 
-def court_member_get(court: Court, *, username: str | None = None, pk: int | None = None) -> User | None:
-    """A person with a current membership at ``court`` (by username or id), or None."""
-    qs = User.objects.filter(memberships__court=court, memberships__revoked_at__isnull=True)
-    qs = qs.filter(username=username) if username is not None else qs.filter(pk=pk)
-    return qs.first()
+def court_member_get(court: Court, *, username: str) -> User | None:
+    """A person with a current membership at ``court``, or None."""
+    return User.objects.filter(
+        username=username, memberships__court=court, memberships__revoked_at__isnull=True
+    ).first()
 
 
 def user_get(pk: int) -> User | None:
@@ -167,7 +168,7 @@ def user_get(pk: int) -> User | None:
 _Part = TypeVar("_Part", bound=models.Model)
 
 
-def case_part_get(user: User, model: type[_Part], pk: Any) -> _Part:
+def case_part_get(user: User, model: type[_Part], pk: Any) -> _Part:  # Any: a URL or JSON value, checked here
     """A case's sub-object (search, asset, measure, clue, disposal, approval...),
     found only inside the user's courts (else 404)."""
     try:
@@ -262,7 +263,7 @@ def approval_subjects(approvals: list[Approval]) -> tuple[dict[int, Deadline], d
 def case_get_for_update(*, actor: User, case: Case | int) -> Case:
     """Fetch, authorise and lock the case (caller is inside ``transaction.atomic``).
     Invisible → 404; visible but not allowed to act → 403."""
-    pk = case.pk if isinstance(case, Case) else case
+    pk = case if isinstance(case, int) else case.pk
     if not cases_visible_to(actor).filter(pk=pk).exists():
         raise NotFound(_("案件不存在或不在您的可见范围内。"))
     locked = Case.objects.select_for_update(of=("self",)).select_related("court").get(pk=pk)

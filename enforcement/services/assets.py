@@ -73,7 +73,7 @@ def search_launch(
             stopped = clocks.clocks_stop_for_subject(
                 subject=case, rule_codes=["TERMINATED_RESEARCH"], stopped_at=launched_at, actor=actor
             )
-            five_years = case.closed_at + dt.timedelta(days=5 * 365 + 1)
+            five_years = (case.closed_at or launched_at) + dt.timedelta(days=5 * 365 + 1)  # set: 终本
             if stopped and launched_at < five_years:
                 clocks.clock_start(
                     rule_code="TERMINATED_RESEARCH", court=case.court, case=case, subject=case,

@@ -283,7 +283,7 @@ def case_resume(*, actor: User, case: Case, at: dt.datetime) -> Case:
     case.resume()
     case.save(update_fields=["status", "updated_at"])
     for deadline in clocks.execution_deadlines_for(case).filter(paused_at__isnull=False).order_by("pk"):
-        clocks.clock_resume(deadline=deadline, resumed_at=max(at, deadline.paused_at), actor=actor)
+        clocks.clock_resume(deadline=deadline, resumed_at=max(at, deadline.paused_at or at), actor=actor)
     record_node(case=case, kind=CaseNode.RESUMED, occurred_at=at, actor=actor)
     return case
 

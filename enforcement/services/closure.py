@@ -204,11 +204,11 @@ def approval_request(*, actor: User, case: Case, kind: str, reason: str, payload
     if not reason.strip():
         raise ValidationFailed.for_field("reason", _("请填写申请理由。"))
     if kind == ApprovalKind.EXTENSION:
-
         added = payload.get("added")
         if not isinstance(added, int) or not 1 <= added <= 365:
             raise ValidationFailed.for_field("added", _("延长幅度应为 1 至 365。"))
-        if not Deadline.objects.filter(RUNNING, pk=payload.get("deadline"), case=case).exists():
+        deadline_id: Any = payload.get("deadline")  # Any: the client's JSON, looked up as is
+        if not Deadline.objects.filter(RUNNING, pk=deadline_id, case=case).exists():
             raise ValidationFailed.for_field("deadline", _("该期限不属于本案或已结束。"))
     if kind == ApprovalKind.OVER_SEIZURE and payload.get("asset") is not None:
         if not case.assets.filter(pk=payload["asset"]).exists():

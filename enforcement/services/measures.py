@@ -56,7 +56,7 @@ def seizure_limit(case: Case) -> Decimal:
 
 def expiry_date(kind: str, effective_on: dt.date) -> dt.date:
     """民诉法解释 §485 terms counted like every period (the start day not counted)."""
-    months = CONTROL_TERM_MONTHS[CONTROL_TERM_VARIANT[kind]]
+    months = CONTROL_TERM_MONTHS[CONTROL_TERM_VARIANT[ControlKind(kind)]]
     return WorkingCalendar(loaded_years=frozenset()).add_months(effective_on, months, roll=False)
 
 
@@ -159,7 +159,7 @@ def control_create(
     clocks.clocks_stop_for_subject(subject=asset, rule_codes=["CONTROL_AFTER_FEEDBACK"], stopped_at=effective_at, actor=actor)
     clocks.clock_start(
         rule_code="CONTROL_EXPIRY", court=case.court, case=case, subject=measure,
-        subject_label=f"{case} · {measure}", started_at=effective_at, variant=CONTROL_TERM_VARIANT[kind],
+        subject_label=f"{case} · {measure}", started_at=effective_at, variant=CONTROL_TERM_VARIANT[ControlKind(kind)],
         responsible=case.handler,
     )
     if asset.category.needs_disposal:
@@ -189,7 +189,7 @@ def control_renew(*, actor: User, measure: ControlMeasure, renewed_at: dt.dateti
     clocks.clocks_stop_for_subject(subject=measure, rule_codes=["CONTROL_EXPIRY"], stopped_at=renewed_at, actor=actor)
     clocks.clock_start(
         rule_code="CONTROL_EXPIRY", court=case.court, case=case, subject=measure, subject_label=f"{case} · {measure}",
-        started_at=start_of_day(old_expiry), variant=CONTROL_TERM_VARIANT[measure.kind], responsible=case.handler,
+        started_at=start_of_day(old_expiry), variant=CONTROL_TERM_VARIANT[ControlKind(measure.kind)], responsible=case.handler,
     )
     record_node(case=case, kind=ControlNode.RENEWED, occurred_at=renewed_at, actor=actor, subject=measure,
                 payload={"expires_on": measure.expires_on.isoformat(), "previous": old_expiry.isoformat()})

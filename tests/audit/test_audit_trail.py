@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from audit.models import AuditEvent, AuditRecord
 from core.models import Role
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 from tests.factories import make_member
 
 OFFSET = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+08:00$")

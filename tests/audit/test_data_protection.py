@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from core.exports import export_run, export_start, registered
 from core.logging import JsonFormatter, PlainFormatter, RedactFilter, redact
 from core.models import Role
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 from tests.factories import make_member
 
 RESIDENT_ID = "11010519491231002X"

@@ -14,7 +14,7 @@ from core.exports import Column, Exporter, export_job_get, export_run, export_st
 from core.models import ExportJob, ExportStatus, Role
 from core.tasks import run_export
 from enforcement.selectors import cases_visible_to
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 from tests.factories import make_member
 
 # Set by a test to look at the job while its rows are being written.

@@ -6,7 +6,6 @@ from tests.enforcement.conftest import (  # noqa: F401 - shared fixtures
     api_token,
     as_user,
     case,
-    make_case,
 )
 from tests.factories import make_member
 

@@ -58,7 +58,7 @@ from custody_funds.models import (
 )
 from custody_funds.services import funds
 from enforcement.models import Case, Party
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db(transaction=True)

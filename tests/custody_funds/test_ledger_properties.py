@@ -16,7 +16,7 @@ from custody_funds.models import Disbursement, DisbursementStatus, LedgerAccount
 from custody_funds.services import funds, ledger
 from enforcement.models import Party
 from tests.conftest import at
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 from tests.factories import make_member
 
 amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("5000.00"), places=2)

@@ -22,7 +22,7 @@ from custody_funds.services import funds
 from custody_funds.templatetags.funds_tags import amount_in_chinese_capitals
 from enforcement.models import Party
 from tests.conftest import at, on
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 from tests.factories import make_member
 
 CONFIRMED = "6222020200112233445"  # the applicant's payout account of make_case

@@ -12,7 +12,8 @@ from dualcheck.models import ClueSource, ConclusionFinding, DispositionKind, Rev
 from dualcheck.services import clues as s_clues
 from dualcheck.services import investigation as s_inv
 from dualcheck.services import outcome as s_out
-from tests.enforcement.conftest import as_user, make_case  # noqa: F401 - fixture re-exported
+from tests.enforcement.conftest import as_user  # noqa: F401 - fixture re-exported
+from tests.enforcement.factories import make_case
 from tests.factories import make_member
 
 STAGES_IN_ORDER = [

@@ -16,7 +16,7 @@ from enforcement.models import (
     Disposal,
     PropertyClue,
 )
-from tests.enforcement.conftest import case_payload, make_case
+from tests.enforcement.factories import case_payload, make_case
 from tests.factories import make_member
 
 

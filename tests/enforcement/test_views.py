@@ -16,7 +16,7 @@ from enforcement.services import closure as closure_services
 from enforcement.services import measures as measure_services
 from enforcement.services import property_clues as property_clue_services
 from tests.conftest import at
-from tests.enforcement.conftest import make_case, org_code, person_id
+from tests.enforcement.factories import make_case, org_code, person_id
 from tests.factories import make_member
 
 APPLICANT_ID = person_id()

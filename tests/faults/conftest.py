@@ -4,7 +4,7 @@ from django.utils import timezone
 from core.models import Role
 from supervision.models import Alert
 from supervision.services.scan import scan_court
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 from tests.factories import make_member
 
 

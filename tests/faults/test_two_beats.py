@@ -12,7 +12,7 @@ from django_celery_beat.models import PeriodicTask
 
 from core.models import PeriodicRun, Role
 from supervision.models import Alert
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 from tests.factories import make_member
 from tests.faults.harness import (
     PrivateRedis,

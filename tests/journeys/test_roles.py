@@ -81,7 +81,7 @@ from enforcement.services import measures as measure_services
 from tests.browser import log_in, screenshot
 from tests.dualcheck.conftest import advance, register
 from tests.dualcheck.journey_helpers import Console, main_nav
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 from tests.enforcement.test_browser_journey import deadline_row, local_input
 from tests.supervision.test_supervisor_journey import overdue_at, scan_all
 

@@ -20,7 +20,7 @@ from decimal import Decimal
 from core.models import Role
 from tests.conftest import at
 from tests.dualcheck.matrix_fixtures import World, _courts, _people, _seed_reference_data, build_world
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 from tests.factories import make_member
 
 # A step of 一案双查 → the matrix clue (by key) in the stage where it is the next step.

@@ -50,7 +50,7 @@ def build_stained_world():
     from supervision.services.orders import order_issue, order_respond
     from supervision.services.petitions import petition_receive
     from tests.conftest import at
-    from tests.enforcement.conftest import org_code, person_id
+    from tests.enforcement.factories import org_code, person_id
 
     w = build_light_world()
     u, courts = w.matrix.users, w.matrix.courts

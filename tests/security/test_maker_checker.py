@@ -35,7 +35,7 @@ from rest_framework.test import APIClient
 from core.models import Department, Role
 from core.services.people import membership_grant
 from tests.conftest import at
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 from tests.factories import make_member
 
 # --- what a scenario is -------------------------------------------------------------------------
@@ -415,7 +415,7 @@ def _services():
 def _urls(every: bool = False):
     from custody_funds import views as funds_views
     from dualcheck.views import actions as dualcheck_actions
-    from enforcement import views as enforcement_views
+    from enforcement.views import actions as enforcement_views
     from supervision.views import orders as order_views
     from supervision.views import petitions as petition_views
     from tests.security.test_web_security import _patterns

@@ -22,7 +22,7 @@ from core.models import ApiToken, Department, Membership, Role
 from core.selectors import active_memberships, forget_memberships, visible_courts
 from core.services.people import api_client_create, api_token_revoke, membership_grant, membership_revoke
 from tests.conftest import at
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 from tests.factories import make_member
 
 CODES = ("鲁0102", "鲁0103", "鲁01")  # the client's own court, its sibling, the court above
@@ -279,7 +279,7 @@ def test_courts_and_clues_of_other_courts_are_not_listed(world):
 
 
 def test_a_client_cannot_file_into_another_court(world):
-    from tests.enforcement.conftest import case_payload
+    from tests.enforcement.factories import case_payload
 
     client = token_client(world.lu0102.key)
     for code in ("鲁0103", "鲁01"):

@@ -29,7 +29,7 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 
 from core.models import Role
 from tests.conftest import at
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 from tests.factories import UserFactory, make_member
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -83,7 +83,7 @@ def _slugs() -> dict[str, list[str]]:
     """Every action slug of the action patterns (each action is its own unsafe request)."""
     from custody_funds import views as funds_views
     from dualcheck.views import actions as dualcheck_actions
-    from enforcement import views as enforcement_views
+    from enforcement.views import actions as enforcement_views
     from supervision.views import orders as order_views
     from supervision.views import petitions as petition_views
 

@@ -2,7 +2,8 @@ import pytest
 
 from core.models import Deadline, Role
 from tests.conftest import at
-from tests.enforcement.conftest import as_user, make_case  # noqa: F401 - fixture re-exported
+from tests.enforcement.conftest import as_user  # noqa: F401 - fixture re-exported
+from tests.enforcement.factories import make_case
 from tests.factories import make_member
 
 

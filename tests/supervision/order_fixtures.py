@@ -8,7 +8,7 @@ import pytest
 
 from core.models import Role
 from tests.conftest import at
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 from tests.factories import make_member
 
 

@@ -13,7 +13,7 @@ from supervision.models import Alert, AlertLevel, SystemNotice
 from supervision.services.alerts import alerts_send_digest, calendar_notice_check
 from supervision.services.scan import scan_court
 from tests.conftest import at
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 from tests.factories import make_member
 from tests.supervision.conftest import search_clock
 

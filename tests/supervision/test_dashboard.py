@@ -32,7 +32,7 @@ from supervision.models import Alert, CourtRuleStat
 from supervision.services.scan import scan_court
 from supervision.services.stats import court_stats_refresh
 from tests.conftest import at
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 from tests.factories import make_member
 
 AT = at("2026-11-20 12:00")

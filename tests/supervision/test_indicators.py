@@ -23,7 +23,7 @@ from supervision import indicators as indicators_module
 from supervision.indicators import indicators_data
 from supervision.models import CourtRuleStat
 from tests.conftest import at
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 from tests.factories import make_member
 from tests.supervision.test_dashboard import scan_all, terminated_case
 

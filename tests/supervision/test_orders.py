@@ -26,7 +26,7 @@ from supervision.services.orders import (
 )
 from supervision.services.scan import scan_court
 from tests.conftest import at
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 from tests.factories import make_member
 from tests.supervision.order_fixtures import *  # noqa: F403
 

@@ -27,7 +27,7 @@ from supervision.services.scan import scan_court
 from supervision.services.stats import court_stats_refresh
 from tests.browser import log_in, screenshot
 from tests.conftest import at
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 from tests.factories import make_member
 
 # date sensitive: the 督办 is issued today, its response clock counted from today
