@@ -19,7 +19,7 @@ from custody_funds.models import (
     ReceiptStatus,
 )
 from custody_funds.services import funds
-from custody_funds.templatetags.funds_tags import amount_in_chinese_capitals
+from core.money import amount_in_chinese_capitals
 from enforcement.models import Party
 from tests.conftest import at, on
 from tests.enforcement.factories import make_case

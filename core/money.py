@@ -1,10 +1,7 @@
-"""Display helpers of the case-funds pages: amounts in Chinese capitals (大写金额)."""
+"""Amounts of money as courts write them: grouped digits with two places, and the
+Chinese capitals of payment documents (大写金额)."""
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-
-from django import template
-
-register = template.Library()
 
 DIGITS = "零壹贰叁肆伍陆柒捌玖"
 PLACES = ("", "拾", "佰", "仟")  # within a group of four digits
@@ -75,12 +72,12 @@ def amount_in_chinese_capitals(amount: Decimal) -> str:
     return text + "整"
 
 
-@register.filter
-def capitals(value) -> str:
-    """``{{ amount|capitals }}`` — empty for a missing or invalid amount."""
+def money_text(value: object) -> str:
+    """¥ amounts as courts write them: thousands separated, two decimals (the zh-hans
+    locale of Django does not group digits). Empty for nothing, as typed otherwise."""
     if value is None or value == "":
         return ""
     try:
-        return amount_in_chinese_capitals(Decimal(value))
+        return f"{Decimal(value):,.2f}"  # type: ignore[arg-type]
     except (InvalidOperation, TypeError, ValueError):
-        return ""
+        return str(value)
