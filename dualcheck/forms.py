@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from core.exceptions import ApplicationError
 from core.forms import CourtDateField
 from core.models import Court, Department, Membership, User
+from core.web.forms import DateInput, LocalDateTimeField, RowSet, local_now_input
 from dualcheck.models import (
     ClueOfficer,
     ClueSource,
@@ -28,7 +29,6 @@ from dualcheck.models import (
     TeamMethod,
 )
 from dualcheck.services.common import MAX_REPORT_DAYS, NOTE_MAX, TEXT_MAX
-from enforcement.forms import DateInput, LocalDateTimeField, RowSet, local_now_input
 
 DEFAULT_REPORT_DAYS = 30
 COURT_CHOICES_MAX = 500

@@ -26,6 +26,7 @@ from core.exceptions import ApplicationError, Conflict, NotFound, PermissionDeni
 from core.models import Court, User
 from core.selectors import active_memberships
 from core.web import call_service, is_partial, safe_next
+from core.web.forms import RowSet
 from dualcheck import forms as f
 from dualcheck.models import OPEN_STATUSES, STAGES, Clue, ClueCase, ClueStatus, TeamMember
 from dualcheck.selectors import (
@@ -41,7 +42,6 @@ from dualcheck.selectors import (
     uses_dualcheck,
 )
 from dualcheck.services import clues as services
-from enforcement.forms import RowSet
 from enforcement.selectors import cases_visible_to
 from supervision.selectors_orders import petitions_flagged_for_dualcheck
 from supervision.views.orders import Clocks

@@ -1,19 +1,17 @@
 """The actions of the case page: for each, its form, the service it calls, when it is
 offered (``enforcement.policy``) and what it says when done."""
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.models import User
+from core.exceptions import RuleViolation
+from core.web.pages import Action, Done
 from enforcement import forms as f
 from enforcement import policy
 from enforcement.models import (
     Approval,
-    Case,
     SearchChannel,
 )
 from enforcement.services import assets as asset_services
@@ -27,41 +25,14 @@ if TYPE_CHECKING:
     from enforcement.views.case_page import CasePage  # cycle: the page lists the actions
 
 
-@dataclass
-class Done:
-    message: Any
-    url: str | None = None
-
-
-@dataclass(frozen=True)
-class Action:
-    """One thing that can be done on the case page: its form, the service call, and
-    when it is offered (the state allows it; the user may act — checked by the page)."""
-
-    slug: str
-    form_class: type[f.ActionForm]
-    title: Any
-    submit: Any
-    perform: Callable[[User, Case, Any, dict, f.ActionForm], Done]
-    available: Callable[["CasePage", Any], bool]
-    on: str | None = None  # the sub-object: search | asset | measure | clue | credit
-    danger: bool = False
-
-    def key(self, obj=None) -> str:
-        return self.slug if obj is None else f"{self.slug}-{obj.pk}"
-
-    def url(self, case: Case, obj=None) -> str:
-        if obj is None:
-            return reverse("enforcement:case-action", kwargs={"case_id": case.pk, "action": self.slug})
-        return reverse("enforcement:case-object-action", kwargs={"case_id": case.pk, "action": self.slug, "obj_id": obj.pk})
-
-
-def _do_notice(user, case, obj, d, form) -> Done:
+def _do_notice(page: "CasePage", obj: Any, form: Any) -> Done:
+    user, case, d = page.user, page.case, form.cleaned_data
     case_services.case_serve_notice(actor=user, case=case, served_at=d["served_at"])
     return Done(_("已登记执行通知书、报告财产令送达。"))
 
 
-def _do_search(user, case, obj, d, form) -> Done:
+def _do_search(page: "CasePage", obj: Any, form: Any) -> Done:
+    user, case, d = page.user, page.case, form.cleaned_data
     codes = d["categories"] or (None if d["channel"] == SearchChannel.OFFLINE else [])
     asset_services.search_launch(
         actor=user, case=case, channel=d["channel"], category_codes=codes, launched_at=d["launched_at"]
@@ -69,7 +40,8 @@ def _do_search(user, case, obj, d, form) -> Done:
     return Done(_("已发起财产查询。"))
 
 
-def _do_feedback(user, case, search, d, form) -> Done:
+def _do_feedback(page: "CasePage", search: Any, form: Any) -> Done:
+    user, d = page.user, form.cleaned_data
     findings = [
         asset_services.FindingInput(
             category=r.cleaned_data["category"],
@@ -83,7 +55,8 @@ def _do_feedback(user, case, search, d, form) -> Done:
     return Done(_("已登记查询反馈，查明财产 %(n)s 项。") % {"n": len(assets)})
 
 
-def _do_control(user, case, asset, d, form) -> Done:
+def _do_control(page: "CasePage", asset: Any, form: Any) -> Done:
+    user, case, d = page.user, page.case, form.cleaned_data
     approval = None
     if d.get("override_approval"):
         approval = next((a for a in form.page.usable_overrides if a.pk == d["override_approval"]), None)
@@ -94,52 +67,62 @@ def _do_control(user, case, asset, d, form) -> Done:
     return Done(_("已对“%(a)s”采取控制措施。") % {"a": asset.description})
 
 
-def _do_uncontrollable(user, case, asset, d, form) -> Done:
+def _do_uncontrollable(page: "CasePage", asset: Any, form: Any) -> Done:
+    user, d = page.user, form.cleaned_data
     asset_services.asset_mark_uncontrollable(actor=user, asset=asset, at=d["at"], reason=d["reason"])
     return Done(_("已记录该财产无法控制及理由。"))
 
 
-def _do_renew(user, case, measure, d, form) -> Done:
+def _do_renew(page: "CasePage", measure: Any, form: Any) -> Done:
+    user, d = page.user, form.cleaned_data
     measure = measure_services.control_renew(actor=user, measure=measure, renewed_at=d["at"])
     return Done(_("已续行，新的到期日为 %(d)s。") % {"d": measure.expires_on.isoformat()})
 
 
-def _do_release(user, case, measure, d, form) -> Done:
+def _do_release(page: "CasePage", measure: Any, form: Any) -> Done:
+    user, d = page.user, form.cleaned_data
     measure_services.control_release(actor=user, measure=measure, at=d["at"], reason=d["reason"])
     return Done(_("已解除控制措施。"))
 
 
-def _do_disposal_start(user, case, asset, d, form) -> Done:
+def _do_disposal_start(page: "CasePage", asset: Any, form: Any) -> Done:
+    user, d = page.user, form.cleaned_data
     disposal_services.disposal_start(actor=user, asset=asset, method=d["method"], at=d["at"])
     return Done(_("已启动确定财产处置参考价程序。"))
 
 
-def _do_self_disposal(user, case, asset, d, form) -> Done:
+def _do_self_disposal(page: "CasePage", asset: Any, form: Any) -> Done:
+    user, d = page.user, form.cleaned_data
     disposal_services.self_disposal_allow(actor=user, asset=asset, at=d["at"], days=d["days"])
     return Done(_("已准许被执行人自行处置，期限 %(n)s 日。") % {"n": d["days"]})
 
 
-def _do_disposal_price(user, case, disposal, d, form) -> Done:
+def _do_disposal_price(page: "CasePage", disposal: Any, form: Any) -> Done:
+    user, d = page.user, form.cleaned_data
     disposal_services.disposal_fix_price(actor=user, disposal=disposal, price=d["price"], at=d["at"])
     return Done(_("已确定参考价，应在 10 日内启动变价程序。"))
 
 
-def _do_disposal_auction(user, case, disposal, d, form) -> Done:
+def _do_disposal_auction(page: "CasePage", disposal: Any, form: Any) -> Done:
+    user, d = page.user, form.cleaned_data
     disposal_services.disposal_launch_auction(actor=user, disposal=disposal, at=d["at"], platform=d["platform"])
     return Done(_("已启动拍卖。"))
 
 
-def _do_disposal_conclude(user, case, disposal, d, form) -> Done:
+def _do_disposal_conclude(page: "CasePage", disposal: Any, form: Any) -> Done:
+    user, d = page.user, form.cleaned_data
     disposal_services.disposal_conclude(actor=user, disposal=disposal, at=d["at"], sold=d["sold"], amount=d["amount"])
     return Done(_("已登记处置结果。"))
 
 
-def _do_self_disposal_conclude(user, case, sd, d, form) -> Done:
+def _do_self_disposal_conclude(page: "CasePage", sd: Any, form: Any) -> Done:
+    user, d = page.user, form.cleaned_data
     disposal_services.self_disposal_conclude(actor=user, self_disposal=sd, at=d["at"], sold=d["sold"], amount=d["amount"])
     return Done(_("已登记自行处置结果。"))
 
 
-def _do_clue(user, case, obj, d, form) -> Done:
+def _do_clue(page: "CasePage", obj: Any, form: Any) -> Done:
+    user, case, d = page.user, page.case, form.cleaned_data
     property_clue_services.property_clue_receive(
         actor=user, case=case, received_at=d["received_at"], description=d["description"],
         source=d.get("source") or "", specific=d["specific"], urgent=d["urgent"],
@@ -147,68 +130,87 @@ def _do_clue(user, case, obj, d, form) -> Done:
     return Done(_("已登记财产线索，核查期限已开始计算。"))
 
 
-def _do_clue_verify(user, case, clue, d, form) -> Done:
+def _do_clue_verify(page: "CasePage", clue: Any, form: Any) -> Done:
+    user, d = page.user, form.cleaned_data
     property_clue_services.property_clue_start_verification(actor=user, clue=clue, at=d["at"])
     return Done(_("已开始核查财产线索。"))
 
 
-def _do_clue_conclude(user, case, clue, d, form) -> Done:
+def _do_clue_conclude(page: "CasePage", clue: Any, form: Any) -> Done:
+    user, d = page.user, form.cleaned_data
     property_clue_services.property_clue_conclude(actor=user, clue=clue, at=d["at"], true=d["true"], note=d["note"])
     return Done(_("已登记线索核查结果。"))
 
 
-def _do_credit(user, case, obj, d, form) -> Done:
+def _do_credit(page: "CasePage", obj: Any, form: Any) -> Done:
+    user, case, d = page.user, page.case, form.cleaned_data
     issued = measure_services.credit_issue(
         actor=user, case=case, party_id=d["party"], kind=d["kind"], issued_at=d["issued_at"], grace_until=d.get("grace_until")
     )
     return Done(_("已发布：%(k)s。") % {"k": "、".join(str(m.get_kind_display()) for m in issued)})
 
 
-def _do_credit_release(user, case, measure, d, form) -> Done:
+def _do_credit_release(page: "CasePage", measure: Any, form: Any) -> Done:
+    user, d = page.user, form.cleaned_data
     measure_services.credit_release(actor=user, measure=measure, at=d["at"], reason=d["reason"])
     return Done(_("已解除/删除该信用惩戒措施。"))
 
 
-def _do_interview(user, case, obj, d, form) -> Done:
+def _do_interview(page: "CasePage", obj: Any, form: Any) -> Done:
+    user, case, d = page.user, page.case, form.cleaned_data
     case_services.case_record_interview(actor=user, case=case, at=d["at"], note=d["note"])
     return Done(_("已登记约谈申请执行人。"))
 
 
-def _do_fulfilment(user, case, obj, d, form) -> Done:
+def _do_fulfilment(page: "CasePage", obj: Any, form: Any) -> Done:
+    user, case, d = page.user, page.case, form.cleaned_data
     case_services.case_record_fulfilment(actor=user, case=case, at=d["at"], note=d["note"])
     return Done(_("已登记履行情况；信用惩戒措施须在三个工作日内解除。"))
 
 
-def _do_track(user, case, obj, d, form) -> Done:
+def _do_track(page: "CasePage", obj: Any, form: Any) -> Done:
+    user, case, d = page.user, page.case, form.cleaned_data
     case_services.case_set_track(actor=user, case=case, track=d["track"], reason=d.get("reason") or "")
     return Done(_("已调整繁简分流。"))
 
 
-def _do_suspend(user, case, obj, d, form) -> Done:
+def _do_suspend(page: "CasePage", obj: Any, form: Any) -> Done:
+    user, case, d = page.user, page.case, form.cleaned_data
     case_services.case_suspend(actor=user, case=case, at=d["at"], reason=d["reason"])
     return Done(_("案件已中止执行，期限暂停计算。"))
 
 
-def _do_resume(user, case, obj, d, form) -> Done:
+def _do_resume(page: "CasePage", obj: Any, form: Any) -> Done:
+    user, case, d = page.user, page.case, form.cleaned_data
     case_services.case_resume(actor=user, case=case, at=d["at"])
     return Done(_("案件已恢复执行，期限继续计算。"))
 
 
-def _do_request_approval(user, case, obj, d, form) -> Done:
+def _do_request_approval(page: "CasePage", obj: Any, form: Any) -> Done:
+    user, case, d = page.user, page.case, form.cleaned_data
     closure_services.approval_request(actor=user, case=case, kind=d["kind"], reason=d["reason"], payload=form.payload())
     return Done(_("审批申请已提交，待执行局长审批。"))
 
 
-def _do_close(user, case, obj, d, form) -> Done:
-    result = closure_services.case_close(
-        actor=user, case=case, closure=d["closure"], closed_at=d["closed_at"], document=d.get("document") or ""
-    )
+def _do_close(page: "CasePage", obj: Any, form: Any) -> Done:
+    user, case, d = page.user, page.case, form.cleaned_data
+    try:
+        result = closure_services.case_close(
+            actor=user, case=case, closure=d["closure"], closed_at=d["closed_at"], document=d.get("document") or ""
+        )
+    except RuleViolation as exc:
+        if exc.code != "closure_conditions_unmet":
+            raise
+        # the page lists what is missing under one line at the top of the form
+        form.unmet_details = exc.extra.get("details", [])
+        raise RuleViolation(_("不符合终结本次执行程序的条件（终本规定第一条），尚缺："), code=exc.code) from None
     if isinstance(result, Approval):
         return Done(_("终结本次执行程序申请已提交，待执行局长审批。"))
     return Done(_("案件已结案。"))
 
 
-def _do_restore(user, case, obj, d, form) -> Done:
+def _do_restore(page: "CasePage", obj: Any, form: Any) -> Done:
+    user, case, d = page.user, page.case, form.cleaned_data
     restored = closure_services.case_restore(
         actor=user, case=case, new_case_number=d["case_number"], received_at=d["received_at"], reason=d["reason"]
     )

@@ -17,6 +17,7 @@ from core.exceptions import (
 )
 from core.web import call_service, safe_next
 from enforcement import forms as f
+from enforcement import policy
 from enforcement.models import (
     Approval,
     ApprovalKind,
@@ -66,6 +67,8 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(approvals_pending_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     _describe(rows)
+    for a in rows:
+        a.can_decide = policy.can_decide(request.user, a)
     return render(request, "enforcement/approval_queue.html", {"page": page, "rows": rows})
 
 

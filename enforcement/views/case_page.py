@@ -10,22 +10,20 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
-from core.calendar import WorkingCalendar, local_date
 from core.decorators import perm_required
 from core.events import node_label
 from core.exceptions import (
-    ApplicationError,
-    CalendarNotLoaded,
     NotFound,
-    PermissionDenied,
 )
 from core.models import User
-from core.web import call_service, is_partial, render_body_or_page, urgency
-from enforcement import forms as f
+from core.web.clocks import ClockRows
+from core.web.htmx import is_partial, render_body_or_page
+from core.web.pages import Action, ActionPage, action_run
 from enforcement import policy
 from enforcement.models import (
     ApprovalKind,
@@ -42,7 +40,7 @@ from enforcement.selectors import (
     case_timeline,
     enabled_categories,
 )
-from enforcement.views.actions import ACTIONS, Action
+from enforcement.views.actions import ACTIONS
 
 
 def _case_or_404(user: User, case_id: int) -> Case:
@@ -66,16 +64,18 @@ SUB_OBJECTS: dict[str, Callable[[Case], Any]] = {
 TIME_CODES = ("node_in_future", "naive_datetime", "calendar_not_loaded")
 
 
-class CasePage:
+class CasePage(ActionPage):
     """Everything the case page shows, from the prefetched case plus a fixed number
     of queries (timeline, approvals, one calendar load, asset categories)."""
 
+    actions = ACTIONS
+
     def __init__(self, request: HttpRequest, case: Case):
+        super().__init__()
         self.request, self.case, self.user = request, case, request.user
         self.now = timezone.now()
         self.can_act = policy.can_act_on(self.user, case)
         self.is_approver = policy.can_approve(self.user, case)
-        self.bound: dict[str, f.ActionForm] = {}
         parties = list(case.parties.all())
         self.applicants = [p for p in parties if p.role == PartyRole.APPLICANT]
         self.respondents = [p for p in parties if p.role == PartyRole.RESPONDENT]
@@ -95,53 +95,26 @@ class CasePage:
         else:
             self.all_categories, self.enabled_categories = [], []
 
-    # --- forms ----------------------------------------------------------------------
-    def bind(self, action: Action, obj, form: f.ActionForm) -> None:
-        self.bound[action.key(obj)] = form
+    # --- forms (core.web.pages.ActionPage) ------------------------------------------
+    def may_act(self) -> bool:
+        return self.can_act
 
-    def form_for(self, action: Action, obj=None) -> f.ActionForm:
-        key = action.key(obj)
-        form = self.bound.get(key) or action.form_class(page=self, obj=obj, auto_id=f"id_{key}_%s")
-        form.action, form.key, form.dom_id, form.url = action, key, f"form-{key}", action.url(self.case, obj)
-        return form
-
-    def forms_on(self, on: str | None, obj=None) -> list[f.ActionForm]:
-        if not self.can_act:
-            return []
-        # a form that was just refused stays on the page, with its errors, even when
-        # the state no longer offers it
-        return [
-            self.form_for(a, obj)
-            for a in ACTIONS.values()
-            if a.on == on and (a.available(self, obj) or a.key(obj) in self.bound)
-        ]
+    def action_url(self, action: Action, obj: Any = None) -> str:
+        if obj is None:
+            return reverse("enforcement:case-action", kwargs={"case_id": self.case.pk, "action": action.slug})
+        return reverse(
+            "enforcement:case-object-action",
+            kwargs={"case_id": self.case.pk, "action": action.slug, "obj_id": obj.pk},
+        )
 
     # --- sections -------------------------------------------------------------------
-    def deadline_rows(self) -> list[dict]:
-        calendar = WorkingCalendar.load()
-        today = local_date(self.now)
-        rows = []
-        for d in self.deadlines:
-            due = local_date(d.due_at)
-            paused = d.paused_at is not None
-            left = None
-            if d.is_running:
-                try:
-                    left = calendar.working_days_between(today, due)
-                except CalendarNotLoaded:
-                    left = None
-                overdue = not paused and d.due_at < self.now
-                level = "paused" if paused else urgency(left, overdue)
-            else:
-                overdue, level = False, "done"
-            rows.append(
-                {
-                    "deadline": d, "subject": self.subject(d.subject_label) or _("本案"), "due_date": due,
-                    "days_left": left, "urgency": level, "overdue": overdue, "paused": paused and d.is_running,
-                    "running": d.is_running,
-                }
-            )
-        return rows
+    def deadline_rows(self) -> list[dict[str, Any]]:
+        """One row per clock (core.web.clocks: time left in the clock's own unit)."""
+        clocks = ClockRows(self.now)
+        return [
+            {"clock": row, "subject": self.subject(row.deadline.subject_label) or _("本案")}
+            for row in clocks.rows(self.deadlines)
+        ]
 
     def search_rows(self) -> list[dict]:
         found: dict[int, int] = defaultdict(int)
@@ -198,7 +171,7 @@ class CasePage:
             "applicants": self.applicants,
             "respondents": self.respondents,
             "deadline_rows": deadline_rows,
-            "overdue_count": sum(1 for r in deadline_rows if r["overdue"]),
+            "overdue_count": sum(1 for r in deadline_rows if r["clock"].overdue),
             "search_rows": self.search_rows(),
             "asset_rows": self.asset_rows(),
             "clue_rows": self.clue_rows(),
@@ -254,28 +227,26 @@ def case_action(request: HttpRequest, case_id: int, action: str, obj_id: int | N
             raise Http404
     page = CasePage(request, case)
     form = spec.form_class(request.POST, page=page, obj=obj, auto_id=f"id_{spec.key(obj)}_%s")
-    if form.is_valid():
-        try:
-            done = call_service(spec.perform, user, case, obj, form.cleaned_data, form)
-        except NotFound:
-            raise Http404 from None
-        except PermissionDenied as exc:
-            messages.error(request, exc.message)
-            return _after_action(request, case_id)
-        except ApplicationError as exc:
-            f.place_error(
-                form, exc, rowsets=form.rowsets(), code_fields={code: form.time_field for code in TIME_CODES}
-            )
-        else:
-            messages.success(request, done.message)
-            if done.url:
-                if is_partial(request):
-                    response = HttpResponse(status=204)
-                    response["HX-Redirect"] = done.url
-                    return response
-                return redirect(done.url)
-            return _after_action(request, case_id)
+    done, status = action_run(
+        form,
+        lambda: spec.perform(page, obj, form),
+        code_fields={code: form.time_field for code in TIME_CODES},
+        rowsets=form.rowsets(),
+    )
+    if status == 403:  # may not (any more): back to the page, with the reason
+        messages.error(request, form.non_field_errors()[-1])
+        return _after_action(request, case_id)
+    if status is None:
+        messages.success(request, done.message)
+        if done.url:
+            if is_partial(request):
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = done.url
+                return response
+            return redirect(done.url)
+        return _after_action(request, case_id)
     page.bind(spec, obj, form)
+    # every refusal re-renders the page with the form's errors as 422
     return _render_case(request, page, status=422, scroll_to=f"form-{spec.key(obj)}")
 
 

@@ -18,6 +18,7 @@ from core.exceptions import (
 from core.models import Court, User
 from core.selectors import visible_courts
 from core.web import call_service, is_partial
+from core.web.forms import RowSet, local_now_input, local_today, place_error
 from enforcement import forms as f
 from enforcement import policy
 from enforcement.selectors import (
@@ -88,8 +89,8 @@ def case_register(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = f.CaseForm(request.POST, courts=courts, handlers=handlers)
-        applicants = f.RowSet(f.ApplicantRowForm, "applicants", request.POST)
-        respondents = f.RowSet(f.PartyRowForm, "respondents", request.POST)
+        applicants = RowSet(f.ApplicantRowForm, "applicants", request.POST)
+        respondents = RowSet(f.PartyRowForm, "respondents", request.POST)
         if all([form.is_valid(), applicants.is_valid(), respondents.is_valid()]):
             d = form.cleaned_data
             data = case_services.CaseInput(
@@ -109,7 +110,7 @@ def case_register(request: HttpRequest) -> HttpResponse:
             try:
                 case = call_service(case_services.case_register, actor=user, data=data)
             except ApplicationError as exc:
-                f.place_error(
+                place_error(
                     form, exc, rowsets=[applicants, respondents],
                     code_fields={"duplicate_case_number": "case_number", "node_in_future": "received_at"},
                 )
@@ -123,13 +124,13 @@ def case_register(request: HttpRequest) -> HttpResponse:
             handlers=handlers,
             initial={
                 "court": courts[0].pk,
-                "filed_on": f.local_today(),
-                "received_at": f.local_now_input(),
+                "filed_on": local_today(),
+                "received_at": local_now_input(),
                 "handler": user.pk if user.pk in {pk for pk, _l in handlers.get(courts[0].pk, [])} else None,
             },
         )
-        applicants = f.RowSet(f.ApplicantRowForm, "applicants")
-        respondents = f.RowSet(f.PartyRowForm, "respondents")
+        applicants = RowSet(f.ApplicantRowForm, "applicants")
+        respondents = RowSet(f.PartyRowForm, "respondents")
     context = {"form": form, "applicants": applicants, "respondents": respondents}
     return render(request, "enforcement/case_form.html", context, status=status)
 

@@ -7,9 +7,9 @@ import re
 import pytest
 from django.urls import reverse
 
+from core.web.forms import local_now_input
 from dualcheck.models import Clarification, ClueStatus, ConfidentialRead, Disposition, Feedback, Team
 from dualcheck.services import investigation as s_inv
-from enforcement.forms import local_now_input
 from tests.dualcheck.conftest import advance
 from tests.supervision.test_orders_views import browser
 
