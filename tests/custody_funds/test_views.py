@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from core.models import Deadline, DeadlineStatus, Role
+from core.money import amount_in_chinese_capitals
 from custody_funds.models import (
     Disbursement,
     DisbursementStatus,
@@ -19,7 +20,6 @@ from custody_funds.models import (
     ReceiptStatus,
 )
 from custody_funds.services import funds
-from core.money import amount_in_chinese_capitals
 from enforcement.models import Party
 from tests.conftest import at, on
 from tests.enforcement.factories import make_case
