@@ -5,6 +5,7 @@ top of its form — never as a server error."""
 
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass, fields
 from typing import Any
 
 from django.contrib import messages
@@ -21,7 +22,7 @@ from core.exceptions import (
     NotFound,
 )
 from core.models import User
-from core.web.clocks import ClockRows
+from core.web.clocks import ClockRow, ClockRows
 from core.web.htmx import is_partial, render_body_or_page
 from core.web.pages import Action, ActionPage, action_run
 from enforcement import policy
@@ -59,6 +60,11 @@ SUB_OBJECTS: dict[str, Callable[[Case], Any]] = {
     "disposal": lambda case: case.disposals.all(),
     "selfdisposal": lambda case: case.self_disposals.all(),
 }
+
+
+@dataclass
+class CaseClockRow(ClockRow):
+    subject: Any = ""
 
 
 TIME_CODES = ("node_in_future", "naive_datetime", "calendar_not_loaded")
@@ -108,12 +114,15 @@ class CasePage(ActionPage):
         )
 
     # --- sections -------------------------------------------------------------------
-    def deadline_rows(self) -> list[dict[str, Any]]:
-        """One row per clock (core.web.clocks: time left in the clock's own unit)."""
-        clocks = ClockRows(self.now)
+    def deadline_rows(self) -> list["CaseClockRow"]:
+        """One row per clock (core.web.clocks: time left in the clock's own unit), with
+        its subject without the case number."""
         return [
-            {"clock": row, "subject": self.subject(row.deadline.subject_label) or _("本案")}
-            for row in clocks.rows(self.deadlines)
+            CaseClockRow(
+                **{f.name: getattr(row, f.name) for f in fields(row)},
+                subject=self.subject(row.deadline.subject_label) or _("本案"),
+            )
+            for row in ClockRows(self.now).rows(self.deadlines)
         ]
 
     def search_rows(self) -> list[dict]:
@@ -171,7 +180,7 @@ class CasePage(ActionPage):
             "applicants": self.applicants,
             "respondents": self.respondents,
             "deadline_rows": deadline_rows,
-            "overdue_count": sum(1 for r in deadline_rows if r["clock"].overdue),
+            "overdue_count": sum(1 for r in deadline_rows if r.overdue),
             "search_rows": self.search_rows(),
             "asset_rows": self.asset_rows(),
             "clue_rows": self.clue_rows(),
