@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -306,7 +307,7 @@ def case_set_track(*, actor: User, case: Case, track: str, reason: str = "") -> 
     return case
 
 
-def simple_cases_overdue(now: dt.datetime):
+def simple_cases_overdue(now: dt.datetime) -> QuerySet[Case]:
     """Simple-track cases still open past the configured time (322号 §7: 简易执行案件
     无法在既定期限内执结的，应转为普通案件办理)."""
     limit = now.date() - dt.timedelta(days=settings.ENFORCEMENT_SIMPLE_TRACK_DAYS)
