@@ -3,10 +3,7 @@
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    extend_schema,
-)
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,10 +12,7 @@ from core.api.base import ApiView
 from core.api.pagination import DefaultPagination
 from core.api.schema import ERROR_RESPONSES, WRITE_ERROR_RESPONSES
 from core.exceptions import ValidationFailed
-from enforcement.models import (
-    Approval,
-    ApprovalStatus,
-)
+from enforcement.models import Approval, ApprovalStatus
 from enforcement.selectors import approval_get_detail, approvals_visible_to, case_get, case_part_get
 from enforcement.services import closure as closure_services
 

@@ -10,9 +10,7 @@ from core.api.base import ApiView
 from core.api.fields import MoneyField
 from core.api.schema import ERROR_RESPONSES, WRITE_ERROR_RESPONSES
 from enforcement.api.base import AtIn, at_or_now
-from enforcement.models import (
-    Asset,
-)
+from enforcement.models import Asset
 from enforcement.selectors import asset_categories_at, asset_get_detail, case_part_get
 from enforcement.services import assets as asset_services
 

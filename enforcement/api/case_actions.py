@@ -4,9 +4,7 @@ answering with the case (API.md "Cases", "Closure")."""
 from typing import Any
 
 from django.utils import timezone
-from drf_spectacular.utils import (
-    extend_schema,
-)
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,15 +16,8 @@ from core.models import User
 from enforcement.api.approvals import ApprovalOut
 from enforcement.api.base import AtIn, at_or_now
 from enforcement.api.cases import CaseOut, case_detail_response
-from enforcement.models import (
-    Approval,
-    Case,
-    ClosureType,
-    Track,
-)
-from enforcement.selectors import (
-    case_get,
-)
+from enforcement.models import Approval, Case, ClosureType, Track
+from enforcement.selectors import case_get
 from enforcement.services import cases as case_services
 from enforcement.services import closure as closure_services
 

@@ -31,11 +31,7 @@ from enforcement.api.disposals import DisposalOut
 from enforcement.api.measures import ControlMeasureOut, CreditMeasureOut
 from enforcement.api.property_clues import ClueOut
 from enforcement.api.searches import SearchOut
-from enforcement.models import (
-    Case,
-    PartyKind,
-    Track,
-)
+from enforcement.models import Case, PartyKind, Track
 from enforcement.selectors import case_get_detail, cases_filter, court_member_get
 from enforcement.services import cases as case_services
 

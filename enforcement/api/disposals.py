@@ -10,15 +10,8 @@ from core.api.base import ApiView
 from core.api.fields import MoneyField
 from core.api.schema import WRITE_ERROR_RESPONSES
 from enforcement.api.base import AtIn, at_or_now
-from enforcement.models import (
-    Asset,
-    Disposal,
-    PriceMethod,
-    SelfDisposal,
-)
-from enforcement.selectors import (
-    case_part_get,
-)
+from enforcement.models import Asset, Disposal, PriceMethod, SelfDisposal
+from enforcement.selectors import case_part_get
 from enforcement.services import disposal as disposal_services
 
 

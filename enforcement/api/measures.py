@@ -12,12 +12,7 @@ from core.api.fields import DateField, DateTimeField, MoneyField
 from core.api.schema import WRITE_ERROR_RESPONSES
 from core.exceptions import ValidationFailed
 from enforcement.api.base import AtIn, at_or_now
-from enforcement.models import (
-    ControlKind,
-    ControlMeasure,
-    CreditKind,
-    CreditMeasure,
-)
+from enforcement.models import ControlKind, ControlMeasure, CreditKind, CreditMeasure
 from enforcement.selectors import case_approval_get, case_asset_get, case_get, case_part_get
 from enforcement.services import measures as measure_services
 

@@ -10,13 +10,8 @@ from core.api.base import ApiView
 from core.api.fields import DateTimeField
 from core.api.schema import WRITE_ERROR_RESPONSES
 from enforcement.api.base import AtIn, at_or_now
-from enforcement.models import (
-    PropertyClue,
-)
-from enforcement.selectors import (
-    case_get,
-    case_part_get,
-)
+from enforcement.models import PropertyClue
+from enforcement.selectors import case_get, case_part_get
 from enforcement.services import property_clues as property_clue_services
 
 

@@ -17,15 +17,8 @@ from core.exceptions import ValidationFailed
 from core.models import User
 from enforcement.api.assets import AssetOut
 from enforcement.api.base import BULK_RESULTS
-from enforcement.models import (
-    Asset,
-    AssetSearch,
-    SearchChannel,
-)
-from enforcement.selectors import (
-    case_get,
-    case_part_get,
-)
+from enforcement.models import Asset, AssetSearch, SearchChannel
+from enforcement.selectors import case_get, case_part_get
 from enforcement.services import assets as asset_services
 
 

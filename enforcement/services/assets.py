@@ -12,14 +12,7 @@ from core.exceptions import InvalidTransition, ValidationFailed
 from core.models import User
 from core.services import clocks
 from enforcement.events import AssetNode, SearchNode
-from enforcement.models import (
-    Asset,
-    AssetCategory,
-    AssetSearch,
-    Case,
-    CaseStatus,
-    SearchChannel,
-)
+from enforcement.models import Asset, AssetCategory, AssetSearch, Case, CaseStatus, SearchChannel
 from enforcement.policy import is_terminated
 from enforcement.selectors import (
     asset_get_for_update,

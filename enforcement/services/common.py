@@ -1,5 +1,6 @@
-"""What every enforcement service does first: lock the case, check the actor may
-act on it, and record the node."""
+"""What every enforcement service shares: the open-case check, the first node that
+starts execution, and recording the node (the case itself is locked and the actor
+authorised by ``selectors.case_get_for_update``)."""
 
 import datetime as dt
 from typing import Any

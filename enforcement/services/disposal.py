@@ -10,13 +10,7 @@ from core.exceptions import RuleViolation, ValidationFailed
 from core.models import User
 from core.services import clocks
 from enforcement.events import DisposalNode
-from enforcement.models import (
-    Asset,
-    ControlStatus,
-    Disposal,
-    PriceMethod,
-    SelfDisposal,
-)
+from enforcement.models import Asset, ControlStatus, Disposal, PriceMethod, SelfDisposal
 from enforcement.selectors import (
     asset_get_for_update,
     case_get_for_update,

@@ -9,10 +9,7 @@ from core.exceptions import ValidationFailed
 from core.models import User
 from core.services import clocks
 from enforcement.events import PropertyClueNode
-from enforcement.models import (
-    Case,
-    PropertyClue,
-)
+from enforcement.models import Case, PropertyClue
 from enforcement.selectors import case_get_for_update, property_clue_get_for_update
 from enforcement.services.common import check_time, record_node, require_open
 

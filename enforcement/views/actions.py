@@ -10,10 +10,7 @@ from core.exceptions import RuleViolation
 from core.web.pages import Action, Done
 from enforcement import forms as f
 from enforcement import policy
-from enforcement.models import (
-    Approval,
-    SearchChannel,
-)
+from enforcement.models import Approval, SearchChannel
 from enforcement.services import assets as asset_services
 from enforcement.services import cases as case_services
 from enforcement.services import closure as closure_services
@@ -121,7 +118,7 @@ def _do_self_disposal_conclude(page: "CasePage", sd: Any, form: Any) -> Done:
     return Done(_("已登记自行处置结果。"))
 
 
-def _do_clue(page: "CasePage", obj: Any, form: Any) -> Done:
+def _do_property_clue(page: "CasePage", obj: Any, form: Any) -> Done:
     user, case, d = page.user, page.case, form.cleaned_data
     property_clue_services.property_clue_receive(
         actor=user, case=case, received_at=d["received_at"], description=d["description"],
@@ -130,13 +127,13 @@ def _do_clue(page: "CasePage", obj: Any, form: Any) -> Done:
     return Done(_("已登记财产线索，核查期限已开始计算。"))
 
 
-def _do_clue_verify(page: "CasePage", clue: Any, form: Any) -> Done:
+def _do_property_clue_verify(page: "CasePage", clue: Any, form: Any) -> Done:
     user, d = page.user, form.cleaned_data
     property_clue_services.property_clue_start_verification(actor=user, clue=clue, at=d["at"])
     return Done(_("已开始核查财产线索。"))
 
 
-def _do_clue_conclude(page: "CasePage", clue: Any, form: Any) -> Done:
+def _do_property_clue_conclude(page: "CasePage", clue: Any, form: Any) -> Done:
     user, d = page.user, form.cleaned_data
     property_clue_services.property_clue_conclude(actor=user, clue=clue, at=d["at"], true=d["true"], note=d["note"])
     return Done(_("已登记线索核查结果。"))
@@ -232,7 +229,7 @@ ACTIONS: dict[str, Action] = {
                lambda p, o: policy.can_serve_notice(p.user, p.case)),
         Action("search", f.SearchLaunchForm, _("发起财产查询"), _("发起查询"), _do_search,
                lambda p, o: policy.can_launch_search(p.user, p.case)),
-        Action("clue", f.ClueForm, _("登记财产线索"), _("登记线索"), _do_clue, _progress),
+        Action("clue", f.ClueForm, _("登记财产线索"), _("登记线索"), _do_property_clue, _progress),
         Action("credit", f.CreditForm, _("限制消费 / 纳入失信名单"), _("发布"), _do_credit,
                lambda p, o: policy.can_progress(p.user, p.case) and bool(p.respondents)),
         Action("interview", f.InterviewForm, _("约谈申请执行人"), _("登记约谈"), _do_interview, _progress),
@@ -272,9 +269,9 @@ ACTIONS: dict[str, Action] = {
                lambda p, m: policy.can_change_control(p.user, m), on="measure"),
         Action("release", f.ControlReleaseForm, _("解除"), _("解除"), _do_release,
                lambda p, m: policy.can_change_control(p.user, m), on="measure", danger=True),
-        Action("clue-verify", f.ClueVerifyForm, _("开始核查"), _("开始核查"), _do_clue_verify,
+        Action("clue-verify", f.ClueVerifyForm, _("开始核查"), _("开始核查"), _do_property_clue_verify,
                lambda p, c: policy.can_start_property_clue_verification(p.user, c), on="clue"),
-        Action("clue-conclude", f.ClueConcludeForm, _("核查结论"), _("登记结论"), _do_clue_conclude,
+        Action("clue-conclude", f.ClueConcludeForm, _("核查结论"), _("登记结论"), _do_property_clue_conclude,
                lambda p, c: policy.can_conclude_property_clue(p.user, c), on="clue"),
         Action("credit-release", f.CreditReleaseForm, _("解除/删除"), _("解除"), _do_credit_release,
                lambda p, m: policy.can_release_credit(p.user, m), on="credit", danger=True),

@@ -12,22 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.decorators import perm_required
-from core.exceptions import (
-    ApplicationError,
-)
+from core.exceptions import ApplicationError
 from core.web import call_service, safe_next
 from enforcement import forms as f
 from enforcement import policy
-from enforcement.models import (
-    Approval,
-    ApprovalKind,
-    ClosureType,
-)
-from enforcement.selectors import (
-    approval_get_visible,
-    approval_subjects,
-    approvals_pending_for,
-)
+from enforcement.models import Approval, ApprovalKind, ClosureType
+from enforcement.selectors import approval_get_visible, approval_subjects, approvals_pending_for
 from enforcement.services import closure as closure_services
 
 PAGE_SIZE = 50

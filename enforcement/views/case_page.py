@@ -18,21 +18,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.decorators import perm_required
 from core.events import node_label
-from core.exceptions import (
-    NotFound,
-)
+from core.exceptions import NotFound
 from core.models import User
 from core.web.clocks import ClockRow, ClockRows
 from core.web.htmx import is_partial, render_body_or_page
 from core.web.pages import Action, ActionPage, action_run
 from enforcement import policy
-from enforcement.models import (
-    ApprovalKind,
-    ApprovalStatus,
-    AssetStatus,
-    Case,
-    PartyRole,
-)
+from enforcement.models import ApprovalKind, ApprovalStatus, AssetStatus, Case, PartyRole
 from enforcement.selectors import (
     approvals_of_case,
     asset_categories,

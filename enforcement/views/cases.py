@@ -12,9 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.decorators import perm_required
-from core.exceptions import (
-    ApplicationError,
-)
+from core.exceptions import ApplicationError
 from core.models import Court, User
 from core.selectors import visible_courts
 from core.web import call_service, is_partial
