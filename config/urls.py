@@ -10,7 +10,7 @@ from core.api.health import healthz
 
 api_v1 = [
     path("", include("core.api.urls")),
-    path("", include("enforcement.api_urls")),
+    path("", include("enforcement.api.urls")),
     path("", include("custody_funds.api.urls")),
     path("", include("supervision.api.urls")),
     path("", include("dualcheck.api.urls")),

@@ -23,6 +23,8 @@ from enforcement.models import Asset, AssetSearch, Case, CaseStatus, ControlKind
 from enforcement.services import assets as asset_services
 from enforcement.services import cases as case_services
 from enforcement.services import closure as closure_services
+from enforcement.services import measures as measure_services
+from enforcement.services import property_clues as property_clue_services
 
 CASES_PER_COURT = 80
 COURTS = ["鲁0102", "鲁0103", "鲁0202"]
@@ -159,7 +161,7 @@ def _make(rng, plan, court, number, clerk, handler, head, calendar) -> None:
     search = asset_services.search_launch(actor=clerk, case=case, channel="online", category_codes=None, launched_at=search_at)
     if plan["clue"]:
         clue_at = search_at + dt.timedelta(hours=3)
-        asset_services.clue_receive(
+        property_clue_services.property_clue_receive(
             actor=clerk, case=case, received_at=clue_at, description="申请执行人反映被执行人在外地有房产",
             source="申请执行人", specific=True, urgent=plan["urgent"],
         )
@@ -193,7 +195,7 @@ def _make(rng, plan, court, number, clerk, handler, head, calendar) -> None:
             break
         kind = KINDS_BY_CATEGORY[asset.category.code]
         amount = asset.value if kind == ControlKind.FREEZE_DEPOSIT else None
-        asset_services.control_create(
+        measure_services.control_create(
             actor=clerk, case=case, asset=Asset.objects.get(pk=asset.pk), kind=kind, amount=amount, effective_at=control_at
         )
     if stage < 0.55:
@@ -213,7 +215,7 @@ def _make(rng, plan, court, number, clerk, handler, head, calendar) -> None:
         closure_services.case_close(actor=clerk, case=case, closure="withdrawn", closed_at=close_at, document="准予撤回执行申请裁定书")
     elif head is not None:
         respondent_party = case.parties.get(role=PartyRole.RESPONDENT)
-        asset_services.credit_issue(
+        measure_services.credit_issue(
             actor=clerk, case=case, party_id=respondent_party.pk, kind="restriction",
             issued_at=min(control_at, now - dt.timedelta(hours=1)),
         )
@@ -221,8 +223,8 @@ def _make(rng, plan, court, number, clerk, handler, head, calendar) -> None:
         if not assets and close_at < now:
             # no property found after a full search: 终结本次执行 with every §1 condition met
             for clue in case.clues.all():
-                asset_services.clue_start_verification(actor=clerk, clue=clue, at=clue.received_at + dt.timedelta(hours=2))
-                asset_services.clue_conclude(
+                property_clue_services.property_clue_start_verification(actor=clerk, clue=clue, at=clue.received_at + dt.timedelta(hours=2))
+                property_clue_services.property_clue_conclude(
                     actor=clerk, clue=clue, at=clue.received_at + dt.timedelta(days=3), true=False, note="经实地核查，该房产已过户他人"
                 )
             case_services.case_record_interview(

@@ -1,19 +1,14 @@
 """Browser forms of the enforcement pages. They only parse and check the shape of
 what was typed; every rule lives in the services, whose ``ApplicationError`` the
-views place next to the field it names (``place_error``)."""
+views place next to the field it names (``core.web.forms.place_error``)."""
 
-import datetime as dt
-import re
-from collections.abc import Iterable
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.exceptions import ApplicationError, RuleViolation, ValidationFailed
-from core.forms import CourtDateField, CourtDateTimeMixin, MoneyFormField
+from core.forms import CourtDateField
+from core.web.forms import DateInput, LocalDateTimeField, RowSet, local_now_input, money_field
 from enforcement.models import (
     ApprovalKind,
     CaseStatus,
@@ -25,161 +20,6 @@ from enforcement.models import (
     SearchChannel,
     Track,
 )
-
-# Times typed into a form are Beijing time, whatever the server's zone (DESIGN: every
-# period is counted in Asia/Shanghai).
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-DATETIME_INPUT = "%Y-%m-%dT%H:%M"
-MAX_ROWS = 50
-
-
-def local_now_input() -> str:
-    """Now, as a ``datetime-local`` value (minutes; never in the future)."""
-    return timezone.localtime(timezone.now(), SHANGHAI).strftime(DATETIME_INPUT)
-
-
-def local_today() -> dt.date:
-    return timezone.localtime(timezone.now(), SHANGHAI).date()
-
-
-class LocalDateTimeField(CourtDateTimeMixin, forms.DateTimeField):
-    """A ``datetime-local`` input read as Asia/Shanghai time."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault(
-            "widget", forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_INPUT)
-        )
-        kwargs.setdefault("input_formats", [DATETIME_INPUT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"])
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        with timezone.override(SHANGHAI):
-            result = super().to_python(value)
-        if result is not None and timezone.is_naive(result):
-            result = timezone.make_aware(result, SHANGHAI)
-        return result
-
-    def prepare_value(self, value):
-        if isinstance(value, dt.datetime) and timezone.is_aware(value):
-            return timezone.localtime(value, SHANGHAI).replace(second=0, microsecond=0, tzinfo=None)
-        return value
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-def money_field(label, *, required: bool = True, **kwargs) -> forms.DecimalField:
-    return MoneyFormField(
-        label=label,
-        required=required,
-        max_digits=16,
-        decimal_places=2,
-        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
-        **kwargs,
-    )
-
-
-# --- placing service errors on forms -------------------------------------------------------
-
-_ROW_PATH = re.compile(r"^(?P<rows>\w+)\[(?P<index>\d+)\](?:\.(?P<rest>[\w.]+))?$")
-
-
-class RowSet:
-    """Repeated rows of one small form (parties, search findings), posted as
-    ``<name>-<i>-<field>``. Rows can be added by htmx with any free index and removed
-    in the browser, so the indices present in the data are the rows; rows left
-    entirely blank are ignored."""
-
-    def __init__(
-        self,
-        form_class: type[forms.Form],
-        name: str,
-        data=None,
-        *,
-        initial_rows: int = 1,
-        auto_id: str = "id_%s",
-        form_kwargs: dict | None = None,
-    ):
-        self.name = name
-        self.errors: list[str] = []
-        kwargs = form_kwargs or {}
-        if data is not None:
-            pattern = re.compile(rf"^{re.escape(name)}-(\d+)-")
-            indices = sorted({int(m.group(1)) for key in data if (m := pattern.match(key))})[:MAX_ROWS]
-        else:
-            indices = list(range(initial_rows))
-        self.forms = [
-            form_class(data, prefix=f"{name}-{i}", auto_id=auto_id, **kwargs) for i in indices
-        ]
-        self.next_index = (max(indices) + 1) if indices else 0
-
-    @property
-    def filled(self) -> list[forms.Form]:
-        """The rows that were typed into, in order; the service sees them as
-        ``<name>[0]``, ``<name>[1]``..."""
-        return [f for f in self.forms if f.is_bound and f.has_changed()]
-
-    def is_valid(self) -> bool:
-        return all([f.is_valid() for f in self.filled])  # a list: every row gets its errors
-
-
-def place_error(
-    form: forms.Form,
-    exc: ApplicationError,
-    *,
-    rowsets: Iterable[RowSet] = (),
-    code_fields: dict[str, str] | None = None,
-) -> None:
-    """Show ``exc`` next to the input it is about, else at the top of ``form``.
-
-    ``ValidationFailed.extra["fields"]`` keys are form field names or row paths
-    (``applicants[0].payout_account.account_number``); ``code_fields`` maps a
-    rule code (``node_in_future``) to the field it concerns."""
-    by_name = {r.name: r for r in rowsets}
-    placed = False
-    fields = exc.extra.get("fields") if isinstance(exc, ValidationFailed) else None
-    if isinstance(fields, dict):
-        for path, messages in fields.items():
-            messages = messages if isinstance(messages, list) else [messages]
-            placed |= _place_path(form, by_name, str(path), [str(m) for m in messages])
-    if not placed and isinstance(exc, RuleViolation) and exc.code == "closure_conditions_unmet":
-        form.add_error(None, _("不符合终结本次执行程序的条件（终本规定第一条），尚缺："))
-        form.unmet_details = exc.extra.get("details", [])
-        return
-    if not placed and code_fields and exc.code in code_fields and code_fields[exc.code] in form.fields:
-        form.add_error(code_fields[exc.code], str(exc.message))
-        placed = True
-    if not placed:
-        form.add_error(None, str(exc.message))
-
-
-def _place_path(form: forms.Form, rowsets: dict[str, RowSet], path: str, messages: list[str]) -> bool:
-    match = _ROW_PATH.match(path)
-    if match and match["rows"] in rowsets:
-        rowset = rowsets[match["rows"]]
-        filled = rowset.filled
-        index = int(match["index"])
-        if index >= len(filled):
-            rowset.errors.extend(messages)
-            return True
-        row = filled[index]
-        field = (match["rest"] or "").rsplit(".", 1)[-1]
-        for message in messages:
-            row.add_error(field if field in row.fields else None, message)
-        return True
-    if path in rowsets:
-        rowsets[path].errors.extend(messages)
-        return True
-    if path in form.fields:
-        for message in messages:
-            form.add_error(path, message)
-        return True
-    return False
-
 
 # --- case registration ----------------------------------------------------------------------
 

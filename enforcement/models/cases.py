@@ -1,3 +1,5 @@
+from typing import Any
+
 import pghistory
 from django.conf import settings
 from django.db import models
@@ -5,7 +7,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-MONEY = {"max_digits": 16, "decimal_places": 2}
+# DecimalField keyword arguments of every amount (Any: they are passed as **kwargs)
+MONEY: dict[str, Any] = {"max_digits": 16, "decimal_places": 2}
 
 
 class CaseStatus(models.TextChoices):

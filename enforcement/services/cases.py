@@ -7,14 +7,20 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.calendar import start_of_day
 from core.case_numbers import ENFORCEMENT_TYPE_CODES, parse_case_number
-from core.exceptions import Conflict, InvalidTransition, ValidationFailed
+from core.exceptions import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from core.identity import validate_party_id, validate_phone
-from core.models import Court, User
+from core.models import Court, Deadline, User
+from core.models.clocks import RUNNING
 from core.services import clocks
+from core.services.events import node_event_record
+from enforcement import signals
+from enforcement.events import CaseNode
 from enforcement.models import (
     Case,
     CaseStatus,
@@ -26,7 +32,9 @@ from enforcement.models import (
     PayoutAccount,
     Track,
 )
-from enforcement.services.common import case_lock, check_time, record_node, require_open, start_if_received
+from enforcement.policy import can_act_at
+from enforcement.selectors import case_get_for_update, case_get_for_update_unchecked
+from enforcement.services.common import check_time, record_node, require_open, start_if_received
 
 
 @dataclass
@@ -131,19 +139,40 @@ def _duplicate(number: str) -> Conflict:
     return Conflict(message, code="duplicate_case_number", extra={"fields": {"case_number": [str(message)]}})
 
 
-@transaction.atomic
-def case_register(*, actor: User, data: CaseInput) -> Case:
-    """收案: the execution department receives the case (移送执行). Starts
-    SEARCH_START (322号 §13), EXECUTION_NOTICE (民诉法解释 §480) and CASE_DURATION."""
-    from core.exceptions import PermissionDenied
-    from enforcement.selectors import user_can_act_on
-
-    if not user_can_act_on(actor, data.court):
+def _case_register_check(*, actor: User, data: CaseInput) -> tuple[str, str]:
+    """Refuse a registration the actor may not make or the input does not allow;
+    return the normalized case number and its type code."""
+    if not can_act_at(actor, data.court):
         raise PermissionDenied(_("只有本院的书记员、承办人、执行局长或对接系统可以登记案件。"))
     normalized, type_code = validate_case_input(data)
     check_time(data.received_at)
     if Case.objects.filter(case_number=normalized).exists():
         raise _duplicate(normalized)
+    return normalized, type_code
+
+
+def _parties_create(*, actor: User, case: Case, data: CaseInput) -> None:
+    for role, parties in ((PartyRole.APPLICANT, data.applicants), (PartyRole.RESPONDENT, data.respondents)):
+        for p in parties:
+            party = Party.objects.create(
+                case=case, role=role, kind=p.kind, name=p.name.strip()[:100], id_number=p.id_number, phone=p.phone
+            )
+            if role == PartyRole.APPLICANT and p.payout_account is not None:
+                PayoutAccount.objects.create(
+                    party=party,
+                    bank=p.payout_account.bank.strip()[:100],
+                    account_number=p.payout_account.account_number,
+                    holder=p.payout_account.holder.strip()[:100],
+                    confirmed_at=data.received_at,
+                    confirmed_by=actor if actor.is_authenticated else None,
+                )
+
+
+@transaction.atomic
+def case_register(*, actor: User, data: CaseInput) -> Case:
+    """收案: the execution department receives the case (移送执行). Starts
+    SEARCH_START (322号 §13), EXECUTION_NOTICE (民诉法解释 §480) and CASE_DURATION."""
+    normalized, type_code = _case_register_check(actor=actor, data=data)
     try:
         with transaction.atomic():
             case = Case.objects.create(
@@ -162,20 +191,7 @@ def case_register(*, actor: User, data: CaseInput) -> Case:
             )
     except IntegrityError:
         raise _duplicate(normalized) from None
-    for role, parties in ((PartyRole.APPLICANT, data.applicants), (PartyRole.RESPONDENT, data.respondents)):
-        for p in parties:
-            party = Party.objects.create(
-                case=case, role=role, kind=p.kind, name=p.name.strip()[:100], id_number=p.id_number, phone=p.phone
-            )
-            if role == PartyRole.APPLICANT and p.payout_account is not None:
-                PayoutAccount.objects.create(
-                    party=party,
-                    bank=p.payout_account.bank.strip()[:100],
-                    account_number=p.payout_account.account_number,
-                    holder=p.payout_account.holder.strip()[:100],
-                    confirmed_at=data.received_at,
-                    confirmed_by=actor if actor.is_authenticated else None,
-                )
+    _parties_create(actor=actor, case=case, data=data)
     responsible = data.handler
     common = {"court": data.court, "case": case, "subject": case, "responsible": responsible}
     clocks.clock_start(rule_code="SEARCH_START", started_at=data.received_at, **common)
@@ -183,7 +199,7 @@ def case_register(*, actor: User, data: CaseInput) -> Case:
     clocks.clock_start(rule_code="CASE_DURATION", started_at=start_of_day(data.filed_on), **common)
     record_node(
         case=case,
-        kind="case.received",
+        kind=CaseNode.RECEIVED,
         occurred_at=data.received_at,
         actor=actor,
         payload={
@@ -192,28 +208,22 @@ def case_register(*, actor: User, data: CaseInput) -> Case:
             "restored_from": data.restored_from.case_number if data.restored_from else None,
         },
     )
-    from enforcement import signals
-
     signals.case_registered.send(sender=Case, case=case)
     return case
 
 
 @transaction.atomic
 def case_assign(*, actor: User, case: Case, handler: User | None, team: str = "") -> Case:
-    case = case_lock(actor=actor, case=case)
+    case = case_get_for_update(actor=actor, case=case)
     require_open(case)
     if handler is not None and not handler.memberships.filter(court=case.court, revoked_at__isnull=True).exists():
         raise ValidationFailed.for_field("handler", _("承办人必须是本院人员。"))
     case.handler, case.team = handler, team[:50]
     case.save(update_fields=["handler", "team", "updated_at"])
-    from core.models import Deadline
-    from core.models.clocks import RUNNING
 
     Deadline.objects.filter(RUNNING, case=case).update(responsible=handler)
-    from django.utils import timezone
-
     record_node(
-        case=case, kind="case.assigned", occurred_at=timezone.now(), actor=actor,
+        case=case, kind=CaseNode.ASSIGNED, occurred_at=timezone.now(), actor=actor,
         payload={"handler": handler.pk if handler else None, "team": team[:50]},
     )
     return case
@@ -222,7 +232,7 @@ def case_assign(*, actor: User, case: Case, handler: User | None, team: str = ""
 @transaction.atomic
 def case_serve_notice(*, actor: User, case: Case, served_at: dt.datetime) -> Case:
     """执行通知书 and 报告财产令 served: stops EXECUTION_NOTICE."""
-    case = case_lock(actor=actor, case=case)
+    case = case_get_for_update(actor=actor, case=case)
     require_open(case)
     check_time(served_at)
     if case.notice_served_at is not None:
@@ -233,28 +243,28 @@ def case_serve_notice(*, actor: User, case: Case, served_at: dt.datetime) -> Cas
     start_if_received(case)
     case.save(update_fields=["notice_served_at", "property_order_served_at", "updated_at"])
     clocks.clocks_stop_for_subject(subject=case, rule_codes=["EXECUTION_NOTICE"], stopped_at=served_at, actor=actor)
-    record_node(case=case, kind="case.notice_served", occurred_at=served_at, actor=actor)
+    record_node(case=case, kind=CaseNode.NOTICE_SERVED, occurred_at=served_at, actor=actor)
     return case
 
 
 @transaction.atomic
 def case_record_interview(*, actor: User, case: Case, at: dt.datetime, note: str) -> Case:
     """约谈申请执行人 (终本规定 §1(6))."""
-    case = case_lock(actor=actor, case=case)
+    case = case_get_for_update(actor=actor, case=case)
     require_open(case)
     check_time(at)
     if not note.strip():
         raise ValidationFailed.for_field("note", _("请记录约谈内容。"))
     case.applicant_interviewed_at = at
     case.save(update_fields=["applicant_interviewed_at", "updated_at"])
-    record_node(case=case, kind="case.applicant_interviewed", occurred_at=at, actor=actor, payload={"note": note[:1000]})
+    record_node(case=case, kind=CaseNode.APPLICANT_INTERVIEWED, occurred_at=at, actor=actor, payload={"note": note[:1000]})
     return case
 
 
 @transaction.atomic
 def case_suspend(*, actor: User, case: Case, at: dt.datetime, reason: str) -> Case:
     """中止执行: the case's clocks stand still until it resumes."""
-    case = case_lock(actor=actor, case=case)
+    case = case_get_for_update(actor=actor, case=case)
     check_time(at)
     if not reason.strip():
         raise ValidationFailed.for_field("reason", _("请填写中止执行的原因。"))
@@ -263,26 +273,26 @@ def case_suspend(*, actor: User, case: Case, at: dt.datetime, reason: str) -> Ca
     for deadline in clocks.execution_deadlines_for(case).filter(paused_at__isnull=True).order_by("pk"):
         if deadline.started_at <= at:
             clocks.clock_pause(deadline=deadline, paused_at=at, reason=f"中止执行：{reason}"[:500], actor=actor)
-    record_node(case=case, kind="case.suspended", occurred_at=at, actor=actor, payload={"reason": reason[:500]})
+    record_node(case=case, kind=CaseNode.SUSPENDED, occurred_at=at, actor=actor, payload={"reason": reason[:500]})
     return case
 
 
 @transaction.atomic
 def case_resume(*, actor: User, case: Case, at: dt.datetime) -> Case:
-    case = case_lock(actor=actor, case=case)
+    case = case_get_for_update(actor=actor, case=case)
     check_time(at)
     case.resume()
     case.save(update_fields=["status", "updated_at"])
     for deadline in clocks.execution_deadlines_for(case).filter(paused_at__isnull=False).order_by("pk"):
-        clocks.clock_resume(deadline=deadline, resumed_at=max(at, deadline.paused_at), actor=actor)
-    record_node(case=case, kind="case.resumed", occurred_at=at, actor=actor)
+        clocks.clock_resume(deadline=deadline, resumed_at=max(at, deadline.paused_at or at), actor=actor)
+    record_node(case=case, kind=CaseNode.RESUMED, occurred_at=at, actor=actor)
     return case
 
 
 @transaction.atomic
 def case_set_track(*, actor: User, case: Case, track: str, reason: str = "") -> Case:
     """繁简分流 (322号 §7)."""
-    case = case_lock(actor=actor, case=case)
+    case = case_get_for_update(actor=actor, case=case)
     require_open(case)
     if track not in Track.values:
         raise ValidationFailed.for_field("track", _("繁简类型无效。"))
@@ -290,16 +300,14 @@ def case_set_track(*, actor: User, case: Case, track: str, reason: str = "") -> 
         return case
     previous, case.track = case.track, track
     case.save(update_fields=["track", "updated_at"])
-    from django.utils import timezone
-
     record_node(
-        case=case, kind="case.track_changed", occurred_at=timezone.now(), actor=actor,
+        case=case, kind=CaseNode.TRACK_CHANGED, occurred_at=timezone.now(), actor=actor,
         payload={"from": previous, "to": track, "reason": reason[:500]},
     )
     return case
 
 
-def simple_cases_overdue(now: dt.datetime):
+def simple_cases_overdue(now: dt.datetime) -> QuerySet[Case]:
     """Simple-track cases still open past the configured time (322号 §7: 简易执行案件
     无法在既定期限内执结的，应转为普通案件办理)."""
     limit = now.date() - dt.timedelta(days=settings.ENFORCEMENT_SIMPLE_TRACK_DAYS)
@@ -309,14 +317,12 @@ def simple_cases_overdue(now: dt.datetime):
 @transaction.atomic
 def cases_move_overdue_simple_to_ordinary(*, now: dt.datetime) -> int:
     """Run daily: a simple case past its time moves to the ordinary track."""
-    from core.services.events import node_event_record
-
     moved = 0
     for case in simple_cases_overdue(now).select_for_update(of=("self",)).select_related("court").order_by("pk")[:5000]:
         case.track = Track.ORDINARY
         case.save(update_fields=["track", "updated_at"])
         node_event_record(
-            kind="case.track_changed", court=case.court, case=case, occurred_at=now, actor=None,
+            kind=CaseNode.TRACK_CHANGED, court=case.court, case=case, occurred_at=now, actor=None,
             subject=case, payload={"from": Track.SIMPLE, "to": Track.ORDINARY, "reason": "简易执行超过规定期限"},
         )
         moved += 1
@@ -327,7 +333,7 @@ def cases_move_overdue_simple_to_ordinary(*, now: dt.datetime) -> int:
 def case_record_fulfilment(*, actor: User, case: Case, at: dt.datetime, note: str) -> Case:
     """履行完毕 (or guarantee / applicant consent): credit measures must be lifted
     within 3 working days (322号 §23; 失信规定 §10)."""
-    case = case_lock(actor=actor, case=case)
+    case = case_get_for_update(actor=actor, case=case)
     check_time(at)
     if not note.strip():
         raise ValidationFailed.for_field("note", _("请说明履行情况（履行完毕、提供担保或申请执行人同意）。"))
@@ -340,7 +346,7 @@ def case_record_fulfilment(*, actor: User, case: Case, at: dt.datetime, note: st
         clocks.clock_start(
             rule_code=rule, court=case.court, case=case, subject=measure, started_at=at, responsible=case.handler
         )
-    record_node(case=case, kind="case.fulfilled", occurred_at=at, actor=actor, payload={"note": note[:500]})
+    record_node(case=case, kind=CaseNode.FULFILLED, occurred_at=at, actor=actor, payload={"note": note[:500]})
     return case
 
 
@@ -349,9 +355,7 @@ def case_mark_claim_satisfied(*, case: Case, at: dt.datetime, source: str) -> Ca
     """The claim has been paid in full (custody_funds tells enforcement): closure as
     执行完毕 becomes allowed and the credit measures must be lifted within 3 working
     days (322号 §23; 失信规定 §10). A system node: no acting-role check."""
-    from core.services.events import node_event_record
-
-    case = Case.objects.select_for_update(of=("self",)).select_related("court").get(pk=case.pk)
+    case = case_get_for_update_unchecked(case.pk)
     if case.fulfilled_at is not None:
         return case
     case.fulfilled_at, case.fulfilment_note = at, source[:500]
@@ -362,7 +366,7 @@ def case_mark_claim_satisfied(*, case: Case, at: dt.datetime, source: str) -> Ca
             rule_code=rule, court=case.court, case=case, subject=measure, started_at=at, responsible=case.handler
         )
     node_event_record(
-        kind="case.fulfilled", court=case.court, case=case, occurred_at=at, actor=None, subject=case,
+        kind=CaseNode.FULFILLED, court=case.court, case=case, occurred_at=at, actor=None, subject=case,
         payload={"note": source[:500], "by": "custody_funds"},
     )
     return case

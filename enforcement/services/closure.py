@@ -8,10 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.calendar import WorkingCalendar, local_date
+from core.case_numbers import parse_case_number
 from core.exceptions import InvalidTransition, PermissionDenied, RuleViolation, ValidationFailed
-from core.models import Role, User
-from core.selectors import user_has_role_over
+from core.models import Deadline, User
+from core.models.clocks import RUNNING
 from core.services import clocks
+from enforcement.events import ApprovalNode, CaseNode
 from enforcement.models import (
     Approval,
     ApprovalKind,
@@ -24,14 +26,15 @@ from enforcement.models import (
     PartyRole,
 )
 from enforcement.models.assets import ASSET_SETTLED
-from enforcement.selectors import enabled_categories
-from enforcement.services.common import case_lock, check_time, record_node, require_open
-
-APPROVER_ROLES = (Role.BUREAU_HEAD, Role.COURT_LEADER)
-
-
-def is_approver(user: User, case: Case) -> bool:
-    return user_has_role_over(user, case.court, APPROVER_ROLES)
+from enforcement.policy import can_approve
+from enforcement.selectors import (
+    approval_get_for_update,
+    case_get_for_update,
+    case_get_for_update_unchecked,
+    enabled_categories,
+)
+from enforcement.services.cases import CaseInput, PartyInput, PayoutAccountInput, case_register
+from enforcement.services.common import check_time, record_node, require_open
 
 
 def terminated_round_unmet(case: Case, at: dt.datetime, document: str = "x") -> list[dict[str, str]]:
@@ -102,7 +105,7 @@ def _close(case: Case, *, closure: str, at: dt.datetime, document: str, actor: U
             started_at=at, responsible=case.handler,
         )
     record_node(
-        case=case, kind="case.closed", occurred_at=at, actor=actor,
+        case=case, kind=CaseNode.CLOSED, occurred_at=at, actor=actor,
         payload={"closure": closure, "document": document.strip()[:200]},
     )
     return case
@@ -114,11 +117,11 @@ def case_close(
 ) -> Case | Approval:
     """结案. 终本 by anyone but a bureau head (or court leader) becomes a request in
     the approval queue once its conditions hold; the others close at once."""
-    case = case_lock(actor=actor, case=case)
+    case = case_get_for_update(actor=actor, case=case)
     require_open(case)
     check_time(closed_at)
     _check_closure(case, closure, closed_at, document)
-    if closure == ClosureType.TERMINATED_THIS_ROUND and not is_approver(actor, case):
+    if closure == ClosureType.TERMINATED_THIS_ROUND and not can_approve(actor, case):
         if case.approvals.filter(kind=ApprovalKind.CLOSURE, status=ApprovalStatus.PENDING).exists():
             raise InvalidTransition(_("该案已有待审批的终本申请。"), code="approval_pending")
         approval = Approval.objects.create(
@@ -129,7 +132,7 @@ def case_close(
             requested_by=actor,
         )
         record_node(
-            case=case, kind="approval.requested", occurred_at=timezone.now(), actor=actor,
+            case=case, kind=ApprovalNode.REQUESTED, occurred_at=timezone.now(), actor=actor,
             subject=approval, payload={"kind": ApprovalKind.CLOSURE},
         )
         return approval
@@ -141,14 +144,12 @@ def case_restore(
     *, actor: User, case: Case, new_case_number: str, received_at: dt.datetime, reason: str
 ) -> Case:
     """恢复执行 of a 终本 case: a linked new case of type 执恢 with the same parties."""
-    from enforcement.services.cases import CaseInput, PartyInput, PayoutAccountInput, case_register
 
-    case = case_lock(actor=actor, case=case)
+    case = case_get_for_update(actor=actor, case=case)
     if case.status != CaseStatus.CLOSED or case.closure_type != ClosureType.TERMINATED_THIS_ROUND:
         raise InvalidTransition(_("只有终结本次执行程序的案件可以恢复执行。"))
     if not reason.strip():
         raise ValidationFailed.for_field("reason", _("请填写恢复执行的事由（如发现新的财产）。"))
-    from core.case_numbers import parse_case_number
 
     try:
         number = parse_case_number(new_case_number)
@@ -185,7 +186,7 @@ def case_restore(
     for deadline in clocks.running_deadlines_for(case).filter(rule__code="TERMINATED_RESEARCH"):
         clocks.clock_stop(deadline=deadline, stopped_at=received_at, actor=actor, note="恢复执行")
     record_node(
-        case=case, kind="case.restored", occurred_at=received_at, actor=actor,
+        case=case, kind=CaseNode.RESTORED, occurred_at=received_at, actor=actor,
         payload={"new_case": restored.case_number, "reason": reason[:500]},
     )
     return restored
@@ -196,20 +197,18 @@ def case_restore(
 
 @transaction.atomic
 def approval_request(*, actor: User, case: Case, kind: str, reason: str, payload: dict[str, Any]) -> Approval:
-    case = case_lock(actor=actor, case=case)
+    case = case_get_for_update(actor=actor, case=case)
     require_open(case)
     if kind not in ApprovalKind.values:
         raise ValidationFailed.for_field("kind", _("审批事项无效。"))
     if not reason.strip():
         raise ValidationFailed.for_field("reason", _("请填写申请理由。"))
     if kind == ApprovalKind.EXTENSION:
-        from core.models import Deadline
-        from core.models.clocks import RUNNING
-
         added = payload.get("added")
         if not isinstance(added, int) or not 1 <= added <= 365:
             raise ValidationFailed.for_field("added", _("延长幅度应为 1 至 365。"))
-        if not Deadline.objects.filter(RUNNING, pk=payload.get("deadline"), case=case).exists():
+        deadline_id: Any = payload.get("deadline")  # Any: the client's JSON, looked up as is
+        if not Deadline.objects.filter(RUNNING, pk=deadline_id, case=case).exists():
             raise ValidationFailed.for_field("deadline", _("该期限不属于本案或已结束。"))
     if kind == ApprovalKind.OVER_SEIZURE and payload.get("asset") is not None:
         if not case.assets.filter(pk=payload["asset"]).exists():
@@ -218,7 +217,7 @@ def approval_request(*, actor: User, case: Case, kind: str, reason: str, payload
         case=case, kind=kind, reason=reason[:1000], payload=payload, requested_by=actor
     )
     record_node(
-        case=case, kind="approval.requested", occurred_at=timezone.now(), actor=actor,
+        case=case, kind=ApprovalNode.REQUESTED, occurred_at=timezone.now(), actor=actor,
         subject=approval, payload={"kind": kind, "reason": reason[:1000]},
     )
     return approval
@@ -229,9 +228,9 @@ def approval_decide(*, actor: User, approval: Approval, approve: bool, note: str
     """The bureau head (or a court leader) of the case's court or above decides;
     never the person who asked (maker ≠ checker). Approving a 终本 request closes
     the case; approving an extension extends the clock."""
-    approval = Approval.objects.select_for_update(of=("self",)).select_related("case__court").get(pk=approval.pk)
-    case = Case.objects.select_for_update(of=("self",)).select_related("court").get(pk=approval.case_id)
-    if not is_approver(actor, case):
+    approval = approval_get_for_update(approval.pk)
+    case = case_get_for_update_unchecked(approval.case_id)
+    if not can_approve(actor, case):
         raise PermissionDenied(_("只有本院或上级法院的执行局长、院领导可以审批。"))
     if approval.requested_by_id == actor.pk:
         raise PermissionDenied(_("审批人不能审批自己提出的申请。"), code="maker_checker")
@@ -239,7 +238,7 @@ def approval_decide(*, actor: User, approval: Approval, approve: bool, note: str
     if not approve:
         approval.reject(by=actor, at=now, note=note[:1000])
         approval.save()
-        record_node(case=case, kind="approval.rejected", occurred_at=now, actor=actor, subject=approval,
+        record_node(case=case, kind=ApprovalNode.REJECTED, occurred_at=now, actor=actor, subject=approval,
                     payload={"kind": approval.kind, "note": note[:1000]})
         return approval
     approval.approve(by=actor, at=now, note=note[:1000])
@@ -250,12 +249,10 @@ def approval_decide(*, actor: User, approval: Approval, approve: bool, note: str
         _close(case, closure=approval.payload["closure"], at=closed_at, document=approval.payload["document"], actor=actor)
         approval.use()
     elif approval.kind == ApprovalKind.EXTENSION:
-        from core.models import Deadline
-
         deadline = Deadline.objects.get(pk=approval.payload["deadline"], case=case)
         clocks.clock_extend(deadline=deadline, added=int(approval.payload["added"]), reason=approval.reason, approved_by=actor)
         approval.use()
     approval.save()
-    record_node(case=case, kind="approval.approved", occurred_at=now, actor=actor, subject=approval,
+    record_node(case=case, kind=ApprovalNode.APPROVED, occurred_at=now, actor=actor, subject=approval,
                 payload={"kind": approval.kind, "note": note[:1000]})
     return approval

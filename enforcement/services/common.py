@@ -1,5 +1,6 @@
-"""What every enforcement service does first: lock the case, check the actor may
-act on it, and record the node."""
+"""What every enforcement service shares: the open-case check, the first node that
+starts execution, and recording the node (the case itself is locked and the actor
+authorised by ``selectors.case_get_for_update``)."""
 
 import datetime as dt
 from typing import Any
@@ -7,27 +8,15 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.exceptions import InvalidTransition, NotFound, PermissionDenied
+from core.exceptions import InvalidTransition
 from core.models import NodeEvent, User
 from core.services.events import node_event_record, node_time_check
 from enforcement.models import Case, CaseStatus
-from enforcement.selectors import cases_visible_to, user_can_act_on
-
-
-def case_lock(*, actor: User, case: Case | int) -> Case:
-    """Fetch, authorise and lock the case (caller is inside ``transaction.atomic``).
-    Invisible → 404; visible but not allowed to act → 403."""
-    pk = case.pk if isinstance(case, Case) else case
-    if not cases_visible_to(actor).filter(pk=pk).exists():
-        raise NotFound(_("案件不存在或不在您的可见范围内。"))
-    locked = Case.objects.select_for_update(of=("self",)).select_related("court").get(pk=pk)
-    if not user_can_act_on(actor, locked.court):
-        raise PermissionDenied(_("只有本院的书记员、承办人、执行局长或对接系统可以办理该案件节点。"))
-    return locked
+from enforcement.policy import is_open
 
 
 def require_open(case: Case) -> None:
-    if case.status == CaseStatus.CLOSED:
+    if not is_open(case):
         raise InvalidTransition(_("案件已结案，不能再办理该节点。"), extra={"status": case.status})
 
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from audit.models import AuditEvent, AuditRecord
 from core.models import Role
 from tests.core.factories import make_member
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 
 OFFSET = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+08:00$")
 

@@ -16,7 +16,7 @@ from audit.services import (
     node_events_verify,
 )
 from core.models import NodeEvent
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 
 
 @pytest.fixture

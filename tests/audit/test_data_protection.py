@@ -18,7 +18,7 @@ from core.exports import export_run, export_start, registered
 from core.logging import JsonFormatter, PlainFormatter, RedactFilter, redact
 from core.models import Role
 from tests.core.factories import make_member
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 
 RESIDENT_ID = "11010519491231002X"
 MOBILE = "13912345678"

@@ -16,7 +16,7 @@ from django.db import connection
 
 from audit.services import node_events_seal
 from core.models import NodeEvent
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 
 ROOT = Path(__file__).resolve().parents[2]
 

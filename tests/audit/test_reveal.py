@@ -7,7 +7,7 @@ from django.urls import reverse
 from audit.models import AuditEvent, AuditRecord
 from core.models import Role
 from tests.core.factories import make_member
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 
 
 @pytest.fixture

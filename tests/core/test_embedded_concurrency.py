@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.enforcement.conftest import case_payload
+from tests.enforcement.factories import case_payload
 from tests.frozen_process import frozen_env, python_module
 
 ROOT = Path(__file__).resolve().parents[2]

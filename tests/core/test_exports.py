@@ -15,7 +15,7 @@ from core.models import ExportJob, ExportStatus, Role
 from core.tasks import run_export
 from enforcement.selectors import cases_visible_to
 from tests.core.factories import make_member
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 
 # Set by a test to look at the job while its rows are being written.
 _DURING_ROWS: list = []

@@ -8,7 +8,7 @@ from supervision.models import CourtRuleStat
 
 def test_a_due_entry_runs_and_the_others_wait(courts, clerk, settings, monkeypatch, now):
     from config.celery_app import app
-    from tests.enforcement.conftest import make_case
+    from tests.enforcement.factories import make_case
 
     make_case(clerk, courts.lu0102, received="2026-09-29 10:00")
 

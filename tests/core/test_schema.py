@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 from core.services.people import api_client_create
 from custody_funds.api.disbursements import DISBURSEMENT_STEPS
 from custody_funds.api.holds import HOLD_STEPS
-from tests.enforcement.conftest import case_payload
+from tests.enforcement.factories import case_payload
 
 # Endpoints that others are writing right now: their warnings do not fail the test
 # yet. Empty this once they are done, and every endpoint is held to it.

@@ -7,7 +7,6 @@ from tests.enforcement.conftest import (  # noqa: F401 - shared fixtures
     api_token,
     as_user,
     case,
-    make_case,
 )
 
 

@@ -59,7 +59,7 @@ from custody_funds.models import (
 from custody_funds.services import funds
 from enforcement.models import Case, Party
 from tests.core.factories import make_member
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 from custody_funds.models import Disbursement, DisbursementStatus, Receipt, ReceiptStatus
 from custody_funds.services import funds
 from tests.browser import log_in, screenshot
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 
 pytestmark = [
     pytest.mark.browser,

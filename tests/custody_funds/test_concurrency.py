@@ -12,7 +12,7 @@ from custody_funds.models import Disbursement, LedgerAccount
 from custody_funds.services import funds
 from enforcement.models import Party
 from tests.conftest import at
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -10,7 +10,7 @@ from core.models import Deadline, DeadlineStatus, NodeEvent
 from custody_funds.models import LedgerAccount, Posting, PostingLeg, Receipt
 from custody_funds.services import ledger
 from enforcement.models import Case
-from tests.enforcement.conftest import case_payload
+from tests.enforcement.factories import case_payload
 
 
 @pytest.fixture
@@ -84,7 +84,7 @@ def test_unidentified_receipt_waits_and_is_matched_with_a_reason(api, new_case):
 def test_disbursement_journey_with_clocks_and_maker_checker(api, as_user, new_case, bureau_head, finance, handler):
     receipt(api, new_case["fund_account"], amount="100000.00")
     applicant = new_case["applicants"][0]["id"]
-    from tests.enforcement.conftest import case_payload as payload
+    from tests.enforcement.factories import case_payload as payload
 
     confirmed = payload()["applicants"][0]["payout_account"]["account_number"]
     h = as_user(handler)
@@ -134,7 +134,7 @@ def test_changed_account_needs_the_written_request(api, as_user, new_case, handl
 def test_reject_and_cancel_release_the_reservation(api, as_user, new_case, handler, bureau_head):
     receipt(api, new_case["fund_account"], amount="800.00")
     applicant = new_case["applicants"][0]["id"]
-    from tests.enforcement.conftest import case_payload as payload
+    from tests.enforcement.factories import case_payload as payload
 
     confirmed = payload()["applicants"][0]["payout_account"]["account_number"]
     h = as_user(handler)
@@ -260,7 +260,7 @@ def test_disputed_part_is_held_and_the_undisputed_part_paid_first(api, as_user, 
     h, head = as_user(handler), as_user(bureau_head)
     hold = h.post(f"/api/v1/cases/{new_case['id']}/funds-holds/", {"kind": "delay", "reason": "disputed", "note": "案外人主张其中300元", "amount": "300.00"}, format="json").json()
     head.post(f"/api/v1/funds-holds/{hold['id']}/approve/", format="json")
-    from tests.enforcement.conftest import case_payload as payload
+    from tests.enforcement.factories import case_payload as payload
 
     confirmed = payload()["applicants"][0]["payout_account"]["account_number"]
     applicant = new_case["applicants"][0]["id"]
@@ -284,7 +284,7 @@ def test_funds_payment_due_date_hand_computed(api, as_user, new_case, handler, b
     from custody_funds.services import funds as funds_module
 
     receipt(api, new_case["fund_account"], amount="100.00", at="2026-09-25T10:00:00+08:00")
-    from tests.enforcement.conftest import case_payload as payload
+    from tests.enforcement.factories import case_payload as payload
 
     confirmed = payload()["applicants"][0]["payout_account"]["account_number"]
     d = as_user(handler).post(f"/api/v1/cases/{new_case['id']}/disbursements/", {"payee": new_case["applicants"][0]["id"], "amount": "100.00", "account_number": confirmed}, format="json").json()["id"]
@@ -304,7 +304,7 @@ def test_drafter_cannot_reject_own_disbursement(api, as_user, new_case, handler,
     receipt(api, new_case["fund_account"], amount="100.00")
     from core.models import Role
     from tests.core.factories import make_member
-    from tests.enforcement.conftest import case_payload as payload
+    from tests.enforcement.factories import case_payload as payload
 
     head2 = make_member(Role.BUREAU_HEAD, Case.objects.get(pk=new_case["id"]).court, "head_drafter")
     confirmed = payload()["applicants"][0]["payout_account"]["account_number"]

@@ -17,7 +17,7 @@ from custody_funds.services import funds, ledger
 from enforcement.models import Party
 from tests.conftest import at
 from tests.core.factories import make_member
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 
 amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("5000.00"), places=2)
 _numbers = itertools.count(9000)

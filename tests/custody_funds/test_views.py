@@ -23,7 +23,7 @@ from custody_funds.services import funds
 from tests.conftest import at, on
 from tests.core.factories import make_member
 from tests.custody_funds.factories import CONFIRMED, applicant, draft, notified, receive
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 
 MASKED = "6222***********3445"
 

@@ -10,7 +10,8 @@ import pytest
 from core.models import Role
 from tests.core.factories import make_member
 from tests.dualcheck.factories import register
-from tests.enforcement.conftest import as_user, make_case  # noqa: F401 - fixture re-exported
+from tests.enforcement.conftest import as_user  # noqa: F401 - fixture re-exported
+from tests.enforcement.factories import make_case
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ from dualcheck.services import investigation as s_inv
 from dualcheck.services import outcome as s_out
 from tests.conftest import at
 from tests.core.factories import make_court, make_member
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 
 # --- the people -------------------------------------------------------------------------------
 

@@ -21,7 +21,7 @@ from supervision.selectors.alerts import alert_recipients, alerts_inbox
 from supervision.services.scan import scan_court
 from tests.conftest import at
 from tests.dualcheck.factories import form_team, register
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from supervision.services.petitions import petition_flag_dualcheck, petition_rec
 from supervision.services.scan import scan_court
 from tests.conftest import at
 from tests.dualcheck.factories import advance, register
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 from tests.supervision.test_orders_views import browser, field_errors
 
 pytestmark = pytest.mark.django_db

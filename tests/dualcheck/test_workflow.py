@@ -356,7 +356,7 @@ def test_an_alert_raised_by_the_scan_becomes_a_clue_once(dc):
 def test_clue_numbers_run_per_handling_court(dc):
     from core.models import Role
     from tests.core.factories import make_member
-    from tests.enforcement.conftest import make_case
+    from tests.enforcement.factories import make_case
 
     first = register(dc)
     clerk = make_member(Role.CLERK, dc.courts.lu0202, "clerk_lu0202")

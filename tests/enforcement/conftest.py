@@ -1,58 +1,7 @@
 import pytest
 
-from core.identity import credit_code_check_char, resident_id_check_char
 from core.services.people import api_client_create
-from enforcement.services.cases import CaseInput, PartyInput, PayoutAccountInput, case_register
-from tests.conftest import at
-
-
-def person_id(body17: str = "37010219900101123") -> str:
-    return body17 + resident_id_check_char(body17)
-
-
-def org_code(body17: str = "91370100MA3C00000") -> str:
-    return body17 + credit_code_check_char(body17)
-
-
-def case_payload(number: str = "(2026)鲁0102执1001号", **overrides) -> dict:
-    payload = {
-        "case_number": number,
-        "court": "鲁0102",
-        "filed_on": "2026-09-28",
-        "received_at": "2026-09-30T10:00:00+08:00",
-        "claim_amount": "100000.00",
-        "basis_document": "(2026)鲁0102民初88号民事判决书",
-        "applicants": [
-            {
-                "name": "张三", "kind": "person", "id_number": person_id(), "phone": "13800000000",
-                "payout_account": {"bank": "中国工商银行济南分行", "account_number": "6222020200112233445", "holder": "张三"},
-            }
-        ],
-        "respondents": [{"name": "某某公司", "kind": "organization", "id_number": org_code()}],
-    }
-    payload.update(overrides)
-    return payload
-
-
-def make_case(actor, court, number="(2026)鲁0102执1001号", received="2026-09-30 10:00", filed="2026-09-28", claim="100000.00", handler=None):
-    import datetime as dt
-    from decimal import Decimal
-
-    return case_register(
-        actor=actor,
-        data=CaseInput(
-            case_number=number,
-            court=court,
-            filed_on=dt.date.fromisoformat(filed),
-            received_at=at(received),
-            claim_amount=Decimal(claim),
-            basis_document="(2026)鲁0102民初88号民事判决书",
-            applicants=[PartyInput("张三", "person", person_id(), "13800000000",
-                                   PayoutAccountInput("工商银行", "6222020200112233445", "张三"))],
-            respondents=[PartyInput("某某公司", "organization", org_code())],
-            handler=handler,
-        ),
-    )
+from tests.enforcement.factories import make_case
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from core.calendar import WorkingCalendar
 from enforcement import asset_catalogue
 from enforcement.models import AssetCategory, Case
 from tests.browser import log_in, screenshot
-from tests.enforcement.conftest import org_code, person_id
+from tests.enforcement.factories import org_code, person_id
 
 pytestmark = [
     pytest.mark.browser,

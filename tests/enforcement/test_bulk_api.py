@@ -11,7 +11,7 @@ from django_fsm import TransitionNotAllowed
 
 from enforcement.models import Asset, AssetSearch, Case
 from enforcement.services import cases as case_services
-from tests.enforcement.conftest import case_payload
+from tests.enforcement.factories import case_payload
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 import pytest
 
 from enforcement.models import Case
-from tests.enforcement.conftest import case_payload
+from tests.enforcement.factories import case_payload
 
 
 def test_create_case_returns_201_with_deadlines_and_masked_parties(api):

@@ -13,7 +13,7 @@ from enforcement.models import Case, CaseStatus
 from enforcement.services.cases import case_suspend
 from enforcement.services.closure import case_close
 from tests.conftest import at
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

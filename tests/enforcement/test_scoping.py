@@ -17,7 +17,7 @@ from enforcement.models import (
     PropertyClue,
 )
 from tests.core.factories import make_member
-from tests.enforcement.conftest import case_payload, make_case
+from tests.enforcement.factories import case_payload, make_case
 
 
 @pytest.fixture

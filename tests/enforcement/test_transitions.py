@@ -4,7 +4,7 @@
 import pytest
 
 from enforcement.models import Approval, Asset, ControlMeasure, CreditMeasure, Disposal, PropertyClue
-from tests.enforcement.conftest import case_payload
+from tests.enforcement.factories import case_payload
 
 
 @pytest.fixture

@@ -13,9 +13,11 @@ from core.models import Deadline, DeadlineStatus, Role
 from enforcement.models import Approval, ApprovalStatus, Case, CaseStatus, ControlMeasure
 from enforcement.services import assets as asset_services
 from enforcement.services import closure as closure_services
+from enforcement.services import measures as measure_services
+from enforcement.services import property_clues as property_clue_services
 from tests.conftest import at
 from tests.core.factories import make_member
-from tests.enforcement.conftest import make_case, org_code, person_id
+from tests.enforcement.factories import make_case, org_code, person_id
 
 APPLICANT_ID = person_id()
 RESPONDENT_CODE = org_code()
@@ -317,14 +319,14 @@ def _busy(case, actor, n: int, day: int) -> None:
         findings=[asset_services.FindingInput("vehicle", f"车辆{day}-{i}", Decimal(1000), False) for i in range(n)],
     )
     for a in assets:
-        asset_services.control_create(
+        measure_services.control_create(
             actor=actor, case=case, asset=a, kind="seize_movable", amount=None, effective_at=at(f"2026-10-{day} 16:00")
         )
     for i in range(n):
-        asset_services.clue_receive(actor=actor, case=case, received_at=at(f"2026-10-{day} 17:00"), description=f"线索{i}")
+        property_clue_services.property_clue_receive(actor=actor, case=case, received_at=at(f"2026-10-{day} 17:00"), description=f"线索{i}")
     respondent = case.parties.filter(role="respondent").order_by("pk")[0]
     if not case.credit_measures.exists():
-        asset_services.credit_issue(
+        measure_services.credit_issue(
             actor=actor, case=case, party_id=respondent.pk, kind="dishonest", issued_at=at(f"2026-10-{day} 18:00")
         )
 
@@ -563,13 +565,13 @@ def test_decision_outside_scope_is_404(client, courts, bureau_head, case):
 
 def test_later_nodes_suspension_clues_terminate_and_restore(client, clerk, bureau_head, case, monkeypatch):
     asset = found_deposit(case, clerk)
-    asset_services.control_create(
+    measure_services.control_create(
         actor=clerk, case=case, asset=asset, kind="freeze_deposit", amount=Decimal(1000), effective_at=at("2026-10-13 10:00")
     )
-    clue = asset_services.clue_receive(actor=clerk, case=case, received_at=at("2026-10-14 10:00"), description="某银行账户")
-    asset_services.clue_start_verification(actor=clerk, clue=clue, at=at("2026-10-14 11:00"))
+    clue = property_clue_services.property_clue_receive(actor=clerk, case=case, received_at=at("2026-10-14 10:00"), description="某银行账户")
+    property_clue_services.property_clue_start_verification(actor=clerk, clue=clue, at=at("2026-10-14 11:00"))
     respondent = case.parties.get(role="respondent")
-    asset_services.credit_issue(actor=clerk, case=case, party_id=respondent.pk, kind="restriction", issued_at=at("2026-10-15 10:00"))
+    measure_services.credit_issue(actor=clerk, case=case, party_id=respondent.pk, kind="restriction", issued_at=at("2026-10-15 10:00"))
     client.force_login(clerk)
     assert client.post(action_url(case, "suspend"), {"at": "2026-10-16T10:00", "reason": "案外人异议"}).status_code == 302
     body = client.get(detail_url(case)).content.decode()
@@ -606,6 +608,7 @@ def test_disposal_from_the_case_page(client, clerk, case, bureau_head):
     """seize → reference price → auction → sold, each from its own form."""
     from enforcement.models import Disposal, SelfDisposal
     from enforcement.services import assets as asset_services
+    from enforcement.services import measures as measure_services
     from tests.conftest import at
 
     search = asset_services.search_launch(actor=clerk, case=case, channel="online", category_codes=None, launched_at=at("2026-10-09 09:00"))
@@ -614,7 +617,7 @@ def test_disposal_from_the_case_page(client, clerk, case, bureau_head):
         asset_services.FindingInput(category="real_estate", description="住宅", value=None),
     ])
     for asset, kind in ((car, "seize_movable"), (house, "seize_real_estate")):
-        asset_services.control_create(actor=clerk, case=case, asset=asset, kind=kind, amount=None, effective_at=at("2026-10-12 09:00"))
+        measure_services.control_create(actor=clerk, case=case, asset=asset, kind=kind, amount=None, effective_at=at("2026-10-12 09:00"))
     client.force_login(clerk)
     page = client.get(detail_url(case)).content.decode()
     assert action_url(case, "disposal-start", car) in page and action_url(case, "self-disposal", house) in page

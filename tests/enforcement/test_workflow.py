@@ -8,7 +8,7 @@ from django.utils import timezone
 from core.models import Deadline, DeadlineStatus, NodeEvent, Role
 from enforcement.models import Approval, Asset, Case, CaseStatus, ControlMeasure
 from tests.core.factories import make_member
-from tests.enforcement.conftest import case_payload
+from tests.enforcement.factories import case_payload
 
 
 def deadlines(case_id, rule):
@@ -288,7 +288,7 @@ def test_simple_cases_past_their_time_move_to_ordinary(courts, clerk, settings):
     import datetime as dt
 
     from enforcement.tasks import move_overdue_simple_cases
-    from tests.enforcement.conftest import make_case
+    from tests.enforcement.factories import make_case
 
     settings.ENFORCEMENT_SIMPLE_TRACK_DAYS = 30
     old = make_case(clerk, courts.lu0102, "(2026)鲁0102执7001号", received="2026-09-01 10:00", filed="2026-09-01")

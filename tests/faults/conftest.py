@@ -5,7 +5,7 @@ from core.models import Role
 from supervision.models import Alert
 from supervision.services.scan import scan_court
 from tests.core.factories import make_member
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from django_celery_beat.models import PeriodicTask
 from core.models import PeriodicRun, Role
 from supervision.models import Alert
 from tests.core.factories import make_member
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 from tests.faults.harness import (
     PrivateRedis,
     new_queue,

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from core.models import DeadlineStatus, OutboundEmail, TaskOutbox
 from supervision.models import Alert, AlertLevel, CourtRuleStat
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 from tests.faults.harness import PrivateRedis, new_queue, send, start_worker, stop, subprocess_env, wait_for
 from tests.supervision.factories import search_clock
 

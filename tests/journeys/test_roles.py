@@ -77,10 +77,11 @@ from enforcement.models import (
 from enforcement.services import assets as asset_services
 from enforcement.services import cases as case_services
 from enforcement.services import closure as closure_services
+from enforcement.services import measures as measure_services
 from tests.browser import log_in, screenshot
 from tests.dualcheck.factories import advance, register
 from tests.dualcheck.journey_helpers import Console, main_nav
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 from tests.enforcement.test_browser_journey import deadline_row, local_input
 from tests.supervision.test_supervisor_journey import overdue_at, scan_all
 
@@ -240,7 +241,7 @@ def test_handler_searches_controls_and_works_the_case(page, courts, clerk, handl
     form = page.locator(f"details#form-control-{house.pk}")
     expect(form).to_have_attribute("open", "")  # handed back open, with the reason at its top
     expect(form.locator(".form-error")).to_contain_text("构成超标的查封")
-    limit = asset_services.seizure_limit(case)
+    limit = measure_services.seizure_limit(case)
     assert limit < Decimal("530000.00")
     expect(form.locator(".form-error")).to_contain_text("530000.00 元将超过")
     expect(form.locator(".form-error")).to_contain_text(f"{limit} 元，构成超标的查封")
@@ -367,7 +368,7 @@ def terminable_case(clerk, handler, court, number: str) -> Case:
     asset_services.search_record_feedback(
         actor=handler, search=search, received_at=received + 3 * hour, findings=[]
     )
-    asset_services.credit_issue(
+    measure_services.credit_issue(
         actor=handler,
         case=case,
         party_id=case.parties.get(role=PartyRole.RESPONDENT).pk,

@@ -247,6 +247,9 @@ def _enforcement(w: World) -> None:
     from enforcement.services import assets as a
     from enforcement.services import cases as c
     from enforcement.services import closure
+    from enforcement.services import disposal as ad
+    from enforcement.services import measures as am
+    from enforcement.services import property_clues as ap
 
     clerk, handler, head = w.user("clerk", "own"), w.user("handler", "own"), w.user("bureau_head", "own")
     court = w.courts.lu01
@@ -282,35 +285,35 @@ def _enforcement(w: World) -> None:
         (car5, "seize_movable"),
         (house2, "seize_real_estate"),
     ):
-        measures[asset.pk] = a.control_create(
+        measures[asset.pk] = am.control_create(
             actor=clerk, case=o.main, asset=asset, kind=kind, amount=None, effective_at=at("2026-09-04 09:00")
         )
     o.measure = measures[o.asset_controlled.pk]
-    o.price_pending = a.disposal_start(
+    o.price_pending = ad.disposal_start(
         actor=clerk, asset=car3, method="online_inquiry", at=at("2026-09-05 09:00")
     )
-    d4 = a.disposal_start(actor=clerk, asset=car4, method="online_inquiry", at=at("2026-09-05 09:00"))
-    o.price_fixed = a.disposal_fix_price(
+    d4 = ad.disposal_start(actor=clerk, asset=car4, method="online_inquiry", at=at("2026-09-05 09:00"))
+    o.price_fixed = ad.disposal_fix_price(
         actor=clerk, disposal=d4, price=Decimal("30000.00"), at=at("2026-09-06 09:00")
     )
-    d5 = a.disposal_start(actor=clerk, asset=car5, method="online_inquiry", at=at("2026-09-05 09:00"))
-    a.disposal_fix_price(actor=clerk, disposal=d5, price=Decimal("30000.00"), at=at("2026-09-06 09:00"))
-    o.auction = a.disposal_launch_auction(actor=clerk, disposal=d5, at=at("2026-09-07 09:00"))
-    o.self_disposal = a.self_disposal_allow(actor=clerk, asset=house2, at=at("2026-09-05 09:00"), days=60)
+    d5 = ad.disposal_start(actor=clerk, asset=car5, method="online_inquiry", at=at("2026-09-05 09:00"))
+    ad.disposal_fix_price(actor=clerk, disposal=d5, price=Decimal("30000.00"), at=at("2026-09-06 09:00"))
+    o.auction = ad.disposal_launch_auction(actor=clerk, disposal=d5, at=at("2026-09-07 09:00"))
+    o.self_disposal = ad.self_disposal_allow(actor=clerk, asset=house2, at=at("2026-09-05 09:00"), days=60)
     assert isinstance(o.price_pending, Disposal) and isinstance(o.self_disposal, SelfDisposal)
     o.search = a.search_launch(
         actor=clerk, case=o.main, channel="offline", category_codes=None, launched_at=at("2026-09-08 09:00")
     )
-    o.clue_received = a.clue_receive(
+    o.clue_received = ap.property_clue_receive(
         actor=clerk, case=o.main, received_at=at("2026-09-09 09:00"), description="某银行账户"
     )
-    o.clue_verifying = a.clue_receive(
+    o.clue_verifying = ap.property_clue_receive(
         actor=clerk, case=o.main, received_at=at("2026-09-09 10:00"), description="某处房产"
     )
-    a.clue_start_verification(actor=clerk, clue=o.clue_verifying, at=at("2026-09-09 11:00"))
+    ap.property_clue_start_verification(actor=clerk, clue=o.clue_verifying, at=at("2026-09-09 11:00"))
     o.respondent = o.main.parties.get(role="respondent")
     o.applicant = o.main.parties.get(role="applicant")
-    (o.credit,) = a.credit_issue(
+    (o.credit,) = am.credit_issue(
         actor=clerk,
         case=o.main,
         party_id=o.respondent.pk,

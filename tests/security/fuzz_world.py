@@ -21,7 +21,7 @@ from core.models import Role
 from tests.conftest import at
 from tests.core.factories import make_member
 from tests.dualcheck.matrix_fixtures import World, _courts, _people, _seed_reference_data, build_world
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 
 # A step of 一案双查 → the matrix clue (by key) in the stage where it is the next step.
 DUALCHECK_STEP_CLUE = {
@@ -72,6 +72,9 @@ def furnish(m: World) -> FuzzWorld:
     from enforcement.services import assets as s_assets
     from enforcement.services import cases as s_cases
     from enforcement.services import closure as s_closure
+    from enforcement.services import disposal as s_disposal
+    from enforcement.services import measures as s_measures
+    from enforcement.services import property_clues as s_property_clues
     from supervision.models import Alert
     from supervision.services.orders import order_issue
     from supervision.services.petitions import petition_receive
@@ -115,35 +118,35 @@ def furnish(m: World) -> FuzzWorld:
     open_search = s_assets.search_launch(
         actor=clerk, case=case, channel="online", category_codes=None, launched_at=at("2026-10-20 09:00")
     )
-    deposit_freeze = s_assets.control_create(
+    deposit_freeze = s_measures.control_create(
         actor=clerk, case=case, asset=assets["bank_deposit"], kind="freeze_deposit",
         amount=Decimal("50000.00"), effective_at=at("2026-10-13 10:00"),
     )
-    s_assets.control_create(
+    s_measures.control_create(
         actor=head, case=case, asset=assets["real_estate"], kind="seize_real_estate", amount=None,
         effective_at=at("2026-10-14 10:00"), override_reason="唯一可供执行的财产",
     )
-    s_assets.control_create(
+    s_measures.control_create(
         actor=head, case=case, asset=assets["vehicle"], kind="seize_movable", amount=None,
         effective_at=at("2026-10-14 11:00"), override_reason="车辆价值不高",
     )
-    s_assets.control_create(
+    s_measures.control_create(
         actor=head, case=case, asset=assets["securities"], kind="freeze_other", amount=None,
         effective_at=at("2026-10-14 12:00"), override_reason="股票变现快",
     )
-    disposal = s_assets.disposal_start(
+    disposal = s_disposal.disposal_start(
         actor=handler, asset=assets["real_estate"], method="online_inquiry", at=at("2026-10-20 10:00")
     )
-    self_disposal = s_assets.self_disposal_allow(
+    self_disposal = s_disposal.self_disposal_allow(
         actor=handler, asset=assets["vehicle"], at=at("2026-10-21 10:00"), days=60
     )
-    property_clue = s_assets.clue_receive(
+    property_clue = s_property_clues.property_clue_receive(
         actor=clerk, case=case, received_at=at("2026-10-15 10:00"), description="被执行人在某小区有车位",
         specific=True, urgent=False,
     )
     respondent = case.parties.get(role=PartyRole.RESPONDENT)
     applicant = case.parties.get(role=PartyRole.APPLICANT)
-    (credit,) = s_assets.credit_issue(
+    (credit,) = s_measures.credit_issue(
         actor=handler, case=case, party_id=respondent.pk, kind="restriction",
         issued_at=at("2026-10-16 10:00"),
     )

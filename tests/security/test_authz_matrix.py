@@ -118,7 +118,7 @@ def either(*preds: Pred) -> Pred:
     return lambda role, position: any(p(role, position) for p in preds)
 
 
-ACTING = ("clerk", "handler", "bureau_head")  # enforcement.selectors.ACTING_ROLES, people
+ACTING = ("clerk", "handler", "bureau_head")  # enforcement.policy.ACTING_ROLES, people
 APPROVERS = ("bureau_head", "court_leader")
 DRAFTERS = ("handler", "clerk", "bureau_head")  # custody_funds DRAFTERS, people
 MATCHERS = ("finance", "clerk", "handler", "bureau_head")
@@ -1306,7 +1306,7 @@ def delegated(pattern: Pattern) -> str | None:
 def slug_registries() -> dict[str, set[str]]:
     """The slugs each action URL dispatches on, from the views' own registries."""
     from custody_funds.views import case_actions as funds_views
-    from enforcement import views as enforcement_views
+    from enforcement.views import actions as enforcement_views
     from supervision.views import orders as order_views
     from supervision.views import petitions as petition_views
 

@@ -16,7 +16,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from custody_funds.models import LedgerAccount
-from tests.enforcement.conftest import case_payload, org_code, person_id
+from tests.enforcement.factories import case_payload, org_code, person_id
 from tests.security.fuzz_world import build_light_world
 
 pytestmark = [pytest.mark.xdist_group("security-bad-input")] if os.environ.get("PYTEST_XDIST_WORKER") else []

@@ -46,10 +46,11 @@ def build_stained_world():
     from enforcement.services import assets as s_assets
     from enforcement.services import cases as s_cases
     from enforcement.services import closure as s_closure
+    from enforcement.services import property_clues as s_property_clues
     from supervision.services.orders import order_issue, order_respond
     from supervision.services.petitions import petition_receive
     from tests.conftest import at
-    from tests.enforcement.conftest import org_code, person_id
+    from tests.enforcement.factories import org_code, person_id
 
     w = build_light_world()
     u, courts = w.matrix.users, w.matrix.courts
@@ -81,7 +82,7 @@ def build_stained_world():
         actor=clerk, search=search, received_at=at("2026-10-12 15:00"),
         findings=[s_assets.FindingInput("vehicle", script("asset"), None)],
     )  # fmt: skip
-    s_assets.clue_receive(
+    s_property_clues.property_clue_receive(
         actor=clerk, case=case, received_at=at("2026-10-13 10:00"), description=img("clue"), source=breakout("source")
     )
     s_cases.case_record_interview(actor=handler, case=case, at=at("2026-10-14 10:00"), note=script("interview"))

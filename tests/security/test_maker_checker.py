@@ -36,7 +36,7 @@ from core.models import Department, Role
 from core.services.people import membership_grant
 from tests.conftest import at
 from tests.core.factories import make_member
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 
 # --- what a scenario is -------------------------------------------------------------------------
 
@@ -110,14 +110,14 @@ def extension(p) -> Scenario:
 
 def terminated_round(p) -> Scenario:
     """终本审批 (终本规定): the handler asked, and has since become a bureau head."""
-    from enforcement.services import assets, cases, closure
+    from enforcement.services import assets, cases, closure, measures
 
     case = make_case(p.clerk, p.courts.lu0102, handler=p.handler, received="2026-08-03 10:00", filed="2026-08-01")
     search = assets.search_launch(actor=p.clerk, case=case, channel="online", category_codes=None,
                                   launched_at=at("2026-08-04 10:00"))
     assets.search_record_feedback(actor=p.clerk, search=search, received_at=at("2026-08-05 10:00"), findings=[])
     cases.case_serve_notice(actor=p.clerk, case=case, served_at=at("2026-08-04 11:00"))
-    assets.credit_issue(actor=p.clerk, case=case, party_id=case.parties.get(role="respondent").pk,
+    measures.credit_issue(actor=p.clerk, case=case, party_id=case.parties.get(role="respondent").pk,
                         kind="restriction", issued_at=at("2026-08-06 10:00"))
     cases.case_record_interview(actor=p.handler, case=case, at=at("2026-11-02 10:00"), note="告知财产调查结果。")
     approval = closure.case_close(actor=p.handler, case=case, closure="terminated_this_round",
@@ -327,7 +327,7 @@ DECISIONS = {
     "enforcement.services.closure.approval_request": EXEMPT + "the maker's side of approval_decide",
     "enforcement.services.closure.case_close": EXEMPT + "终本 by a bureau head is his own decision, no "
     "request is made (DESIGN: the bureau head approves 终本); anyone else's becomes an approval request",
-    "enforcement.services.assets.control_create": EXEMPT + "over-seizure overridden by the bureau head "
+    "enforcement.services.measures.control_create": EXEMPT + "over-seizure overridden by the bureau head "
     "himself with a reason (执行局长径行批准, recorded as an approval he decided); a request is decided "
     "through approval_decide",
     "custody_funds.services.funds.disbursement_approve": ["disbursement"],
@@ -340,7 +340,7 @@ DECISIONS = {
     "supervision.services.orders.order_accept": ["order_review"],
     "supervision.services.orders.order_return": ["order_review"],
     "supervision.services.orders.order_respond": ["order_answer"],
-    "enforcement.services.closure.is_approver": EXEMPT + "the predicate (who may decide), not a decision",
+    "enforcement.policy.can_approve": EXEMPT + "the predicate (who may decide), not a decision",
     "core.services.clocks.lifecycle.clock_extend": EXEMPT + "called with approved_by by approval_decide (extension)",
     "core.services.clocks.lifecycle.clock_waive": EXEMPT + "免除 by an approver himself (no request to check) or by "
     "rule when a case closes or an order is withdrawn",
@@ -415,7 +415,7 @@ def _services():
 def _urls(every: bool = False):
     from custody_funds.views import case_actions as funds_views
     from dualcheck.views import actions as dualcheck_actions
-    from enforcement import views as enforcement_views
+    from enforcement.views import actions as enforcement_views
     from supervision.views import orders as order_views
     from supervision.views import petitions as petition_views
     from tests.security.test_web_security import _patterns
@@ -590,7 +590,7 @@ def test_the_bureau_heads_direct_override_is_recorded_as_his_own_decision(people
     the bureau head seizing over the limit himself, with a reason. It is recorded as
     an approval he asked for and decided, marked 径行批准, and used at once."""
     from enforcement.models import Approval
-    from enforcement.services import assets
+    from enforcement.services import assets, measures
 
     case = _case(people)
     search = assets.search_launch(actor=people.clerk, case=case, channel="online", category_codes=None,
@@ -598,7 +598,7 @@ def test_the_bureau_heads_direct_override_is_recorded_as_his_own_decision(people
     (house,) = assets.search_record_feedback(actor=people.clerk, search=search, received_at=at("2026-09-03 10:00"),
                                              findings=[assets.FindingInput("real_estate", "某路1号",
                                                                            Decimal("900000.00"))])
-    measure = assets.control_create(actor=people.head, case=case, asset=house, kind="seize_real_estate", amount=None,
+    measure = measures.control_create(actor=people.head, case=case, asset=house, kind="seize_real_estate", amount=None,
                                     effective_at=at("2026-09-04 10:00"), override_reason="唯一可供执行财产。")
     approval = Approval.objects.get(pk=measure.override_id)
     assert (approval.requested_by, approval.decided_by, approval.status) == (people.head, people.head, "used")

@@ -28,7 +28,7 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from enforcement.models import Case, CaseStatus
-from tests.enforcement.conftest import case_payload
+from tests.enforcement.factories import case_payload
 from tests.security.fuzz_world import build_fuzz_world
 
 pytestmark = [pytest.mark.xdist_group("security-mass-assignment")] if os.environ.get("PYTEST_XDIST_WORKER") else []

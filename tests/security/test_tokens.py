@@ -23,7 +23,7 @@ from core.selectors import active_memberships, forget_memberships, visible_court
 from core.services.people import api_client_create, api_token_revoke, membership_grant, membership_revoke
 from tests.conftest import at
 from tests.core.factories import make_member
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 
 CODES = ("鲁0102", "鲁0103", "鲁01")  # the client's own court, its sibling, the court above
 
@@ -53,6 +53,9 @@ def _build_court(courts, code: str, supervisors) -> SimpleNamespace:
     from custody_funds.services import funds
     from enforcement.services import assets as s_assets
     from enforcement.services import closure
+    from enforcement.services import disposal as s_disposal
+    from enforcement.services import measures as s_measures
+    from enforcement.services import property_clues as s_property_clues
     from supervision.services.orders import order_issue
     from supervision.services.petitions import petition_receive
 
@@ -69,17 +72,17 @@ def _build_court(courts, code: str, supervisors) -> SimpleNamespace:
         s_assets.FindingInput("vehicle", "鲁A00000", Decimal("30000.00"), False),
     ])
     deposit, house, car = found
-    measure = s_assets.control_create(actor=clerk, case=case, asset=deposit, kind="freeze_deposit",
+    measure = s_measures.control_create(actor=clerk, case=case, asset=deposit, kind="freeze_deposit",
                                       amount=Decimal("1000.00"), effective_at=at("2026-09-04 10:00"))
-    s_assets.control_create(actor=clerk, case=case, asset=house, kind="seize_real_estate", amount=None,
+    s_measures.control_create(actor=clerk, case=case, asset=house, kind="seize_real_estate", amount=None,
                             effective_at=at("2026-09-04 11:00"))
-    s_assets.control_create(actor=clerk, case=case, asset=car, kind="seize_movable", amount=None,
+    s_measures.control_create(actor=clerk, case=case, asset=car, kind="seize_movable", amount=None,
                             effective_at=at("2026-09-04 12:00"))
-    disposal = s_assets.disposal_start(actor=clerk, asset=house, method="online_inquiry", at=at("2026-09-07 10:00"))
-    self_disposal = s_assets.self_disposal_allow(actor=clerk, asset=car, at=at("2026-09-07 11:00"), days=60)
-    clue = s_assets.clue_receive(actor=clerk, case=case, received_at=at("2026-09-05 10:00"), description="房产线索")
+    disposal = s_disposal.disposal_start(actor=clerk, asset=house, method="online_inquiry", at=at("2026-09-07 10:00"))
+    self_disposal = s_disposal.self_disposal_allow(actor=clerk, asset=car, at=at("2026-09-07 11:00"), days=60)
+    clue = s_property_clues.property_clue_receive(actor=clerk, case=case, received_at=at("2026-09-05 10:00"), description="房产线索")
     respondent = case.parties.get(role="respondent")
-    credit = s_assets.credit_issue(actor=clerk, case=case, party_id=respondent.pk, kind="restriction",
+    credit = s_measures.credit_issue(actor=clerk, case=case, party_id=respondent.pk, kind="restriction",
                                    issued_at=at("2026-09-05 11:00"))[0]
     approval = closure.approval_request(actor=handler, case=case, kind="over_seizure", reason="整体查封。", payload={})
     receipt, _ = funds.receipt_record(actor=clerk, court=court, reference=f"R-{code}",
@@ -276,7 +279,7 @@ def test_courts_and_clues_of_other_courts_are_not_listed(world):
 
 
 def test_a_client_cannot_file_into_another_court(world):
-    from tests.enforcement.conftest import case_payload
+    from tests.enforcement.factories import case_payload
 
     client = token_client(world.lu0102.key)
     for code in ("鲁0103", "鲁01"):

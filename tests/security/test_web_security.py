@@ -30,7 +30,7 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 from core.models import Role
 from tests.conftest import at
 from tests.core.factories import UserFactory, make_member
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "pw-for-tests-1"  # tests.core.factories.UserFactory
@@ -83,7 +83,7 @@ def _slugs() -> dict[str, list[str]]:
     """Every action slug of the action patterns (each action is its own unsafe request)."""
     from custody_funds.views import case_actions as funds_views
     from dualcheck.views import actions as dualcheck_actions
-    from enforcement import views as enforcement_views
+    from enforcement.views import actions as enforcement_views
     from supervision.views import orders as order_views
     from supervision.views import petitions as petition_views
 

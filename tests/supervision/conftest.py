@@ -3,7 +3,8 @@ import pytest
 from core.models import Role
 from tests.conftest import at
 from tests.core.factories import make_member
-from tests.enforcement.conftest import as_user, make_case  # noqa: F401 - fixture re-exported
+from tests.enforcement.conftest import as_user  # noqa: F401 - fixture re-exported
+from tests.enforcement.factories import make_case
 from tests.supervision.factories import search_clock
 
 

@@ -20,6 +20,7 @@ from enforcement.models import ClosureType
 from enforcement.services import assets as asset_services
 from enforcement.services import cases as case_services
 from enforcement.services import closure as closure_services
+from enforcement.services import measures as measure_services
 from enforcement.services.assets import FindingInput
 from supervision.services.scan import scan_court
 from supervision.services.stats import court_stats_refresh
@@ -140,7 +141,7 @@ def terminated_case(clerk, bureau_head, court, number="(2026)鲁0102执506号"):
     case = make_case(clerk, court, number=number, received="2026-01-06 10:00", filed="2026-01-05")
     case_services.case_serve_notice(actor=clerk, case=case, served_at=at("2026-01-07 10:00"))
     respondent = case.parties.get(role="respondent")
-    asset_services.credit_issue(
+    measure_services.credit_issue(
         actor=clerk, case=case, party_id=respondent.pk, kind="restriction", issued_at=at("2026-01-08 10:00")
     )
     search = asset_services.search_launch(
@@ -223,7 +224,7 @@ def build_world(courts, clerk, handler, bureau_head) -> SimpleNamespace:
         received_at=at("2025-12-12 10:00"),
         findings=[FindingInput("bank_deposit", "工商银行存款", Decimal("50000.00"), False)],
     )
-    asset_services.control_create(
+    measure_services.control_create(
         actor=clerk0103,
         case=frozen,
         asset=deposit,

@@ -14,7 +14,7 @@ from supervision.services.alerts import alerts_send_digest, calendar_notice_chec
 from supervision.services.scan import scan_court
 from tests.conftest import at
 from tests.core.factories import make_member
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 from tests.supervision.factories import search_clock
 
 OVERDUE_MOMENT = "2026-10-20 09:00"  # the search clock of ``search_case`` is at ``upper`` by then

@@ -19,13 +19,13 @@ from django.urls import reverse
 from core.models import Court, Deadline, DeadlineStatus, Role
 from core.services.people import api_client_create
 from enforcement.models import Asset
-from enforcement.services import assets as asset_services
+from enforcement.services import measures as measure_services
 from supervision.models import Alert, CourtRuleStat
 from supervision.selectors.clocks import running_clock_ids
 from supervision.selectors.dashboard import dashboard_data
 from tests.conftest import at
 from tests.core.factories import make_member
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 from tests.supervision.factories import WORLD_AT as AT
 from tests.supervision.factories import build_world, scan_all
 
@@ -138,7 +138,7 @@ def test_unidentified_receipts_by_age(world, court_leader):
 def test_a_stopped_clock_leaves_the_live_lists_at_once(world, court_leader, clerk):
     # the freeze is renewed: its expiry clock stops and the list no longer shows it
     measure = world.deposit.measures.get()
-    asset_services.control_renew(actor=world.clerk0103, measure=measure, renewed_at=at("2026-11-20 09:00"))
+    measure_services.control_renew(actor=world.clerk0103, measure=measure, renewed_at=at("2026-11-20 09:00"))
     data = dashboard_data(user=court_leader, now=AT)
     assert "(2025)鲁0103执504号" not in numbers(data["control_expiring"]["cases"])
 

@@ -24,7 +24,7 @@ from supervision.selectors import indicators as indicators_module
 from supervision.selectors.indicators import indicators_data
 from tests.conftest import at
 from tests.core.factories import make_member
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 from tests.supervision.factories import scan_all, terminated_case
 
 CONFIRMED = "6222020200112233445"  # the applicant's account in make_case

@@ -27,7 +27,7 @@ from supervision.services.orders import (
 from supervision.services.scan import scan_court
 from tests.conftest import at
 from tests.core.factories import make_member
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 from tests.supervision.factories import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from rest_framework.test import APIClient
 
 from supervision.models import SupervisionOrder
 from tests.conftest import at
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 from tests.supervision.factories import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from supervision.services.orders import order_issue, order_respond
 from supervision.services.petitions import petition_receive, petition_register
 from tests.concurrency import race
 from tests.conftest import at
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -13,7 +13,7 @@ from supervision.models import OrderStatus, SupervisionOrder
 from supervision.services.orders import order_respond
 from supervision.services.scan import scan_court
 from tests.conftest import at
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 from tests.supervision.factories import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from supervision.services import scan as scan_module
 from supervision.services.scan import scan_court
 from tests.conftest import at
 from tests.core.factories import make_member
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 from tests.supervision.factories import search_clock
 
 

@@ -26,7 +26,7 @@ from supervision.models import Alert, AlertLevel, CourtRuleStat, OrderKind, Orde
 from tests.browser import log_in, screenshot
 from tests.conftest import at
 from tests.core.factories import make_member
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 from tests.supervision.factories import scan_all
 
 # date sensitive: the 督办 is issued today, its response clock counted from today

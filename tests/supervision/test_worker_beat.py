@@ -13,7 +13,7 @@ from django.conf import settings
 from core.models import DeadlineStatus
 from supervision.models import Alert, AlertLevel, CourtRuleStat
 from tests.core.test_celery_worker import ROOT, wait_for
-from tests.enforcement.conftest import make_case
+from tests.enforcement.factories import make_case
 from tests.frozen_process import frozen_env, python_module
 from tests.supervision.factories import search_clock
 

@@ -1,0 +1,36 @@
+"""The answer for one legal clock, shared by every endpoint that shows one (督办,
+信访, 一案双查)."""
+
+from django.utils import timezone
+from rest_framework import serializers
+
+from core.api.fields import DateTimeField
+from core.calendar import local_date
+from core.models import Deadline
+
+
+class ClockOut(serializers.Serializer):
+    """A legal clock as the order and petition endpoints show it."""
+
+    id = serializers.IntegerField()
+    rule = serializers.CharField(source="rule.code")
+    name = serializers.CharField(source="rule.name_zh")
+    status = serializers.CharField()
+    duration = serializers.IntegerField()
+    unit = serializers.CharField()
+    started_at = DateTimeField()
+    due_at = DateTimeField()
+    due_date = serializers.SerializerMethodField()
+    provisional = serializers.BooleanField(help_text="届满日依据预测日历（该年度放假安排尚未载入）")
+    completed_at = DateTimeField(allow_null=True)
+    overdue = serializers.SerializerMethodField()
+    basis = serializers.CharField(source="rule.basis")
+
+    def get_due_date(self, obj: Deadline) -> str:
+        return local_date(obj.due_at).isoformat()
+
+    def get_overdue(self, obj: Deadline) -> bool:
+        """Running and past its due moment (or completed after it)."""
+        if obj.is_running:
+            return obj.paused_at is None and obj.due_at < timezone.now()
+        return obj.status == "breached"

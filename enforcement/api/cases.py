@@ -1,0 +1,324 @@
+"""REST: cases — the list and its filters, registration one by one or in bulk, the
+case with everything on it (API.md "Cases"). Identity and phone numbers leave the
+server masked, always (DESIGN "Who sees what")."""
+
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import (
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from core.api.base import ApiView
+from core.api.bulk import bulk_run
+from core.api.fields import DateField, DateTimeField, MoneyField
+from core.api.pagination import DefaultPagination
+from core.api.schema import ERROR_RESPONSES, WRITE_ERROR_RESPONSES, ErrorSerializer
+from core.calendar import local_date
+from core.exceptions import ValidationFailed
+from core.identity import mask_account, mask_id, mask_phone
+from core.models import User
+from core.selectors import visible_courts
+from enforcement.api.assets import AssetOut
+from enforcement.api.base import BULK_RESULTS
+from enforcement.api.disposals import DisposalOut
+from enforcement.api.measures import ControlMeasureOut, CreditMeasureOut
+from enforcement.api.property_clues import ClueOut
+from enforcement.api.searches import SearchOut
+from enforcement.models import Case, PartyKind, Track
+from enforcement.selectors import case_get_detail, cases_filter, court_member_get
+from enforcement.services import cases as case_services
+
+
+class PayoutAccountOut(serializers.Serializer):
+    bank = serializers.CharField()
+    account_number = serializers.SerializerMethodField()
+    holder = serializers.CharField()
+    confirmed_at = serializers.DateTimeField()
+
+    def get_account_number(self, obj) -> str:
+        return mask_account(obj.account_number)
+
+
+class PartyOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    role = serializers.CharField()
+    kind = serializers.CharField()
+    name = serializers.CharField()
+    id_number = serializers.SerializerMethodField()
+    phone = serializers.SerializerMethodField()
+    payout_account = serializers.SerializerMethodField()
+
+    def get_id_number(self, obj) -> str:
+        return mask_id(obj.id_number)
+
+    def get_phone(self, obj) -> str:
+        return mask_phone(obj.phone) if obj.phone else ""
+
+    @extend_schema_field(PayoutAccountOut(allow_null=True))
+    def get_payout_account(self, obj) -> dict | None:
+        account = getattr(obj, "payout_account", None)
+        return PayoutAccountOut(account).data if account is not None else None
+
+
+class DeadlineOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    rule = serializers.CharField(source="rule.code")
+    name = serializers.CharField(source="rule.name_zh")
+    subject = serializers.CharField(source="subject_label")
+    status = serializers.CharField()
+    started_at = serializers.DateTimeField()
+    due_at = serializers.DateTimeField()
+    due_date = serializers.SerializerMethodField()
+    original_due_at = serializers.DateTimeField()
+    provisional = serializers.BooleanField()
+    paused = serializers.SerializerMethodField()
+    completed_at = serializers.DateTimeField(allow_null=True)
+    basis = serializers.CharField(source="rule.basis")
+
+    def get_due_date(self, obj) -> str:
+        return local_date(obj.due_at).isoformat()
+
+    def get_paused(self, obj) -> bool:
+        return obj.paused_at is not None
+
+
+class CaseListOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    case_number = serializers.CharField()
+    court = serializers.CharField(source="court.code")
+    status = serializers.CharField()
+    track = serializers.CharField()
+    filed_on = serializers.DateField()
+    received_at = serializers.DateTimeField()
+    claim_amount = MoneyField()
+    handler = serializers.CharField(source="handler.username", allow_null=True, default=None)
+    overdue = serializers.BooleanField()
+    closure_type = serializers.CharField()
+
+
+class CaseOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    case_number = serializers.CharField()
+    court = serializers.CharField(source="court.code")
+    type_code = serializers.CharField()
+    status = serializers.CharField()
+    track = serializers.CharField()
+    filed_on = serializers.DateField()
+    received_at = serializers.DateTimeField()
+    claim_amount = MoneyField()
+    costs = MoneyField(positive=False)
+    basis_document = serializers.CharField()
+    handler = serializers.CharField(source="handler.username", allow_null=True, default=None)
+    team = serializers.CharField()
+    notice_served_at = serializers.DateTimeField(allow_null=True)
+    applicant_interviewed_at = serializers.DateTimeField(allow_null=True)
+    fulfilled_at = serializers.DateTimeField(allow_null=True)
+    closure_type = serializers.CharField()
+    closed_at = serializers.DateTimeField(allow_null=True)
+    restored_from = serializers.CharField(source="restored_from.case_number", allow_null=True, default=None)
+    fund_account = serializers.SerializerMethodField()
+    applicants = serializers.SerializerMethodField()
+    respondents = serializers.SerializerMethodField()
+    assets = AssetOut(many=True)
+    control_measures = ControlMeasureOut(many=True)
+    searches = SearchOut(many=True)
+    clues = ClueOut(many=True)
+    credit_measures = CreditMeasureOut(many=True)
+    disposals = DisposalOut(many=True)
+    deadlines = DeadlineOut(many=True)
+
+    def get_fund_account(self, obj) -> str | None:
+        account = getattr(obj, "fund_account", None)
+        return getattr(account, "number", None)
+
+    @extend_schema_field(PartyOut(many=True))
+    def get_applicants(self, obj) -> list[dict]:
+        return PartyOut([p for p in obj.parties.all() if p.role == "applicant"], many=True).data
+
+    @extend_schema_field(PartyOut(many=True))
+    def get_respondents(self, obj) -> list[dict]:
+        return PartyOut([p for p in obj.parties.all() if p.role == "respondent"], many=True).data
+
+
+class CaseBulkCreatedOut(serializers.Serializer):
+    index = serializers.IntegerField(help_text="该条在提交列表中的位置（从 0 起）")
+    key = serializers.CharField(allow_null=True, help_text="该条提交的 case_number（原样）")
+    result = serializers.ChoiceField(choices=BULK_RESULTS)
+    id = serializers.IntegerField()
+    case_number = serializers.CharField()
+    status = serializers.CharField(help_text="案件状态")
+
+
+class CaseBulkFailedOut(serializers.Serializer):
+    index = serializers.IntegerField(help_text="该条在提交列表中的位置（从 0 起）")
+    key = serializers.CharField(allow_null=True, help_text="该条提交的 case_number（原样）")
+    result = serializers.ChoiceField(choices=BULK_RESULTS)
+    status = serializers.IntegerField(help_text="该条单独提交时会得到的 HTTP 状态码（内部错误为 500 internal_error）")
+    error = ErrorSerializer()
+
+
+class CaseBulkOut(serializers.Serializer):
+    created = serializers.IntegerField()
+    failed = serializers.IntegerField()
+    results = PolymorphicProxySerializer(
+        component_name="CaseBulkResult",
+        serializers={"created": CaseBulkCreatedOut, "error": CaseBulkFailedOut},
+        resource_type_field_name="result",
+        many=True,
+    )
+
+
+class PayoutAccountIn(serializers.Serializer):
+    bank = serializers.CharField(max_length=100)
+    account_number = serializers.CharField(max_length=40)
+    holder = serializers.CharField(max_length=100)
+
+
+class PartyIn(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    kind = serializers.ChoiceField(choices=PartyKind.choices)
+    id_number = serializers.CharField(max_length=40)
+    phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    payout_account = PayoutAccountIn(required=False, allow_null=True, default=None)
+
+
+class CaseIn(serializers.Serializer):
+    case_number = serializers.CharField(max_length=64)
+    court = serializers.CharField(max_length=16)
+    filed_on = DateField()
+    received_at = DateTimeField()
+    claim_amount = MoneyField()
+    costs = MoneyField(required=False, positive=False, default=None)
+    basis_document = serializers.CharField(max_length=200)
+    track = serializers.ChoiceField(choices=Track.choices, required=False, default=Track.SIMPLE)
+    handler = serializers.CharField(max_length=150, required=False, allow_null=True, default=None)
+    team = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    applicants = PartyIn(many=True, allow_empty=False)
+    respondents = PartyIn(many=True, allow_empty=False)
+
+
+def _party_input(data: dict) -> case_services.PartyInput:
+    account = data.get("payout_account")
+    return case_services.PartyInput(
+        name=data["name"],
+        kind=data["kind"],
+        id_number=data["id_number"],
+        phone=data.get("phone") or "",
+        payout_account=case_services.PayoutAccountInput(**account) if account else None,
+    )
+
+
+def _case_input(user: User, data: dict) -> case_services.CaseInput:
+    court = visible_courts(user).filter(code=data["court"]).first()
+    if court is None:
+        raise ValidationFailed.for_field("court", _("法院 %(c)s 不存在或不在您的范围内。") % {"c": data["court"]})
+    handler = None
+    if data.get("handler"):
+        handler = court_member_get(court, username=data["handler"])
+        if handler is None:
+            raise ValidationFailed.for_field("handler", _("承办人必须是本院人员。"))
+    return case_services.CaseInput(
+        case_number=data["case_number"],
+        court=court,
+        filed_on=data["filed_on"],
+        received_at=data["received_at"],
+        claim_amount=data["claim_amount"],
+        costs=data["costs"] if data.get("costs") is not None else 0,
+        basis_document=data["basis_document"],
+        track=data["track"],
+        handler=handler,
+        team=data.get("team") or "",
+        applicants=[_party_input(p) for p in data["applicants"]],
+        respondents=[_party_input(p) for p in data["respondents"]],
+    )
+
+
+def case_detail_response(user: User, case: Case, *, status_code: int = 200) -> Response:
+    return Response(CaseOut(case_get_detail(user, case.pk)).data, status=status_code)
+
+
+class CaseListCreateApi(ApiView):
+    class FilterSerializer(serializers.Serializer):
+        court = serializers.CharField(required=False)
+        status = serializers.ChoiceField(choices=["received", "executing", "suspended", "closed"], required=False)
+        overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
+        track = serializers.ChoiceField(choices=Track.choices, required=False)
+        handler = serializers.CharField(required=False)
+        q = serializers.CharField(required=False, allow_blank=True)
+
+    @extend_schema(
+        operation_id="cases_list",
+        parameters=[FilterSerializer],
+        responses={200: CaseListOut(many=True), **ERROR_RESPONSES},
+    )
+    def get(self, request: Request) -> Response:
+        params = self.FilterSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        paginator = DefaultPagination()
+        page = paginator.paginate_queryset(cases_filter(request.user, params.validated_data), request, view=self)
+        return paginator.get_paginated_response(CaseListOut(page, many=True).data)
+
+    @extend_schema(
+        operation_id="cases_create",
+        request=CaseIn,
+        responses={201: CaseOut, **WRITE_ERROR_RESPONSES},
+    )
+    def post(self, request: Request) -> Response:
+        data = CaseIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        case = case_services.case_register(actor=request.user, data=_case_input(request.user, data.validated_data))
+        return case_detail_response(request.user, case, status_code=status.HTTP_201_CREATED)
+
+
+class CaseBulkApi(ApiView):
+    """Up to 1,000 cases at once, each with its own result (created, or an error in
+    the contract's shape). Items are independent: one bad item changes nothing of
+    the others. Idempotent per case number: an existing number reports 409."""
+
+    class BulkIn(serializers.Serializer):
+        # Each item is validated on its own (as CaseIn) so that a bad one fails alone.
+        cases = serializers.ListField(child=serializers.DictField(), allow_empty=False)
+
+    @extend_schema(
+        operation_id="cases_bulk_create",
+        request=inline_serializer(
+            name="CaseBulkInput",
+            fields={
+                "cases": CaseIn(
+                    many=True,
+                    allow_empty=False,
+                    help_text=f"每项与 POST /cases/ 的请求体相同；一次最多 {settings.ENFORCEMENT_BULK_MAX} 件。",
+                )
+            },
+        ),
+        responses={200: CaseBulkOut, **WRITE_ERROR_RESPONSES},
+    )
+    def post(self, request: Request) -> Response:
+        data = self.BulkIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        items = data.validated_data["cases"]
+        if len(items) > settings.ENFORCEMENT_BULK_MAX:
+            raise ValidationFailed.for_field(
+                "cases", _("一次最多提交 %(n)s 件。") % {"n": settings.ENFORCEMENT_BULK_MAX}
+            )
+
+        def create(item):
+            parsed = CaseIn(data=item)
+            parsed.is_valid(raise_exception=True)
+            case = case_services.case_register(actor=request.user, data=_case_input(request.user, parsed.validated_data))
+            return {"id": case.pk, "case_number": case.case_number, "status": case.status}
+
+        return Response(bulk_run(items, create, key=lambda item: item.get("case_number")))
+
+
+class CaseDetailApi(ApiView):
+    @extend_schema(operation_id="cases_retrieve", responses={200: CaseOut, **ERROR_RESPONSES})
+    def get(self, request: Request, case_id: int) -> Response:
+        return Response(CaseOut(case_get_detail(request.user, case_id)).data)

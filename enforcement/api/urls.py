@@ -1,0 +1,51 @@
+"""REST routes of enforcement, under /api/v1/ (config.urls)."""
+
+from django.urls import path
+
+from enforcement.api import (
+    approvals,
+    assets,
+    case_actions,
+    cases,
+    disposals,
+    measures,
+    property_clues,
+    searches,
+)
+
+urlpatterns = [
+    path("cases/", cases.CaseListCreateApi.as_view(), name="api-cases"),
+    path("cases/bulk/", cases.CaseBulkApi.as_view(), name="api-cases-bulk"),
+    path("cases/<int:case_id>/", cases.CaseDetailApi.as_view(), name="api-case"),
+    path("cases/<int:case_id>/notice/", case_actions.CaseNoticeApi.as_view(), name="api-case-notice"),
+    path("cases/<int:case_id>/interview/", case_actions.CaseInterviewApi.as_view(), name="api-case-interview"),
+    path("cases/<int:case_id>/suspend/", case_actions.CaseSuspendApi.as_view(), name="api-case-suspend"),
+    path("cases/<int:case_id>/resume/", case_actions.CaseResumeApi.as_view(), name="api-case-resume"),
+    path("cases/<int:case_id>/track/", case_actions.CaseTrackApi.as_view(), name="api-case-track"),
+    path("cases/<int:case_id>/fulfilment/", case_actions.CaseFulfilmentApi.as_view(), name="api-case-fulfilment"),
+    path("cases/<int:case_id>/close/", case_actions.CaseCloseApi.as_view(), name="api-case-close"),
+    path("cases/<int:case_id>/restore/", case_actions.CaseRestoreApi.as_view(), name="api-case-restore"),
+    path("cases/<int:case_id>/asset-searches/", searches.SearchLaunchApi.as_view(), name="api-case-searches"),
+    path("cases/<int:case_id>/control-measures/", measures.ControlCreateApi.as_view(), name="api-case-controls"),
+    path("cases/<int:case_id>/property-clues/", property_clues.ClueCreateApi.as_view(), name="api-case-clues"),
+    path("cases/<int:case_id>/credit-measures/", measures.CreditIssueApi.as_view(), name="api-case-credit"),
+    path("cases/<int:case_id>/approvals/", approvals.ApprovalRequestApi.as_view(), name="api-case-approvals"),
+    path("asset-categories/", assets.AssetCategoryListApi.as_view(), name="api-asset-categories"),
+    path("asset-searches/<int:search_id>/feedback/", searches.SearchFeedbackApi.as_view(), name="api-search-feedback"),
+    path("asset-searches/feedback/bulk/", searches.SearchFeedbackBulkApi.as_view(), name="api-search-feedback-bulk"),
+    path("assets/<int:asset_id>/uncontrollable/", assets.AssetUncontrollableApi.as_view(), name="api-asset-uncontrollable"),
+    path("assets/<int:asset_id>/disposals/", disposals.DisposalStartApi.as_view(), name="api-asset-disposals"),
+    path("assets/<int:asset_id>/self-disposal/", disposals.SelfDisposalApi.as_view(), name="api-asset-self-disposal"),
+    path("control-measures/<int:measure_id>/renew/", measures.ControlRenewApi.as_view(), name="api-control-renew"),
+    path("control-measures/<int:measure_id>/release/", measures.ControlReleaseApi.as_view(), name="api-control-release"),
+    path("property-clues/<int:clue_id>/verify/", property_clues.ClueVerifyApi.as_view(), name="api-clue-verify"),
+    path("property-clues/<int:clue_id>/conclude/", property_clues.ClueConcludeApi.as_view(), name="api-clue-conclude"),
+    path("disposals/<int:disposal_id>/fix-price/", disposals.DisposalFixPriceApi.as_view(), name="api-disposal-price"),
+    path("disposals/<int:disposal_id>/launch-auction/", disposals.DisposalAuctionApi.as_view(), name="api-disposal-auction"),
+    path("disposals/<int:disposal_id>/conclude/", disposals.DisposalConcludeApi.as_view(), name="api-disposal-conclude"),
+    path("self-disposals/<int:self_disposal_id>/conclude/", disposals.SelfDisposalConcludeApi.as_view(), name="api-self-disposal-conclude"),
+    path("credit-measures/<int:measure_id>/release/", measures.CreditReleaseApi.as_view(), name="api-credit-release"),
+    path("approvals/", approvals.ApprovalListApi.as_view(), name="api-approvals"),
+    path("approvals/<int:approval_id>/approve/", approvals.ApprovalApproveApi.as_view(), name="api-approval-approve"),
+    path("approvals/<int:approval_id>/reject/", approvals.ApprovalRejectApi.as_view(), name="api-approval-reject"),
+]

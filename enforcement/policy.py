@@ -1,0 +1,162 @@
+"""Who may do what on which case, in which state — the one place that says it.
+
+Services call these before acting (and raise the refusal); the case page calls the
+same ones to decide which forms it offers. Court scoping (who sees a case at all)
+is the selectors' job; these answer for a case the user already sees."""
+
+from core.models import Court, Role, User
+from core.selectors import user_has_role_at, user_has_role_over
+from enforcement.models import (
+    Approval,
+    ApprovalStatus,
+    Asset,
+    AssetSearch,
+    AssetStatus,
+    Case,
+    CaseStatus,
+    ClosureType,
+    ClueStatus,
+    ControlMeasure,
+    ControlStatus,
+    CreditMeasure,
+    CreditStatus,
+    Disposal,
+    DisposalStatus,
+    PropertyClue,
+    SearchStatus,
+    SelfDisposal,
+    SelfDisposalStatus,
+)
+
+# Roles that register and progress cases at their own court.
+ACTING_ROLES = frozenset({Role.CLERK, Role.HANDLER, Role.BUREAU_HEAD, Role.API_CLIENT})
+# Roles that decide approvals (超标的查封, 延长期限, 终本) at the case's court or above.
+APPROVER_ROLES = (Role.BUREAU_HEAD, Role.COURT_LEADER)
+
+
+# --- who ---------------------------------------------------------------------------------
+
+
+def can_act_at(user: User, court: Court) -> bool:
+    """Registering and progressing cases is for the clerk, handler, bureau head and
+    machine clients of the case's own court; supervisors watch, they do not act."""
+    return user_has_role_at(user, court, ACTING_ROLES)
+
+
+def can_act_on(user: User, case: Case) -> bool:
+    return can_act_at(user, case.court)
+
+
+def can_approve(user: User, case: Case) -> bool:
+    """The bureau head or a court leader of the case's court or a court above."""
+    return user_has_role_over(user, case.court, APPROVER_ROLES)
+
+
+def can_decide(user: User, approval: Approval) -> bool:
+    """A pending request, by an approver who did not ask for it (maker ≠ checker)."""
+    return (
+        approval.status == ApprovalStatus.PENDING
+        and approval.requested_by_id != user.pk
+        and can_approve(user, approval.case)
+    )
+
+
+# --- which state ---------------------------------------------------------------------------
+# The state conditions of each node. The services refuse the same states through
+# the models' transitions; these let the page offer only what can succeed.
+
+
+def is_open(case: Case) -> bool:
+    return case.status != CaseStatus.CLOSED
+
+
+def is_terminated(case: Case) -> bool:
+    """Closed by 终结本次执行程序 (终本): searched again, restorable."""
+    return case.status == CaseStatus.CLOSED and case.closure_type == ClosureType.TERMINATED_THIS_ROUND
+
+
+def can_serve_notice(user: User, case: Case) -> bool:
+    return can_act_on(user, case) and is_open(case) and case.notice_served_at is None
+
+
+def can_launch_search(user: User, case: Case) -> bool:
+    """Open cases, and 终本 cases for the periodic re-search (终本规定 §9)."""
+    return can_act_on(user, case) and (is_open(case) or is_terminated(case))
+
+
+def can_progress(user: User, case: Case) -> bool:
+    """Nodes allowed on any open case: clues, interviews, track, approvals, closing."""
+    return can_act_on(user, case) and is_open(case)
+
+
+def can_record_fulfilment(user: User, case: Case) -> bool:
+    return can_progress(user, case) and case.fulfilled_at is None
+
+
+def can_suspend(user: User, case: Case) -> bool:
+    return can_act_on(user, case) and case.status == CaseStatus.EXECUTING
+
+
+def can_resume(user: User, case: Case) -> bool:
+    return can_act_on(user, case) and case.status == CaseStatus.SUSPENDED
+
+
+def can_restore(user: User, case: Case) -> bool:
+    return can_act_on(user, case) and is_terminated(case)
+
+
+def can_control(user: User, asset: Asset) -> bool:
+    return can_progress(user, asset.case) and asset.status in (AssetStatus.FOUND, AssetStatus.RELEASED)
+
+
+def can_mark_uncontrollable(user: User, asset: Asset) -> bool:
+    return can_act_on(user, asset.case) and asset.status == AssetStatus.FOUND
+
+
+def can_start_disposal(user: User, asset: Asset) -> bool:
+    return (
+        can_progress(user, asset.case)
+        and asset.status in (AssetStatus.CONTROLLED, AssetStatus.UNSOLD)
+        and asset.category.needs_disposal
+    )
+
+
+def can_allow_self_disposal(user: User, asset: Asset) -> bool:
+    return can_progress(user, asset.case) and asset.status == AssetStatus.CONTROLLED and asset.category.needs_disposal
+
+
+def can_fix_price(user: User, disposal: Disposal) -> bool:
+    return can_act_on(user, disposal.case) and disposal.status == DisposalStatus.PRICE_PENDING
+
+
+def can_launch_auction(user: User, disposal: Disposal) -> bool:
+    return can_act_on(user, disposal.case) and disposal.status == DisposalStatus.PRICE_FIXED
+
+
+def can_conclude_disposal(user: User, disposal: Disposal) -> bool:
+    return can_act_on(user, disposal.case) and disposal.status == DisposalStatus.AUCTION
+
+
+def can_conclude_self_disposal(user: User, self_disposal: SelfDisposal) -> bool:
+    return can_act_on(user, self_disposal.case) and self_disposal.status == SelfDisposalStatus.ALLOWED
+
+
+def can_change_control(user: User, measure: ControlMeasure) -> bool:
+    """续行 or 解除 an active measure."""
+    return can_act_on(user, measure.case) and measure.status == ControlStatus.ACTIVE
+
+
+def can_start_property_clue_verification(user: User, clue: PropertyClue) -> bool:
+    return can_act_on(user, clue.case) and clue.status == ClueStatus.RECEIVED
+
+
+def can_conclude_property_clue(user: User, clue: PropertyClue) -> bool:
+    return can_act_on(user, clue.case) and clue.status == ClueStatus.VERIFYING
+
+
+def can_release_credit(user: User, measure: CreditMeasure) -> bool:
+    return can_act_on(user, measure.case) and measure.status == CreditStatus.ISSUED
+
+
+def can_record_feedback(user: User, search: AssetSearch) -> bool:
+    return can_act_on(user, search.case) and search.status == SearchStatus.LAUNCHED

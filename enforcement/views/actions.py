@@ -1,0 +1,279 @@
+"""The actions of the case page: for each, its form, the service it calls, when it is
+offered (``enforcement.policy``) and what it says when done."""
+
+from typing import TYPE_CHECKING, Any
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.exceptions import RuleViolation
+from core.web.pages import Action, Done
+from enforcement import forms as f
+from enforcement import policy
+from enforcement.models import Approval, SearchChannel
+from enforcement.services import assets as asset_services
+from enforcement.services import cases as case_services
+from enforcement.services import closure as closure_services
+from enforcement.services import disposal as disposal_services
+from enforcement.services import measures as measure_services
+from enforcement.services import property_clues as property_clue_services
+
+if TYPE_CHECKING:
+    from enforcement.views.case_page import CasePage  # cycle: the page lists the actions
+
+
+def _do_notice(page: "CasePage", obj: Any, form: Any) -> Done:
+    user, case, d = page.user, page.case, form.cleaned_data
+    case_services.case_serve_notice(actor=user, case=case, served_at=d["served_at"])
+    return Done(_("已登记执行通知书、报告财产令送达。"))
+
+
+def _do_search(page: "CasePage", obj: Any, form: Any) -> Done:
+    user, case, d = page.user, page.case, form.cleaned_data
+    codes = d["categories"] or (None if d["channel"] == SearchChannel.OFFLINE else [])
+    asset_services.search_launch(
+        actor=user, case=case, channel=d["channel"], category_codes=codes, launched_at=d["launched_at"]
+    )
+    return Done(_("已发起财产查询。"))
+
+
+def _do_feedback(page: "CasePage", search: Any, form: Any) -> Done:
+    user, d = page.user, form.cleaned_data
+    findings = [
+        asset_services.FindingInput(
+            category=r.cleaned_data["category"],
+            description=r.cleaned_data["description"],
+            value=r.cleaned_data.get("value"),
+            controllable_online=bool(r.cleaned_data.get("controllable_online")),
+        )
+        for r in form.findings.filled
+    ]
+    assets = asset_services.search_record_feedback(actor=user, search=search, received_at=d["received_at"], findings=findings)
+    return Done(_("已登记查询反馈，查明财产 %(n)s 项。") % {"n": len(assets)})
+
+
+def _do_control(page: "CasePage", asset: Any, form: Any) -> Done:
+    user, case, d = page.user, page.case, form.cleaned_data
+    approval = None
+    if d.get("override_approval"):
+        approval = next((a for a in form.page.usable_overrides if a.pk == d["override_approval"]), None)
+    measure_services.control_create(
+        actor=user, case=case, asset=asset, kind=d["kind"], amount=d.get("amount"), effective_at=d["effective_at"],
+        override_reason=(d.get("override_reason") or "").strip() or None, override_approval=approval,
+    )
+    return Done(_("已对“%(a)s”采取控制措施。") % {"a": asset.description})
+
+
+def _do_uncontrollable(page: "CasePage", asset: Any, form: Any) -> Done:
+    user, d = page.user, form.cleaned_data
+    asset_services.asset_mark_uncontrollable(actor=user, asset=asset, at=d["at"], reason=d["reason"])
+    return Done(_("已记录该财产无法控制及理由。"))
+
+
+def _do_renew(page: "CasePage", measure: Any, form: Any) -> Done:
+    user, d = page.user, form.cleaned_data
+    measure = measure_services.control_renew(actor=user, measure=measure, renewed_at=d["at"])
+    return Done(_("已续行，新的到期日为 %(d)s。") % {"d": measure.expires_on.isoformat()})
+
+
+def _do_release(page: "CasePage", measure: Any, form: Any) -> Done:
+    user, d = page.user, form.cleaned_data
+    measure_services.control_release(actor=user, measure=measure, at=d["at"], reason=d["reason"])
+    return Done(_("已解除控制措施。"))
+
+
+def _do_disposal_start(page: "CasePage", asset: Any, form: Any) -> Done:
+    user, d = page.user, form.cleaned_data
+    disposal_services.disposal_start(actor=user, asset=asset, method=d["method"], at=d["at"])
+    return Done(_("已启动确定财产处置参考价程序。"))
+
+
+def _do_self_disposal(page: "CasePage", asset: Any, form: Any) -> Done:
+    user, d = page.user, form.cleaned_data
+    disposal_services.self_disposal_allow(actor=user, asset=asset, at=d["at"], days=d["days"])
+    return Done(_("已准许被执行人自行处置，期限 %(n)s 日。") % {"n": d["days"]})
+
+
+def _do_disposal_price(page: "CasePage", disposal: Any, form: Any) -> Done:
+    user, d = page.user, form.cleaned_data
+    disposal_services.disposal_fix_price(actor=user, disposal=disposal, price=d["price"], at=d["at"])
+    return Done(_("已确定参考价，应在 10 日内启动变价程序。"))
+
+
+def _do_disposal_auction(page: "CasePage", disposal: Any, form: Any) -> Done:
+    user, d = page.user, form.cleaned_data
+    disposal_services.disposal_launch_auction(actor=user, disposal=disposal, at=d["at"], platform=d["platform"])
+    return Done(_("已启动拍卖。"))
+
+
+def _do_disposal_conclude(page: "CasePage", disposal: Any, form: Any) -> Done:
+    user, d = page.user, form.cleaned_data
+    disposal_services.disposal_conclude(actor=user, disposal=disposal, at=d["at"], sold=d["sold"], amount=d["amount"])
+    return Done(_("已登记处置结果。"))
+
+
+def _do_self_disposal_conclude(page: "CasePage", sd: Any, form: Any) -> Done:
+    user, d = page.user, form.cleaned_data
+    disposal_services.self_disposal_conclude(actor=user, self_disposal=sd, at=d["at"], sold=d["sold"], amount=d["amount"])
+    return Done(_("已登记自行处置结果。"))
+
+
+def _do_property_clue(page: "CasePage", obj: Any, form: Any) -> Done:
+    user, case, d = page.user, page.case, form.cleaned_data
+    property_clue_services.property_clue_receive(
+        actor=user, case=case, received_at=d["received_at"], description=d["description"],
+        source=d.get("source") or "", specific=d["specific"], urgent=d["urgent"],
+    )
+    return Done(_("已登记财产线索，核查期限已开始计算。"))
+
+
+def _do_property_clue_verify(page: "CasePage", clue: Any, form: Any) -> Done:
+    user, d = page.user, form.cleaned_data
+    property_clue_services.property_clue_start_verification(actor=user, clue=clue, at=d["at"])
+    return Done(_("已开始核查财产线索。"))
+
+
+def _do_property_clue_conclude(page: "CasePage", clue: Any, form: Any) -> Done:
+    user, d = page.user, form.cleaned_data
+    property_clue_services.property_clue_conclude(actor=user, clue=clue, at=d["at"], true=d["true"], note=d["note"])
+    return Done(_("已登记线索核查结果。"))
+
+
+def _do_credit(page: "CasePage", obj: Any, form: Any) -> Done:
+    user, case, d = page.user, page.case, form.cleaned_data
+    issued = measure_services.credit_issue(
+        actor=user, case=case, party_id=d["party"], kind=d["kind"], issued_at=d["issued_at"], grace_until=d.get("grace_until")
+    )
+    return Done(_("已发布：%(k)s。") % {"k": "、".join(str(m.get_kind_display()) for m in issued)})
+
+
+def _do_credit_release(page: "CasePage", measure: Any, form: Any) -> Done:
+    user, d = page.user, form.cleaned_data
+    measure_services.credit_release(actor=user, measure=measure, at=d["at"], reason=d["reason"])
+    return Done(_("已解除/删除该信用惩戒措施。"))
+
+
+def _do_interview(page: "CasePage", obj: Any, form: Any) -> Done:
+    user, case, d = page.user, page.case, form.cleaned_data
+    case_services.case_record_interview(actor=user, case=case, at=d["at"], note=d["note"])
+    return Done(_("已登记约谈申请执行人。"))
+
+
+def _do_fulfilment(page: "CasePage", obj: Any, form: Any) -> Done:
+    user, case, d = page.user, page.case, form.cleaned_data
+    case_services.case_record_fulfilment(actor=user, case=case, at=d["at"], note=d["note"])
+    return Done(_("已登记履行情况；信用惩戒措施须在三个工作日内解除。"))
+
+
+def _do_track(page: "CasePage", obj: Any, form: Any) -> Done:
+    user, case, d = page.user, page.case, form.cleaned_data
+    case_services.case_set_track(actor=user, case=case, track=d["track"], reason=d.get("reason") or "")
+    return Done(_("已调整繁简分流。"))
+
+
+def _do_suspend(page: "CasePage", obj: Any, form: Any) -> Done:
+    user, case, d = page.user, page.case, form.cleaned_data
+    case_services.case_suspend(actor=user, case=case, at=d["at"], reason=d["reason"])
+    return Done(_("案件已中止执行，期限暂停计算。"))
+
+
+def _do_resume(page: "CasePage", obj: Any, form: Any) -> Done:
+    user, case, d = page.user, page.case, form.cleaned_data
+    case_services.case_resume(actor=user, case=case, at=d["at"])
+    return Done(_("案件已恢复执行，期限继续计算。"))
+
+
+def _do_request_approval(page: "CasePage", obj: Any, form: Any) -> Done:
+    user, case, d = page.user, page.case, form.cleaned_data
+    closure_services.approval_request(actor=user, case=case, kind=d["kind"], reason=d["reason"], payload=form.payload())
+    return Done(_("审批申请已提交，待执行局长审批。"))
+
+
+def _do_close(page: "CasePage", obj: Any, form: Any) -> Done:
+    user, case, d = page.user, page.case, form.cleaned_data
+    try:
+        result = closure_services.case_close(
+            actor=user, case=case, closure=d["closure"], closed_at=d["closed_at"], document=d.get("document") or ""
+        )
+    except RuleViolation as exc:
+        if exc.code != "closure_conditions_unmet":
+            raise
+        # the page lists what is missing under one line at the top of the form
+        form.unmet_details = exc.extra.get("details", [])
+        raise RuleViolation(_("不符合终结本次执行程序的条件（终本规定第一条），尚缺："), code=exc.code) from None
+    if isinstance(result, Approval):
+        return Done(_("终结本次执行程序申请已提交，待执行局长审批。"))
+    return Done(_("案件已结案。"))
+
+
+def _do_restore(page: "CasePage", obj: Any, form: Any) -> Done:
+    user, case, d = page.user, page.case, form.cleaned_data
+    restored = closure_services.case_restore(
+        actor=user, case=case, new_case_number=d["case_number"], received_at=d["received_at"], reason=d["reason"]
+    )
+    return Done(
+        _("已恢复执行，立案 %(n)s。") % {"n": restored.case_number},
+        url=reverse("enforcement:case-detail", kwargs={"case_id": restored.pk}),
+    )
+
+
+def _progress(page: "CasePage", _obj: Any = None) -> bool:
+    return policy.can_progress(page.user, page.case)
+
+
+ACTIONS: dict[str, Action] = {
+    a.slug: a
+    for a in [
+        # on the case (side panel, in the order a case usually runs)
+        Action("notice", f.NoticeForm, _("送达执行通知书、报告财产令"), _("登记送达"), _do_notice,
+               lambda p, o: policy.can_serve_notice(p.user, p.case)),
+        Action("search", f.SearchLaunchForm, _("发起财产查询"), _("发起查询"), _do_search,
+               lambda p, o: policy.can_launch_search(p.user, p.case)),
+        Action("clue", f.ClueForm, _("登记财产线索"), _("登记线索"), _do_property_clue, _progress),
+        Action("credit", f.CreditForm, _("限制消费 / 纳入失信名单"), _("发布"), _do_credit,
+               lambda p, o: policy.can_progress(p.user, p.case) and bool(p.respondents)),
+        Action("interview", f.InterviewForm, _("约谈申请执行人"), _("登记约谈"), _do_interview, _progress),
+        Action("fulfilment", f.FulfilmentForm, _("登记履行完毕"), _("登记履行"), _do_fulfilment,
+               lambda p, o: policy.can_record_fulfilment(p.user, p.case)),
+        Action("approval-request", f.ApprovalRequestForm, _("申请审批（超标的查封、延长期限）"), _("提交申请"),
+               _do_request_approval, _progress),
+        Action("track", f.TrackForm, _("繁简分流"), _("调整"), _do_track, _progress),
+        Action("suspend", f.SuspendForm, _("中止执行"), _("中止执行"), _do_suspend,
+               lambda p, o: policy.can_suspend(p.user, p.case), danger=True),
+        Action("resume", f.ResumeForm, _("恢复执行（中止后）"), _("恢复执行"), _do_resume,
+               lambda p, o: policy.can_resume(p.user, p.case)),
+        Action("close", f.CloseForm, _("结案"), _("结案"), _do_close, _progress, danger=True),
+        Action("restore", f.RestoreForm, _("恢复执行（立执恢案件）"), _("恢复执行"), _do_restore,
+               lambda p, o: policy.can_restore(p.user, p.case)),
+        # on a sub-object (shown next to it)
+        Action("feedback", f.FeedbackForm, _("登记查询反馈"), _("登记反馈"), _do_feedback,
+               lambda p, s: policy.can_record_feedback(p.user, s), on="search"),
+        Action("control", f.ControlForm, _("采取控制措施"), _("查封/扣押/冻结"), _do_control,
+               lambda p, a: policy.can_control(p.user, a), on="asset"),
+        Action("uncontrollable", f.UncontrollableForm, _("记录无法控制"), _("记录"), _do_uncontrollable,
+               lambda p, a: policy.can_mark_uncontrollable(p.user, a), on="asset"),
+        Action("disposal-start", f.DisposalStartForm, _("启动确定参考价"), _("启动"), _do_disposal_start,
+               lambda p, a: policy.can_start_disposal(p.user, a),
+               on="asset"),
+        Action("self-disposal", f.SelfDisposalForm, _("准许自行处置"), _("准许"), _do_self_disposal,
+               lambda p, a: policy.can_allow_self_disposal(p.user, a), on="asset"),
+        Action("disposal-price", f.DisposalPriceForm, _("确定参考价"), _("确定"), _do_disposal_price,
+               lambda p, d: policy.can_fix_price(p.user, d), on="disposal"),
+        Action("disposal-auction", f.DisposalAuctionForm, _("启动拍卖"), _("启动拍卖"), _do_disposal_auction,
+               lambda p, d: policy.can_launch_auction(p.user, d), on="disposal"),
+        Action("disposal-conclude", f.DisposalConcludeForm, _("登记处置结果"), _("登记"), _do_disposal_conclude,
+               lambda p, d: policy.can_conclude_disposal(p.user, d), on="disposal"),
+        Action("self-disposal-conclude", f.DisposalConcludeForm, _("登记自行处置结果"), _("登记"),
+               _do_self_disposal_conclude, lambda p, sd: policy.can_conclude_self_disposal(p.user, sd), on="selfdisposal"),
+        Action("renew", f.ControlRenewForm, _("续行"), _("续行"), _do_renew,
+               lambda p, m: policy.can_change_control(p.user, m), on="measure"),
+        Action("release", f.ControlReleaseForm, _("解除"), _("解除"), _do_release,
+               lambda p, m: policy.can_change_control(p.user, m), on="measure", danger=True),
+        Action("clue-verify", f.ClueVerifyForm, _("开始核查"), _("开始核查"), _do_property_clue_verify,
+               lambda p, c: policy.can_start_property_clue_verification(p.user, c), on="clue"),
+        Action("clue-conclude", f.ClueConcludeForm, _("核查结论"), _("登记结论"), _do_property_clue_conclude,
+               lambda p, c: policy.can_conclude_property_clue(p.user, c), on="clue"),
+        Action("credit-release", f.CreditReleaseForm, _("解除/删除"), _("解除"), _do_credit_release,
+               lambda p, m: policy.can_release_credit(p.user, m), on="credit", danger=True),
+    ]
+}
