@@ -11,7 +11,6 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # Every app's ``permissions.py`` (its django-rules predicates and perms), the
         # way the admin finds ``admin.py``: the app registry is ready, and the apps
-        # need no ready() of their own for it. (``rules.apps.AutodiscoverRulesConfig``
-        # still finds the ``rules.py`` of apps not yet renamed.)
+        # need no ready() of their own for it.
         autodiscover_modules("permissions")
         embedded_scheduler_start()

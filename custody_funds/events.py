@@ -31,3 +31,6 @@ class FundsNode(NodeKind):
 HOLD_REQUESTED = {"delay": FundsNode.DELAY_REQUESTED, "deposit": FundsNode.DEPOSIT_REQUESTED}
 HOLD_APPROVED = {"delay": FundsNode.DELAY_APPROVED, "deposit": FundsNode.DEPOSIT_APPROVED}
 HOLD_REJECTED = {"delay": FundsNode.DELAY_REJECTED, "deposit": FundsNode.DEPOSIT_REJECTED}
+
+
+NODE_KINDS: tuple[type[NodeKind], ...] = (FundsNode,)

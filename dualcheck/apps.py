@@ -6,10 +6,11 @@ class DualcheckConfig(AppConfig):
     verbose_name = "一案双查"
 
     def ready(self) -> None:
-        # Imported here, once the models are loaded, in every process (web and worker):
-        # the Excel exports (core.exports), the rules predicates and the node kinds.
+        # Once the models are loaded (these modules import them): the node kinds and
+        # the Excel exports (core.exports' registry). The rules predicates
+        # (permissions.py) are found by core.
         from core import events
-        from dualcheck import exports, permissions  # noqa: F401
-        from dualcheck.events import ClueNode
+        from dualcheck import exports  # noqa: F401 — registers its exporters
+        from dualcheck.events import NODE_KINDS
 
-        events.register(ClueNode)
+        events.register(*NODE_KINDS)

@@ -25,3 +25,6 @@ class ClueNode(NodeKind):
     FED_BACK = "dualcheck.fed_back", _("向反映人反馈")
     CLARIFIED = "dualcheck.clarified", _("澄清")
     CLOSED = "dualcheck.closed", _("办结")
+
+
+NODE_KINDS: tuple[type[NodeKind], ...] = (ClueNode,)

@@ -1,16 +1,14 @@
 from django.apps import AppConfig
 
-from core import events
-from enforcement.events import ENFORCEMENT_NODE_KINDS
-
 
 class EnforcementConfig(AppConfig):
     name = "enforcement"
     verbose_name = "执行案件"
 
     def ready(self) -> None:
-        # the rules predicates (django-rules autodiscovers only ``rules.py``); models
-        # must be loaded before they are imported
-        from enforcement import permissions  # noqa: F401
+        # Once the models are loaded: the node kinds. The rules predicates
+        # (permissions.py) are found by core.
+        from core import events
+        from enforcement.events import NODE_KINDS
 
-        events.register(*ENFORCEMENT_NODE_KINDS)
+        events.register(*NODE_KINDS)

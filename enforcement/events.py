@@ -63,4 +63,4 @@ class ApprovalNode(NodeKind):
     REJECTED = "approval.rejected", _("审批驳回")
 
 
-ENFORCEMENT_NODE_KINDS = (CaseNode, SearchNode, AssetNode, ControlNode, PropertyClueNode, CreditNode, DisposalNode, ApprovalNode)
+NODE_KINDS: tuple[type[NodeKind], ...] = (CaseNode, SearchNode, AssetNode, ControlNode, PropertyClueNode, CreditNode, DisposalNode, ApprovalNode)

@@ -32,4 +32,4 @@ class PetitionNode(NodeKind):
 
 # Alerts write no node event: the escalation ladder records its steps on the alert
 # rows themselves (``supervision.models.Alert``).
-SUPERVISION_NODE_KINDS: tuple[type[NodeKind], ...] = (OrderNode, PetitionNode)
+NODE_KINDS: tuple[type[NodeKind], ...] = (OrderNode, PetitionNode)

@@ -44,7 +44,7 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "pghistory.admin",
-    "rules.apps.AutodiscoverRulesConfig",
+    "rules",
     "axes",
     # ours (layers: core <- enforcement, custody_funds, dualcheck <- supervision)
     "core",

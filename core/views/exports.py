@@ -15,7 +15,8 @@ from core.decorators import perm_required
 from core.exceptions import ApplicationError, NotFound
 from core.exports import XLSX, export_job_get, export_jobs_of, export_start
 from core.models import ExportJob, ExportStatus
-from core.web import call_service, is_partial, safe_next
+from core.web.htmx import is_partial, safe_next
+from core.web.pages import call_service
 
 # Form fields of the export button that are not filters.
 _NOT_PARAMS = {"csrfmiddlewaretoken", "key", "next", "page"}

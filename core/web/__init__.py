@@ -11,10 +11,3 @@
   urgency, 暂定.
 """
 
-# The names pages imported from ``core.web`` before it became a package; imports
-# move to the submodules as each app adopts them (removed once none is left).
-from core.web.clocks import urgency
-from core.web.htmx import is_partial, render_body_or_page, safe_next
-from core.web.pages import call_service
-
-__all__ = ["call_service", "is_partial", "render_body_or_page", "safe_next", "urgency"]

@@ -13,7 +13,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.decorators import perm_required
 from core.exceptions import ApplicationError
-from core.web import call_service, safe_next
+from core.web.htmx import safe_next
+from core.web.pages import call_service
 from enforcement import forms as f
 from enforcement import policy
 from enforcement.models import Approval, ApprovalKind, ClosureType

@@ -15,8 +15,9 @@ from core.decorators import perm_required
 from core.exceptions import ApplicationError
 from core.models import Court, User
 from core.selectors import visible_courts
-from core.web import call_service, is_partial
 from core.web.forms import RowSet, local_now_input, local_today, place_error
+from core.web.htmx import is_partial
+from core.web.pages import call_service
 from enforcement import forms as f
 from enforcement import policy
 from enforcement.selectors import (
