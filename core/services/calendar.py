@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from core.calendar import end_of_day, predicted_exceptions, start_of_day
+from core.events import CoreNode
 from core.exceptions import CalendarNotLoaded, PermissionDenied, ValidationFailed
 from core.models import (
     CalendarDay,
@@ -99,7 +100,7 @@ def calendar_day_set(*, date: dt.date, kind: str, name: str = "", actor: User | 
     day, _created = CalendarDay.objects.update_or_create(
         date=date, defaults={"kind": kind, "name": name[:50]}
     )
-    _record(actor, "calendar.day_set", {"date": date.isoformat(), "kind": kind, "name": name[:50]})
+    _record(actor, CoreNode.CALENDAR_DAY_SET, {"date": date.isoformat(), "kind": kind, "name": name[:50]})
     _recompute_after_commit(date, date)
     return day
 
@@ -108,7 +109,7 @@ def calendar_day_set(*, date: dt.date, kind: str, name: str = "", actor: User | 
 def calendar_day_remove(*, date: dt.date, actor: User | None) -> None:
     """Back to the ordinary week for ``date``."""
     CalendarDay.objects.filter(date=date).delete()
-    _record(actor, "calendar.day_removed", {"date": date.isoformat()})
+    _record(actor, CoreNode.CALENDAR_DAY_REMOVED, {"date": date.isoformat()})
     _recompute_after_commit(date, date)
 
 
@@ -116,7 +117,7 @@ def calendar_day_remove(*, date: dt.date, actor: User | None) -> None:
 def calendar_year_mark_loaded(*, year: int, actor: User | None, source: str = "manual") -> CalendarYear:
     """Declare a year's schedule complete after entering its days by hand."""
     row, _created = CalendarYear.objects.update_or_create(year=year, defaults={"source": source[:100]})
-    _record(actor, "calendar.year_loaded", {"year": year, "source": source[:100]})
+    _record(actor, CoreNode.CALENDAR_YEAR_LOADED, {"year": year, "source": source[:100]})
     _recompute_after_commit(dt.date(year, 1, 1), dt.date(year, 12, 31))
     return row
 
@@ -273,7 +274,7 @@ def calendar_year_load(
     )
     _record(
         actor,
-        "calendar.year_loaded",
+        CoreNode.CALENDAR_YEAR_LOADED,
         {
             "year": year,
             "source": source[:100],

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.calendar import WorkingCalendar
+from core.events import CoreNode
 from core.exceptions import InvalidTransition, PermissionDenied, RuleViolation, ValidationFailed
 from core.models import (
     Court,
@@ -222,7 +223,7 @@ def clock_pause(*, deadline: Deadline, paused_at: dt.datetime, reason: str, acto
     deadline.paused_at = paused_at
     deadline.save(update_fields=["paused_at"])
     node_event_record(
-        kind="clock.paused",
+        kind=CoreNode.CLOCK_PAUSED,
         court=deadline.court,
         case=deadline.case,
         occurred_at=paused_at,
@@ -250,7 +251,7 @@ def clock_resume(*, deadline: Deadline, resumed_at: dt.datetime, actor: User | N
     _reopen_if_due_moved_past_now(deadline)
     deadline.save(update_fields=["paused_at", "status", *SCHEDULE_FIELDS])
     node_event_record(
-        kind="clock.resumed",
+        kind=CoreNode.CLOCK_RESUMED,
         court=deadline.court,
         case=deadline.case,
         occurred_at=resumed_at,
@@ -321,7 +322,7 @@ def clock_extend(
     _reopen_if_due_moved_past_now(deadline)
     deadline.save(update_fields=["status", *SCHEDULE_FIELDS])
     node_event_record(
-        kind="clock.extended",
+        kind=CoreNode.CLOCK_EXTENDED,
         court=deadline.court,
         case=deadline.case,
         occurred_at=approved_at,
@@ -361,7 +362,7 @@ def clock_waive(*, deadline: Deadline, reason: str, actor: User | None, by_rule:
     deadline.save(update_fields=["status", "completed_at", "completed_by", "note"])
     clocks_stopped.send(sender=Deadline, deadline_ids=[deadline.pk], stopped_at=now)
     node_event_record(
-        kind="clock.waived",
+        kind=CoreNode.CLOCK_WAIVED,
         court=deadline.court,
         case=deadline.case,
         occurred_at=now,
