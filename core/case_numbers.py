@@ -12,6 +12,12 @@ e.g. ``(2026)鲁0102执123号``, ``(2026)鲁执恢5号``, ``(2025)最高法执�
 Only the enforcement (执行) case types are accepted; a civil or criminal case number is
 refused with a message naming the allowed type codes. Every refusal is a
 ``ValidationFailed(code="invalid_case_number")`` whose message says what is wrong.
+
+All eight enforcement type codes are valid case numbers, but only the 执行实施 types
+(``IMPLEMENTATION_TYPE_CODES``: 执, 执恢, 执保) are enforcement cases that run the
+enforcement clocks; 执异/执复/执监 are 执行审查 (322号 §6 puts them with the 执行裁判庭 or a
+专门合议庭, apart from 执行实施), 执协 is 执行争议协调 and 执他 is "other".
+:func:`implementation_type_check` refuses them with ``case_type_not_implementation``.
 """
 
 from dataclasses import dataclass
@@ -26,7 +32,11 @@ __all__ = [
     "ENFORCEMENT_TYPE_CODES",
     "SPECIAL_TRIAL_CODES",
     "SUPREME_COURT_CODE",
+    "IMPLEMENTATION_TYPE_CODES",
+    "NOT_IMPLEMENTATION_ERROR_CODE",
+    "REVIEW_TYPE_CODES",
     "CaseNumber",
+    "implementation_type_check",
     "normalize_case_number",
     "parse_case_number",
 ]
@@ -72,6 +82,13 @@ ENFORCEMENT_TYPE_CODES: tuple[str, ...] = (
     "执协",
     "执他",
 )
+# 执行实施 (enforcement proper): registered as enforcement cases, with the enforcement clocks
+# (which ones per type: ``core.rule_catalogue.CASE_TYPE_CLOCKS``).
+IMPLEMENTATION_TYPE_CODES: tuple[str, ...] = ("执", "执恢", "执保")
+# 执行审查 (执异, 执复, 执监), 执行协调 (执协) and 其他执行 (执他): valid case numbers, never
+# registered as enforcement cases (lifecycle spec §5; 322号 §6).
+REVIEW_TYPE_CODES: tuple[str, ...] = tuple(c for c in ENFORCEMENT_TYPE_CODES if c not in IMPLEMENTATION_TYPE_CODES)
+NOT_IMPLEMENTATION_ERROR_CODE = "case_type_not_implementation"
 # Longest first, so that "执恢" is never read as "执" followed by junk.
 _TYPE_CODES_LONGEST_FIRST: tuple[str, ...] = tuple(sorted(ENFORCEMENT_TYPE_CODES, key=len, reverse=True))
 
@@ -320,6 +337,23 @@ def parse_case_number(text: str) -> CaseNumber:
         special_code=special_code,
         type_code=type_code,
         sequence=int(sequence_text),
+    )
+
+
+def implementation_type_check(number: CaseNumber) -> None:
+    """Refuse a review, coordination or "other" case number (执异, 执复, 执监, 执协, 执他) where
+    an enforcement case (执行实施) is expected: ``ValidationFailed`` with code
+    ``case_type_not_implementation`` and ``extra`` ``{type_code, allowed}``."""
+    if number.type_code in IMPLEMENTATION_TYPE_CODES:
+        return
+    raise ValidationFailed(
+        _(
+            "类型代字为“%(code)s”的案件属于执行审查、执行协调或其他执行案件，不作为执行实施案件登记，"
+            "不计算执行期限；可登记的类型代字为：%(allowed)s。"
+        )
+        % {"code": number.type_code, "allowed": "、".join(IMPLEMENTATION_TYPE_CODES)},
+        code=NOT_IMPLEMENTATION_ERROR_CODE,
+        extra={"type_code": number.type_code, "allowed": list(IMPLEMENTATION_TYPE_CODES)},
     )
 
 

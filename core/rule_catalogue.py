@@ -101,7 +101,7 @@ CATALOGUE: list[dict] = [
         "unit": WD,
         "warn_before": 2,
         "warn_before_unit": WD,
-        "starts_on": "执行案款到账并匹配至案件",
+        "starts_on": "执行案款到账（事后匹配的不明款，仍自到账时起算）",
         "stops_on": "向财务部门发出支付案款通知（或批准延缓发放、提存）",
         "basis": "322号 第22条",
     },
@@ -246,6 +246,28 @@ CATALOGUE: list[dict] = [
         "basis": "322号 第28条",
     },
 ]
+
+# Case types (类型代字) and the clocks registration (收案) starts — lifecycle spec §5.
+# Only the 执行实施 types of ``core.case_numbers.IMPLEMENTATION_TYPE_CODES`` are registered;
+# 执异/执复/执监/执协/执他 are refused (``case_type_not_implementation``).
+# ``on_register``: started for every case of the type; ``on_register_if_find_property``:
+# only when the 保全裁定 orders the respondent's property to be found (322号 §13 counts
+# from receipt for every case the department must search for). 执保 has no 执行通知 and
+# no verified period for 保全执行, so neither EXECUTION_NOTICE nor CASE_DURATION.
+CASE_TYPE_CLOCKS: dict[str, dict[str, tuple[str, ...]]] = {
+    "执": {
+        "on_register": ("SEARCH_START", "EXECUTION_NOTICE", "CASE_DURATION"),
+        "on_register_if_find_property": (),
+    },
+    "执恢": {
+        "on_register": ("SEARCH_START", "EXECUTION_NOTICE", "CASE_DURATION"),
+        "on_register_if_find_property": (),
+    },
+    "执保": {
+        "on_register": (),
+        "on_register_if_find_property": ("SEARCH_START",),
+    },
+}
 
 
 def sync(rule_model) -> int:

@@ -59,6 +59,11 @@ class CaseForm(forms.Form):
     track = forms.ChoiceField(label=_("繁简"), choices=Track.choices, initial=Track.SIMPLE)
     handler = forms.TypedChoiceField(label=_("承办人"), coerce=int, required=False, empty_value=None)
     team = forms.CharField(label=_("办案团队"), max_length=50, required=False)
+    find_property = forms.BooleanField(
+        label=_("保全裁定要求查找财产（仅执保案件）"),
+        required=False,
+        help_text=_("勾选后开始计算发起网络查控期限；执保案件不计算执行通知书期限和执行期限"),
+    )
 
     def __init__(self, *args, courts, handlers: dict[int, list[tuple[int, str]]], **kwargs):
         super().__init__(*args, **kwargs)

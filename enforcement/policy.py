@@ -75,6 +75,15 @@ def is_terminated(case: Case) -> bool:
     return case.status == CaseStatus.CLOSED and case.closure_type == ClosureType.TERMINATED_THIS_ROUND
 
 
+# Closures a case type may not take (lifecycle spec §5): 财产保全执行 (执保) ends when the
+# preservation is done, lifted or withdrawn — never by 终结本次执行程序.
+CLOSURES_NOT_FOR_TYPE: dict[str, frozenset[str]] = {"执保": frozenset({ClosureType.TERMINATED_THIS_ROUND})}
+
+
+def closure_allowed_for_type(case: Case, closure: str) -> bool:
+    return closure not in CLOSURES_NOT_FOR_TYPE.get(case.type_code, frozenset())
+
+
 def can_serve_notice(user: User, case: Case) -> bool:
     return can_act_on(user, case) and is_open(case) and case.notice_served_at is None
 

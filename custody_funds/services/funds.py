@@ -13,8 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.calendar import WorkingCalendar, local_date
 from core.exceptions import Conflict, InvalidTransition, RuleViolation, ValidationFailed
-from core.models import Court, NodeEvent, User
+from core.models import Court, Deadline, NodeEvent, User
 from core.services import clocks
 from core.services.events import node_event_record, node_time_check
 from custody_funds import policy, selectors
@@ -146,8 +147,8 @@ def receipt_record(
     return receipt, True
 
 
-def _start_funds_notice(receipt: Receipt, case: Case, at: dt.datetime) -> None:
-    clocks.clock_start(
+def _start_funds_notice(receipt: Receipt, case: Case, at: dt.datetime) -> Deadline | None:
+    return clocks.clock_start(
         rule_code=NOTICE_RULE, court=case.court, case=case, subject=receipt,
         subject_label=f"{case} · 到账 {receipt.amount} 元", started_at=at, responsible=case.handler,
     )
@@ -156,7 +157,10 @@ def _start_funds_notice(receipt: Receipt, case: Case, at: dt.datetime) -> None:
 @transaction.atomic
 def receipt_match(*, actor: User, receipt: Receipt, case: Case, reason: str) -> Receipt:
     """Match an unidentified receipt to a case (who and why are recorded). The
-    10-working-day FUNDS_NOTICE clock starts from the match (到账 matched to the case)."""
+    10-working-day FUNDS_NOTICE clock counts from the arrival (到账, 322号 §22), not
+    from the match: money left unmatched (§19) does not buy the handler a fresh
+    period. Matched after that period ended, the clock is ``breached`` at once and
+    the scan raises its overdue alerts as for any overdue clock."""
     receipt = selectors.receipt_get_for_update(receipt.pk)
     policy.require_match_receipts(actor, receipt.court)
     if not reason.strip():
@@ -174,10 +178,32 @@ def receipt_match(*, actor: User, receipt: Receipt, case: Case, reason: str) -> 
         legs=[(ledger.court_account(receipt.court, AccountKind.UNIDENTIFIED), -receipt.amount), (account, receipt.amount)],
         memo=f"不明款匹配 {receipt.reference}：{reason[:200]}",
     )
-    _start_funds_notice(receipt, case, now)
+    late = _funds_notice_from_arrival(receipt, case, now)
     _node(case=case, kind=FundsNode.RECEIPT_MATCHED, at=now, actor=actor, subject=receipt,
-          payload={"amount": str(receipt.amount), "reason": reason[:300]})
+          payload={"amount": str(receipt.amount), "reason": reason[:300], **late})
     return receipt
+
+
+def _funds_notice_from_arrival(receipt: Receipt, case: Case, now: dt.datetime) -> dict[str, Any]:
+    """Start FUNDS_NOTICE at the receipt's arrival (or at the case's receipt, if the
+    money came before the case was registered: it was no 执行案款 before). Returns
+    what the match node records about the late start (Any: JSON values)."""
+    started_at = max(receipt.arrived_at, case.received_at)
+    deadline = _start_funds_notice(receipt, case, started_at)
+    if deadline is None:  # the rule is switched off
+        return {}
+    breached = deadline.due_at < now
+    if breached:
+        clocks.clocks_mark_breached(court_id=case.court_id, at=now, deadline_ids=[deadline.pk])
+    return {
+        "funds_notice_started_at": started_at.isoformat(),
+        "funds_notice_due_at": deadline.due_at.isoformat(),
+        "funds_notice_breached_at_match": breached,
+        "late_start_reason": "unidentified_receipt",
+        "unmatched_working_days": WorkingCalendar.load().working_days_between(
+            local_date(receipt.arrived_at), local_date(now)
+        ),
+    }
 
 
 # --- disbursements ------------------------------------------------------------------------

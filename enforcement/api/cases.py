@@ -200,6 +200,12 @@ class CaseIn(serializers.Serializer):
     track = serializers.ChoiceField(choices=Track.choices, required=False, default=Track.SIMPLE)
     handler = serializers.CharField(max_length=150, required=False, allow_null=True, default=None)
     team = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    find_property = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="仅财产保全执行（执保）案件：保全裁定要求查找被保全人财产时为 true，此时开始计算发起网络查控期限"
+        "（322号第13条）；执保案件不计算发出执行通知书期限和执行期限。其他类型的案件须为 false。",
+    )
     applicants = PartyIn(many=True, allow_empty=False)
     respondents = PartyIn(many=True, allow_empty=False)
 
@@ -235,6 +241,7 @@ def _case_input(user: User, data: dict) -> case_services.CaseInput:
         track=data["track"],
         handler=handler,
         team=data.get("team") or "",
+        find_property=bool(data.get("find_property")),
         applicants=[_party_input(p) for p in data["applicants"]],
         respondents=[_party_input(p) for p in data["respondents"]],
     )
@@ -242,6 +249,15 @@ def _case_input(user: User, data: dict) -> case_services.CaseInput:
 
 def case_detail_response(user: User, case: Case, *, status_code: int = 200) -> Response:
     return Response(CaseOut(case_get_detail(user, case.pk)).data, status=status_code)
+
+
+# The case types that may be registered (docs/api-notes.md "Case types").
+CASE_TYPES_NOTE = (
+    "只登记执行实施案件：类型代字为 执、执恢、执保。执异、执复、执监、执协、执他 案号格式有效，但属于执行审查、"
+    "执行协调或其他执行案件，登记时返回 400 case_type_not_implementation（extra.fields.case_number、"
+    "extra.type_code、extra.allowed），不创建任何数据。执保案件只在 find_property 为 true 时计算发起网络查控期限，"
+    "不计算执行通知书期限和执行期限。"
+)
 
 
 class CaseListCreateApi(ApiView):
@@ -267,6 +283,7 @@ class CaseListCreateApi(ApiView):
 
     @extend_schema(
         operation_id="cases_create",
+        description=CASE_TYPES_NOTE,
         request=CaseIn,
         responses={201: CaseOut, **WRITE_ERROR_RESPONSES},
     )
@@ -277,10 +294,13 @@ class CaseListCreateApi(ApiView):
         return case_detail_response(request.user, case, status_code=status.HTTP_201_CREATED)
 
 
+BULK_NOTE = """Up to 1,000 cases at once, each with its own result (created, or an error in
+the contract's shape). Items are independent: one bad item changes nothing of
+the others. Idempotent per case number: an existing number reports 409."""
+
+
 class CaseBulkApi(ApiView):
-    """Up to 1,000 cases at once, each with its own result (created, or an error in
-    the contract's shape). Items are independent: one bad item changes nothing of
-    the others. Idempotent per case number: an existing number reports 409."""
+    __doc__ = BULK_NOTE
 
     class BulkIn(serializers.Serializer):
         # Each item is validated on its own (as CaseIn) so that a bad one fails alone.
@@ -288,6 +308,7 @@ class CaseBulkApi(ApiView):
 
     @extend_schema(
         operation_id="cases_bulk_create",
+        description=BULK_NOTE + "\n\n" + CASE_TYPES_NOTE,
         request=inline_serializer(
             name="CaseBulkInput",
             fields={

@@ -12,11 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.calendar import start_of_day
-from core.case_numbers import ENFORCEMENT_TYPE_CODES, parse_case_number
+from core.case_numbers import implementation_type_check, parse_case_number
 from core.exceptions import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from core.identity import validate_party_id, validate_phone
 from core.models import Court, Deadline, User
 from core.models.clocks import RUNNING
+from core.rule_catalogue import CASE_TYPE_CLOCKS
 from core.services import clocks
 from core.services.events import node_event_record
 from enforcement import signals
@@ -68,6 +69,8 @@ class CaseInput:
     handler: User | None = None
     team: str = ""
     restored_from: Case | None = None
+    # 执保 only: the 保全裁定 orders the respondent's property to be found (SEARCH_START runs).
+    find_property: bool = False
     extra_fields: dict = field(default_factory=dict)
 
 
@@ -88,8 +91,15 @@ def validate_case_input(data: CaseInput) -> tuple[str, str]:
             _("案号中的法院代字 %(code)s 与收案法院 %(court)s 不一致。")
             % {"code": number.court_code, "court": data.court.code},
         )
-    if number.type_code not in ENFORCEMENT_TYPE_CODES:
-        raise _field_error("case_number", _("不是执行类案号。"))
+    try:
+        implementation_type_check(number)
+    except ValidationFailed as exc:
+        message = str(exc.message)
+        raise ValidationFailed(
+            message, code=exc.code, extra={**exc.extra, "fields": {"case_number": [message]}}
+        ) from None
+    if data.find_property and number.type_code != "执保":
+        raise _field_error("find_property", _("“保全裁定要求查找财产”仅适用于财产保全执行（执保）案件。"))
     if data.claim_amount <= 0:
         raise _field_error("claim_amount", _("申请执行标的必须大于零。"))
     if data.costs < 0:
@@ -168,10 +178,28 @@ def _parties_create(*, actor: User, case: Case, data: CaseInput) -> None:
                 )
 
 
+def _registration_clocks_start(*, case: Case, data: CaseInput, type_code: str) -> None:
+    """The clocks registration starts for a case of ``type_code`` (CASE_TYPE_CLOCKS)."""
+    clocks_of_type = CASE_TYPE_CLOCKS[type_code]
+    rule_codes = list(clocks_of_type["on_register"])
+    if data.find_property:
+        rule_codes += clocks_of_type["on_register_if_find_property"]
+    for rule_code in rule_codes:
+        # 执行期限 counts from 立案 (the day), the others from receipt (移送执行).
+        started_at = start_of_day(data.filed_on) if rule_code == "CASE_DURATION" else data.received_at
+        clocks.clock_start(
+            rule_code=rule_code, started_at=started_at, court=data.court, case=case, subject=case,
+            responsible=data.handler,
+        )
+
+
 @transaction.atomic
 def case_register(*, actor: User, data: CaseInput) -> Case:
-    """收案: the execution department receives the case (移送执行). Starts
-    SEARCH_START (322号 §13), EXECUTION_NOTICE (民诉法解释 §480) and CASE_DURATION."""
+    """收案: the execution department receives the case (移送执行). Starts the clocks
+    of its type (``CASE_TYPE_CLOCKS``): for 执 and 执恢 SEARCH_START (322号 §13),
+    EXECUTION_NOTICE (民诉法解释 §480) and CASE_DURATION; for 执保 only SEARCH_START,
+    and only when the 保全裁定 orders property to be found. Review and coordination
+    types (执异, 执复, 执监, 执协, 执他) are refused (``case_type_not_implementation``)."""
     normalized, type_code = _case_register_check(actor=actor, data=data)
     try:
         with transaction.atomic():
@@ -192,11 +220,7 @@ def case_register(*, actor: User, data: CaseInput) -> Case:
     except IntegrityError:
         raise _duplicate(normalized) from None
     _parties_create(actor=actor, case=case, data=data)
-    responsible = data.handler
-    common = {"court": data.court, "case": case, "subject": case, "responsible": responsible}
-    clocks.clock_start(rule_code="SEARCH_START", started_at=data.received_at, **common)
-    clocks.clock_start(rule_code="EXECUTION_NOTICE", started_at=data.received_at, **common)
-    clocks.clock_start(rule_code="CASE_DURATION", started_at=start_of_day(data.filed_on), **common)
+    _registration_clocks_start(case=case, data=data, type_code=type_code)
     record_node(
         case=case,
         kind=CaseNode.RECEIVED,
@@ -206,6 +230,8 @@ def case_register(*, actor: User, data: CaseInput) -> Case:
             "case_number": normalized,
             "claim_amount": str(data.claim_amount),
             "restored_from": data.restored_from.case_number if data.restored_from else None,
+            "type_code": type_code,
+            "find_property": data.find_property,
         },
     )
     signals.case_registered.send(sender=Case, case=case)

@@ -26,7 +26,7 @@ from enforcement.models import (
     PartyRole,
 )
 from enforcement.models.assets import ASSET_SETTLED
-from enforcement.policy import can_approve
+from enforcement.policy import can_approve, closure_allowed_for_type
 from enforcement.selectors import (
     approval_get_for_update,
     case_get_for_update,
@@ -74,6 +74,13 @@ def terminated_round_unmet(case: Case, at: dt.datetime, document: str = "x") -> 
 def _check_closure(case: Case, closure: str, at: dt.datetime, document: str) -> None:
     if closure not in ClosureType.values:
         raise ValidationFailed.for_field("closure", _("结案方式无效。"))
+    if not closure_allowed_for_type(case, closure):
+        raise RuleViolation(
+            _("类型代字为“%(type)s”的案件不能以“%(closure)s”方式结案。")
+            % {"type": case.type_code, "closure": ClosureType(closure).label},
+            code="closure_type_not_allowed",
+            extra={"type_code": case.type_code, "closure": closure},
+        )
     if at < case.received_at:
         raise ValidationFailed.for_field("closed_at", _("结案时间早于收案时间。"))
     if closure == ClosureType.TERMINATED_THIS_ROUND:

@@ -103,6 +103,7 @@ def case_register(request: HttpRequest) -> HttpResponse:
                 track=d["track"],
                 handler=user_get(d["handler"]) if d.get("handler") else None,
                 team=d.get("team") or "",
+                find_property=bool(d.get("find_property")),
                 applicants=[_party_input(r, applicant=True) for r in applicants.filled],
                 respondents=[_party_input(r, applicant=False) for r in respondents.filled],
             )

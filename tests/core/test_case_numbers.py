@@ -14,8 +14,11 @@ from hypothesis import strategies as st
 from core.case_numbers import (
     COURT_PREFIXES,
     ENFORCEMENT_TYPE_CODES,
+    IMPLEMENTATION_TYPE_CODES,
+    REVIEW_TYPE_CODES,
     SPECIAL_TRIAL_CODES,
     CaseNumber,
+    implementation_type_check,
     normalize_case_number,
     parse_case_number,
 )
@@ -26,6 +29,27 @@ FULL_WIDTH_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９"
 
 def test_enforcement_type_codes_are_exactly_the_eight_enforcement_types() -> None:
     assert ENFORCEMENT_TYPE_CODES == ("执", "执恢", "执保", "执异", "执复", "执监", "执协", "执他")
+
+
+def test_only_implementation_types_are_enforcement_cases() -> None:
+    assert IMPLEMENTATION_TYPE_CODES == ("执", "执恢", "执保")
+    assert REVIEW_TYPE_CODES == ("执异", "执复", "执监", "执协", "执他")
+
+
+@pytest.mark.parametrize("code", ["执异", "执复", "执监", "执协", "执他"])
+def test_review_and_coordination_numbers_parse_but_are_not_implementation(code: str) -> None:
+    number = parse_case_number(f"(2026)鲁0102{code}5号")  # a valid case number
+    assert number.type_code == code
+    with pytest.raises(ValidationFailed) as refused:
+        implementation_type_check(number)
+    assert refused.value.code == "case_type_not_implementation"
+    assert refused.value.extra == {"type_code": code, "allowed": ["执", "执恢", "执保"]}
+    assert f"“{code}”" in str(refused.value.message) and "执行实施" in str(refused.value.message)
+
+
+@pytest.mark.parametrize("code", ["执", "执恢", "执保"])
+def test_implementation_numbers_pass(code: str) -> None:
+    assert implementation_type_check(parse_case_number(f"(2026)鲁0102{code}5号")) is None
 
 
 # text, year, court_code, special_code, type_code, sequence, normalized
