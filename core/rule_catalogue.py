@@ -277,3 +277,59 @@ def sync(rule_model) -> int:
     new = [rule_model(**spec) for spec in CATALOGUE if spec["code"] not in existing]
     rule_model.objects.bulk_create(new)
     return len(new)
+
+
+# Extensions by rule (issue 15 item 3; lifecycle spec §2). A rule absent from this
+# dict is fixed by law and cannot be extended (``extension_not_allowed``).
+#   approver_roles  who may approve (core.models.Role values). There is no 院长 role:
+#                   院领导 (``court_leader``) stands for the court president.
+#   court           whose leaders: "case" = exactly the clock's court (the case's);
+#                   "issuing" = the court that issued the subject (督办), or above it;
+#                   "upper" = a court above the clock's court (the referring court).
+#   max_total       the most all extensions together may add, in ``unit``;
+#                   "original" = the period the clock was started with.
+#   ceiling         alternatively: period + all extensions may not exceed this.
+#   request_before_due  the request must be filed before the due moment.
+EXTENSIONS: dict[str, dict] = {
+    "CASE_DURATION": {
+        "approver_roles": ("court_leader",),
+        "approver_zh": "本院院长（院领导）",
+        "court": "case",
+        "max_total": 3,
+        "unit": M,
+        "request_before_due": True,
+        "basis": "审限规定 第5条；执行期限规定 第1条（延长三个月，报请院长批准）",
+    },
+    "ORDER_RESPONSE": {
+        "approver_roles": ("bureau_head", "case_supervisor"),
+        "approver_zh": "督办法院（或其上级）的执行局长、专人监管",
+        "court": "issuing",
+        "max_total": "original",
+        "unit": CD,
+        "basis": "322号 第28条（回复期限由督办法院确定）",
+    },
+    "DUALCHECK_REPORT": {
+        "approver_roles": ("bureau_head", "inspector"),
+        "approver_zh": "交办的上级法院执行局长、监察部门",
+        "court": "upper",
+        "max_total": "original",
+        "unit": CD,
+        "basis": "双查规定 第5条、第8条（指定期限）",
+    },
+    "DUALCHECK_SUPPLEMENT": {
+        "approver_roles": ("bureau_head", "inspector"),
+        "approver_zh": "交办的上级法院执行局长、监察部门",
+        "court": "upper",
+        "max_total": "original",
+        "unit": CD,
+        "basis": "双查规定 第5条、第8条（指定期限）",
+    },
+    "SELF_DISPOSAL": {
+        "approver_roles": ("bureau_head",),
+        "approver_zh": "本院执行局长",
+        "court": "case",
+        "ceiling": 90,
+        "unit": CD,
+        "basis": "322号 第17条（最长不得超过90日）",
+    },
+}

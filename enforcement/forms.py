@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import CourtDateField
+from core.services import clocks
 from core.web.forms import DateInput, LocalDateTimeField, RowSet, local_now_input, money_field
 from enforcement.models import (
     ApprovalKind,
@@ -354,24 +355,45 @@ class ApprovalRequestForm(ActionForm):
     )
     asset = forms.TypedChoiceField(label=_("拟控制的财产"), coerce=int, required=False, empty_value=None)
     deadline = forms.TypedChoiceField(label=_("延长的期限"), coerce=int, required=False, empty_value=None)
-    added = forms.IntegerField(label=_("延长天数"), min_value=1, max_value=365, required=False)
+    added = forms.IntegerField(label=_("延长期限"), min_value=1, max_value=365, required=False)
     reason = forms.CharField(label=_("申请理由"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         page = self.page
         self.fields["asset"].choices = [("", "—"), *((a.pk, str(a)) for a in (page.open_assets if page else []))]
+        # Only clocks whose rule allows an extension, each with its unit and what is left.
+        self.extendable = {
+            d.pk: (d, clocks.extension_remaining(d))
+            for d in (page.running_deadlines if page else [])
+            if clocks.extension_policy(d.rule.code) is not None
+        }
         self.fields["deadline"].choices = [
-            ("", "—"), *((d.pk, f"{d.rule.name_zh} · {d.subject_label}") for d in (page.running_deadlines if page else []))
+            ("", "—"),
+            *(
+                (pk, _("%(rule)s · %(subject)s（按%(unit)s延长，尚可延长 %(left)s）")
+                 % {"rule": d.rule.name_zh, "subject": d.subject_label, "unit": d.get_unit_display(), "left": left})
+                for pk, (d, left) in self.extendable.items()
+            ),
         ]
+        units = {d.get_unit_display() for d, _left in self.extendable.values()}
+        unit = units.pop() if len(units) == 1 else _("所选期限的单位")
+        self.fields["added"].label = _("延长期限（%(unit)s）") % {"unit": unit}
 
     def clean(self):
         data = super().clean()
         if data.get("kind") == ApprovalKind.EXTENSION:
             if not data.get("deadline"):
                 self.add_error("deadline", _("延长期限须指明期限。"))
-            if not data.get("added"):
-                self.add_error("added", _("请填写延长天数。"))
+            elif not data.get("added"):
+                self.add_error("added", _("请填写延长期限。"))
+            elif data["deadline"] in self.extendable:
+                deadline, left = self.extendable[data["deadline"]]
+                if data["added"] > left:
+                    self.add_error("added", _("%(rule)s 尚可延长 %(left)s %(unit)s，不能延长 %(added)s。") % {
+                        "rule": deadline.rule.name_zh, "left": left, "unit": deadline.get_unit_display(),
+                        "added": data["added"],
+                    })
         return data
 
     def payload(self) -> dict:

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 from core.decorators import perm_required
 from core.models import DeadlineRule
 from core.selectors import deadlines_todo, visible_courts
+from core.services.clocks import extension_rows
 from core.web.clocks import ClockRows
 
 
@@ -31,7 +32,13 @@ def todo(request):
 @perm_required("core.use_browser")
 def rule_catalogue(request):
     rules = DeadlineRule.objects.order_by("code")
-    return render(request, "core/rules.html", {"rules": rules})
+    return render(request, "core/rules.html", {"rules": rules, "extension_table": _extension_table(rules)})
+
+
+def _extension_table(rules) -> list[dict]:
+    """Per rule: whether, by whom and up to what it may be extended (lifecycle spec §2)."""
+    policies = {row["code"]: row for row in extension_rows()}
+    return [{"code": r.code, "name_zh": r.name_zh, "policy": policies.get(r.code)} for r in rules]
 
 
 @require_GET

@@ -54,6 +54,10 @@ class ApprovalRequestApi(ApiView):
         reason = serializers.CharField(max_length=1000)
         deadline = serializers.IntegerField(required=False, allow_null=True, default=None)
         added = serializers.IntegerField(required=False, min_value=1, max_value=365, allow_null=True, default=None)
+        # The clock's own unit (months for 审限); another unit is refused (extension_unit_mismatch).
+        unit = serializers.ChoiceField(
+            choices=["working_days", "calendar_days", "hours", "months"], required=False, allow_null=True, default=None
+        )
         asset = serializers.IntegerField(required=False, allow_null=True, default=None)
 
     @extend_schema(operation_id="approvals_request", request=InputSerializer, responses={201: ApprovalOut, **WRITE_ERROR_RESPONSES})
@@ -64,7 +68,7 @@ class ApprovalRequestApi(ApiView):
         v = data.validated_data
         payload: dict[str, Any] = {}
         if v["kind"] == "extension":
-            payload = {"deadline": v["deadline"], "added": v["added"]}
+            payload = {"deadline": v["deadline"], "added": v["added"], "unit": v["unit"]}
         elif v["asset"]:
             payload = {"asset": v["asset"]}
         approval = closure_services.approval_request(actor=request.user, case=case, kind=v["kind"], reason=v["reason"], payload=payload)

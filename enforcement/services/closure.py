@@ -211,12 +211,22 @@ def approval_request(*, actor: User, case: Case, kind: str, reason: str, payload
     if not reason.strip():
         raise ValidationFailed.for_field("reason", _("请填写申请理由。"))
     if kind == ApprovalKind.EXTENSION:
-        added = payload.get("added")
-        if not isinstance(added, int) or not 1 <= added <= 365:
-            raise ValidationFailed.for_field("added", _("延长幅度应为 1 至 365。"))
         deadline_id: Any = payload.get("deadline")  # Any: the client's JSON, looked up as is
-        if not Deadline.objects.filter(RUNNING, pk=deadline_id, case=case).exists():
+        deadline = Deadline.objects.filter(RUNNING, pk=deadline_id, case=case).select_related("rule").first()
+        if deadline is None:
             raise ValidationFailed.for_field("deadline", _("该期限不属于本案或已结束。"))
+        # The rule's policy: extendable at all, in the clock's unit, within its maximum
+        # (counting extensions already pending), 审限 requested before it is due.
+        pending = sum(
+            int(a.payload.get("added") or 0)
+            for a in Approval.objects.filter(case=case, kind=ApprovalKind.EXTENSION, status=ApprovalStatus.PENDING)
+            if a.payload.get("deadline") == deadline.pk
+        )
+        clocks.extension_request_check(
+            deadline, added=payload.get("added"), unit=payload.pop("unit", None) or None, at=timezone.now(),
+            pending=pending,
+        )
+        payload["unit"] = deadline.unit
     if kind == ApprovalKind.OVER_SEIZURE and payload.get("asset") is not None:
         if not case.assets.filter(pk=payload["asset"]).exists():
             raise ValidationFailed.for_field("asset", _("该财产不属于本案。"))
@@ -230,6 +240,11 @@ def approval_request(*, actor: User, case: Case, kind: str, reason: str, payload
     return approval
 
 
+def _require_other_than_requester(approval: Approval, actor: User) -> None:
+    if approval.requested_by_id == actor.pk:
+        raise PermissionDenied(_("审批人不能审批自己提出的申请。"), code="maker_checker")
+
+
 @transaction.atomic
 def approval_decide(*, actor: User, approval: Approval, approve: bool, note: str = "") -> Approval:
     """The bureau head (or a court leader) of the case's court or above decides;
@@ -237,10 +252,16 @@ def approval_decide(*, actor: User, approval: Approval, approve: bool, note: str
     the case; approving an extension extends the clock."""
     approval = approval_get_for_update(approval.pk)
     case = case_get_for_update_unchecked(approval.case_id)
-    if not can_approve(actor, case):
+    extension = None
+    if approval.kind == ApprovalKind.EXTENSION:
+        # Who may decide is the rule's (院长 for 审限, the issuing court for 督办).
+        extension = Deadline.objects.select_related("rule", "court").get(pk=approval.payload["deadline"], case=case)
+        _require_other_than_requester(approval, actor)
+        if approve or not can_approve(actor, case):  # the case's approvers may still turn a request down
+            clocks.extension_approver_check(extension, actor)
+    elif not can_approve(actor, case):
         raise PermissionDenied(_("只有本院或上级法院的执行局长、院领导可以审批。"))
-    if approval.requested_by_id == actor.pk:
-        raise PermissionDenied(_("审批人不能审批自己提出的申请。"), code="maker_checker")
+    _require_other_than_requester(approval, actor)
     now = timezone.now()
     if not approve:
         approval.reject(by=actor, at=now, note=note[:1000])
@@ -255,9 +276,11 @@ def approval_decide(*, actor: User, approval: Approval, approve: bool, note: str
         _check_closure(case, approval.payload["closure"], closed_at, approval.payload["document"])
         _close(case, closure=approval.payload["closure"], at=closed_at, document=approval.payload["document"], actor=actor)
         approval.use()
-    elif approval.kind == ApprovalKind.EXTENSION:
-        deadline = Deadline.objects.get(pk=approval.payload["deadline"], case=case)
-        clocks.clock_extend(deadline=deadline, added=int(approval.payload["added"]), reason=approval.reason, approved_by=actor)
+    elif extension is not None:
+        clocks.clock_extend(
+            deadline=extension, added=int(approval.payload["added"]), reason=approval.reason, approved_by=actor,
+            unit=approval.payload.get("unit"),
+        )
         approval.use()
     approval.save()
     record_node(case=case, kind=ApprovalNode.APPROVED, occurred_at=now, actor=actor, subject=approval,

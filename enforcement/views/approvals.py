@@ -45,7 +45,8 @@ def _describe(approvals: list[Approval]) -> None:
             a.summary = f"{closure_labels.get(p.get('closure'), p.get('closure'))} · {p.get('document', '')} · {when}"
         elif a.kind == ApprovalKind.EXTENSION:
             d = deadlines.get(p.get("deadline"))
-            a.summary = _("%(rule)s 延长 %(n)s 日") % {"rule": d.rule.name_zh if d else "—", "n": p.get("added")}
+            unit = d.get_unit_display() if d else ""  # the clock's own unit: 月 for 审限, not 日
+            a.summary = _("%(rule)s 延长 %(n)s %(unit)s") % {"rule": d.rule.name_zh if d else "—", "n": p.get("added"), "unit": unit}
         else:
             asset = assets.get(p.get("asset"))
             a.summary = str(asset) if asset else ""

@@ -36,6 +36,18 @@ def search_clock(courts, handler):
     )
 
 
+@pytest.fixture
+def extendable_search(monkeypatch):
+    """The mechanics of a working-day extension, on a policy a court might configure:
+    SEARCH_START itself is fixed by 322号 §13 (tests/core/test_extensions.py)."""
+    from core.rule_catalogue import EXTENSIONS
+
+    monkeypatch.setitem(EXTENSIONS, "SEARCH_START", {
+        "approver_roles": ("bureau_head", "court_leader"), "approver_zh": "执行局长", "court": "issuing",
+        "max_total": 10, "unit": "working_days", "basis": "测试",
+    })
+
+
 def test_start_computes_due_and_ladder(search_clock):
     d = search_clock
     assert d.status == DeadlineStatus.OPEN
@@ -93,7 +105,7 @@ def test_stop_while_paused_closes_the_pause(search_clock, handler):
     assert not d.pauses.filter(resumed_at__isnull=True).exists()
 
 
-def test_extension_keeps_the_original_due_date_and_records_approver(search_clock, bureau_head):
+def test_extension_keeps_the_original_due_date_and_records_approver(search_clock, bureau_head, extendable_search):
     d = clocks.clock_extend(deadline=search_clock, added=2, reason="被执行人下落不明，需异地查控", approved_by=bureau_head)
     assert iso(d.due_at) == "2026-10-15T23:59:59+08:00"
     assert iso(d.original_due_at) == "2026-10-13T23:59:59+08:00"
@@ -105,7 +117,7 @@ def test_extension_keeps_the_original_due_date_and_records_approver(search_clock
     assert event.actor == bureau_head and event.payload["added"] == 2
 
 
-def test_upper_court_bureau_head_may_approve_but_handler_may_not(search_clock, handler, courts):
+def test_upper_court_bureau_head_may_approve_but_handler_may_not(search_clock, handler, courts, extendable_search):
     from core.models import Role
     from tests.core.factories import make_member
 
@@ -119,7 +131,7 @@ def test_upper_court_bureau_head_may_approve_but_handler_may_not(search_clock, h
     assert iso(d.due_at) == "2026-10-14T23:59:59+08:00"
 
 
-def test_extension_needs_a_reason_and_a_positive_amount(search_clock, bureau_head):
+def test_extension_needs_a_reason_and_a_positive_amount(search_clock, bureau_head, extendable_search):
     with pytest.raises(ValidationFailed):
         clocks.clock_extend(deadline=search_clock, added=0, reason="r", approved_by=bureau_head)
     with pytest.raises(ValidationFailed):
@@ -226,7 +238,7 @@ def test_calendar_edit_recomputes_open_clocks(courts, handler, django_capture_on
     assert iso(d.due_at) == "2026-11-09T23:59:59+08:00"
 
 
-def test_recompute_keeps_pauses_and_extensions(search_clock, handler, bureau_head):
+def test_recompute_keeps_pauses_and_extensions(search_clock, handler, bureau_head, extendable_search):
     clocks.clock_pause(deadline=search_clock, paused_at=at("2026-10-08 09:00"), reason="中止", actor=handler)
     clocks.clock_resume(deadline=search_clock, resumed_at=at("2026-10-12 09:00"), actor=handler)
     clocks.clock_extend(deadline=search_clock, added=1, reason="延长", approved_by=bureau_head)

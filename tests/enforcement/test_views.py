@@ -478,27 +478,30 @@ def test_close_with_another_closure_type(client, clerk, case):
 # --- approvals -------------------------------------------------------------------------------------
 
 
-def test_extension_request_is_approved_in_the_queue(client, clerk, handler, bureau_head, case):
+def test_extension_request_is_approved_in_the_queue(client, clerk, handler, courts, case):
+    # 审限 is extended by the court president (院领导 stands for 院长), in months
+    president = make_member(Role.COURT_LEADER, courts.lu0102, "president_0102")
     deadline = Deadline.objects.get(case=case, rule__code="CASE_DURATION")
     before = deadline.due_at
     client.force_login(handler)
     response = client.post(
         action_url(case, "approval-request"),
-        {"kind": "extension", "deadline": str(deadline.pk), "added": "30", "reason": "财产处置需要时间"},
+        {"kind": "extension", "deadline": str(deadline.pk), "added": "3", "reason": "财产处置需要时间"},
     )
     assert response.status_code == 302
     approval = Approval.objects.get()
-    assert approval.requested_by == handler and approval.payload == {"deadline": deadline.pk, "added": 30}
+    assert approval.requested_by == handler
+    assert approval.payload == {"deadline": deadline.pk, "added": 3, "unit": "months"}
 
-    client.force_login(bureau_head)
+    client.force_login(president)
     queue = client.get(reverse("enforcement:approvals")).content.decode()
-    assert case.case_number in queue and "执行期限 延长 30 日" in queue
+    assert case.case_number in queue and "执行期限 延长 3 月" in queue
     response = client.post(
         reverse("enforcement:approval-decide", args=[approval.pk]), {"decision": "approve", "note": "同意"}
     )
     assert response.status_code == 302 and response["Location"] == reverse("enforcement:approvals")
     approval.refresh_from_db()
-    assert approval.status == ApprovalStatus.USED and approval.decided_by == bureau_head
+    assert approval.status == ApprovalStatus.USED and approval.decided_by == president
     deadline.refresh_from_db()
     assert deadline.due_at > before
     assert "已批准" in client.get(response["Location"]).content.decode()
@@ -516,7 +519,7 @@ def test_extension_request_needs_the_deadline_and_days(client, handler, case):
 def test_requester_cannot_approve_their_own_request(client, bureau_head, case):
     deadline = Deadline.objects.get(case=case, rule__code="CASE_DURATION")
     approval = closure_services.approval_request(
-        actor=bureau_head, case=case, kind="extension", reason="本人申请", payload={"deadline": deadline.pk, "added": 5}
+        actor=bureau_head, case=case, kind="extension", reason="本人申请", payload={"deadline": deadline.pk, "added": 1}
     )
     client.force_login(bureau_head)
     queue = client.get(reverse("enforcement:approvals")).content.decode()
@@ -556,7 +559,7 @@ def test_decision_outside_scope_is_404(client, courts, bureau_head, case):
     other_head = make_member(Role.BUREAU_HEAD, courts.lu0103, "head_0103")
     deadline = Deadline.objects.get(case=case, rule__code="CASE_DURATION")
     approval = closure_services.approval_request(
-        actor=bureau_head, case=case, kind="extension", reason="x", payload={"deadline": deadline.pk, "added": 5}
+        actor=bureau_head, case=case, kind="extension", reason="x", payload={"deadline": deadline.pk, "added": 1}
     )
     client.force_login(other_head)
     assert client.post(reverse("enforcement:approval-decide", args=[approval.pk]), {"decision": "approve"}).status_code == 404

@@ -428,22 +428,23 @@ def test_bureau_head_decides_the_approval_queue(page, courts, clerk, handler, bu
         reason=OVERRIDE_REASON,
         payload={"asset": house.pk},
     )
-    control_clock = Deadline.objects.get(RUNNING, case=seized, rule__code="CONTROL_AFTER_FEEDBACK")
+    # 审限 is the clock that may be extended (by the president); CONTROL_AFTER_FEEDBACK is fixed
+    duration = Deadline.objects.get(RUNNING, case=seized, rule__code="CASE_DURATION")
+    control_clock = duration
     due_before = control_clock.due_at
     extension = closure_services.approval_request(
         actor=handler,
         case=seized,
         kind=ApprovalKind.EXTENSION,
         reason="房产登记机关系统维护，申请延长。",
-        payload={"deadline": control_clock.pk, "added": 10},
+        payload={"deadline": duration.pk, "added": 2},
     )
-    duration = Deadline.objects.get(RUNNING, case=seized, rule__code="CASE_DURATION")
     own = closure_services.approval_request(
         actor=bureau_head,
         case=seized,
         kind=ApprovalKind.EXTENSION,
         reason="案情复杂，申请延长办案期限。",
-        payload={"deadline": duration.pk, "added": 30},
+        payload={"deadline": duration.pk, "added": 1},
     )
     # case 2: everything done, nothing found, five months on: 终本 requested by the handler
     terminated = terminable_case(clerk, handler, courts.lu0102, f"({year})鲁0102执6102号")
@@ -462,7 +463,7 @@ def test_bureau_head_decides_the_approval_queue(page, courts, clerk, handler, bu
     expect(row).to_contain_text(HOUSE)
     expect(row).to_contain_text(str(handler))
     expect(page.locator(f"tr[data-approval='{extension.pk}']")).to_contain_text(
-        "反馈后采取控制措施 延长 10 日"
+        "执行期限 延长 2 月"
     )
     mine = page.locator(f"tr[data-approval='{own.pk}']")
     expect(mine).to_contain_text("本人提出，须由其他审批人审批")

@@ -96,12 +96,14 @@ def over_seizure(p) -> Scenario:
 
 def extension(p) -> Scenario:
     """延长期限审批 (322号 §8)."""
-    from core.models import Deadline
+    from core.services import clocks
     from enforcement.services import closure
 
     case = _case(p)
-    deadline = Deadline.objects.get(case=case, rule__code="SEARCH_START")
-    approval = closure.approval_request(actor=p.head, case=case, kind="extension", reason="被执行人下落不明。",
+    # 自行处置 (322号 §17): extended by the case's bureau head, within 90 days in all
+    deadline = clocks.clock_start(rule_code="SELF_DISPOSAL", court=case.court, case=case, subject=case,
+                                  started_at=at("2026-11-16 10:00"), duration=60)
+    approval = closure.approval_request(actor=p.head, case=case, kind="extension", reason="买受人尚在筹款。",
                                         payload={"deadline": deadline.pk, "added": 5})
     return _enforcement_approval(p, case, approval, maker=p.head, checker=p.head2,
                                  decided=lambda a: a.status == "used" and a.case.deadlines.get(pk=deadline.pk)
@@ -341,6 +343,8 @@ DECISIONS = {
     "supervision.services.orders.order_return": ["order_review"],
     "supervision.services.orders.order_respond": ["order_answer"],
     "enforcement.policy.can_approve": EXEMPT + "the predicate (who may decide), not a decision",
+    "core.services.clocks.extensions.extension_approver_check": EXEMPT + "the predicate (who may approve an "
+    "extension of the rule), not a decision; approval_decide checks maker ≠ checker first",
     "core.services.clocks.lifecycle.clock_extend": EXEMPT + "called with approved_by by approval_decide (extension)",
     "core.services.clocks.lifecycle.clock_waive": EXEMPT + "免除 by an approver himself (no request to check) or by "
     "rule when a case closes or an order is withdrawn",

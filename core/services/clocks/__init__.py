@@ -7,6 +7,14 @@ scan's breach marking). The names below are the package's public interface
 not depend on the split.
 """
 
+from core.services.clocks.extensions import (
+    extension_approver_check,
+    extension_policy,
+    extension_remaining,
+    extension_request_check,
+    extension_rows,
+    within_extension,
+)
 from core.services.clocks.lifecycle import (
     APPROVER_ROLES,
     OVERSIGHT_RULES,
@@ -46,6 +54,12 @@ __all__ = [
     "clocks_stop_for_subject",
     "compute_schedule",
     "execution_deadlines_for",
+    "extension_approver_check",
+    "extension_policy",
+    "extension_remaining",
+    "extension_request_check",
+    "extension_rows",
+    "within_extension",
     "running_deadlines_for",
     "schedule_apply",
 ]

@@ -27,6 +27,7 @@ from core.models import (
 )
 from core.models.clocks import RUNNING
 from core.selectors import deadline_get_for_update, user_has_role_over
+from core.services.clocks.extensions import breach_kept, extension_approver_check, extension_request_check
 from core.services.clocks.schedule import SCHEDULE_FIELDS, compute_schedule, schedule_apply
 from core.services.events import node_event_record
 from core.signals import clocks_stopped
@@ -151,7 +152,8 @@ def clock_stop(
         )
         deadline.paused_at = None
         _reschedule(deadline)
-    deadline.status = DeadlineStatus.MET if stopped_at <= deadline.due_at else DeadlineStatus.BREACHED
+    met = stopped_at <= deadline.due_at and not breach_kept(deadline, stopped_at)  # an extension keeps a breach
+    deadline.status = DeadlineStatus.MET if met else DeadlineStatus.BREACHED
     deadline.completed_at = stopped_at
     deadline.completed_by = actor
     deadline.note = note[:500]
@@ -285,15 +287,18 @@ def clock_extend(
     reason: str,
     approved_by: User,
     approved_at: dt.datetime | None = None,
+    unit: str | None = None,
 ) -> Deadline:
-    """延长: move the due date by ``added`` units of the clock's own unit. The
-    original due date stays on the clock; the extension records who and why."""
+    """延长: move the due date by ``added`` units of the clock's own unit, as the
+    rule's extension policy allows (``core.rule_catalogue.EXTENSIONS``: who approves
+    at which court, up to what in total). The original due date stays on the clock;
+    the extension records who and why. A clock extended after its due moment stays
+    ``breached``: the new due date is for the remaining work, the breach is kept."""
     deadline = deadline_get_for_update(deadline.pk)
-    _require_approver(approved_by, deadline.court)
     if not deadline.is_running:
         raise InvalidTransition(_("该期限已结束，不能延长。"))
-    if added <= 0:
-        raise ValidationFailed.for_field("added", _("延长期限必须为正数。"))
+    extension_request_check(deadline, added=added, unit=unit)
+    extension_approver_check(deadline, approved_by)
     if not reason.strip():
         raise ValidationFailed.for_field("reason", _("请填写延长理由。"))
     approved_at = approved_at or timezone.now()
@@ -319,7 +324,9 @@ def clock_extend(
     )
     extension.new_due_at = deadline.due_at
     extension.save()
-    _reopen_if_due_moved_past_now(deadline)
+    breached = approved_at > previous or deadline.status == DeadlineStatus.BREACHED
+    if breached:
+        deadline.status = DeadlineStatus.BREACHED
     deadline.save(update_fields=["status", *SCHEDULE_FIELDS])
     node_event_record(
         kind=CoreNode.CLOCK_EXTENDED,
@@ -335,6 +342,7 @@ def clock_extend(
             "reason": reason[:500],
             "previous_due_at": previous.isoformat(),
             "due_at": deadline.due_at.isoformat(),
+            "breached": breached,
         },
     )
     return deadline
