@@ -29,12 +29,13 @@ import json
 import re
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
-from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls import resolve
 
+from tests.security.authz.urlconf import Pattern, url_patterns
 from tests.security.authz.world import (
     ANONYMOUS,
     COURT_OF,
@@ -138,33 +139,6 @@ class Entry:
 
 
 # --- the URLconf ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Pattern:
-    name: str
-    route: str
-    namespace: str = ""
-    callback: Any = field(default=None, compare=False, repr=False)
-
-
-def url_patterns() -> list[Pattern]:
-    found: list[Pattern] = []
-
-    def walk(patterns, prefix: str, namespaces: list[str]) -> None:
-        for p in patterns:
-            if isinstance(p, URLResolver):
-                walk(
-                    p.url_patterns,
-                    prefix + str(p.pattern),
-                    namespaces + ([p.namespace] if p.namespace else []),
-                )
-            elif isinstance(p, URLPattern):
-                name = ":".join([*namespaces, p.name]) if p.name else f"<unnamed {prefix + str(p.pattern)}>"
-                found.append(Pattern(name, prefix + str(p.pattern), ":".join(namespaces), p.callback))
-
-    walk(get_resolver().url_patterns, "", [])
-    return found
 
 
 def delegated(pattern: Pattern, namespaces: dict[str, str], prefixes: dict[str, str]) -> str | None:

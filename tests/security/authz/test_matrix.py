@@ -32,7 +32,6 @@ from tests.security.authz.engine import (
     OBJECT_COURT,
     Entry,
     Op,
-    Pattern,
     classification_problems,
     diff,
     fill,
@@ -40,11 +39,11 @@ from tests.security.authz.engine import (
     run_unanswered,
     sees,
     text_of,
-    url_patterns,
     writes,
 )
 from tests.security.authz.table_core import DELEGATED_NAMESPACES, DELEGATED_PREFIXES, ELSEWHERE, PUBLIC
 from tests.security.authz.table_supervision import ADDRESSED
+from tests.security.authz.urlconf import Pattern, url_patterns
 from tests.security.authz.vocab import DASHBOARD
 from tests.security.authz.world import (
     ANONYMOUS,

@@ -1,5 +1,5 @@
 """The words the tables of the authorization matrix are written in: the roles
-of the products' own policies, bodies, path parameters, the courts a list must
+of the product's own policies, bodies, path parameters, the courts a list must
 show, and the shapes of the entries several apps share (a case page's action, a
 REST action)."""
 
