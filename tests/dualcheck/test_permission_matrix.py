@@ -23,7 +23,6 @@ import re
 from dataclasses import dataclass
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from core.models import Department, Role
 from dualcheck.models import Clue, ClueStatus, ConfidentialRead, Report, Team, TeamMember
@@ -56,6 +55,7 @@ from tests.dualcheck.matrix_fixtures import (  # noqa: F401 - fixtures
     world_fixture,
 )
 from tests.dualcheck.matrix_fixtures import lists as alert_lists
+from tests.security.authz.urlconf import url_patterns
 
 # One worker runs the whole module (``make test`` is ``-n 2 --dist loadgroup``), so
 # the world is built once, not once per batch of tests handed to a worker. (The mark
@@ -86,28 +86,16 @@ class Surface:
 
 def dualcheck_surfaces() -> list[Surface]:
     """Every URL of the dualcheck app: the pages (namespace ``dualcheck``) and the
-    REST endpoints (mounted from ``dualcheck.api.urls``)."""
+    REST endpoints (mounted from ``dualcheck.api.urls``) — from the URLconf walk
+    the authorization matrix classifies (``tests/security/authz/urlconf.py``)."""
     found: list[Surface] = []
-
-    def walk(patterns, prefix: str, namespaces: list[str]) -> None:
-        for p in patterns:
-            if isinstance(p, URLResolver):
-                walk(
-                    p.url_patterns,
-                    prefix + str(p.pattern),
-                    namespaces + ([p.namespace] if p.namespace else []),
-                )
-            elif isinstance(p, URLPattern):
-                route = prefix + str(p.pattern)
-                module = getattr(p.callback, "__module__", "") or ""
-                mine = route.startswith(("api/v1/dualcheck/", "dualcheck/")) or module.startswith(
-                    "dualcheck."
-                )
-                if "dualcheck" in namespaces or mine:
-                    name = ":".join([*namespaces, p.name or route])
-                    found.append(Surface(name=name, route=route, api=route.startswith("api/")))
-
-    walk(get_resolver().url_patterns, "", [])
+    for p in url_patterns():
+        module = getattr(p.callback, "__module__", "") or ""
+        mine = p.route.startswith(("api/v1/dualcheck/", "dualcheck/")) or module.startswith("dualcheck.")
+        if "dualcheck" in p.namespace.split(":") or mine:
+            unnamed = p.name.startswith("<unnamed ")
+            name = (":".join([p.namespace, p.route]) if p.namespace else p.route) if unnamed else p.name
+            found.append(Surface(name=name, route=p.route, api=p.route.startswith("api/")))
     return sorted(found, key=lambda s: s.name)
 
 

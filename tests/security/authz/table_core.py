@@ -1,0 +1,134 @@
+"""The authorization table of core: the home page, 我的待办, the calendar and its
+yearly load, the courts, the export jobs. Also the URLs whose authorization
+another suite tests (``ELSEWHERE``, the delegations), and what the public URLs
+answer the anonymous (``PUBLIC``)."""
+
+from tests.security.authz.engine import (
+    BACK,
+    Entry,
+    Op,
+    anyone,
+    at_own,
+    over,
+    roles,
+)
+from tests.security.authz.vocab import (
+    DASHBOARD,
+    _d,
+    _no_kwargs,
+)
+from tests.security.authz.world import ANONYMOUS, COURT_OF
+
+NOTICE_2030 = (
+    "国务院办公厅关于2030年部分节假日安排的通知\n"
+    "一、元旦：1月1日放假，与周末连休。\n"
+    "二、国庆节：10月1日（周二）至7日（周一）放假调休，共7天。9月29日（周日）、10月12日（周六）上班。\n"
+)
+
+
+def calendar_load_of(w):
+    """A year's load record (not a court's: only administrators read it)."""
+    from core.models import CalendarLoad
+
+    load, _created = CalendarLoad.objects.get_or_create(year=2031, defaults={"source": "测试"})
+    return load
+
+
+TABLE: list[Entry] = [
+    # --- core -----------------------------------------------------------------------------------
+    # the root redirects whoever is signed in (any method) to 我的待办
+    Entry("core:home", _no_kwargs, (Op("GET", anyone, 302),), machines=True, any_method=True),
+    Entry(
+        "core:todo",
+        _no_kwargs,
+        (
+            Op(
+                "GET",
+                shows=lambda w, r, p: {COURT_OF[p]}
+                if (r, p)
+                in (("handler", "own"), ("clerk", "sibling"), ("clerk", "lower"), ("clerk", "upper"))
+                else set(),
+            ),
+        ),
+    ),
+    Entry("core:calendar", _no_kwargs, (Op("GET"),)),
+    Entry(
+        "core:due-date", _no_kwargs, (Op("GET", data=_d(start="2026-11-02", days="5", unit="working_days")),)
+    ),
+    Entry("core:rules", _no_kwargs, (Op("GET"),)),
+    Entry("core:courts", _no_kwargs, (Op("GET"),)),
+    Entry("core:exports", _no_kwargs, (Op("GET"),)),
+    Entry(
+        "core:export-start",
+        _no_kwargs,
+        (
+            Op(
+                "POST",
+                over(*DASHBOARD),
+                302,
+                _d(key="supervision.dashboard.rules", court="鲁01"),
+                refusal=lambda r, p: None if r in (ANONYMOUS, "api_client") else BACK,
+            ),
+        ),
+        back=lambda w: "/exports/",
+    ),
+    *(
+        Entry(
+            name,
+            lambda w: {"job_id": w.o.export_job.pk},
+            (Op("GET", at_own("bureau_head")),),
+            scope=at_own("bureau_head"),
+        )
+        for name in ("core:export-detail", "core:export-progress", "core:export-download")
+    ),
+    Entry("api-courts", _no_kwargs, (Op("GET"),)),
+    Entry("api-calendar-due-date", _no_kwargs, (Op("GET", data=_d(start="2026-11-02", days=5)),)),
+    # 载入年度节假日安排: administrators only (a preview writes nothing)
+    Entry(
+        "core:calendar-load",
+        _no_kwargs,
+        (Op("GET", roles("admin")), Op("POST", roles("admin"), 200, _d(notice=NOTICE_2030), writes=False)),
+        gate=roles("admin"),
+    ),
+    *(
+        Entry(
+            name, lambda w: {"pk": calendar_load_of(w).pk}, (Op("GET", roles("admin")),), gate=roles("admin")
+        )
+        for name in ("core:calendar-load-detail", "core:calendar-load-progress")
+    ),
+    Entry(
+        "api-calendar-years",
+        _no_kwargs,
+        (Op("POST", roles("admin"), 200, _d(notice=NOTICE_2030, dry_run=True), writes=False),),
+        gate=roles("admin"),
+    ),
+]
+
+
+# URLs whose authorization is tested elsewhere (the reason says where); they are
+# still in the anonymous sweep below.
+ELSEWHERE: dict[str, str] = {
+    "healthz": "public liveness probe (tests/core/test_api.py)",
+    "login": "Django's login view (tests/core/test_pages.py)",
+    "logout": "Django's logout view (tests/core/test_pages.py)",
+    "set_language": "Django's language switch: sets a cookie only",
+    "api-schema": "OpenAPI schema, no court data (tests/core/test_schema.py)",
+    "api-docs": "Swagger UI, no court data (tests/core/test_schema.py)",
+}
+DELEGATED_NAMESPACES = {
+    "admin": "Django admin: is_staff only (core.permissions 'core.open_admin'), tests/core",
+    "dualcheck": "一案双查 pages: tests/dualcheck/test_permission_matrix.py",
+}
+DELEGATED_PREFIXES = {"api-dualcheck-": "一案双查 REST: tests/dualcheck/test_permission_matrix.py"}
+
+# anonymous answers of the public URLs, (GET, POST)
+PUBLIC = {
+    "healthz": (200, 200),
+    "login": (200, None),  # POST would count a failed login (axes)
+    "logout": (405, 302),
+    "set_language": (302, 302),
+    "api-schema": (401, 401),
+    "api-docs": (401, 401),
+    "admin:index": (302, 302),
+    "admin:login": (200, None),
+}
