@@ -333,3 +333,128 @@ EXTENSIONS: dict[str, dict] = {
         "basis": "322号 第17条（最长不得超过90日）",
     },
 }
+
+
+# --- lifecycle: what a case event does to each rule's running clock -----------------
+# (issue 15 item 1–2; /work/plan15/lifecycle.md §1). Services read this table; the
+# catalogue page renders it. A closure never waives a clock.
+#
+# The spec's fifth outcome ENDS_MOOT needs a new Deadline status (``moot``), i.e. a
+# migration of core's status choices, which this change may not make. Where the spec
+# says ENDS_MOOT this table says KEEP_RUNNING: the clock stays on the record and keeps
+# alerting until it is done or a bureau head waives it (a person's approved 免除) —
+# never ended silently, never counted as met. TERMINATED_RESEARCH on 恢复执行 keeps
+# today's stop.
+
+KEEP_RUNNING = "KEEP_RUNNING"
+PAUSE_WITH_APPROVED_REASON = "PAUSE_WITH_APPROVED_REASON"
+RESUMES = "RESUMES"
+STOP_MET = "STOP_MET"
+REFUSE_CLOSURE = "REFUSE_CLOSURE"
+
+LIFECYCLE_OUTCOMES_ZH = {
+    KEEP_RUNNING: "继续计算",
+    PAUSE_WITH_APPROVED_REASON: "经批准事由方暂停",
+    RESUMES: "恢复计算（期限顺延）",
+    STOP_MET: "停止（本事项完成）",
+    REFUSE_CLOSURE: "不得结案",
+}
+
+# Case events, in the order of the catalogue page; the closure events are the values
+# of enforcement's ClosureType (销案 is not a closure type yet).
+CLOSURE_EVENTS = (
+    "terminated_this_round",
+    "fully_executed",
+    "terminated",
+    "withdrawn",
+    "not_executed",
+    "rejected",
+    "bankruptcy",
+)
+LIFECYCLE_EVENTS = ("suspend", "resume", "restore", *CLOSURE_EVENTS, "move")
+LIFECYCLE_EVENTS_ZH = {
+    "suspend": "中止",
+    "resume": "恢复",
+    "restore": "恢复执行（执恢）",
+    "terminated_this_round": "终本",
+    "fully_executed": "执行完毕",
+    "terminated": "终结执行",
+    "withdrawn": "撤回申请（终结）",
+    "not_executed": "不予执行",
+    "rejected": "驳回申请",
+    "bankruptcy": "移送破产审查",
+    "move": "移送/指定执行",
+}
+
+# Which approval lets a PAUSE_WITH_APPROVED_REASON clock stand still: for the case's
+# own procedure clocks the 中止 ruling (or the 移送破产审查 decision) itself; for the
+# money clocks only an approved 延缓发放 (322号 §22), never the 中止.
+SUSPENSION, FUNDS_HOLD = "suspension", "funds_hold"
+PAUSE_APPROVAL = {"FUNDS_NOTICE": FUNDS_HOLD, "FUNDS_PAYMENT": FUNDS_HOLD}
+PAUSE_APPROVAL_ZH = {SUSPENSION: "中止裁定", FUNDS_HOLD: "延缓发放审批"}
+
+
+def _row(suspend: str, closures: dict[str, str], restore: str = KEEP_RUNNING) -> dict[str, str]:
+    resume = RESUMES if suspend == PAUSE_WITH_APPROVED_REASON else KEEP_RUNNING
+    return {"suspend": suspend, "resume": resume, "restore": restore, **closures, "move": KEEP_RUNNING}
+
+
+def _closures(
+    tz: str, others: str, *, bankruptcy: str | None = None, fully: str | None = None
+) -> dict[str, str]:
+    row = {event: others for event in CLOSURE_EVENTS}
+    row["terminated_this_round"] = tz
+    if fully is not None:
+        row["fully_executed"] = fully
+    row["bankruptcy"] = bankruptcy if bankruptcy is not None else others
+    return row
+
+
+_P, _K, _R, _S = PAUSE_WITH_APPROVED_REASON, KEEP_RUNNING, REFUSE_CLOSURE, STOP_MET
+# procedure clocks of the case: paused by 中止; 终本 refused while they run (322号 §24);
+# other closures: spec ENDS_MOOT → KEEP_RUNNING (see above); 移送破产 = the 中止 column.
+_PROCEDURE = _row(_P, _closures(_R, _K, bankruptcy=_P))
+
+LIFECYCLE: dict[str, dict[str, str]] = {
+    "SEARCH_START": _PROCEDURE,
+    "CONTROL_AFTER_FEEDBACK": _PROCEDURE,
+    "CLUE_VERIFY": _PROCEDURE,
+    "EXECUTION_NOTICE": _PROCEDURE,
+    "PRICE_START": _PROCEDURE,
+    "DISPOSAL_START": _PROCEDURE,
+    # 322号 §17 "最长不得超过90日": a ceiling no pause may stretch
+    "SELF_DISPOSAL": _row(_K, _closures(_R, _K)),
+    # 322号 §22: money in the case account is paid, returned or deposited first
+    "FUNDS_NOTICE": _row(_P, _closures(_R, _R, bankruptcy=_P)),
+    "FUNDS_PAYMENT": _row(_P, _closures(_R, _R, bankruptcy=_P)),
+    # 322号 §23: the release is owed whatever becomes of the case
+    "RESTRICTION_RELEASE": _row(_K, _closures(_K, _R, bankruptcy=_K)),
+    "DISHONEST_DELETE": _row(_K, _closures(_K, _R, bankruptcy=_K)),
+    # a freeze lapses on its own date (民诉法解释 §485); measures survive 终本
+    "CONTROL_EXPIRY": _row(_K, _closures(_K, _R, bankruptcy=_K)),
+    # started by 终本; 恢复执行 stops it (spec: ENDS_MOOT)
+    "TERMINATED_RESEARCH": _row(_K, _closures(_K, _K), restore=_S),
+    # 结案 is its own stop event
+    "CASE_DURATION": _row(_P, _closures(_S, _S)),
+    # owed to the petitioner, the upper court, the 双查 team: case events do not touch them
+    "PETITION_REGISTER": _row(_K, _closures(_K, _K)),
+    "PETITION_CLOSE": _row(_K, _closures(_K, _K)),
+    "DUALCHECK_REPORT": _row(_K, _closures(_K, _K)),
+    "DUALCHECK_SUPPLEMENT": _row(_K, _closures(_K, _K)),
+    "ORDER_RESPONSE": _row(_K, _closures(_K, _K)),
+}
+
+
+def lifecycle_outcome(rule_code: str, event: str) -> str:
+    """What ``event`` does to a running clock of ``rule_code`` (KEEP_RUNNING for a
+    rule the table does not name: nothing ends a clock by default)."""
+    return LIFECYCLE.get(rule_code, {}).get(event, KEEP_RUNNING)
+
+
+def pauses_on(rule_code: str, event: str, approval: str) -> bool:
+    """Whether ``event`` backed by ``approval`` (SUSPENSION or FUNDS_HOLD) pauses the
+    clock of ``rule_code``."""
+    return (
+        lifecycle_outcome(rule_code, event) == PAUSE_WITH_APPROVED_REASON
+        and PAUSE_APPROVAL.get(rule_code, SUSPENSION) == approval
+    )

@@ -208,6 +208,13 @@ def _make(rng, plan, court, number, clerk, handler, head, calendar) -> None:
     close_at = control_at + dt.timedelta(days=rng.randint(5, 40))
     if close_at >= now and plan["roll"] < 0.75:
         return
+    if plan["roll"] < 0.75:
+        # 执行完毕/撤回: the control measures are released first (their CONTROL_EXPIRY
+        # clocks refuse these closures, the catalogue's LIFECYCLE)
+        for measure in case.control_measures.filter(released_at__isnull=True):
+            measure_services.control_release(
+                actor=clerk, measure=measure, at=close_at - dt.timedelta(days=2), reason="解除控制措施"
+            )
     if plan["roll"] < 0.5:
         case_services.case_record_fulfilment(actor=clerk, case=case, at=close_at - dt.timedelta(days=1), note="被执行人已全部履行")
         closure_services.case_close(actor=clerk, case=case, closure="fully_executed", closed_at=close_at, document="结案通知书")

@@ -8,6 +8,16 @@ from django.views.decorators.http import require_GET
 
 from core.decorators import perm_required
 from core.models import DeadlineRule
+from core.rule_catalogue import (
+    LIFECYCLE,
+    LIFECYCLE_EVENTS,
+    LIFECYCLE_EVENTS_ZH,
+    LIFECYCLE_OUTCOMES_ZH,
+    PAUSE_APPROVAL,
+    PAUSE_APPROVAL_ZH,
+    PAUSE_WITH_APPROVED_REASON,
+    SUSPENSION,
+)
 from core.selectors import deadlines_todo, visible_courts
 from core.services.clocks import extension_rows
 from core.web.clocks import ClockRows
@@ -28,11 +38,29 @@ def todo(request):
     return render(request, "core/todo.html", {"rows": rows, "now": clocks.now})
 
 
+def lifecycle_table() -> dict:
+    """The catalogue's LIFECYCLE as the page shows it (issue 15): one row per rule,
+    one cell per case event, in Chinese; a pause names the approval it needs."""
+    names = dict(DeadlineRule.objects.values_list("code", "name_zh"))
+    rows = []
+    for code, row in LIFECYCLE.items():
+        cells = []
+        for event in LIFECYCLE_EVENTS:
+            outcome = row[event]
+            label = LIFECYCLE_OUTCOMES_ZH[outcome]
+            if outcome == PAUSE_WITH_APPROVED_REASON:
+                label += f"（{PAUSE_APPROVAL_ZH[PAUSE_APPROVAL.get(code, SUSPENSION)]}）"
+            cells.append({"event": event, "outcome": outcome, "label": label})
+        rows.append({"code": code, "name": names.get(code, ""), "cells": cells})
+    return {"lifecycle_events": [LIFECYCLE_EVENTS_ZH[e] for e in LIFECYCLE_EVENTS], "lifecycle_rows": rows}
+
+
 @require_GET
 @perm_required("core.use_browser")
 def rule_catalogue(request):
     rules = DeadlineRule.objects.order_by("code")
-    return render(request, "core/rules.html", {"rules": rules, "extension_table": _extension_table(rules)})
+    context = {"rules": rules, "extension_table": _extension_table(rules), **lifecycle_table()}
+    return render(request, "core/rules.html", context)
 
 
 def _extension_table(rules) -> list[dict]:

@@ -35,6 +35,7 @@ from enforcement.models import (
 )
 from enforcement.policy import can_act_at
 from enforcement.selectors import case_get_for_update, case_get_for_update_unchecked
+from enforcement.services.clock_lifecycle import clocks_apply_resumption, clocks_apply_suspension
 from enforcement.services.common import check_time, record_node, require_open, start_if_received
 
 
@@ -289,16 +290,15 @@ def case_record_interview(*, actor: User, case: Case, at: dt.datetime, note: str
 
 @transaction.atomic
 def case_suspend(*, actor: User, case: Case, at: dt.datetime, reason: str) -> Case:
-    """中止执行: the case's clocks stand still until it resumes."""
+    """中止执行: the clocks the catalogue's LIFECYCLE lets the 中止 pause stand still
+    until the case resumes; the others (a freeze's expiry, money, 限消) keep running."""
     case = case_get_for_update(actor=actor, case=case)
     check_time(at)
     if not reason.strip():
         raise ValidationFailed.for_field("reason", _("请填写中止执行的原因。"))
     case.suspend()
     case.save(update_fields=["status", "updated_at"])
-    for deadline in clocks.execution_deadlines_for(case).filter(paused_at__isnull=True).order_by("pk"):
-        if deadline.started_at <= at:
-            clocks.clock_pause(deadline=deadline, paused_at=at, reason=f"中止执行：{reason}"[:500], actor=actor)
+    clocks_apply_suspension(case=case, at=at, reason=reason, actor=actor)
     record_node(case=case, kind=CaseNode.SUSPENDED, occurred_at=at, actor=actor, payload={"reason": reason[:500]})
     return case
 
@@ -309,8 +309,7 @@ def case_resume(*, actor: User, case: Case, at: dt.datetime) -> Case:
     check_time(at)
     case.resume()
     case.save(update_fields=["status", "updated_at"])
-    for deadline in clocks.execution_deadlines_for(case).filter(paused_at__isnull=False).order_by("pk"):
-        clocks.clock_resume(deadline=deadline, resumed_at=max(at, deadline.paused_at or at), actor=actor)
+    clocks_apply_resumption(case=case, at=at, actor=actor)
     record_node(case=case, kind=CaseNode.RESUMED, occurred_at=at, actor=actor)
     return case
 

@@ -34,6 +34,11 @@ from enforcement.selectors import (
     enabled_categories,
 )
 from enforcement.services.cases import CaseInput, PartyInput, PayoutAccountInput, case_register
+from enforcement.services.clock_lifecycle import (
+    clocks_apply_closure,
+    clocks_blocking_closure,
+    closure_blocked_message,
+)
 from enforcement.services.common import check_time, record_node, require_open
 
 
@@ -86,25 +91,31 @@ def _check_closure(case: Case, closure: str, at: dt.datetime, document: str) -> 
     if closure == ClosureType.TERMINATED_THIS_ROUND:
         unmet = terminated_round_unmet(case, at, document)
         if unmet:
+            extra: dict[str, Any] = {"unmet": [u["code"] for u in unmet], "details": unmet}
+            blocking = clocks_blocking_closure(case, closure)
+            if blocking:
+                extra["clocks"] = blocking
             raise RuleViolation(
                 _("不符合终结本次执行程序的条件：%(items)s") % {"items": "；".join(u["message"] for u in unmet)},
                 code="closure_conditions_unmet",
-                extra={"unmet": [u["code"] for u in unmet], "details": unmet},
+                extra=extra,
             )
     if closure == ClosureType.FULLY_EXECUTED and case.fulfilled_at is None:
         raise RuleViolation(
             _("执行完毕须先登记债权已实现（履行完毕或案款已发放）。"),
             code="claim_not_satisfied",
         )
+    blocking = clocks_blocking_closure(case, closure)
+    if blocking:
+        raise RuleViolation(closure_blocked_message(blocking), code="closure_blocked_by_clocks", extra={"clocks": blocking})
 
 
 def _close(case: Case, *, closure: str, at: dt.datetime, document: str, actor: User | None) -> Case:
     """Caller holds the case lock and has checked the gate."""
     case.close(closure_type=closure, closed_at=at, document=document.strip()[:200])
     case.save()
-    clocks.clocks_stop_for_subject(subject=case, rule_codes=["CASE_DURATION"], stopped_at=at, actor=actor)
-    for deadline in clocks.execution_deadlines_for(case).order_by("pk"):
-        clocks.clock_waive(deadline=deadline, reason=_("案件已结案").__str__(), actor=actor, by_rule=True)
+    # the catalogue's LIFECYCLE: CASE_DURATION stops; nothing is waived
+    clocks_apply_closure(case=case, closure=closure, at=at, actor=actor)
     if closure == ClosureType.TERMINATED_THIS_ROUND:
         # 终本规定 §9: search again every six months for five years.
         clocks.clock_start(

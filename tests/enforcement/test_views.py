@@ -535,6 +535,7 @@ def test_requester_cannot_approve_their_own_request(client, bureau_head, case):
 def test_closure_request_by_a_clerk_goes_to_the_queue_and_is_rejected(client, courts, clerk, bureau_head, case, monkeypatch):
     # the conditions hold (checked by the service's own tests); here: the flow
     monkeypatch.setattr(closure_services, "terminated_round_unmet", lambda *a, **k: [])
+    monkeypatch.setattr(closure_services, "clocks_blocking_closure", lambda *a, **k: [])  # LIFECYCLE: its own tests
     client.force_login(clerk)
     response = client.post(
         action_url(case, "close"), {"closure": "terminated_this_round", "closed_at": "2026-10-20T10:00", "document": "(2026)鲁0102执1001号之二"}
@@ -592,6 +593,7 @@ def test_later_nodes_suspension_clues_terminate_and_restore(client, clerk, burea
 
     # the bureau head closes a 终本 at once (the conditions are the service's to test)
     monkeypatch.setattr(closure_services, "terminated_round_unmet", lambda *a, **k: [])
+    monkeypatch.setattr(closure_services, "clocks_blocking_closure", lambda *a, **k: [])  # LIFECYCLE: its own tests
     client.force_login(bureau_head)
     response = client.post(
         action_url(case, "close"), {"closure": "terminated_this_round", "closed_at": "2026-10-20T10:00", "document": "(2026)鲁0102执1001号之一"}

@@ -185,9 +185,10 @@ def test_clock_compliance_per_rule(closed, court_leader):
     live = indicators_data(user=court_leader, params={"from": "2026-01-01", "to": "2026-01-31"})
     assert live["clock_source"] == "live"
     search = next(r for r in live["rules"] if r["code"] == "SEARCH_START")
-    # the 终本 case searched in time; the clocks of the two withdrawn cases were
-    # waived when they closed and count for neither side
-    assert (search["met"], search["breached"]) == (1, 0)
+    # the 终本 case searched in time; the two withdrawn cases never searched: closing
+    # (due in January, months before the withdrawal) no longer waives their clocks
+    # (issue 15, LIFECYCLE): the breaches closure used to hide now count
+    assert (search["met"], search["breached"]) == (1, 2)
     june = indicators_data(user=court_leader, params={"from": "2026-06-01", "to": "2026-06-30"})
     search = next(r for r in june["rules"] if r["code"] == "SEARCH_START")
     assert (search["met"], search["breached"], search["rate"]) == (0, 1, 0.0)  # the open case never searched

@@ -1,0 +1,66 @@
+"""What case events do to the case's running clocks — read from the catalogue's
+``LIFECYCLE`` table (core.rule_catalogue), never a sweep: no closure or suspension
+waives a clock (issue 15 items 1–2, DESIGN "A clock the law keeps running")."""
+
+import datetime as dt
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from core.models import User
+from core.rule_catalogue import REFUSE_CLOSURE, STOP_MET, SUSPENSION, lifecycle_outcome, pauses_on
+from core.services import clocks
+from enforcement.models import Case
+
+
+def _running(case: Case):
+    return clocks.running_deadlines_for(case).select_related("rule").order_by("pk")
+
+
+def clocks_blocking_closure(case: Case, closure: str) -> list[dict[str, Any]]:
+    """The running clocks of ``case`` whose rule refuses ``closure`` (breached ones
+    too: the duty is still owed), as ``{deadline, rule, subject, due_at}``."""
+    return [
+        {
+            "deadline": d.pk,
+            "rule": d.rule.code,
+            "subject": d.subject_label,
+            "due_at": d.due_at.isoformat(),
+        }
+        for d in _running(case)
+        if lifecycle_outcome(d.rule.code, closure) == REFUSE_CLOSURE
+    ]
+
+
+def closure_blocked_message(blocking: list[dict[str, Any]]) -> str:
+    names = "；".join(f"{c['rule']} {c['subject']}".strip() for c in blocking)
+    return str(_("以下法定期限仍在计算，须先完成相应事项方可结案：%(clocks)s") % {"clocks": names})
+
+
+def clocks_apply_closure(*, case: Case, closure: str, at: dt.datetime, actor: User | None) -> None:
+    """After the case is closed: stop the clocks the closure completes (CASE_DURATION),
+    pause those the closure suspends (移送破产审查); every other clock keeps running."""
+    for deadline in _running(case):
+        outcome = lifecycle_outcome(deadline.rule.code, closure)
+        if outcome == STOP_MET:
+            clocks.clock_stop(deadline=deadline, stopped_at=at, actor=actor)
+        elif (
+            pauses_on(deadline.rule.code, closure, SUSPENSION)
+            and deadline.paused_at is None
+            and deadline.started_at <= at
+        ):
+            clocks.clock_pause(deadline=deadline, paused_at=at, reason="移送破产审查", actor=actor)
+
+
+def clocks_apply_suspension(*, case: Case, at: dt.datetime, reason: str, actor: User | None) -> None:
+    """中止执行: pause only the clocks whose rule the 中止 itself may pause."""
+    for deadline in _running(case).filter(paused_at__isnull=True):
+        if deadline.started_at <= at and pauses_on(deadline.rule.code, "suspend", SUSPENSION):
+            clocks.clock_pause(deadline=deadline, paused_at=at, reason=f"中止执行：{reason}"[:500], actor=actor)
+
+
+def clocks_apply_resumption(*, case: Case, at: dt.datetime, actor: User | None) -> None:
+    """恢复: resume the clocks the 中止 paused (a 延缓发放 pause stays until released)."""
+    for deadline in _running(case).filter(paused_at__isnull=False):
+        if pauses_on(deadline.rule.code, "suspend", SUSPENSION):
+            clocks.clock_resume(deadline=deadline, resumed_at=max(at, deadline.paused_at or at), actor=actor)

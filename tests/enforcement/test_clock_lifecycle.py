@@ -1,0 +1,201 @@
+"""Issue 15 items 1–2: case events follow the catalogue's LIFECYCLE table
+(/work/plan15/lifecycle.md §1, tests T1–T4, T14)."""
+
+import datetime as dt
+
+import pytest
+
+from core.exceptions import RuleViolation
+from core.models import Deadline
+from core.rule_catalogue import (
+    CATALOGUE,
+    CLOSURE_EVENTS,
+    KEEP_RUNNING,
+    LIFECYCLE,
+    LIFECYCLE_EVENTS,
+    PAUSE_WITH_APPROVED_REASON,
+    REFUSE_CLOSURE,
+    RESUMES,
+    STOP_MET,
+    pauses_on,
+)
+from core.services import clocks
+from enforcement.models import Case, CaseStatus, PartyRole
+from enforcement.services import cases as case_services
+from enforcement.services import closure as closure_services
+from enforcement.services import measures as measure_services
+from tests.conftest import at
+from tests.enforcement.factories import make_case
+
+pytestmark = pytest.mark.django_db
+
+
+def _clock(case, code, started, **kw):
+    return clocks.clock_start(rule_code=code, court=case.court, case=case, subject=case, started_at=at(started), **kw)
+
+
+def _end(day):
+    """24:00 of ``day`` (stored as 23:59:59 Asia/Shanghai)."""
+    return at(f"{day} 23:59") + dt.timedelta(seconds=59)
+
+
+def _executing(case):
+    Case.objects.filter(pk=case.pk).update(status=CaseStatus.EXECUTING)  # a first node moved it on
+
+
+def _due(d):
+    return Deadline.objects.get(pk=d.pk).due_at
+
+
+def test_t1_fully_executed_refused_while_restriction_release_owed(courts, clerk, handler):
+    case = make_case(clerk, courts.lu0102, number="(2026)鲁0102执1号", received="2026-04-01 09:00", filed="2026-04-01", handler=handler)
+    respondent = case.parties.get(role=PartyRole.RESPONDENT)
+    [restriction] = measure_services.credit_issue(actor=clerk, case=case, party_id=respondent.pk, kind="restriction", issued_at=at("2026-04-10 10:00"))
+    case_services.case_record_fulfilment(actor=clerk, case=case, at=at("2026-04-30 10:00"), note="被执行人已全部履行")
+    release = Deadline.objects.get(case=case, rule__code="RESTRICTION_RELEASE")
+    assert release.due_at == _end("2026-05-08")  # 05-06(1) 05-07(2) 05-08(3), 24:00
+    with pytest.raises(RuleViolation) as exc:
+        closure_services.case_close(actor=clerk, case=case, closure="fully_executed", closed_at=at("2026-05-07 11:00"), document="结案通知书")
+    assert exc.value.code == "closure_blocked_by_clocks"
+    assert exc.value.extra["clocks"] == [
+        {"deadline": release.pk, "rule": "RESTRICTION_RELEASE", "subject": release.subject_label, "due_at": release.due_at.isoformat()}
+    ]
+    case.refresh_from_db()
+    assert case.status != CaseStatus.CLOSED
+    measure_services.credit_release(actor=clerk, measure=restriction, at=at("2026-05-07 14:00"), reason="履行完毕")
+    assert Deadline.objects.get(pk=release.pk).status == "met"
+    closure_services.case_close(actor=clerk, case=case, closure="fully_executed", closed_at=at("2026-05-07 15:00"), document="结案通知书")
+    duration = Deadline.objects.get(case=case, rule__code="CASE_DURATION")
+    assert duration.status == "met" and duration.due_at == _end("2026-10-08")  # 10-01 → 10-08 (rest days)
+    assert not Deadline.objects.filter(case=case, status="waived").exists()
+
+
+@pytest.mark.parametrize("closure", ["withdrawn", "fully_executed", "not_executed", "rejected", "terminated"])
+def test_t2_money_in_the_account_refuses_closure(courts, clerk, handler, closure):
+    case = make_case(clerk, courts.lu0102, number="(2026)鲁0102执2号", received="2026-09-01 09:00", filed="2026-09-01", handler=handler)
+    if closure == "fully_executed":
+        case_services.case_record_fulfilment(actor=clerk, case=case, at=at("2026-09-28 10:00"), note="履行完毕")
+    notice = _clock(case, "FUNDS_NOTICE", "2026-09-18 15:00")
+    assert notice.due_at == _end("2026-10-09")  # 09-20 (make-up) … 10-09, 24:00
+    with pytest.raises(RuleViolation) as exc:
+        closure_services.case_close(actor=clerk, case=case, closure=closure, closed_at=at("2026-09-29 10:00"), document="裁定书")
+    assert exc.value.code == "closure_blocked_by_clocks"
+    assert [c["rule"] for c in exc.value.extra["clocks"]] == ["FUNDS_NOTICE"]
+    assert Deadline.objects.get(pk=notice.pk).status == "open"
+    clocks.clock_stop(deadline=notice, stopped_at=at("2026-09-29 11:00"), note="提存")
+    closure_services.case_close(actor=clerk, case=case, closure=closure, closed_at=at("2026-09-29 12:00"), document="裁定书")
+    assert not Deadline.objects.filter(case=case, status="waived").exists()
+
+
+def test_t3_a_seizure_survives_termination_of_this_round(courts, clerk, handler, bureau_head):
+    case = make_case(clerk, courts.lu0102, number="(2026)鲁0102执3号", received="2026-03-01 09:00", filed="2026-03-01", handler=handler)
+    expiry = _clock(case, "CONTROL_EXPIRY", "2026-03-10 10:00", variant="real_estate")
+    assert expiry.due_at == _end("2029-03-10")  # 2029-03-10 (Sat), no roll, 24:00
+    # the 终本 gate is another task's: apply the closure's clock step directly
+    closure_services._close(case, closure="terminated_this_round", at=at("2026-07-20 10:00"), document="裁定书", actor=bureau_head)
+    d = Deadline.objects.get(pk=expiry.pk)
+    assert (d.status, d.completed_at, d.due_at) == ("open", None, _end("2029-03-10"))
+    assert Deadline.objects.filter(case=case, rule__code="TERMINATED_RESEARCH", completed_at__isnull=True).exists()
+
+
+def test_t4_suspension_pauses_only_procedure_clocks(courts, clerk, handler):
+    case = make_case(clerk, courts.lu0102, number="(2026)鲁0102执4号", received="2026-04-13 09:00", filed="2026-04-13", handler=handler)
+    search = Deadline.objects.get(case=case, rule__code="SEARCH_START")
+    notice = Deadline.objects.get(case=case, rule__code="EXECUTION_NOTICE")
+    duration = Deadline.objects.get(case=case, rule__code="CASE_DURATION")
+    expiry = _clock(case, "CONTROL_EXPIRY", "2026-04-13 11:00", variant="deposit")
+    funds = _clock(case, "FUNDS_NOTICE", "2026-04-14 10:00")
+    assert (search.due_at, funds.due_at, expiry.due_at) == (_end("2026-04-20"), _end("2026-04-28"), _end("2027-04-13"))
+    _executing(case)
+    case_services.case_suspend(actor=clerk, case=case, at=at("2026-04-15 10:00"), reason="（2026）鲁0102执异1号裁定中止")
+    assert Deadline.objects.get(pk=funds.pk).paused_at is None
+    assert Deadline.objects.get(pk=expiry.pk).paused_at is None
+    assert Deadline.objects.get(pk=search.pk).paused_at == at("2026-04-15 10:00")
+    case_services.case_resume(actor=clerk, case=case, at=at("2026-04-22 09:00"))
+    assert _due(search) == _end("2026-04-27")  # 04-27 24:00
+    assert _due(notice) == _end("2026-04-30")  # 04-23 + 7 d = 04-30 24:00
+    assert _due(duration) == _end("2026-10-20")  # 10-13 + 7 d = 10-20 24:00
+    assert _due(funds) == _end("2026-04-28")  # 04-28 24:00, not paused
+    assert _due(expiry) == _end("2027-04-13")  # 2027-04-13 24:00, not paused
+
+
+def test_t14a_lifecycle_covers_every_rule_and_event():
+    assert set(LIFECYCLE) == {spec["code"] for spec in CATALOGUE}
+    for code, row in LIFECYCLE.items():
+        assert tuple(row) == LIFECYCLE_EVENTS, code
+        assert "WAIVE" not in "".join(row.values())
+        # the money clocks never pause on the 中止 itself (322号 §22: only 延缓发放)
+    assert not pauses_on("FUNDS_NOTICE", "suspend", "suspension")
+    assert pauses_on("FUNDS_NOTICE", "suspend", "funds_hold")
+    assert LIFECYCLE["CONTROL_EXPIRY"]["suspend"] == KEEP_RUNNING
+
+
+_WALK = [(code, event) for code in LIFECYCLE for event in ("suspend", *CLOSURE_EVENTS)]
+
+
+@pytest.mark.parametrize(("code", "event"), _WALK)
+def test_t14_walk_every_rule_through_suspension_resume_and_each_closure(courts, clerk, handler, bureau_head, code, event):
+    case = make_case(clerk, courts.lu0102, number="(2026)鲁0102执9号", received="2026-06-01 09:00", filed="2026-06-01", handler=handler)
+    if code == "CASE_DURATION":
+        clock = Deadline.objects.get(case=case, rule__code=code)
+    else:
+        Deadline.objects.filter(case=case).exclude(rule__code="CASE_DURATION").delete()
+        variant = "deposit" if code == "CONTROL_EXPIRY" else ""
+        duration = 30 if code in ("SELF_DISPOSAL", "ORDER_RESPONSE", "DUALCHECK_REPORT", "DUALCHECK_SUPPLEMENT") else None
+        clock = _clock(case, code, "2026-06-02 10:00", variant=variant, duration=duration)
+    due = clock.due_at
+    outcome = LIFECYCLE[code][event]
+    if event == "suspend":
+        _executing(case)
+        case_services.case_suspend(actor=clerk, case=case, at=at("2026-06-03 10:00"), reason="中止裁定")
+        d = Deadline.objects.get(pk=clock.pk)
+        paused = outcome == PAUSE_WITH_APPROVED_REASON and pauses_on(code, "suspend", "suspension")
+        assert (d.paused_at is not None) == paused
+        case_services.case_resume(actor=clerk, case=case, at=at("2026-06-10 10:00"))
+        d = Deadline.objects.get(pk=clock.pk)
+        assert d.paused_at is None and d.status == "open"
+        if LIFECYCLE[code]["resume"] == RESUMES and paused:
+            assert d.due_at > due
+        else:
+            assert d.due_at == due
+        return
+    if event == "fully_executed":
+        case_services.case_record_fulfilment(actor=clerk, case=case, at=at("2026-06-04 10:00"), note="履行完毕")
+    closed_at = at("2026-06-05 10:00")
+    if outcome == REFUSE_CLOSURE and event != "terminated_this_round":
+        with pytest.raises(RuleViolation) as exc:
+            closure_services.case_close(actor=clerk, case=case, closure=event, closed_at=closed_at, document="裁定书")
+        assert exc.value.code == "closure_blocked_by_clocks"
+        assert [c["deadline"] for c in exc.value.extra["clocks"]] == [clock.pk]
+        return
+    if outcome == REFUSE_CLOSURE:
+        assert [c["deadline"] for c in closure_services.clocks_blocking_closure(case, event)] == [clock.pk]
+        return
+    closure_services._close(case, closure=event, at=closed_at, document="裁定书", actor=bureau_head)
+    d = Deadline.objects.get(pk=clock.pk)
+    assert d.status != "waived"
+    if outcome == STOP_MET:
+        assert (d.status, d.completed_at) == ("met", closed_at)
+    elif outcome == PAUSE_WITH_APPROVED_REASON and pauses_on(code, event, "suspension"):
+        assert d.paused_at == closed_at and d.completed_at is None
+    else:
+        assert (d.status, d.completed_at, d.paused_at, d.due_at) == ("open", None, None, due)
+
+
+def test_t14b_catalogue_page_shows_the_lifecycle_table(client, courts, clerk):
+    import re
+
+    from django.urls import reverse
+
+    client.force_login(clerk)
+    html = client.get(reverse("core:rules")).content.decode()
+    table = html[html.index('id="lifecycle-table"'):]
+    table = table[: table.index("</table>")]
+    shown = {
+        code: re.findall(r'data-outcome="([A-Z_]+)"', row)
+        for code, row in re.findall(r"<tr><td><code>(\w+)</code></td>(.*?)</tr>", table)
+    }
+    assert shown == {code: [row[e] for e in LIFECYCLE_EVENTS] for code, row in LIFECYCLE.items()}
+    funds = dict(re.findall(r"<tr><td><code>(\w+)</code></td>(.*?)</tr>", table))["FUNDS_NOTICE"]
+    assert re.search(r'data-event="suspend" data-outcome="PAUSE_WITH_APPROVED_REASON">[^<]*延缓发放审批', funds)
+    assert re.search(r'data-event="fully_executed" data-outcome="REFUSE_CLOSURE">不得结案', funds)
