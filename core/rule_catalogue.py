@@ -336,7 +336,7 @@ EXTENSIONS: dict[str, dict] = {
 
 
 # --- lifecycle: what a case event does to each rule's running clock -----------------
-# (issue 15 item 1–2; /work/plan15/lifecycle.md §1). Services read this table; the
+# (issue 15 item 1–2; docs/clock-lifecycle-spec.md §1). Services read this table; the
 # catalogue page renders it. A closure never waives a clock.
 #
 # The spec's fifth outcome ENDS_MOOT needs a new Deadline status (``moot``), i.e. a
