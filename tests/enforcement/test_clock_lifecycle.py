@@ -1,5 +1,5 @@
 """Issue 15 items 1–2: case events follow the catalogue's LIFECYCLE table
-(/work/plan15/lifecycle.md §1, tests T1–T4, T14)."""
+(docs/clock-lifecycle-spec.md §1, tests T1–T4, T14)."""
 
 import datetime as dt
 
