@@ -24,6 +24,7 @@ def clocks_blocking_closure(case: Case, closure: str) -> list[dict[str, Any]]:
         {
             "deadline": d.pk,
             "rule": d.rule.code,
+            "rule_name": d.rule.name_zh,
             "subject": d.subject_label,
             "due_at": d.due_at.isoformat(),
         }
@@ -33,7 +34,8 @@ def clocks_blocking_closure(case: Case, closure: str) -> list[dict[str, Any]]:
 
 
 def closure_blocked_message(blocking: list[dict[str, Any]]) -> str:
-    names = "；".join(f"{c['rule']} {c['subject']}".strip() for c in blocking)
+    # the rule's name, not its code: the message is shown on a Chinese page
+    names = "；".join(f"{c['rule_name']}（{c['subject']}）" if c["subject"] else c["rule_name"] for c in blocking)
     return str(_("以下法定期限仍在计算，须先完成相应事项方可结案：%(clocks)s") % {"clocks": names})
 
 

@@ -148,8 +148,11 @@ def _enforcement(w: World) -> None:
     o.terminated = _case(
         clerk, court, "(2026)鲁01执103号", received="2026-07-01 10:00", filed="2026-06-28", handler=handler
     )
-    real = closure.terminated_round_unmet
-    closure.terminated_round_unmet = lambda *args, **kwargs: []  # the conditions are the service's to test
+    real, real_clocks = closure.terminated_round_unmet, closure.clocks_blocking_closure
+    # the 终本 conditions and the clocks that refuse it are the services' to test
+    # (tests/enforcement: test_workflow, test_clock_lifecycle)
+    closure.terminated_round_unmet = lambda *args, **kwargs: []
+    closure.clocks_blocking_closure = lambda *args, **kwargs: []
     try:
         closure.case_close(
             actor=head,
@@ -159,7 +162,7 @@ def _enforcement(w: World) -> None:
             document="(2026)鲁01执103号之一",
         )
     finally:
-        closure.terminated_round_unmet = real
+        closure.terminated_round_unmet, closure.clocks_blocking_closure = real, real_clocks
 
     o.third = _case(
         clerk, court, "(2026)鲁01执104号", received="2026-09-01 10:00", filed="2026-08-28", handler=handler
