@@ -58,8 +58,11 @@ def test_t1_fully_executed_refused_while_restriction_release_owed(courts, clerk,
         closure_services.case_close(actor=clerk, case=case, closure="fully_executed", closed_at=at("2026-05-07 11:00"), document="结案通知书")
     assert exc.value.code == "closure_blocked_by_clocks"
     assert exc.value.extra["clocks"] == [
-        {"deadline": release.pk, "rule": "RESTRICTION_RELEASE", "subject": release.subject_label, "due_at": release.due_at.isoformat()}
+        {"deadline": release.pk, "rule": "RESTRICTION_RELEASE", "rule_name": "解除限制消费令",
+         "subject": release.subject_label, "due_at": release.due_at.isoformat()}
     ]
+    # named for a person: the rule's name, never its code
+    assert "解除限制消费令" in exc.value.message and "RESTRICTION_RELEASE" not in exc.value.message
     case.refresh_from_db()
     assert case.status != CaseStatus.CLOSED
     measure_services.credit_release(actor=clerk, measure=restriction, at=at("2026-05-07 14:00"), reason="履行完毕")
