@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.calendar import WorkingCalendar, local_date
+from core.calendar import local_date
 from core.case_numbers import parse_case_number
 from core.exceptions import InvalidTransition, PermissionDenied, RuleViolation, ValidationFailed
 from core.models import Deadline, User
@@ -21,17 +21,13 @@ from enforcement.models import (
     Case,
     CaseStatus,
     ClosureType,
-    ClueStatus,
-    CreditKind,
     PartyRole,
 )
-from enforcement.models.assets import ASSET_SETTLED
 from enforcement.policy import can_approve, closure_allowed_for_type
 from enforcement.selectors import (
     approval_get_for_update,
     case_get_for_update,
     case_get_for_update_unchecked,
-    enabled_categories,
 )
 from enforcement.services.cases import CaseInput, PartyInput, PayoutAccountInput, case_register
 from enforcement.services.clock_lifecycle import (
@@ -40,40 +36,7 @@ from enforcement.services.clock_lifecycle import (
     closure_blocked_message,
 )
 from enforcement.services.common import check_time, record_node, require_open
-
-
-def terminated_round_unmet(case: Case, at: dt.datetime, document: str = "x") -> list[dict[str, str]]:
-    """The 终本规定 §1 conditions that do not hold for ``case`` at ``at``; each item
-    is ``{"code", "message"}``. Empty means 终本 is allowed."""
-    unmet: list[dict[str, str]] = []
-
-    def miss(code: str, message) -> None:
-        unmet.append({"code": code, "message": str(message)})
-
-    if case.notice_served_at is None or case.property_order_served_at is None:
-        miss("notice_not_served", _("未发出执行通知书、报告财产令"))
-    if not case.credit_measures.filter(kind=CreditKind.RESTRICTION).exists():
-        miss("restriction_not_issued", _("未发出限制消费令"))
-    enabled = {c.pk for c in enabled_categories(case.court)}
-    covered: set[int] = set()
-    covered |= set(
-        case.searches.filter(channel__in=["online", "online_local"], feedback_at__isnull=False)
-        .values_list("categories", flat=True)
-    )
-    if not enabled <= covered:
-        miss("online_search_incomplete", _("未完成覆盖全部已开通财产类型的网络查控（含反馈）"))
-    if case.clues.filter(status__in=[ClueStatus.RECEIVED, ClueStatus.VERIFYING]).exists():
-        miss("clues_unverified", _("尚有财产线索未核查完毕"))
-    if case.assets.exclude(status__in=ASSET_SETTLED).exists():
-        miss("assets_unhandled", _("尚有已发现的财产未控制或未处置"))
-    three_months = WorkingCalendar(loaded_years=frozenset()).add_months(case.filed_on, 3, roll=False)
-    if local_date(at) <= three_months:
-        miss("filed_within_three_months", _("自立案之日起未超过三个月"))
-    if case.applicant_interviewed_at is None:
-        miss("applicant_not_interviewed", _("未约谈申请执行人"))
-    if not document.strip():
-        miss("ruling_not_issued", _("未制作终结本次执行程序裁定书（请填写裁定书文号）"))
-    return unmet
+from enforcement.services.gate import terminated_round_unmet, unmet_codes
 
 
 def _check_closure(case: Case, closure: str, at: dt.datetime, document: str) -> None:
@@ -91,12 +54,13 @@ def _check_closure(case: Case, closure: str, at: dt.datetime, document: str) -> 
     if closure == ClosureType.TERMINATED_THIS_ROUND:
         unmet = terminated_round_unmet(case, at, document)
         if unmet:
-            extra: dict[str, Any] = {"unmet": [u["code"] for u in unmet], "details": unmet}
+            extra: dict[str, Any] = {"unmet": unmet_codes(unmet), "details": unmet}
             blocking = clocks_blocking_closure(case, closure)
             if blocking:
                 extra["clocks"] = blocking
             raise RuleViolation(
-                _("不符合终结本次执行程序的条件：%(items)s") % {"items": "；".join(u["message"] for u in unmet)},
+                _("不符合终结本次执行程序的条件：%(items)s")
+                % {"items": "；".join(dict.fromkeys(u["message"] for u in unmet))},
                 code="closure_conditions_unmet",
                 extra=extra,
             )
