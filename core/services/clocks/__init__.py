@@ -18,6 +18,7 @@ from core.services.clocks.extensions import (
 from core.services.clocks.lifecycle import (
     APPROVER_ROLES,
     OVERSIGHT_RULES,
+    clock_end_moot,
     clock_extend,
     clock_pause,
     clock_resume,
@@ -42,6 +43,7 @@ __all__ = [
     "SCHEDULE_FIELDS",
     "RecomputeReport",
     "Schedule",
+    "clock_end_moot",
     "clock_extend",
     "clock_pause",
     "clock_resume",
