@@ -102,7 +102,7 @@ def test_t3_a_seizure_survives_termination_of_this_round(courts, clerk, handler,
     assert Deadline.objects.filter(case=case, rule__code="TERMINATED_RESEARCH", completed_at__isnull=True).exists()
 
 
-def test_t4_suspension_pauses_only_procedure_clocks(courts, clerk, handler):
+def test_t4_suspension_pauses_only_procedure_clocks(courts, clerk, handler, bureau_head):
     case = make_case(clerk, courts.lu0102, number="(2026)鲁0102执4号", received="2026-04-13 09:00", filed="2026-04-13", handler=handler)
     search = Deadline.objects.get(case=case, rule__code="SEARCH_START")
     notice = Deadline.objects.get(case=case, rule__code="EXECUTION_NOTICE")
@@ -111,7 +111,8 @@ def test_t4_suspension_pauses_only_procedure_clocks(courts, clerk, handler):
     funds = _clock(case, "FUNDS_NOTICE", "2026-04-14 10:00")
     assert (search.due_at, funds.due_at, expiry.due_at) == (_end("2026-04-20"), _end("2026-04-28"), _end("2027-04-13"))
     _executing(case)
-    case_services.case_suspend(actor=clerk, case=case, at=at("2026-04-15 10:00"), reason="（2026）鲁0102执异1号裁定中止")
+    case_services.case_suspend(actor=clerk, case=case, at=at("2026-04-15 10:00"), ruling_number="（2026）鲁0102执异1号",
+                               approved_by=bureau_head.pk)
     assert Deadline.objects.get(pk=funds.pk).paused_at is None
     assert Deadline.objects.get(pk=expiry.pk).paused_at is None
     assert Deadline.objects.get(pk=search.pk).paused_at == at("2026-04-15 10:00")
@@ -166,7 +167,8 @@ def test_t14_walk_every_rule_through_every_case_event(
     outcome = LIFECYCLE[code][event]
     if event == "suspend":
         _executing(case)
-        case_services.case_suspend(actor=clerk, case=case, at=at("2026-07-16 10:00"), reason="中止裁定")
+        case_services.case_suspend(actor=clerk, case=case, at=at("2026-07-16 10:00"), ruling_number="(2026)鲁0102执异9号",
+                                   approved_by=bureau_head.pk)
         d = Deadline.objects.get(pk=clock.pk)
         paused = outcome == PAUSE_WITH_APPROVED_REASON and pauses_on(code, "suspend", "suspension")
         assert (d.paused_at is not None) == paused
