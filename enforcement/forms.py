@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import CourtDateField
 from core.services import clocks
 from core.web.forms import DateInput, LocalDateTimeField, RowSet, local_now_input, money_field
-from enforcement.selectors import suspension_approvers
 from enforcement.models import (
     ApprovalKind,
     CaseStatus,
@@ -22,6 +21,7 @@ from enforcement.models import (
     SearchChannel,
     Track,
 )
+from enforcement.selectors import suspension_approvers
 
 # --- case registration ----------------------------------------------------------------------
 
