@@ -278,3 +278,29 @@ def test_t14b_catalogue_page_shows_the_lifecycle_table(client, courts, clerk):
     funds = dict(re.findall(r"<tr><td><code>(\w+)</code></td>(.*?)</tr>", table))["FUNDS_NOTICE"]
     assert re.search(r'data-event="suspend" data-outcome="PAUSE_WITH_APPROVED_REASON">[^<]*延缓发放审批', funds)
     assert re.search(r'data-event="fully_executed" data-outcome="REFUSE_CLOSURE">不得结案', funds)
+
+
+def test_an_ended_breach_stays_in_the_counts_but_raises_no_more_alerts(courts, clerk, handler):
+    """ENDS_MOOT on an overdue clock (spec §1.2 guard rails 2–3): received Wed 07-15 →
+    SEARCH_START 07-16(1) 07-17(2) 07-20(3) 07-21(4) 07-22(5) → due 07-22 24:00; the scan at
+    07-23 00:10 marks it breached and raises ``overdue``; closed 执行完毕 07-24 10:00 → stays
+    ``breached``, ended, its alerts resolved; the scan at 07-30 (past escalate = due + 2 WD =
+    07-24 and upper = due + 5 WD = 07-29) raises nothing more for it."""
+    from supervision.models import Alert
+    from supervision.services.scan import scan_court
+
+    case = make_case(clerk, courts.lu0102, number="(2026)鲁0102执15号", received="2026-07-15 09:00", filed="2026-07-15", handler=handler)
+    search = Deadline.objects.get(case=case, rule__code="SEARCH_START")
+    assert search.due_at == _end("2026-07-22") and search.upper_at.date().isoformat() == "2026-07-29"
+    scan_court(court_id=case.court_id, at=at("2026-07-23 00:10"))
+    assert Deadline.objects.get(pk=search.pk).status == "breached"
+    assert Alert.objects.filter(deadline=search, level="overdue", resolved_at__isnull=True).exists()
+    case_services.case_record_fulfilment(actor=clerk, case=case, at=at("2026-07-24 09:00"), note="履行完毕")
+    closure_services.case_close(actor=clerk, case=case, closure="fully_executed", closed_at=at("2026-07-24 10:00"), document="结案通知书")
+    d = Deadline.objects.get(pk=search.pk)
+    assert (d.status, d.ended_at, d.completed_at) == ("breached", at("2026-07-24 10:00"), None)
+    assert not Alert.objects.filter(deadline=search, resolved_at__isnull=True).exists()
+    levels_before = set(Alert.objects.filter(deadline=search).values_list("level", flat=True))
+    scan_court(court_id=case.court_id, at=at("2026-07-30 10:00"))
+    assert set(Alert.objects.filter(deadline=search).values_list("level", flat=True)) == levels_before
+    assert not Alert.objects.filter(deadline=search, resolved_at__isnull=True).exists()
