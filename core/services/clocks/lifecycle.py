@@ -188,11 +188,6 @@ OVERSIGHT_RULES = frozenset(
 )
 
 
-def execution_deadlines_for(case: models.Model) -> QuerySet[Deadline]:
-    """Running clocks of the execution of ``case`` itself (not its oversight)."""
-    return running_deadlines_for(case).exclude(rule__code__in=OVERSIGHT_RULES)
-
-
 @transaction.atomic
 def clocks_stop_for_subject(
     *,
