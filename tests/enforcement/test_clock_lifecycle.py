@@ -304,3 +304,30 @@ def test_an_ended_breach_stays_in_the_counts_but_raises_no_more_alerts(courts, c
     scan_court(court_id=case.court_id, at=at("2026-07-30 10:00"))
     assert set(Alert.objects.filter(deadline=search).values_list("level", flat=True)) == levels_before
     assert not Alert.objects.filter(deadline=search, resolved_at__isnull=True).exists()
+
+
+def test_cancellation_xiaoan_over_rest_and_in_the_browser(as_user, client, courts, clerk, handler):
+    """销案 (``cancelled``) is a closure type of the REST contract and of the 结案 form: received
+    Mon 06-01 09:00, SEARCH_START due 06-08 24:00, EXECUTION_NOTICE 06-11 24:00; 销案 06-03
+    10:00 → both ``moot`` (ended, not met), CASE_DURATION ``met``; nothing ``waived``."""
+    from django.urls import reverse
+
+    rest = make_case(clerk, courts.lu0102, number="(2026)鲁0102执16号", received="2026-06-01 09:00", filed="2026-06-01", handler=handler)
+    response = as_user(clerk).post(f"/api/v1/cases/{rest.pk}/close/", {
+        "closure": "cancelled", "closed_at": "2026-06-03T10:00:00+08:00", "document": "（2026）鲁0102执16号之一"}, format="json")
+    assert response.status_code == 200, response.json()
+    assert (response.json()["status"], response.json()["closure_type"]) == ("closed", "cancelled")
+    shown = {d["rule"]: (d["status"], d["end_reason"]) for d in response.json()["deadlines"]}
+    assert shown["SEARCH_START"] == ("moot", "cancelled") and shown["EXECUTION_NOTICE"] == ("moot", "cancelled")
+    assert shown["CASE_DURATION"] == ("met", "")
+
+    page = make_case(clerk, courts.lu0102, number="(2026)鲁0102执17号", received="2026-06-01 09:00", filed="2026-06-01", handler=handler)
+    client.force_login(clerk)
+    form = client.get(reverse("enforcement:case-detail", kwargs={"case_id": page.pk})).content.decode()
+    assert '<option value="cancelled">销案</option>' in form
+    url = reverse("enforcement:case-action", kwargs={"case_id": page.pk, "action": "close"})
+    assert client.post(url, {"closure": "cancelled", "closed_at": "2026-06-03T10:00", "document": "销案通知"}).status_code == 302
+    assert Case.objects.get(pk=page.pk).closure_type == "cancelled"
+    assert set(Deadline.objects.filter(case=page).values_list("rule__code", "status")) == {
+        ("SEARCH_START", "moot"), ("EXECUTION_NOTICE", "moot"), ("CASE_DURATION", "met")
+    }
