@@ -48,6 +48,7 @@ class CoreNode(NodeKind):
     CLOCK_RESUMED = "clock.resumed", _("期限恢复计算")
     CLOCK_EXTENDED = "clock.extended", _("期限延长")
     CLOCK_WAIVED = "clock.waived", _("期限免除")
+    CLOCK_ENDED = "clock.ended", _("期限因案件事项终止")
     CALENDAR_DAY_SET = "calendar.day_set", _("设置节假日或调休日")
     CALENDAR_DAY_REMOVED = "calendar.day_removed", _("删除节假日或调休日")
     CALENDAR_YEAR_LOADED = "calendar.year_loaded", _("载入年度节假日安排")

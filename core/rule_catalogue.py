@@ -339,18 +339,16 @@ EXTENSIONS: dict[str, dict] = {
 # (issue 15 item 1–2; docs/clock-lifecycle-spec.md §1). Services read this table; the
 # catalogue page renders it. A closure never waives a clock.
 #
-# The spec's fifth outcome ENDS_MOOT needs a new Deadline status (``moot``), i.e. a
-# migration of core's status choices, which this change may not make. Where the spec
-# says ENDS_MOOT this table says KEEP_RUNNING: the clock stays on the record and keeps
-# alerting until it is done or a bureau head waives it (a person's approved 免除) —
-# never ended silently, never counted as met. TERMINATED_RESEARCH on 恢复执行 keeps
-# today's stop.
+# ENDS_MOOT (spec §1.2): the event took the duty's object away; a clock not yet due
+# ends ``moot`` (neither met nor breached, excluded from 期限遵守率), one already
+# overdue stays ``breached``. Only this table produces it.
 
 KEEP_RUNNING = "KEEP_RUNNING"
 PAUSE_WITH_APPROVED_REASON = "PAUSE_WITH_APPROVED_REASON"
 RESUMES = "RESUMES"
 STOP_MET = "STOP_MET"
 REFUSE_CLOSURE = "REFUSE_CLOSURE"
+ENDS_MOOT = "ENDS_MOOT"
 
 LIFECYCLE_OUTCOMES_ZH = {
     KEEP_RUNNING: "继续计算",
@@ -358,10 +356,11 @@ LIFECYCLE_OUTCOMES_ZH = {
     RESUMES: "恢复计算（期限顺延）",
     STOP_MET: "停止（本事项完成）",
     REFUSE_CLOSURE: "不得结案",
+    ENDS_MOOT: "因事项终止（未到期的不计超期）",
 }
 
 # Case events, in the order of the catalogue page; the closure events are the values
-# of enforcement's ClosureType (销案 is not a closure type yet).
+# of enforcement's ClosureType.
 CLOSURE_EVENTS = (
     "terminated_this_round",
     "fully_executed",
@@ -370,6 +369,7 @@ CLOSURE_EVENTS = (
     "not_executed",
     "rejected",
     "bankruptcy",
+    "cancelled",
 )
 LIFECYCLE_EVENTS = ("suspend", "resume", "restore", *CLOSURE_EVENTS, "move")
 LIFECYCLE_EVENTS_ZH = {
@@ -383,6 +383,7 @@ LIFECYCLE_EVENTS_ZH = {
     "not_executed": "不予执行",
     "rejected": "驳回申请",
     "bankruptcy": "移送破产审查",
+    "cancelled": "销案",
     "move": "移送/指定执行",
 }
 
@@ -410,10 +411,10 @@ def _closures(
     return row
 
 
-_P, _K, _R, _S = PAUSE_WITH_APPROVED_REASON, KEEP_RUNNING, REFUSE_CLOSURE, STOP_MET
+_P, _K, _R, _S, _M = PAUSE_WITH_APPROVED_REASON, KEEP_RUNNING, REFUSE_CLOSURE, STOP_MET, ENDS_MOOT
 # procedure clocks of the case: paused by 中止; 终本 refused while they run (322号 §24);
-# other closures: spec ENDS_MOOT → KEEP_RUNNING (see above); 移送破产 = the 中止 column.
-_PROCEDURE = _row(_P, _closures(_R, _K, bankruptcy=_P))
+# every other closure takes their object away (spec [C1]); 移送破产 = the 中止 column.
+_PROCEDURE = _row(_P, _closures(_R, _M, bankruptcy=_P))
 
 LIFECYCLE: dict[str, dict[str, str]] = {
     "SEARCH_START": _PROCEDURE,
@@ -423,7 +424,7 @@ LIFECYCLE: dict[str, dict[str, str]] = {
     "PRICE_START": _PROCEDURE,
     "DISPOSAL_START": _PROCEDURE,
     # 322号 §17 "最长不得超过90日": a ceiling no pause may stretch
-    "SELF_DISPOSAL": _row(_K, _closures(_R, _K)),
+    "SELF_DISPOSAL": _row(_K, _closures(_R, _M, bankruptcy=_K)),
     # 322号 §22: money in the case account is paid, returned or deposited first
     "FUNDS_NOTICE": _row(_P, _closures(_R, _R, bankruptcy=_P)),
     "FUNDS_PAYMENT": _row(_P, _closures(_R, _R, bankruptcy=_P)),
@@ -432,8 +433,9 @@ LIFECYCLE: dict[str, dict[str, str]] = {
     "DISHONEST_DELETE": _row(_K, _closures(_K, _R, bankruptcy=_K)),
     # a freeze lapses on its own date (民诉法解释 §485); measures survive 终本
     "CONTROL_EXPIRY": _row(_K, _closures(_K, _R, bankruptcy=_K)),
-    # started by 终本; 恢复执行 stops it (spec: ENDS_MOOT)
-    "TERMINATED_RESEARCH": _row(_K, _closures(_K, _K), restore=_S),
+    # started by 终本; 恢复执行 takes its object away (spec [C8]: ENDS_MOOT, not a
+    # search recorded as met that never happened)
+    "TERMINATED_RESEARCH": _row(_K, _closures(_K, _K), restore=_M),
     # 结案 is its own stop event
     "CASE_DURATION": _row(_P, _closures(_S, _S)),
     # owed to the petitioner, the upper court, the 双查 team: case events do not touch them

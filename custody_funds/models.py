@@ -241,7 +241,13 @@ class Disbursement(ConcurrentTransitionMixin, models.Model):
     def reject(self, *, note: str) -> None:
         self.note = note
 
-    @transition(field=status, source=[DisbursementStatus.DRAFT, DisbursementStatus.SUBMITTED], target=DisbursementStatus.CANCELLED)
+    # Also after the notice to finance, before payment (e.g. the payee account proves
+    # wrong): the disbursement's FUNDS_PAYMENT then ends moot (lifecycle spec [C4]).
+    @transition(
+        field=status,
+        source=[DisbursementStatus.DRAFT, DisbursementStatus.SUBMITTED, DisbursementStatus.NOTIFIED],
+        target=DisbursementStatus.CANCELLED,
+    )
     def cancel(self, *, note: str) -> None:
         self.note = note
 

@@ -202,8 +202,11 @@ def _make(rng, plan, court, number, clerk, handler, head, calendar) -> None:
         return
     if stage < 0.65:
         suspend_at = control_at + dt.timedelta(days=rng.randint(2, 20))
-        if suspend_at < now and Case.objects.get(pk=case.pk).status == CaseStatus.EXECUTING:
-            case_services.case_suspend(actor=clerk, case=case, at=suspend_at, reason="案外人提出执行异议")
+        if suspend_at < now and head is not None and Case.objects.get(pk=case.pk).status == CaseStatus.EXECUTING:
+            case_services.case_suspend(
+                actor=clerk, case=case, at=suspend_at, ruling_number=f"{case.case_number}之一",
+                approved_by=head.pk, reason="案外人提出执行异议",
+            )
         return
     close_at = control_at + dt.timedelta(days=rng.randint(5, 40))
     if close_at >= now and plan["roll"] < 0.75:

@@ -21,6 +21,7 @@ from enforcement.models import (
     SearchChannel,
     Track,
 )
+from enforcement.selectors import suspension_approvers
 
 # --- case registration ----------------------------------------------------------------------
 
@@ -149,7 +150,22 @@ class InterviewForm(AtForm):
 
 
 class SuspendForm(AtForm):
-    reason = forms.CharField(label=_("中止原因"), max_length=500)
+    """中止执行 by a ruling: its number and the bureau head who approved it (≠ the
+    requester; the service checks and places its refusals beside these inputs)."""
+
+    ruling_number = forms.CharField(label=_("中止执行裁定书文号"), max_length=100, required=False)
+    approved_by = forms.TypedChoiceField(label=_("批准人（执行局长）"), coerce=int, required=False, empty_value=None)
+    reason = forms.CharField(label=_("中止事由"), max_length=500, required=False, help_text=_("如案外人异议、申请执行人同意暂缓等"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        page = self.page
+        # the requester may not approve his own 中止 (maker ≠ checker)
+        approvers = [u for u in suspension_approvers(page.case) if u.pk != page.user.pk] if page is not None else []
+        self.fields["approved_by"].choices = [
+            ("", "—"),
+            *((u.pk, u.get_full_name() or u.get_username()) for u in approvers),
+        ]
 
 
 class ResumeForm(AtForm):

@@ -308,3 +308,19 @@ def self_disposal_get_for_update(pk: int) -> SelfDisposal:
 
 def approval_get_for_update(pk: int) -> Approval:
     return Approval.objects.select_for_update(of=("self",)).select_related("case__court").get(pk=pk)
+
+
+def suspension_approvers(case: Case) -> QuerySet[User]:
+    """Who may approve the 中止 ruling of ``case``: the active 执行局长 of the case's
+    own court (lifecycle spec §1: the ruling is the court's; requester ≠ approver is
+    checked by the service)."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__court_id=case.court_id,
+            memberships__role=Role.BUREAU_HEAD,
+            memberships__revoked_at__isnull=True,
+        )
+        .distinct()
+        .order_by("pk")
+    )

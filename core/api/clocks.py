@@ -23,6 +23,8 @@ class ClockOut(serializers.Serializer):
     due_date = serializers.SerializerMethodField()
     provisional = serializers.BooleanField(help_text="届满日依据预测日历（该年度放假安排尚未载入）")
     completed_at = DateTimeField(allow_null=True)
+    ended_at = DateTimeField(allow_null=True, help_text="案件事项终止本期限的时间（moot，或超期后终止）")
+    end_reason = serializers.CharField(help_text="终止事由：结案方式、restore（执恢）、order_withdrawn 等")
     overdue = serializers.SerializerMethodField()
     basis = serializers.CharField(source="rule.basis")
 

@@ -62,11 +62,19 @@ class DeadlineStatus(models.TextChoices):
     MET = "met", _("按期完成")
     BREACHED = "breached", _("超期")
     WAIVED = "waived", _("免除")
+    # lifecycle spec §1.2: the case event took the duty's object away before it fell
+    # due (ENDS_MOOT); neither met nor breached, excluded from 期限遵守率.
+    MOOT = "moot", _("因案件事项终止")
 
 
-RUNNING = Q(completed_at__isnull=True) & Q(status__in=[DeadlineStatus.OPEN, DeadlineStatus.BREACHED])
-# Every stop (met, breached late, waived) records ``completed_at``, so this is the
-# same set of rows; index conditions use it so that ``status`` is not indexed.
+RUNNING = (
+    Q(completed_at__isnull=True)
+    & Q(ended_at__isnull=True)
+    & Q(status__in=[DeadlineStatus.OPEN, DeadlineStatus.BREACHED])
+)
+# Every stop (met, breached late, waived) records ``completed_at``, so this is a
+# superset of the running rows (a clock a case event ended — ``ended_at`` — is in it
+# too, rarely); index conditions use it so that ``status`` is not indexed.
 RUNNING_ROWS = Q(completed_at__isnull=True)
 
 
@@ -129,6 +137,10 @@ class Deadline(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     note = models.CharField(_("说明"), max_length=500, blank=True)
+    # A case event ended the clock (ENDS_MOOT, lifecycle spec §1.2): status ``moot``,
+    # or ``breached`` with ``completed_at`` empty when it was already overdue.
+    ended_at = models.DateTimeField(_("终止时间"), null=True, blank=True)
+    end_reason = models.CharField(_("终止事由"), max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -177,9 +189,10 @@ class Deadline(models.Model):
 
     @property
     def is_running(self) -> bool:
-        return self.completed_at is None and self.status in (
-            DeadlineStatus.OPEN,
-            DeadlineStatus.BREACHED,
+        return (
+            self.completed_at is None
+            and self.ended_at is None
+            and self.status in (DeadlineStatus.OPEN, DeadlineStatus.BREACHED)
         )
 
 

@@ -363,6 +363,11 @@ def disbursement_cancel(*, actor: User, disbursement: Disbursement, note: str) -
     d.cancel(note=note[:300])
     d.save()
     ledger.release(account=selectors.case_account_get(d.case), amount=d.amount)
+    # 322号 §22 / spec [C4]: the cancelled disbursement's payment clock has no object
+    # left — it ends moot (or stays breached if finance was already late); the money
+    # is back in the account, where FUNDS_NOTICE still governs it.
+    for deadline in clocks.running_deadlines_for(d, [PAYMENT_RULE]).order_by("pk"):
+        clocks.clock_end_moot(deadline=deadline, ended_at=timezone.now(), reason="disbursement_cancelled", actor=actor)
     _node(case=d.case, kind=FundsNode.DISBURSEMENT_CANCELLED, at=timezone.now(), actor=actor, subject=d,
           payload={"note": note[:300]})
     return d

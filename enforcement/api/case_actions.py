@@ -74,8 +74,18 @@ class CaseInterviewApi(CaseActionApi):
 
 
 class CaseSuspendApi(CaseActionApi):
+    """中止执行 by a ruling: its number and the 执行局长 who approved it (≠ the caller).
+    Missing either → 400 ``suspension_incomplete`` (``extra.missing``, each field's
+    message in ``extra.fields``); self-approval → 400 ``maker_checker``; an approver
+    who is not the case court's bureau head → 400 ``suspension_approver_invalid``."""
+
     class InputSerializer(AtIn):
-        reason = serializers.CharField(max_length=500)
+        ruling_number = serializers.CharField(max_length=100, required=False, allow_blank=True, default="",
+                                              help_text="中止执行裁定书文号")
+        approved_by = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1,
+                                               max_value=2_147_483_647, help_text="批准中止的执行局长（用户 id）")
+        reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="",
+                                       help_text="中止事由（可选，如案外人异议）")
 
     input_serializer = InputSerializer
 
@@ -84,7 +94,10 @@ class CaseSuspendApi(CaseActionApi):
         return super().post(request, case_id)
 
     def perform(self, user, case, data):
-        case_services.case_suspend(actor=user, case=case, at=at_or_now(data), reason=data["reason"])
+        case_services.case_suspend(
+            actor=user, case=case, at=at_or_now(data), ruling_number=data["ruling_number"],
+            approved_by=data["approved_by"], reason=data["reason"],
+        )
 
 
 class CaseResumeApi(CaseActionApi):

@@ -80,6 +80,8 @@ class DeadlineOut(serializers.Serializer):
     provisional = serializers.BooleanField()
     paused = serializers.SerializerMethodField()
     completed_at = serializers.DateTimeField(allow_null=True)
+    ended_at = serializers.DateTimeField(allow_null=True, help_text="案件事项终止本期限的时间（moot，或超期后终止）")
+    end_reason = serializers.CharField(help_text="终止事由：结案方式、restore（执恢）等")
     basis = serializers.CharField(source="rule.basis")
 
     def get_due_date(self, obj) -> str:

@@ -26,6 +26,9 @@ class ClosureType(models.TextChoices):
     REJECTED = "rejected", _("驳回申请")
     WITHDRAWN = "withdrawn", _("撤回申请")
     BANKRUPTCY = "bankruptcy", _("移送破产审查")
+    # 销案: 管辖异议成立移送、他院立案在先、受托法院退回 (执行立结案意见 法发〔2014〕26号,
+    # outside the seeds, unverified); lifecycle spec §1 column 销案.
+    CANCELLED = "cancelled", _("销案")
 
 
 class Track(models.TextChoices):

@@ -8,7 +8,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from core.models import User
-from core.rule_catalogue import REFUSE_CLOSURE, STOP_MET, SUSPENSION, lifecycle_outcome, pauses_on
+from core.rule_catalogue import ENDS_MOOT, REFUSE_CLOSURE, STOP_MET, SUSPENSION, lifecycle_outcome, pauses_on
 from core.services import clocks
 from enforcement.models import Case
 
@@ -41,11 +41,15 @@ def closure_blocked_message(blocking: list[dict[str, Any]]) -> str:
 
 def clocks_apply_closure(*, case: Case, closure: str, at: dt.datetime, actor: User | None) -> None:
     """After the case is closed: stop the clocks the closure completes (CASE_DURATION),
-    pause those the closure suspends (移送破产审查); every other clock keeps running."""
+    end those whose object it takes away (ENDS_MOOT: ``moot``, or ``breached`` if
+    already overdue), pause those the closure suspends (移送破产审查); every other
+    clock keeps running. Nothing is waived."""
     for deadline in _running(case):
         outcome = lifecycle_outcome(deadline.rule.code, closure)
         if outcome == STOP_MET:
             clocks.clock_stop(deadline=deadline, stopped_at=at, actor=actor)
+        elif outcome == ENDS_MOOT:
+            clocks.clock_end_moot(deadline=deadline, ended_at=at, reason=closure, actor=actor)
         elif (
             pauses_on(deadline.rule.code, closure, SUSPENSION)
             and deadline.paused_at is None
@@ -66,3 +70,15 @@ def clocks_apply_resumption(*, case: Case, at: dt.datetime, actor: User | None) 
     for deadline in _running(case).filter(paused_at__isnull=False):
         if pauses_on(deadline.rule.code, "suspend", SUSPENSION):
             clocks.clock_resume(deadline=deadline, resumed_at=max(at, deadline.paused_at or at), actor=actor)
+
+
+def clocks_apply_restoration(*, case: Case, at: dt.datetime, actor: User | None) -> None:
+    """恢复执行 (执恢) of a 终本 case: the old case's clocks follow the table's
+    ``restore`` column — TERMINATED_RESEARCH ends moot (spec [C8]); the new 执恢 case
+    starts its own clocks at registration."""
+    for deadline in _running(case):
+        outcome = lifecycle_outcome(deadline.rule.code, "restore")
+        if outcome == ENDS_MOOT:
+            clocks.clock_end_moot(deadline=deadline, ended_at=at, reason="restore", actor=actor)
+        elif outcome == STOP_MET:
+            clocks.clock_stop(deadline=deadline, stopped_at=at, actor=actor, note="恢复执行")

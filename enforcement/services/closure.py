@@ -32,6 +32,7 @@ from enforcement.selectors import (
 from enforcement.services.cases import CaseInput, PartyInput, PayoutAccountInput, case_register
 from enforcement.services.clock_lifecycle import (
     clocks_apply_closure,
+    clocks_apply_restoration,
     clocks_blocking_closure,
     closure_blocked_message,
 )
@@ -78,7 +79,7 @@ def _close(case: Case, *, closure: str, at: dt.datetime, document: str, actor: U
     """Caller holds the case lock and has checked the gate."""
     case.close(closure_type=closure, closed_at=at, document=document.strip()[:200])
     case.save()
-    # the catalogue's LIFECYCLE: CASE_DURATION stops; nothing is waived
+    # the catalogue's LIFECYCLE: CASE_DURATION stops, procedure clocks end moot; nothing is waived
     clocks_apply_closure(case=case, closure=closure, at=at, actor=actor)
     if closure == ClosureType.TERMINATED_THIS_ROUND:
         # 终本规定 §9: search again every six months for five years.
@@ -165,8 +166,7 @@ def case_restore(
             restored_from=case,
         ),
     )
-    for deadline in clocks.running_deadlines_for(case).filter(rule__code="TERMINATED_RESEARCH"):
-        clocks.clock_stop(deadline=deadline, stopped_at=received_at, actor=actor, note="恢复执行")
+    clocks_apply_restoration(case=case, at=received_at, actor=actor)
     record_node(
         case=case, kind=CaseNode.RESTORED, occurred_at=received_at, actor=actor,
         payload={"new_case": restored.case_number, "reason": reason[:500]},

@@ -173,7 +173,10 @@ def _do_track(page: "CasePage", obj: Any, form: Any) -> Done:
 
 def _do_suspend(page: "CasePage", obj: Any, form: Any) -> Done:
     user, case, d = page.user, page.case, form.cleaned_data
-    case_services.case_suspend(actor=user, case=case, at=d["at"], reason=d["reason"])
+    case_services.case_suspend(
+        actor=user, case=case, at=d["at"], ruling_number=d.get("ruling_number") or "",
+        approved_by=d.get("approved_by"), reason=d.get("reason") or "",
+    )
     return Done(_("案件已中止执行，期限暂停计算。"))
 
 

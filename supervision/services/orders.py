@@ -363,7 +363,8 @@ def order_return(
 def order_withdraw(
     *, actor: User, order: SupervisionOrder, reason: str, at: dt.datetime | None = None
 ) -> SupervisionOrder:
-    """撤回 before the lower court responds; the response clock ends (waived)."""
+    """撤回 before the lower court responds; the response clock ends ``moot`` (its
+    object is gone; a response already overdue stays ``breached``) — never waived."""
     order = order_get_visible(actor, order.pk)
     policy.require_order_issuer_side(actor, order)
     reason = clean_text(reason, "reason", _("请填写撤回理由。"), limit=NOTE_MAX)
@@ -373,7 +374,7 @@ def order_withdraw(
     order.withdraw(by=actor, at=at, reason=reason)
     order.save()
     for deadline in clocks.running_deadlines_for(order, [RULE]).order_by("pk"):
-        clocks.clock_waive(deadline=deadline, reason=f"督办撤回：{reason}"[:500], actor=actor, by_rule=True)
+        clocks.clock_end_moot(deadline=deadline, ended_at=at, reason="order_withdrawn", actor=actor)
     _record(
         order,
         kind=OrderNode.WITHDRAWN,

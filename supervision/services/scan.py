@@ -38,7 +38,7 @@ from supervision.models import JOINT_TEAM_POST, AlertLevel
 # Namespace of the per-court advisory lock (any constant unique to this lock).
 SCAN_LOCK_NAMESPACE = 7301
 
-_RUNNING = f"d.completed_at IS NULL AND d.status IN ('{DeadlineStatus.OPEN}', '{DeadlineStatus.BREACHED}') AND d.paused_at IS NULL"
+_RUNNING = f"d.completed_at IS NULL AND d.ended_at IS NULL AND d.status IN ('{DeadlineStatus.OPEN}', '{DeadlineStatus.BREACHED}') AND d.paused_at IS NULL"
 
 # One SELECT per level over the court's running clocks. Warnings are only raised
 # while the clock is still running toward its due moment: a clock found already
@@ -154,13 +154,13 @@ CANDIDATES_SQL = _CANDIDATES + "SELECT id, level FROM candidate"
 
 RESOLVE_SQL = f"""
 UPDATE supervision_alert SET resolved_at = (
-    SELECT COALESCE(d.completed_at, %(at)s) FROM core_deadline d
+    SELECT COALESCE(d.completed_at, d.ended_at, %(at)s) FROM core_deadline d
     WHERE d.id = supervision_alert.deadline_id
 )
 WHERE court_id = %(court)s AND resolved_at IS NULL AND EXISTS (
     SELECT 1 FROM core_deadline d
     WHERE d.id = supervision_alert.deadline_id
-      AND NOT (d.completed_at IS NULL AND d.status IN ('{DeadlineStatus.OPEN}', '{DeadlineStatus.BREACHED}'))
+      AND NOT (d.completed_at IS NULL AND d.ended_at IS NULL AND d.status IN ('{DeadlineStatus.OPEN}', '{DeadlineStatus.BREACHED}'))
 )
 """
 

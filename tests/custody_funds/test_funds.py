@@ -313,3 +313,42 @@ def test_drafter_cannot_reject_own_disbursement(api, as_user, new_case, handler,
     assert as_user(head2).post(f"/api/v1/disbursements/{d}/reject/", {"note": "x"}, format="json").status_code == 403
     assert as_user(head2).post(f"/api/v1/disbursements/{d}/approve/", {}, format="json").status_code == 403
     assert as_user(bureau_head).post(f"/api/v1/disbursements/{d}/approve/", {}, format="json").status_code == 200
+
+
+def _notified_disbursement(api, as_user, new_case, handler, bureau_head):
+    receipt(api, new_case["fund_account"], amount="500.00")
+    applicant = new_case["applicants"][0]["id"]
+    confirmed = case_payload()["applicants"][0]["payout_account"]["account_number"]
+    h = as_user(handler)
+    d_id = h.post(f"/api/v1/cases/{new_case['id']}/disbursements/", {"payee": applicant, "amount": "500.00", "account_number": confirmed}, format="json").json()["id"]
+    h.post(f"/api/v1/disbursements/{d_id}/submit/", {}, format="json")
+    as_user(bureau_head).post(f"/api/v1/disbursements/{d_id}/approve/", {}, format="json")
+    assert h.post(f"/api/v1/disbursements/{d_id}/notify/", {}, format="json").status_code == 200
+    return h, d_id, Deadline.objects.get(case_id=new_case["id"], rule__code="FUNDS_PAYMENT")
+
+
+@pytest.mark.time_machine("2026-11-23 10:00 +08:00", tick=False)
+def test_cancelling_a_notified_disbursement_ends_its_payment_clock_moot(api, as_user, new_case, handler, bureau_head):
+    """Issue 15 (c), spec [C4]: notified Mon 11-23 → FUNDS_PAYMENT due 11-30 24:00;
+    cancelled the same day: the clock ends ``moot`` (never waived, never met), the
+    money is available again, and the case may close once FUNDS_NOTICE allows it."""
+    h, d_id, payment = _notified_disbursement(api, as_user, new_case, handler, bureau_head)
+    assert payment.due_at.isoformat() == "2026-11-30T15:59:59+00:00"  # 11-24(1) … 11-30(5), 24:00
+    response = h.post(f"/api/v1/disbursements/{d_id}/cancel/", {"note": "收款账户已销户"}, format="json")
+    assert response.status_code == 200 and response.json()["status"] == "cancelled"
+    payment.refresh_from_db()
+    assert (payment.status, payment.completed_at, payment.end_reason) == ("moot", None, "disbursement_cancelled")
+    assert payment.ended_at is not None and not payment.is_running
+    funds = api.get(f"/api/v1/cases/{new_case['id']}/funds/").json()
+    assert (funds["pending"], funds["available"]) == ("0.00", "500.00")
+
+
+def test_cancelling_after_the_payment_fell_due_keeps_the_breach(api, as_user, new_case, handler, bureau_head, time_machine):
+    """Notified Mon 11-23 10:00, due 11-30 24:00; cancelled Tue 12-01 10:00: breached, ended."""
+    time_machine.move_to("2026-11-23 10:00 +08:00", tick=False)
+    h, d_id, payment = _notified_disbursement(api, as_user, new_case, handler, bureau_head)
+    time_machine.move_to("2026-12-01 10:00 +08:00", tick=False)
+    assert h.post(f"/api/v1/disbursements/{d_id}/cancel/", {"note": "收款账户已销户"}, format="json").status_code == 200
+    payment.refresh_from_db()
+    assert (payment.status, payment.completed_at) == ("breached", None)
+    assert payment.ended_at is not None and not payment.is_running

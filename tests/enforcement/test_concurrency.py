@@ -45,10 +45,11 @@ def race(n, work):
     return outcomes
 
 
-def test_concurrent_suspensions_exactly_one_wins(courts, clerk, handler):
+def test_concurrent_suspensions_exactly_one_wins(courts, clerk, handler, bureau_head):
     case = make_case(clerk, courts.lu0102, handler=handler)
     Case.objects.filter(pk=case.pk).update(status=CaseStatus.EXECUTING)
-    outcomes = race(6, lambda i: case_suspend(actor=clerk, case=Case(pk=case.pk), at=at("2026-10-09 10:00"), reason=f"第{i}个"))
+    outcomes = race(6, lambda i: case_suspend(actor=clerk, case=Case(pk=case.pk), at=at("2026-10-09 10:00"),
+                                           ruling_number=f"(2026)鲁0102执异{i}号", approved_by=bureau_head.pk))
     assert sorted(o[0] for o in outcomes) == ["ok"] + ["refused"] * 5
     assert all(o[1] == "invalid_transition" for o in outcomes if o[0] == "refused")
     assert NodeEvent.objects.filter(case=case, kind="case.suspended").count() == 1

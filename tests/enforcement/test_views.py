@@ -577,7 +577,8 @@ def test_later_nodes_suspension_clues_terminate_and_restore(client, clerk, burea
     respondent = case.parties.get(role="respondent")
     measure_services.credit_issue(actor=clerk, case=case, party_id=respondent.pk, kind="restriction", issued_at=at("2026-10-15 10:00"))
     client.force_login(clerk)
-    assert client.post(action_url(case, "suspend"), {"at": "2026-10-16T10:00", "reason": "案外人异议"}).status_code == 302
+    suspend = {"at": "2026-10-16T10:00", "ruling_number": "(2026)鲁0102执异2号", "approved_by": bureau_head.pk, "reason": "案外人异议"}
+    assert client.post(action_url(case, "suspend"), suspend).status_code == 302
     body = client.get(detail_url(case)).content.decode()
     for form_id in ("form-resume", f"form-clue-conclude-{clue.pk}", "form-credit-release-", "form-renew-", "form-release-"):
         assert form_id in body, form_id

@@ -167,9 +167,10 @@ def test_urgent_specific_clue_gets_24_hours(api, case_id):
     assert clock.status == DeadlineStatus.MET
 
 
-def test_suspension_pauses_clocks_and_resumption_moves_them(api, case_id):
+def test_suspension_pauses_clocks_and_resumption_moves_them(api, case_id, bureau_head):
     launch_full_search(api, case_id, at="2026-10-08T09:00:00+08:00")
-    assert api.post(f"/api/v1/cases/{case_id}/suspend/", {"reason": "案外人异议", "at": "2026-10-09T09:00:00+08:00"}, format="json").status_code == 200
+    body = {"ruling_number": "(2026)鲁0102执异3号", "approved_by": bureau_head.pk, "reason": "案外人异议", "at": "2026-10-09T09:00:00+08:00"}
+    assert api.post(f"/api/v1/cases/{case_id}/suspend/", body, format="json").status_code == 200
     notice = deadlines(case_id, "EXECUTION_NOTICE")[0]
     assert notice.paused_at is not None
     # suspending twice, or resuming a case that runs, is an illegal transition

@@ -173,7 +173,8 @@ def furnish(m: World) -> FuzzWorld:
     # --- a second case, suspended -------------------------------------------------------------
     case2 = make_case(clerk, courts.lu0102, number="(2026)鲁0102执1002号", handler=handler)
     s_cases.case_serve_notice(actor=handler, case=case2, served_at=at("2026-10-09 10:00"))
-    s_cases.case_suspend(actor=handler, case=case2, at=at("2026-10-10 10:00"), reason="被执行人申请破产")
+    s_cases.case_suspend(actor=handler, case=case2, at=at("2026-10-10 10:00"), ruling_number="(2026)鲁0102执异8号",
+                         approved_by=head.pk, reason="被执行人申请破产")
 
     # --- supervision ----------------------------------------------------------------------------
     order = order_issue(

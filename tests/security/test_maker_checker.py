@@ -346,8 +346,12 @@ DECISIONS = {
     "core.services.clocks.extensions.extension_approver_check": EXEMPT + "the predicate (who may approve an "
     "extension of the rule), not a decision; approval_decide checks maker ≠ checker first",
     "core.services.clocks.lifecycle.clock_extend": EXEMPT + "called with approved_by by approval_decide (extension)",
-    "core.services.clocks.lifecycle.clock_waive": EXEMPT + "免除 by an approver himself (no request to check) or by "
-    "rule when a case closes or an order is withdrawn",
+    "core.services.clocks.lifecycle.clock_waive": EXEMPT + "免除 by an approver himself (no request to check); "
+    "no rule waives a clock any more (issue 15: a case event ends it moot)",
+    "enforcement.services.cases.case_suspend": EXEMPT + "the 中止 ruling's approver (a 执行局长 of the case's court) "
+    "is named on the request and refused when he is the requester (400 maker_checker, "
+    "tests/enforcement/test_suspension_ruling.py)",
+    "enforcement.services.cases.case_suspend_check": EXEMPT + "the check behind case_suspend (approver ≠ requester)",
     # looked at and found to have no approval step (listed so that the next reader knows)
     "core.services.calendar.calendar_day_set": EXEMPT + "the working calendar is edited by the system "
     "administrator in the admin (DESIGN: editable in admin); no approval step",

@@ -216,7 +216,8 @@ ENDPOINTS = [
     ("/api/v1/cases/bulk/", "token", "/api/v1/cases/bulk/", {"cases": [case_payload("(2026)鲁0102执4002号")]}, []),
     ("/api/v1/cases/{case_id}/notice/", "token", f"{CASE}/notice/", {"served_at": AT}, []),
     ("/api/v1/cases/{case_id}/interview/", "token", f"{CASE}/interview/", {"note": "约谈", "at": AT}, []),
-    ("/api/v1/cases/{case_id}/suspend/", "token", f"{CASE}/suspend/", {"reason": "中止", "at": AT}, []),
+    ("/api/v1/cases/{case_id}/suspend/", "token", f"{CASE}/suspend/",
+     {"ruling_number": "(2026)鲁0102执异1号", "approved_by": UserRef("lower_head"), "reason": "中止", "at": AT}, []),
     ("/api/v1/cases/{case_id}/resume/", "token", f"{CASE2}/resume/", {"at": AT}, []),
     ("/api/v1/cases/{case_id}/track/", "token", f"{CASE}/track/", {"track": "ordinary", "reason": "复杂"}, []),
     ("/api/v1/cases/{case_id}/fulfilment/", "token", f"{CASE}/fulfilment/", {"note": "履行完毕", "at": AT}, []),
@@ -410,13 +411,14 @@ def test_the_comparison_sees_what_a_field_changes(w):
     """The check is worth something only if a stored difference shows: the same
     suspension with another reason differs in the case's node events."""
     path = f"/api/v1/cases/{w.ids['case']}/suspend/"
+    ruling = {"ruling_number": "(2026)鲁0102执异1号", "approved_by": w.matrix.users["lower_head"].pk, "at": AT}
     _since, _before, (a, after_a), (b, after_b) = twice(
-        w, "token", path, {"reason": "中止原因甲", "at": AT}, {"reason": "中止原因乙", "at": AT}
+        w, "token", path, {**ruling, "reason": "中止原因甲"}, {**ruling, "reason": "中止原因乙"}
     )
     assert a.status_code == b.status_code == 200
     assert diff(after_a, after_b) != []
     _since, _before, (a, after_a), (b, after_b) = twice(
-        w, "token", path, {"reason": "中止原因甲", "at": AT}, {"reason": "中止原因甲", "at": AT}
+        w, "token", path, {**ruling, "reason": "中止原因甲"}, {**ruling, "reason": "中止原因甲"}
     )
     assert diff(after_a, after_b) == []  # and the same request twice is the same
 

@@ -366,7 +366,9 @@ def test_maker_checker_for_someone_on_both_sides(issue_order, courts, case_super
 # --- withdrawing -------------------------------------------------------------------------------
 
 
-def test_withdrawing_waives_the_clock(issue_order, case_supervisor):
+def test_withdrawing_ends_the_clock_moot(issue_order, case_supervisor):
+    """Issue 15 (spec §0, [C10]): no rule waives a clock; the withdrawn order's
+    response clock ends ``moot`` at the withdrawal, never ``waived``."""
     order = issue_order()
 
     order = order_withdraw(actor=case_supervisor, order=order, reason="案件已和解", at=at("2026-09-29 09:00"))
@@ -376,8 +378,24 @@ def test_withdrawing_waives_the_clock(issue_order, case_supervisor):
         case_supervisor,
         "案件已和解",
     )
-    assert clock_of(order).status == "waived"
+    clock = clock_of(order)
+    assert (clock.status, clock.ended_at, clock.end_reason, clock.completed_at) == (
+        "moot", at("2026-09-29 09:00"), "order_withdrawn", None
+    )
     assert NodeEvent.objects.filter(kind="supervision.order_withdrawn").count() == 1
+
+
+def test_withdrawing_after_the_response_was_due_keeps_the_breach(issue_order, case_supervisor):
+    """Issued Mon 09-28 10:00 for 5 days → due 10-03 (rest) → rolls to 10-08 24:00;
+    withdrawn 10-09 09:00, after it fell due: the clock stays ``breached``, ended."""
+    order = issue_order()
+    assert clock_of(order).due_at.date().isoformat() == "2026-10-08"
+
+    order_withdraw(actor=case_supervisor, order=order, reason="案件已和解", at=at("2026-10-09 09:00"))
+
+    clock = clock_of(order)
+    assert (clock.status, clock.ended_at, clock.completed_at) == ("breached", at("2026-10-09 09:00"), None)
+    assert not clock.is_running
 
 
 def test_only_the_issuing_side_withdraws(issue_order, bureau_head, high_supervisor):

@@ -299,14 +299,15 @@ def test_a_linked_case_must_be_in_the_receiving_courts_scope(
     assert "case" in outside.value.extra["fields"]
 
 
-def test_the_petition_clocks_do_not_stop_with_the_case(receive_petition, clerk, order_case):
+def test_the_petition_clocks_do_not_stop_with_the_case(receive_petition, clerk, bureau_head, order_case):
     from enforcement.models import Case, CaseStatus
     from enforcement.services.cases import case_suspend
 
     petition = receive_petition(case=order_case)
     Case.objects.filter(pk=order_case.pk).update(status=CaseStatus.EXECUTING)
 
-    case_suspend(actor=clerk, case=order_case, at=at("2026-09-30 10:00"), reason="案外人异议")
+    case_suspend(actor=clerk, case=order_case, at=at("2026-09-30 10:00"), ruling_number="(2026)鲁0102执异1号",
+                 approved_by=bureau_head.pk, reason="案外人异议")
 
     for pk in (petition.register_deadline_id, petition.close_deadline_id):
         assert clock(pk).paused_at is None and clock(pk).completed_at is None

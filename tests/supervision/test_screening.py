@@ -55,13 +55,14 @@ def test_idle_cases_have_had_no_node_for_n_days(world, court_leader):
     assert "(2026)鲁0102执506号" not in numbers(idle) and "(2026)鲁0102执505号" not in numbers(idle)
 
 
-def test_a_suspended_case_waits_lawfully(world, court_leader, clerk):
+def test_a_suspended_case_waits_lawfully(world, court_leader, clerk, bureau_head):
     from enforcement.services import cases as case_services
 
     case_services.case_serve_notice(actor=clerk, case=world.stale, served_at=at("2026-05-10 10:00"))
     assert "(2026)鲁0102执501号" in numbers(rows(court_leader, "idle"))
     case_services.case_suspend(
-        actor=clerk, case=world.stale, at=at("2026-05-20 10:00"), reason="申请执行人申请"
+        actor=clerk, case=world.stale, at=at("2026-05-20 10:00"), ruling_number="(2026)鲁0102执501号之一",
+        approved_by=bureau_head.pk, reason="申请执行人申请"
     )
     assert "(2026)鲁0102执501号" not in numbers(rows(court_leader, "idle"))
 

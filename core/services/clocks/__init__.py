@@ -18,6 +18,7 @@ from core.services.clocks.extensions import (
 from core.services.clocks.lifecycle import (
     APPROVER_ROLES,
     OVERSIGHT_RULES,
+    clock_end_moot,
     clock_extend,
     clock_pause,
     clock_resume,
@@ -25,7 +26,6 @@ from core.services.clocks.lifecycle import (
     clock_stop,
     clock_waive,
     clocks_stop_for_subject,
-    execution_deadlines_for,
     running_deadlines_for,
 )
 from core.services.clocks.recompute import (
@@ -42,6 +42,7 @@ __all__ = [
     "SCHEDULE_FIELDS",
     "RecomputeReport",
     "Schedule",
+    "clock_end_moot",
     "clock_extend",
     "clock_pause",
     "clock_resume",
@@ -53,7 +54,6 @@ __all__ = [
     "clocks_recompute_reporting",
     "clocks_stop_for_subject",
     "compute_schedule",
-    "execution_deadlines_for",
     "extension_approver_check",
     "extension_policy",
     "extension_remaining",

@@ -188,11 +188,6 @@ OVERSIGHT_RULES = frozenset(
 )
 
 
-def execution_deadlines_for(case: models.Model) -> QuerySet[Deadline]:
-    """Running clocks of the execution of ``case`` itself (not its oversight)."""
-    return running_deadlines_for(case).exclude(rule__code__in=OVERSIGHT_RULES)
-
-
 @transaction.atomic
 def clocks_stop_for_subject(
     *,
@@ -349,15 +344,14 @@ def clock_extend(
 
 
 @transaction.atomic
-def clock_waive(*, deadline: Deadline, reason: str, actor: User | None, by_rule: bool = False) -> Deadline:
-    """免除: the time limit no longer applies. A person waiving needs approver rights;
-    ``by_rule`` is for the system itself (the case was closed, so its remaining
-    clocks end), recorded with the actor who closed it."""
+def clock_waive(*, deadline: Deadline, reason: str, actor: User | None) -> Deadline:
+    """免除: a person with approver rights decides the time limit no longer applies.
+    No rule and no case event ever waives a clock (lifecycle spec §0): a duty a case
+    event takes away ends ``moot`` (``clock_end_moot``)."""
     deadline = deadline_get_for_update(deadline.pk)
-    if not by_rule:
-        if actor is None:
-            raise PermissionDenied()
-        _require_approver(actor, deadline.court)
+    if actor is None:
+        raise PermissionDenied()
+    _require_approver(actor, deadline.court)
     if not deadline.is_running:
         raise InvalidTransition(_("该期限已结束，不能免除。"))
     if not reason.strip():
@@ -377,5 +371,43 @@ def clock_waive(*, deadline: Deadline, reason: str, actor: User | None, by_rule:
         actor=actor,
         subject=deadline,
         payload={"rule": deadline.rule.code, "reason": reason[:500]},
+    )
+    return deadline
+
+
+@transaction.atomic
+def clock_end_moot(*, deadline: Deadline, ended_at: dt.datetime, reason: str, actor: User | None) -> Deadline:
+    """ENDS_MOOT (lifecycle spec §1.2): a case event took the duty's object away. Only
+    the lifecycle table calls this — no person and no API chooses it. A clock not yet
+    due ends ``moot`` (neither met nor breached); one already overdue at the event, or
+    already ``breached``, stays ``breached`` with ``completed_at`` empty — the breach
+    is never laundered. Either way ``ended_at``/``end_reason`` record the event and
+    the clock leaves the running lists."""
+    require_aware(ended_at, "ended_at")
+    deadline = deadline_get_for_update(deadline.pk)
+    if not deadline.is_running:
+        raise InvalidTransition(_("该期限已结束。"))
+    if deadline.paused_at is not None:
+        DeadlinePause.objects.filter(deadline=deadline, resumed_at__isnull=True).update(
+            resumed_at=max(ended_at, deadline.paused_at), resumed_by=actor
+        )
+        deadline.paused_at = None
+        _reschedule(deadline)
+    if deadline.status == DeadlineStatus.BREACHED or deadline.due_at < ended_at:
+        deadline.status = DeadlineStatus.BREACHED
+    else:
+        deadline.status = DeadlineStatus.MOOT
+    deadline.ended_at = ended_at
+    deadline.end_reason = reason[:100]
+    deadline.save()
+    clocks_stopped.send(sender=Deadline, deadline_ids=[deadline.pk], stopped_at=ended_at)
+    node_event_record(
+        kind=CoreNode.CLOCK_ENDED,
+        court=deadline.court,
+        case=deadline.case,
+        occurred_at=ended_at,
+        actor=actor,
+        subject=deadline,
+        payload={"rule": deadline.rule.code, "status": deadline.status, "reason": reason[:100]},
     )
     return deadline

@@ -28,6 +28,18 @@ from tests.security.authz.vocab import (
     page_action,
 )
 
+
+def _suspend_body(now):
+    """中止 with its ruling number, approved by the court's 执行局长 — by the deputy
+    when the requester is that 执行局长 himself (maker ≠ checker)."""
+
+    def body(w, role=None, position=None):
+        approver = w.o.deputy_head if (role, position) == ("bureau_head", "own") else w.user("bureau_head", "own")
+        return {"at": now(), "ruling_number": "(2026)鲁01执异2号", "approved_by": approver.pk, "reason": "案外人异议"}
+
+    return body
+
+
 ENFORCEMENT_CASE_ACTIONS = [
     page_action("notice", _d(served_at=lambda w: form_now()), at_own(*ACTING)),
     page_action(
@@ -45,7 +57,8 @@ ENFORCEMENT_CASE_ACTIONS = [
     page_action("fulfilment", _d(at=lambda w: form_now(), note="已履行完毕"), at_own(*ACTING)),
     page_action("approval-request", _d(kind="over_seizure", reason="申请超标的控制"), at_own(*ACTING)),
     page_action("track", _d(track="ordinary", reason="案情复杂"), at_own(*ACTING)),
-    page_action("suspend", _d(at=lambda w: form_now(), reason="案外人异议"), at_own(*ACTING)),
+    # 中止 carries its ruling and an approving 执行局长 other than the requester
+    page_action("suspend", _suspend_body(form_now), at_own(*ACTING)),
     page_action("resume", _d(at=lambda w: form_now()), at_own(*ACTING), case="suspended"),
     # on a case no clock holds open (the main case has money and a freeze: LIFECYCLE
     # refuses its closure, which tests/enforcement/test_clock_lifecycle.py tests)
@@ -181,7 +194,7 @@ TABLE: list[Entry] = [
         "api-case-notice", case_kwargs(), _d(served_at=lambda w: iso_now()), at_own(*ACTING, "api_client")
     ),
     api_action("api-case-interview", case_kwargs(), _d(note="约谈申请执行人"), at_own(*ACTING, "api_client")),
-    api_action("api-case-suspend", case_kwargs(), _d(reason="案外人异议"), at_own(*ACTING, "api_client")),
+    api_action("api-case-suspend", case_kwargs(), _suspend_body(iso_now), at_own(*ACTING, "api_client")),
     api_action("api-case-resume", case_kwargs("suspended"), _d(), at_own(*ACTING, "api_client")),
     api_action("api-case-track", case_kwargs(), _d(track="ordinary"), at_own(*ACTING, "api_client")),
     api_action("api-case-fulfilment", case_kwargs(), _d(note="已履行完毕"), at_own(*ACTING, "api_client")),

@@ -143,7 +143,13 @@ def _enforcement(w: World) -> None:
         category_codes=None,
         launched_at=at("2026-09-02 09:00"),
     )
-    c.case_suspend(actor=clerk, case=o.suspended, at=at("2026-09-10 09:00"), reason="案外人异议")
+    c.case_suspend(actor=clerk, case=o.suspended, at=at("2026-09-10 09:00"), ruling_number="(2026)鲁01执异1号",
+                   approved_by=head.pk, reason="案外人异议")
+    # a second 执行局长 of 鲁01: the one who approves the own bureau head's 中止 (≠ requester)
+    from core.models import Role
+    from tests.core.factories import make_member
+
+    o.deputy_head = make_member(Role.BUREAU_HEAD, court, "bureau_head.own.deputy")
 
     o.terminated = _case(
         clerk, court, "(2026)鲁01执103号", received="2026-07-01 10:00", filed="2026-06-28", handler=handler
