@@ -80,7 +80,8 @@ class DeadlineOut(serializers.Serializer):
     provisional = serializers.BooleanField()
     paused = serializers.SerializerMethodField()
     completed_at = serializers.DateTimeField(allow_null=True)
-    basis = serializers.CharField(source="rule.basis")
+    basis = serializers.CharField(source="rule.basis_text", help_text="现行法律的条文（原文引用已被修正的，括号内注明）")
+    basis_verified = serializers.BooleanField(source="rule.verified", help_text="false：引用未核实")
 
     def get_due_date(self, obj) -> str:
         return local_date(obj.due_at).isoformat()
