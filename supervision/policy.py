@@ -173,17 +173,18 @@ def require_no_petition_conflict(user: User, petition: Petition) -> None:
     """Nobody decides a complaint about their own handling (322号 §30 有错必纠;
     lifecycle spec §8): the handler of the case the petition is about — the current
     one or any earlier one the case was reassigned from — may not conclude it."""
-    if petition.case_id is None:
+    case = petition.case
+    if case is None:
         return
-    if user.pk in case_handler_ids(petition.case):
+    if user.pk in case_handler_ids(case):
         raise PermissionDenied(
             _(
                 "您是（或曾是）被信访案件 %(case)s 的承办人，不能办结针对该案的信访；"
                 "请由执行局长、专人监管或其他承办人办结。"
             )
-            % {"case": petition.case.case_number},
+            % {"case": case.case_number},
             code="petition_concluder_conflict",
-            extra={"case": petition.case.case_number},
+            extra={"case": case.case_number},
         )
 
 
