@@ -55,7 +55,7 @@ def assert_never_bare(html: str) -> None:
         assert html[max(0, m.start() - 4) : m.start()] == "原文引作", html[m.start() - 60 : m.end()]
 
 
-def test_every_rule_has_the_article_in_force():
+def test_every_rule_has_the_article_in_force(db):
     rules = DeadlineRule.objects.all()
 
     assert {r.code for r in rules} >= {spec["code"] for spec in CATALOGUE}

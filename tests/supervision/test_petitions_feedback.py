@@ -121,7 +121,7 @@ def test_t12b_the_feedback_stops_the_clock(registered_c, bureau_head, clerk, fed
     assert petition.status == PetitionStatus.CLOSED
 
 
-def test_the_feedback_rule_is_the_courts_setting_and_unverified():
+def test_the_feedback_rule_is_the_courts_setting_and_unverified(db):
     rule = DeadlineRule.objects.get(code="PETITION_FEEDBACK")
 
     assert (rule.duration, rule.unit, rule.starts_on) == (5, "working_days", "信访办结")
