@@ -156,7 +156,11 @@ def test_t12c_the_earlier_handler_may_not_conclude_either(registered_c, earlier_
 def test_t12c_the_bureau_head_or_another_handler_concludes(registered_c, bureau_head, courts):
     other = make_member(Role.HANDLER, courts.lu0102, "other_handler")
 
-    assert conclude(other, registered_c).concluded_by == other
+    petition = conclude(other, registered_c)
+
+    assert petition.concluded_by == other
+    # the feedback clock is the concluder's to answer for
+    assert clock(petition.feedback_deadline_id).responsible == other
 
 
 def test_t12c_a_handler_may_conclude_a_petition_about_no_case_of_theirs(receive_petition, clerk, handler):
@@ -164,7 +168,10 @@ def test_t12c_a_handler_may_conclude_a_petition_about_no_case_of_theirs(receive_
         actor=clerk, petition=receive_petition(received_at=at("2026-09-17 10:00")), at=at("2026-09-18 10:00")
     )
 
-    assert conclude(handler, petition).concluded_by == handler
+    petition = conclude(handler, petition)
+
+    assert petition.concluded_by == handler
+    assert clock(petition.feedback_deadline_id).rule.code == "PETITION_FEEDBACK"
 
 
 def test_a_flagged_petition_is_not_fed_back_by_the_handler_concerned(registered_c, bureau_head, handler, clerk):
