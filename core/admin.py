@@ -16,6 +16,7 @@ from core.models import (
     DeadlinePause,
     DeadlineRule,
     ExportJob,
+    LegalCitation,
     Membership,
     NodeEvent,
     OutboundEmail,
@@ -142,13 +143,29 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
 @admin.register(DeadlineRule)
 class DeadlineRuleAdmin(admin.ModelAdmin):
-    list_display = ("code", "name_zh", "duration", "unit", "warn_before", "basis", "is_active")
-    list_filter = ("unit", "is_active")
-    search_fields = ("code", "name_zh", "basis")
+    list_display = ("code", "name_zh", "duration", "unit", "warn_before", "basis_in_force", "verified", "is_active")
+    list_filter = ("unit", "is_active", "verified")
+    search_fields = ("code", "name_zh", "basis", "basis_in_force")
     readonly_fields = ("code",)
 
     def has_add_permission(self, request):
         return False  # the catalogue is code-defined; services start clocks by code
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LegalCitation)
+class LegalCitationAdmin(admin.ModelAdmin):
+    """An admin confirms a citation against the official text by ticking 已核实;
+    the change (and who made it) is in the row's history."""
+
+    list_display = ("code", "subject", "in_force", "seed_source", "seed_text", "verified")
+    list_filter = ("verified",)
+    readonly_fields = ("code", "seed_source", "seed_text", "rule")
+
+    def has_add_permission(self, request):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -206,7 +206,7 @@ CATALOGUE: list[dict] = [
         "warn_before": 5,
         "warn_before_unit": WD,
         "starts_on": "收到信访材料",
-        "stops_on": "办结并反馈当事人",
+        "stops_on": "办结",
         "basis": "322号 第30条",
     },
     {
@@ -274,7 +274,12 @@ def sync(rule_model) -> int:
     """Insert missing catalogue rules into ``rule_model`` (a historical model in
     migrations). Returns how many were created."""
     existing = set(rule_model.objects.values_list("code", flat=True))
-    new = [rule_model(**spec) for spec in CATALOGUE if spec["code"] not in existing]
+    fields = {f.name for f in rule_model._meta.get_fields()}
+    new = [
+        rule_model(**{k: v for k, v in {**spec, **CITATIONS_BY_RULE.get(spec["code"], {})}.items() if k in fields})
+        for spec in CATALOGUE
+        if spec["code"] not in existing
+    ]
     rule_model.objects.bulk_create(new)
     return len(new)
 
@@ -459,4 +464,138 @@ def pauses_on(rule_code: str, event: str, approval: str) -> bool:
     return (
         lifecycle_outcome(rule_code, event) == PAUSE_WITH_APPROVED_REASON
         and PAUSE_APPROVAL.get(rule_code, SUSPENSION) == approval
+    )
+
+
+# --- petitions: feedback after 办结 (issue 15 item 10; lifecycle spec §8) -------------
+# 322号 §30 "并将办理结果及时反馈当事人": the seed names no period ("及时"), so 5 working
+# days is this court's setting, not the law's — editable in the catalogue, shipped
+# unverified. Not extendable (absent from EXTENSIONS); case events do not touch it.
+CATALOGUE.append(
+    {
+        "code": "PETITION_FEEDBACK",
+        "name_zh": "信访结果反馈",
+        "name_en": "Feed the petition result back",
+        "duration": 5,
+        "unit": WD,
+        "warn_before": 1,
+        "warn_before_unit": WD,
+        "starts_on": "信访办结",
+        "stops_on": "将办理结果反馈信访人",
+        "basis": "322号 第30条（及时反馈；期限由本院设定）",
+    }
+)
+LIFECYCLE["PETITION_FEEDBACK"] = _row(_K, _closures(_K, _K))
+
+
+# --- citations (issue 15 item 11; lifecycle spec §1.1) ----------------------------------
+# Per rule: the article of the law in force (民事诉讼法 in its 2023 numbering), the
+# article as the seed quotes it where that number is superseded, and ``verified``:
+# True only where the basis is the text of a seed in /shared/seeds (the seed *is*
+# the text); everything outside the seeds ships False and is shown 未核实 until an
+# admin confirms it against the official text (the rule's history records who).
+CITATIONS_BY_RULE: dict[str, dict] = {
+    "SEARCH_START": {"basis_in_force": "322号 第13条", "verified": True},
+    "CONTROL_AFTER_FEEDBACK": {"basis_in_force": "322号 第13条", "verified": True},
+    "CLUE_VERIFY": {
+        "basis_in_force": "322号 第13条；财产调查规定（法释〔2017〕8号）第2条",
+        "verified": False,
+        "basis_note": "24小时启动核查见322号第13条；七日（紧急三日）核查期限出自财产调查规定，种子材料无原文",
+    },
+    "EXECUTION_NOTICE": {
+        "basis_in_force": "民诉法解释（2022年修正）第480条",
+        "verified": False,
+        "basis_note": "种子材料无原文",
+    },
+    "PRICE_START": {"basis_in_force": "322号 第16条", "verified": True},
+    "DISPOSAL_START": {"basis_in_force": "322号 第16条", "verified": True},
+    "SELF_DISPOSAL": {"basis_in_force": "322号 第17条", "verified": True},
+    "FUNDS_NOTICE": {"basis_in_force": "322号 第22条", "verified": True},
+    "FUNDS_PAYMENT": {"basis_in_force": "322号 第22条", "verified": True},
+    "RESTRICTION_RELEASE": {"basis_in_force": "322号 第23条", "verified": True},
+    "DISHONEST_DELETE": {
+        "basis_in_force": "失信规定（法释〔2017〕7号）第10条",
+        "verified": False,
+        "basis_note": "322号第23条仅要求“及时屏蔽失信信息”；三个工作日出自失信规定，种子材料无原文",
+    },
+    "CONTROL_EXPIRY": {
+        "basis_in_force": "民诉法解释（2022年修正）第485条",
+        "verified": False,
+        "basis_note": "种子材料无原文",
+    },
+    "TERMINATED_RESEARCH": {
+        "basis_in_force": "终本规定（法〔2016〕373号）第9条",
+        "verified": False,
+        "basis_note": "种子材料无原文",
+    },
+    "CASE_DURATION": {
+        "basis_in_force": "审限规定（法释〔2000〕29号）第5条；执行期限规定（法发〔2006〕35号）第1条",
+        "verified": False,
+        "basis_note": "种子材料无原文",
+    },
+    "PETITION_REGISTER": {"basis_in_force": "322号 第30条", "verified": True},
+    "PETITION_CLOSE": {"basis_in_force": "322号 第30条", "verified": True},
+    "PETITION_FEEDBACK": {
+        "basis_in_force": "322号 第30条（及时反馈；期限由本院设定）",
+        "verified": False,
+        "basis_note": "322号第30条只要求“及时反馈”，五个工作日是本院设定的期限，不是法定期限",
+    },
+    "DUALCHECK_REPORT": {"basis_in_force": "双查规定 第8条", "verified": True},
+    "DUALCHECK_SUPPLEMENT": {"basis_in_force": "双查规定 第8条", "verified": True},
+    "ORDER_RESPONSE": {"basis_in_force": "322号 第28条", "verified": True},
+}
+
+# Articles of 民事诉讼法 the seeds quote in the numbering of the 2017 text (322号 is
+# dated 2021-12-06, before the 2021 amendment took effect). The law in force is the
+# 2023 text; the numbers follow the renumbering offsets of the spec (+7 in 2021, +4
+# in 2023), confirmed only by secondary text, hence ``verified=False``.
+LEGAL_CITATIONS: list[dict] = [
+    {
+        "code": "CPL_SUPERVISE_EXECUTION",
+        "in_force": "民事诉讼法第二百三十七条",
+        "seed_source": "322号第28条",
+        "seed_text": "第二百二十六条",
+        "subject": "督促执行、提级执行、指令执行",
+        "rule": "ORDER_RESPONSE",
+        "note": "322号原文引作第二百二十六条（2017年文本）；2021年修正后为第二百三十三条，2023年修正后为第二百三十七条（按条文序号推算，待核实）",
+    },
+    {
+        "code": "CPL_THIRD_PARTY_OBJECTION",
+        "in_force": "民事诉讼法第二百三十八条",
+        "seed_source": "322号第15条",
+        "seed_text": "第二百二十七条",
+        "subject": "案外人异议",
+        "rule": None,
+        "note": "322号原文引作第二百二十七条（2017年文本）；2021年修正后为第二百三十四条，2023年修正后为第二百三十八条（待核实）",
+    },
+    {
+        "code": "CPL_EXECUTION_OBJECTION",
+        "in_force": "民事诉讼法第二百三十六条",
+        "seed_source": "322号第29条",
+        "seed_text": "第二百二十五条",
+        "subject": "执行行为异议、复议",
+        "rule": None,
+        "note": "322号原文引作第二百二十五条（2017年文本）；2021年修正后为第二百三十二条，2023年修正后为第二百三十六条（按条文序号推算，待核实）",
+    },
+]
+
+
+def sync_citations(rule_model, citation_model) -> None:
+    """Fill the citation fields of catalogue rules that have none yet (an admin's
+    edit is never overwritten) and insert missing ``LEGAL_CITATIONS``."""
+    for code, values in CITATIONS_BY_RULE.items():
+        rule = rule_model.objects.filter(code=code, basis_in_force="").first()
+        if rule is None:
+            continue
+        for field, value in values.items():
+            setattr(rule, field, value)
+        rule.save(update_fields=list(values))
+    rules = {r.code: r for r in rule_model.objects.all()}
+    existing = set(citation_model.objects.values_list("code", flat=True))
+    citation_model.objects.bulk_create(
+        [
+            citation_model(**{**c, "rule": rules.get(c["rule"]) if c["rule"] else None})
+            for c in LEGAL_CITATIONS
+            if c["code"] not in existing
+        ]
     )

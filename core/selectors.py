@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.exceptions import NotFound
-from core.models import SUPERVISORY_ROLES, Court, Deadline, Membership, User
+from core.models import SUPERVISORY_ROLES, Court, Deadline, LegalCitation, Membership, User
 from core.models.clocks import RUNNING
 
 _CACHE_ATTR = "_active_memberships"
@@ -138,3 +138,9 @@ def deadlines_todo(user: User) -> QuerySet[Deadline]:
         .select_related("rule", "court")
         .order_by("due_at", "pk")
     )
+
+
+def legal_citation_get(code: str) -> LegalCitation | None:
+    """A citation of the catalogue (``core.rule_catalogue.LEGAL_CITATIONS``), as an
+    admin may have confirmed it; not court-scoped (the law is the same everywhere)."""
+    return LegalCitation.objects.filter(code=code).first()

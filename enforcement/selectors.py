@@ -14,6 +14,7 @@ from core.exceptions import NotFound, PermissionDenied
 from core.models import Court, Deadline, Membership, NodeEvent, Role, User
 from core.models.clocks import RUNNING
 from core.selectors import court_scope_q, visible_courts
+from enforcement.events import CaseNode
 from enforcement.models import (
     Approval,
     ApprovalKind,
@@ -324,3 +325,19 @@ def suspension_approvers(case: Case) -> QuerySet[User]:
         .distinct()
         .order_by("pk")
     )
+
+
+def case_handler_ids(case: Case) -> set[int]:
+    """Everyone who is or has been the handler (承办人) of ``case``: the current one,
+    every handler in the case's history (pghistory records each change, including
+    the handler it was registered with) and every ``case.assigned`` node."""
+    ids = {case.handler_id} if case.handler_id else set()
+    ids |= set(
+        Case.pgh_event_model.objects.filter(pgh_obj_id=case.pk, handler_id__isnull=False)  # type: ignore[attr-defined]
+        .values_list("handler_id", flat=True)
+        .distinct()
+    )
+    for payload in NodeEvent.objects.filter(case=case, kind=CaseNode.ASSIGNED).values_list("payload", flat=True):
+        if isinstance(payload, dict) and payload.get("handler"):
+            ids.add(int(payload["handler"]))
+    return ids

@@ -222,6 +222,9 @@ def _seed_petitions() -> int:
         people = {
             "clerk": _member(court, Role.CLERK),
             "handler": _member(court, Role.HANDLER),
+            # 办结 by the bureau head: the handler of the case complained about may not
+            # conclude a petition about it (petition_concluder_conflict)
+            "head": _member(court, Role.BUREAU_HEAD),
             "supervisor": _member(court.parent, Role.CASE_SUPERVISOR) if court.parent_id else None,
         }
         if people["clerk"] is None or people["handler"] is None:
@@ -248,7 +251,7 @@ def _seed_petitions() -> int:
 
 
 def _petition_story(
-    *, court, case, index, channel, state, flag, received_at, clerk, handler, supervisor
+    *, court, case, index, channel, state, flag, received_at, clerk, handler, head, supervisor
 ) -> None:
     """One demo petition taken as far as ``state`` (and flagged when ``flag``)."""
     petition = petition_services.petition_receive(
@@ -267,7 +270,7 @@ def _petition_story(
         )
     if state in ("concluded", "closed"):
         petition = petition_services.petition_conclude(
-            actor=handler,
+            actor=head or handler,
             petition=petition,
             finding="partly_true",
             result="经查，信访人反映的问题部分属实，已责令承办人限期整改。",

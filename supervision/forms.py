@@ -7,6 +7,7 @@ time (``core.web.forms.LocalDateTimeField``) and default to now."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.selectors import legal_citation_get
 from core.web.forms import LocalDateTimeField, blank_choice, local_now_input, textarea
 from supervision.models import (
     FeedbackMethod,
@@ -18,6 +19,9 @@ from supervision.models import (
     PetitionStatus,
 )
 from supervision.services.orders import MAX_RESPONSE_DAYS, NOTE_MAX, TEXT_MAX
+
+# 322号 §28 "充分运用民事诉讼法第二百二十六条规定" (督促、提级、指令执行).
+ORDER_CITATION = "CPL_SUPERVISE_EXECUTION"
 
 DEFAULT_RESPONSE_DAYS = 15
 
@@ -55,7 +59,9 @@ class OrderIssueForm(forms.Form):
         choices=OrderKind.choices,
         initial=OrderKind.URGE,
         widget=forms.RadioSelect,
-        help_text=_("民事诉讼法第二百二十六条；提级、指令执行只作决定记录，案件移交另行办理"),
+        # The article (民事诉讼法 in force, with 322号 §28's own number beside it) is
+        # shown by the template from ``basis_citation``, with 未核实 until confirmed.
+        help_text=_("提级、指令执行只作决定记录，案件移交另行办理"),
     )
     assignee_court = forms.TypedChoiceField(
         label=_("指令执行法院"),
@@ -80,6 +86,7 @@ class OrderIssueForm(forms.Form):
     def __init__(self, *args, case=None, issuing_courts=(), assignable=(), unit_label="", **kwargs):
         super().__init__(*args, **kwargs)
         self.case = case
+        self.basis_citation = legal_citation_get(ORDER_CITATION)
         if case is not None:
             del self.fields["case_number"]
         self.fields["issuing_court"].choices = [(c.pk, c.name) for c in issuing_courts]

@@ -16,6 +16,7 @@ from core.exceptions import PermissionDenied
 from core.models import Court, Role, User
 from core.selectors import active_memberships, user_has_role_at, user_has_role_over
 from enforcement.models import Case
+from enforcement.selectors import case_handler_ids
 from supervision.models import (
     Alert,
     OrderStatus,
@@ -165,6 +166,40 @@ def require_petition_concluder(user: User, petition: Petition) -> None:
             _("信访办结须由 %(court)s 的执行局长、专人监管或承办人作出。") % {"court": petition.court.name},
             code="not_petition_concluder",
         )
+    require_no_petition_conflict(user, petition)
+
+
+def require_no_petition_conflict(user: User, petition: Petition) -> None:
+    """Nobody decides a complaint about their own handling (322号 §30 有错必纠;
+    lifecycle spec §8): the handler of the case the petition is about — the current
+    one or any earlier one the case was reassigned from — may not conclude it."""
+    case = petition.case
+    if case is None:
+        return
+    if user.pk in case_handler_ids(case):
+        raise PermissionDenied(
+            _(
+                "您是（或曾是）被信访案件 %(case)s 的承办人，不能办结针对该案的信访；"
+                "请由执行局长、专人监管或其他承办人办结。"
+            )
+            % {"case": case.case_number},
+            code="petition_concluder_conflict",
+            extra={"case": case.case_number},
+        )
+
+
+def petition_conclude_refusal(user: User, petition: Petition) -> str:
+    """Why the 办结 button is not offered to ``user`` although the petition awaits
+    it and they hold a concluding role (the conflict of interest); "" otherwise."""
+    if petition.status != PetitionStatus.REGISTERED or not user_has_role_at(
+        user, petition.court, PETITION_CONCLUDER_ROLES
+    ):
+        return ""
+    try:
+        require_no_petition_conflict(user, petition)
+    except PermissionDenied as exc:
+        return str(exc.message)
+    return ""
 
 
 def require_petition_dualcheck_role(user: User, petition: Petition) -> None:
@@ -187,9 +222,17 @@ def can_conclude_petition(user: User, petition: Petition) -> bool:
     )
 
 
+def require_petition_feedback_giver(user: User, petition: Petition) -> None:
+    """反馈: the receiving court's staff; for a petition flagged as a 一案双查 clue
+    not the officers concerned (they must not see the result first)."""
+    require_petition_staff(user, petition.court)
+    if petition.flagged_for_dualcheck:
+        require_no_petition_conflict(user, petition)
+
+
 def can_feed_back_petition(user: User, petition: Petition) -> bool:
     return petition.status == PetitionStatus.CONCLUDED and _passes(
-        require_petition_staff, user, petition.court
+        require_petition_feedback_giver, user, petition
     )
 
 

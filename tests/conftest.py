@@ -125,6 +125,11 @@ def _reference_data(request):
         seed.seed_rules(apps, None)
     if not CalendarYear.objects.exists():
         seed.seed_calendar(apps, None)
+    from core import rule_catalogue
+    from core.models import LegalCitation
+
+    if not LegalCitation.objects.exists():
+        rule_catalogue.sync_citations(DeadlineRule, LegalCitation)
     from enforcement import asset_catalogue
     from enforcement.models import AssetCategory
 

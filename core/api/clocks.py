@@ -26,7 +26,13 @@ class ClockOut(serializers.Serializer):
     ended_at = DateTimeField(allow_null=True, help_text="案件事项终止本期限的时间（moot，或超期后终止）")
     end_reason = serializers.CharField(help_text="终止事由：结案方式、restore（执恢）、order_withdrawn 等")
     overdue = serializers.SerializerMethodField()
-    basis = serializers.CharField(source="rule.basis")
+    basis = serializers.CharField(
+        source="rule.basis_text",
+        help_text="法律依据：现行法律的条文；种子文件引用已被修正的条文序号的，括号内注明原文引用",
+    )
+    basis_verified = serializers.BooleanField(
+        source="rule.verified", help_text="false：该引用尚未经管理员对照官方文本核实（页面显示“未核实”）"
+    )
 
     def get_due_date(self, obj: Deadline) -> str:
         return local_date(obj.due_at).isoformat()

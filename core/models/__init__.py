@@ -12,6 +12,7 @@ from core.models.clocks import (
     DeadlinePause,
     DeadlineRule,
     DeadlineStatus,
+    LegalCitation,
     PeriodUnit,
 )
 from core.models.courts import Court, CourtLevel
@@ -45,6 +46,7 @@ __all__ = [
     "ExportJob",
     "ExportStatus",
     "IdempotencyRecord",
+    "LegalCitation",
     "Membership",
     "NodeEvent",
     "OutboundEmail",

@@ -46,6 +46,14 @@ class DeadlineRule(models.Model):
     starts_on = models.CharField(_("起算事件"), max_length=200, blank=True)
     stops_on = models.CharField(_("停止事件"), max_length=200, blank=True)
     basis = models.CharField(_("法律依据"), max_length=200)
+    # Citations (lifecycle spec §1.1): the article of the law in force, the article as
+    # the seed quotes it where that number has since been superseded, and whether an
+    # admin has confirmed the citation against the official text (only rules whose
+    # basis is a seed's own text ship confirmed).
+    basis_in_force = models.CharField(_("现行法律依据"), max_length=300, blank=True)
+    basis_seed = models.CharField(_("原文引用"), max_length=200, blank=True)
+    verified = models.BooleanField(_("已核实"), default=False)
+    basis_note = models.CharField(_("依据说明"), max_length=500, blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
@@ -55,6 +63,53 @@ class DeadlineRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name_zh}"
+
+    @property
+    def basis_text(self) -> str:
+        """The citation every page shows: the law in force, with the seed's wording
+        beside it when the seed quotes a superseded article."""
+        text = self.basis_in_force or self.basis
+        if self.basis_seed:
+            return f"{text}（{_('原文引作')}{self.basis_seed}）"
+        return text
+
+
+@pghistory.track()
+class LegalCitation(models.Model):
+    """An article of a law a seed quotes by a number since superseded (民事诉讼法 was
+    renumbered in 2021 and 2023). Pages show the article in force with the seed's
+    number beside it, and 未核实 until an admin confirms it against the official
+    text (lifecycle spec §1.1)."""
+
+    code = models.CharField(_("代码"), max_length=40, unique=True)
+    in_force = models.CharField(_("现行条文"), max_length=200)
+    seed_source = models.CharField(_("引用文件"), max_length=100, blank=True)
+    seed_text = models.CharField(_("原文引作"), max_length=100, blank=True)
+    subject = models.CharField(_("内容"), max_length=200, blank=True)
+    rule = models.ForeignKey(
+        DeadlineRule,
+        verbose_name=_("相关期限规则"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="citations",
+    )
+    verified = models.BooleanField(_("已核实"), default=False)
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("法律条文引用")
+        verbose_name_plural = _("法律条文引用")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def text(self) -> str:
+        if self.seed_text and self.seed_source:
+            return f"{self.in_force}（{self.seed_source}{_('原文引作')}{self.seed_text}）"
+        return self.in_force
 
 
 class DeadlineStatus(models.TextChoices):

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from core.decorators import perm_required
-from core.models import DeadlineRule
+from core.models import DeadlineRule, LegalCitation
 from core.rule_catalogue import (
     LIFECYCLE,
     LIFECYCLE_EVENTS,
@@ -58,8 +58,13 @@ def lifecycle_table() -> dict:
 @require_GET
 @perm_required("core.use_browser")
 def rule_catalogue(request):
-    rules = DeadlineRule.objects.order_by("code")
-    context = {"rules": rules, "extension_table": _extension_table(rules), **lifecycle_table()}
+    rules = DeadlineRule.objects.order_by("code").prefetch_related("citations")
+    context = {
+        "rules": rules,
+        "extension_table": _extension_table(rules),
+        "citations": LegalCitation.objects.order_by("code"),
+        **lifecycle_table(),
+    }
     return render(request, "core/rules.html", context)
 
 

@@ -82,7 +82,8 @@ class DeadlineOut(serializers.Serializer):
     completed_at = serializers.DateTimeField(allow_null=True)
     ended_at = serializers.DateTimeField(allow_null=True, help_text="案件事项终止本期限的时间（moot，或超期后终止）")
     end_reason = serializers.CharField(help_text="终止事由：结案方式、restore（执恢）等")
-    basis = serializers.CharField(source="rule.basis")
+    basis = serializers.CharField(source="rule.basis_text", help_text="现行法律的条文（原文引用已被修正的，括号内注明）")
+    basis_verified = serializers.BooleanField(source="rule.verified", help_text="false：引用未核实")
 
     def get_due_date(self, obj) -> str:
         return local_date(obj.due_at).isoformat()

@@ -65,6 +65,7 @@ class PetitionOut(serializers.Serializer):
     registered_at = DateTimeField(allow_null=True)
     register_deadline = ClockOut(allow_null=True)
     close_deadline = ClockOut(allow_null=True)
+    feedback_deadline = ClockOut(allow_null=True, help_text="反馈期限：办结时起算（322号第30条“及时反馈”，期限由本院设定）")
     concluded_at = DateTimeField(allow_null=True)
     result = serializers.CharField()
     finding = serializers.CharField()
@@ -102,7 +103,7 @@ class PetitionFilterIn(serializers.Serializer):
     court = serializers.CharField(required=False, max_length=16)
     case = serializers.IntegerField(required=False, min_value=1)
     overdue = serializers.BooleanField(
-        required=False, allow_null=True, default=None, help_text="录入或办结期限已超期"
+        required=False, allow_null=True, default=None, help_text="录入、办结或反馈期限已超期"
     )
     dualcheck = serializers.BooleanField(
         required=False, allow_null=True, default=None, help_text="已转一案双查线索"

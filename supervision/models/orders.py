@@ -1,6 +1,6 @@
 """督办: an upper court orders a lower court on an enforcement case (322号 §28).
 
-The three measures of 民事诉讼法 §226 the opinion names — 督促执行, 提级执行 and
+The three measures of 民事诉讼法 §237 (2023; §226 as 322号 quotes it) the opinion names — 督促执行, 提级执行 and
 指令其他法院执行 — are one order each, with a response period set by the issuer
 (ORDER_RESPONSE clock). The lower court responds with the measures it took; the
 issuer accepts the response (closed) or returns it as insufficient (a new round

@@ -106,6 +106,16 @@ class Petition(ConcurrentTransitionMixin, models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # 322号 §30 "并将办理结果及时反馈当事人": started at 办结, stopped by the feedback
+    # (PETITION_FEEDBACK; its period is the court's setting).
+    feedback_deadline = models.ForeignKey(
+        "core.Deadline",
+        verbose_name=_("反馈期限"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     registered_at = models.DateTimeField(_("录入时间"), null=True, blank=True)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -105,12 +105,31 @@ def _receipts(court_ids: list[int], now: dt.datetime) -> dict[str, Any]:
     }
 
 
+def _rule_basis(r: dict[str, Any]) -> str:
+    """The rule's citation as every page shows it (lifecycle spec §1.1): the law in
+    force, the seed's wording beside a superseded number, 未核实 until confirmed."""
+    text = r["rule__basis_in_force"] or r["rule__basis"]
+    if r["rule__basis_seed"]:
+        text = f"{text}（{_('原文引作')}{r['rule__basis_seed']}）"
+    if not r["rule__verified"]:
+        text = f"{text}（{_('未核实')}）"
+    return text
+
+
 def _by_rule(ids: list[int]) -> tuple[QuerySet[CourtRuleStat], list[dict[str, Any]]]:
     """The scan's counters of the courts (the hidden rules left out, also for
     counters written before the scan left them out) and their sums per rule."""
     stats = CourtRuleStat.objects.filter(court_id__in=ids).exclude(rule_id__in=clock_rule_ids())
     by_rule = list(
-        stats.values("rule_id", "rule__code", "rule__name_zh", "rule__basis")
+        stats.values(
+            "rule_id",
+            "rule__code",
+            "rule__name_zh",
+            "rule__basis",
+            "rule__basis_in_force",
+            "rule__basis_seed",
+            "rule__verified",
+        )
         .annotate(**_sums(), computed_min=Min("computed_at"), computed_max=Max("computed_at"))
         .order_by("rule__code")
     )
@@ -173,7 +192,7 @@ def dashboard_data(
     computed = [r["computed_min"] for r in by_rule if r["computed_min"]]
     computed_latest = [r["computed_max"] for r in by_rule if r["computed_max"]]
     rules = [
-        {"code": r["rule__code"], "name": r["rule__name_zh"], "basis": r["rule__basis"], **_counters(r)}
+        {"code": r["rule__code"], "name": r["rule__name_zh"], "basis": _rule_basis(r), **_counters(r)}
         for r in by_rule
     ]
     totals = _counters({name: sum(r[name] for r in rules) for name in COUNTERS})

@@ -26,14 +26,17 @@ def petitions_visible_to(user: User) -> QuerySet[Petition]:
         "received_by",
         "register_deadline__rule",
         "close_deadline__rule",
+        "feedback_deadline__rule",
     )
 
 
 def petitions_late_q(now: dt.datetime) -> Q:
-    """Still waiting for registration past its 5 working days, or for conclusion
-    past its 30."""
-    return Q(register_deadline__due_at__lt=now, status=PetitionStatus.RECEIVED) | Q(
-        close_deadline__due_at__lt=now, status__in=[PetitionStatus.RECEIVED, PetitionStatus.REGISTERED]
+    """Still waiting for registration past its 5 working days, for conclusion
+    past its 30, or for the feedback past the court's period after 办结."""
+    return (
+        Q(register_deadline__due_at__lt=now, status=PetitionStatus.RECEIVED)
+        | Q(close_deadline__due_at__lt=now, status__in=[PetitionStatus.RECEIVED, PetitionStatus.REGISTERED])
+        | Q(feedback_deadline__due_at__lt=now, status=PetitionStatus.CONCLUDED)
     )
 
 
@@ -101,6 +104,7 @@ def petition_get_detail(user: User, petition_id: Any) -> Petition:
             "dualcheck_flagged_by",
             "register_deadline__rule",
             "close_deadline__rule",
+            "feedback_deadline__rule",
         )
         .get()
     )

@@ -166,7 +166,7 @@ def order_issue(
 ) -> SupervisionOrder:
     """督办: an upper court's 专人监管 or bureau head orders the case's court to act
     (督促执行), takes the case up (提级执行) or assigns it to another court below it
-    (指令执行) — 322号 §28, 民事诉讼法 §226. Starts the ORDER_RESPONSE clock with the
+    (指令执行) — 322号 §28, 民事诉讼法 §237 (2023; 322号 quotes the 2017 §226). Starts the ORDER_RESPONSE clock with the
     period the issuer sets. 提级 and 指令 are recorded, not carried out: the case
     stays where it is until it is transferred."""
     case, issuing_court, instructions, response_days = _order_issue_check(

@@ -3,7 +3,8 @@
 人民法院收到信访材料后5个工作日内必须录入执行信访办理系统，30个工作日内办结，并将
 办理结果及时反馈当事人. Both clocks start when the material is received (the
 regulation counts both periods from receipt, and so does the rule catalogue);
-registering stops PETITION_REGISTER, concluding stops PETITION_CLOSE.
+registering stops PETITION_REGISTER, concluding stops PETITION_CLOSE and starts
+PETITION_FEEDBACK, which the feedback to the petitioner stops.
 """
 
 import datetime as dt
@@ -35,6 +36,8 @@ from supervision.models import (
 from supervision.selectors.petitions import petition_get_for_update, petition_get_visible
 
 REGISTER_RULE, CLOSE_RULE = "PETITION_REGISTER", "PETITION_CLOSE"
+# 322号 §30 "并将办理结果及时反馈当事人": from 办结 to the feedback (the court's period).
+FEEDBACK_RULE = "PETITION_FEEDBACK"
 TEXT_MAX = 5000
 NOTE_MAX = 1000
 
@@ -224,7 +227,9 @@ def petition_conclude(
     concluded_at: dt.datetime | None = None,
 ) -> Petition:
     """办结: the result, whether the petition was founded (是否属实) and the measures
-    taken. Stops PETITION_CLOSE. A founded petition needs its measures (有错必纠)."""
+    taken. Stops PETITION_CLOSE and starts PETITION_FEEDBACK. A founded petition
+    needs its measures (有错必纠). The handler of the case complained about — now or
+    before a reassignment — may not conclude it (403 ``petition_concluder_conflict``)."""
     petition = petition_get_visible(actor, petition.pk)
     policy.require_petition_concluder(actor, petition)
     result = clean_text(result, "result", _("请填写办理结果。"), limit=TEXT_MAX)
@@ -247,6 +252,15 @@ def petition_conclude(
     petition.conclude(by=actor, at=at, result=result, finding=finding, measures=measures)
     petition.save()
     clocks.clocks_stop_for_subject(subject=petition, rule_codes=[CLOSE_RULE], stopped_at=at, actor=actor)
+    petition.feedback_deadline = clocks.clock_start(
+        rule_code=FEEDBACK_RULE,
+        court=petition.court,
+        subject=petition,
+        subject_label=str(petition),
+        responsible=actor,
+        started_at=at,
+    )
+    petition.save(update_fields=["feedback_deadline", "updated_at"])
     _record(
         petition,
         kind=PetitionNode.CONCLUDED,
@@ -268,9 +282,10 @@ def petition_feedback(
     fed_back_at: dt.datetime | None = None,
 ) -> Petition:
     """反馈: the result is told to the petitioner (when and how); the petition is
-    closed (事事有回应)."""
+    closed (事事有回应) and PETITION_FEEDBACK stops (met within the court's period of
+    办结, else breached)."""
     petition = petition_get_visible(actor, petition.pk)
-    policy.require_petition_staff(actor, petition.court)
+    policy.require_petition_feedback_giver(actor, petition)
     if method not in FeedbackMethod.values:
         raise ValidationFailed.for_field("method", _("请选择反馈方式。"))
     note = (note or "").strip()
@@ -283,6 +298,7 @@ def petition_feedback(
         raise ValidationFailed.for_field("fed_back_at", _("反馈时间早于办结时间。"))
     petition.feed_back(by=actor, at=at, how=method, note=note)
     petition.save()
+    clocks.clocks_stop_for_subject(subject=petition, rule_codes=[FEEDBACK_RULE], stopped_at=at, actor=actor)
     _record(
         petition,
         kind=PetitionNode.FED_BACK,

@@ -1,6 +1,6 @@
 """Browser pages of 执行信访 (322号 §30): the petition list, the form that records
-a petition when it arrives, and the petition page with its two clocks (录入 within
-5 working days, 办结 within 30), the timeline and the actions: register,
+a petition when it arrives, and the petition page with its clocks (录入 within
+5 working days, 办结 within 30, 反馈 after 办结 within the court's period), the timeline and the actions: register,
 conclude, feed back, and flag as a 一案双查 clue.
 
 Reads go through ``supervision.selectors.petitions``; every write goes through
@@ -58,7 +58,10 @@ def petition_list(request: HttpRequest) -> HttpResponse:
     rows = []
     for p in page.object_list:
         # the clock that matters now: registration first, then conclusion
-        current = p.register_deadline if p.status == PetitionStatus.RECEIVED else p.close_deadline
+        current = {
+            PetitionStatus.RECEIVED: p.register_deadline,
+            PetitionStatus.CONCLUDED: p.feedback_deadline,
+        }.get(p.status, p.close_deadline)
         rows.append(
             {"petition": p, "clock": clocks.row(current) if p.status != PetitionStatus.CLOSED else None}
         )
@@ -232,6 +235,8 @@ class PetitionPage(ActionPage):
             "petition": p,
             "register_clock": self.clocks.row(p.register_deadline),
             "close_clock": self.clocks.row(p.close_deadline),
+            "feedback_clock": self.clocks.row(p.feedback_deadline),
+            "conclude_refusal": policy.petition_conclude_refusal(self.user, p),
             "timeline": timeline_rows(self.events),
             "action_forms": self.forms_on(None),
         }

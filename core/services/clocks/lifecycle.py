@@ -184,7 +184,14 @@ def running_deadlines_for(
 # 督办, a petitioner, the 一案双查 team): suspending or closing the case does not
 # pause or end them — the answer is still due.
 OVERSIGHT_RULES = frozenset(
-    {"ORDER_RESPONSE", "PETITION_REGISTER", "PETITION_CLOSE", "DUALCHECK_REPORT", "DUALCHECK_SUPPLEMENT"}
+    {
+        "ORDER_RESPONSE",
+        "PETITION_REGISTER",
+        "PETITION_CLOSE",
+        "PETITION_FEEDBACK",
+        "DUALCHECK_REPORT",
+        "DUALCHECK_SUPPLEMENT",
+    }
 )
 
 
