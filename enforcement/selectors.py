@@ -308,3 +308,43 @@ def self_disposal_get_for_update(pk: int) -> SelfDisposal:
 
 def approval_get_for_update(pk: int) -> Approval:
     return Approval.objects.select_for_update(of=("self",)).select_related("case__court").get(pk=pk)
+
+
+# --- h/credit: 失信/限消 per respondent ------------------------------------------------------
+
+from django.contrib.contenttypes.models import ContentType  # noqa: E402
+
+from enforcement.models.measures import RestrictedPerson  # noqa: E402
+
+
+def restricted_person_get(user: User, pk: Any) -> RestrictedPerson:  # Any: a URL value, checked here
+    """A person restricted by a 限制消费令, found only inside the user's courts (else 404)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    obj = (
+        RestrictedPerson.objects.filter(court_scope_q(user, field="measure__case__court"), pk=pk)
+        .select_related("measure__case")
+        .first()
+    )
+    if obj is None:
+        raise NotFound()
+    return obj
+
+
+def restricted_person_get_for_update(pk: int) -> RestrictedPerson:
+    return RestrictedPerson.objects.select_for_update(of=("self",)).get(pk=pk)
+
+
+def credit_measures_of_party(case: Case, party_id: int) -> QuerySet[CreditMeasure]:
+    return case.credit_measures.filter(party_id=party_id).order_by("pk")
+
+
+def dishonest_not_applicable_parties(case: Case) -> set[int]:
+    """Respondents with a recorded finding that they do not meet the 失信 conditions."""
+    return set(
+        NodeEvent.objects.filter(
+            case=case, kind="credit.dishonest_not_applicable", subject_type=ContentType.objects.get_for_model(Party)
+        ).values_list("subject_id", flat=True)
+    )
