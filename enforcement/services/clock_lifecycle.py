@@ -5,6 +5,7 @@ waives a clock (issue 15 items 1–2, DESIGN "A clock the law keeps running").""
 import datetime as dt
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import User
@@ -52,7 +53,7 @@ def credit_measures_blocking_closure(case: Case, closure: str) -> list[dict[str,
             "kind_name": str(m.get_kind_display()),
             "respondent": m.party_id,
             "respondent_name": m.party.name,
-            "since": m.issued_at.isoformat(),
+            "since": timezone.localtime(m.issued_at).isoformat(),
         }
         for m in case.credit_measures.filter(status=CreditStatus.ISSUED).select_related("party").order_by("pk")
     ]
