@@ -63,6 +63,7 @@ def case_get_detail(user: User, case_id: int | str) -> Case:
             Prefetch("searches", queryset=AssetSearch.objects.prefetch_related("categories")),
             "clues",
             "credit_measures__party",
+            "credit_measures__restricted_persons",
             "disposals__asset",
             "self_disposals__asset",
             Prefetch("deadlines", queryset=Deadline.objects.select_related("rule").order_by("started_at", "id")),
