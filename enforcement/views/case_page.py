@@ -9,6 +9,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -24,13 +25,23 @@ from core.web.clocks import ClockRow, ClockRows
 from core.web.htmx import is_partial, render_body_or_page
 from core.web.pages import Action, ActionPage, action_run
 from enforcement import policy
-from enforcement.models import ApprovalKind, ApprovalStatus, AssetStatus, Case, PartyRole
+from enforcement.models import (
+    ApprovalKind,
+    ApprovalStatus,
+    AssetStatus,
+    Case,
+    CreditKind,
+    CreditMeasure,
+    CreditStatus,
+    PartyRole,
+)
 from enforcement.selectors import (
     approvals_of_case,
     asset_categories,
     case_get,
     case_get_detail,
     case_timeline,
+    dishonest_not_applicable_parties,
     enabled_categories,
 )
 from enforcement.views.actions import ACTIONS
@@ -51,6 +62,9 @@ SUB_OBJECTS: dict[str, Callable[[Case], Any]] = {
     "credit": lambda case: case.credit_measures.all(),
     "disposal": lambda case: case.disposals.all(),
     "selfdisposal": lambda case: case.self_disposals.all(),
+    # h/credit: per-respondent 信用惩戒 actions, and the persons an organisation's 限消 restricts
+    "respondent": lambda case: [p for p in case.parties.all() if p.role == PartyRole.RESPONDENT],
+    "person": lambda case: [p for m in case.credit_measures.all() for p in m.restricted_persons.all()],
 }
 
 
@@ -87,6 +101,7 @@ class CasePage(ActionPage):
         ]
         for a in self.usable_overrides:
             a.label = f"#{a.pk} {a.reason[:30]}"
+        self._credit_init()
         if self.can_act:
             self.all_categories = asset_categories()
             self.enabled_categories = enabled_categories(case.court)
@@ -140,6 +155,34 @@ class CasePage(ActionPage):
     def credit_rows(self) -> list[dict]:
         return [{"measure": m, "forms": self.forms_on("credit", m)} for m in self.case.credit_measures.all()]
 
+    # --- h/credit: 信用惩戒 per respondent ------------------------------------------------------
+    def _credit_init(self) -> None:
+        measures = list(self.case.credit_measures.all())
+        issued = [m for m in measures if m.status == CreditStatus.ISSUED]
+        self.credit_restricted = {m.party_id for m in issued if m.kind == CreditKind.RESTRICTION}
+        self.credit_dishonest = {m.party_id for m in issued if m.kind == CreditKind.DISHONEST}
+        measure_type = ContentType.objects.get_for_model(CreditMeasure).pk
+        self.credit_release_due = {
+            d.subject_id for d in self.running_deadlines
+            if d.subject_type_id == measure_type and d.rule.code == "RESTRICTION_RELEASE"
+        }
+        self.credit_not_applicable = dishonest_not_applicable_parties(self.case)
+
+    def credit_respondent_rows(self) -> list[dict]:
+        """One block per respondent: its measures (with their restricted persons) and actions."""
+        by_party: dict[int, list] = defaultdict(list)
+        for m in self.case.credit_measures.all():
+            by_party[m.party_id].append({
+                "measure": m,
+                "forms": self.forms_on("credit", m),
+                "persons": [{"person": p, "forms": self.forms_on("person", p)} for p in m.restricted_persons.all()],
+            })
+        return [
+            {"respondent": r, "measures": by_party[r.pk], "not_applicable": r.pk in self.credit_not_applicable,
+             "forms": self.forms_on("respondent", r)}
+            for r in self.respondents
+        ]
+
     def subject(self, label: str) -> str:
         """A clock's or node's subject without the case number (the page's title):
         "(2026)鲁0102执1号 · 银行存款 …" → "银行存款 …"."""
@@ -177,6 +220,7 @@ class CasePage(ActionPage):
             "asset_rows": self.asset_rows(),
             "clue_rows": self.clue_rows(),
             "credit_rows": self.credit_rows(),
+            "credit_respondent_rows": self.credit_respondent_rows(),
             "disposal_rows": [{"disposal": d, "forms": self.forms_on("disposal", d)} for d in self.case.disposals.all()],
             "self_disposal_rows": [
                 {"sd": sd, "forms": self.forms_on("selfdisposal", sd)} for sd in self.case.self_disposals.all()

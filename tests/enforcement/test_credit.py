@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from core.exceptions import InvalidTransition, PermissionDenied, RuleViolation, ValidationFailed
 from core.models import Deadline, NodeEvent, Role
@@ -333,3 +334,62 @@ def test_gate_row_5_dishonest_decided_or_found_not_applicable(courts, clerk, han
         credit_services.credit_dishonest_not_applicable(actor=clerk, case=case, party_id=r1.pk, at=at("2026-01-20 10:00"), reason="x")
     satisfy_credit_gate(case, actor=clerk, at=at("2026-01-22 10:00"))
     assert _codes_for(case, "2026-05-01 10:00", "dishonest_not_assessed") == []
+
+
+# --- REST ----------------------------------------------------------------------------------------
+
+
+def test_rest_credit_flow_per_respondent(api, case, as_user, bureau_head):
+    respondent = case.parties.get(role=PartyRole.RESPONDENT)
+    body = {"party": respondent.pk, "kind": "restriction", "issued_at": "2026-10-10T10:00:00+08:00",
+            "decision_no": "(2026)鲁0102执1001号限消令",
+            "persons": [{"name": "赵六", "id_number": person_id("37010219700101123"), "role": "legal_representative"}]}
+    r = api.post(f"/api/v1/cases/{case.pk}/credit-measures/", body, format="json")
+    assert r.status_code == 201, r.json()
+    [m] = r.json()
+    assert m["decision_no"] == body["decision_no"] and m["served_at"] is None
+    [person] = m["restricted_persons"]
+    assert person["id_number"] != body["persons"][0]["id_number"] and person["id_number"].startswith("3701")  # masked
+    # bad input: 400 naming the field, nothing changes
+    r = api.post(f"/api/v1/credit-measures/{m['id']}/serve/", {"served_at": "2026-10-11T10:00:00+08:00", "method": "pigeon", "recipient": ""}, format="json")
+    assert r.status_code == 400 and {"method", "recipient"} <= set(r.json()["extra"]["fields"])
+    r = api.post(f"/api/v1/credit-measures/{m['id']}/serve/", {"served_at": "2026-10-11T10:00:00+08:00", "method": "mail", "recipient": "某某公司"}, format="json")
+    assert r.status_code == 200 and r.json()["service_method"] == "mail"
+    r = api.post(f"/api/v1/cases/{case.pk}/credit-guarantee/", {"party": respondent.pk, "document": "担保书", "at": "2026-10-12T10:00:00+08:00"}, format="json")
+    assert r.status_code == 200, r.json()
+    assert Case.objects.get(pk=case.pk).fulfilled_at is None
+    assert Deadline.objects.filter(case=case, rule__code="RESTRICTION_RELEASE").count() == 1
+    r = api.post(f"/api/v1/cases/{case.pk}/credit-consent/", {"parties": [], "document": "同意书"}, format="json")
+    assert r.status_code == 400
+    r = api.post(f"/api/v1/cases/{case.pk}/credit-consent/", {"parties": [respondent.pk], "document": "同意书", "delete_dishonest": True}, format="json")
+    assert r.status_code == 403 and r.json()["code"] == "credit_deletion_needs_approval"
+    r = api.post(f"/api/v1/credit-measures/{m['id']}/urgent-release/", {"reason": "出国就医", "at": "2026-10-12T11:00:00+08:00"}, format="json")
+    assert r.status_code == 200, r.json()
+    r = api.post(f"/api/v1/restricted-persons/{person['id']}/release/", {"change_record": "变更登记", "at": "2026-10-13T10:00:00+08:00"}, format="json")
+    assert r.status_code == 200 and r.json()["released_at"]
+    r = api.post(f"/api/v1/cases/{case.pk}/dishonest-not-applicable/", {"party": respondent.pk, "reason": "无失信情形", "at": "2026-10-13T10:00:00+08:00"}, format="json")
+    assert r.status_code == 201
+    r = api.post(f"/api/v1/credit-measures/{m['id']}/correction/", {"reason": "错误", "at": "2026-10-14T10:00:00+08:00"}, format="json")
+    assert r.status_code == 200 and r.json()["correction_requested_at"]
+    r = api.post(f"/api/v1/credit-measures/{m['id']}/correction-decision/", {"outcome": "corrected", "reasons": "确有错误"}, format="json")
+    assert r.status_code == 403 and r.json()["code"] == "credit_correction_wrong_role"
+    r = as_user(bureau_head).post(f"/api/v1/credit-measures/{m['id']}/correction-decision/", {"outcome": "corrected", "reasons": "确有错误", "at": "2026-10-15T10:00:00+08:00"}, format="json")
+    assert r.status_code == 200 and r.json()["status"] == "released"
+    assert set(Deadline.objects.filter(case=case, rule__code="RESTRICTION_RELEASE").values_list("status", flat=True)) == {"met"}
+
+
+def test_case_page_shows_the_credit_section_per_respondent(client, case, clerk):
+    respondent = case.parties.get(role=PartyRole.RESPONDENT)
+    measure_services.credit_issue(actor=clerk, case=case, party_id=respondent.pk, kind="restriction", issued_at=at("2026-10-10 10:00"),
+                                  decision_no="限消令1号")
+    client.force_login(clerk)
+    html = client.get(reverse("enforcement:case-detail", kwargs={"case_id": case.pk})).content.decode()
+    assert f'id="credit-respondent-{respondent.pk}"' in html and "限消令1号" in html and "未送达" in html
+    for title in ("登记送达", "提供有效担保", "申请执行人同意解除", "认定不符合失信条件"):
+        assert title in html
+    # a refused form keeps its errors next to its fields
+    url = reverse("enforcement:case-object-action", kwargs={"case_id": case.pk, "action": "credit-guarantee", "obj_id": respondent.pk})
+    r = client.post(url, {"at": "2026-10-11T10:00", "document": "", "amount": "-5"})
+    assert r.status_code == 422
+    body = r.content.decode()
+    assert "请填写担保书" in body or "这个字段是必填项" in body
