@@ -375,7 +375,9 @@ def test_rest_credit_flow_per_respondent(api, case, as_user, bureau_head):
     assert r.status_code == 403 and r.json()["code"] == "credit_correction_wrong_role"
     r = as_user(bureau_head).post(f"/api/v1/credit-measures/{m['id']}/correction-decision/", {"outcome": "corrected", "reasons": "确有错误", "at": "2026-10-15T10:00:00+08:00"}, format="json")
     assert r.status_code == 200 and r.json()["status"] == "released"
-    assert set(Deadline.objects.filter(case=case, rule__code="RESTRICTION_RELEASE").values_list("status", flat=True)) == {"met"}
+    # the 3-working-day clock (10-13, 10-14, 10-15) is met; the urgent one (24 h from 10-12 11:00) was missed
+    assert dict(Deadline.objects.filter(case=case, rule__code="RESTRICTION_RELEASE").values_list("variant", "status")) == {
+        "": "met", "urgent": "breached"}
 
 
 def test_case_page_shows_the_credit_section_per_respondent(client, case, clerk):
@@ -392,4 +394,4 @@ def test_case_page_shows_the_credit_section_per_respondent(client, case, clerk):
     r = client.post(url, {"at": "2026-10-11T10:00", "document": "", "amount": "-5"})
     assert r.status_code == 422
     body = r.content.decode()
-    assert "请填写担保书" in body or "这个字段是必填项" in body
+    assert body.count("该字段是必填项。") == 1 and 'id="form-credit-guarantee' in body
