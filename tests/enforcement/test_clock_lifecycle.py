@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from core.exceptions import RuleViolation
-from core.models import Deadline
+from core.models import Deadline, DeadlineRule
 from core.rule_catalogue import (
     CATALOGUE,
     CLOSURE_EVENTS,
@@ -145,6 +145,8 @@ def test_t14_walk_every_rule_through_suspension_resume_and_each_closure(courts, 
         Deadline.objects.filter(case=case).exclude(rule__code="CASE_DURATION").delete()
         variant = "deposit" if code == "CONTROL_EXPIRY" else ""
         duration = 30 if code in ("SELF_DISPOSAL", "ORDER_RESPONSE", "DUALCHECK_REPORT", "DUALCHECK_SUPPLEMENT") else None
+        # a rule shipped switched off (DISHONEST_CORRECTION, h/credit) still follows its row once enabled
+        DeadlineRule.objects.filter(code=code, is_active=False).update(is_active=True)
         clock = _clock(case, code, "2026-06-02 10:00", variant=variant, duration=duration)
     due = clock.due_at
     outcome = LIFECYCLE[code][event]

@@ -203,7 +203,7 @@ def test_termination_lists_every_unmet_condition(api, case_id):
     body = r.json()
     assert body["code"] == "closure_conditions_unmet"
     assert set(body["extra"]["unmet"]) == {
-        "notice_not_served", "restriction_not_issued", "online_search_incomplete",
+        "notice_not_served", "restriction_not_issued", "dishonest_not_assessed", "online_search_incomplete",
         "filed_within_three_months", "applicant_not_interviewed", "ruling_not_issued",
     }
     assert Case.objects.get(pk=case_id).status == CaseStatus.RECEIVED
