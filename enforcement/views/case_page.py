@@ -6,10 +6,10 @@ top of its form — never as a server error."""
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, fields
+from functools import cached_property
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -25,13 +25,13 @@ from core.web.clocks import ClockRow, ClockRows
 from core.web.htmx import is_partial, render_body_or_page
 from core.web.pages import Action, ActionPage, action_run
 from enforcement import policy
+from enforcement.events import CreditNode
 from enforcement.models import (
     ApprovalKind,
     ApprovalStatus,
     AssetStatus,
     Case,
     CreditKind,
-    CreditMeasure,
     CreditStatus,
     PartyRole,
 )
@@ -41,7 +41,6 @@ from enforcement.selectors import (
     case_get,
     case_get_detail,
     case_timeline,
-    dishonest_not_applicable_parties,
     enabled_categories,
 )
 from enforcement.views.actions import ACTIONS
@@ -161,15 +160,18 @@ class CasePage(ActionPage):
         issued = [m for m in measures if m.status == CreditStatus.ISSUED]
         self.credit_restricted = {m.party_id for m in issued if m.kind == CreditKind.RESTRICTION}
         self.credit_dishonest = {m.party_id for m in issued if m.kind == CreditKind.DISHONEST}
-        measure_type = ContentType.objects.get_for_model(CreditMeasure).pk
+        # RESTRICTION_RELEASE clocks are always about a credit measure of the case
+        ids = {m.pk for m in measures}
         self.credit_release_due = {
-            d.subject_id for d in self.running_deadlines
-            if d.subject_type_id == measure_type and d.rule.code == "RESTRICTION_RELEASE"
+            d.subject_id for d in self.running_deadlines if d.rule.code == "RESTRICTION_RELEASE" and d.subject_id in ids
         }
-        self.credit_not_applicable = dishonest_not_applicable_parties(self.case)
 
     def credit_respondent_rows(self) -> list[dict]:
         """One block per respondent: its measures (with their restricted persons) and actions."""
+        # the finding is a node of the case: read from the timeline the page loads anyway
+        not_applicable = {
+            e.subject_id for e in self.events if e.kind == CreditNode.DISHONEST_NOT_APPLICABLE
+        }
         by_party: dict[int, list] = defaultdict(list)
         for m in self.case.credit_measures.all():
             by_party[m.party_id].append({
@@ -178,7 +180,7 @@ class CasePage(ActionPage):
                 "persons": [{"person": p, "forms": self.forms_on("person", p)} for p in m.restricted_persons.all()],
             })
         return [
-            {"respondent": r, "measures": by_party[r.pk], "not_applicable": r.pk in self.credit_not_applicable,
+            {"respondent": r, "measures": by_party[r.pk], "not_applicable": r.pk in not_applicable,
              "forms": self.forms_on("respondent", r)}
             for r in self.respondents
         ]
@@ -191,9 +193,13 @@ class CasePage(ActionPage):
             label = label[len(self.case.case_number):].lstrip(" ·")
         return label
 
+    @cached_property
+    def events(self) -> list:
+        return list(case_timeline(self.case))
+
     def timeline(self) -> list[dict]:
         rows = []
-        for e in case_timeline(self.case):
+        for e in self.events:
             detail = self.subject(e.subject_label)
             flags = e.flags or []
             rows.append({"event": e, "label": node_label(e.kind), "detail": detail,
