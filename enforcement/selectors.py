@@ -344,8 +344,7 @@ def credit_measures_of_party(case: Case, party_id: int) -> QuerySet[CreditMeasur
 
 def dishonest_not_applicable_parties(case: Case) -> set[int]:
     """Respondents with a recorded finding that they do not meet the 失信 conditions."""
-    return set(
-        NodeEvent.objects.filter(
-            case=case, kind="credit.dishonest_not_applicable", subject_type=ContentType.objects.get_for_model(Party)
-        ).values_list("subject_id", flat=True)
-    )
+    ids = NodeEvent.objects.filter(
+        case=case, kind="credit.dishonest_not_applicable", subject_type=ContentType.objects.get_for_model(Party)
+    ).values_list("subject_id", flat=True)
+    return {pk for pk in ids if pk is not None}
