@@ -128,6 +128,9 @@ CATALOGUE: list[dict] = [
         "starts_on": "履行完毕、提供有效担保或申请执行人同意",
         "stops_on": "解除限制消费令",
         "basis": "322号 第23条",
+        # 322号 §23 "因情况紧急当事人申请立即解除的，人民法院应当立即解除": the seed gives no
+        # number; 24 h is the product's reading of "立即" (to be verified by an admin)
+        "variants": {"urgent": {"duration": 24, "unit": H, "warn_before": 6, "warn_before_unit": H}},
     },
     {
         "code": "DISHONEST_DELETE",
@@ -244,6 +247,21 @@ CATALOGUE: list[dict] = [
         "starts_on": "上级法院发出督办",
         "stops_on": "下级法院回复",
         "basis": "322号 第28条",
+    },
+    # h/credit (spec §4): 纠正申请 of a 失信 entry — 失信规定 (outside the seeds), article and
+    # periods unverified; ships switched off (is_active=False) until an admin verifies it.
+    {
+        "code": "DISHONEST_CORRECTION",
+        "name_zh": "失信纠正申请审查",
+        "name_en": "Decide a correction request on a dishonest-debtor entry",
+        "duration": 15,
+        "unit": CD,
+        "warn_before": 3,
+        "warn_before_unit": WD,
+        "starts_on": "被纳入失信名单的被执行人提出纠正申请",
+        "stops_on": "作出纠正决定（维持或予以纠正）",
+        "basis": "322号 第23条（及时审查，及时纠正）；失信规定（期限未核实）",
+        "is_active": False,
     },
 ]
 
@@ -436,6 +454,8 @@ LIFECYCLE: dict[str, dict[str, str]] = {
     # 322号 §23: the release is owed whatever becomes of the case
     "RESTRICTION_RELEASE": _row(_K, _closures(_K, _R, bankruptcy=_K)),
     "DISHONEST_DELETE": _row(_K, _closures(_K, _R, bankruptcy=_K)),
+    # spec §1: DISHONEST_CORRECTION takes the row of its sibling DISHONEST_DELETE
+    "DISHONEST_CORRECTION": _row(_K, _closures(_K, _R, bankruptcy=_K)),
     # a freeze lapses on its own date (民诉法解释 §485); measures survive 终本
     "CONTROL_EXPIRY": _row(_K, _closures(_K, _R, bankruptcy=_K)),
     # started by 终本; 恢复执行 takes its object away (spec [C8]: ENDS_MOOT, not a

@@ -23,6 +23,7 @@ from enforcement.models import Asset, AssetSearch, Case, CaseStatus, ControlKind
 from enforcement.services import assets as asset_services
 from enforcement.services import cases as case_services
 from enforcement.services import closure as closure_services
+from enforcement.services import credit as credit_services
 from enforcement.services import measures as measure_services
 from enforcement.services import property_clues as property_clue_services
 
@@ -225,9 +226,17 @@ def _make(rng, plan, court, number, clerk, handler, head, calendar) -> None:
         closure_services.case_close(actor=clerk, case=case, closure="withdrawn", closed_at=close_at, document="准予撤回执行申请裁定书")
     elif head is not None:
         respondent_party = case.parties.get(role=PartyRole.RESPONDENT)
-        measure_services.credit_issue(
-            actor=clerk, case=case, party_id=respondent_party.pk, kind="restriction",
-            issued_at=min(control_at, now - dt.timedelta(hours=1)),
+        credit_at = min(control_at, now - dt.timedelta(hours=1))
+        issued = measure_services.credit_issue(
+            actor=clerk, case=case, party_id=respondent_party.pk, kind="restriction", issued_at=credit_at,
+            decision_no=f"{number.replace('号', '号之二')}限制消费令",
+        )
+        # gate: credit — served (in force) and the 失信 conditions assessed (终本 gate rows #4, #5)
+        for measure in issued:
+            credit_services.credit_serve(actor=clerk, measure=measure, served_at=credit_at, method="direct",
+                                         recipient=respondent_party.name)
+        credit_services.credit_dishonest_not_applicable(
+            actor=clerk, case=case, party_id=respondent_party.pk, at=credit_at, reason="被执行人无履行能力，不存在失信情形"
         )
         close_at = max(close_at, _at(plan["filed"] + dt.timedelta(days=100), 15))
         if not assets and close_at < now:

@@ -46,6 +46,14 @@ class PropertyClueNode(NodeKind):
 class CreditNode(NodeKind):
     ISSUED = "credit.issued", _("发布信用惩戒措施")
     RELEASED = "credit.released", _("解除/删除信用惩戒措施")
+    SERVED = "credit.served", _("送达信用惩戒决定书")
+    CORRECTION_REQUESTED = "credit.correction_requested", _("提出失信纠正申请")
+    CORRECTION_DECIDED = "credit.correction_decided", _("作出纠正决定")
+    GUARANTEE_ACCEPTED = "credit.guarantee_accepted", _("被执行人提供有效担保")
+    APPLICANT_CONSENTED = "credit.applicant_consented", _("申请执行人同意解除")
+    URGENT_RELEASE_REQUESTED = "credit.urgent_release_requested", _("申请立即解除限制消费令")
+    PERSON_RELEASED = "credit.person_released", _("解除对原法定代表人等的限制消费")
+    DISHONEST_NOT_APPLICABLE = "credit.dishonest_not_applicable", _("认定不符合纳入失信名单条件")
 
 
 class DisposalNode(NodeKind):

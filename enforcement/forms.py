@@ -15,10 +15,13 @@ from enforcement.models import (
     CaseStatus,
     ClosureType,
     ControlKind,
+    CorrectionOutcome,
     CreditKind,
     PartyKind,
     PriceMethod,
+    RestrictedRole,
     SearchChannel,
+    ServiceMethod,
     Track,
 )
 from enforcement.selectors import suspension_approvers
@@ -174,7 +177,8 @@ class ResumeForm(AtForm):
 
 class FulfilmentForm(AtForm):
     note = forms.CharField(
-        label=_("履行情况"), max_length=500, help_text=_("履行完毕、提供担保或申请执行人同意"),
+        label=_("履行情况"), max_length=500,
+        help_text=_("仅登记履行完毕；提供担保或申请执行人同意请在“信用惩戒”中按被执行人登记"),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -339,6 +343,7 @@ class CreditForm(ActionForm):
     kind = forms.ChoiceField(label=_("措施"), choices=CreditKind.choices, initial=CreditKind.RESTRICTION)
     issued_at = LocalDateTimeField(label=_("决定时间"))
     grace_until = CourtDateField(label=_("宽限期至"), required=False, widget=DateInput())
+    decision_no = forms.CharField(label=_("决定书文号"), max_length=100, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -422,3 +427,60 @@ class ApprovalRequestForm(ActionForm):
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", _("批准")), ("reject", _("驳回"))])
     note = forms.CharField(label=_("审批意见"), max_length=1000, required=False)
+
+
+# --- h/credit: 失信/限消 per respondent (spec §4) ----------------------------------------------------
+
+
+class CreditServeForm(ActionForm):
+    time_field = "served_at"
+    served_at = LocalDateTimeField(label=_("送达时间"))
+    method = forms.ChoiceField(label=_("送达方式"), choices=ServiceMethod.choices, initial=ServiceMethod.DIRECT)
+    recipient = forms.CharField(label=_("受送达人"), max_length=100)
+
+
+class CreditCorrectionRequestForm(AtForm):
+    reason = forms.CharField(label=_("纠正申请的事实和理由"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CreditCorrectionDecideForm(AtForm):
+    outcome = forms.ChoiceField(label=_("决定"), choices=CorrectionOutcome.choices, widget=forms.RadioSelect)
+    reasons = forms.CharField(label=_("决定理由"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CreditUrgentReleaseForm(AtForm):
+    reason = forms.CharField(label=_("情况紧急的事由"), max_length=500)
+
+
+class CreditPersonAddForm(ActionForm):
+    name = forms.CharField(label=_("姓名"), max_length=100)
+    id_number = forms.CharField(
+        label=_("证件号码"), max_length=18, widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"})
+    )
+    role = forms.ChoiceField(label=_("身份"), choices=RestrictedRole.choices)
+    since = CourtDateField(label=_("任职起"), required=False, widget=DateInput())
+    until = CourtDateField(label=_("任职止"), required=False, widget=DateInput())
+
+
+class CreditPersonReleaseForm(AtForm):
+    change_record = forms.CharField(
+        label=_("登记机关变更记录"), max_length=500, help_text=_("变更登记的机关、文号和日期")
+    )
+
+
+class CreditGuaranteeForm(AtForm):
+    document = forms.CharField(label=_("担保书/担保财产"), max_length=200)
+    amount = money_field(_("担保金额（元）"), required=False)
+
+
+class CreditConsentForm(AtForm):
+    document = forms.CharField(label=_("申请执行人同意书"), max_length=200)
+    delete_dishonest = forms.BooleanField(
+        label=_("同意书同时申请删除失信信息（须执行局长批准）"), required=False
+    )
+
+
+class DishonestNotApplicableForm(AtForm):
+    reason = forms.CharField(
+        label=_("不符合纳入失信名单条件的理由"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )

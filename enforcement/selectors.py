@@ -64,6 +64,7 @@ def case_get_detail(user: User, case_id: int | str) -> Case:
             Prefetch("searches", queryset=AssetSearch.objects.prefetch_related("categories")),
             "clues",
             "credit_measures__party",
+            "credit_measures__restricted_persons",
             "disposals__asset",
             "self_disposals__asset",
             Prefetch("deadlines", queryset=Deadline.objects.select_related("rule").order_by("started_at", "id")),
@@ -341,3 +342,42 @@ def case_handler_ids(case: Case) -> set[int]:
         if isinstance(payload, dict) and payload.get("handler"):
             ids.add(int(payload["handler"]))
     return ids
+
+
+# --- h/credit: 失信/限消 per respondent ------------------------------------------------------
+
+from django.contrib.contenttypes.models import ContentType  # noqa: E402
+
+from enforcement.models.measures import RestrictedPerson  # noqa: E402
+
+
+def restricted_person_get(user: User, pk: Any) -> RestrictedPerson:  # Any: a URL value, checked here
+    """A person restricted by a 限制消费令, found only inside the user's courts (else 404)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    obj = (
+        RestrictedPerson.objects.filter(court_scope_q(user, field="measure__case__court"), pk=pk)
+        .select_related("measure__case")
+        .first()
+    )
+    if obj is None:
+        raise NotFound()
+    return obj
+
+
+def restricted_person_get_for_update(pk: int) -> RestrictedPerson:
+    return RestrictedPerson.objects.select_for_update(of=("self",)).get(pk=pk)
+
+
+def credit_measures_of_party(case: Case, party_id: int) -> QuerySet[CreditMeasure]:
+    return case.credit_measures.filter(party_id=party_id).order_by("pk")
+
+
+def dishonest_not_applicable_parties(case: Case) -> set[int]:
+    """Respondents with a recorded finding that they do not meet the 失信 conditions."""
+    ids = NodeEvent.objects.filter(
+        case=case, kind="credit.dishonest_not_applicable", subject_type=ContentType.objects.get_for_model(Party)
+    ).values_list("subject_id", flat=True)
+    return {pk for pk in ids if pk is not None}

@@ -48,4 +48,14 @@ urlpatterns = [
     path("approvals/", approvals.ApprovalListApi.as_view(), name="api-approvals"),
     path("approvals/<int:approval_id>/approve/", approvals.ApprovalApproveApi.as_view(), name="api-approval-approve"),
     path("approvals/<int:approval_id>/reject/", approvals.ApprovalRejectApi.as_view(), name="api-approval-reject"),
+    # h/credit: 失信/限消 per respondent (spec §4)
+    path("cases/<int:case_id>/credit-guarantee/", measures.CreditGuaranteeApi.as_view(), name="api-case-credit-guarantee"),
+    path("cases/<int:case_id>/credit-consent/", measures.CreditConsentApi.as_view(), name="api-case-credit-consent"),
+    path("cases/<int:case_id>/dishonest-not-applicable/", measures.DishonestNotApplicableApi.as_view(), name="api-case-dishonest-na"),
+    path("credit-measures/<int:measure_id>/serve/", measures.CreditServeApi.as_view(), name="api-credit-serve"),
+    path("credit-measures/<int:measure_id>/correction/", measures.CreditCorrectionRequestApi.as_view(), name="api-credit-correction"),
+    path("credit-measures/<int:measure_id>/correction-decision/", measures.CreditCorrectionDecideApi.as_view(), name="api-credit-correction-decide"),
+    path("credit-measures/<int:measure_id>/urgent-release/", measures.CreditUrgentReleaseApi.as_view(), name="api-credit-urgent-release"),
+    path("credit-measures/<int:measure_id>/persons/", measures.CreditPersonAddApi.as_view(), name="api-credit-persons"),
+    path("restricted-persons/<int:person_id>/release/", measures.CreditPersonReleaseApi.as_view(), name="api-restricted-person-release"),
 ]

@@ -69,3 +69,13 @@ __all__ = [
     "SelfDisposalStatus",
     "Track",
 ]
+
+# h/credit: 失信/限消 per respondent (decision, service, correction, restricted persons)
+from enforcement.models.measures import (
+    CorrectionOutcome,
+    RestrictedPerson,
+    RestrictedRole,
+    ServiceMethod,
+)
+
+__all__ += ["CorrectionOutcome", "RestrictedPerson", "RestrictedRole", "ServiceMethod"]

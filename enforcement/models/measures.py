@@ -229,8 +229,25 @@ class CreditStatus(models.TextChoices):
     RELEASED = "released", _("已解除/删除")
 
 
+class ServiceMethod(models.TextChoices):
+    """送达方式 of a 限制消费令 / 失信决定书 (322号 §23 "制作决定书送达当事人")."""
+
+    DIRECT = "direct", _("直接送达")
+    MAIL = "mail", _("邮寄送达")
+    ELECTRONIC = "electronic", _("电子送达")
+    LEFT = "left", _("留置送达")
+    ANNOUNCEMENT = "announcement", _("公告送达")
+
+
+class CorrectionOutcome(models.TextChoices):
+    UPHELD = "upheld", _("维持")
+    CORRECTED = "corrected", _("予以纠正")
+
+
 class CreditMeasure(ConcurrentTransitionMixin, models.Model):
-    """限制消费令 and 失信名单 entries (322号 §23), with the optional 宽限期."""
+    """限制消费令 and 失信名单 entries (322号 §23), with the optional 宽限期.
+
+    In force (生效) = issued, served, not released, and any 宽限期 over (``in_force``)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="credit_measures")
     party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="credit_measures")
@@ -240,6 +257,24 @@ class CreditMeasure(ConcurrentTransitionMixin, models.Model):
     status = FSMField(default=CreditStatus.ISSUED, choices=CreditStatus.choices, protected=True)
     released_at = models.DateTimeField(null=True, blank=True)
     release_reason = models.CharField(max_length=500, blank=True)
+    # the decision (决定书) and who made it
+    decision_no = models.CharField(_("决定书文号"), max_length=100, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # service (送达) of the decision
+    served_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
+    service_method = models.CharField(_("送达方式"), max_length=14, choices=ServiceMethod.choices, blank=True)
+    service_recipient = models.CharField(_("受送达人"), max_length=100, blank=True)
+    # 纠正申请 (322号 §23 "应及时审查，及时纠正") and its decision
+    correction_requested_at = models.DateTimeField(_("纠正申请时间"), null=True, blank=True)
+    correction_request = models.CharField(_("纠正申请理由"), max_length=1000, blank=True)
+    correction_decided_at = models.DateTimeField(_("纠正决定时间"), null=True, blank=True)
+    correction_outcome = models.CharField(_("纠正决定"), max_length=10, choices=CorrectionOutcome.choices, blank=True)
+    correction_reasons = models.CharField(_("纠正决定理由"), max_length=1000, blank=True)
+    correction_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("信用惩戒措施")
@@ -252,3 +287,48 @@ class CreditMeasure(ConcurrentTransitionMixin, models.Model):
     @transition(field=status, source=CreditStatus.ISSUED, target=CreditStatus.RELEASED)
     def release(self, *, at, reason: str) -> None:
         self.released_at, self.release_reason = at, reason
+
+    @property
+    def correction_pending(self) -> bool:
+        return self.correction_requested_at is not None and self.correction_decided_at is None
+
+    def in_force(self, on) -> bool:
+        """Issued, served, not released and its 宽限期 (if any) over on date ``on``."""
+        return (
+            self.status == CreditStatus.ISSUED
+            and self.served_at is not None
+            and (self.grace_until is None or self.grace_until < on)
+        )
+
+
+class RestrictedRole(models.TextChoices):
+    LEGAL_REPRESENTATIVE = "legal_representative", _("法定代表人")
+    PRINCIPAL = "principal", _("主要负责人")
+    ACTUAL_CONTROLLER = "actual_controller", _("实际控制人")
+    DIRECTLY_RESPONSIBLE = "directly_responsible", _("直接责任人员")
+
+
+class RestrictedPerson(models.Model):
+    """A person an organisation's 限制消费令 restricts (法定代表人 …), from–to; released on
+    application with the registry's change record (322号 §23 "被执行人的法定代表人发生变更的，
+    应当依当事人申请及时解除对原法定代表人的限制消费令")."""
+
+    measure = models.ForeignKey(CreditMeasure, on_delete=models.CASCADE, related_name="restricted_persons")
+    name = models.CharField(_("姓名"), max_length=100)
+    id_number = models.CharField(_("证件号码"), max_length=18)
+    role = models.CharField(_("身份"), max_length=24, choices=RestrictedRole.choices)
+    since = models.DateField(_("任职起"), null=True, blank=True)
+    until = models.DateField(_("任职止"), null=True, blank=True)
+    released_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
+    change_record = models.CharField(_("登记机关变更记录"), max_length=500, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("被限制消费人员")
+        verbose_name_plural = _("被限制消费人员")
+        ordering = ["measure_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.name}"

@@ -26,7 +26,6 @@ from enforcement.events import CaseNode
 from enforcement.models import (
     Case,
     CaseStatus,
-    CreditKind,
     CreditStatus,
     Party,
     PartyKind,
@@ -38,6 +37,7 @@ from enforcement.policy import can_act_at
 from enforcement.selectors import case_get_for_update, case_get_for_update_unchecked, suspension_approvers
 from enforcement.services.clock_lifecycle import clocks_apply_resumption, clocks_apply_suspension
 from enforcement.services.common import check_time, record_node, require_open, start_if_received
+from enforcement.services.credit import release_clock_start
 
 
 @dataclass
@@ -422,23 +422,28 @@ def cases_move_overdue_simple_to_ordinary(*, now: dt.datetime) -> int:
 
 @transaction.atomic
 def case_record_fulfilment(*, actor: User, case: Case, at: dt.datetime, note: str) -> Case:
-    """履行完毕 (or guarantee / applicant consent): credit measures must be lifted
-    within 3 working days (322号 §23; 失信规定 §10)."""
+    """履行完毕 only (322号 §23; 失信规定 §10): every credit measure of every respondent must
+    be lifted (限消) and deleted (失信) within 3 working days. A guarantee or the applicant's
+    consent is not 履行完毕: ``credit_guarantee_accept`` / ``credit_applicant_consent``."""
     case = case_get_for_update(actor=actor, case=case)
     check_time(at)
     if not note.strip():
-        raise ValidationFailed.for_field("note", _("请说明履行情况（履行完毕、提供担保或申请执行人同意）。"))
+        raise ValidationFailed.for_field("note", _("请说明履行完毕的情况（履行方式、金额）。"))
     if case.fulfilled_at is not None:
         raise InvalidTransition(_("已登记履行完毕。"))
     case.fulfilled_at, case.fulfilment_note = at, note[:500]
     case.save(update_fields=["fulfilled_at", "fulfilment_note", "updated_at"])
-    for measure in case.credit_measures.filter(status=CreditStatus.ISSUED).order_by("pk"):
-        rule = "RESTRICTION_RELEASE" if measure.kind == CreditKind.RESTRICTION else "DISHONEST_DELETE"
-        clocks.clock_start(
-            rule_code=rule, court=case.court, case=case, subject=measure, started_at=at, responsible=case.handler
-        )
+    _credit_release_clocks_start(case, at)
     record_node(case=case, kind=CaseNode.FULFILLED, occurred_at=at, actor=actor, payload={"note": note[:500]})
     return case
+
+
+def _credit_release_clocks_start(case: Case, at: dt.datetime) -> None:
+    """履行完毕: RESTRICTION_RELEASE and DISHONEST_DELETE for every measure not yet released
+    (a clock an earlier 担保/同意 started keeps its earlier due date)."""
+    for measure in case.credit_measures.filter(status=CreditStatus.ISSUED).order_by("pk"):
+        if at >= measure.issued_at:
+            release_clock_start(case=case, measure=measure, at=at)
 
 
 @transaction.atomic
@@ -451,11 +456,7 @@ def case_mark_claim_satisfied(*, case: Case, at: dt.datetime, source: str) -> Ca
         return case
     case.fulfilled_at, case.fulfilment_note = at, source[:500]
     case.save(update_fields=["fulfilled_at", "fulfilment_note", "updated_at"])
-    for measure in case.credit_measures.filter(status=CreditStatus.ISSUED).order_by("pk"):
-        rule = "RESTRICTION_RELEASE" if measure.kind == CreditKind.RESTRICTION else "DISHONEST_DELETE"
-        clocks.clock_start(
-            rule_code=rule, court=case.court, case=case, subject=measure, started_at=at, responsible=case.handler
-        )
+    _credit_release_clocks_start(case, at)
     node_event_record(
         kind=CaseNode.FULFILLED, court=case.court, case=case, occurred_at=at, actor=None, subject=case,
         payload={"note": source[:500], "by": "custody_funds"},

@@ -5,12 +5,13 @@ waives a clock (issue 15 items 1–2, DESIGN "A clock the law keeps running").""
 import datetime as dt
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import User
 from core.rule_catalogue import ENDS_MOOT, REFUSE_CLOSURE, STOP_MET, SUSPENSION, lifecycle_outcome, pauses_on
 from core.services import clocks
-from enforcement.models import Case
+from enforcement.models import Case, ClosureType, CreditStatus
 
 
 def _running(case: Case):
@@ -37,6 +38,30 @@ def closure_blocked_message(blocking: list[dict[str, Any]]) -> str:
     # the rule's name, not its code: the message is shown on a Chinese page
     names = "；".join(f"{c['rule_name']}（{c['subject']}）" if c["subject"] else c["rule_name"] for c in blocking)
     return str(_("以下法定期限仍在计算，须先完成相应事项方可结案：%(clocks)s") % {"clocks": names})
+
+
+def credit_measures_blocking_closure(case: Case, closure: str) -> list[dict[str, Any]]:
+    """Every 限消/失信 of every respondent not yet released (served or not, with or without a
+    release clock), as ``{id, kind, respondent, since}``: they refuse every closure but 终本,
+    the only one that keeps them in force (lifecycle spec §4; 322号 §23)."""
+    if closure == ClosureType.TERMINATED_THIS_ROUND:
+        return []
+    return [
+        {
+            "id": m.pk,
+            "kind": m.kind,
+            "kind_name": str(m.get_kind_display()),
+            "respondent": m.party_id,
+            "respondent_name": m.party.name,
+            "since": timezone.localtime(m.issued_at).isoformat(),
+        }
+        for m in case.credit_measures.filter(status=CreditStatus.ISSUED).select_related("party").order_by("pk")
+    ]
+
+
+def closure_blocked_by_credit_message(measures: list[dict[str, Any]]) -> str:
+    names = "；".join(f"{m['respondent_name']}（{m['kind_name']}）" for m in measures)
+    return str(_("以下信用惩戒措施尚未解除/删除，不能以该方式结案：%(m)s") % {"m": names})
 
 
 def clocks_apply_closure(*, case: Case, closure: str, at: dt.datetime, actor: User | None) -> None:

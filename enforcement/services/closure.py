@@ -34,7 +34,9 @@ from enforcement.services.clock_lifecycle import (
     clocks_apply_closure,
     clocks_apply_restoration,
     clocks_blocking_closure,
+    closure_blocked_by_credit_message,
     closure_blocked_message,
+    credit_measures_blocking_closure,
 )
 from enforcement.services.common import check_time, record_node, require_open
 from enforcement.services.gate import terminated_round_unmet, unmet_codes
@@ -71,8 +73,15 @@ def _check_closure(case: Case, closure: str, at: dt.datetime, document: str) -> 
             code="claim_not_satisfied",
         )
     blocking = clocks_blocking_closure(case, closure)
-    if blocking:
-        raise RuleViolation(closure_blocked_message(blocking), code="closure_blocked_by_clocks", extra={"clocks": blocking})
+    credit = credit_measures_blocking_closure(case, closure)
+    if blocking or credit:
+        message = "".join(
+            ([closure_blocked_message(blocking)] if blocking else [])
+            + ([closure_blocked_by_credit_message(credit)] if credit else [])
+        )
+        raise RuleViolation(
+            message, code="closure_blocked_by_clocks", extra={"clocks": blocking, "credit_measures": credit}
+        )
 
 
 def _close(case: Case, *, closure: str, at: dt.datetime, document: str, actor: User | None) -> Case:

@@ -38,6 +38,11 @@ from enforcement.selectors import (
     credit_measure_get_for_update,
 )
 from enforcement.services.common import check_time, record_node, require_open, start_if_received
+from enforcement.services.credit import (
+    RestrictedPersonInput,
+    restricted_persons_check,
+    restricted_persons_create,
+)
 
 
 def controlled_value(case: Case) -> Decimal:
@@ -218,10 +223,13 @@ def control_release(*, actor: User, measure: ControlMeasure, at: dt.datetime, re
 
 @transaction.atomic
 def credit_issue(
-    *, actor: User, case: Case, party_id: int, kind: str, issued_at: dt.datetime, grace_until: dt.date | None = None
+    *, actor: User, case: Case, party_id: int, kind: str, issued_at: dt.datetime, grace_until: dt.date | None = None,
+    decision_no: str = "", persons: list[RestrictedPersonInput] | None = None,
 ) -> list[CreditMeasure]:
     """限制消费令 / 失信名单. A 失信 entry always comes with a 限制消费令 (322号 §23:
-    纳入失信名单同时限制消费). ``grace_until`` is the optional 宽限期."""
+    纳入失信名单同时限制消费). ``grace_until`` is the optional 宽限期; ``decision_no`` the
+    决定书's number; ``persons`` the people an organisation's 限制消费令 restricts (法定代表人 …).
+    Not in force until served (``credit.services.credit_serve``)."""
     case = case_get_for_update(actor=actor, case=case)
     require_open(case)
     check_time(issued_at)
@@ -232,6 +240,7 @@ def credit_issue(
         raise ValidationFailed.for_field("party", _("只能对本案被执行人采取信用惩戒措施。"))
     if grace_until is not None and grace_until <= local_date(issued_at):
         raise ValidationFailed.for_field("grace_until", _("宽限期应晚于决定日期。"))
+    restricted_persons_check(party, CreditKind.RESTRICTION if persons else kind, persons or [])
     kinds = [kind] if kind == CreditKind.RESTRICTION else [CreditKind.DISHONEST, CreditKind.RESTRICTION]
     issued = []
     for k in kinds:
@@ -240,11 +249,15 @@ def credit_issue(
                 raise InvalidTransition(_("该被执行人已有生效的同类措施。"))
             continue
         measure = CreditMeasure.objects.create(
-            case=case, party=party, kind=k, issued_at=issued_at, grace_until=grace_until
+            case=case, party=party, kind=k, issued_at=issued_at, grace_until=grace_until,
+            decision_no=decision_no.strip()[:100], issued_by=actor,
         )
+        if k == CreditKind.RESTRICTION and persons:
+            restricted_persons_create(measure, persons)
         issued.append(measure)
         record_node(case=case, kind=CreditNode.ISSUED, occurred_at=issued_at, actor=actor, subject=measure,
-                    payload={"kind": k, "grace_until": grace_until.isoformat() if grace_until else None})
+                    payload={"kind": k, "grace_until": grace_until.isoformat() if grace_until else None,
+                             "decision_no": measure.decision_no})
     start_if_received(case)
     return issued
 
@@ -259,7 +272,8 @@ def credit_release(*, actor: User, measure: CreditMeasure, at: dt.datetime, reas
     measure.release(at=at, reason=reason[:500])
     measure.save()
     clocks.clocks_stop_for_subject(
-        subject=measure, rule_codes=["RESTRICTION_RELEASE", "DISHONEST_DELETE"], stopped_at=at, actor=actor
+        subject=measure, rule_codes=["RESTRICTION_RELEASE", "DISHONEST_DELETE", "DISHONEST_CORRECTION"],
+        stopped_at=at, actor=actor,
     )
     record_node(case=case, kind=CreditNode.RELEASED, occurred_at=at, actor=actor, subject=measure,
                 payload={"kind": measure.kind, "reason": reason[:500]})

@@ -14,6 +14,7 @@ from enforcement.models import Approval, SearchChannel
 from enforcement.services import assets as asset_services
 from enforcement.services import cases as case_services
 from enforcement.services import closure as closure_services
+from enforcement.services import credit as credit_services
 from enforcement.services import disposal as disposal_services
 from enforcement.services import measures as measure_services
 from enforcement.services import property_clues as property_clue_services
@@ -142,7 +143,8 @@ def _do_property_clue_conclude(page: "CasePage", clue: Any, form: Any) -> Done:
 def _do_credit(page: "CasePage", obj: Any, form: Any) -> Done:
     user, case, d = page.user, page.case, form.cleaned_data
     issued = measure_services.credit_issue(
-        actor=user, case=case, party_id=d["party"], kind=d["kind"], issued_at=d["issued_at"], grace_until=d.get("grace_until")
+        actor=user, case=case, party_id=d["party"], kind=d["kind"], issued_at=d["issued_at"], grace_until=d.get("grace_until"),
+        decision_no=d.get("decision_no") or "",
     )
     return Done(_("已发布：%(k)s。") % {"k": "、".join(str(m.get_kind_display()) for m in issued)})
 
@@ -162,7 +164,7 @@ def _do_interview(page: "CasePage", obj: Any, form: Any) -> Done:
 def _do_fulfilment(page: "CasePage", obj: Any, form: Any) -> Done:
     user, case, d = page.user, page.case, form.cleaned_data
     case_services.case_record_fulfilment(actor=user, case=case, at=d["at"], note=d["note"])
-    return Done(_("已登记履行情况；信用惩戒措施须在三个工作日内解除。"))
+    return Done(_("已登记履行完毕；信用惩戒措施须在三个工作日内解除、删除。"))
 
 
 def _do_track(page: "CasePage", obj: Any, form: Any) -> Done:
@@ -280,3 +282,103 @@ ACTIONS: dict[str, Action] = {
                lambda p, m: policy.can_release_credit(p.user, m), on="credit", danger=True),
     ]
 }
+
+
+# --- h/credit: 失信/限消 per respondent (spec §4) ----------------------------------------------------
+
+
+def _do_credit_serve(page: "CasePage", measure: Any, form: Any) -> Done:
+    d = form.cleaned_data
+    credit_services.credit_serve(actor=page.user, measure=measure, served_at=d["served_at"], method=d["method"], recipient=d["recipient"])
+    return Done(_("已登记决定书送达。"))
+
+
+def _do_credit_correction(page: "CasePage", measure: Any, form: Any) -> Done:
+    d = form.cleaned_data
+    credit_services.credit_correction_request(actor=page.user, measure=measure, at=d["at"], reason=d["reason"])
+    return Done(_("已登记纠正申请，待执行局长审查。"))
+
+
+def _do_credit_correction_decide(page: "CasePage", measure: Any, form: Any) -> Done:
+    d = form.cleaned_data
+    credit_services.credit_correction_decide(actor=page.user, measure=measure, at=d["at"], outcome=d["outcome"], reasons=d["reasons"])
+    return Done(_("已作出纠正决定。"))
+
+
+def _do_credit_urgent_release(page: "CasePage", measure: Any, form: Any) -> Done:
+    d = form.cleaned_data
+    credit_services.credit_urgent_release_request(actor=page.user, measure=measure, at=d["at"], reason=d["reason"])
+    return Done(_("已登记立即解除申请，应当立即解除限制消费令。"))
+
+
+def _do_credit_person_add(page: "CasePage", measure: Any, form: Any) -> Done:
+    d = form.cleaned_data
+    credit_services.credit_person_add(
+        actor=page.user, measure=measure,
+        person=credit_services.RestrictedPersonInput(d["name"], d["id_number"], d["role"], d.get("since"), d.get("until")),
+    )
+    return Done(_("已列明被限制消费人员。"))
+
+
+def _do_credit_person_release(page: "CasePage", person: Any, form: Any) -> Done:
+    d = form.cleaned_data
+    credit_services.credit_person_release(actor=page.user, person=person, at=d["at"], change_record=d["change_record"])
+    return Done(_("已解除对该人员的限制消费。"))
+
+
+def _do_credit_guarantee(page: "CasePage", party: Any, form: Any) -> Done:
+    d = form.cleaned_data
+    credit_services.credit_guarantee_accept(
+        actor=page.user, case=page.case, party_id=party.pk, at=d["at"], document=d["document"], amount=d.get("amount")
+    )
+    return Done(_("已登记提供有效担保；该被执行人的限制消费令须在三个工作日内解除。"))
+
+
+def _do_credit_consent(page: "CasePage", party: Any, form: Any) -> Done:
+    d = form.cleaned_data
+    credit_services.credit_applicant_consent(
+        actor=page.user, case=page.case, party_ids=[party.pk], at=d["at"], document=d["document"],
+        delete_dishonest=d["delete_dishonest"],
+    )
+    return Done(_("已登记申请执行人同意；该被执行人的限制消费令须在三个工作日内解除。"))
+
+
+def _do_dishonest_na(page: "CasePage", party: Any, form: Any) -> Done:
+    d = form.cleaned_data
+    credit_services.credit_dishonest_not_applicable(actor=page.user, case=page.case, party_id=party.pk, at=d["at"], reason=d["reason"])
+    return Done(_("已记录该被执行人不符合纳入失信名单的条件。"))
+
+
+def _issued_credit(p: "CasePage", m: Any) -> bool:
+    return policy.can_release_credit(p.user, m)
+
+
+ACTIONS.update({
+    a.slug: a
+    for a in [
+        Action("credit-serve", f.CreditServeForm, _("登记送达"), _("登记送达"), _do_credit_serve,
+               lambda p, m: _issued_credit(p, m) and m.served_at is None and policy.is_open(p.case), on="credit"),
+        Action("credit-correction", f.CreditCorrectionRequestForm, _("纠正申请"), _("登记申请"), _do_credit_correction,
+               lambda p, m: _issued_credit(p, m) and not m.correction_pending, on="credit"),
+        Action("credit-correction-decide", f.CreditCorrectionDecideForm, _("纠正决定"), _("作出决定"),
+               _do_credit_correction_decide,
+               lambda p, m: _issued_credit(p, m) and m.correction_pending and policy.can_approve(p.user, p.case)
+               and m.issued_by_id != p.user.pk, on="credit"),
+        Action("credit-urgent-release", f.CreditUrgentReleaseForm, _("申请立即解除"), _("登记申请"),
+               _do_credit_urgent_release,
+               lambda p, m: _issued_credit(p, m) and m.kind == "restriction" and m.pk in p.credit_release_due, on="credit"),
+        Action("credit-person-add", f.CreditPersonAddForm, _("列明被限制消费人员"), _("添加"), _do_credit_person_add,
+               lambda p, m: _issued_credit(p, m) and m.kind == "restriction" and m.party.kind != "person"
+               and policy.is_open(p.case), on="credit"),
+        Action("credit-person-release", f.CreditPersonReleaseForm, _("解除该人员的限制消费"), _("解除"),
+               _do_credit_person_release,
+               lambda p, person: policy.can_act_on(p.user, p.case) and person.released_at is None, on="person"),
+        Action("credit-guarantee", f.CreditGuaranteeForm, _("提供有效担保"), _("登记担保"), _do_credit_guarantee,
+               lambda p, r: policy.can_progress(p.user, p.case) and r.pk in p.credit_restricted, on="respondent"),
+        Action("credit-consent", f.CreditConsentForm, _("申请执行人同意解除"), _("登记同意"), _do_credit_consent,
+               lambda p, r: policy.can_progress(p.user, p.case) and r.pk in p.credit_restricted, on="respondent"),
+        Action("dishonest-not-applicable", f.DishonestNotApplicableForm, _("认定不符合失信条件"), _("记录"),
+               _do_dishonest_na,
+               lambda p, r: policy.can_progress(p.user, p.case) and r.pk not in p.credit_dishonest, on="respondent"),
+    ]
+})

@@ -6,6 +6,7 @@ top of its form — never as a server error."""
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, fields
+from functools import cached_property
 from typing import Any
 
 from django.contrib import messages
@@ -24,7 +25,16 @@ from core.web.clocks import ClockRow, ClockRows
 from core.web.htmx import is_partial, render_body_or_page
 from core.web.pages import Action, ActionPage, action_run
 from enforcement import policy
-from enforcement.models import ApprovalKind, ApprovalStatus, AssetStatus, Case, PartyRole
+from enforcement.events import CreditNode
+from enforcement.models import (
+    ApprovalKind,
+    ApprovalStatus,
+    AssetStatus,
+    Case,
+    CreditKind,
+    CreditStatus,
+    PartyRole,
+)
 from enforcement.selectors import (
     approvals_of_case,
     asset_categories,
@@ -51,6 +61,9 @@ SUB_OBJECTS: dict[str, Callable[[Case], Any]] = {
     "credit": lambda case: case.credit_measures.all(),
     "disposal": lambda case: case.disposals.all(),
     "selfdisposal": lambda case: case.self_disposals.all(),
+    # h/credit: per-respondent 信用惩戒 actions, and the persons an organisation's 限消 restricts
+    "respondent": lambda case: [p for p in case.parties.all() if p.role == PartyRole.RESPONDENT],
+    "person": lambda case: [p for m in case.credit_measures.all() for p in m.restricted_persons.all()],
 }
 
 
@@ -87,6 +100,7 @@ class CasePage(ActionPage):
         ]
         for a in self.usable_overrides:
             a.label = f"#{a.pk} {a.reason[:30]}"
+        self._credit_init()
         if self.can_act:
             self.all_categories = asset_categories()
             self.enabled_categories = enabled_categories(case.court)
@@ -140,6 +154,37 @@ class CasePage(ActionPage):
     def credit_rows(self) -> list[dict]:
         return [{"measure": m, "forms": self.forms_on("credit", m)} for m in self.case.credit_measures.all()]
 
+    # --- h/credit: 信用惩戒 per respondent ------------------------------------------------------
+    def _credit_init(self) -> None:
+        measures = list(self.case.credit_measures.all())
+        issued = [m for m in measures if m.status == CreditStatus.ISSUED]
+        self.credit_restricted = {m.party_id for m in issued if m.kind == CreditKind.RESTRICTION}
+        self.credit_dishonest = {m.party_id for m in issued if m.kind == CreditKind.DISHONEST}
+        # RESTRICTION_RELEASE clocks are always about a credit measure of the case
+        ids = {m.pk for m in measures}
+        self.credit_release_due = {
+            d.subject_id for d in self.running_deadlines if d.rule.code == "RESTRICTION_RELEASE" and d.subject_id in ids
+        }
+
+    def credit_respondent_rows(self) -> list[dict]:
+        """One block per respondent: its measures (with their restricted persons) and actions."""
+        # the finding is a node of the case: read from the timeline the page loads anyway
+        not_applicable = {
+            e.subject_id for e in self.events if e.kind == CreditNode.DISHONEST_NOT_APPLICABLE
+        }
+        by_party: dict[int, list] = defaultdict(list)
+        for m in self.case.credit_measures.all():
+            by_party[m.party_id].append({
+                "measure": m,
+                "forms": self.forms_on("credit", m),
+                "persons": [{"person": p, "forms": self.forms_on("person", p)} for p in m.restricted_persons.all()],
+            })
+        return [
+            {"respondent": r, "measures": by_party[r.pk], "not_applicable": r.pk in not_applicable,
+             "forms": self.forms_on("respondent", r)}
+            for r in self.respondents
+        ]
+
     def subject(self, label: str) -> str:
         """A clock's or node's subject without the case number (the page's title):
         "(2026)鲁0102执1号 · 银行存款 …" → "银行存款 …"."""
@@ -148,9 +193,13 @@ class CasePage(ActionPage):
             label = label[len(self.case.case_number):].lstrip(" ·")
         return label
 
+    @cached_property
+    def events(self) -> list:
+        return list(case_timeline(self.case))
+
     def timeline(self) -> list[dict]:
         rows = []
-        for e in case_timeline(self.case):
+        for e in self.events:
             detail = self.subject(e.subject_label)
             flags = e.flags or []
             rows.append({"event": e, "label": node_label(e.kind), "detail": detail,
@@ -177,6 +226,7 @@ class CasePage(ActionPage):
             "asset_rows": self.asset_rows(),
             "clue_rows": self.clue_rows(),
             "credit_rows": self.credit_rows(),
+            "credit_respondent_rows": self.credit_respondent_rows(),
             "disposal_rows": [{"disposal": d, "forms": self.forms_on("disposal", d)} for d in self.case.disposals.all()],
             "self_disposal_rows": [
                 {"sd": sd, "forms": self.forms_on("selfdisposal", sd)} for sd in self.case.self_disposals.all()

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from core.exceptions import RuleViolation
-from core.models import Deadline
+from core.models import Deadline, DeadlineRule
 from core.rule_catalogue import (
     CATALOGUE,
     CLOSURE_EVENTS,
@@ -162,6 +162,8 @@ def test_t14_walk_every_rule_through_every_case_event(
         clock = Deadline.objects.get(case=case, rule__code=code)
     else:
         Deadline.objects.filter(case=case).exclude(rule__code="CASE_DURATION").delete()
+        # a rule shipped switched off (DISHONEST_CORRECTION, h/credit) still follows its row once enabled
+        DeadlineRule.objects.filter(code=code, is_active=False).update(is_active=True)
         clock = _walk_clock(case, code, _FRESH)
     due = clock.due_at
     outcome = LIFECYCLE[code][event]

@@ -190,6 +190,11 @@ def ready_for_termination(api, case_id):
     respondent = api.get(f"/api/v1/cases/{case_id}/").json()["respondents"][0]["id"]
     r = api.post(f"/api/v1/cases/{case_id}/credit-measures/", {"party": respondent, "kind": "restriction", "issued_at": "2026-10-10T10:00:00+08:00"}, format="json")
     assert r.status_code == 201, r.json()
+    # gate: credit — the order served (in force), the 失信 conditions assessed (rows #4, #5)
+    served = {"served_at": "2026-10-10T11:00:00+08:00", "method": "direct", "recipient": "某某公司"}
+    assert api.post(f"/api/v1/credit-measures/{r.json()[0]['id']}/serve/", served, format="json").status_code == 200
+    finding = {"party": respondent, "reason": "被执行人无履行能力，不存在失信情形", "at": "2026-10-10T11:00:00+08:00"}
+    assert api.post(f"/api/v1/cases/{case_id}/dishonest-not-applicable/", finding, format="json").status_code == 201
     api.post(f"/api/v1/cases/{case_id}/interview/", {"note": "告知财产调查结果", "at": "2026-12-01T10:00:00+08:00"}, format="json")
 
 
@@ -199,7 +204,7 @@ def test_termination_lists_every_unmet_condition(api, case_id):
     body = r.json()
     assert body["code"] == "closure_conditions_unmet"
     assert set(body["extra"]["unmet"]) == {
-        "notice_not_served", "restriction_not_issued", "online_search_incomplete",
+        "notice_not_served", "restriction_not_issued", "dishonest_not_assessed", "online_search_incomplete",
         "filed_within_three_months", "applicant_not_interviewed", "ruling_not_issued",
     }
     assert Case.objects.get(pk=case_id).status == CaseStatus.RECEIVED

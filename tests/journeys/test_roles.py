@@ -82,6 +82,7 @@ from tests.browser import log_in, screenshot
 from tests.dualcheck.factories import advance, register
 from tests.dualcheck.journey_helpers import Console, main_nav
 from tests.enforcement.factories import make_case
+from tests.enforcement.gate_credit import satisfy_credit_gate
 from tests.enforcement.test_browser_journey import deadline_row, local_input
 from tests.supervision.test_supervisor_journey import overdue_at, scan_all
 
@@ -375,6 +376,8 @@ def terminable_case(clerk, handler, court, number: str) -> Case:
         kind=CreditKind.RESTRICTION,
         issued_at=received + 4 * hour,
     )
+    # gate: credit
+    satisfy_credit_gate(case, actor=handler, at=received + 4 * hour)
     case_services.case_record_interview(
         actor=handler,
         case=case,

@@ -121,6 +121,10 @@ def terminated_round(p) -> Scenario:
     cases.case_serve_notice(actor=p.clerk, case=case, served_at=at("2026-08-04 11:00"))
     measures.credit_issue(actor=p.clerk, case=case, party_id=case.parties.get(role="respondent").pk,
                         kind="restriction", issued_at=at("2026-08-06 10:00"))
+    # gate: credit
+    from tests.enforcement.gate_credit import satisfy_credit_gate
+
+    satisfy_credit_gate(case, actor=p.clerk, at=at("2026-08-06 10:00"))
     cases.case_record_interview(actor=p.handler, case=case, at=at("2026-11-02 10:00"), note="告知财产调查结果。")
     approval = closure.case_close(actor=p.handler, case=case, closure="terminated_this_round",
                                   closed_at=at("2026-11-20 10:00"), document="(2026)鲁0102执1001号之一")
@@ -141,6 +145,27 @@ def _enforcement_approval(p, case, approval, *, maker, checker, decided=None) ->
                                                           "next": "/cases/approvals/"}),
         pages=["/cases/approvals/", f"/cases/{case.pk}/"],
         offer=f'action="/cases/approvals/{approval.pk}/decide/"',
+    )
+
+
+def credit_correction(p) -> Scenario:
+    """纠正申请 on a 失信 entry (322号 §23): decided by a bureau head other than the one who issued it."""
+    from enforcement.services import credit, measures
+
+    case = _case(p)
+    (m,) = measures.credit_issue(actor=p.head, case=case, party_id=case.parties.get(role="respondent").pk,
+                                 kind="dishonest", issued_at=at("2026-10-10 10:00"))[:1]
+    credit.credit_correction_request(actor=p.clerk, measure=m, at=at("2026-10-12 10:00"), reason="错误纳入")
+    body = {"outcome": "upheld", "reasons": "申请理由不成立", "at": "2026-10-13T10:00:00+08:00"}
+    url = f"/cases/{case.pk}/credit-correction-decide/{m.pk}/"
+    return Scenario(
+        maker=p.head, checker=p.head2, obj=m,
+        refusals=[(f"/api/v1/credit-measures/{m.pk}/correction-decision/", body)],
+        decide=(f"/api/v1/credit-measures/{m.pk}/correction-decision/", body),
+        decided=lambda x: x.correction_outcome == "upheld" and x.correction_decided_by_id == p.head2.pk,
+        form=(url, {"outcome": "upheld", "reasons": "申请理由不成立", "at": "2026-10-13T10:00"}),
+        pages=[f"/cases/{case.pk}/"],
+        offer=f'action="{url}"',
     )
 
 
@@ -304,7 +329,7 @@ def order_answer(p) -> Scenario:
 
 SCENARIOS: dict[str, Callable] = {
     f.__name__: f for f in (over_seizure, extension, terminated_round, disbursement, delay, deposit,
-                            clue_approval, report_review, order_review, order_answer)
+                            clue_approval, report_review, order_review, order_answer, credit_correction)
 }
 
 # --- the table: every decision of the product → its scenario, or why it is exempt -------------
@@ -357,6 +382,13 @@ DECISIONS = {
     "administrator in the admin (DESIGN: editable in admin); no approval step",
     "supervision.services.petitions.petition_conclude": EXEMPT + "信访 are concluded by the court's staff; "
     "no approval step",
+    # h/credit: 纠正申请 of a 失信/限消 entry, decided by a bureau head ≠ its issuer
+    "enforcement.services.credit.credit_correction_decide": ["credit_correction"],
+    "enforcement.services.credit.credit_guarantee_accept": EXEMPT + "records that the respondent provided a "
+    "valid guarantee (322号 §23): a node of the acting roles that starts RESTRICTION_RELEASE, not the approval "
+    "of a request",
+    "api-credit-correction-decide": ["credit_correction"],
+    "enforcement:case-object-action credit-correction-decide": ["credit_correction"],
     # URLs (name, or name + action slug)
     "api-approval-approve": ["over_seizure", "extension", "terminated_round"],
     "api-approval-reject": ["over_seizure", "extension", "terminated_round"],

@@ -84,6 +84,10 @@ def _build_court(courts, code: str, supervisors) -> SimpleNamespace:
     respondent = case.parties.get(role="respondent")
     credit = s_measures.credit_issue(actor=clerk, case=case, party_id=respondent.pk, kind="restriction",
                                    issued_at=at("2026-09-05 11:00"))[0]
+    from enforcement.services import credit as s_credit
+
+    person = s_credit.credit_person_add(actor=clerk, measure=credit, person=s_credit.RestrictedPersonInput(
+        f"MK-{code}-法定代表人", "370102199001011234", "legal_representative"))
     approval = closure.approval_request(actor=handler, case=case, kind="over_seizure", reason="整体查封。", payload={})
     receipt, _ = funds.receipt_record(actor=clerk, court=court, reference=f"R-{code}",
                                       account_number=case.fund_account.number, amount=Decimal("5000.00"),
@@ -101,7 +105,7 @@ def _build_court(courts, code: str, supervisors) -> SimpleNamespace:
     return SimpleNamespace(
         court=court, case=case, party=payee, search=search, asset=house, measure=measure, credit=credit, clue=clue,
         disposal=disposal, self_disposal=self_disposal, approval=approval, receipt=stray, matched=receipt,
-        disbursement=disbursement, hold=hold, order=order, petition=petition,
+        disbursement=disbursement, hold=hold, order=order, petition=petition, person=person,
     )
 
 
@@ -142,6 +146,10 @@ OBJECT_OF_ROUTE = {
     "api-clue-verify": "clue", "api-clue-conclude": "clue", "api-disposal-price": "disposal",
     "api-disposal-auction": "disposal", "api-disposal-conclude": "disposal",
     "api-self-disposal-conclude": "self_disposal", "api-credit-release": "credit",
+    # h/credit
+    "api-case-credit-guarantee": "case", "api-case-credit-consent": "case", "api-case-dishonest-na": "case",
+    "api-credit-serve": "credit", "api-credit-correction": "credit", "api-credit-correction-decide": "credit",
+    "api-credit-urgent-release": "credit", "api-credit-persons": "credit", "api-restricted-person-release": "person",
     "api-approval-approve": "approval", "api-approval-reject": "approval", "api-receipt-match": "receipt",
     "api-funds-hold-approve": "hold", "api-funds-hold-reject": "hold", "api-funds-hold-release": "hold",
     "api-disbursement-submit": "disbursement", "api-disbursement-approve": "disbursement",

@@ -27,6 +27,7 @@ from supervision.services.stats import court_stats_refresh
 from tests.conftest import at
 from tests.core.factories import make_member
 from tests.enforcement.conftest import make_case
+from tests.enforcement.gate_credit import satisfy_credit_gate
 
 
 def search_clock(case) -> Deadline:
@@ -144,6 +145,8 @@ def terminated_case(clerk, bureau_head, court, number="(2026)鲁0102执506号"):
     measure_services.credit_issue(
         actor=clerk, case=case, party_id=respondent.pk, kind="restriction", issued_at=at("2026-01-08 10:00")
     )
+    # gate: credit
+    satisfy_credit_gate(case, actor=clerk, at=at("2026-01-08 10:00"))
     search = asset_services.search_launch(
         actor=clerk, case=case, channel="online", category_codes=None, launched_at=at("2026-01-08 11:00")
     )

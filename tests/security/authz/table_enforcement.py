@@ -137,6 +137,48 @@ ENFORCEMENT_OBJECT_ACTIONS = [
         at_own(*ACTING),
         obj=("credit", "credit"),
     ),
+    # h/credit: 失信/限消 per respondent
+    page_action(
+        "credit-serve",
+        _d(served_at=lambda w: form_now(), method="direct", recipient="被执行人"),
+        at_own(*ACTING),
+        obj=("credit", "credit"),
+    ),
+    page_action("credit-correction", _d(at=lambda w: form_now(), reason="错误纳入"), at_own(*ACTING), obj=("credit", "credit")),
+    page_action(
+        "credit-correction-decide",
+        _d(at=lambda w: form_now(), outcome="upheld", reasons="理由不成立"),
+        at_own("bureau_head"),
+        obj=("credit", "credit_corr"),
+        case="third",
+    ),
+    page_action(
+        "credit-urgent-release", _d(at=lambda w: form_now(), reason="出国就医"), at_own(*ACTING),
+        obj=("credit", "credit_due"), case="third",
+    ),
+    page_action(
+        "credit-person-add",
+        _d(name="实际控制人甲", id_number="370102198001011234", role="actual_controller"),
+        at_own(*ACTING),
+        obj=("credit", "credit_due"),
+        case="third",
+    ),
+    page_action(
+        "credit-person-release", _d(at=lambda w: form_now(), change_record="变更登记（2026）1号"), at_own(*ACTING),
+        obj=("person", "person"), case="third",
+    ),
+    page_action(
+        "credit-guarantee", _d(at=lambda w: form_now(), document="担保书"), at_own(*ACTING),
+        obj=("respondent", "respondent"),
+    ),
+    page_action(
+        "credit-consent", _d(at=lambda w: form_now(), document="同意书"), at_own(*ACTING),
+        obj=("respondent", "respondent"),
+    ),
+    page_action(
+        "dishonest-not-applicable", _d(at=lambda w: form_now(), reason="无失信情形"), at_own(*ACTING),
+        obj=("respondent", "respondent"),
+    ),
 ]
 
 
@@ -324,6 +366,37 @@ TABLE: list[Entry] = [
         obj_kwargs("measure_id", "credit"),
         _d(reason="已履行"),
         at_own(*ACTING, "api_client"),
+    ),
+    # h/credit: 失信/限消 per respondent
+    api_action(
+        "api-credit-serve", obj_kwargs("measure_id", "credit"),
+        _d(served_at=lambda w: iso_now(), method="direct", recipient="被执行人"), at_own(*ACTING, "api_client"),
+    ),
+    api_action("api-credit-correction", obj_kwargs("measure_id", "credit"), _d(reason="错误纳入"), at_own(*ACTING, "api_client")),
+    api_action(
+        "api-credit-correction-decide", obj_kwargs("measure_id", "credit_corr"), _d(outcome="upheld", reasons="理由不成立"),
+        at_own("bureau_head"),
+    ),
+    api_action("api-credit-urgent-release", obj_kwargs("measure_id", "credit_due"), _d(reason="出国就医"), at_own(*ACTING, "api_client")),
+    api_action(
+        "api-credit-persons", obj_kwargs("measure_id", "credit_due"),
+        _d(name="实际控制人甲", id_number="370102198001011234", role="actual_controller"), at_own(*ACTING, "api_client"), ok=201,
+    ),
+    api_action(
+        "api-restricted-person-release", obj_kwargs("person_id", "person"), _d(change_record="变更登记（2026）1号"),
+        at_own(*ACTING, "api_client"),
+    ),
+    api_action(
+        "api-case-credit-guarantee", case_kwargs(), _d(party=lambda w: w.o.respondent.pk, document="担保书"),
+        at_own(*ACTING, "api_client"),
+    ),
+    api_action(
+        "api-case-credit-consent", case_kwargs(), _d(parties=lambda w: [w.o.respondent.pk], document="同意书"),
+        at_own(*ACTING, "api_client"),
+    ),
+    api_action(
+        "api-case-dishonest-na", case_kwargs(), _d(party=lambda w: w.o.respondent.pk, reason="无失信情形"),
+        at_own(*ACTING, "api_client"), ok=201,
     ),
     Entry("api-approvals", _no_kwargs, (Op("GET", data=_d(page_size=500), shows=in_scope("approval")),)),
     api_action(

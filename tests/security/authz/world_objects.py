@@ -176,6 +176,22 @@ def _enforcement(w: World) -> None:
     o.fresh = _case(
         clerk, court, "(2026)鲁01执105号", received="2026-11-02 10:00", filed="2026-10-30", handler=handler
     )
+    # h/credit: a 限消 owed a release (担保 accepted), a 失信 under correction review, a restricted person
+    from enforcement.services import credit as acr
+
+    third_respondent = o.third.parties.get(role="respondent")
+    (o.credit_due,) = am.credit_issue(
+        actor=clerk, case=o.third, party_id=third_respondent.pk, kind="restriction", issued_at=at("2026-09-10 09:00"),
+        persons=[acr.RestrictedPersonInput("原法定代表人", "370102199001011234", "legal_representative")],
+    )
+    o.person = o.credit_due.restricted_persons.get()
+    acr.credit_serve(actor=clerk, measure=o.credit_due, served_at=at("2026-09-10 10:00"), method="direct", recipient="被执行人")
+    acr.credit_guarantee_accept(actor=clerk, case=o.third, party_id=third_respondent.pk, at=at("2026-09-11 09:00"), document="担保书")
+    (o.credit_corr,) = am.credit_issue(
+        actor=clerk, case=o.third, party_id=third_respondent.pk, kind="dishonest", issued_at=at("2026-09-10 09:00")
+    )
+    acr.credit_correction_request(actor=clerk, measure=o.credit_corr, at=at("2026-09-12 09:00"), reason="错误纳入")
+
     for name in ("main", "suspended", "terminated", "third", "fresh"):
         setattr(o, name, type(getattr(o, name)).objects.get(pk=getattr(o, name).pk))
 
