@@ -62,6 +62,9 @@ class DeadlineStatus(models.TextChoices):
     MET = "met", _("按期完成")
     BREACHED = "breached", _("超期")
     WAIVED = "waived", _("免除")
+    # A stop entered later than its tolerance after its declared time and after the
+    # due moment (322号 §12): neither met nor breached until a bureau head decides.
+    PENDING_VERIFICATION = "pending_verification", _("待核实")
 
 
 RUNNING = Q(completed_at__isnull=True) & Q(status__in=[DeadlineStatus.OPEN, DeadlineStatus.BREACHED])
@@ -122,13 +125,17 @@ class Deadline(models.Model):
     upper_at = models.DateTimeField(null=True, blank=True)
     paused_at = models.DateTimeField(_("中止时间"), null=True, blank=True)
     status = models.CharField(
-        _("状态"), max_length=10, choices=DeadlineStatus.choices, default=DeadlineStatus.OPEN
+        _("状态"), max_length=24, choices=DeadlineStatus.choices, default=DeadlineStatus.OPEN
     )
     completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     note = models.CharField(_("说明"), max_length=500, blank=True)
+    # 补录 (322号 §12): the completion time declared by a stop entered beyond its
+    # tolerance; ``completed_at`` is then when it was entered, until a bureau head
+    # approves (the clock stops at this time) or rejects (it stays at the entry time).
+    claimed_at = models.DateTimeField(_("申报完成时间"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -160,6 +167,10 @@ class Deadline(models.Model):
                 fields=["court"],
                 name="deadline_running_provisional",
                 condition=RUNNING_ROWS & Q(provisional=True),
+            ),
+            # 待核实: the court's backdated stops (few rows; ``status`` stays unindexed)
+            models.Index(
+                fields=["court", "claimed_at"], name="deadline_backdate_claims", condition=Q(claimed_at__isnull=False)
             ),
         ]
         constraints = [
