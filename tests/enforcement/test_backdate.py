@@ -203,3 +203,62 @@ def test_person_tolerance_system_check(settings):
     settings.NODE_BACKDATE_TOLERANCE_HOURS_PERSON = 23
     assert backdate_tolerance_check() == []
     call_command("check")
+
+
+# --- REST and browser ------------------------------------------------------------------------------
+
+
+def test_rest_list_and_decide(case, clerk, bureau_head, courts, as_user):
+    deadline, _node = pending_clock(case, clerk)
+    listed = as_user(bureau_head).get("/api/v1/clock-corrections/", {"court": "鲁0102"})
+    assert listed.status_code == 200
+    [row] = listed.json()["results"]
+    assert row["id"] == deadline.pk and row["status"] == "pending_verification" and row["can_decide"] is True
+    assert row["claimed_at"] == "2026-03-09T10:00:00+08:00" and row["completed_at"] == "2026-03-10T16:00:00+08:00"
+    assert row["case_number"] == case.case_number and row["rule"] == "CLUE_VERIFY"
+    assert as_user(clerk).get("/api/v1/clock-corrections/").json()["results"][0]["can_decide"] is False
+
+    url = f"/api/v1/clock-corrections/{deadline.pk}/approve/"
+    refused = as_user(clerk).post(url, {"reason": "属实"}, format="json")
+    assert refused.status_code == 403 and refused.json()["code"] == "maker_checker"
+    blank = as_user(bureau_head).post(url, {"reason": "  "}, format="json")
+    assert blank.status_code == 400 and "reason" in blank.json()["extra"]["fields"]
+    assert as_user(bureau_head).post(url, {}, format="json").status_code == 400
+    other = make_member(Role.BUREAU_HEAD, courts.lu0103, "bureau_head_0103")
+    assert as_user(other).post(url, {"reason": "属实"}, format="json").status_code == 404
+    deadline.refresh_from_db()
+    assert deadline.status == DeadlineStatus.PENDING_VERIFICATION  # refusals changed nothing
+
+    with entered("2026-03-11 10:00"):
+        done = as_user(bureau_head).post(url, {"reason": "核查笔录在卷"}, format="json")
+    assert done.status_code == 200, done.json()
+    assert done.json()["status"] == "met" and done.json()["completed_at"] == "2026-03-09T10:00:00+08:00"
+    again = as_user(bureau_head).post(f"/api/v1/clock-corrections/{deadline.pk}/reject/", {"reason": "x"}, format="json")
+    assert again.status_code == 409 and again.json()["code"] == "not_pending_verification"
+    assert as_user(bureau_head).get("/api/v1/clock-corrections/").json()["results"] == []
+
+
+def test_pages_show_pending_and_decide(case, clerk, bureau_head, client):
+    deadline, _node = pending_clock(case, clerk)
+    client.force_login(bureau_head)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert 'data-rule="CLUE_VERIFY"' in page and "待核实" in page
+    assert 'id="clock-corrections"' in page and f'data-correction="{deadline.pk}"' in page
+    listing = client.get("/clock-corrections/").content.decode()
+    assert case.case_number in listing and f'data-correction="{deadline.pk}"' in listing
+
+    url = f"/clock-corrections/{deadline.pk}/decide/"
+    blank = client.post(url, {f"c{deadline.pk}-decision": "reject", f"c{deadline.pk}-reason": ""})
+    assert blank.status_code == 400
+    assert f'id="id_c{deadline.pk}-reason-error">请填写核实意见。' in blank.content.decode()
+    deadline.refresh_from_db()
+    assert deadline.status == DeadlineStatus.PENDING_VERIFICATION
+
+    with entered("2026-03-11 10:00"):
+        done = client.post(url, {f"c{deadline.pk}-decision": "reject", f"c{deadline.pk}-reason": "无核查记录", "next": f"/cases/{case.pk}/"})
+    assert done.status_code == 302 and done["Location"] == f"/cases/{case.pk}/"
+    deadline.refresh_from_db()
+    assert (deadline.status, deadline.completed_at) == (DeadlineStatus.BREACHED, at("2026-03-10 16:00"))
+
+    client.force_login(clerk)
+    assert client.get("/clock-corrections/").status_code == 403  # bureau heads and court leaders
