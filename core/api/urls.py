@@ -3,7 +3,11 @@
 from django.urls import path
 
 from core.api.calendar import CalendarYearLoadApi, DueDateApi
-from core.api.clock_corrections import ClockCorrectionApproveApi, ClockCorrectionListApi, ClockCorrectionRejectApi
+from core.api.clock_corrections import (
+    ClockCorrectionApproveApi,
+    ClockCorrectionListApi,
+    ClockCorrectionRejectApi,
+)
 from core.api.courts import CourtListApi
 
 urlpatterns = [

@@ -4,7 +4,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-
 BACKDATE_WINDOW_DEFAULT_HOURS = 24
 BACKDATE_WINDOW_MAX_HOURS = 72
 

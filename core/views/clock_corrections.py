@@ -4,7 +4,7 @@ The case page shows its own through ``core/_clock_corrections.html``."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -35,7 +35,7 @@ def correction_rows(user, deadlines, bound: dict | None = None) -> list[dict]:
     return rows
 
 
-def _page(request: HttpRequest, bound: dict | None = None, status: int = 200) -> HttpResponse:
+def _page(request, bound: dict | None = None, status: int = 200) -> HttpResponse:
     page = Paginator(clock_corrections_visible_to(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = correction_rows(request.user, page.object_list, bound)
     return render(request, "core/clock_corrections.html", {"page": page, "rows": rows}, status=status)
@@ -43,14 +43,14 @@ def _page(request: HttpRequest, bound: dict | None = None, status: int = 200) ->
 
 @require_GET
 @perm_required("core.approve_deadline_change")
-def clock_corrections(request: HttpRequest) -> HttpResponse:
+def clock_corrections(request) -> HttpResponse:
     """补录核实: the 待核实 clocks of the courts in view, oldest entry first."""
     return _page(request)
 
 
 @require_POST
 @perm_required("core.approve_deadline_change")
-def clock_correction_decide(request: HttpRequest, deadline_id: int) -> HttpResponse:
+def clock_correction_decide(request, deadline_id: int) -> HttpResponse:
     """属实 / 不属实. A missing reason or decision is shown next to its field on the
     list page; a refusal (maker–checker, already decided) is a message on the page
     the decision came from."""
