@@ -262,3 +262,14 @@ def test_pages_show_pending_and_decide(case, clerk, bureau_head, client):
 
     client.force_login(clerk)
     assert client.get("/clock-corrections/").status_code == 403  # bureau heads and court leaders
+
+
+def test_an_api_clients_window_is_set_when_it_is_created(courts):
+    from io import StringIO
+
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("create_api_client", court="鲁0102", name="鲁0102查控系统", backdate_window_hours=80, stdout=StringIO())
+    call_command("create_api_client", court="鲁0102", name="鲁0102查控系统", backdate_window_hours=12, stdout=StringIO())
+    assert ApiToken.objects.get(name="鲁0102查控系统").backdate_window_hours == 12
