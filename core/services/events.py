@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.exceptions import RuleViolation
-from core.models import ApiToken, Court, NodeEvent, User
+from core.models import ApiToken, Court, NodeEvent, Role, User
+from core.selectors import user_has_role
 
 # Clocks of different machines disagree by a little; a node "in the future" by less
 # than this is accepted as now.
@@ -48,9 +49,10 @@ def api_token_of(actor: User | None) -> ApiToken | None:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return None
     if not hasattr(actor, "_api_token"):
-        actor._api_token = (  # type: ignore[attr-defined]  # a per-object cache
-            ApiToken.objects.filter(user=actor, revoked_at__isnull=True).order_by("-created_at").first()
-        )
+        token = None
+        if user_has_role(actor, [Role.API_CLIENT]):  # memberships are cached on the user
+            token = ApiToken.objects.filter(user=actor, revoked_at__isnull=True).order_by("-created_at").first()
+        actor._api_token = token  # type: ignore[attr-defined]  # a per-object cache
     return getattr(actor, "_api_token", None)
 
 
