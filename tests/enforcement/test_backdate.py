@@ -273,3 +273,16 @@ def test_an_api_clients_window_is_set_when_it_is_created(courts):
         call_command("create_api_client", court="鲁0102", name="鲁0102查控系统", backdate_window_hours=80, stdout=StringIO())
     call_command("create_api_client", court="鲁0102", name="鲁0102查控系统", backdate_window_hours=12, stdout=StringIO())
     assert ApiToken.objects.get(name="鲁0102查控系统").backdate_window_hours == 12
+
+
+def test_t9e_over_rest_the_token_is_the_source_system(case, clerk, courts, api_client):
+    _user, key = api_client_create(court=courts.lu0102, name="鲁0102查控系统")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    clue, deadline = urgent_clue(case, clerk)
+    with entered("2026-03-10 16:00"):  # source time 30 h old, after the due moment
+        r = api_client.post(f"/api/v1/property-clues/{clue.pk}/verify/", {"at": "2026-03-09T10:00:00+08:00"}, format="json")
+    assert r.status_code == 200, r.json()
+    deadline.refresh_from_db()
+    assert (deadline.status, deadline.claimed_at) == (DeadlineStatus.PENDING_VERIFICATION, at("2026-03-09 10:00"))
+    node = NodeEvent.objects.get(kind="clue.verifying", subject_id=clue.pk)
+    assert node.payload["source_system"] == "鲁0102查控系统" and node.flags == ["backdated"]
