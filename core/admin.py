@@ -95,7 +95,8 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ("name", "user", "key_prefix", "created_at", "revoked_at")
+    list_display = ("name", "user", "key_prefix", "created_at", "revoked_at", "backdate_window_hours")
+    # ``backdate_window_hours`` stays editable (0–72, 322号 §12)
     readonly_fields = ("user", "name", "key_prefix", "created_at", "revoked_at")
     exclude = ("key_hash",)
     actions = ["revoke"]

@@ -13,4 +13,5 @@ class CoreConfig(AppConfig):
         # way the admin finds ``admin.py``: the app registry is ready, and the apps
         # need no ready() of their own for it.
         autodiscover_modules("permissions")
+        from core import checks  # noqa: F401  # registers the settings checks
         embedded_scheduler_start()

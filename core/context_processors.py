@@ -30,6 +30,7 @@ def navigation(request):
         (_("案件"), reverse("enforcement:case-list"), "core.use_browser"),
         (_("审批"), reverse("enforcement:approvals"), "enforcement.approve"),
         (_("案款审批"), reverse("custody_funds:approvals"), "custody_funds.approve"),
+        (_("补录核实"), reverse("core:clock-corrections"), "core.approve_deadline_change"),
         (_("财务待付"), reverse("custody_funds:finance"), "custody_funds.pay"),
         (_("不明款"), reverse("custody_funds:unidentified"), "custody_funds.match"),
         (_("工作日历"), reverse("core:calendar"), "core.view_calendar"),

@@ -83,3 +83,25 @@ class CalendarNoticeForm(forms.Form):
         strip=False,
         widget=forms.Textarea(attrs={"rows": 14, "placeholder": _("粘贴国务院办公厅关于某年部分节假日安排的通知全文")}),
     )
+
+
+class BackdateDecisionForm(forms.Form):
+    """补录核实: 属实 (the clock stops at the declared time) or 不属实 (at the entry
+    time), with the reviewer's reason (322号 §12)."""
+
+    decision = forms.ChoiceField(
+        label=_("核实结果"),
+        choices=[("approve", _("属实")), ("reject", _("不属实"))],
+        error_messages={"required": _("请选择核实结果。"), "invalid_choice": _("请选择核实结果。")},
+    )
+    reason = forms.CharField(
+        label=_("核实意见"),
+        max_length=500,
+        error_messages={"required": _("请填写核实意见。"), "max_length": _("核实意见最多 500 字。")},
+    )
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError(_("请填写核实意见。"), code="required")
+        return reason

@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.exceptions import NotFound
-from core.models import SUPERVISORY_ROLES, Court, Deadline, LegalCitation, Membership, User
+from core.models import SUPERVISORY_ROLES, Court, Deadline, DeadlineStatus, LegalCitation, Membership, User
 from core.models.clocks import RUNNING
 
 _CACHE_ATTR = "_active_memberships"
@@ -144,3 +144,30 @@ def legal_citation_get(code: str) -> LegalCitation | None:
     """A citation of the catalogue (``core.rule_catalogue.LEGAL_CITATIONS``), as an
     admin may have confirmed it; not court-scoped (the law is the same everywhere)."""
     return LegalCitation.objects.filter(code=code).first()
+
+
+# --- 补录核实 (322号 §12; core.services.clocks.backdate) ------------------------------------
+
+
+def clock_corrections_visible_to(
+    user: User, *, court: Court | None = None, case_id: int | None = None, pending: bool = True
+) -> QuerySet[Deadline]:
+    """Clocks stopped by a backdated node (``claimed_at`` set) in the courts ``user``
+    sees — by default those still 待核实 — oldest entry first; optionally one court's
+    subtree or one case."""
+    qs = Deadline.objects.filter(court_scope_q(user), claimed_at__isnull=False)
+    if pending:
+        qs = qs.filter(status=DeadlineStatus.PENDING_VERIFICATION)
+    if court is not None:
+        qs = qs.filter(court__path__startswith=court.path)
+    if case_id is not None:
+        qs = qs.filter(case_id=case_id)
+    return qs.select_related("rule", "court", "case", "completed_by", "responsible").order_by("completed_at", "pk")
+
+
+def clock_correction_get(user: User, pk: int) -> Deadline:
+    """One clock stopped by a backdated node that ``user`` sees (any status), or 404."""
+    deadline = clock_corrections_visible_to(user, pending=False).filter(pk=pk).first()
+    if deadline is None:
+        raise NotFound(_("该补录核实事项不存在或不在您的可见范围内。"))
+    return deadline

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from core.views import calendar as views_calendar
+from core.views import clock_corrections as views_corrections
 from core.views import exports as views_exports
 from core.views import pages as views
 
@@ -26,4 +27,11 @@ urlpatterns = [
     path("exports/<uuid:job_id>/", views_exports.export_detail, name="export-detail"),
     path("exports/<uuid:job_id>/progress/", views_exports.export_progress, name="export-progress"),
     path("exports/<uuid:job_id>/download/", views_exports.export_download, name="export-download"),
+    # 补录核实 (322号 §12)
+    path("clock-corrections/", views_corrections.clock_corrections, name="clock-corrections"),
+    path(
+        "clock-corrections/<int:deadline_id>/decide/",
+        views_corrections.clock_correction_decide,
+        name="clock-correction-decide",
+    ),
 ]

@@ -296,9 +296,12 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- domain configuration -------------------------------------------------------
-# How far back a node may be dated before it is flagged for data-fraud screening
-# (双查规定 §6: 节点超期、数据造假). Hours.
-NODE_BACKDATE_TOLERANCE_HOURS = env.int("NODE_BACKDATE_TOLERANCE_HOURS", default=72)
+# How late a person may enter a node and have it take effect at its declared time
+# (322号 §12); a node entered later is flagged for data-fraud screening (双查规定 §6:
+# 节点超期、数据造假) and, if it stops a clock after its due moment, goes to 待核实
+# for a bureau head. Hours; must stay below the shortest hour-unit rule (CLUE_VERIFY urgent, 24 h): a system check refuses more.
+# An API client's window is on its token (``ApiToken.backdate_window_hours``).
+NODE_BACKDATE_TOLERANCE_HOURS_PERSON = env.int("NODE_BACKDATE_TOLERANCE_HOURS_PERSON", default=2)
 
 # 消极执行 screening (山东 rules §26): a case with no node for this many days.
 SUPERVISION_IDLE_DAYS = env.int("SUPERVISION_IDLE_DAYS", default=30)

@@ -3,10 +3,26 @@
 from django.urls import path
 
 from core.api.calendar import CalendarYearLoadApi, DueDateApi
+from core.api.clock_corrections import (
+    ClockCorrectionApproveApi,
+    ClockCorrectionListApi,
+    ClockCorrectionRejectApi,
+)
 from core.api.courts import CourtListApi
 
 urlpatterns = [
     path("courts/", CourtListApi.as_view(), name="api-courts"),
     path("calendar/due-date/", DueDateApi.as_view(), name="api-calendar-due-date"),
     path("calendar/years/", CalendarYearLoadApi.as_view(), name="api-calendar-years"),
+    path("clock-corrections/", ClockCorrectionListApi.as_view(), name="api-clock-corrections"),
+    path(
+        "clock-corrections/<int:deadline_id>/approve/",
+        ClockCorrectionApproveApi.as_view(),
+        name="api-clock-correction-approve",
+    ),
+    path(
+        "clock-corrections/<int:deadline_id>/reject/",
+        ClockCorrectionRejectApi.as_view(),
+        name="api-clock-correction-reject",
+    ),
 ]

@@ -120,6 +120,9 @@ class DeadlineStatus(models.TextChoices):
     # lifecycle spec §1.2: the case event took the duty's object away before it fell
     # due (ENDS_MOOT); neither met nor breached, excluded from 期限遵守率.
     MOOT = "moot", _("因案件事项终止")
+    # A stop entered later than its tolerance after its declared time and after the
+    # due moment (322号 §12): neither met nor breached until a bureau head decides.
+    PENDING_VERIFICATION = "pending_verification", _("待核实")
 
 
 RUNNING = (
@@ -185,7 +188,7 @@ class Deadline(models.Model):
     upper_at = models.DateTimeField(null=True, blank=True)
     paused_at = models.DateTimeField(_("中止时间"), null=True, blank=True)
     status = models.CharField(
-        _("状态"), max_length=10, choices=DeadlineStatus.choices, default=DeadlineStatus.OPEN
+        _("状态"), max_length=24, choices=DeadlineStatus.choices, default=DeadlineStatus.OPEN
     )
     completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     completed_by = models.ForeignKey(
@@ -196,6 +199,10 @@ class Deadline(models.Model):
     # or ``breached`` with ``completed_at`` empty when it was already overdue.
     ended_at = models.DateTimeField(_("终止时间"), null=True, blank=True)
     end_reason = models.CharField(_("终止事由"), max_length=100, blank=True)
+    # 补录 (322号 §12): the completion time declared by a stop entered beyond its
+    # tolerance; ``completed_at`` is then when it was entered, until a bureau head
+    # approves (the clock stops at this time) or rejects (it stays at the entry time).
+    claimed_at = models.DateTimeField(_("申报完成时间"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -227,6 +234,10 @@ class Deadline(models.Model):
                 fields=["court"],
                 name="deadline_running_provisional",
                 condition=RUNNING_ROWS & Q(provisional=True),
+            ),
+            # 待核实: the court's backdated stops (few rows; ``status`` stays unindexed)
+            models.Index(
+                fields=["court", "claimed_at"], name="deadline_backdate_claims", condition=Q(claimed_at__isnull=False)
             ),
         ]
         constraints = [

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.exceptions import RuleViolation
-from core.models import Court, NodeEvent, User
+from core.models import ApiToken, Court, NodeEvent, Role, User
+from core.selectors import user_has_role
 
 # Clocks of different machines disagree by a little; a node "in the future" by less
 # than this is accepted as now.
@@ -37,9 +38,40 @@ def historical_import() -> Iterator[None]:
         _historical_import.reset(token)
 
 
-def node_time_check(occurred_at: dt.datetime, *, now: dt.datetime | None = None) -> list[str]:
-    """Refuse a node dated in the future; flag one backdated beyond the tolerance
-    (双查规定 §6: 节点超期、数据造假). Returns the flags to store on the event."""
+def is_historical_import() -> bool:
+    return _historical_import.get()
+
+
+def api_token_of(actor: User | None) -> ApiToken | None:
+    """The integrated system ``actor`` is (its active API token), or ``None`` for a
+    person. The token authentication leaves the token on the user it returns; other
+    callers (a service called directly) look it up once per user object."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return None
+    if not hasattr(actor, "_api_token"):
+        token = None
+        if user_has_role(actor, [Role.API_CLIENT]):  # memberships are cached on the user
+            token = ApiToken.objects.filter(user=actor, revoked_at__isnull=True).order_by("-created_at").first()
+        actor._api_token = token  # type: ignore[attr-defined]  # a per-object cache
+    return getattr(actor, "_api_token", None)
+
+
+def backdate_tolerance(actor: User | None) -> dt.timedelta:
+    """How long after its declared time a node may be entered and still take effect
+    at that time (322号 §12): an integrated system's own window (its syncs run late),
+    else the person tolerance ``NODE_BACKDATE_TOLERANCE_HOURS_PERSON``."""
+    token = api_token_of(actor)
+    if token is not None:
+        return dt.timedelta(hours=token.backdate_window_hours)
+    return dt.timedelta(hours=settings.NODE_BACKDATE_TOLERANCE_HOURS_PERSON)
+
+
+def node_time_check(
+    occurred_at: dt.datetime, *, now: dt.datetime | None = None, actor: User | None = None
+) -> list[str]:
+    """Refuse a node dated in the future; flag one entered later than ``actor``'s
+    tolerance after its declared time (``backdate_tolerance``; 双查规定 §6: 节点超期、
+    数据造假; 322号 §12). Returns the flags to store on the event."""
     now = now or timezone.now()
     if timezone.is_naive(occurred_at):
         raise RuleViolation(_("节点时间必须带时区。"), code="naive_datetime")
@@ -50,8 +82,7 @@ def node_time_check(occurred_at: dt.datetime, *, now: dt.datetime | None = None)
             code="node_in_future",
             extra={"occurred_at": occurred_at.isoformat()},
         )
-    tolerance = dt.timedelta(hours=settings.NODE_BACKDATE_TOLERANCE_HOURS)
-    if occurred_at >= now - tolerance:
+    if occurred_at >= now - backdate_tolerance(actor):
         return []
     return [FLAG_IMPORTED] if _historical_import.get() else [FLAG_BACKDATED]
 
@@ -68,7 +99,12 @@ def node_event_record(
     payload: dict[str, Any] | None = None,
     flags: list[str] | None = None,
 ) -> NodeEvent:
-    """Append a node event. The caller's transaction makes it part of the change."""
+    """Append a node event. The caller's transaction makes it part of the change. A
+    node an integrated system sends carries its ``source_system`` and ``source_time``
+    (322号 §12: its time is the source system's)."""
+    token = api_token_of(actor)
+    if token is not None:
+        payload = {"source_system": token.name, "source_time": occurred_at.isoformat(), **(payload or {})}
     return NodeEvent.objects.create(
         kind=kind,
         court=court,

@@ -40,7 +40,7 @@ def membership_revoke(*, membership: Membership) -> Membership:
 
 
 @transaction.atomic
-def api_client_create(*, court: Court, name: str) -> tuple[User, str]:
+def api_client_create(*, court: Court, name: str, backdate_window_hours: int | None = None) -> tuple[User, str]:
     """A machine client bound to ``court``. Returns the user and the key, which is
     shown once: only its hash is stored."""
     name = name.strip()
@@ -54,7 +54,8 @@ def api_client_create(*, court: Court, name: str) -> tuple[User, str]:
     user.save(update_fields=["password"])
     membership_grant(user=user, court=court, role=Role.API_CLIENT, department=Department.TECHNOLOGY)
     key = secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, name=name[:100], key_hash=hash_key(key), key_prefix=key[:8])
+    window = {} if backdate_window_hours is None else {"backdate_window_hours": backdate_window_hours}
+    ApiToken.objects.create(user=user, name=name[:100], key_hash=hash_key(key), key_prefix=key[:8], **window)
     return user, key
 
 

@@ -50,7 +50,7 @@ def _node(
 ) -> NodeEvent:
     return node_event_record(
         kind=kind, court=case.court, case=case, occurred_at=at, actor=actor, subject=subject,
-        subject_label=str(case), payload=payload, flags=node_time_check(at),
+        subject_label=str(case), payload=payload, flags=node_time_check(at, actor=actor),
     )
 
 
@@ -80,7 +80,7 @@ def _receipt_record_check(
     _positive(amount)
     if not reference:
         raise ValidationFailed.for_field("reference", _("请填写银行流水号。"))
-    flags = node_time_check(arrived_at)
+    flags = node_time_check(arrived_at, actor=actor)
     if channel == "cash":
         if second_officer is None or second_officer.pk == actor.pk:
             raise ValidationFailed.for_field("second_officer", _("现金收款须由两名工作人员共同经手登记。"))

@@ -37,7 +37,7 @@ def record_node(
     payload: dict[str, Any] | None = None,
 ) -> NodeEvent:
     """Refuse a node dated in the future; flag a backdated one (双查规定 §6)."""
-    flags = node_time_check(occurred_at)
+    flags = node_time_check(occurred_at, actor=actor)
     return node_event_record(
         kind=kind,
         court=case.court,

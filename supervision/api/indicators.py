@@ -26,6 +26,7 @@ class IndicatorValuesOut(serializers.Serializer):
     petitions_concluded = serializers.IntegerField()
     clocks_met = serializers.IntegerField()
     clocks_breached = serializers.IntegerField()
+    clocks_pending = serializers.IntegerField(help_text="待核实的期限数（补录节点等待执行局长核实；不计入期限遵守率）")
     within_limit_rate = serializers.FloatField(allow_null=True)
     terminated_rate = serializers.FloatField(allow_null=True)
     delivered_rate = serializers.FloatField(allow_null=True)

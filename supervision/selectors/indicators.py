@@ -61,7 +61,7 @@ FORMULAS = [
         "key": "compliance_rate",
         "name": gettext_lazy("期限遵守率（按规则）"),
         "formula": gettext_lazy(
-            "按期完成的期限数 ÷ （按期完成 + 超期）的期限数 × 100%（统计期间届满的期限；免除的不计）"
+            "按期完成的期限数 ÷ （按期完成 + 超期）的期限数 × 100%（统计期间届满的期限；免除的、待核实的不计，待核实的期限数另列）"
         ),
         "basis": gettext_lazy("322号 第8条、第12条"),
     },
@@ -75,6 +75,7 @@ _COUNTS = (
     "petitions_concluded",
     "clocks_met",
     "clocks_breached",
+    "clocks_pending",
 )
 _AMOUNTS = ("claim_amount", "paid_amount")
 
@@ -162,7 +163,15 @@ def _clock_counts(
     ids: list[int], start: dt.date | None, end: dt.date | None, add: Adder
 ) -> tuple[list[dict[str, Any]], str, dt.datetime | None]:
     """Clock compliance: live over clocks due in the period, or the scan's counters.
-    Returns the per-rule rows, the source and when the counters were computed."""
+    Returns the per-rule rows, the source and when the counters were computed.
+
+    待核实 clocks (a backdated stop awaiting the bureau head, 322号 §12) are in
+    neither term of the rate; their count is shown beside it, always live."""
+    pending = Deadline.objects.filter(
+        court_id__in=ids, status=DeadlineStatus.PENDING_VERIFICATION, claimed_at__isnull=False
+    ).exclude(rule_id__in=clock_rule_ids())
+    for row in pending.filter(_range_q("due_at", start, end)).values("court_id").annotate(n=Count("pk")):
+        add(row["court_id"], "clocks_pending", row["n"])
     if start or end:
         clocks: QuerySet[Deadline] = (
             Deadline.objects.filter(

@@ -159,7 +159,8 @@ def _backdated_q() -> Q:
 
 
 def node_dates(scope: Scope, params: Mapping[str, Any], now: dt.datetime) -> MappedList:
-    """Nodes flagged as backdated beyond the tolerance (``NODE_BACKDATE_TOLERANCE_HOURS``)
+    """Nodes flagged as backdated beyond the tolerance (``NODE_BACKDATE_TOLERANCE_HOURS_PERSON``,
+    an API client's ``backdate_window_hours``)
     or dated after they were recorded (imports bypass the future-date check),
     most recently recorded first (双查规定 §6: 数据造假)."""
     qs = (

@@ -48,8 +48,9 @@ def test_node_in_the_future_is_refused(now):
 
 
 def test_backdated_node_is_flagged_not_refused(settings, now):
-    settings.NODE_BACKDATE_TOLERANCE_HOURS = 24
+    settings.NODE_BACKDATE_TOLERANCE_HOURS_PERSON = 4
     assert node_time_check(now - dt.timedelta(days=3)) == ["backdated"]
+    assert node_time_check(now - dt.timedelta(hours=5)) == ["backdated"]
     assert node_time_check(now - dt.timedelta(hours=2)) == []
 
 

@@ -261,7 +261,7 @@ def test_fulfilment_starts_the_credit_release_clocks(api, case_id):
 
 
 def test_backdated_node_is_flagged_for_screening(api, case_id, settings):
-    settings.NODE_BACKDATE_TOLERANCE_HOURS = 72
+    settings.NODE_BACKDATE_TOLERANCE_HOURS_PERSON = 2
     launch_full_search(api, case_id, at="2026-10-09T09:00:00+08:00")
     event = NodeEvent.objects.get(case_id=case_id, kind="search.launched")
     assert event.flags == ["backdated"]

@@ -188,6 +188,19 @@ def furnish(m: World) -> FuzzWorld:
     )
     local_alert = Alert.objects.filter(case=case, court=courts.lu0102).order_by("pk").first()
 
+    # --- 补录核实: a clue verification the clerk entered late after its due moment (待核实) --------
+    from core.models import Deadline, DeadlineStatus
+
+    late_clue = s_property_clues.property_clue_receive(
+        actor=clerk, case=case, received_at=at("2026-10-15 11:00"), description="被执行人在某银行有存款",
+        specific=True, urgent=True,
+    )
+    backdate_claim = Deadline.objects.get(rule__code="CLUE_VERIFY", case=case, subject_id=late_clue.pk)
+    Deadline.objects.filter(pk=backdate_claim.pk).update(
+        status=DeadlineStatus.PENDING_VERIFICATION, claimed_at=at("2026-10-15 12:00"),
+        completed_at=at("2026-10-17 16:00"), completed_by=clerk,
+    )
+
     w.ids = {
         "case": case.pk,
         "case2": case2.pk,
@@ -217,6 +230,7 @@ def furnish(m: World) -> FuzzWorld:
         "person": person.pk,
         "head": u["head"].pk,
         "inspector": u["inspector"].pk,
+        "backdate_claim": backdate_claim.pk,
         **{f"dualcheck_{key}": clue.pk for key, clue in m.clues.items()},
     }
     return w

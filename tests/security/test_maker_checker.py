@@ -327,9 +327,39 @@ def order_answer(p) -> Scenario:
     )
 
 
+def backdate_verification(p) -> Scenario:
+    """补录核实 (322号 §12): the bureau head entered a clue's verification late, after its
+    due moment (待核实); another bureau head verifies it."""
+    from core.models import Deadline, DeadlineStatus
+    from enforcement.services import property_clues
+
+    case = _case(p)
+    clue = property_clues.property_clue_receive(actor=p.head, case=case, received_at=at("2026-10-15 09:00"),
+                                                description="被执行人在某银行有存款", specific=True, urgent=True)
+    deadline = Deadline.objects.get(case=case, rule__code="CLUE_VERIFY", subject_id=clue.pk)
+    Deadline.objects.filter(pk=deadline.pk).update(
+        status=DeadlineStatus.PENDING_VERIFICATION, claimed_at=at("2026-10-15 10:00"),
+        completed_at=at("2026-10-16 16:00"), completed_by=p.head,
+    )
+    deadline.refresh_from_db()
+    pk = deadline.pk
+    return Scenario(
+        maker=p.head, checker=p.head2, obj=deadline,
+        refusals=[(f"/api/v1/clock-corrections/{pk}/approve/", {"reason": "属实"}),
+                  (f"/api/v1/clock-corrections/{pk}/reject/", {"reason": "不属实"})],
+        decide=(f"/api/v1/clock-corrections/{pk}/approve/", {"reason": "核查笔录在卷"}),
+        decided=lambda d: d.status == "met" and d.completed_at == at("2026-10-15 10:00"),
+        form=(f"/clock-corrections/{pk}/decide/", {f"c{pk}-decision": "approve", f"c{pk}-reason": "属实",
+                                                   "next": "/clock-corrections/"}),
+        pages=["/clock-corrections/", f"/cases/{case.pk}/"],
+        offer=f'action="/clock-corrections/{pk}/decide/"',
+    )
+
+
 SCENARIOS: dict[str, Callable] = {
     f.__name__: f for f in (over_seizure, extension, terminated_round, disbursement, delay, deposit,
-                            clue_approval, report_review, order_review, order_answer, credit_correction)
+                            clue_approval, report_review, order_review, order_answer, credit_correction,
+                            backdate_verification)
 }
 
 # --- the table: every decision of the product → its scenario, or why it is exempt -------------
@@ -420,6 +450,17 @@ DECISIONS = {
     "supervision:order-action return": ["order_review"],
     "api-order-respond": ["order_answer"],
     "supervision:order-action respond": ["order_answer"],
+    # 补录核实 (322号 §12)
+    "core.services.clocks.backdate.clock_backdate_approve": ["backdate_verification"],
+    "core.services.clocks.backdate.clock_backdate_reject": ["backdate_verification"],
+    "core.services.clocks.backdate.backdate_reviewer_check": EXEMPT + "the predicate (who may verify), not a "
+    "decision; the services call it",
+    "core.services.clocks.backdate.can_review_backdate": EXEMPT + "the predicate (who may verify), not a decision",
+    "core.services.clocks.backdate.backdate_review_needed": EXEMPT + "whether a late stop waits for verification "
+    "(the rule), not a decision",
+    "api-clock-correction-approve": ["backdate_verification"],
+    "api-clock-correction-reject": ["backdate_verification"],
+    "core:clock-correction-decide": ["backdate_verification"],
 }
 DECISION_WORDS = re.compile(r"approv|reject|accept|send_back|supplement|review|decide|return|respond")
 SERVICE_PACKAGES = ("core.services", "enforcement.services", "custody_funds.services", "dualcheck.services",

@@ -267,6 +267,10 @@ ENDPOINTS = [
      {"reason": "已履行", "at": AT}, []),
     ("/api/v1/approvals/{approval_id}/approve/", "lower_head", "/api/v1/approvals/{approval}/approve/", {"note": "同意"}, []),
     ("/api/v1/approvals/{approval_id}/reject/", "lower_head", "/api/v1/approvals/{approval}/reject/", {"note": "不同意"}, []),
+    ("/api/v1/clock-corrections/{deadline_id}/approve/", "lower_head",
+     "/api/v1/clock-corrections/{backdate_claim}/approve/", {"reason": "核查笔录在卷"}, []),
+    ("/api/v1/clock-corrections/{deadline_id}/reject/", "lower_head",
+     "/api/v1/clock-corrections/{backdate_claim}/reject/", {"reason": "无核查记录"}, []),
     ("/api/v1/cases/{case_id}/parties/{party_id}/reveal/", "token", f"{CASE}/parties/{{party_applicant}}/reveal/", {}, []),
     # --- funds
     ("/api/v1/receipts/", "token", "/api/v1/receipts/",

@@ -102,10 +102,19 @@ def _build_court(courts, code: str, supervisors) -> SimpleNamespace:
                         response_days=5, issued_at=at("2026-09-28 10:00"))
     petition = petition_receive(actor=clerk, court=court, channel="letter", petitioner_name="李四",
                                 content="案款未发放。", received_at=at("2026-09-29 10:00"))
+    # a clue verification entered late after its due moment: 待核实 (补录核实, 322号 §12)
+    from core.models import Deadline, DeadlineStatus
+
+    backdate_claim = Deadline.objects.get(case=case, rule__code="CLUE_VERIFY")
+    Deadline.objects.filter(pk=backdate_claim.pk).update(
+        status=DeadlineStatus.PENDING_VERIFICATION, claimed_at=at("2026-09-06 10:00"),
+        completed_at=at("2026-09-20 10:00"), completed_by=clerk,
+    )
     return SimpleNamespace(
         court=court, case=case, party=payee, search=search, asset=house, measure=measure, credit=credit, clue=clue,
         disposal=disposal, self_disposal=self_disposal, approval=approval, receipt=stray, matched=receipt,
         disbursement=disbursement, hold=hold, order=order, petition=petition, person=person,
+        backdate_claim=backdate_claim,
     )
 
 
@@ -161,6 +170,7 @@ OBJECT_OF_ROUTE = {
     "api-petition-detail": "petition", "api-petition-register": "petition", "api-petition-conclude": "petition",
     "api-petition-feedback": "petition", "api-petition-flag-dualcheck": "petition",
     "api-party-reveal": {"case_id": "case", "party_id": "party"},
+    "api-clock-correction-approve": "backdate_claim", "api-clock-correction-reject": "backdate_claim",
 }
 # 一案双查 lives at 鲁01 only: the 鲁0102 client must not reach it, 鲁01's client does.
 DUALCHECK_ROUTES_PREFIX = "api-dualcheck-clue"
@@ -266,6 +276,7 @@ LISTS = {
     "/api/v1/alerts/": "alert",
     "/api/v1/orders/": "order",
     "/api/v1/petitions/": "petition",
+    "/api/v1/clock-corrections/": "backdate_claim",
 }
 
 

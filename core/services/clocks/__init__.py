@@ -7,6 +7,13 @@ scan's breach marking). The names below are the package's public interface
 not depend on the split.
 """
 
+from core.services.clocks.backdate import (
+    backdate_review_needed,
+    backdate_reviewer_check,
+    can_review_backdate,
+    clock_backdate_approve,
+    clock_backdate_reject,
+)
 from core.services.clocks.extensions import (
     extension_approver_check,
     extension_policy,
@@ -43,6 +50,11 @@ __all__ = [
     "RecomputeReport",
     "Schedule",
     "clock_end_moot",
+    "backdate_review_needed",
+    "backdate_reviewer_check",
+    "can_review_backdate",
+    "clock_backdate_approve",
+    "clock_backdate_reject",
     "clock_extend",
     "clock_pause",
     "clock_resume",

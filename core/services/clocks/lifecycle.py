@@ -27,6 +27,7 @@ from core.models import (
 )
 from core.models.clocks import RUNNING
 from core.selectors import deadline_get_for_update, user_has_role_over
+from core.services.clocks.backdate import backdate_review_needed
 from core.services.clocks.extensions import breach_kept, extension_approver_check, extension_request_check
 from core.services.clocks.schedule import SCHEDULE_FIELDS, compute_schedule, schedule_apply
 from core.services.events import node_event_record
@@ -152,6 +153,9 @@ def clock_stop(
         )
         deadline.paused_at = None
         _reschedule(deadline)
+    now = timezone.now()
+    if backdate_review_needed(deadline, stopped_at=stopped_at, actor=actor, now=now):
+        return _clock_stop_pending(deadline, stopped_at=stopped_at, actor=actor, note=note, now=now)
     met = stopped_at <= deadline.due_at and not breach_kept(deadline, stopped_at)  # an extension keeps a breach
     deadline.status = DeadlineStatus.MET if met else DeadlineStatus.BREACHED
     deadline.completed_at = stopped_at
@@ -159,6 +163,31 @@ def clock_stop(
     deadline.note = note[:500]
     deadline.save()
     clocks_stopped.send(sender=Deadline, deadline_ids=[deadline.pk], stopped_at=stopped_at)
+    return deadline
+
+
+def _clock_stop_pending(
+    deadline: Deadline, *, stopped_at: dt.datetime, actor: User | None, note: str, now: dt.datetime
+) -> Deadline:
+    """待核实 (322号 §12; ``core.services.clocks.backdate``): the stop was entered
+    beyond its tolerance and after the due moment. The clock stops running (no more
+    alerts) at the entry time, the declared time waits in ``claimed_at``."""
+    deadline.status = DeadlineStatus.PENDING_VERIFICATION
+    deadline.claimed_at = stopped_at
+    deadline.completed_at = now
+    deadline.completed_by = actor
+    deadline.note = note[:500]
+    deadline.save()
+    clocks_stopped.send(sender=Deadline, deadline_ids=[deadline.pk], stopped_at=now)
+    node_event_record(
+        kind=CoreNode.CLOCK_BACKDATE_PENDING,
+        court=deadline.court,
+        case=deadline.case,
+        occurred_at=now,
+        actor=actor,
+        subject=deadline,
+        payload={"rule": deadline.rule.code, "claimed_at": stopped_at.isoformat(), "due_at": deadline.due_at.isoformat()},
+    )
     return deadline
 
 

@@ -5,17 +5,22 @@ answer the anonymous (``PUBLIC``)."""
 
 from tests.security.authz.engine import (
     BACK,
+    OBJECT_COURT,
     Entry,
     Op,
     anyone,
     at_own,
     over,
     roles,
+    sees,
 )
 from tests.security.authz.vocab import (
+    APPROVERS,
     DASHBOARD,
     _d,
     _no_kwargs,
+    api_action,
+    obj_kwargs,
 )
 from tests.security.authz.world import ANONYMOUS, COURT_OF
 
@@ -101,6 +106,40 @@ TABLE: list[Entry] = [
         _no_kwargs,
         (Op("POST", roles("admin"), 200, _d(notice=NOTICE_2030, dry_run=True), writes=False),),
         gate=roles("admin"),
+    ),
+    # --- 补录核实 (322号 §12): bureau heads and court leaders over 鲁01; the clerk who
+    # entered the node and the case's handler are refused (maker_checker, 403) --------------------
+    Entry(
+        "core:clock-corrections",
+        _no_kwargs,
+        (Op("GET", roles(*APPROVERS), shows=lambda w, r, p: {OBJECT_COURT} if sees(r, p) else set()),),
+        gate=roles(*APPROVERS),
+    ),
+    Entry(
+        "core:clock-correction-decide",
+        obj_kwargs("deadline_id", "backdate_claim"),
+        (Op("POST", over(*APPROVERS), 302, lambda w, r=None, p=None: {
+            f"c{w.o.backdate_claim.pk}-decision": "approve", f"c{w.o.backdate_claim.pk}-reason": "核查笔录在卷",
+        }),),
+        scope=sees,
+        gate=roles(*APPROVERS),
+    ),
+    Entry(
+        "api-clock-corrections",
+        _no_kwargs,
+        (Op("GET", data=_d(page_size=500), shows=lambda w, r, p: {OBJECT_COURT} if sees(r, p) else set()),),
+    ),
+    api_action(
+        "api-clock-correction-approve",
+        obj_kwargs("deadline_id", "backdate_claim"),
+        _d(reason="核查笔录在卷"),
+        over(*APPROVERS),
+    ),
+    api_action(
+        "api-clock-correction-reject",
+        obj_kwargs("deadline_id", "backdate_claim"),
+        _d(reason="无核查记录"),
+        over(*APPROVERS),
     ),
 ]
 

@@ -214,6 +214,7 @@ def build_world() -> World:
 
     from tests.security.authz.world_objects import (
         _alerts_and_exports,
+        _backdate,
         _enforcement,
         _funds,
         _markers,
@@ -236,6 +237,7 @@ def build_world() -> World:
     _supervision(w)
     _markers(w)
     _alerts_and_exports(w)
+    _backdate(w)
     from enforcement.models import Case
 
     CASE_COURTS.clear()

@@ -419,3 +419,23 @@ def _alerts_and_exports(w: World) -> None:
     assert export_run(job_id=str(job.pk)) == "done"
     job.refresh_from_db()
     w.o.export_job = job
+
+
+def _backdate(w: World) -> None:
+    """A clock of 鲁01's main case stopped by a node its clerk entered beyond the
+    tolerance after the due moment: 待核实 until a bureau head or court leader over
+    鲁01 decides (not the clerk, not the handler: maker–checker)."""
+    from core.models import Deadline, DeadlineStatus
+    from core.services import clocks
+
+    o = w.o
+    d = clocks.clock_start(
+        rule_code="CLUE_VERIFY", court=o.main.court, case=o.main, subject=o.main,
+        subject_label=f"{o.main} · 财产线索", started_at=at("2026-11-02 09:00"), variant="urgent",
+        responsible=w.user("handler", "own"),
+    )
+    Deadline.objects.filter(pk=d.pk).update(
+        status=DeadlineStatus.PENDING_VERIFICATION, claimed_at=at("2026-11-02 10:00"),
+        completed_at=at("2026-11-04 16:00"), completed_by=w.user("clerk", "own"),
+    )
+    o.backdate_claim = Deadline.objects.get(pk=d.pk)
