@@ -48,4 +48,10 @@ urlpatterns = [
     path("approvals/", approvals.ApprovalListApi.as_view(), name="api-approvals"),
     path("approvals/<int:approval_id>/approve/", approvals.ApprovalApproveApi.as_view(), name="api-approval-approve"),
     path("approvals/<int:approval_id>/reject/", approvals.ApprovalRejectApi.as_view(), name="api-approval-reject"),
+    # --- h/gateprop ---
+    path("assets/<int:asset_id>/waiting-seizure/", assets.AssetWaitingSeizureApi.as_view(), name="api-asset-waiting-seizure"),
+    path("assets/<int:asset_id>/priority-transfer/", assets.PriorityTransferCreateApi.as_view(), name="api-asset-priority-transfer"),
+    path("priority-transfers/<int:transfer_id>/answer/", assets.PriorityTransferAnswerApi.as_view(), name="api-priority-transfer-answer"),
+    path("assets/<int:asset_id>/offset-refusals/", disposals.OffsetRefusalApi.as_view(), name="api-asset-offset-refusals"),
+    path("property-clues/<int:clue_id>/asset/", property_clues.ClueAssetApi.as_view(), name="api-clue-asset"),
 ]
