@@ -59,8 +59,10 @@ def case_get_detail(user: User, case_id: int | str) -> Case:
         .prefetch_related(
             Prefetch("parties", queryset=Party.objects.select_related("payout_account")),
             "assets__category",
+            "assets__priority_transfers",  # h/gateprop
+            "assets__offset_refusals__applicant",  # h/gateprop
             Prefetch("control_measures", queryset=ControlMeasure.objects.select_related("asset__category")),
-            Prefetch("searches", queryset=AssetSearch.objects.prefetch_related("categories")),
+            Prefetch("searches", queryset=AssetSearch.objects.select_related("respondent").prefetch_related("categories")),
             "clues",
             "credit_measures__party",
             "disposals__asset",

@@ -11,17 +11,19 @@ from enforcement.services.gate.assets import offline_categories
 from enforcement.services.gate.base import GateContext
 
 
-def satisfy_gateprop_gate(case: Case, *, actor, at: dt.datetime) -> None:
-    """Searches at ``at``, their feedback one hour later (no findings)."""
+def satisfy_gateprop_gate(case: Case, *, actor, at: dt.datetime, online: bool = True) -> None:
+    """Searches at ``at``, their feedback one hour later (no findings). ``online=False`` when the
+    fixture already searched its single respondent online and needs only the offline investigation."""
     offline = [c.code for c in offline_categories(GateContext(case=case, at=at))]
     for respondent in case.parties.filter(role=PartyRole.RESPONDENT).order_by("id"):
-        online = asset_services.search_launch(
-            actor=actor, case=case, channel=SearchChannel.NATIONAL, category_codes=None, launched_at=at,
-            respondent=respondent.pk,
-        )
-        asset_services.search_record_feedback(
-            actor=actor, search=online, received_at=at + dt.timedelta(hours=1), findings=[]
-        )
+        if online:
+            search = asset_services.search_launch(
+                actor=actor, case=case, channel=SearchChannel.NATIONAL, category_codes=None, launched_at=at,
+                respondent=respondent.pk,
+            )
+            asset_services.search_record_feedback(
+                actor=actor, search=search, received_at=at + dt.timedelta(hours=1), findings=[]
+            )
         if offline:
             visit = asset_services.search_launch(
                 actor=actor, case=case, channel=SearchChannel.OFFLINE, category_codes=offline, launched_at=at,
