@@ -205,6 +205,7 @@ def test_termination_lists_every_unmet_condition(api, case_id):
     assert set(body["extra"]["unmet"]) == {
         "notice_not_served", "restriction_not_issued", "online_search_incomplete",
         "filed_within_three_months", "applicant_not_interviewed", "ruling_not_issued",
+        "offline_investigation_missing",  # gate: gateprop (no offline investigation of 其他财产)
     }
     assert Case.objects.get(pk=case_id).status == CaseStatus.RECEIVED
 
