@@ -291,7 +291,7 @@ class DisposalPriceForm(AtForm):
 
 class DisposalAuctionForm(AtForm):
     platform = forms.CharField(label=_("拍卖平台"), max_length=50, initial="网络司法拍卖")
-    mode = forms.ChoiceField(label=_("处置方式"), choices=SaleMode.choices, initial=SaleMode.AUCTION)
+    mode = forms.ChoiceField(label=_("处置方式"), choices=SaleMode.choices, initial=SaleMode.AUCTION, required=False)
 
 
 class DisposalConcludeForm(AtForm):

@@ -26,6 +26,7 @@ from enforcement.models import (
     CourtAssetCategory,
     CreditMeasure,
     Disposal,
+    OffsetRefusal,
     Party,
     PropertyClue,
     SelfDisposal,
@@ -60,7 +61,7 @@ def case_get_detail(user: User, case_id: int | str) -> Case:
             Prefetch("parties", queryset=Party.objects.select_related("payout_account")),
             "assets__category",
             "assets__priority_transfers",  # h/gateprop
-            "assets__offset_refusals__applicant",  # h/gateprop
+            Prefetch("assets__offset_refusals", queryset=OffsetRefusal.objects.select_related("applicant")),  # h/gateprop
             Prefetch("control_measures", queryset=ControlMeasure.objects.select_related("asset__category")),
             Prefetch("searches", queryset=AssetSearch.objects.select_related("respondent").prefetch_related("categories")),
             "clues",

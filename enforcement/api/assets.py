@@ -58,9 +58,10 @@ class AssetUncontrollableApi(ApiView):
     class InputSerializer(AtIn):
         reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
         reason_code = serializers.CharField(
-            max_length=30, help_text="法定无法控制理由：" + "、".join(UncontrollableReason.values) + "（不接受“其他”）"
+            max_length=30, required=False, allow_blank=True, default="",
+            help_text="法定无法控制理由（必填）：" + "、".join(UncontrollableReason.values) + "（不接受“其他”）",
         )
-        evidence = serializers.CharField(max_length=500, help_text="证明材料")
+        evidence = serializers.CharField(max_length=500, required=False, allow_blank=True, default="", help_text="证明材料（必填）")
 
     @extend_schema(operation_id="assets_mark_uncontrollable", request=InputSerializer, responses={200: AssetOut, **WRITE_ERROR_RESPONSES})
     def post(self, request: Request, asset_id: int) -> Response:
@@ -76,8 +77,8 @@ class AssetUncontrollableApi(ApiView):
 
 class AssetWaitingSeizureApi(ApiView):
     class InputSerializer(AtIn):
-        first_court = serializers.CharField(max_length=100, help_text="首封法院")
-        applicant_priority = serializers.BooleanField(help_text="申请执行人对该财产享有优先受偿权")
+        first_court = serializers.CharField(max_length=100, required=False, allow_blank=True, default="", help_text="首封法院（必填）")
+        applicant_priority = serializers.BooleanField(required=False, default=False, help_text="申请执行人对该财产享有优先受偿权")
 
     @extend_schema(operation_id="assets_waiting_seizure", request=InputSerializer, responses={200: AssetOut, **WRITE_ERROR_RESPONSES})
     def post(self, request: Request, asset_id: int) -> Response:
@@ -105,7 +106,7 @@ class PriorityTransferOut(serializers.Serializer):
 
 class PriorityTransferCreateApi(ApiView):
     class InputSerializer(AtIn):
-        letter_no = serializers.CharField(max_length=100, help_text="商请函文号")
+        letter_no = serializers.CharField(max_length=100, required=False, allow_blank=True, default="", help_text="商请函文号（必填）")
         first_court = serializers.CharField(max_length=100, required=False, allow_blank=True, default="", help_text="首封法院（省略时为轮候查封记录的首封法院）")
 
     @extend_schema(operation_id="assets_priority_transfer_request", request=InputSerializer, responses={201: PriorityTransferOut, **WRITE_ERROR_RESPONSES})
@@ -123,7 +124,7 @@ class PriorityTransferCreateApi(ApiView):
 class PriorityTransferAnswerApi(ApiView):
     class InputSerializer(AtIn):
         agreed = serializers.BooleanField(help_text="首封法院是否同意移送处置权")
-        note = serializers.CharField(max_length=500, help_text="答复内容（复函文号等）")
+        note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="", help_text="答复内容（复函文号等，必填）")
 
     @extend_schema(operation_id="priority_transfers_answer", request=InputSerializer, responses={200: PriorityTransferOut, **WRITE_ERROR_RESPONSES})
     def post(self, request: Request, transfer_id: int) -> Response:

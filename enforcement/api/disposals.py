@@ -129,8 +129,8 @@ class OffsetRefusalOut(serializers.Serializer):
 
 class OffsetRefusalApi(ApiView):
     class InputSerializer(AtIn):
-        applicant = serializers.IntegerField(help_text="拒绝以物抵债的申请执行人（当事人 id）")
-        document = serializers.CharField(max_length=200, help_text="申请执行人签字确认的书面材料")
+        applicant = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="拒绝以物抵债的申请执行人（当事人 id，必填）")
+        document = serializers.CharField(max_length=200, required=False, allow_blank=True, default="", help_text="申请执行人签字确认的书面材料（必填）")
 
     @extend_schema(operation_id="assets_offset_refusal", request=InputSerializer, responses={201: OffsetRefusalOut, **WRITE_ERROR_RESPONSES})
     def post(self, request: Request, asset_id: int) -> Response:

@@ -121,7 +121,7 @@ def disposal_conclude(
 
 @transaction.atomic
 def disposal_record_offset_refusal(
-    *, actor: User, asset: Asset, applicant: int, at: dt.datetime, document: str
+    *, actor: User, asset: Asset, applicant: int | None, at: dt.datetime, document: str
 ) -> OffsetRefusal:
     """申请执行人拒绝以物抵债, signed (322号 §24; 拍卖变卖规定 §28–29, outside the seeds): with the
     failed sales it makes an unsold asset one that "不能处置" at the 终本 gate."""
@@ -134,7 +134,7 @@ def disposal_record_offset_refusal(
         errors["applicant"] = [str(_("请选择本案的申请执行人。"))]
     if not document.strip():
         errors["document"] = [str(_("请填写申请执行人签字确认拒绝以物抵债的书面材料。"))]
-    if errors:
+    if errors or party is None:
         raise ValidationFailed(_("请补全拒绝以物抵债的记录。"), extra={"fields": errors})
     asset = asset_get_for_update(asset.pk)
     if asset.status != AssetStatus.UNSOLD:
