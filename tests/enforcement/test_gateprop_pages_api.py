@@ -18,11 +18,11 @@ def test_uncontrollable_form_shows_both_errors_beside_their_fields_and_changes_n
     asset = found_deposit(case, clerk)
     client.force_login(clerk)
     response = client.post(
-        action_url(case, "uncontrollable", asset), {"at": "2026-10-13T10:00", "reason_code": "", "evidence": ""},
-        HTTP_HX_REQUEST="true",
+        action_url(case, "uncontrollable", asset), {"at": "2026-10-13T10:00", "reason_code": "", "evidence": ""}
     )
     assert response.status_code == 422
     body = response.content.decode()
+    assert f'id="form-uncontrollable-{asset.pk}" open' in body
     assert "请选择法定的无法控制理由" in field_block(body, "reason_code")
     assert "请写明证明无法控制的材料" in field_block(body, "evidence")
     assert Asset.objects.get(pk=asset.pk).status == AssetStatus.FOUND
