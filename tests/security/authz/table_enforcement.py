@@ -124,7 +124,7 @@ ENFORCEMENT_OBJECT_ACTIONS = [
         obj=("clue", "clue_true"),
     ),
     page_action(
-        "waiting-seizure", _d(at=lambda w: form_now(), first_court="济南市历下区人民法院", applicant_priority="on"),
+        "waiting-seizure", _d(at=lambda w: form_now(), first_court="河北省石家庄市长安区人民法院", applicant_priority="on"),
         at_own(*ACTING), obj=("asset", "asset_controlled"),
     ),
     page_action(
@@ -295,7 +295,7 @@ TABLE: list[Entry] = [
     api_action(
         "api-asset-waiting-seizure",
         obj_kwargs("asset_id", "asset_controlled"),
-        _d(first_court="济南市历下区人民法院", applicant_priority=True),
+        _d(first_court="河北省石家庄市长安区人民法院", applicant_priority=True),
         at_own(*ACTING, "api_client"),
     ),
     api_action(

@@ -124,7 +124,7 @@ def _enforcement(w: World) -> None:
     ap.property_clue_start_verification(actor=clerk, clue=o.clue_true, at=at("2026-09-09 13:00"))
     ap.property_clue_conclude(actor=clerk, clue=o.clue_true, at=at("2026-09-09 14:00"), true=True, note="经查属实")
     a.asset_record_waiting_seizure(
-        actor=clerk, asset=o.asset_controlled, at=at("2026-09-04 10:00"), first_court="济南市历下区人民法院",
+        actor=clerk, asset=o.asset_controlled, at=at("2026-09-04 10:00"), first_court="河北省石家庄市长安区人民法院",
         applicant_priority=True,
     )
     o.transfer = a.priority_transfer_request(
