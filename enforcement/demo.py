@@ -246,6 +246,8 @@ def _make(rng, plan, court, number, clerk, handler, head, calendar) -> None:
                 property_clue_services.property_clue_conclude(
                     actor=clerk, clue=clue, at=clue.received_at + dt.timedelta(days=3), true=False, note="经实地核查，该房产已过户他人"
                 )
+            # gate: gateprop — every respondent investigated offline for what the online system cannot query
+            _demo_offline_investigation(case, actor=clerk, at=close_at - dt.timedelta(days=3))
             case_services.case_record_interview(
                 actor=clerk, case=case, at=close_at - dt.timedelta(days=2), note="告知财产调查结果，申请执行人同意终本"
             )
@@ -260,3 +262,19 @@ def _make(rng, plan, court, number, clerk, handler, head, calendar) -> None:
                 actor=handler, case=case, kind="extension", reason="案情复杂，财产尚在处置，申请延长执行期限三个月",
                 payload={"deadline": duration.pk, "added": 3},
             )
+
+
+def _demo_offline_investigation(case, *, actor, at) -> None:
+    """终本 gate row #7 (spec §3): an offline investigation, with its findings, per respondent."""
+    from enforcement.services.gate.assets import offline_categories
+    from enforcement.services.gate.base import GateContext
+
+    codes = [c.code for c in offline_categories(GateContext(case=case, at=at))]
+    for respondent in case.parties.filter(role=PartyRole.RESPONDENT):
+        visit = asset_services.search_launch(
+            actor=actor, case=case, channel="offline", category_codes=codes, launched_at=at, respondent=respondent.pk
+        )
+        asset_services.search_record_feedback(
+            actor=actor, search=visit, received_at=at + dt.timedelta(hours=3), findings=[],
+            note="赴被执行人住所地及经营场所调查，未发现可供执行的财产",
+        )

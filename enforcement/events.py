@@ -27,6 +27,7 @@ class SearchNode(NodeKind):
 
 class AssetNode(NodeKind):
     UNCONTROLLABLE = "asset.uncontrollable", _("记录无法控制")
+    WAITING_SEIZURE = "asset.waiting_seizure", _("记录轮候查封")
 
 
 class ControlNode(NodeKind):
@@ -41,6 +42,7 @@ class PropertyClueNode(NodeKind):
     RECEIVED = "clue.received", _("收到财产线索")
     VERIFYING = "clue.verifying", _("开始核查线索")
     VERIFIED = "clue.verified", _("线索核查完毕")
+    ASSET_LINKED = "clue.asset_linked", _("登记线索查明的财产")
 
 
 class CreditNode(NodeKind):
@@ -63,6 +65,11 @@ class DisposalNode(NodeKind):
     CONCLUDED = "disposal.concluded", _("处置完毕")
     SELF_ALLOWED = "disposal.self_allowed", _("准许自行处置")
     SELF_CONCLUDED = "disposal.self_concluded", _("自行处置结束")
+    AUCTION_FAILED = "disposal.auction_failed", _("拍卖流拍")
+    SELL_OFF_FAILED = "disposal.sell_off_failed", _("变卖未成交")
+    OFFSET_REFUSED = "disposal.offset_refused", _("申请执行人拒绝以物抵债")
+    TRANSFER_REQUESTED = "disposal.transfer_requested", _("商请首封法院移送处置权")
+    TRANSFER_ANSWERED = "disposal.transfer_answered", _("首封法院答复移送处置权")
 
 
 class ApprovalNode(NodeKind):

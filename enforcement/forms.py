@@ -20,9 +20,11 @@ from enforcement.models import (
     PartyKind,
     PriceMethod,
     RestrictedRole,
+    SaleMode,
     SearchChannel,
     ServiceMethod,
     Track,
+    UncontrollableReason,
 )
 from enforcement.selectors import suspension_approvers
 
@@ -196,12 +198,23 @@ class SearchLaunchForm(ActionForm):
         help_text=_("默认勾选本院已开通的全部网络查控类型"),
     )
     launched_at = LocalDateTimeField(label=_("发起时间"))
+    respondent = forms.TypedChoiceField(
+        label=_("被查询的被执行人"), coerce=int, required=False, empty_value=None,
+        help_text=_("每个被执行人都须查询（322号第24条）"),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         categories = self.page.enabled_categories if self.page else []
         self.fields["categories"].choices = [(c.code, c.name) for c in categories]
         self.fields["categories"].initial = [c.code for c in categories]
+        # h/gateprop: the respondent searched; offline, every category may be investigated
+        respondents = self.page.respondents if self.page else []
+        self.fields["respondent"].choices = [(p.pk, p.name) for p in respondents]
+        if respondents:
+            self.fields["respondent"].initial = respondents[0].pk
+        if self.page and self.page.all_categories:
+            self.fields["categories"].choices = [(c.code, c.name) for c in self.page.all_categories]
 
 
 class FindingRowForm(forms.Form):
@@ -221,6 +234,10 @@ class FeedbackForm(ActionForm):
     template_name_action = "enforcement/_feedback_form.html"
     time_field = "received_at"
     received_at = LocalDateTimeField(label=_("反馈时间"))
+    note = forms.CharField(
+        label=_("调查情况"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("线下调查未发现财产的，写明调查的地点、对象和结果"),
+    )
 
     def __init__(self, *args, auto_id="id_%s", **kwargs):
         super().__init__(*args, auto_id=auto_id, **kwargs)
@@ -294,6 +311,7 @@ class DisposalPriceForm(AtForm):
 
 class DisposalAuctionForm(AtForm):
     platform = forms.CharField(label=_("拍卖平台"), max_length=50, initial="网络司法拍卖")
+    mode = forms.ChoiceField(label=_("处置方式"), choices=SaleMode.choices, initial=SaleMode.AUCTION, required=False)
 
 
 class DisposalConcludeForm(AtForm):
@@ -305,7 +323,12 @@ class DisposalConcludeForm(AtForm):
 
 
 class UncontrollableForm(AtForm):
-    reason = forms.CharField(label=_("无法控制的理由"), max_length=500)
+    reason_code = forms.ChoiceField(
+        label=_("无法控制的理由"), choices=[("", "—"), *UncontrollableReason.choices], required=False,
+        help_text=_("须为法定情形；“其他”理由不予认可"),
+    )
+    evidence = forms.CharField(label=_("证明材料"), max_length=500, required=False)
+    reason = forms.CharField(label=_("补充说明"), max_length=500, required=False)
 
 
 class ControlReleaseForm(AtForm):
@@ -335,6 +358,15 @@ class ClueConcludeForm(AtForm):
         coerce=lambda v: v == "true", widget=forms.RadioSelect, initial="true",
     )
     note = forms.CharField(label=_("核查结果"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    asset = forms.TypedChoiceField(
+        label=_("查明的财产"), coerce=int, required=False, empty_value=None,
+        help_text=_("经查属实的，选择线索查明的财产（未登记的可在核查后登记）"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        assets = self.page.assets if self.page else []
+        self.fields["asset"].choices = [("", "—"), *((a.pk, str(a)) for a in assets)]
 
 
 class CreditForm(ActionForm):
@@ -484,3 +516,54 @@ class DishonestNotApplicableForm(AtForm):
     reason = forms.CharField(
         label=_("不符合纳入失信名单条件的理由"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+# --- h/gateprop: the property rows of the 终本 gate (spec §3 #9, #11, #13) ----------------------
+
+
+class ClueAssetForm(AtForm):
+    """登记经查属实的线索查明的财产: one of the case's assets, or a new one."""
+
+    asset = forms.TypedChoiceField(label=_("本案已有的财产"), coerce=int, required=False, empty_value=None)
+    category = forms.ChoiceField(label=_("新财产的类型"), required=False)
+    description = forms.CharField(label=_("新财产的描述"), max_length=500, required=False)
+    value = money_field(_("价值（元）"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        assets = self.page.assets if self.page else []
+        self.fields["asset"].choices = [("", "—"), *((a.pk, str(a)) for a in assets)]
+        categories = self.page.all_categories if self.page else []
+        self.fields["category"].choices = [("", "—"), *((c.code, c.name) for c in categories)]
+
+
+class WaitingSeizureForm(AtForm):
+    first_court = forms.CharField(label=_("首封法院"), max_length=100, required=False)
+    applicant_priority = forms.BooleanField(label=_("申请执行人享有优先受偿权"), required=False)
+
+
+class PriorityTransferForm(AtForm):
+    letter_no = forms.CharField(label=_("商请函文号"), max_length=100, required=False)
+    first_court = forms.CharField(
+        label=_("首封法院"), max_length=100, required=False, help_text=_("不填则为轮候查封记录的首封法院")
+    )
+
+
+class PriorityTransferAnswerForm(AtForm):
+    agreed = forms.TypedChoiceField(
+        label=_("首封法院答复"), choices=[("true", _("同意移送")), ("false", _("不同意移送"))],
+        coerce=lambda v: v == "true", widget=forms.RadioSelect, initial="false",
+    )
+    note = forms.CharField(label=_("答复内容"), max_length=500, required=False)
+
+
+class OffsetRefusalForm(AtForm):
+    applicant = forms.TypedChoiceField(label=_("申请执行人"), coerce=int, required=False, empty_value=None)
+    document = forms.CharField(
+        label=_("签字确认的书面材料"), max_length=200, required=False, help_text=_("如《不同意以物抵债确认书》")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        applicants = self.page.applicants if self.page else []
+        self.fields["applicant"].choices = [("", "—"), *((p.pk, p.name) for p in applicants)]

@@ -119,7 +119,8 @@ def can_control(user: User, asset: Asset) -> bool:
 
 
 def can_mark_uncontrollable(user: User, asset: Asset) -> bool:
-    return can_act_on(user, asset.case) and asset.status == AssetStatus.FOUND
+    # h/gateprop: an uncontrollable asset may be given a reason from the closed list again
+    return can_act_on(user, asset.case) and asset.status in (AssetStatus.FOUND, AssetStatus.UNCONTROLLABLE)
 
 
 def can_start_disposal(user: User, asset: Asset) -> bool:
@@ -169,3 +170,28 @@ def can_release_credit(user: User, measure: CreditMeasure) -> bool:
 
 def can_record_feedback(user: User, search: AssetSearch) -> bool:
     return can_act_on(user, search.case) and search.status == SearchStatus.LAUNCHED
+
+
+# --- h/gateprop: the property rows of the 终本 gate (spec §3 #6–#13) ---------------------------
+
+
+def can_link_clue_asset(user: User, clue: PropertyClue) -> bool:
+    """A clue found true names the asset it found (322号 §13)."""
+    return can_act_on(user, clue.case) and clue.status == ClueStatus.TRUE and clue.asset_id is None
+
+
+def can_record_waiting_seizure(user: User, asset: Asset) -> bool:
+    return can_progress(user, asset.case) and asset.status in (AssetStatus.FOUND, AssetStatus.CONTROLLED)
+
+
+def can_request_priority_transfer(user: User, asset: Asset) -> bool:
+    return can_progress(user, asset.case) and asset.waiting_seizure and asset.applicant_priority
+
+
+def can_record_offset_refusal(user: User, asset: Asset) -> bool:
+    """以物抵债 is offered on an asset a sale left unsold."""
+    return can_progress(user, asset.case) and asset.status == AssetStatus.UNSOLD
+
+
+def can_answer_priority_transfer(user: User, request) -> bool:  # PriorityTransferRequest
+    return can_progress(user, request.case) and request.answered_at is None

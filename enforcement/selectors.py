@@ -27,6 +27,7 @@ from enforcement.models import (
     CourtAssetCategory,
     CreditMeasure,
     Disposal,
+    OffsetRefusal,
     Party,
     PropertyClue,
     SelfDisposal,
@@ -60,8 +61,10 @@ def case_get_detail(user: User, case_id: int | str) -> Case:
         .prefetch_related(
             Prefetch("parties", queryset=Party.objects.select_related("payout_account")),
             "assets__category",
+            "assets__priority_transfers",  # h/gateprop
+            Prefetch("assets__offset_refusals", queryset=OffsetRefusal.objects.select_related("applicant")),  # h/gateprop
             Prefetch("control_measures", queryset=ControlMeasure.objects.select_related("asset__category")),
-            Prefetch("searches", queryset=AssetSearch.objects.prefetch_related("categories")),
+            Prefetch("searches", queryset=AssetSearch.objects.select_related("respondent").prefetch_related("categories")),
             "clues",
             "credit_measures__party",
             "credit_measures__restricted_persons",

@@ -10,7 +10,7 @@ from core.api.base import ApiView
 from core.api.fields import MoneyField
 from core.api.schema import WRITE_ERROR_RESPONSES
 from enforcement.api.base import AtIn, at_or_now
-from enforcement.models import Asset, Disposal, PriceMethod, SelfDisposal
+from enforcement.models import Asset, Disposal, PriceMethod, SaleMode, SelfDisposal
 from enforcement.selectors import case_part_get
 from enforcement.services import disposal as disposal_services
 
@@ -24,6 +24,8 @@ class DisposalOut(serializers.Serializer):
     reference_price = MoneyField(allow_null=True)
     auction_launched_at = serializers.DateTimeField(allow_null=True)
     sale_amount = MoneyField(allow_null=True)
+    mode = serializers.CharField(help_text="auction 拍卖 / sell_off 变卖")
+    round = serializers.IntegerField(help_text="该财产同一方式的第几轮")
 
 
 class DisposalStartApi(ApiView):
@@ -55,13 +57,14 @@ class DisposalFixPriceApi(ApiView):
 class DisposalAuctionApi(ApiView):
     class InputSerializer(AtIn):
         platform = serializers.CharField(max_length=50, required=False, default="网络司法拍卖")
+        mode = serializers.ChoiceField(choices=SaleMode.choices, required=False, default=SaleMode.AUCTION)
 
     @extend_schema(operation_id="disposals_launch_auction", request=InputSerializer, responses={200: DisposalOut, **WRITE_ERROR_RESPONSES})
     def post(self, request: Request, disposal_id: int) -> Response:
         disposal = case_part_get(request.user, Disposal, disposal_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        d = disposal_services.disposal_launch_auction(actor=request.user, disposal=disposal, at=at_or_now(data.validated_data), platform=data.validated_data["platform"])
+        d = disposal_services.disposal_launch_auction(actor=request.user, disposal=disposal, at=at_or_now(data.validated_data), platform=data.validated_data["platform"], mode=data.validated_data["mode"])
         return Response(DisposalOut(d).data)
 
 
@@ -114,3 +117,28 @@ class SelfDisposalConcludeApi(ApiView):
         v = data.validated_data
         sd = disposal_services.self_disposal_conclude(actor=request.user, self_disposal=sd, at=at_or_now(v), sold=v["sold"], amount=v["amount"])
         return Response(SelfDisposalStatusOut(sd).data)
+
+
+class OffsetRefusalOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    asset = serializers.IntegerField(source="asset_id")
+    applicant = serializers.IntegerField(source="applicant_id")
+    refused_at = serializers.DateTimeField()
+    document = serializers.CharField()
+
+
+class OffsetRefusalApi(ApiView):
+    class InputSerializer(AtIn):
+        applicant = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="拒绝以物抵债的申请执行人（当事人 id，必填）")
+        document = serializers.CharField(max_length=200, required=False, allow_blank=True, default="", help_text="申请执行人签字确认的书面材料（必填）")
+
+    @extend_schema(operation_id="assets_offset_refusal", request=InputSerializer, responses={201: OffsetRefusalOut, **WRITE_ERROR_RESPONSES})
+    def post(self, request: Request, asset_id: int) -> Response:
+        asset = case_part_get(request.user, Asset, asset_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        refusal = disposal_services.disposal_record_offset_refusal(
+            actor=request.user, asset=asset, applicant=v["applicant"], at=at_or_now(v), document=v["document"]
+        )
+        return Response(OffsetRefusalOut(refusal).data, status=status.HTTP_201_CREATED)

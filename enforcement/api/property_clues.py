@@ -7,7 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.base import ApiView
-from core.api.fields import DateTimeField
+from core.api.fields import DateTimeField, MoneyField
 from core.api.schema import WRITE_ERROR_RESPONSES
 from enforcement.api.base import AtIn, at_or_now
 from enforcement.models import PropertyClue
@@ -25,6 +25,7 @@ class ClueOut(serializers.Serializer):
     status = serializers.CharField()
     verification_started_at = serializers.DateTimeField(allow_null=True)
     result_note = serializers.CharField()
+    asset = serializers.IntegerField(source="asset_id", allow_null=True, help_text="经查属实的线索查明的财产")
 
 
 class ClueCreateApi(ApiView):
@@ -57,6 +58,7 @@ class ClueConcludeApi(ApiView):
     class InputSerializer(AtIn):
         true = serializers.BooleanField()
         note = serializers.CharField(max_length=1000)
+        asset = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="经查属实时，查明的本案财产 id")
 
     @extend_schema(operation_id="property_clues_conclude", request=InputSerializer, responses={200: ClueOut, **WRITE_ERROR_RESPONSES})
     def post(self, request: Request, clue_id: int) -> Response:
@@ -64,4 +66,24 @@ class ClueConcludeApi(ApiView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        return Response(ClueOut(property_clue_services.property_clue_conclude(actor=request.user, clue=clue, at=at_or_now(v), true=v["true"], note=v["note"])).data)
+        return Response(ClueOut(property_clue_services.property_clue_conclude(actor=request.user, clue=clue, at=at_or_now(v), true=v["true"], note=v["note"], asset=v["asset"])).data)
+
+
+class ClueAssetApi(ApiView):
+    class InputSerializer(AtIn):
+        asset = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="本案已有的财产 id")
+        category = serializers.CharField(max_length=30, required=False, allow_blank=True, default="", help_text="新财产的类型代码（不填 asset 时）")
+        description = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+        value = MoneyField(required=False, allow_null=True, positive=False, default=None)
+
+    @extend_schema(operation_id="property_clues_asset", request=InputSerializer, responses={200: ClueOut, **WRITE_ERROR_RESPONSES})
+    def post(self, request: Request, clue_id: int) -> Response:
+        clue = case_part_get(request.user, PropertyClue, clue_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        clue = property_clue_services.property_clue_link_asset(
+            actor=request.user, clue=clue, at=at_or_now(v), asset=v["asset"], category=v["category"],
+            description=v["description"], value=v["value"],
+        )
+        return Response(ClueOut(clue).data)

@@ -30,6 +30,8 @@ class SearchOut(serializers.Serializer):
     launched_at = serializers.DateTimeField()
     status = serializers.CharField()
     feedback_at = serializers.DateTimeField(allow_null=True)
+    respondent = serializers.IntegerField(source="respondent_id", allow_null=True, help_text="被查询的被执行人（当事人 id）")
+    note = serializers.CharField(source="result_note", help_text="调查情况（线下调查）")
 
     def get_categories(self, obj) -> list[str]:
         return [c.code for c in obj.categories.all()]
@@ -40,6 +42,10 @@ class SearchLaunchApi(ApiView):
         channel = serializers.ChoiceField(choices=SearchChannel.choices)
         categories = serializers.ListField(child=serializers.CharField(max_length=30), required=False, allow_null=True, default=None)
         launched_at = DateTimeField()
+        respondent = serializers.IntegerField(
+            required=False, allow_null=True, default=None,
+            help_text="被查询的被执行人（当事人 id）；案件只有一个被执行人时可省略",
+        )
 
     @extend_schema(operation_id="asset_searches_create", request=InputSerializer, responses={201: SearchOut, **WRITE_ERROR_RESPONSES})
     def post(self, request: Request, case_id: int) -> Response:
@@ -49,6 +55,7 @@ class SearchLaunchApi(ApiView):
         search = asset_services.search_launch(
             actor=request.user, case=case, channel=data.validated_data["channel"],
             category_codes=data.validated_data["categories"], launched_at=data.validated_data["launched_at"],
+            respondent=data.validated_data["respondent"],
         )
         return Response(SearchOut(search).data, status=status.HTTP_201_CREATED)
 
@@ -63,12 +70,15 @@ class FindingIn(serializers.Serializer):
 class FeedbackIn(serializers.Serializer):
     received_at = DateTimeField()
     findings = FindingIn(many=True)
+    note = serializers.CharField(
+        max_length=1000, required=False, allow_blank=True, default="", help_text="调查情况（线下调查未发现财产时必填）"
+    )
 
 
 def _feedback(user: User, search: AssetSearch, data: dict) -> list[Asset]:
     return asset_services.search_record_feedback(
         actor=user, search=search, received_at=data["received_at"],
-        findings=[asset_services.FindingInput(**f) for f in data["findings"]],
+        findings=[asset_services.FindingInput(**f) for f in data["findings"]], note=data["note"],
     )
 
 

@@ -58,4 +58,10 @@ urlpatterns = [
     path("credit-measures/<int:measure_id>/urgent-release/", measures.CreditUrgentReleaseApi.as_view(), name="api-credit-urgent-release"),
     path("credit-measures/<int:measure_id>/persons/", measures.CreditPersonAddApi.as_view(), name="api-credit-persons"),
     path("restricted-persons/<int:person_id>/release/", measures.CreditPersonReleaseApi.as_view(), name="api-restricted-person-release"),
+    # --- h/gateprop ---
+    path("assets/<int:asset_id>/waiting-seizure/", assets.AssetWaitingSeizureApi.as_view(), name="api-asset-waiting-seizure"),
+    path("assets/<int:asset_id>/priority-transfer/", assets.PriorityTransferCreateApi.as_view(), name="api-asset-priority-transfer"),
+    path("priority-transfers/<int:transfer_id>/answer/", assets.PriorityTransferAnswerApi.as_view(), name="api-priority-transfer-answer"),
+    path("assets/<int:asset_id>/offset-refusals/", disposals.OffsetRefusalApi.as_view(), name="api-asset-offset-refusals"),
+    path("property-clues/<int:clue_id>/asset/", property_clues.ClueAssetApi.as_view(), name="api-clue-asset"),
 ]

@@ -6,6 +6,7 @@ from enforcement.models.assets import (
     CourtAssetCategory,
     SearchChannel,
     SearchStatus,
+    UncontrollableReason,
 )
 from enforcement.models.cases import (
     Approval,
@@ -20,6 +21,7 @@ from enforcement.models.cases import (
     PayoutAccount,
     Track,
 )
+from enforcement.models.gateprop import OffsetRefusal, PriorityTransferRequest, TransferAnswer
 from enforcement.models.measures import (
     ClueStatus,
     ControlKind,
@@ -32,6 +34,7 @@ from enforcement.models.measures import (
     DisposalStatus,
     PriceMethod,
     PropertyClue,
+    SaleMode,
     SelfDisposal,
     SelfDisposalStatus,
 )
@@ -68,6 +71,12 @@ __all__ = [
     "SelfDisposal",
     "SelfDisposalStatus",
     "Track",
+    # --- h/gateprop ---
+    "OffsetRefusal",
+    "PriorityTransferRequest",
+    "SaleMode",
+    "TransferAnswer",
+    "UncontrollableReason",
 ]
 
 # h/credit: 失信/限消 per respondent (decision, service, correction, restricted persons)

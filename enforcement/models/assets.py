@@ -65,6 +65,13 @@ class AssetSearch(ConcurrentTransitionMixin, models.Model):
     launched_by = models.ForeignKey(
         "core.User", null=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The respondent this search covers (322号 §24: every respondent searched). Legacy rows
+    # have none: they count only on a case with a single respondent (services/gate/assets.py).
+    respondent = models.ForeignKey(
+        "enforcement.Party", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("被查询的被执行人"),
+    )
+    result_note = models.CharField(_("调查情况"), max_length=1000, blank=True)
 
     class Meta:
         verbose_name = _("财产查询")
@@ -93,6 +100,15 @@ class AssetStatus(models.TextChoices):
     RELEASED = "released", _("已解除")
 
 
+class UncontrollableReason(models.TextChoices):
+    """The closed list of reasons an asset may stay uncontrolled before 终本 (终本规定 §4(二),
+    unverified; 322号 §24). "其他" is deliberately not in it."""
+
+    REGISTERED_NOT_SEIZED = "registered_not_seized", _("登记在册但未能实际扣押（车辆、船舶等）")
+    WAITING_NO_PRIORITY = "waiting_no_priority", _("轮候查封且申请执行人无优先权")
+    DESTROYED = "destroyed", _("财产已灭失")
+
+
 # Asset states in which nothing is left to do before 终本 (终本规定 §1(3)).
 ASSET_SETTLED = {AssetStatus.UNCONTROLLABLE, AssetStatus.DISPOSED, AssetStatus.UNSOLD, AssetStatus.RELEASED}
 
@@ -109,6 +125,14 @@ class Asset(ConcurrentTransitionMixin, models.Model):
     controllable_online = models.BooleanField(_("可网络控制"), default=False)
     status = FSMField(default=AssetStatus.FOUND, choices=AssetStatus.choices, protected=True)
     uncontrollable_reason = models.CharField(_("无法控制原因"), max_length=500, blank=True)
+    uncontrollable_code = models.CharField(
+        _("无法控制原因类别"), max_length=30, choices=UncontrollableReason.choices, blank=True
+    )
+    uncontrollable_evidence = models.CharField(_("无法控制的证明材料"), max_length=500, blank=True)
+    # 轮候查封: another court seized first; disposal needs its transfer when the applicant has priority.
+    waiting_seizure = models.BooleanField(_("轮候查封"), default=False)
+    first_seizing_court = models.CharField(_("首封法院"), max_length=100, blank=True)
+    applicant_priority = models.BooleanField(_("申请执行人享有优先受偿权"), default=False)
     found_at = models.DateTimeField(_("查明时间"))
 
     class Meta:
@@ -124,9 +148,12 @@ class Asset(ConcurrentTransitionMixin, models.Model):
     def control(self) -> None:
         pass
 
-    @transition(field=status, source=AssetStatus.FOUND, target=AssetStatus.UNCONTROLLABLE)
-    def mark_uncontrollable(self, *, reason: str) -> None:
+    @transition(
+        field=status, source=[AssetStatus.FOUND, AssetStatus.UNCONTROLLABLE], target=AssetStatus.UNCONTROLLABLE
+    )
+    def mark_uncontrollable(self, *, reason: str, code: str = "", evidence: str = "") -> None:
         self.uncontrollable_reason = reason
+        self.uncontrollable_code, self.uncontrollable_evidence = code, evidence
 
     @transition(field=status, source=[AssetStatus.CONTROLLED, AssetStatus.UNSOLD], target=AssetStatus.DISPOSING)
     def start_disposal(self) -> None:

@@ -108,6 +108,10 @@ class PropertyClue(ConcurrentTransitionMixin, models.Model):
     verification_started_at = models.DateTimeField(null=True, blank=True)
     result_note = models.CharField(_("核查结果"), max_length=1000, blank=True)
     concluded_at = models.DateTimeField(null=True, blank=True)
+    # The asset a clue found true led to (322号 §13: 经查属实的，应当立即采取控制措施).
+    asset = models.ForeignKey(
+        Asset, null=True, blank=True, on_delete=models.PROTECT, related_name="clues", verbose_name=_("查明的财产")
+    )
 
     class Meta:
         verbose_name = _("财产线索")
@@ -137,6 +141,11 @@ class PriceMethod(models.TextChoices):
     APPRAISAL = "appraisal", _("委托评估")
 
 
+class SaleMode(models.TextChoices):
+    AUCTION = "auction", _("拍卖")
+    SELL_OFF = "sell_off", _("变卖")
+
+
 class DisposalStatus(models.TextChoices):
     PRICE_PENDING = "price_pending", _("确定参考价中")
     PRICE_FIXED = "price_fixed", _("参考价已确定")
@@ -159,6 +168,8 @@ class Disposal(ConcurrentTransitionMixin, models.Model):
     auction_launched_at = models.DateTimeField(null=True, blank=True)
     concluded_at = models.DateTimeField(null=True, blank=True)
     sale_amount = models.DecimalField(_("成交价"), null=True, blank=True, **MONEY)
+    mode = models.CharField(_("处置方式"), max_length=10, choices=SaleMode.choices, default=SaleMode.AUCTION)
+    round = models.PositiveSmallIntegerField(_("轮次"), default=1)
 
     class Meta:
         verbose_name = _("财产处置")

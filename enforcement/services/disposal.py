@@ -10,7 +10,18 @@ from core.exceptions import RuleViolation, ValidationFailed
 from core.models import User
 from core.services import clocks
 from enforcement.events import DisposalNode
-from enforcement.models import Asset, ControlStatus, Disposal, PriceMethod, SelfDisposal
+from enforcement.models import (
+    Asset,
+    AssetStatus,
+    ControlStatus,
+    Disposal,
+    DisposalStatus,
+    OffsetRefusal,
+    PartyRole,
+    PriceMethod,
+    SaleMode,
+    SelfDisposal,
+)
 from enforcement.selectors import (
     asset_get_for_update,
     case_get_for_update,
@@ -56,15 +67,24 @@ def disposal_fix_price(*, actor: User, disposal: Disposal, price: Decimal, at: d
 
 
 @transaction.atomic
-def disposal_launch_auction(*, actor: User, disposal: Disposal, at: dt.datetime, platform: str = "网络司法拍卖") -> Disposal:
+def disposal_launch_auction(
+    *, actor: User, disposal: Disposal, at: dt.datetime, platform: str = "网络司法拍卖", mode: str = SaleMode.AUCTION
+) -> Disposal:
+    """拍卖 (or 变卖, ``mode="sell_off"``); the round counts the asset's earlier failed sales of that mode."""
     case = case_get_for_update(actor=actor, case=disposal.case_id)
     check_time(at)
+    if mode not in SaleMode.values:
+        raise ValidationFailed.for_field("mode", _("处置方式应为拍卖（auction）或变卖（sell_off）。"))
     disposal = disposal_get_for_update(disposal.pk)
+    disposal.mode = mode
+    disposal.round = (
+        Disposal.objects.filter(asset_id=disposal.asset_id, mode=mode, status=DisposalStatus.UNSOLD).count() + 1
+    )
     disposal.launch_auction(at=at, platform=(platform or "网络司法拍卖")[:50])
     disposal.save()
     clocks.clocks_stop_for_subject(subject=disposal, rule_codes=["DISPOSAL_START"], stopped_at=at, actor=actor)
     record_node(case=case, kind=DisposalNode.AUCTION_LAUNCHED, occurred_at=at, actor=actor, subject=disposal,
-                payload={"platform": disposal.platform})
+                payload={"platform": disposal.platform, "mode": disposal.mode, "round": disposal.round})
     return disposal
 
 
@@ -92,7 +112,42 @@ def disposal_conclude(
     asset.save()
     record_node(case=case, kind=DisposalNode.CONCLUDED, occurred_at=at, actor=actor, subject=disposal,
                 payload={"sold": sold, "amount": str(amount) if amount is not None else None})
+    if not sold:  # 流拍 / 变卖未成交, by round (spec §3 #11)
+        failed = DisposalNode.AUCTION_FAILED if disposal.mode == SaleMode.AUCTION else DisposalNode.SELL_OFF_FAILED
+        record_node(case=case, kind=failed, occurred_at=at, actor=actor, subject=asset,
+                    payload={"disposal": disposal.pk, "round": disposal.round})
     return disposal
+
+
+@transaction.atomic
+def disposal_record_offset_refusal(
+    *, actor: User, asset: Asset, applicant: int | None, at: dt.datetime, document: str
+) -> OffsetRefusal:
+    """申请执行人拒绝以物抵债, signed (322号 §24; 拍卖变卖规定 §28–29, outside the seeds): with the
+    failed sales it makes an unsold asset one that "不能处置" at the 终本 gate."""
+    case = case_get_for_update(actor=actor, case=asset.case_id)
+    require_open(case)
+    check_time(at)
+    errors: dict[str, list[str]] = {}
+    party = case.parties.filter(pk=applicant, role=PartyRole.APPLICANT).first() if isinstance(applicant, int) else None
+    if party is None:
+        errors["applicant"] = [str(_("请选择本案的申请执行人。"))]
+    if not document.strip():
+        errors["document"] = [str(_("请填写申请执行人签字确认拒绝以物抵债的书面材料。"))]
+    if errors or party is None:
+        raise ValidationFailed(_("请补全拒绝以物抵债的记录。"), extra={"fields": errors})
+    asset = asset_get_for_update(asset.pk)
+    if asset.status != AssetStatus.UNSOLD:
+        raise RuleViolation(
+            _("只有经拍卖、变卖未成交的财产才能记录申请执行人拒绝以物抵债。"),
+            code="offset_not_offered", extra={"asset": asset.pk, "status": asset.status},
+        )
+    refusal = OffsetRefusal.objects.create(
+        case=case, asset=asset, applicant=party, refused_at=at, document=document.strip()[:200], recorded_by=actor
+    )
+    record_node(case=case, kind=DisposalNode.OFFSET_REFUSED, occurred_at=at, actor=actor, subject=asset,
+                payload={"applicant": party.pk, "document": refusal.document})
+    return refusal
 
 
 @transaction.atomic

@@ -33,7 +33,8 @@ def _do_search(page: "CasePage", obj: Any, form: Any) -> Done:
     user, case, d = page.user, page.case, form.cleaned_data
     codes = d["categories"] or (None if d["channel"] == SearchChannel.OFFLINE else [])
     asset_services.search_launch(
-        actor=user, case=case, channel=d["channel"], category_codes=codes, launched_at=d["launched_at"]
+        actor=user, case=case, channel=d["channel"], category_codes=codes, launched_at=d["launched_at"],
+        respondent=d.get("respondent"),
     )
     return Done(_("已发起财产查询。"))
 
@@ -49,7 +50,9 @@ def _do_feedback(page: "CasePage", search: Any, form: Any) -> Done:
         )
         for r in form.findings.filled
     ]
-    assets = asset_services.search_record_feedback(actor=user, search=search, received_at=d["received_at"], findings=findings)
+    assets = asset_services.search_record_feedback(
+        actor=user, search=search, received_at=d["received_at"], findings=findings, note=d.get("note") or ""
+    )
     return Done(_("已登记查询反馈，查明财产 %(n)s 项。") % {"n": len(assets)})
 
 
@@ -67,7 +70,10 @@ def _do_control(page: "CasePage", asset: Any, form: Any) -> Done:
 
 def _do_uncontrollable(page: "CasePage", asset: Any, form: Any) -> Done:
     user, d = page.user, form.cleaned_data
-    asset_services.asset_mark_uncontrollable(actor=user, asset=asset, at=d["at"], reason=d["reason"])
+    asset_services.asset_mark_uncontrollable(
+        actor=user, asset=asset, at=d["at"], reason=d.get("reason") or "", reason_code=d.get("reason_code") or "",
+        evidence=d.get("evidence") or "",
+    )
     return Done(_("已记录该财产无法控制及理由。"))
 
 
@@ -103,8 +109,10 @@ def _do_disposal_price(page: "CasePage", disposal: Any, form: Any) -> Done:
 
 def _do_disposal_auction(page: "CasePage", disposal: Any, form: Any) -> Done:
     user, d = page.user, form.cleaned_data
-    disposal_services.disposal_launch_auction(actor=user, disposal=disposal, at=d["at"], platform=d["platform"])
-    return Done(_("已启动拍卖。"))
+    disposal_services.disposal_launch_auction(
+        actor=user, disposal=disposal, at=d["at"], platform=d["platform"], mode=d.get("mode") or "auction"
+    )
+    return Done(_("已启动拍卖。") if (d.get("mode") or "auction") == "auction" else _("已启动变卖。"))
 
 
 def _do_disposal_conclude(page: "CasePage", disposal: Any, form: Any) -> Done:
@@ -136,8 +144,62 @@ def _do_property_clue_verify(page: "CasePage", clue: Any, form: Any) -> Done:
 
 def _do_property_clue_conclude(page: "CasePage", clue: Any, form: Any) -> Done:
     user, d = page.user, form.cleaned_data
-    property_clue_services.property_clue_conclude(actor=user, clue=clue, at=d["at"], true=d["true"], note=d["note"])
+    property_clue_services.property_clue_conclude(
+        actor=user, clue=clue, at=d["at"], true=d["true"], note=d["note"], asset=d.get("asset")
+    )
     return Done(_("已登记线索核查结果。"))
+
+
+# --- h/gateprop: the property rows of the 终本 gate ----------------------------------------------
+
+
+def _do_clue_asset(page: "CasePage", clue: Any, form: Any) -> Done:
+    user, d = page.user, form.cleaned_data
+    property_clue_services.property_clue_link_asset(
+        actor=user, clue=clue, at=d["at"], asset=d.get("asset"), category=d.get("category") or "",
+        description=d.get("description") or "", value=d.get("value"),
+    )
+    return Done(_("已登记线索查明的财产，请及时采取控制措施。"))
+
+
+def _do_waiting_seizure(page: "CasePage", asset: Any, form: Any) -> Done:
+    user, d = page.user, form.cleaned_data
+    asset_services.asset_record_waiting_seizure(
+        actor=user, asset=asset, at=d["at"], first_court=d.get("first_court") or "",
+        applicant_priority=bool(d.get("applicant_priority")),
+    )
+    return Done(_("已记录轮候查封。"))
+
+
+def _do_priority_transfer(page: "CasePage", asset: Any, form: Any) -> Done:
+    user, d = page.user, form.cleaned_data
+    asset_services.priority_transfer_request(
+        actor=user, asset=asset, at=d["at"], letter_no=d.get("letter_no") or "", first_court=d.get("first_court") or ""
+    )
+    return Done(_("已登记商请首封法院移送处置权。"))
+
+
+def _pending_transfer(asset: Any) -> Any:
+    return next((r for r in asset.priority_transfers.all() if r.answered_at is None), None)
+
+
+def _do_priority_transfer_answer(page: "CasePage", asset: Any, form: Any) -> Done:
+    user, d = page.user, form.cleaned_data
+    request = _pending_transfer(asset)
+    if request is None:
+        raise RuleViolation(_("该财产没有待答复的商请函。"), code="no_pending_transfer")
+    asset_services.priority_transfer_answer(
+        actor=user, request=request, at=d["at"], agreed=d["agreed"], note=d.get("note") or ""
+    )
+    return Done(_("已登记首封法院的答复。"))
+
+
+def _do_offset_refusal(page: "CasePage", asset: Any, form: Any) -> Done:
+    user, d = page.user, form.cleaned_data
+    disposal_services.disposal_record_offset_refusal(
+        actor=user, asset=asset, applicant=d.get("applicant"), at=d["at"], document=d.get("document") or ""
+    )
+    return Done(_("已登记申请执行人拒绝以物抵债。"))
 
 
 def _do_credit(page: "CasePage", obj: Any, form: Any) -> Done:
@@ -278,6 +340,18 @@ ACTIONS: dict[str, Action] = {
                lambda p, c: policy.can_start_property_clue_verification(p.user, c), on="clue"),
         Action("clue-conclude", f.ClueConcludeForm, _("核查结论"), _("登记结论"), _do_property_clue_conclude,
                lambda p, c: policy.can_conclude_property_clue(p.user, c), on="clue"),
+        # h/gateprop: the property rows of the 终本 gate (spec §3 #9, #11, #13)
+        Action("clue-asset", f.ClueAssetForm, _("登记查明的财产"), _("登记"), _do_clue_asset,
+               lambda p, c: policy.can_link_clue_asset(p.user, c), on="clue"),
+        Action("waiting-seizure", f.WaitingSeizureForm, _("记录轮候查封"), _("记录"), _do_waiting_seizure,
+               lambda p, a: policy.can_record_waiting_seizure(p.user, a), on="asset"),
+        Action("priority-transfer", f.PriorityTransferForm, _("商请首封法院移送处置权"), _("登记发函"),
+               _do_priority_transfer, lambda p, a: policy.can_request_priority_transfer(p.user, a), on="asset"),
+        Action("priority-transfer-answer", f.PriorityTransferAnswerForm, _("登记首封法院答复"), _("登记答复"),
+               _do_priority_transfer_answer,
+               lambda p, a: policy.can_progress(p.user, a.case) and _pending_transfer(a) is not None, on="asset"),
+        Action("offset-refusal", f.OffsetRefusalForm, _("申请执行人拒绝以物抵债"), _("登记"), _do_offset_refusal,
+               lambda p, a: policy.can_record_offset_refusal(p.user, a), on="asset"),
         Action("credit-release", f.CreditReleaseForm, _("解除/删除"), _("解除"), _do_credit_release,
                lambda p, m: policy.can_release_credit(p.user, m), on="credit", danger=True),
     ]

@@ -186,6 +186,11 @@ def ready_for_termination(api, case_id):
     launch_full_search(api, case_id, at="2026-10-09T09:00:00+08:00")
     search = api.get(f"/api/v1/cases/{case_id}/").json()["searches"][0]["id"]
     api.post(f"/api/v1/asset-searches/{search}/feedback/", {"received_at": "2026-10-12T09:00:00+08:00", "findings": []}, format="json")
+    # gate: gateprop — the offline investigation of what the online system cannot query (spec §3 #7)
+    r = api.post(f"/api/v1/cases/{case_id}/asset-searches/", {"channel": "offline", "categories": ["other"], "launched_at": "2026-10-12T10:00:00+08:00"}, format="json")
+    assert r.status_code == 201 and r.json()["respondent"] is not None, r.json()
+    r = api.post(f"/api/v1/asset-searches/{r.json()['id']}/feedback/", {"received_at": "2026-10-12T16:00:00+08:00", "findings": [], "note": "赴被执行人住所地调查，未发现财产"}, format="json")
+    assert r.status_code == 201, r.json()
     api.post(f"/api/v1/cases/{case_id}/notice/", {"served_at": "2026-10-09T10:00:00+08:00"}, format="json")
     respondent = api.get(f"/api/v1/cases/{case_id}/").json()["respondents"][0]["id"]
     r = api.post(f"/api/v1/cases/{case_id}/credit-measures/", {"party": respondent, "kind": "restriction", "issued_at": "2026-10-10T10:00:00+08:00"}, format="json")
@@ -206,6 +211,7 @@ def test_termination_lists_every_unmet_condition(api, case_id):
     assert set(body["extra"]["unmet"]) == {
         "notice_not_served", "restriction_not_issued", "dishonest_not_assessed", "online_search_incomplete",
         "filed_within_three_months", "applicant_not_interviewed", "ruling_not_issued",
+        "offline_investigation_missing",  # gate: gateprop (no offline investigation of 其他财产)
     }
     assert Case.objects.get(pk=case_id).status == CaseStatus.RECEIVED
 

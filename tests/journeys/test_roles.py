@@ -369,6 +369,10 @@ def terminable_case(clerk, handler, court, number: str) -> Case:
     asset_services.search_record_feedback(
         actor=handler, search=search, received_at=received + 3 * hour, findings=[]
     )
+    # gate: gateprop — the offline investigation of what the online system cannot query (spec §3 #7)
+    from tests.enforcement.gate_gateprop import satisfy_gateprop_gate
+
+    satisfy_gateprop_gate(case, actor=handler, at=received + 3 * hour, online=False)
     measure_services.credit_issue(
         actor=handler,
         case=case,

@@ -134,6 +134,14 @@ def furnish(m: World) -> FuzzWorld:
         actor=head, case=case, asset=assets["securities"], kind="freeze_other", amount=None,
         effective_at=at("2026-10-14 12:00"), override_reason="股票变现快",
     )
+    # gate: gateprop — a 轮候查封 with the applicant's priority, and its pending transfer request
+    s_assets.asset_record_waiting_seizure(
+        actor=handler, asset=assets["securities"], at=at("2026-10-14 13:00"), first_court="济南市历下区人民法院",
+        applicant_priority=True,
+    )
+    priority_transfer = s_assets.priority_transfer_request(
+        actor=handler, asset=assets["securities"], at=at("2026-10-15 09:00"), letter_no="(2026)鲁0102执1001号商请函"
+    )
     disposal = s_disposal.disposal_start(
         actor=handler, asset=assets["real_estate"], method="online_inquiry", at=at("2026-10-20 10:00")
     )
@@ -225,6 +233,7 @@ def furnish(m: World) -> FuzzWorld:
         "alert": local_alert.pk if local_alert else None,
         "alert_upper": m.alert.pk if m.alert else None,
         "party_applicant": applicant.pk,
+        "priority_transfer": priority_transfer.pk,  # gate: gateprop
         "party_respondent": respondent.pk,
         "attachment": m.attachments.get("rep"),
         "person": person.pk,

@@ -118,6 +118,10 @@ def terminated_round(p) -> Scenario:
     search = assets.search_launch(actor=p.clerk, case=case, channel="online", category_codes=None,
                                   launched_at=at("2026-08-04 10:00"))
     assets.search_record_feedback(actor=p.clerk, search=search, received_at=at("2026-08-05 10:00"), findings=[])
+    # gate: gateprop — the offline investigation of what the online system cannot query (spec §3 #7)
+    from tests.enforcement.gate_gateprop import satisfy_gateprop_gate
+
+    satisfy_gateprop_gate(case, actor=p.clerk, at=at("2026-08-05 11:00"), online=False)
     cases.case_serve_notice(actor=p.clerk, case=case, served_at=at("2026-08-04 11:00"))
     measures.credit_issue(actor=p.clerk, case=case, party_id=case.parties.get(role="respondent").pk,
                         kind="restriction", issued_at=at("2026-08-06 10:00"))

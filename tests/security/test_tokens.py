@@ -78,6 +78,11 @@ def _build_court(courts, code: str, supervisors) -> SimpleNamespace:
                             effective_at=at("2026-09-04 11:00"))
     s_measures.control_create(actor=clerk, case=case, asset=car, kind="seize_movable", amount=None,
                             effective_at=at("2026-09-04 12:00"))
+    # gate: gateprop — a 轮候查封 with the applicant's priority and its transfer request
+    s_assets.asset_record_waiting_seizure(actor=clerk, asset=house, at=at("2026-09-04 13:00"),
+                                          first_court="济南市历下区人民法院", applicant_priority=True)
+    transfer = s_assets.priority_transfer_request(actor=clerk, asset=house, at=at("2026-09-05 09:00"),
+                                                  letter_no=f"{code}商请函")
     disposal = s_disposal.disposal_start(actor=clerk, asset=house, method="online_inquiry", at=at("2026-09-07 10:00"))
     self_disposal = s_disposal.self_disposal_allow(actor=clerk, asset=car, at=at("2026-09-07 11:00"), days=60)
     clue = s_property_clues.property_clue_receive(actor=clerk, case=case, received_at=at("2026-09-05 10:00"), description="房产线索")
@@ -114,7 +119,7 @@ def _build_court(courts, code: str, supervisors) -> SimpleNamespace:
         court=court, case=case, party=payee, search=search, asset=house, measure=measure, credit=credit, clue=clue,
         disposal=disposal, self_disposal=self_disposal, approval=approval, receipt=stray, matched=receipt,
         disbursement=disbursement, hold=hold, order=order, petition=petition, person=person,
-        backdate_claim=backdate_claim,
+        backdate_claim=backdate_claim, transfer=transfer,
     )
 
 
@@ -171,6 +176,9 @@ OBJECT_OF_ROUTE = {
     "api-petition-feedback": "petition", "api-petition-flag-dualcheck": "petition",
     "api-party-reveal": {"case_id": "case", "party_id": "party"},
     "api-clock-correction-approve": "backdate_claim", "api-clock-correction-reject": "backdate_claim",
+    # gate: gateprop
+    "api-asset-waiting-seizure": "asset", "api-asset-priority-transfer": "asset",
+    "api-asset-offset-refusals": "asset", "api-clue-asset": "clue", "api-priority-transfer-answer": "transfer",
 }
 # 一案双查 lives at 鲁01 only: the 鲁0102 client must not reach it, 鲁01's client does.
 DUALCHECK_ROUTES_PREFIX = "api-dualcheck-clue"

@@ -153,6 +153,10 @@ def terminated_case(clerk, bureau_head, court, number="(2026)鲁0102执506号"):
     asset_services.search_record_feedback(
         actor=clerk, search=search, received_at=at("2026-01-09 10:00"), findings=[]
     )
+    # gate: gateprop — the offline investigation of what the online system cannot query (spec §3 #7)
+    from tests.enforcement.gate_gateprop import satisfy_gateprop_gate
+
+    satisfy_gateprop_gate(case, actor=clerk, at=at("2026-01-09 11:00"), online=False)
     case_services.case_record_interview(
         actor=clerk, case=case, at=at("2026-04-10 10:00"), note="告知查控结果"
     )

@@ -83,7 +83,7 @@ ENFORCEMENT_OBJECT_ACTIONS = [
     ),
     page_action(
         "uncontrollable",
-        _d(at=lambda w: form_now(), reason="车辆下落不明"),
+        _d(at=lambda w: form_now(), reason="车辆下落不明", reason_code="registered_not_seized", evidence="扣押笔录"),
         at_own(*ACTING),
         obj=("asset", "asset_found"),
     ),
@@ -130,6 +130,28 @@ ENFORCEMENT_OBJECT_ACTIONS = [
         _d(at=lambda w: form_now(), true="false", note="查无此账户"),
         at_own(*ACTING),
         obj=("clue", "clue_verifying"),
+    ),
+    # gate: gateprop
+    page_action(
+        "clue-asset", _d(at=lambda w: form_now(), category="other", description="某小区车位"), at_own(*ACTING),
+        obj=("clue", "clue_true"),
+    ),
+    page_action(
+        "waiting-seizure", _d(at=lambda w: form_now(), first_court="河北省石家庄市长安区人民法院", applicant_priority="on"),
+        at_own(*ACTING), obj=("asset", "asset_controlled"),
+    ),
+    page_action(
+        "priority-transfer", _d(at=lambda w: form_now(), letter_no="商请函2号"), at_own(*ACTING),
+        obj=("asset", "asset_controlled"),
+    ),
+    page_action(
+        "priority-transfer-answer", _d(at=lambda w: form_now(), agreed="false", note="首封法院不同意移送"),
+        at_own(*ACTING), obj=("asset", "asset_controlled"),
+    ),
+    page_action(
+        "offset-refusal",
+        _d(at=lambda w: form_now(), applicant=lambda w: w.o.applicant.pk, document="不同意以物抵债确认书"),
+        at_own(*ACTING), obj=("asset", "asset_unsold"),
     ),
     page_action(
         "credit-release",
@@ -307,7 +329,7 @@ TABLE: list[Entry] = [
     api_action(
         "api-asset-uncontrollable",
         obj_kwargs("asset_id", "asset_found"),
-        _d(reason="车辆下落不明"),
+        _d(reason="车辆下落不明", reason_code="registered_not_seized", evidence="扣押笔录"),
         at_own(*ACTING, "api_client"),
     ),
     api_action(
@@ -323,6 +345,39 @@ TABLE: list[Entry] = [
         _d(days=30),
         at_own(*ACTING, "api_client"),
         ok=201,
+    ),
+    # gate: gateprop
+    api_action(
+        "api-asset-waiting-seizure",
+        obj_kwargs("asset_id", "asset_controlled"),
+        _d(first_court="河北省石家庄市长安区人民法院", applicant_priority=True),
+        at_own(*ACTING, "api_client"),
+    ),
+    api_action(
+        "api-asset-priority-transfer",
+        obj_kwargs("asset_id", "asset_controlled"),
+        _d(letter_no="商请函2号"),
+        at_own(*ACTING, "api_client"),
+        ok=201,
+    ),
+    api_action(
+        "api-priority-transfer-answer",
+        obj_kwargs("transfer_id", "transfer"),
+        _d(agreed=False, note="首封法院不同意移送"),
+        at_own(*ACTING, "api_client"),
+    ),
+    api_action(
+        "api-asset-offset-refusals",
+        obj_kwargs("asset_id", "asset_unsold"),
+        _d(applicant=lambda w: w.o.applicant.pk, document="不同意以物抵债确认书"),
+        at_own(*ACTING, "api_client"),
+        ok=201,
+    ),
+    api_action(
+        "api-clue-asset",
+        obj_kwargs("clue_id", "clue_true"),
+        _d(category="other", description="某小区车位"),
+        at_own(*ACTING, "api_client"),
     ),
     api_action("api-control-renew", obj_kwargs("measure_id", "measure"), _d(), at_own(*ACTING, "api_client")),
     api_action(

@@ -116,6 +116,33 @@ def _enforcement(w: World) -> None:
         actor=clerk, case=o.main, received_at=at("2026-09-09 10:00"), description="某处房产"
     )
     ap.property_clue_start_verification(actor=clerk, clue=o.clue_verifying, at=at("2026-09-09 11:00"))
+    # gate: gateprop — a clue found true (no asset yet), a 轮候查封 with priority and its pending transfer
+    # request, an asset a failed auction left unsold
+    o.clue_true = ap.property_clue_receive(
+        actor=clerk, case=o.main, received_at=at("2026-09-09 12:00"), description="某小区车位"
+    )
+    ap.property_clue_start_verification(actor=clerk, clue=o.clue_true, at=at("2026-09-09 13:00"))
+    ap.property_clue_conclude(actor=clerk, clue=o.clue_true, at=at("2026-09-09 14:00"), true=True, note="经查属实")
+    a.asset_record_waiting_seizure(
+        actor=clerk, asset=o.asset_controlled, at=at("2026-09-04 10:00"), first_court="河北省石家庄市长安区人民法院",
+        applicant_priority=True,
+    )
+    o.transfer = a.priority_transfer_request(
+        actor=clerk, asset=o.asset_controlled, at=at("2026-09-05 10:00"), letter_no="(2026)鲁01执101号商请函"
+    )
+    unsold_search = a.search_launch(
+        actor=clerk, case=o.main, channel="online", category_codes=["vehicle"], launched_at=at("2026-09-08 10:00")
+    )
+    [o.asset_unsold] = a.search_record_feedback(
+        actor=clerk, search=unsold_search, received_at=at("2026-09-08 11:00"),
+        findings=[a.FindingInput("vehicle", "车辆己（流拍）", None, False)],
+    )
+    am.control_create(actor=clerk, case=o.main, asset=o.asset_unsold, kind="seize_movable", amount=None,
+                      effective_at=at("2026-09-08 12:00"))
+    d6 = ad.disposal_start(actor=clerk, asset=o.asset_unsold, method="online_inquiry", at=at("2026-09-08 13:00"))
+    ad.disposal_fix_price(actor=clerk, disposal=d6, price=Decimal("20000.00"), at=at("2026-09-08 14:00"))
+    ad.disposal_launch_auction(actor=clerk, disposal=d6, at=at("2026-09-08 15:00"))
+    ad.disposal_conclude(actor=clerk, disposal=d6, at=at("2026-09-08 16:00"), sold=False)
     o.respondent = o.main.parties.get(role="respondent")
     o.applicant = o.main.parties.get(role="applicant")
     (o.credit,) = am.credit_issue(
