@@ -69,3 +69,28 @@ __all__ = [
     "SelfDisposalStatus",
     "Track",
 ]
+
+# --- h/coercion: 强制措施与调查措施 register ---------------------------------------------
+from enforcement.models.coercion import (  # noqa: E402
+    ApplicationStatus,
+    CoercionEntry,
+    CoercionFinding,
+    CoercionKind,
+    FindingKind,
+    MeasureApplication,
+    ObstructionDecision,
+    ReferralOutcome,
+    ReferralRoute,
+)
+
+__all__ += [
+    "ApplicationStatus",
+    "CoercionEntry",
+    "CoercionFinding",
+    "CoercionKind",
+    "FindingKind",
+    "MeasureApplication",
+    "ObstructionDecision",
+    "ReferralOutcome",
+    "ReferralRoute",
+]
