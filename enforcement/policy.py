@@ -169,3 +169,29 @@ def can_release_credit(user: User, measure: CreditMeasure) -> bool:
 
 def can_record_feedback(user: User, search: AssetSearch) -> bool:
     return can_act_on(user, search.case) and search.status == SearchStatus.LAUNCHED
+
+
+# --- 强制措施与调查措施 register (h/coercion) -------------------------------------------------
+
+
+def can_record_coercion(user: User, case: Case) -> bool:
+    """Register entries, findings and applications: the acting roles, on an open case."""
+    return can_progress(user, case)
+
+
+def can_decide_application(user: User, application) -> bool:  # MeasureApplication (avoids an import cycle)
+    return can_progress(user, application.case) and application.status == "pending"
+
+
+def can_record_referral_outcome(user: User, entry) -> bool:  # CoercionEntry
+    """The outcome of a 拒执 referral arrives after the case may have closed (终本 included)."""
+    return can_act_on(user, entry.case) and entry.kind == "refusal_crime_referral"
+
+
+def is_not_sanctioned_decider(user: User, case: Case) -> bool:
+    """``obstruction.not_sanctioned``: the bureau head of the case's court, never its handler."""
+    return user_has_role_at(user, case.court, (Role.BUREAU_HEAD,)) and user.pk != case.handler_id
+
+
+def can_decide_not_sanctioned(user: User, case: Case) -> bool:
+    return is_open(case) and is_not_sanctioned_decider(user, case)

@@ -49,3 +49,15 @@ urlpatterns = [
     path("approvals/<int:approval_id>/approve/", approvals.ApprovalApproveApi.as_view(), name="api-approval-approve"),
     path("approvals/<int:approval_id>/reject/", approvals.ApprovalRejectApi.as_view(), name="api-approval-reject"),
 ]
+
+# --- h/coercion: 强制措施与调查措施 register ---------------------------------------------
+from enforcement.api import coercion  # noqa: E402
+
+urlpatterns += [
+    path("cases/<int:case_id>/coercion/", coercion.CoercionRegisterApi.as_view(), name="api-case-coercion"),
+    path("cases/<int:case_id>/coercion-findings/", coercion.CoercionFindingCreateApi.as_view(), name="api-case-coercion-findings"),
+    path("cases/<int:case_id>/measure-applications/", coercion.MeasureApplicationCreateApi.as_view(), name="api-case-measure-applications"),
+    path("cases/<int:case_id>/obstruction-decisions/", coercion.ObstructionDecisionCreateApi.as_view(), name="api-case-obstruction-decisions"),
+    path("coercion/<int:entry_id>/outcome/", coercion.ReferralOutcomeApi.as_view(), name="api-coercion-outcome"),
+    path("measure-applications/<int:application_id>/decide/", coercion.MeasureApplicationDecideApi.as_view(), name="api-measure-application-decide"),
+]
