@@ -277,3 +277,8 @@ ACTIONS: dict[str, Action] = {
                lambda p, m: policy.can_release_credit(p.user, m), on="credit", danger=True),
     ]
 }
+
+# --- h/coercion: the 强制措施与调查措施 section's actions ---------------------------------------
+from enforcement.views.coercion import COERCION_ACTIONS  # noqa: E402
+
+ACTIONS.update(COERCION_ACTIONS)

@@ -34,6 +34,7 @@ from enforcement.selectors import (
     enabled_categories,
 )
 from enforcement.views.actions import ACTIONS
+from enforcement.views.coercion import COERCION_SUB_OBJECTS
 
 
 def _case_or_404(user: User, case_id: int) -> Case:
@@ -52,6 +53,7 @@ SUB_OBJECTS: dict[str, Callable[[Case], Any]] = {
     "disposal": lambda case: case.disposals.all(),
     "selfdisposal": lambda case: case.self_disposals.all(),
 }
+SUB_OBJECTS.update(COERCION_SUB_OBJECTS)  # h/coercion
 
 
 @dataclass

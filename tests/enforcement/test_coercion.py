@@ -313,3 +313,63 @@ def test_rest_not_sanctioned_by_the_handler_is_403(t11_case, api_client, handler
                         format="json")
     assert (r.status_code, r.json()["code"]) == (403, "not_sanctioned_by_handler")
     assert not ObstructionDecision.objects.exists()
+
+
+# --- the case page -----------------------------------------------------------------------------------
+
+
+def section_url(case, action, obj=None):
+    from django.urls import reverse
+
+    return reverse("enforcement:case-object-action", kwargs={"case_id": case.pk, "action": action, "obj_id": (obj or case).pk})
+
+
+def test_case_page_form_shows_every_error_beside_its_field_and_writes_nothing(t11_case, client, handler):
+    import re
+
+    client.force_login(handler)
+    r1, _r2 = respondents(t11_case)
+    before = entry_count()
+    r = client.post(section_url(t11_case, "coercion-entry"), {
+        "kind": "detention", "party": r1.pk, "document_number": "", "decided_at": "2026-04-01T10:00",
+        "start_on": "", "end_on": "2026-04-20",
+    })
+    assert r.status_code == 422
+    html = r.content.decode()
+    form = html[html.index('id="form-coercion-entry-'):]
+    form = form[: form.index("</form>")]
+    errors = {
+        re.search(r'data-field="(\w+)"', chunk)[1]: chunk
+        for chunk in form.split('<div class="field')[1:]
+        if 'class="field-error"' in chunk
+    }
+    assert set(errors) == {"document_number", "start_on"}
+    assert "请填写决定书或文书文号" in errors["document_number"] and "请填写拘留起始日" in errors["start_on"]
+    assert entry_count() == before
+    # the cap: 16 days, next to the end date
+    r = client.post(section_url(t11_case, "coercion-entry"), {
+        "kind": "detention", "party": r1.pk, "document_number": "(2026)鲁0102司惩3号", "decided_at": "2026-04-01T10:00",
+        "start_on": "2026-04-01", "end_on": "2026-04-16",
+    })
+    assert r.status_code == 422
+    assert "拘留期限不得超过十五日" in r.content.decode()
+    assert entry_count() == before
+
+
+def test_case_page_section_lists_the_register_and_records_from_its_forms(t11_case, client, handler, clerk):
+    client.force_login(handler)
+    records = satisfy_coercion_gate(t11_case, actor=clerk, at=REQUEST_AT)
+    r = client.post(section_url(t11_case, "coercion-entry"), {
+        "kind": "refusal_crime_referral", "party": records.r2.pk, "document_number": "(2026)鲁0102执1号移送函",
+        "decided_at": "2026-04-10T10:00", "route": "private",
+    })
+    assert r.status_code == 302
+    referral = CoercionEntry.objects.get(kind="refusal_crime_referral")
+    r = client.post(section_url(t11_case, "referral-outcome", referral), {"outcome": "convicted", "outcome_on": "2026-04-15"})
+    assert r.status_code == 302
+    page = client.get(f"/cases/{t11_case.pk}/").content.decode()
+    section = page[page.index('id="coercion"'):]
+    for text in ("强制措施与调查措施", "拒绝报告财产", "下落不明", "罚款", "拘留", "委托专项审计", "告知自诉", "判决有罪", "已实施"):
+        assert text in section, text
+    # the bureau head's form is not offered to the handler
+    assert "form-not-sanctioned-" not in section
