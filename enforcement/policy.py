@@ -175,12 +175,13 @@ def can_record_feedback(user: User, search: AssetSearch) -> bool:
 
 
 def can_record_coercion(user: User, case: Case) -> bool:
-    """Register entries, findings and applications: the acting roles, on an open case."""
-    return can_progress(user, case)
+    """Register entries, findings and applications: the acting roles, on an open case or a 终本
+    case (evasion found by the periodic re-search is recorded and sanctioned there)."""
+    return can_act_on(user, case) and (is_open(case) or is_terminated(case))
 
 
 def can_decide_application(user: User, application) -> bool:  # MeasureApplication (avoids an import cycle)
-    return can_progress(user, application.case) and application.status == "pending"
+    return can_record_coercion(user, application.case) and application.status == "pending"
 
 
 def can_record_referral_outcome(user: User, entry) -> bool:  # CoercionEntry
@@ -194,4 +195,4 @@ def is_not_sanctioned_decider(user: User, case: Case) -> bool:
 
 
 def can_decide_not_sanctioned(user: User, case: Case) -> bool:
-    return is_open(case) and is_not_sanctioned_decider(user, case)
+    return (is_open(case) or is_terminated(case)) and is_not_sanctioned_decider(user, case)

@@ -58,6 +58,13 @@ from enforcement.selectors import (
 )
 from enforcement.services.common import check_time, record_node, require_open
 
+
+def require_open_or_terminated(case: Case) -> None:
+    """The register stays open after 终本: evasion found by the periodic re-search is recorded and
+    sanctioned on the 终本 case (screening lists 终本 cases where it is not)."""
+    if not policy.is_terminated(case):
+        require_open(case)
+
 ENTRY_NODES = {
     CoercionKind.FINE: CoercionNode.FINE,
     CoercionKind.DETENTION: CoercionNode.DETENTION,
@@ -93,7 +100,7 @@ def coercion_finding_record(
 ) -> CoercionFinding:
     """A 规避/妨害执行 finding, a 财产报告 default (late/refused/false) or 下落不明 on a respondent."""
     case = case_get_for_update(actor=actor, case=case)
-    require_open(case)
+    require_open_or_terminated(case)
     check_time(found_at)
     errors: dict[str, list[str]] = {}
     party = _respondent(case, party_id, errors)
@@ -175,7 +182,7 @@ def coercion_entry_record(
 ) -> CoercionEntry:
     """One entry of the register, with its document and date(s); a node."""
     case = case_get_for_update(actor=actor, case=case)
-    require_open(case)
+    require_open_or_terminated(case)
     check_time(decided_at)
     errors: dict[str, list[str]] = {}
     if kind not in CoercionKind.values:
@@ -304,7 +311,7 @@ def measure_application_receive(
 ) -> MeasureApplication:
     """The applicant applies for 委托专项审计 / 搜查 / 悬赏 / 律师调查令 (322号 第24条)."""
     case = case_get_for_update(actor=actor, case=case)
-    require_open(case)
+    require_open_or_terminated(case)
     check_time(applied_at)
     errors: dict[str, list[str]] = {}
     applicant = None
@@ -333,7 +340,7 @@ def measure_application_decide(
 ) -> MeasureApplication:
     """Grant (then record the measure with ``application``), or refuse with reasons."""
     case = case_get_for_update(actor=actor, case=application.case_id)
-    require_open(case)
+    require_open_or_terminated(case)
     check_time(at)
     application = measure_application_get_for_update(application.pk)
     if application.status != ApplicationStatus.PENDING:
@@ -363,7 +370,7 @@ def obstruction_not_sanctioned(
     """``obstruction.not_sanctioned``: the bureau head (≠ handler) decides, with reasons, that the
     respondent's obstruction is not met with 罚款/拘留/拒执 (spec §3 row #15)."""
     case = case_get_for_update(actor=actor, case=case)
-    require_open(case)
+    require_open_or_terminated(case)
     if actor.pk == case.handler_id:
         raise PermissionDenied(_("承办人不能决定对本案不予采取强制措施，须由执行局长决定。"), code="not_sanctioned_by_handler")
     if not policy.is_not_sanctioned_decider(actor, case):

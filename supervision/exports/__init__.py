@@ -9,4 +9,6 @@ rows come from ``supervision.selectors``."""
 
 from supervision.exports import dashboard, indicators, screening
 
-__all__ = ["dashboard", "indicators", "screening"]
+from supervision.exports import referrals  # noqa: E402  (h/coercion)
+
+__all__ = ["dashboard", "indicators", "referrals", "screening"]
