@@ -22,7 +22,6 @@ from enforcement.models import (
     CoercionKind,
     FindingKind,
     MeasureApplication,
-    PartyKind,
     ReferralOutcome,
     ReferralRoute,
 )
@@ -102,9 +101,10 @@ class CoercionRegisterApi(ApiView):
             max_length=100, required=False, allow_blank=True, default="",
             help_text="其他妨害执行的人，或单位的主要负责人/直接责任人员（拘留单位时必填）",
         )
-        target_kind = serializers.ChoiceField(
-            choices=PartyKind.choices, required=False, allow_blank=True, default="",
-            help_text="未选被执行人时：对象是个人还是单位（罚款上限不同）",
+        # a CharField, not a ChoiceField: the schema keeps the one PartyKind enum component
+        target_kind = serializers.CharField(
+            max_length=14, required=False, allow_blank=True, default="",
+            help_text="未选被执行人时：对象是个人（person）还是单位（organization），罚款上限不同；默认 person",
         )
         amount = MoneyField(required=False, allow_null=True, default=None, help_text="罚款：个人≤100,000；单位 50,000–1,000,000")
         start_on = DateField(required=False, allow_null=True, default=None)

@@ -204,8 +204,10 @@ def coercion_entry_record(
         target_kind = party.kind
     elif person_name and party is not None:
         target_kind = PartyKind.PERSON  # the organisation's 主要负责人 / 直接责任人员
-    elif target_kind not in PartyKind.values:
+    elif not target_kind:
         target_kind = PartyKind.PERSON
+    elif target_kind not in PartyKind.values:
+        errors["target_kind"] = [_("对象类型应为个人或单位。")]
     if kind == CoercionKind.DETENTION:
         if target_kind == PartyKind.ORGANIZATION:
             errors.setdefault("person_name", []).append(_("单位不能被拘留：请填写其主要负责人或直接责任人员。"))

@@ -18,9 +18,26 @@ from supervision.filters import indicator_params
 from supervision.selectors.referrals import referral_report
 
 
+class RouteCountsOut(serializers.Serializer):
+    police = serializers.IntegerField(help_text="移送公安机关")
+    private = serializers.IntegerField(help_text="告知自诉")
+
+
+class OutcomeCountsOut(serializers.Serializer):
+    pending = serializers.IntegerField(help_text="待反馈")
+    filed = serializers.IntegerField(help_text="已立案")
+    not_filed = serializers.IntegerField(help_text="不予立案")
+    convicted = serializers.IntegerField(help_text="判决有罪")
+    acquitted = serializers.IntegerField(help_text="判决无罪")
+    withdrawn = serializers.IntegerField(help_text="撤回/未起诉")
+
+
+assert set(RouteCountsOut().fields) == set(ReferralRoute.values)
+assert set(OutcomeCountsOut().fields) == set(ReferralOutcome.values)
+
+
 def _counts(choices, help_text: str) -> serializers.Serializer:
-    fields = {c.value: serializers.IntegerField(help_text=str(c.label)) for c in choices}
-    return type(f"{choices.__name__}CountsOut", (serializers.Serializer,), fields)(help_text=help_text)
+    return (RouteCountsOut if choices is ReferralRoute else OutcomeCountsOut)(help_text=help_text)
 
 
 class RouteOutcomesOut(serializers.Serializer):
