@@ -357,4 +357,9 @@ def referrals_in_scope(court_ids: list[int], *, start: dt.date | None, end: dt.d
     return qs.select_related("case__court", "party").order_by("case__court__path", "decided_at", "id")
 
 
-from enforcement.models import CoercionEntry, CoercionFinding, MeasureApplication, ObstructionDecision  # noqa: E402
+from enforcement.models import (  # noqa: E402
+    CoercionEntry,
+    CoercionFinding,
+    MeasureApplication,
+    ObstructionDecision,
+)

@@ -71,7 +71,7 @@ __all__ = [
 ]
 
 # --- h/coercion: 强制措施与调查措施 register ---------------------------------------------
-from enforcement.models.coercion import (  # noqa: E402
+from enforcement.models.coercion import (
     ApplicationStatus,
     CoercionEntry,
     CoercionFinding,

@@ -1,5 +1,12 @@
-from supervision.api import alerts, dashboard, indicators, orders, petitions, screening
-from supervision.api import referrals  # h/coercion
+from supervision.api import (
+    alerts,
+    dashboard,
+    indicators,
+    orders,
+    petitions,
+    referrals,  # h/coercion
+    screening,
+)
 
 # Each API module declares its own ``urlpatterns`` (mounted under /api/v1/).
 urlpatterns = [

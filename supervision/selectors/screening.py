@@ -282,7 +282,13 @@ def coercion_missing(scope: Scope, params: Mapping[str, Any], now: dt.datetime) 
     record that no 罚款/拘留/拒执罪移送 (or the bureau head's reasoned decision not to
     sanction), respectively no 下落不明查找, answered after it (322号 §24; 终本规定 §1(五)) —
     the rows #3, #14, #15 of the 终本 gate, for cases closed before the gate held them."""
-    from enforcement.models import ClosureType, CoercionEntry, CoercionFinding, FindingKind, ObstructionDecision
+    from enforcement.models import (
+        ClosureType,
+        CoercionEntry,
+        CoercionFinding,
+        FindingKind,
+        ObstructionDecision,
+    )
     from enforcement.models.coercion import REPORT_DEFAULTS, SANCTION_KINDS
 
     def after(qs):
