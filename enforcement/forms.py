@@ -440,7 +440,10 @@ class CoercionEntryForm(ActionForm):
         self.fields["party"].choices = [("", _("（其他人）")), *((p.pk, p.name) for p in respondents)]
         self.fields["target_kind"].choices = [("", "—"), *PartyKind.choices]
         self.fields["route"].choices = [("", "—"), *ReferralRoute.choices]
-        granted = list(self.page.case.measure_applications.filter(status=ApplicationStatus.GRANTED)) if self.page else []
+        applications = getattr(self.page, "coercion_applications", None)  # read once by the section
+        if applications is None and self.page is not None:
+            applications = list(self.page.case.measure_applications.all())
+        granted = [a for a in applications or [] if a.status == ApplicationStatus.GRANTED]
         self.fields["application"].choices = [("", "—"), *((a.pk, f"#{a.pk} {a.get_kind_display()}") for a in granted)]
 
 

@@ -116,6 +116,7 @@ def coercion_section(page: "CasePage") -> dict[str, Any]:
     """The section's rows (entries, findings, applications, decisions) and forms."""
     case = page.case
     applications = list(measure_applications_of_case(case))
+    page.coercion_applications = applications  # type: ignore[attr-defined]  # the entry form's choices
     entries = list(coercion_entries_of_case(case))
     return {
         "entries": [{"entry": e, "forms": page.forms_on("coercionentry", e)} for e in entries],
