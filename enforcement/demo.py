@@ -248,6 +248,24 @@ def _make(rng, plan, court, number, clerk, handler, head, calendar) -> None:
                 )
             # gate: gateprop — every respondent investigated offline for what the online system cannot query
             _demo_offline_investigation(case, actor=clerk, at=close_at - dt.timedelta(days=3))
+            # gate: coercion — some respondents evaded: found, fined and referred before 终本 (no rng
+            # draw, so the rest of the demo stays as it was)
+            if plan["roll"] > 0.9:
+                from enforcement.services import coercion as coercion_services
+
+                coercion_services.coercion_finding_record(
+                    actor=clerk, case=case, party_id=respondent_party.pk, kind="evasion",
+                    found_at=close_at - dt.timedelta(days=12), note="立案后将名下车辆低价转让给亲属",
+                )
+                coercion_services.coercion_entry_record(
+                    actor=clerk, case=case, kind="fine", party_id=respondent_party.pk,
+                    decided_at=close_at - dt.timedelta(days=10), document_number=f"{number.replace('执', '司惩')}",
+                    amount=Decimal("50000.00") if plan["org"] else Decimal("5000.00"),
+                )
+                coercion_services.coercion_entry_record(
+                    actor=clerk, case=case, kind="refusal_crime_referral", party_id=respondent_party.pk, route="police",
+                    decided_at=close_at - dt.timedelta(days=8), document_number=f"{number}移送函",
+                )
             case_services.case_record_interview(
                 actor=clerk, case=case, at=close_at - dt.timedelta(days=2), note="告知财产调查结果，申请执行人同意终本"
             )

@@ -79,3 +79,25 @@ class ApprovalNode(NodeKind):
 
 
 NODE_KINDS: tuple[type[NodeKind], ...] = (CaseNode, SearchNode, AssetNode, ControlNode, PropertyClueNode, CreditNode, DisposalNode, ApprovalNode)
+
+
+class CoercionNode(NodeKind):
+    """强制措施与调查措施 register (h/coercion): every entry, finding and decision is a node."""
+
+    FINE = "coercion.fine", _("罚款")
+    DETENTION = "coercion.detention", _("拘留")
+    SEARCH = "coercion.search", _("搜查")
+    AUDIT = "coercion.audit", _("委托专项审计")
+    REWARD = "coercion.reward", _("悬赏")
+    INVESTIGATION_ORDER = "coercion.investigation_order", _("签发律师调查令")
+    WHEREABOUTS_SEARCH = "coercion.whereabouts_search", _("查找下落不明的被执行人")
+    REFERRAL = "coercion.refusal_crime_referral", _("拒执罪移送（移送公安/告知自诉）")
+    REFERRAL_OUTCOME = "coercion.referral_outcome", _("拒执罪移送处理结果")
+    FINDING = "coercion.finding", _("认定妨害执行情形")
+    APPLICATION_RECEIVED = "measure_application.received", _("收到调查措施申请")
+    APPLICATION_GRANTED = "measure_application.granted", _("准许调查措施申请")
+    APPLICATION_REFUSED = "measure_application.refused", _("不予准许调查措施申请")
+    NOT_SANCTIONED = "obstruction.not_sanctioned", _("决定不予采取强制措施")
+
+
+NODE_KINDS = (*NODE_KINDS, CoercionNode)

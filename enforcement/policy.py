@@ -195,3 +195,30 @@ def can_record_offset_refusal(user: User, asset: Asset) -> bool:
 
 def can_answer_priority_transfer(user: User, request) -> bool:  # PriorityTransferRequest
     return can_progress(user, request.case) and request.answered_at is None
+
+
+# --- 强制措施与调查措施 register (h/coercion) -------------------------------------------------
+
+
+def can_record_coercion(user: User, case: Case) -> bool:
+    """Register entries, findings and applications: the acting roles, on an open case or a 终本
+    case (evasion found by the periodic re-search is recorded and sanctioned there)."""
+    return can_act_on(user, case) and (is_open(case) or is_terminated(case))
+
+
+def can_decide_application(user: User, application) -> bool:  # MeasureApplication (avoids an import cycle)
+    return can_record_coercion(user, application.case) and application.status == "pending"
+
+
+def can_record_referral_outcome(user: User, entry) -> bool:  # CoercionEntry
+    """The outcome of a 拒执 referral arrives after the case may have closed (终本 included)."""
+    return can_act_on(user, entry.case) and entry.kind == "refusal_crime_referral"
+
+
+def is_not_sanctioned_decider(user: User, case: Case) -> bool:
+    """``obstruction.not_sanctioned``: the bureau head of the case's court, never its handler."""
+    return user_has_role_at(user, case.court, (Role.BUREAU_HEAD,)) and user.pk != case.handler_id
+
+
+def can_decide_not_sanctioned(user: User, case: Case) -> bool:
+    return (is_open(case) or is_terminated(case)) and is_not_sanctioned_decider(user, case)

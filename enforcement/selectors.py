@@ -384,3 +384,58 @@ def dishonest_not_applicable_parties(case: Case) -> set[int]:
         case=case, kind="credit.dishonest_not_applicable", subject_type=ContentType.objects.get_for_model(Party)
     ).values_list("subject_id", flat=True)
     return {pk for pk in ids if pk is not None}
+
+
+# --- 强制措施与调查措施 register (h/coercion) -------------------------------------------------
+
+
+def coercion_entries_of_case(case: Case) -> QuerySet["CoercionEntry"]:
+    return case.coercion_entries.select_related("party", "application")  # type: ignore[attr-defined]
+
+
+def coercion_findings_of_case(case: Case) -> QuerySet["CoercionFinding"]:
+    return case.coercion_findings.select_related("party")  # type: ignore[attr-defined]
+
+
+def measure_applications_of_case(case: Case) -> QuerySet["MeasureApplication"]:
+    return case.measure_applications.select_related("applicant", "decided_by")  # type: ignore[attr-defined]
+
+
+def obstruction_decisions_of_case(case: Case) -> QuerySet["ObstructionDecision"]:
+    return case.obstruction_decisions.select_related("party", "decided_by")  # type: ignore[attr-defined]
+
+
+def case_party_get(case: Case, pk: Any, *, role: str | None = None) -> Party | None:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    qs = case.parties.filter(pk=pk)
+    return (qs.filter(role=role) if role else qs).first()
+
+
+def coercion_entry_get_for_update(pk: int) -> "CoercionEntry":
+    return CoercionEntry.objects.select_for_update(of=("self",)).get(pk=pk)
+
+
+def measure_application_get_for_update(pk: int) -> "MeasureApplication":
+    return MeasureApplication.objects.select_for_update(of=("self",)).get(pk=pk)
+
+
+def referrals_in_scope(court_ids: list[int], *, start: dt.date | None, end: dt.date | None) -> QuerySet["CoercionEntry"]:
+    """拒执罪移送 of the given courts' cases, decided in [start, end] (Asia/Shanghai dates)."""
+    tz = timezone.get_default_timezone()
+    qs = CoercionEntry.objects.filter(case__court_id__in=court_ids, kind="refusal_crime_referral")
+    if start:
+        qs = qs.filter(decided_at__gte=dt.datetime.combine(start, dt.time.min, tzinfo=tz))
+    if end:
+        qs = qs.filter(decided_at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
+    return qs.select_related("case__court", "party").order_by("case__court__path", "decided_at", "id")
+
+
+from enforcement.models import (  # noqa: E402
+    CoercionEntry,
+    CoercionFinding,
+    MeasureApplication,
+    ObstructionDecision,
+)

@@ -1,4 +1,5 @@
 from supervision.views import dashboard, inbox, orders, petitions
+from supervision.views import referrals as referral_views  # h/coercion
 
 app_name = "supervision"
 
@@ -8,4 +9,5 @@ urlpatterns = [
     *dashboard.urlpatterns,
     *orders.urlpatterns,
     *petitions.urlpatterns,
+    *referral_views.urlpatterns,
 ]

@@ -65,3 +65,15 @@ urlpatterns = [
     path("assets/<int:asset_id>/offset-refusals/", disposals.OffsetRefusalApi.as_view(), name="api-asset-offset-refusals"),
     path("property-clues/<int:clue_id>/asset/", property_clues.ClueAssetApi.as_view(), name="api-clue-asset"),
 ]
+
+# --- h/coercion: 强制措施与调查措施 register ---------------------------------------------
+from enforcement.api import coercion  # noqa: E402
+
+urlpatterns += [
+    path("cases/<int:case_id>/coercion/", coercion.CoercionRegisterApi.as_view(), name="api-case-coercion"),
+    path("cases/<int:case_id>/coercion-findings/", coercion.CoercionFindingCreateApi.as_view(), name="api-case-coercion-findings"),
+    path("cases/<int:case_id>/measure-applications/", coercion.MeasureApplicationCreateApi.as_view(), name="api-case-measure-applications"),
+    path("cases/<int:case_id>/obstruction-decisions/", coercion.ObstructionDecisionCreateApi.as_view(), name="api-case-obstruction-decisions"),
+    path("coercion/<int:entry_id>/outcome/", coercion.ReferralOutcomeApi.as_view(), name="api-coercion-outcome"),
+    path("measure-applications/<int:application_id>/decide/", coercion.MeasureApplicationDecideApi.as_view(), name="api-measure-application-decide"),
+]

@@ -88,3 +88,28 @@ from enforcement.models.measures import (
 )
 
 __all__ += ["CorrectionOutcome", "RestrictedPerson", "RestrictedRole", "ServiceMethod"]
+
+# --- h/coercion: 强制措施与调查措施 register ---------------------------------------------
+from enforcement.models.coercion import (  # noqa: E402
+    ApplicationStatus,
+    CoercionEntry,
+    CoercionFinding,
+    CoercionKind,
+    FindingKind,
+    MeasureApplication,
+    ObstructionDecision,
+    ReferralOutcome,
+    ReferralRoute,
+)
+
+__all__ += [
+    "ApplicationStatus",
+    "CoercionEntry",
+    "CoercionFinding",
+    "CoercionKind",
+    "FindingKind",
+    "MeasureApplication",
+    "ObstructionDecision",
+    "ReferralOutcome",
+    "ReferralRoute",
+]

@@ -456,3 +456,8 @@ ACTIONS.update({
                lambda p, r: policy.can_progress(p.user, p.case) and r.pk not in p.credit_dishonest, on="respondent"),
     ]
 })
+
+# --- h/coercion: the 强制措施与调查措施 section's actions ---------------------------------------
+from enforcement.views.coercion import COERCION_ACTIONS  # noqa: E402
+
+ACTIONS.update(COERCION_ACTIONS)

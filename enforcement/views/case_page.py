@@ -44,6 +44,7 @@ from enforcement.selectors import (
     enabled_categories,
 )
 from enforcement.views.actions import ACTIONS
+from enforcement.views.coercion import COERCION_SUB_OBJECTS
 
 
 def _case_or_404(user: User, case_id: int) -> Case:
@@ -65,6 +66,7 @@ SUB_OBJECTS: dict[str, Callable[[Case], Any]] = {
     "respondent": lambda case: [p for p in case.parties.all() if p.role == PartyRole.RESPONDENT],
     "person": lambda case: [p for m in case.credit_measures.all() for p in m.restricted_persons.all()],
 }
+SUB_OBJECTS.update(COERCION_SUB_OBJECTS)  # h/coercion
 
 
 @dataclass

@@ -173,6 +173,37 @@ SCREENING_VIEWS: dict[str, type[ScreeningApi]] = {
         ScreeningResearchDueApi,
     )
 }
+
+
+# --- h/coercion: 终本 cases lacking a sanction, search or referral -------------------------------
+
+
+class _FindingOut(serializers.Serializer):
+    kind = serializers.CharField()
+    kind_label = serializers.CharField()
+    party = serializers.CharField()
+    found_at = serializers.DateTimeField()
+
+
+class CoercionMissingOut(_CaseRowOut):
+    handler = serializers.CharField()
+    closed_at = serializers.DateTimeField()
+    findings = _FindingOut(many=True)
+    findings_text = serializers.CharField()
+
+
+OUTPUTS["coercion_missing"] = CoercionMissingOut
+
+
+class ScreeningCoercionMissingApi(ScreeningApi):
+    kind = "coercion_missing"
+
+    @extend_schema(**_schema("coercion_missing"))
+    def get(self, request: Request) -> Response:
+        return super().get(request)
+
+
+SCREENING_VIEWS[ScreeningCoercionMissingApi.kind] = ScreeningCoercionMissingApi
 assert set(SCREENING_VIEWS) == set(KINDS), "one endpoint per screening list"
 
 urlpatterns = [

@@ -1,4 +1,12 @@
-from supervision.api import alerts, dashboard, indicators, orders, petitions, screening
+from supervision.api import (
+    alerts,
+    dashboard,
+    indicators,
+    orders,
+    petitions,
+    referrals,  # h/coercion
+    screening,
+)
 
 # Each API module declares its own ``urlpatterns`` (mounted under /api/v1/).
 urlpatterns = [
@@ -8,4 +16,5 @@ urlpatterns = [
     *screening.urlpatterns,
     *orders.urlpatterns,
     *petitions.urlpatterns,
+    *referrals.urlpatterns,
 ]

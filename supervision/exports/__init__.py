@@ -7,6 +7,11 @@ web process and in the worker alike.
 Each exporter's ``clean`` is the filter cleaning of ``supervision.filters``; its
 rows come from ``supervision.selectors``."""
 
-from supervision.exports import dashboard, indicators, screening
+from supervision.exports import (
+    dashboard,
+    indicators,
+    referrals,
+    screening,
+)
 
-__all__ = ["dashboard", "indicators", "screening"]
+__all__ = ["dashboard", "indicators", "referrals", "screening"]

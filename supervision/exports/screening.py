@@ -141,6 +141,19 @@ SCREENING_TABLES: dict[str, tuple[list[Column], Cells]] = {
 }
 
 
+# h/coercion: 终本 cases lacking a sanction, search or referral
+SCREENING_TABLES["coercion_missing"] = (
+    [
+        _CASE,
+        _COURT,
+        _HANDLER,
+        Column(gettext_lazy("终本时间"), 17, "datetime"),
+        Column(gettext_lazy("未处理的情形"), 50),
+    ],
+    lambda r: [r["case_number"], r["court_name"], r["handler"], _dt(r["closed_at"]), r["findings_text"]],
+)
+
+
 class _ScreeningExport:
     """Rows, count, filters and description of one screening list's export."""
 

@@ -273,3 +273,74 @@ def screening_list(
     spec = screening_kind(kind)
     scope = scope_for(user, court_param(params))
     return spec.listing(scope, params, now)
+
+
+# --- h/coercion: 终本 cases whose obstruction, report default or 下落不明 went unanswered ------------
+
+
+def coercion_missing(scope: Scope, params: Mapping[str, Any], now: dt.datetime) -> MappedList:
+    """终本 cases with a 规避/妨害执行 finding, a 财产报告 default or a 下落不明 respondent on
+    record that no 罚款/拘留/拒执罪移送 (or the bureau head's reasoned decision not to
+    sanction), respectively no 下落不明查找, answered after it (322号 §24; 终本规定 §1(五)) —
+    the rows #3, #14, #15 of the 终本 gate, for cases closed before the gate held them."""
+    from enforcement.models import (
+        ClosureType,
+        CoercionEntry,
+        CoercionFinding,
+        FindingKind,
+        ObstructionDecision,
+    )
+    from enforcement.models.coercion import REPORT_DEFAULTS, SANCTION_KINDS
+
+    def after(qs):
+        return qs.filter(case=OuterRef("case"), party=OuterRef("party"), decided_at__gte=OuterRef("found_at"))
+
+    unanswered = (
+        CoercionFinding.objects.annotate(
+            searched=Exists(after(CoercionEntry.objects.filter(kind="whereabouts_search"))),
+            sanctioned=Exists(after(CoercionEntry.objects.filter(kind__in=SANCTION_KINDS))),
+            excused=Exists(after(ObstructionDecision.objects.all())),
+        )
+        .filter(
+            Q(kind=FindingKind.WHEREABOUTS_UNKNOWN, searched=False)
+            | Q(kind__in=[FindingKind.EVASION, *REPORT_DEFAULTS], sanctioned=False, excused=False)
+        )
+    )
+    base = Case.objects.filter(
+        court_id__in=scope.court_ids, status=CaseStatus.CLOSED, closure_type=ClosureType.TERMINATED_THIS_ROUND
+    ).filter(Exists(unanswered.filter(case=OuterRef("pk"))))
+    qs = base.select_related("court", "handler").order_by("closed_at", "pk")
+    labels = dict(FindingKind.choices)
+
+    def row(case: Case) -> dict:
+        findings = list(
+            unanswered.filter(case=case).select_related("party").order_by("found_at", "pk")
+        )
+        return {
+            "case_id": case.pk,
+            "case_number": case.case_number,
+            "court": case.court.code,
+            "court_name": case.court.name,
+            "handler": str(case.handler or ""),
+            "closed_at": iso(case.closed_at),
+            "findings": [
+                {"kind": f.kind, "kind_label": str(labels[f.kind]), "party": f.party.name, "found_at": iso(f.found_at)}
+                for f in findings
+            ],
+            "findings_text": "；".join(f"{f.party.name}：{labels[f.kind]}" for f in findings),
+            "url": _case_url(case.pk),
+        }
+
+    return MappedList(qs, row, count_qs=base)
+
+
+KINDS["coercion_missing"] = ScreeningKind(
+    key="coercion_missing",
+    title=gettext_lazy("终本案件缺强制措施"),
+    criteria=gettext_lazy(
+        "已终结本次执行程序的案件，记录有规避、妨害执行、拒绝或虚假报告财产、逾期报告财产或下落不明的情形，"
+        "其后却没有罚款、拘留、拒执罪移送（或执行局长不予采取的决定）或下落不明查找的记录。"
+    ),
+    basis=gettext_lazy("322号 第24条；终本规定 第1条第（五）项（未核实）"),
+    listing=coercion_missing,
+)

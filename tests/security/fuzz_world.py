@@ -242,5 +242,16 @@ def furnish(m: World) -> FuzzWorld:
         "backdate_claim": backdate_claim.pk,
         **{f"dualcheck_{key}": clue.pk for key, clue in m.clues.items()},
     }
+    # h/coercion: a 拒执 referral awaiting its outcome, an application awaiting a decision
+    from enforcement.services import coercion as s_coercion
+
+    referral = s_coercion.coercion_entry_record(
+        actor=clerk, case=case, kind="refusal_crime_referral", party_id=respondent.pk, route="police",
+        decided_at=at("2026-10-25 10:00"), document_number="(2026)鲁0102执1001号移送函",
+    )
+    application = s_coercion.measure_application_receive(
+        actor=clerk, case=case, applicant_id=applicant.pk, kind="audit", applied_at=at("2026-10-25 11:00"),
+    )
+    w.ids.update(coercion_referral=referral.pk, measure_application=application.pk)
     return w
 

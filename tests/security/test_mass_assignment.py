@@ -367,6 +367,22 @@ ENDPOINTS = [
      {"scope": "本院", "content": "澄清"}, []),
     ("/api/v1/dualcheck/clues/{clue_id}/close/", "inspector", DC % ("fed", "close"), {"note": "办结"}, []),
 ]  # fmt: skip
+# h/coercion: the 强制措施与调查措施 register
+ENDPOINTS += [
+    ("/api/v1/cases/{case_id}/coercion/", "token", f"{CASE}/coercion/",
+     {"kind": "fine", "party": ID["party_respondent"], "document_number": "(2026)鲁0102司惩1号", "decided_at": AT,
+      "amount": "60000.00"}, []),
+    ("/api/v1/cases/{case_id}/coercion-findings/", "token", f"{CASE}/coercion-findings/",
+     {"party": ID["party_respondent"], "kind": "evasion", "found_at": AT, "note": "转移车辆"}, []),
+    ("/api/v1/cases/{case_id}/measure-applications/", "token", f"{CASE}/measure-applications/",
+     {"applicant": ID["party_applicant"], "kind": "search", "applied_at": AT}, []),
+    ("/api/v1/cases/{case_id}/obstruction-decisions/", "lower_head", f"{CASE}/obstruction-decisions/",
+     {"party": ID["party_respondent"], "reason": "情节轻微", "at": AT}, []),
+    ("/api/v1/coercion/{entry_id}/outcome/", "token", "/api/v1/coercion/{coercion_referral}/outcome/",
+     {"outcome": "filed", "outcome_on": "2026-11-01"}, []),
+    ("/api/v1/measure-applications/{application_id}/decide/", "token",
+     "/api/v1/measure-applications/{measure_application}/decide/", {"grant": True, "at": AT}, []),
+]  # fmt: skip
 
 
 def extras(w) -> dict[str, Any]:

@@ -8,7 +8,12 @@ import datetime as dt
 from typing import Any
 
 from enforcement.models import Case
-from enforcement.services.gate import assets, credit, procedure  # noqa: F401  (register conditions)
+from enforcement.services.gate import (  # noqa: F401  (register conditions)
+    assets,
+    coercion,
+    credit,
+    procedure,
+)
 from enforcement.services.gate.base import CONDITIONS, GateContext, Unmet, condition
 
 __all__ = ["GateContext", "Unmet", "condition", "terminated_round_unmet", "unmet_codes"]

@@ -463,6 +463,105 @@ TABLE: list[Entry] = [
 ]
 
 
+# --- h/coercion: the 强制措施与调查措施 register (section of the case page, REST) -----------------
+
+
+def _today(w) -> str:
+    from django.utils import timezone
+
+    return timezone.localdate().isoformat()
+
+
+TABLE += [
+    page_action(
+        "coercion-entry",
+        _d(kind="fine", party=lambda w: w.o.respondent.pk, document_number="(2026)鲁01司惩1号",
+           decided_at=lambda w: form_now(), amount="60000"),
+        at_own(*ACTING),
+        obj=("coercion", "main"),
+    ),
+    page_action(
+        "coercion-finding",
+        _d(party=lambda w: w.o.respondent.pk, kind="evasion", found_at=lambda w: form_now(), note="转移财产"),
+        at_own(*ACTING),
+        obj=("coercion", "main"),
+    ),
+    page_action(
+        "measure-application",
+        _d(applicant=lambda w: w.o.applicant.pk, kind="search", applied_at=lambda w: form_now()),
+        at_own(*ACTING),
+        obj=("coercion", "main"),
+    ),
+    # the bureau head of the case's court, who is not its handler (spec §3 row #15)
+    page_action(
+        "not-sanctioned",
+        _d(party=lambda w: w.o.respondent.pk, at=lambda w: form_now(), reason="情节轻微，已追回"),
+        at_own("bureau_head"),
+        obj=("coercion", "main"),
+    ),
+    page_action(
+        "application-decide",
+        _d(grant="true", at=lambda w: form_now()),
+        at_own(*ACTING),
+        obj=("measureapp", "measure_application"),
+    ),
+    page_action(
+        "referral-outcome",
+        _d(outcome="filed", outcome_on=_today),
+        at_own(*ACTING),
+        obj=("coercionentry", "referral"),
+    ),
+    Entry(
+        "api-case-coercion",
+        case_kwargs(),
+        (
+            Op("GET", sees),
+            Op(
+                "POST",
+                at_own(*ACTING, "api_client"),
+                201,
+                _d(kind="fine", party=lambda w: w.o.respondent.pk, document_number="(2026)鲁01司惩1号",
+                   decided_at=lambda w: iso_now(), amount="60000.00"),
+            ),
+        ),
+        scope=sees,
+    ),
+    api_action(
+        "api-case-coercion-findings",
+        case_kwargs(),
+        _d(party=lambda w: w.o.respondent.pk, kind="whereabouts_unknown", found_at=lambda w: iso_now(), note="失联"),
+        at_own(*ACTING, "api_client"),
+        ok=201,
+    ),
+    api_action(
+        "api-case-measure-applications",
+        case_kwargs(),
+        _d(applicant=lambda w: w.o.applicant.pk, kind="reward", applied_at=lambda w: iso_now()),
+        at_own(*ACTING, "api_client"),
+        ok=201,
+    ),
+    api_action(
+        "api-case-obstruction-decisions",
+        case_kwargs(),
+        _d(party=lambda w: w.o.respondent.pk, reason="情节轻微，已追回"),
+        at_own("bureau_head"),
+        ok=201,
+    ),
+    api_action(
+        "api-coercion-outcome",
+        obj_kwargs("entry_id", "referral"),
+        _d(outcome="not_filed", outcome_on=_today),
+        at_own(*ACTING, "api_client"),
+    ),
+    api_action(
+        "api-measure-application-decide",
+        obj_kwargs("application_id", "measure_application"),
+        _d(grant=False, reason="无初步证据"),
+        at_own(*ACTING, "api_client"),
+    ),
+]
+
+
 def slugs() -> dict[str, set[str]]:
     """The slugs the case-page action URLs dispatch on, from the views' own registry."""
     from enforcement.views import actions as views

@@ -347,3 +347,24 @@ def slugs() -> dict[str, set[str]]:
         "supervision:order-action": set(order_views.ACTIONS),
         "supervision:petition-action": set(petition_views.ACTIONS),
     }
+
+# --- h/coercion: 拒执 referrals report, the screening tab of 终本 cases lacking measures --------------
+TABLE += [
+    Entry(
+        "supervision:referrals",
+        _no_kwargs,
+        (Op("GET", over(*DASHBOARD), data=_d(court="鲁01")),),
+        scope=sees,
+        gate=roles(*DASHBOARD),
+    ),
+    *(
+        Entry(
+            name,
+            _no_kwargs,
+            (Op("GET", DASHBOARD_READERS, data=_d(court="鲁01")),),
+            scope=sees,
+            gate=roles(*DASHBOARD, "api_client"),
+        )
+        for name in ("api-referrals", "api-screening-coercion_missing")
+    ),
+]

@@ -160,6 +160,17 @@ def _enforcement(w: World) -> None:
         payload={},
     )
 
+    # h/coercion: a 拒执 referral awaiting its outcome and an application awaiting a decision
+    from enforcement.services import coercion as co
+
+    o.referral = co.coercion_entry_record(
+        actor=clerk, case=o.main, kind="refusal_crime_referral", party_id=o.respondent.pk, route="police",
+        decided_at=at("2026-09-11 09:00"), document_number="(2026)鲁01执101号移送函",
+    )
+    o.measure_application = co.measure_application_receive(
+        actor=clerk, case=o.main, applicant_id=o.applicant.pk, kind="audit", applied_at=at("2026-09-11 10:00"),
+    )
+
     o.suspended = _case(
         clerk, court, "(2026)鲁01执102号", received="2026-09-01 10:00", filed="2026-08-28", handler=handler
     )
