@@ -563,6 +563,11 @@ CITATIONS_BY_RULE: dict[str, dict] = {
     "DUALCHECK_REPORT": {"basis_in_force": "双查规定 第8条", "verified": True},
     "DUALCHECK_SUPPLEMENT": {"basis_in_force": "双查规定 第8条", "verified": True},
     "ORDER_RESPONSE": {"basis_in_force": "322号 第28条", "verified": True},
+    "DISHONEST_CORRECTION": {
+        "basis_in_force": "322号 第23条；失信规定（法释〔2017〕7号）第12条",
+        "verified": False,
+        "basis_note": "322号第23条只要求“及时审查，及时纠正”；十五日的审查期限出自失信规定，种子材料无原文",
+    },
 }
 
 # Articles of 民事诉讼法 the seeds quote in the numbering of the 2017 text (322号 is
