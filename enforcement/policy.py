@@ -67,7 +67,13 @@ def can_decide(user: User, approval: Approval) -> bool:
 
 
 def is_open(case: Case) -> bool:
-    return case.status != CaseStatus.CLOSED
+    """Open for enforcement nodes: not closed, and not ``closing`` (a 终本 ruling being served,
+    when only service, credit and control-measure nodes are recorded)."""
+    return case.status not in (CaseStatus.CLOSED, CaseStatus.CLOSING)
+
+
+def is_closing(case: Case) -> bool:
+    return case.status == CaseStatus.CLOSING
 
 
 def is_terminated(case: Case) -> bool:

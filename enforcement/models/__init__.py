@@ -69,3 +69,22 @@ __all__ = [
     "SelfDisposalStatus",
     "Track",
 ]
+from enforcement.models.procedure import (  # noqa: E402  (h/gateproc)
+    ApplicantInterview,
+    DocumentService,
+    InterviewOpinion,
+    PropertyReport,
+    PropertyReportOutcome,
+    ServedDocument,
+    ServiceMethod,
+)
+
+__all__ += [
+    "ApplicantInterview",
+    "DocumentService",
+    "InterviewOpinion",
+    "PropertyReport",
+    "PropertyReportOutcome",
+    "ServedDocument",
+    "ServiceMethod",
+]

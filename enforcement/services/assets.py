@@ -20,7 +20,7 @@ from enforcement.selectors import (
     enabled_categories,
     search_get_for_update,
 )
-from enforcement.services.common import check_time, record_node, start_if_received
+from enforcement.services.common import require_open, check_time, record_node, start_if_received
 
 
 def _online_coverage(case: Case) -> set[int]:
@@ -37,6 +37,8 @@ def search_launch(
     5-working-day SEARCH_START clock stops (322号 §13). On a 终本 case an online
     search is the periodic re-search (终本规定 §9) and starts the next one."""
     case = case_get_for_update(actor=actor, case=case)
+    if case.status == CaseStatus.CLOSING:
+        require_open(case)  # gate: gateproc — no enforcement node while the 终本 ruling is served
     check_time(launched_at)
     terminated = is_terminated(case)
     if case.status == CaseStatus.CLOSED and not terminated:

@@ -37,7 +37,7 @@ from enforcement.selectors import (
     control_measure_get_for_update,
     credit_measure_get_for_update,
 )
-from enforcement.services.common import check_time, record_node, require_open, start_if_received
+from enforcement.services.common import check_time, record_node, require_open, require_open_or_closing, start_if_received
 
 
 def controlled_value(case: Case) -> Decimal:
@@ -65,7 +65,7 @@ def _control_create_check(
 ) -> Asset:
     """Refuse a measure the case, the kind, the amount or the asset does not allow;
     return the asset, locked. Caller holds the case's lock."""
-    require_open(case)
+    require_open_or_closing(case)
     check_time(effective_at)
     if kind not in ControlKind.values:
         raise ValidationFailed.for_field("kind", _("控制措施类型无效。"))
@@ -223,7 +223,7 @@ def credit_issue(
     """限制消费令 / 失信名单. A 失信 entry always comes with a 限制消费令 (322号 §23:
     纳入失信名单同时限制消费). ``grace_until`` is the optional 宽限期."""
     case = case_get_for_update(actor=actor, case=case)
-    require_open(case)
+    require_open_or_closing(case)
     check_time(issued_at)
     if kind not in CreditKind.values:
         raise ValidationFailed.for_field("kind", _("信用惩戒措施类型无效。"))
