@@ -175,3 +175,8 @@ def can_release_credit(user: User, measure: CreditMeasure) -> bool:
 
 def can_record_feedback(user: User, search: AssetSearch) -> bool:
     return can_act_on(user, search.case) and search.status == SearchStatus.LAUNCHED
+
+
+def can_record_service(user: User, case: Case) -> bool:
+    """送达 (h/gateproc): on an open case, and on a ``closing`` one (the 终本 ruling)."""
+    return can_act_on(user, case) and (is_open(case) or is_closing(case))

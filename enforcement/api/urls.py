@@ -49,3 +49,14 @@ urlpatterns = [
     path("approvals/<int:approval_id>/approve/", approvals.ApprovalApproveApi.as_view(), name="api-approval-approve"),
     path("approvals/<int:approval_id>/reject/", approvals.ApprovalRejectApi.as_view(), name="api-approval-reject"),
 ]
+
+# h/gateproc: the per-party records of the 终本 gate, and the public 终本 list (322号 §11)
+from enforcement.api import procedure, public  # noqa: E402
+
+urlpatterns += [
+    path("cases/<int:case_id>/services/", procedure.CaseServiceApi.as_view(), name="api-case-services"),
+    path("cases/<int:case_id>/property-reports/", procedure.CasePropertyReportApi.as_view(), name="api-case-property-reports"),
+    path("cases/<int:case_id>/applicant-interviews/", procedure.CaseApplicantInterviewApi.as_view(),
+         name="api-case-applicant-interviews"),
+    path("public/terminated-cases/", public.PublicTerminatedCaseListApi.as_view(), name="api-public-terminated-cases"),
+]

@@ -69,7 +69,7 @@ __all__ = [
     "SelfDisposalStatus",
     "Track",
 ]
-from enforcement.models.procedure import (  # noqa: E402  (h/gateproc)
+from enforcement.models.procedure import (
     ApplicantInterview,
     DocumentService,
     InterviewOpinion,

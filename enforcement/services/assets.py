@@ -20,7 +20,7 @@ from enforcement.selectors import (
     enabled_categories,
     search_get_for_update,
 )
-from enforcement.services.common import require_open, check_time, record_node, start_if_received
+from enforcement.services.common import check_time, record_node, require_open, start_if_received
 
 
 def _online_coverage(case: Case) -> set[int]:

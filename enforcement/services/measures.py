@@ -37,7 +37,12 @@ from enforcement.selectors import (
     control_measure_get_for_update,
     credit_measure_get_for_update,
 )
-from enforcement.services.common import check_time, record_node, require_open, require_open_or_closing, start_if_received
+from enforcement.services.common import (
+    check_time,
+    record_node,
+    require_open_or_closing,
+    start_if_received,
+)
 
 
 def controlled_value(case: Case) -> Decimal:
