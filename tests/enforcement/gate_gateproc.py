@@ -3,7 +3,14 @@ the integrator can compose one whole-gate fixture: ``satisfy_gateproc_gate(case,
 
 import datetime as dt
 
-from enforcement.models import Case, InterviewOpinion, PartyRole, PropertyReportOutcome, ServedDocument, ServiceMethod
+from enforcement.models import (
+    Case,
+    InterviewOpinion,
+    PartyRole,
+    PropertyReportOutcome,
+    ServedDocument,
+    ServiceMethod,
+)
 from enforcement.services import procedure
 
 

@@ -22,8 +22,7 @@ from enforcement.models import (
 from enforcement.services import assets as asset_services
 from enforcement.services import cases as case_services
 from enforcement.services import closure as closure_services
-from enforcement.services import gate
-from enforcement.services import procedure
+from enforcement.services import gate, procedure
 from enforcement.services.cases import CaseInput, PartyInput, PayoutAccountInput, case_register
 from tests.conftest import at
 from tests.enforcement.factories import org_code, person_id

@@ -599,6 +599,14 @@ def test_later_nodes_suspension_clues_terminate_and_restore(client, clerk, burea
         action_url(case, "close"), {"closure": "terminated_this_round", "closed_at": "2026-10-20T10:00", "document": "(2026)鲁0102执1001号之一"}
     )
     assert response.status_code == 302
+    # gate: gateproc — the ruling is made (closing); served on every party from the page, the case closes
+    body = client.get(detail_url(case)).content.decode()
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.CLOSING and 'id="form-service"' in body
+    for party in case.parties.order_by("id"):
+        response = client.post(action_url(case, "service"), {"party": party.pk, "document": "terminated_ruling",
+                                                              "method": "direct", "served_at": "2026-10-20T11:00"})
+        assert response.status_code == 302
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.CLOSED
     body = client.get(detail_url(case)).content.decode()
     assert 'id="form-restore"' in body and 'id="form-search"' in body  # the periodic re-search stays possible
     response = client.post(
