@@ -46,10 +46,12 @@ def _party(case: Case, party_id: object, *, role: str | None, field: str) -> Par
         qs = qs.filter(role=role)
     party = qs.first()
     if party is None:
-        message = {
-            PartyRole.RESPONDENT: _("请选择本案的被执行人。"),
-            PartyRole.APPLICANT: _("请选择本案的申请执行人。"),
-        }.get(role or "", _("请选择本案的当事人。"))
+        if role == PartyRole.RESPONDENT:
+            message = _("请选择本案的被执行人。")
+        elif role == PartyRole.APPLICANT:
+            message = _("请选择本案的申请执行人。")
+        else:
+            message = _("请选择本案的当事人。")
         raise ValidationFailed.for_field(field, message)
     return party
 
@@ -92,6 +94,7 @@ def document_serve(
     )
     payload = {"party": party.pk, "party_name": party.name, "document": document, "method": method,
                "note": note.strip()[:500]}
+    kind: str
     if ruling:
         kind = ProcedureNode.RULING_SERVED if service.succeeded else ProcedureNode.RULING_SERVICE_FAILED
     else:

@@ -10,8 +10,7 @@ from rest_framework.test import APIClient
 
 from enforcement.models import CaseStatus, PartyRole
 from enforcement.services import closure as closure_services
-from enforcement.services import gate
-from enforcement.services import procedure
+from enforcement.services import gate, procedure
 from enforcement.services.cases import CaseInput, PartyInput, PayoutAccountInput, case_register
 from supervision.selectors.screening import screening_list
 from tests.conftest import at
