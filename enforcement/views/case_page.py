@@ -182,6 +182,7 @@ class CasePage(ActionPage):
             return {"ok": next((s for s in done if s.succeeded), None), "failed": [s for s in done if not s.succeeded]}
 
         show_ruling = bool(self.case.terminated_ruling_at)
+        names = {p.pk: p.name for p in self.applicants}
         return {
             "respondents": [
                 {"party": r, "notice": served(r, ServedDocument.NOTICE),
@@ -196,7 +197,10 @@ class CasePage(ActionPage):
                 for a in self.applicants
             ],
             "show_ruling": show_ruling,
-            "objections": [i for i in interviews if i.opinion == InterviewOpinion.OBJECT],
+            "objections": [
+                {"name": names.get(i.applicant_id, ""), "at": i.at, "text": i.opinion_text}
+                for i in interviews if i.opinion == InterviewOpinion.OBJECT
+            ],
         }
 
     def context(self) -> dict:
