@@ -527,7 +527,7 @@ def test_bureau_head_decides_the_approval_queue(page, courts, clerk, handler, bu
     head = page.locator("header.case-head")
     # gate: gateproc — the approval makes the ruling; the case closes when it is served on every party
     expect(head.locator("[data-status]").first).to_have_text("终本裁定送达中")
-    serve_ruling_on_all(terminated, actor=handler, at=timezone.now() - dt.timedelta(minutes=1))
+    serve_ruling_on_all(terminated, actor=handler, at=timezone.now())
     page.reload()
     head = page.locator("header.case-head")
     expect(head.locator("[data-status]").first).to_have_text("已结案")
