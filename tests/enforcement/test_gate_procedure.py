@@ -153,14 +153,6 @@ def test_a_checked_report_needs_its_date_and_result(t11, handler):
     assert not t11.property_reports.exists()
 
 
-# --- #17 three months ----------------------------------------------------------------------------
-
-
-def test_t11_17_request_within_three_months(t11, handler):
-    assert "filed_within_three_months" in _codes(_unmet(t11, "2026-04-15 23:00"))
-    assert "filed_within_three_months" not in _codes(_unmet(t11, "2026-04-16 10:00"))
-
-
 # --- #18 each applicant interviewed, the opinion recorded -----------------------------------------
 
 
@@ -182,14 +174,6 @@ def test_t11_18_interview_without_the_applicants_opinion(t11, handler):
     assert node.payload["opinion"] == "object" and "不同意" in node.payload["opinion_text"]
 
 
-# --- #19 the ruling's number -----------------------------------------------------------------------
-
-
-def test_t11_19_empty_ruling_number(t11):
-    assert "ruling_not_issued" in _codes(_unmet(t11, document="  "))
-    assert "ruling_not_issued" not in _codes(_unmet(t11, document="(2026)鲁0102执11号之一"))
-
-
 # --- #20 and the two-step 终本 ---------------------------------------------------------------------
 
 
@@ -209,6 +193,13 @@ def _ready(case, handler):
 def test_t11_20_two_step_termination(t11, handler, bureau_head, time_machine, only_gateproc_rows):
     applicant, r1, r2 = _parties(t11)
     _ready(t11, handler)
+    # T11.17: a request at 04-15 23:00 is within three months (01-15 + 3 M = 04-15); T11.19: no ruling number
+    for when, document, code in (("2026-04-15 23:00", "(2026)鲁0102执11号之一", "filed_within_three_months"),
+                                 (REQUEST, "  ", "ruling_not_issued")):
+        with pytest.raises(RuleViolation) as exc:
+            closure_services.case_close(actor=handler, case=t11, closure="terminated_this_round", closed_at=at(when),
+                                        document=document)
+        assert exc.value.extra["unmet"] == [code]  # only the gateproc rows run here
     # step 1: the handler's request is checked (rows 1–19) and queued
     approval = closure_services.case_close(actor=handler, case=t11, closure="terminated_this_round",
                                            closed_at=at(REQUEST), document="(2026)鲁0102执11号之一")
