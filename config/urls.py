@@ -31,6 +31,7 @@ urlpatterns = [
     path("supervision/", include("supervision.urls")),
     path("dualcheck/", include("dualcheck.urls")),
     path("audit/", include("audit.urls")),
+    path("public/", include("enforcement.public_urls")),  # h/gateproc: 终本案件公开 (322号 §11)
     path("", include("core.urls")),
 ]
 

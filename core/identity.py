@@ -476,3 +476,14 @@ def mask_account(number: str) -> str:
     if not number:
         return ""
     return f"{number[:4]}{'*' * (len(number) - 8)}{number[-4:]}" if len(number) > 8 else "****"
+
+
+def mask_name(value: str, kind: str) -> str:
+    """A party's name for a public list (322号 §11, h/gateproc): a natural person keeps the first
+    character (the surname, or its first character) and the rest becomes ``*`` (张三 → 张*,
+    欧阳锋 → 欧**); an organisation's name is shown whole — it is not personal information, and the
+    public lists name the entity. ``kind`` is ``person`` or ``organization``."""
+    value = (value or "").strip()
+    if kind != "person" or not value:
+        return value
+    return value[0] + "*" * max(1, len(value) - 1)

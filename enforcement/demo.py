@@ -19,12 +19,25 @@ from core.exceptions import ApplicationError
 from core.identity import credit_code_check_char, resident_id_check_char
 from core.models import Court, Role, User
 from core.services.events import historical_import
-from enforcement.models import Asset, AssetSearch, Case, CaseStatus, ControlKind, PartyRole
+from enforcement.models import (
+    Asset,
+    AssetSearch,
+    Case,
+    CaseStatus,
+    ControlKind,
+    DocumentServiceMethod,
+    InterviewOpinion,
+    PartyRole,
+    PropertyReportOutcome,
+    ServedDocument,
+    ServiceMethod,
+)
 from enforcement.services import assets as asset_services
 from enforcement.services import cases as case_services
 from enforcement.services import closure as closure_services
 from enforcement.services import credit as credit_services
 from enforcement.services import measures as measure_services
+from enforcement.services import procedure as procedure_services
 from enforcement.services import property_clues as property_clue_services
 
 CASES_PER_COURT = 80
@@ -269,10 +282,18 @@ def _make(rng, plan, court, number, clerk, handler, head, calendar) -> None:
             case_services.case_record_interview(
                 actor=clerk, case=case, at=close_at - dt.timedelta(days=2), note="告知财产调查结果，申请执行人同意终本"
             )
+            # gate: gateproc — each respondent served and its report checked, each applicant heard
+            _gateproc_records(case, clerk, close_at - dt.timedelta(days=2))
             closure_services.case_close(
                 actor=head, case=case, closure="terminated_this_round", closed_at=close_at,
                 document=f"{number.replace('号', '号之一')}执行裁定书",
             )
+            # the ruling served on every party: the case closes then (two-step 终本)
+            for party in case.parties.order_by("id"):
+                procedure_services.document_serve(
+                    actor=clerk, case=case, party_id=party.pk, document=ServedDocument.TERMINATED_RULING,
+                    method=ServiceMethod.DIRECT, served_at=close_at,
+                )
             return
         duration = case.deadlines.filter(rule__code="CASE_DURATION", completed_at__isnull=True).first()
         if duration is not None:
@@ -296,3 +317,21 @@ def _demo_offline_investigation(case, *, actor, at) -> None:
             actor=actor, search=visit, received_at=at + dt.timedelta(hours=3), findings=[],
             note="赴被执行人住所地及经营场所调查，未发现可供执行的财产",
         )
+
+
+def _gateproc_records(case, clerk, at: dt.datetime) -> None:
+    """h/gateproc: the per-party records the 终本 gate asks for (rows #1, #2, #18)."""
+    for party in case.parties.order_by("id"):
+        if party.role == PartyRole.RESPONDENT:
+            for document in (ServedDocument.NOTICE, ServedDocument.PROPERTY_ORDER):
+                procedure_services.document_serve(
+                    actor=clerk, case=case, party_id=party.pk, document=document, method=DocumentServiceMethod.DIRECT, served_at=at,
+                )
+            procedure_services.property_report_record(
+                actor=clerk, case=case, respondent_id=party.pk, outcome=PropertyReportOutcome.MISSING, at=at,
+            )
+        else:
+            procedure_services.applicant_interview_record(
+                actor=clerk, case=case, applicant_id=party.pk, at=at, note="告知财产调查结果及终本的依据和后果",
+                opinion=InterviewOpinion.AGREE,
+            )

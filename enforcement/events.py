@@ -101,3 +101,18 @@ class CoercionNode(NodeKind):
 
 
 NODE_KINDS = (*NODE_KINDS, CoercionNode)
+
+
+class ProcedureNode(NodeKind):
+    """Per-party procedure nodes of the 终本 gate (h/gateproc). Service of 执行通知书/报告财产令 on a
+    respondent is ``case.notice_served`` with ``party`` and ``document`` in the payload."""
+
+    PROPERTY_REPORT_CHECKED = "property_report.checked", _("财产报告已核查")
+    PROPERTY_REPORT_MISSING = "property_report.missing", _("被执行人未报告财产（已记录）")
+    TERMINATED_RULING = "case.terminated_ruling", _("作出终结本次执行程序裁定")
+    RULING_SERVED = "ruling.served", _("终本裁定送达")
+    RULING_SERVICE_FAILED = "ruling.service_failed", _("终本裁定送达未成功")
+    DOCUMENT_SERVICE_FAILED = "case.notice_service_failed", _("执行通知书/报告财产令送达未成功")
+
+
+NODE_KINDS = (*NODE_KINDS, ProcedureNode)

@@ -17,11 +17,15 @@ from enforcement.models import (
     ControlKind,
     CorrectionOutcome,
     CreditKind,
+    DocumentServiceMethod,
+    InterviewOpinion,
     PartyKind,
     PriceMethod,
+    PropertyReportOutcome,
     RestrictedRole,
     SaleMode,
     SearchChannel,
+    ServedDocument,
     ServiceMethod,
     Track,
     UncontrollableReason,
@@ -667,3 +671,51 @@ class ReferralOutcomeForm(ActionForm):
 
         super().__init__(*args, **kwargs)
         self.fields["outcome"].choices = [c for c in ReferralOutcome.choices if c[0] != ReferralOutcome.PENDING]
+
+
+# --- h/gateproc: per-party procedure records of the 终本 gate --------------------------------------
+
+
+class ServiceForm(ActionForm):
+    """送达 of 执行通知书 / 报告财产令 on a respondent, or of the 终本 ruling on any party."""
+
+    time_field = "served_at"
+    party = forms.TypedChoiceField(label=_("受送达人"), coerce=int)
+    document = forms.ChoiceField(label=_("送达文书"), choices=ServedDocument.choices)
+    method = forms.ChoiceField(label=_("送达方式"), choices=DocumentServiceMethod.choices, initial=DocumentServiceMethod.DIRECT)
+    served_at = LocalDateTimeField(label=_("送达时间"), help_text=_("公告送达的，填公告期满之日"))
+    note = forms.CharField(label=_("说明"), max_length=500, required=False, help_text=_("送达未成功的，须说明原因"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        page = self.page
+        parties = (page.respondents + page.applicants) if page else []
+        self.fields["party"].choices = [(p.pk, f"{p.get_role_display()} {p.name}") for p in parties]
+        if page is not None and page.case.status == CaseStatus.CLOSING:
+            self.fields["document"].initial = ServedDocument.TERMINATED_RULING
+
+
+class PropertyReportForm(AtForm):
+    respondent = forms.TypedChoiceField(label=_("被执行人"), coerce=int)
+    outcome = forms.ChoiceField(label=_("报告情况"), choices=PropertyReportOutcome.choices)
+    received_at = LocalDateTimeField(label=_("收到报告时间"), required=False)
+    check_result = forms.CharField(label=_("核查结果"), max_length=1000, required=False,
+                                   widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["received_at"].initial = None
+        self.fields["respondent"].choices = [(p.pk, p.name) for p in (self.page.respondents if self.page else [])]
+
+
+class ApplicantInterviewForm(AtForm):
+    applicant = forms.TypedChoiceField(label=_("申请执行人"), coerce=int)
+    note = forms.CharField(label=_("告知内容"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text=_("案件执行情况、财产调查措施及结果、终本的依据和法律后果"))
+    opinion = forms.ChoiceField(label=_("申请执行人意见"), choices=InterviewOpinion.choices)
+    opinion_text = forms.CharField(label=_("意见内容"), max_length=1000, required=False,
+                                   widget=forms.Textarea(attrs={"rows": 2}), help_text=_("有异议的必须填写"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["applicant"].choices = [(p.pk, p.name) for p in (self.page.applicants if self.page else [])]

@@ -67,7 +67,13 @@ def can_decide(user: User, approval: Approval) -> bool:
 
 
 def is_open(case: Case) -> bool:
-    return case.status != CaseStatus.CLOSED
+    """Open for enforcement nodes: not closed, and not ``closing`` (a 终本 ruling being served,
+    when only service, credit and control-measure nodes are recorded)."""
+    return case.status not in (CaseStatus.CLOSED, CaseStatus.CLOSING)
+
+
+def is_closing(case: Case) -> bool:
+    return case.status == CaseStatus.CLOSING
 
 
 def is_terminated(case: Case) -> bool:
@@ -222,3 +228,8 @@ def is_not_sanctioned_decider(user: User, case: Case) -> bool:
 
 def can_decide_not_sanctioned(user: User, case: Case) -> bool:
     return (is_open(case) or is_terminated(case)) and is_not_sanctioned_decider(user, case)
+
+
+def can_record_service(user: User, case: Case) -> bool:
+    """送达 (h/gateproc): on an open case, and on a ``closing`` one (the 终本 ruling)."""
+    return can_act_on(user, case) and (is_open(case) or is_closing(case))

@@ -3,10 +3,12 @@
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import DecimalField, Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +18,7 @@ from core.models.clocks import RUNNING
 from core.selectors import court_scope_q, visible_courts
 from enforcement.events import CaseNode
 from enforcement.models import (
+    ApplicantInterview,
     Approval,
     ApprovalKind,
     ApprovalStatus,
@@ -23,12 +26,16 @@ from enforcement.models import (
     AssetCategory,
     AssetSearch,
     Case,
+    CaseStatus,
+    ClosureType,
     ControlMeasure,
     CourtAssetCategory,
     CreditMeasure,
     Disposal,
+    InterviewOpinion,
     OffsetRefusal,
     Party,
+    PartyRole,
     PropertyClue,
     SelfDisposal,
 )
@@ -71,6 +78,7 @@ def case_get_detail(user: User, case_id: int | str) -> Case:
             "disposals__asset",
             "self_disposals__asset",
             Prefetch("deadlines", queryset=Deadline.objects.select_related("rule").order_by("started_at", "id")),
+            "services", "property_reports", "applicant_interviews",  # h/gateproc
         )
         .get()
     )
@@ -439,3 +447,38 @@ from enforcement.models import (  # noqa: E402
     MeasureApplication,
     ObstructionDecision,
 )
+
+# --- the public 终本案件 list (322号 §11; h/gateproc) ----------------------------------------------
+
+
+def public_court_get(code: str) -> Court | None:
+    return Court.objects.filter(code=code.strip(), is_active=True).first() if code and code.strip() else None
+
+
+def terminated_cases_public(court: Court) -> QuerySet[Case]:
+    """The 终本 cases one court publishes: closed as 终本 (ruling served), newest first, with the
+    amount paid out annotated (``paid``) and the respondents prefetched. No user scope: the list is
+    public, but always one court's."""
+    paid = Sum("disbursements__amount", filter=Q(disbursements__status="paid"))
+    return (
+        Case.objects.filter(court=court, status=CaseStatus.CLOSED, closure_type=ClosureType.TERMINATED_THIS_ROUND)
+        .annotate(paid=Coalesce(paid, Value(Decimal("0.00")), output_field=DecimalField(max_digits=16, decimal_places=2)))
+        .select_related("court")
+        .prefetch_related(Prefetch("parties", queryset=Party.objects.filter(role=PartyRole.RESPONDENT).order_by("id"),
+                                   to_attr="public_respondents"))
+        .order_by("-closed_at", "-id")
+    )
+
+
+def applicant_objections(case_ids: list[int]) -> dict[int, list[ApplicantInterview]]:
+    """The applicants' objections to 终本 (终本规定 §5), by case: shown to the approver."""
+    out: dict[int, list[ApplicantInterview]] = {}
+    for interview in ApplicantInterview.objects.filter(case_id__in=case_ids, opinion=InterviewOpinion.OBJECT).select_related(
+        "applicant"
+    ).order_by("at", "id"):
+        out.setdefault(interview.case_id, []).append(interview)
+    return out
+
+
+def public_courts() -> list[Court]:
+    return list(Court.objects.filter(is_active=True).order_by("path"))

@@ -305,6 +305,9 @@ NODE_BACKDATE_TOLERANCE_HOURS_PERSON = env.int("NODE_BACKDATE_TOLERANCE_HOURS_PE
 
 # 消极执行 screening (山东 rules §26): a case with no node for this many days.
 SUPERVISION_IDLE_DAYS = env.int("SUPERVISION_IDLE_DAYS", default=30)
+# 终本 ruling not served on every party this many working days after it was made: listed in
+# screening (h/gateproc). The court's setting, not the law's (322号 §24 says only "送达当事人").
+ENFORCEMENT_RULING_SERVICE_WORKING_DAYS = env.int("ENFORCEMENT_RULING_SERVICE_WORKING_DAYS", default=10)
 
 # --- email ----------------------------------------------------------------------
 EMAIL_BACKEND = env(

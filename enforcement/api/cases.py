@@ -106,6 +106,36 @@ class CaseListOut(serializers.Serializer):
     closure_type = serializers.CharField()
 
 
+# --- h/gateproc: per-party procedure records ---
+
+
+class DocumentServiceOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    party = serializers.IntegerField(source="party_id")
+    document = serializers.CharField()
+    method = serializers.CharField()
+    served_at = serializers.DateTimeField()
+    note = serializers.CharField()
+
+
+class PropertyReportOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    respondent = serializers.IntegerField(source="respondent_id")
+    outcome = serializers.CharField()
+    received_at = serializers.DateTimeField(allow_null=True)
+    check_result = serializers.CharField()
+    recorded_at = serializers.DateTimeField()
+
+
+class ApplicantInterviewOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    applicant = serializers.IntegerField(source="applicant_id")
+    at = serializers.DateTimeField()
+    note = serializers.CharField()
+    opinion = serializers.CharField()
+    opinion_text = serializers.CharField()
+
+
 class CaseOut(serializers.Serializer):
     id = serializers.IntegerField()
     case_number = serializers.CharField()
@@ -136,6 +166,32 @@ class CaseOut(serializers.Serializer):
     credit_measures = CreditMeasureOut(many=True)
     disposals = DisposalOut(many=True)
     deadlines = DeadlineOut(many=True)
+    # h/gateproc: the per-party records of the 终本 gate; ``closing`` while the ruling is served
+    property_order_served_at = serializers.DateTimeField(allow_null=True)
+    terminated_ruling_at = serializers.DateTimeField(allow_null=True)
+    services = serializers.SerializerMethodField()
+    property_reports = serializers.SerializerMethodField()
+    applicant_interviews = serializers.SerializerMethodField()
+    ruling_unserved = serializers.SerializerMethodField(help_text="终本裁定尚未送达的当事人 id（closing 时）")
+
+    @extend_schema_field(DocumentServiceOut(many=True))
+    def get_services(self, obj) -> list[dict]:
+        return DocumentServiceOut(obj.services.all(), many=True).data
+
+    @extend_schema_field(PropertyReportOut(many=True))
+    def get_property_reports(self, obj) -> list[dict]:
+        return PropertyReportOut(obj.property_reports.all(), many=True).data
+
+    @extend_schema_field(ApplicantInterviewOut(many=True))
+    def get_applicant_interviews(self, obj) -> list[dict]:
+        return ApplicantInterviewOut(obj.applicant_interviews.all(), many=True).data
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_ruling_unserved(self, obj) -> list[int]:
+        if obj.status != "closing":
+            return []
+        served = {s.party_id for s in obj.services.all() if s.document == "terminated_ruling" and s.method != "failed"}
+        return [p.pk for p in obj.parties.all() if p.pk not in served]
 
     def get_fund_account(self, obj) -> str | None:
         account = getattr(obj, "fund_account", None)

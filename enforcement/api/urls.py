@@ -77,3 +77,14 @@ urlpatterns += [
     path("coercion/<int:entry_id>/outcome/", coercion.ReferralOutcomeApi.as_view(), name="api-coercion-outcome"),
     path("measure-applications/<int:application_id>/decide/", coercion.MeasureApplicationDecideApi.as_view(), name="api-measure-application-decide"),
 ]
+
+# h/gateproc: the per-party records of the 终本 gate, and the public 终本 list (322号 §11)
+from enforcement.api import procedure, public  # noqa: E402
+
+urlpatterns += [
+    path("cases/<int:case_id>/services/", procedure.CaseServiceApi.as_view(), name="api-case-services"),
+    path("cases/<int:case_id>/property-reports/", procedure.CasePropertyReportApi.as_view(), name="api-case-property-reports"),
+    path("cases/<int:case_id>/applicant-interviews/", procedure.CaseApplicantInterviewApi.as_view(),
+         name="api-case-applicant-interviews"),
+    path("public/terminated-cases/", public.PublicTerminatedCaseListApi.as_view(), name="api-public-terminated-cases"),
+]

@@ -113,3 +113,22 @@ __all__ += [
     "ReferralOutcome",
     "ReferralRoute",
 ]
+from enforcement.models.procedure import (  # noqa: E402
+    ApplicantInterview,
+    DocumentService,
+    DocumentServiceMethod,
+    InterviewOpinion,
+    PropertyReport,
+    PropertyReportOutcome,
+    ServedDocument,
+)
+
+__all__ += [
+    "ApplicantInterview",
+    "DocumentService",
+    "InterviewOpinion",
+    "PropertyReport",
+    "PropertyReportOutcome",
+    "ServedDocument",
+    "DocumentServiceMethod",
+]

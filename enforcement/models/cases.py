@@ -16,6 +16,7 @@ class CaseStatus(models.TextChoices):
     EXECUTING = "executing", _("执行中")
     SUSPENDED = "suspended", _("中止执行")
     CLOSED = "closed", _("已结案")
+    CLOSING = "closing", _("终本裁定送达中")
 
 
 class ClosureType(models.TextChoices):
@@ -70,6 +71,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
     closure_type = models.CharField(_("结案方式"), max_length=30, choices=ClosureType.choices, blank=True)
     closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
     closure_document = models.CharField(_("结案文书"), max_length=200, blank=True)
+    # 终本 in two steps: the bureau head's approval makes the ruling (the case is ``closing``);
+    # it closes on the ruling's last service on a party.
+    terminated_ruling_at = models.DateTimeField(_("终本裁定作出时间"), null=True, blank=True)
     restored_from = models.ForeignKey(
         "self",
         verbose_name=_("恢复执行前案"),
@@ -121,6 +125,17 @@ class Case(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=status,
         source=[CaseStatus.RECEIVED, CaseStatus.EXECUTING, CaseStatus.SUSPENDED],
+        target=CaseStatus.CLOSING,
+    )
+    def rule_terminated(self, *, ruled_at, document: str) -> None:
+        """终本 approved: the ruling is made; the case closes when it is served on every party."""
+        self.closure_type = ClosureType.TERMINATED_THIS_ROUND
+        self.terminated_ruling_at = ruled_at
+        self.closure_document = document
+
+    @transition(
+        field=status,
+        source=[CaseStatus.RECEIVED, CaseStatus.EXECUTING, CaseStatus.SUSPENDED, CaseStatus.CLOSING],
         target=CaseStatus.CLOSED,
     )
     def close(self, *, closure_type: str, closed_at, document: str) -> None:

@@ -54,6 +54,8 @@ def search_launch(
     defaults to that one, else a search without one counts for no respondent at the 终本 gate."""
     case = case_get_for_update(actor=actor, case=case)
     searched = _respondent_of(case, respondent)
+    if case.status == CaseStatus.CLOSING:
+        require_open(case)  # gate: gateproc — no enforcement node while the 终本 ruling is served
     check_time(launched_at)
     terminated = is_terminated(case)
     if case.status == CaseStatus.CLOSED and not terminated:

@@ -13,7 +13,7 @@ from core.exceptions import InvalidTransition, PermissionDenied, RuleViolation, 
 from core.models import Deadline, User
 from core.models.clocks import RUNNING
 from core.services import clocks
-from enforcement.events import ApprovalNode, CaseNode
+from enforcement.events import ApprovalNode, CaseNode, ProcedureNode
 from enforcement.models import (
     Approval,
     ApprovalKind,
@@ -40,6 +40,7 @@ from enforcement.services.clock_lifecycle import (
 )
 from enforcement.services.common import check_time, record_node, require_open
 from enforcement.services.gate import terminated_round_unmet, unmet_codes
+from enforcement.services.gate.procedure import ruling_served_at
 
 
 def _check_closure(case: Case, closure: str, at: dt.datetime, document: str) -> None:
@@ -103,6 +104,31 @@ def _close(case: Case, *, closure: str, at: dt.datetime, document: str, actor: U
     return case
 
 
+def _rule_terminated(case: Case, *, at: dt.datetime, document: str, actor: User | None) -> Case:
+    """终本, first step (spec §3 "Two-step 终本"): the approved ruling is made and the case is
+    ``closing`` until the ruling has been served on every party (``terminated_close_if_served``).
+    Caller holds the case lock and has checked rows 1–19 of the gate."""
+    case.rule_terminated(ruled_at=at, document=document.strip()[:200])
+    case.save()
+    record_node(
+        case=case, kind=ProcedureNode.TERMINATED_RULING, occurred_at=at, actor=actor,
+        payload={"closure": ClosureType.TERMINATED_THIS_ROUND, "document": document.strip()[:200]},
+    )
+    return case
+
+
+def terminated_close_if_served(case: Case, *, actor: User | None) -> Case:
+    """终本, second step: once the ruling has been served on every party (322号 §24 "并送达当事人")
+    the case closes at the last service; TERMINATED_RESEARCH starts then. Caller holds the lock."""
+    if case.status != CaseStatus.CLOSING:
+        return case
+    served_at = ruling_served_at(case)
+    if served_at is None:
+        return case
+    return _close(case, closure=ClosureType.TERMINATED_THIS_ROUND, at=served_at, document=case.closure_document,
+                  actor=actor)
+
+
 @transaction.atomic
 def case_close(
     *, actor: User, case: Case, closure: str, closed_at: dt.datetime, document: str
@@ -128,6 +154,8 @@ def case_close(
             subject=approval, payload={"kind": ApprovalKind.CLOSURE},
         )
         return approval
+    if closure == ClosureType.TERMINATED_THIS_ROUND:
+        return _rule_terminated(case, at=closed_at, document=document, actor=actor)
     return _close(case, closure=closure, at=closed_at, document=document, actor=actor)
 
 
@@ -258,7 +286,8 @@ def approval_decide(*, actor: User, approval: Approval, approve: bool, note: str
         closed_at = dt.datetime.fromisoformat(approval.payload["closed_at"])
         require_open(case)
         _check_closure(case, approval.payload["closure"], closed_at, approval.payload["document"])
-        _close(case, closure=approval.payload["closure"], at=closed_at, document=approval.payload["document"], actor=actor)
+        # the ruling is made on approval; the case closes on its last service
+        _rule_terminated(case, at=max(now, closed_at), document=approval.payload["document"], actor=actor)
         approval.use()
     elif extension is not None:
         clocks.clock_extend(

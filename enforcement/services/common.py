@@ -16,8 +16,18 @@ from enforcement.policy import is_open
 
 
 def require_open(case: Case) -> None:
+    if case.status == CaseStatus.CLOSING:
+        raise InvalidTransition(
+            _("终本裁定正在送达，只能登记送达、信用惩戒和控制措施节点。"), extra={"status": case.status}
+        )
     if not is_open(case):
         raise InvalidTransition(_("案件已结案，不能再办理该节点。"), extra={"status": case.status})
+
+
+def require_open_or_closing(case: Case) -> None:
+    """Credit and control-measure nodes: also while a 终本 ruling is being served."""
+    if case.status != CaseStatus.CLOSING:
+        require_open(case)
 
 
 def start_if_received(case: Case) -> None:

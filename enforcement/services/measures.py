@@ -37,7 +37,12 @@ from enforcement.selectors import (
     control_measure_get_for_update,
     credit_measure_get_for_update,
 )
-from enforcement.services.common import check_time, record_node, require_open, start_if_received
+from enforcement.services.common import (
+    check_time,
+    record_node,
+    require_open_or_closing,
+    start_if_received,
+)
 from enforcement.services.credit import (
     RestrictedPersonInput,
     restricted_persons_check,
@@ -70,7 +75,7 @@ def _control_create_check(
 ) -> Asset:
     """Refuse a measure the case, the kind, the amount or the asset does not allow;
     return the asset, locked. Caller holds the case's lock."""
-    require_open(case)
+    require_open_or_closing(case)
     check_time(effective_at)
     if kind not in ControlKind.values:
         raise ValidationFailed.for_field("kind", _("控制措施类型无效。"))
@@ -231,7 +236,7 @@ def credit_issue(
     决定书's number; ``persons`` the people an organisation's 限制消费令 restricts (法定代表人 …).
     Not in force until served (``credit.services.credit_serve``)."""
     case = case_get_for_update(actor=actor, case=case)
-    require_open(case)
+    require_open_or_closing(case)
     check_time(issued_at)
     if kind not in CreditKind.values:
         raise ValidationFailed.for_field("kind", _("信用惩戒措施类型无效。"))

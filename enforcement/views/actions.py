@@ -10,13 +10,14 @@ from core.exceptions import RuleViolation
 from core.web.pages import Action, Done
 from enforcement import forms as f
 from enforcement import policy
-from enforcement.models import Approval, SearchChannel
+from enforcement.models import Approval, CaseStatus, SearchChannel
 from enforcement.services import assets as asset_services
 from enforcement.services import cases as case_services
 from enforcement.services import closure as closure_services
 from enforcement.services import credit as credit_services
 from enforcement.services import disposal as disposal_services
 from enforcement.services import measures as measure_services
+from enforcement.services import procedure as procedure_services
 from enforcement.services import property_clues as property_clue_services
 
 if TYPE_CHECKING:
@@ -284,6 +285,34 @@ def _do_restore(page: "CasePage", obj: Any, form: Any) -> Done:
     )
 
 
+def _do_service(page: "CasePage", obj: Any, form: Any) -> Done:
+    user, case, d = page.user, page.case, form.cleaned_data
+    procedure_services.document_serve(actor=user, case=case, party_id=d["party"], document=d["document"],
+                                      method=d["method"], served_at=d["served_at"], note=d.get("note") or "")
+    case.refresh_from_db(fields=["status"])
+    if case.status == CaseStatus.CLOSED:
+        return Done(_("已登记送达。终本裁定已送达全部当事人，案件已结案。"))
+    return Done(_("已登记送达情况。"))
+
+
+def _do_property_report(page: "CasePage", obj: Any, form: Any) -> Done:
+    user, case, d = page.user, page.case, form.cleaned_data
+    procedure_services.property_report_record(
+        actor=user, case=case, respondent_id=d["respondent"], outcome=d["outcome"], at=d["at"],
+        received_at=d.get("received_at"), check_result=d.get("check_result") or "",
+    )
+    return Done(_("已登记财产报告情况。"))
+
+
+def _do_applicant_interview(page: "CasePage", obj: Any, form: Any) -> Done:
+    user, case, d = page.user, page.case, form.cleaned_data
+    procedure_services.applicant_interview_record(
+        actor=user, case=case, applicant_id=d["applicant"], at=d["at"], note=d["note"], opinion=d["opinion"],
+        opinion_text=d.get("opinion_text") or "",
+    )
+    return Done(_("已登记约谈及申请执行人意见。"))
+
+
 def _progress(page: "CasePage", _obj: Any = None) -> bool:
     return policy.can_progress(page.user, page.case)
 
@@ -461,3 +490,15 @@ ACTIONS.update({
 from enforcement.views.coercion import COERCION_ACTIONS  # noqa: E402
 
 ACTIONS.update(COERCION_ACTIONS)
+
+# h/gateproc: the per-party records of the 终本 gate (case page section "终本程序")
+ACTIONS.update({
+    a.slug: a
+    for a in [
+        Action("service", f.ServiceForm, _("登记文书送达"), _("登记送达"), _do_service,
+               lambda p, o: policy.can_record_service(p.user, p.case)),
+        Action("property-report", f.PropertyReportForm, _("财产报告核查"), _("登记"), _do_property_report, _progress),
+        Action("applicant-interview", f.ApplicantInterviewForm, _("约谈申请执行人并记录意见"), _("登记约谈"),
+               _do_applicant_interview, _progress),
+    ]
+})

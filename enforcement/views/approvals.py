@@ -18,7 +18,12 @@ from core.web.pages import call_service
 from enforcement import forms as f
 from enforcement import policy
 from enforcement.models import Approval, ApprovalKind, ClosureType
-from enforcement.selectors import approval_get_visible, approval_subjects, approvals_pending_for
+from enforcement.selectors import (
+    applicant_objections,
+    approval_get_visible,
+    approval_subjects,
+    approvals_pending_for,
+)
 from enforcement.services import closure as closure_services
 
 PAGE_SIZE = 50
@@ -50,6 +55,10 @@ def _describe(approvals: list[Approval]) -> None:
         else:
             asset = assets.get(p.get("asset"))
             a.summary = str(asset) if asset else ""
+    # h/gateproc: an applicant's objection to 终本 does not block it, but the approver sees it
+    objections = applicant_objections([a.case_id for a in approvals if a.kind == ApprovalKind.CLOSURE])
+    for a in approvals:
+        a.objections = objections.get(a.case_id, []) if a.kind == ApprovalKind.CLOSURE else []
 
 
 @require_GET

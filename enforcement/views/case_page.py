@@ -33,7 +33,9 @@ from enforcement.models import (
     Case,
     CreditKind,
     CreditStatus,
+    InterviewOpinion,
     PartyRole,
+    ServedDocument,
 )
 from enforcement.selectors import (
     approvals_of_case,
@@ -214,6 +216,38 @@ class CasePage(ActionPage):
             for a in self.approvals
         ]
 
+    def procedure_rows(self) -> dict:
+        """h/gateproc: per party, what the 终本 gate's procedure rows ask for (#1, #2, #18, #20)."""
+        services = list(self.case.services.all())
+        reports = list(self.case.property_reports.all())
+        interviews = list(self.case.applicant_interviews.all())
+
+        def served(party, document):
+            done = [s for s in services if s.party_id == party.pk and s.document == document]
+            return {"ok": next((s for s in done if s.succeeded), None), "failed": [s for s in done if not s.succeeded]}
+
+        show_ruling = bool(self.case.terminated_ruling_at)
+        names = {p.pk: p.name for p in self.applicants}
+        return {
+            "respondents": [
+                {"party": r, "notice": served(r, ServedDocument.NOTICE),
+                 "order": served(r, ServedDocument.PROPERTY_ORDER),
+                 "reports": [x for x in reports if x.respondent_id == r.pk],
+                 "ruling": served(r, ServedDocument.TERMINATED_RULING) if show_ruling else None}
+                for r in self.respondents
+            ],
+            "applicants": [
+                {"party": a, "interviews": [i for i in interviews if i.applicant_id == a.pk],
+                 "ruling": served(a, ServedDocument.TERMINATED_RULING) if show_ruling else None}
+                for a in self.applicants
+            ],
+            "show_ruling": show_ruling,
+            "objections": [
+                {"name": names.get(i.applicant_id, ""), "at": i.at, "text": i.opinion_text}
+                for i in interviews if i.opinion == InterviewOpinion.OBJECT
+            ],
+        }
+
     def context(self) -> dict:
         deadline_rows = self.deadline_rows()
         return {
@@ -236,6 +270,7 @@ class CasePage(ActionPage):
             "approval_rows": self.approval_rows(),
             "timeline": self.timeline(),
             "case_forms": self.forms_on(None),
+            "procedure": self.procedure_rows(),  # h/gateproc
         }
 
 

@@ -63,12 +63,21 @@ class NodeDateOut(_CaseRowOut):
     actor = serializers.CharField()
 
 
+class RulingUnservedOut(_CaseRowOut):
+    handler = serializers.CharField()
+    ruling_at = serializers.DateTimeField()
+    service_due_on = serializers.DateField(help_text="裁定作出后本院设定的送达期限届满日")
+    days_overdue = serializers.IntegerField()
+    unserved = serializers.ListField(child=serializers.CharField(), help_text="尚未送达的当事人")
+
+
 OUTPUTS = {
     "idle": IdleCaseOut,
     "uncontrolled": UncontrolledAssetOut,
     "overdue_duration": ClockRowOut,
     "node_dates": NodeDateOut,
     "research_due": ClockRowOut,
+    "ruling_unserved": RulingUnservedOut,
 }
 
 
@@ -153,6 +162,14 @@ class ScreeningResearchDueApi(ScreeningApi):
         return super().get(request)
 
 
+class ScreeningRulingUnservedApi(ScreeningApi):
+    kind = "ruling_unserved"
+
+    @extend_schema(**_schema("ruling_unserved"))
+    def get(self, request: Request) -> Response:
+        return super().get(request)
+
+
 class UnknownScreeningApi(ApiView):
     """Any other kind: 404 in the contract's shape."""
 
@@ -171,6 +188,7 @@ SCREENING_VIEWS: dict[str, type[ScreeningApi]] = {
         ScreeningOverdueDurationApi,
         ScreeningNodeDatesApi,
         ScreeningResearchDueApi,
+        ScreeningRulingUnservedApi,
     )
 }
 

@@ -64,6 +64,18 @@ def _uncontrolled_cells(r: dict) -> list:
     ]
 
 
+def _ruling_unserved_cells(r: dict) -> list:
+    return [
+        r["case_number"],
+        r["court_name"],
+        r["handler"],
+        _dt(r["ruling_at"]),
+        dt.date.fromisoformat(r["service_due_on"]),
+        r["days_overdue"],
+        "、".join(r["unserved"]),
+    ]
+
+
 def _node_date_cells(r: dict) -> list:
     return [
         r["case_number"] or r["subject"],
@@ -137,6 +149,18 @@ SCREENING_TABLES: dict[str, tuple[list[Column], Cells]] = {
             Column(gettext_lazy("剩余天数"), 10, "int"),
         ],
         clock_cells,
+    ),
+    "ruling_unserved": (
+        [
+            _CASE,
+            _COURT,
+            _HANDLER,
+            Column(gettext_lazy("裁定作出"), 17, "datetime"),
+            Column(gettext_lazy("送达期限届满"), 12, "date"),
+            Column(gettext_lazy("超期天数"), 10, "int"),
+            Column(gettext_lazy("未送达当事人"), 30),
+        ],
+        _ruling_unserved_cells,
     ),
 }
 

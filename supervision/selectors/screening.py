@@ -26,19 +26,28 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.calendar import local_date
+from core.calendar import WorkingCalendar, end_of_day, local_date
 from core.events import node_label
 from core.exceptions import NotFound, ValidationFailed
 from core.models import Deadline, NodeEvent, User
 from core.models.clocks import RUNNING
 from core.services.events import CLOCK_SKEW, FLAG_BACKDATED
-from enforcement.models import Asset, AssetStatus, Case, CaseStatus
+from enforcement.models import (
+    Asset,
+    AssetStatus,
+    Case,
+    CaseStatus,
+    DocumentService,
+    Party,
+    ServedDocument,
+    ServiceMethod,
+)
 from supervision.selectors.clocks import MappedList, RunningClockList
 from supervision.selectors.scope import Scope, court_param, iso, scope_for
 
@@ -152,6 +161,44 @@ def research_due(scope: Scope, params: Mapping[str, Any], now: dt.datetime) -> R
     return RunningClockList(scope.court_ids, "warned", now, ("TERMINATED_RESEARCH",))
 
 
+def ruling_unserved(scope: Scope, params: Mapping[str, Any], now: dt.datetime) -> MappedList:
+    """``closing`` 终本 cases whose ruling is still unserved on some party
+    ``ENFORCEMENT_RULING_SERVICE_WORKING_DAYS`` working days after it was made (a court setting;
+    h/gateproc), oldest ruling first."""
+    days = settings.ENFORCEMENT_RULING_SERVICE_WORKING_DAYS
+    calendar = WorkingCalendar.load()
+    closing = Case.objects.filter(court_id__in=scope.court_ids, status=CaseStatus.CLOSING,
+                                  terminated_ruling_at__isnull=False)
+    due: dict[int, dt.date] = {}
+    for pk, ruled_at in closing.values_list("pk", "terminated_ruling_at"):
+        last = calendar.add_working_days(local_date(ruled_at), days)
+        if end_of_day(last) < now:
+            due[pk] = last
+    served = DocumentService.objects.filter(case=OuterRef("case"), party=OuterRef("pk"),
+                                            document=ServedDocument.TERMINATED_RULING).exclude(method=ServiceMethod.FAILED)
+    base = Case.objects.filter(pk__in=list(due))
+    qs = base.select_related("court", "handler").prefetch_related(
+        Prefetch("parties", queryset=Party.objects.filter(~Exists(served)).order_by("id"), to_attr="unserved")
+    ).order_by("terminated_ruling_at", "pk")
+    today = local_date(now)
+
+    def row(case: Case) -> dict:
+        return {
+            "case_id": case.pk,
+            "case_number": case.case_number,
+            "court": case.court.code,
+            "court_name": case.court.name,
+            "handler": str(case.handler or ""),
+            "ruling_at": iso(case.terminated_ruling_at),
+            "service_due_on": due[case.pk].isoformat(),
+            "days_overdue": (today - due[case.pk]).days,
+            "unserved": [p.name for p in case.unserved],  # type: ignore[attr-defined]  # prefetched above
+            "url": _case_url(case.pk),
+        }
+
+    return MappedList(qs, row, count_qs=base)
+
+
 def _backdated_q() -> Q:
     if connection.vendor == "postgresql":
         return Q(flags__contains=[FLAG_BACKDATED])
@@ -253,6 +300,16 @@ KINDS: dict[str, ScreeningKind] = {
             ),
             basis=gettext_lazy("终本规定 第9条"),
             listing=research_due,
+        ),
+        ScreeningKind(
+            key="ruling_unserved",
+            title=gettext_lazy("终本裁定未送达"),
+            criteria=gettext_lazy(
+                "已作出终结本次执行程序裁定、尚未送达全部当事人的案件，自裁定作出之日起超过本院设定的工作日数"
+                "（默认 10 个工作日，本院设定，非法定期限）。"
+            ),
+            basis=gettext_lazy("322号 第24条（送达当事人）"),
+            listing=ruling_unserved,
         ),
     ]
 }

@@ -334,15 +334,16 @@ def _busy(case, actor, n: int, day: int) -> None:
 def test_detail_query_count_does_not_grow_with_the_case(client, courts, clerk, handler, django_assert_max_num_queries):
     case = make_case(clerk, courts.lu0102, handler=handler)
     client.force_login(clerk)
-    # 27 + 4: the 强制措施与调查措施 section reads its four registers (h/coercion)
-    with django_assert_max_num_queries(29 + 4):  # an empty case
+    # 27 + 2 (h/gateprop: the assets' transfer requests and refusals of 以物抵债) + 4 (h/coercion: the
+    # 强制措施与调查措施 section's four registers) + 3 (h/gateproc: services, property reports, interviews)
+    budget = 27 + 2 + 4 + 3
+    with django_assert_max_num_queries(budget):  # an empty case
         client.get(detail_url(case))
     _busy(case, clerk, 1, 12)  # one of everything: every prefetch now runs
-    # gate: gateprop — +2 prefetches: the assets' transfer requests and refusals of 以物抵债
-    with django_assert_max_num_queries(29 + 4) as one:
+    with django_assert_max_num_queries(budget) as one:
         client.get(detail_url(case))
     _busy(case, clerk, 5, 13)
-    with django_assert_max_num_queries(29 + 4) as many:
+    with django_assert_max_num_queries(budget) as many:
         response = client.get(detail_url(case))
     assert len(response.context["asset_rows"]) == 6 and len(response.context["timeline"]) > 15
     assert len(many.captured_queries) == len(one.captured_queries)
@@ -602,6 +603,14 @@ def test_later_nodes_suspension_clues_terminate_and_restore(client, clerk, burea
         action_url(case, "close"), {"closure": "terminated_this_round", "closed_at": "2026-10-20T10:00", "document": "(2026)鲁0102执1001号之一"}
     )
     assert response.status_code == 302
+    # gate: gateproc — the ruling is made (closing); served on every party from the page, the case closes
+    body = client.get(detail_url(case)).content.decode()
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.CLOSING and 'id="form-service"' in body
+    for party in case.parties.order_by("id"):
+        response = client.post(action_url(case, "service"), {"party": party.pk, "document": "terminated_ruling",
+                                                              "method": "direct", "served_at": "2026-10-20T11:00"})
+        assert response.status_code == 302
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.CLOSED
     body = client.get(detail_url(case)).content.decode()
     assert 'id="form-restore"' in body and 'id="form-search"' in body  # the periodic re-search stays possible
     response = client.post(

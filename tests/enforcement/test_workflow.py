@@ -201,6 +201,26 @@ def ready_for_termination(api, case_id):
     finding = {"party": respondent, "reason": "被执行人无履行能力，不存在失信情形", "at": "2026-10-10T11:00:00+08:00"}
     assert api.post(f"/api/v1/cases/{case_id}/dishonest-not-applicable/", finding, format="json").status_code == 201
     api.post(f"/api/v1/cases/{case_id}/interview/", {"note": "告知财产调查结果", "at": "2026-12-01T10:00:00+08:00"}, format="json")
+    # gate: gateproc — notice and report order on each respondent, each report checked, each applicant heard
+    detail = api.get(f"/api/v1/cases/{case_id}/").json()
+    for p in detail["respondents"]:
+        for document in ("notice", "property_order"):
+            r = api.post(f"/api/v1/cases/{case_id}/services/", {"party": p["id"], "document": document, "method": "direct", "served_at": "2026-10-09T10:00:00+08:00"}, format="json")
+            assert r.status_code in (200, 409), r.json()
+        r = api.post(f"/api/v1/cases/{case_id}/property-reports/", {"respondent": p["id"], "outcome": "checked", "received_at": "2026-10-15T10:00:00+08:00", "check_result": "报告属实", "at": "2026-10-16T10:00:00+08:00"}, format="json")
+        assert r.status_code == 200, r.json()
+    for p in detail["applicants"]:
+        r = api.post(f"/api/v1/cases/{case_id}/applicant-interviews/", {"applicant": p["id"], "note": "告知财产调查结果及终本的依据和后果", "opinion": "agree", "at": "2026-12-01T10:00:00+08:00"}, format="json")
+        assert r.status_code == 200, r.json()
+
+
+def serve_ruling(api, case_id, served_at):
+    """gate: gateproc — the 终本 ruling served on every party: the case closes at the last service."""
+    detail = api.get(f"/api/v1/cases/{case_id}/").json()
+    for p in detail["applicants"] + detail["respondents"]:
+        r = api.post(f"/api/v1/cases/{case_id}/services/", {"party": p["id"], "document": "terminated_ruling", "method": "direct", "served_at": served_at}, format="json")
+        assert r.status_code == 200, r.json()
+    return r.json()
 
 
 def test_termination_lists_every_unmet_condition(api, case_id):
@@ -212,6 +232,7 @@ def test_termination_lists_every_unmet_condition(api, case_id):
         "notice_not_served", "restriction_not_issued", "dishonest_not_assessed", "online_search_incomplete",
         "filed_within_three_months", "applicant_not_interviewed", "ruling_not_issued",
         "offline_investigation_missing",  # gate: gateprop (no offline investigation of 其他财产)
+        "property_report_unchecked",  # gate: gateproc
     }
     assert Case.objects.get(pk=case_id).status == CaseStatus.RECEIVED
 
@@ -234,6 +255,9 @@ def test_termination_goes_through_the_bureau_heads_approval(api, as_user, case_i
     assert as_user(handler2).post(f"/api/v1/approvals/{approval_id}/approve/", {}, format="json").status_code == 403
     r = as_user(bureau_head).post(f"/api/v1/approvals/{approval_id}/approve/", {"note": "符合终本条件"}, format="json")
     assert r.status_code == 200, r.json()
+    # gate: gateproc — the approval makes the ruling; the case closes on its last service
+    assert Case.objects.get(pk=case_id).status == CaseStatus.CLOSING
+    assert serve_ruling(api, case_id, "2026-12-31T09:00:00+08:00")["status"] == "closed"
     case = Case.objects.get(pk=case_id)
     assert (case.status, case.closure_type) == (CaseStatus.CLOSED, "terminated_this_round")
     research = deadlines(case_id, "TERMINATED_RESEARCH")[0]
@@ -288,6 +312,7 @@ def test_restore_a_terminated_case(api, as_user, case_id, bureau_head, monkeypat
     ready_for_termination(api, case_id)
     r = as_user(bureau_head).post(f"/api/v1/cases/{case_id}/close/", {"closure": "terminated_this_round", "closed_at": "2026-12-30T10:00:00+08:00", "document": "裁定书"}, format="json")
     assert r.status_code == 200, r.json()
+    serve_ruling(api, case_id, "2026-12-30T11:00:00+08:00")  # gate: gateproc
     r = api.post(f"/api/v1/cases/{case_id}/restore/", {"case_number": "(2026)鲁0102执1001号", "received_at": "2026-12-31T08:00:00+08:00", "reason": "发现新财产"}, format="json")
     assert r.status_code == 400  # not an 执恢 number
     r = api.post(f"/api/v1/cases/{case_id}/restore/", {"case_number": "(2026)鲁0102执恢1号", "received_at": "2026-12-31T08:00:00+08:00", "reason": "发现新财产"}, format="json")

@@ -83,6 +83,7 @@ from tests.dualcheck.factories import advance, register
 from tests.dualcheck.journey_helpers import Console, main_nav
 from tests.enforcement.factories import make_case
 from tests.enforcement.gate_credit import satisfy_credit_gate
+from tests.enforcement.gate_gateproc import satisfy_gateproc_gate, serve_ruling_on_all
 from tests.enforcement.test_browser_journey import deadline_row, local_input
 from tests.supervision.test_supervisor_journey import overdue_at, scan_all
 
@@ -323,7 +324,10 @@ def test_handler_searches_controls_and_works_the_case(page, courts, clerk, handl
     errors = page.locator("details#form-close .form-error")
     expect(errors).to_contain_text("不符合终结本次执行程序的条件")
     # what the handler did is no longer missing; what a fresh case with controlled assets lacks is
-    expect(errors.locator("li[data-code]")).to_have_count(2)
+    # gate: gateproc — the case-level notice and interview no longer stand for each party
+    expect(errors.locator("li[data-code]")).to_have_count(5)
+    for code in ("notice_not_served", "property_report_unchecked", "applicant_not_interviewed"):
+        expect(errors.locator(f"li[data-code={code}]")).to_have_count(1)
     expect(errors.locator("li[data-code=filed_within_three_months]")).to_have_count(1)
     expect(errors.locator("li[data-code=assets_unhandled]")).to_have_count(1)
     screenshot(page, "journey-handler-5-terminate-refused")
@@ -388,6 +392,8 @@ def terminable_case(clerk, handler, court, number: str) -> Case:
         at=received + 5 * hour,
         note="告知申请执行人无可供执行财产，拟终结本次执行程序。",
     )
+    # gate: gateproc — notice and report order on each respondent, reports checked, each applicant heard
+    satisfy_gateproc_gate(case, actor=handler, at=received + 5 * hour)
     request = closure_services.case_close(
         actor=handler,
         case=case,
@@ -525,6 +531,11 @@ def test_bureau_head_decides_the_approval_queue(page, courts, clerk, handler, bu
         row.get_by_role("button", name="批准").click()
     assert urlparse(page.url).path == f"/cases/{terminated.pk}/"  # back where the decision was taken
     expect(page.locator(".messages")).to_contain_text(f"已批准：终结本次执行审批（{terminated.case_number}）")
+    head = page.locator("header.case-head")
+    # gate: gateproc — the approval makes the ruling; the case closes when it is served on every party
+    expect(head.locator("[data-status]").first).to_have_text("终本裁定送达中")
+    serve_ruling_on_all(terminated, actor=handler, at=timezone.now())
+    page.reload()
     head = page.locator("header.case-head")
     expect(head.locator("[data-status]").first).to_have_text("已结案")
     expect(head.locator(".badge.st-closure")).to_have_text("终结本次执行程序")

@@ -130,12 +130,16 @@ def terminated_round(p) -> Scenario:
 
     satisfy_credit_gate(case, actor=p.clerk, at=at("2026-08-06 10:00"))
     cases.case_record_interview(actor=p.handler, case=case, at=at("2026-11-02 10:00"), note="告知财产调查结果。")
+    # gate: gateproc
+    from tests.enforcement.gate_gateproc import satisfy_gateproc_gate
+
+    satisfy_gateproc_gate(case, actor=p.clerk, at=at("2026-11-02 11:00"))
     approval = closure.case_close(actor=p.handler, case=case, closure="terminated_this_round",
                                   closed_at=at("2026-11-20 10:00"), document="(2026)鲁0102执1001号之一")
     assert approval.kind == "closure" and approval.requested_by == p.handler
     membership_grant(user=p.handler, court=p.courts.lu0102, role=Role.BUREAU_HEAD, department=Department.EXECUTION)
     return _enforcement_approval(p, case, approval, maker=p.handler, checker=p.head,
-                                 decided=lambda a: a.status == "used" and a.case.status == "closed")
+                                 decided=lambda a: a.status == "used" and a.case.status == "closing")  # gate: gateproc (ruling made)
 
 
 def _enforcement_approval(p, case, approval, *, maker, checker, decided=None) -> Scenario:

@@ -233,6 +233,13 @@ ENDPOINTS = [
      {"received_at": AT, "description": "车位"}, []),
     ("/api/v1/cases/{case_id}/credit-measures/", "token", f"{CASE}/credit-measures/",
      {"party": ID["party_respondent"], "kind": "dishonest", "issued_at": AT}, []),
+    # h/gateproc: the per-party records of the 终本 gate
+    ("/api/v1/cases/{case_id}/services/", "token", f"{CASE}/services/",
+     {"party": ID["party_respondent"], "document": "property_order", "method": "direct", "served_at": AT}, []),
+    ("/api/v1/cases/{case_id}/property-reports/", "token", f"{CASE}/property-reports/",
+     {"respondent": ID["party_respondent"], "outcome": "missing", "at": AT}, []),
+    ("/api/v1/cases/{case_id}/applicant-interviews/", "token", f"{CASE}/applicant-interviews/",
+     {"applicant": ID["party_applicant"], "note": "告知终本的依据和后果", "opinion": "agree", "at": AT}, []),
     ("/api/v1/cases/{case_id}/approvals/", "officer", f"{CASE}/approvals/",
      {"kind": "over_seizure", "reason": "超标的", "asset": ID["asset"]}, []),
     ("/api/v1/asset-searches/{search_id}/feedback/", "token", "/api/v1/asset-searches/{search}/feedback/", FOUND, []),

@@ -160,6 +160,10 @@ def terminated_case(clerk, bureau_head, court, number="(2026)鲁0102执506号"):
     case_services.case_record_interview(
         actor=clerk, case=case, at=at("2026-04-10 10:00"), note="告知查控结果"
     )
+    # gate: gateproc
+    from tests.enforcement.gate_gateproc import satisfy_gateproc_gate, serve_ruling_on_all
+
+    satisfy_gateproc_gate(case, actor=clerk, at=at("2026-04-10 10:00"))
     closure_services.case_close(
         actor=bureau_head,
         case=case,
@@ -167,6 +171,7 @@ def terminated_case(clerk, bureau_head, court, number="(2026)鲁0102执506号"):
         closed_at=at("2026-04-20 10:00"),
         document="(2026)鲁0102执506号之一",
     )
+    serve_ruling_on_all(case, actor=clerk, at=at("2026-04-20 10:00"))  # gate: gateproc — closes then
     case.refresh_from_db()
     return case
 

@@ -200,7 +200,8 @@ def test_pages_and_query_count(world, client, case_supervisor, monkeypatch, djan
     # count + page (a clock list: count + index probe + details)
     # (+2: the calendar banner's two (loaded years, provisional counters: the suite's today is in November, next year not loaded))
     assert counts == {"idle": 10, "uncontrolled": 10, "overdue_duration": 11, "node_dates": 10, "research_due": 11,
-                      "coercion_missing": 9}  # h/coercion: count + page (no 终本 case lacks a measure here)
+                      "coercion_missing": 9,  # h/coercion: count + page (no 终本 case lacks a measure here)
+                      "ruling_unserved": 11}  # gate: gateproc
 
 
 def test_only_supervisory_posts(world, client, handler):

@@ -153,6 +153,9 @@ ELSEWHERE: dict[str, str] = {
     "set_language": "Django's language switch: sets a cookie only",
     "api-schema": "OpenAPI schema, no court data (tests/core/test_schema.py)",
     "api-docs": "Swagger UI, no court data (tests/core/test_schema.py)",
+    # h/gateproc: 322号 §11, public by law; one court's 终本 cases, masked (tests/enforcement/test_public_terminated.py)
+    "api-public-terminated-cases": "public 终本 list (tests/enforcement/test_public_terminated.py)",
+    "public:terminated-cases": "public 终本 list page (tests/enforcement/test_public_terminated.py)",
 }
 DELEGATED_NAMESPACES = {
     "admin": "Django admin: is_staff only (core.permissions 'core.open_admin'), tests/core",
@@ -170,4 +173,6 @@ PUBLIC = {
     "api-docs": (401, 401),
     "admin:index": (302, 302),
     "admin:login": (200, None),
+    "api-public-terminated-cases": (400, 405),  # h/gateproc: ?court= is required
+    "public:terminated-cases": (200, 405),  # h/gateproc: the court to choose; no rows without it
 }

@@ -72,6 +72,21 @@ ENFORCEMENT_CASE_ACTIONS = [
         at_own(*ACTING),
         case="terminated",
     ),
+    # h/gateproc: the per-party records of the 终本 gate
+    page_action(
+        "service",
+        _d(party=lambda w: w.o.respondent.pk, document="property_order", method="direct", served_at=lambda w: form_now()),
+        at_own(*ACTING),
+    ),
+    page_action(
+        "property-report", _d(respondent=lambda w: w.o.respondent.pk, outcome="missing", at=lambda w: form_now()),
+        at_own(*ACTING),
+    ),
+    page_action(
+        "applicant-interview",
+        _d(applicant=lambda w: w.o.applicant.pk, at=lambda w: form_now(), note="告知终本的依据和后果", opinion="agree"),
+        at_own(*ACTING),
+    ),
 ]
 ENFORCEMENT_OBJECT_ACTIONS = [
     page_action("feedback", _d(received_at=lambda w: form_now()), at_own(*ACTING), obj=("search", "search")),
@@ -452,6 +467,25 @@ TABLE: list[Entry] = [
     api_action(
         "api-case-dishonest-na", case_kwargs(), _d(party=lambda w: w.o.respondent.pk, reason="无失信情形"),
         at_own(*ACTING, "api_client"), ok=201,
+    ),
+    # h/gateproc: the per-party records of the 终本 gate (the public 终本 list: table_core PUBLIC)
+    api_action(
+        "api-case-services",
+        case_kwargs(),
+        _d(party=lambda w: w.o.respondent.pk, document="property_order", method="direct", served_at=lambda w: iso_now()),
+        at_own(*ACTING, "api_client"),
+    ),
+    api_action(
+        "api-case-property-reports",
+        case_kwargs(),
+        _d(respondent=lambda w: w.o.respondent.pk, outcome="missing"),
+        at_own(*ACTING, "api_client"),
+    ),
+    api_action(
+        "api-case-applicant-interviews",
+        case_kwargs(),
+        _d(applicant=lambda w: w.o.applicant.pk, note="告知终本的依据和后果", opinion="agree"),
+        at_own(*ACTING, "api_client"),
     ),
     Entry("api-approvals", _no_kwargs, (Op("GET", data=_d(page_size=500), shows=in_scope("approval")),)),
     api_action(

@@ -237,6 +237,7 @@ TABLE: list[Entry] = [
             "api-screening-overdue_duration",
             "api-screening-node_dates",
             "api-screening-research_due",
+            "api-screening-ruling_unserved",  # h/gateproc
         )
     ),
     Entry(

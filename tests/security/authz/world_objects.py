@@ -207,6 +207,10 @@ def _enforcement(w: World) -> None:
         )
     finally:
         closure.terminated_round_unmet, closure.clocks_blocking_closure = real, real_clocks
+    # gate: gateproc — the ruling served on every party closes the case
+    from tests.enforcement.gate_gateproc import serve_ruling_on_all
+
+    serve_ruling_on_all(o.terminated, actor=clerk, at=at("2026-10-20 11:00"))
 
     o.third = _case(
         clerk, court, "(2026)鲁01执104号", received="2026-09-01 10:00", filed="2026-08-28", handler=handler
