@@ -28,7 +28,10 @@ from enforcement.models import (
     Disposal,
     Party,
     PropertyClue,
+    SeizureObjection,
     SelfDisposal,
+    SplitSeizure,
+    SplitStatus,
 )
 from enforcement.policy import can_act_at
 
@@ -308,3 +311,32 @@ def self_disposal_get_for_update(pk: int) -> SelfDisposal:
 
 def approval_get_for_update(pk: int) -> Approval:
     return Approval.objects.select_for_update(of=("self",)).select_related("case__court").get(pk=pk)
+
+
+# --- 超标的查封异议 and 分割查封 (322号 §15, spec §7) -----------------------------------------
+
+
+def seizure_objection_get_for_update(pk: int) -> SeizureObjection:
+    return SeizureObjection.objects.select_for_update(of=("self",)).get(pk=pk)
+
+
+def split_seizure_get_for_update(pk: int) -> SplitSeizure:
+    return SplitSeizure.objects.select_for_update(of=("self",)).get(pk=pk)
+
+
+def case_seizure_objections(case: Case) -> list[SeizureObjection]:
+    """The objections of a case the caller already sees, with their measure and party."""
+    return list(case.seizure_objections.select_related("measure__asset", "party").order_by("filed_at", "pk"))
+
+
+def case_split_seizures(case: Case) -> list[SplitSeizure]:
+    return list(case.split_seizures.select_related("measure__asset").order_by("opened_at", "pk"))
+
+
+def split_seizures_open(user: User) -> QuerySet[SplitSeizure]:
+    """Open 分割查封 items in the user's courts, oldest first (screening by age)."""
+    return (
+        SplitSeizure.objects.filter(court_scope_q(user, field="case__court"), status=SplitStatus.OPEN)
+        .select_related("case", "measure__asset")
+        .order_by("opened_at", "pk")
+    )

@@ -4,6 +4,7 @@ from enforcement.models.assets import (
     AssetSearch,
     AssetStatus,
     CourtAssetCategory,
+    EstimateBasis,
     SearchChannel,
     SearchStatus,
 )
@@ -30,10 +31,15 @@ from enforcement.models.measures import (
     CreditStatus,
     Disposal,
     DisposalStatus,
+    ObjectionRuling,
+    ObjectionStatus,
     PriceMethod,
     PropertyClue,
+    SeizureObjection,
     SelfDisposal,
     SelfDisposalStatus,
+    SplitSeizure,
+    SplitStatus,
 )
 
 __all__ = [
@@ -68,4 +74,10 @@ __all__ = [
     "SelfDisposal",
     "SelfDisposalStatus",
     "Track",
+    "EstimateBasis",
+    "ObjectionRuling",
+    "ObjectionStatus",
+    "SeizureObjection",
+    "SplitSeizure",
+    "SplitStatus",
 ]
