@@ -189,9 +189,9 @@ def _over_seizure_override(
 def _share_check(
     *, asset: Asset, kind: str, amount: Decimal | None, share: str, share_value: Decimal | None,
     whole_because_indivisible: bool, registry_refusal: str,
-) -> None:
+) -> dict[str, list[str]]:
     """分割查封 (322号 §15): the part seized with its value, or the whole because the
-    registry refused to split — with its refusal on record."""
+    registry refused to split — with its refusal on record. Returns the errors by field."""
     errors: dict[str, list[str]] = {}
     if share_value is not None:
         if share_value <= 0:
@@ -209,17 +209,16 @@ def _share_check(
             errors["whole_because_indivisible"] = [str(_("整体查封与分割查封只能选择一种。"))]
         if not registry_refusal.strip():
             errors["registry_refusal"] = [str(_("整体查封须记录登记机构以登记在同一权利证书下为由不能办理分割查封的情况。"))]
-    if errors:
-        raise ValidationFailed(next(iter(errors.values()))[0], extra={"fields": errors})
+    return errors
 
 
 def _estimate_check(
     *, estimated_value: Decimal | None, estimate_basis: str, estimate_note: str
-) -> bool:
-    """True when a reasoned estimate is given (value, basis and its reasoning); a
-    partial one is refused field by field."""
+) -> dict[str, list[str]] | None:
+    """None when no estimate is given; else the errors by field of the reasoned
+    estimate (value, basis and its reasoning) — empty when it is complete."""
     if estimated_value is None and not estimate_basis and not estimate_note.strip():
-        return False
+        return None
     errors: dict[str, list[str]] = {}
     if estimated_value is None:
         errors["estimated_value"] = [str(_("请填写估算价值。"))]
@@ -229,9 +228,7 @@ def _estimate_check(
         errors["estimate_basis"] = [str(_("请选择估算依据。"))]
     if not estimate_note.strip():
         errors["estimate_note"] = [str(_("请说明估算的依据（如询价平台与结果、参照的成交案例）。"))]
-    if errors:
-        raise ValidationFailed(next(iter(errors.values()))[0], extra={"fields": errors})
-    return True
+    return errors
 
 
 @transaction.atomic
@@ -264,9 +261,15 @@ def control_create(
     ``SplitSeizure`` item."""
     case = case_get_for_update(actor=actor, case=case)
     asset = _control_create_check(case=case, asset=asset, kind=kind, amount=amount, effective_at=effective_at)
-    _share_check(asset=asset, kind=kind, amount=amount, share=share, share_value=share_value,
-                 whole_because_indivisible=whole_because_indivisible, registry_refusal=registry_refusal)
-    if _estimate_check(estimated_value=estimated_value, estimate_basis=estimate_basis, estimate_note=estimate_note):
+    errors = _share_check(asset=asset, kind=kind, amount=amount, share=share, share_value=share_value,
+                          whole_because_indivisible=whole_because_indivisible, registry_refusal=registry_refusal)
+    estimate_errors = _estimate_check(
+        estimated_value=estimated_value, estimate_basis=estimate_basis, estimate_note=estimate_note
+    )
+    errors |= estimate_errors or {}
+    if errors:  # every field's error at once
+        raise ValidationFailed(next(iter(errors.values()))[0], extra={"fields": errors})
+    if estimate_errors is not None:
         _record_estimate(actor=actor, case=case, asset=asset, value=estimated_value, basis=estimate_basis,
                          note=estimate_note, at=effective_at)
     adding = amount if amount is not None else share_value if share_value is not None else asset_value(asset)

@@ -5,6 +5,7 @@ already recovered deducted), no one approves his own override, and the 超标的
 tests/conftest.py); every amount is the spec's."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -18,7 +19,8 @@ from enforcement.services.cases import CaseInput, PartyInput, PayoutAccountInput
 from tests.conftest import at
 from tests.core.factories import make_member
 from tests.custody_funds.factories import notified, receive
-from tests.enforcement.factories import org_code, person_id
+from tests.enforcement.factories import approved_override, org_code, person_id
+from tests.enforcement.test_views import action_url, detail_url
 
 pytestmark = pytest.mark.django_db
 
@@ -264,3 +266,74 @@ def test_objection_by_a_stranger_or_without_grounds_is_400_and_writes_nothing(as
         "party": case.parties.first().pk, "filed_at": "2026-04-13T10:00:00+08:00", "grounds": "超标的"}, format="json")
     assert r.status_code == 400 and list(r.json()["extra"]["fields"]) == ["filed_at"]  # before the freeze
     assert not SeizureObjection.objects.exists()
+
+
+# --- the case page (browser forms, Django's test client) ------------------------------------------
+
+
+def field_block(html: str, form: str, name: str) -> str:
+    """One field's markup (label, input, its errors) inside the form ``form-<form>``."""
+    html = re.search(rf'id="form-{re.escape(form)}".*?</form>', html, re.S).group(0)
+    match = re.search(rf'<div class="field[^"]*" data-field="{re.escape(name)}">(.*?)\n</div>', html, re.S)
+    assert match, f"no field {name}"
+    return match.group(1)
+
+
+def test_page_refusal_shows_each_error_beside_its_field_and_offers_the_approval_request(client, handler, house_case):
+    case, house = house_case
+    client.force_login(handler)
+    key = f"control-{house.pk}"
+    body = client.get(detail_url(case)).content.decode()
+    assert f'id="id_{key}_estimated_value"' in body and f'id="id_{key}_override_reason"' not in body
+    # T10a: no value, no estimate → intercepted, the message beside the estimate, the request offered here
+    r = client.post(action_url(case, "control", house), {"kind": "seize_real_estate", "effective_at": "2026-04-08T10:00"})
+    assert r.status_code == 422
+    html = r.content.decode()
+    assert "无法判断是否超标的查封" in field_block(html, key, "estimated_value")
+    offer = re.search(r"<form[^>]*data-offer-approval.*?</form>", html, re.S).group(0)
+    assert 'name="kind" value="over_seizure"' in offer and f'name="asset" value="{house.pk}"' in offer
+    assert not ControlMeasure.objects.exists()
+    # half an estimate: both missing inputs get their message at once
+    r = client.post(action_url(case, "control", house), {
+        "kind": "seize_real_estate", "effective_at": "2026-04-08T10:00", "estimated_value": "2000000.00"})
+    html = r.content.decode()
+    assert r.status_code == 422
+    assert "请选择估算依据" in field_block(html, key, "estimate_basis")
+    assert "请说明估算的依据" in field_block(html, key, "estimate_note")
+    # the offered request, posted as it stands, asks for the approval of this asset
+    r = client.post(action_url(case, "approval-request"), {"kind": "over_seizure", "asset": house.pk,
+                                                            "reason": "农村自建房，无登记、无成交参照，无法估算"})
+    assert r.status_code in (200, 302)
+    approval = Approval.objects.get()
+    assert (approval.kind, approval.payload, approval.status) == ("over_seizure", {"asset": house.pk}, "pending")
+
+
+def test_page_records_the_objection_and_its_ruling(client, handler, bureau_head, valued_house):
+    case, house = valued_house
+    approval = approved_override(case, house, handler, bureau_head)
+    measure = measure_services.control_create(
+        actor=handler, case=case, asset=house, kind="seize_real_estate", amount=None, effective_at=at("2026-04-08 10:00"),
+        override_approval=approval, whole_because_indivisible=True, registry_refusal="同一权利证书下，不能分割",
+    )
+    client.force_login(handler)
+    respondent = case.parties.get(role="respondent")
+    r = client.post(action_url(case, "objection", measure), {
+        "party": respondent.pk, "filed_at": "2026-05-11T10:00", "grounds": "房屋价值远超债权额", "appraisal_requested": "on"})
+    assert r.status_code in (200, 302), r.content.decode()[:400]
+    objection = SeizureObjection.objects.get()
+    body = client.get(detail_url(case)).content.decode()
+    assert f'data-objection="{objection.pk}" data-status="pending"' in body and "评估期间不停止查封" in body
+    assert f'data-split="{measure.splits.get().pk}" data-status="open"' in body
+    assert f'id="form-objection-decide-{measure.pk}"' in body and f'id="form-objection-{measure.pk}"' not in body
+    # a ruling without its reason: the message beside the input, nothing decided
+    r = client.post(action_url(case, "objection-decide", measure), {"ruling": "upheld", "decided_at": "2026-05-25T10:00"})
+    assert r.status_code == 422
+    assert "field-error" in field_block(r.content.decode(), f"objection-decide-{measure.pk}", "note")
+    r = client.post(action_url(case, "objection-decide", measure), {
+        "ruling": "upheld", "decided_at": "2026-05-25T10:00", "note": "超出部分应解除",
+        "share": "30% 份额", "share_value": "600000.00"})
+    assert r.status_code in (200, 302)
+    body = client.get(detail_url(case)).content.decode()
+    assert f'data-objection="{objection.pk}" data-status="decided"' in body and "异议成立" in body
+    assert f'data-split="{measure.splits.get().pk}" data-status="closed"' in body
+    assert "30% 份额" in body

@@ -403,12 +403,14 @@ def test_freeze_without_amount_shows_the_field_error(client, clerk, case):
     assert 'data-expires="2027-10-13"' in body
 
 
-def test_override_reason_is_offered_to_the_bureau_head_only(client, clerk, bureau_head, case):
+def test_no_one_is_offered_a_direct_override_reason(client, clerk, bureau_head, case):
+    """Spec §7.3: the 径行批准 input is gone, for the bureau head too."""
     asset = found_deposit(case, clerk)
-    client.force_login(clerk)
-    assert f'id="id_control-{asset.pk}_override_reason"' not in client.get(detail_url(case)).content.decode()
-    client.force_login(bureau_head)
-    assert f'id="id_control-{asset.pk}_override_reason"' in client.get(detail_url(case)).content.decode()
+    for user in (clerk, bureau_head):
+        client.force_login(user)
+        body = client.get(detail_url(case)).content.decode()
+        assert f'id="id_control-{asset.pk}_effective_at"' in body
+        assert f'id="id_control-{asset.pk}_override_reason"' not in body
 
 
 def test_action_on_an_object_of_another_case_is_404(client, courts, clerk, case):

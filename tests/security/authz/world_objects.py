@@ -91,7 +91,9 @@ def _enforcement(w: World) -> None:
         (house2, "seize_real_estate"),
     ):
         measures[asset.pk] = am.control_create(
-            actor=clerk, case=o.main, asset=asset, kind=kind, amount=None, effective_at=at("2026-09-04 09:00")
+            actor=clerk, case=o.main, asset=asset, kind=kind, amount=None, effective_at=at("2026-09-04 09:00"),
+            # a value nobody knows is never counted as zero (spec §7.1): a reasoned estimate
+            estimated_value=Decimal("10000.00"), estimate_basis="registry_or_contract", estimate_note="登记价",
         )
     o.measure = measures[o.asset_controlled.pk]
     o.price_pending = ad.disposal_start(
