@@ -62,10 +62,10 @@ def case_get_detail(user: User, case_id: int | str) -> Case:
         .prefetch_related(
             Prefetch("parties", queryset=Party.objects.select_related("payout_account")),
             "assets__category",
-            Prefetch("control_measures", queryset=ControlMeasure.objects.select_related("asset__category")
-                     .prefetch_related("objections", "splits")),
-            Prefetch("seizure_objections", queryset=SeizureObjection.objects.select_related("measure__asset__category", "party")),
-            Prefetch("split_seizures", queryset=SplitSeizure.objects.select_related("measure__asset__category")),
+            Prefetch("control_measures", queryset=ControlMeasure.objects.select_related("asset__category").prefetch_related(
+                Prefetch("objections", queryset=SeizureObjection.objects.select_related("party").order_by("filed_at", "id")),
+                "splits",
+            )),
             Prefetch("searches", queryset=AssetSearch.objects.prefetch_related("categories")),
             "clues",
             "credit_measures__party",

@@ -337,10 +337,11 @@ def test_detail_query_count_does_not_grow_with_the_case(client, courts, clerk, h
     with django_assert_max_num_queries(27):  # an empty case
         client.get(detail_url(case))
     _busy(case, clerk, 1, 12)  # one of everything: every prefetch now runs
-    with django_assert_max_num_queries(27) as one:
+    # +2: the measures' 超标的查封异议 and 分割查封 items (spec §7), prefetched
+    with django_assert_max_num_queries(29) as one:
         client.get(detail_url(case))
     _busy(case, clerk, 5, 13)
-    with django_assert_max_num_queries(27) as many:
+    with django_assert_max_num_queries(29) as many:
         response = client.get(detail_url(case))
     assert len(response.context["asset_rows"]) == 6 and len(response.context["timeline"]) > 15
     assert len(many.captured_queries) == len(one.captured_queries)
@@ -620,8 +621,9 @@ def test_disposal_from_the_case_page(client, clerk, case, bureau_head):
 
     search = asset_services.search_launch(actor=clerk, case=case, channel="online", category_codes=None, launched_at=at("2026-10-09 09:00"))
     car, house = asset_services.search_record_feedback(actor=clerk, search=search, received_at=at("2026-10-10 09:00"), findings=[
-        asset_services.FindingInput(category="vehicle", description="小型轿车", value=None),
-        asset_services.FindingInput(category="real_estate", description="住宅", value=None),
+        # values known (spec §7.1: an unknown value is never counted as zero), within the limit
+        asset_services.FindingInput(category="vehicle", description="小型轿车", value=Decimal("30000.00")),
+        asset_services.FindingInput(category="real_estate", description="住宅", value=Decimal("80000.00")),
     ])
     for asset, kind in ((car, "seize_movable"), (house, "seize_real_estate")):
         measure_services.control_create(actor=clerk, case=case, asset=asset, kind=kind, amount=None, effective_at=at("2026-10-12 09:00"))
