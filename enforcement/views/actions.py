@@ -73,12 +73,15 @@ def _do_control(page: "CasePage", asset: Any, form: Any) -> Done:
     except RuleViolation as exc:
         if exc.code not in OVER_SEIZURE_CODES:
             raise
-        # next to the input it is about; the form then offers the approval request in place
+        # the form offers the approval request in place; an unknown value is shown next to
+        # the estimate it lacks, the limit (about the whole measure) at the top of the form
         form.offer_approval = True
         form.approval_url = page.action_url(ACTIONS["approval-request"])
-        field = "estimated_value" if exc.code == "over_seizure_value_unknown" and "estimated_value" in form.fields \
-            else "share_value"
-        raise RuleViolation(exc.message, code=exc.code, extra={**exc.extra, "fields": {field: [str(exc.message)]}}) from None
+        if exc.code == "over_seizure_value_unknown" and "estimated_value" in form.fields:
+            raise RuleViolation(
+                exc.message, code=exc.code, extra={**exc.extra, "fields": {"estimated_value": [str(exc.message)]}}
+            ) from None
+        raise
     return Done(_("已对“%(a)s”采取控制措施。") % {"a": asset.description})
 
 

@@ -337,3 +337,16 @@ def test_page_records_the_objection_and_its_ruling(client, handler, bureau_head,
     assert f'data-objection="{objection.pk}" data-status="decided"' in body and "异议成立" in body
     assert f'data-split="{measure.splits.get().pk}" data-status="closed"' in body
     assert "30% 份额" in body
+
+
+def test_page_over_the_limit_says_why_at_the_top_and_offers_the_request(client, bureau_head, valued_house):
+    """T10d in the browser: the bureau head has no direct override; the limit's refusal
+    (about the whole measure) heads the form, with the request offered beside it."""
+    case, house = valued_house
+    client.force_login(bureau_head)
+    r = client.post(action_url(case, "control", house), {"kind": "seize_real_estate", "effective_at": "2026-04-08T10:00",
+                                                          "override_reason": "径行批准"})
+    assert r.status_code == 422
+    form = re.search(rf'id="form-control-{house.pk}".*?</details>', r.content.decode(), re.S).group(0)
+    assert "610560.00 元，构成超标的查封" in form and "data-offer-approval" in form
+    assert not ControlMeasure.objects.exists() and not Approval.objects.exists()
