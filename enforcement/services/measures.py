@@ -79,8 +79,9 @@ def _active_measures(case: Case) -> list[ControlMeasure]:
 def outstanding_claim(case: Case) -> tuple[Decimal, Decimal]:
     """``(outstanding, recovered)``: claim + costs − what was already recovered
     (paid out, deposited or still on the case account; custody_funds), never below 0."""
-    recovered = funds_selectors.case_recovered(case)
-    return max(case.claim_amount + case.costs - recovered, Decimal(0)), recovered
+    cent = Decimal("0.01")
+    recovered = funds_selectors.case_recovered(case).quantize(cent)
+    return max(case.claim_amount + case.costs - recovered, Decimal(0)).quantize(cent), recovered
 
 
 def seizure_limit(case: Case) -> Decimal:
@@ -138,7 +139,7 @@ def _over_seizure_override(
     margin = Decimal(str(settings.ENFORCEMENT_OVERSEIZURE_MARGIN))
     outstanding, recovered = outstanding_claim(case)
     limit = (outstanding * (1 + margin)).quantize(Decimal("0.01"))
-    controlled = controlled_value(case)
+    controlled = controlled_value(case).quantize(Decimal("0.01"))
     unknown = controlled_unknown(case)
     extra: dict[str, Any] = {
         "limit": str(limit), "outstanding": str(outstanding), "recovered": str(recovered),

@@ -105,7 +105,7 @@ def test_t10b_a_reasoned_estimate_counts_and_a_share_within_the_limit_passes(as_
     extra = r.json()["extra"]
     assert extra["limit"] == "610560.00"  # (500,000 + 8,800) × 1.2
     assert (extra["outstanding"], extra["recovered"], extra["controlled"], extra["adding"], extra["after"]) == (
-        "508800.00", "0", "0", "2000000.00", "2000000.00")
+        "508800.00", "0.00", "0.00", "2000000.00", "2000000.00")
     assert Asset.objects.get(pk=house.pk).estimated_value is None  # the refusal changed nothing
     r = as_user(handler).post(url(case), {**SEIZE, "asset": house.pk, **estimate,
                                           "share": "该房屋 30% 份额", "share_value": "600000.00"}, format="json")
