@@ -15,6 +15,7 @@ from custody_funds.models import (
     Disbursement,
     DisbursementStatus,
     FundsHold,
+    HoldKind,
     HoldStatus,
     LedgerAccount,
     PostingLeg,
@@ -302,3 +303,18 @@ def subject_clocks(rule_code: str, model: str, ids: Iterable[int]) -> dict[int, 
         if d.subject_id is not None:
             found[d.subject_id] = d
     return found
+
+
+# --- recovered money (read by enforcement's over-seizure check, spec §7.2) -------------------
+
+
+def case_recovered(case: Case) -> Decimal:
+    """Money the case has already recovered for its applicants (322号 §15 "足以清偿…为限"):
+    paid out to them, deposited (提存) for them, and what the case account still holds
+    (received and not refunded). Read inside the caller's transaction."""
+    paid = disbursed_total(case, [DisbursementStatus.PAID])
+    deposited = FundsHold.objects.filter(
+        case=case, kind=HoldKind.DEPOSIT, posting__isnull=False
+    ).aggregate(t=Sum("amount"))["t"] or Decimal(0)
+    balance = LedgerAccount.objects.filter(case=case, kind=AccountKind.CASE).values_list("balance", flat=True).first()
+    return paid + deposited + (balance or Decimal(0))

@@ -28,12 +28,18 @@ class SearchNode(NodeKind):
 class AssetNode(NodeKind):
     UNCONTROLLABLE = "asset.uncontrollable", _("记录无法控制")
     WAITING_SEIZURE = "asset.waiting_seizure", _("记录轮候查封")
+    ESTIMATED = "asset.estimated", _("估算财产价值")
 
 
 class ControlNode(NodeKind):
     CREATED = "control.created", _("采取控制措施")
     RENEWED = "control.renewed", _("续行控制措施")
     RELEASED = "control.released", _("解除控制措施")
+    PARTIALLY_RELEASED = "control.partially_released", _("解除超标的部分的查封")
+    OBJECTION_FILED = "control.objection_filed", _("提出超标的查封异议")
+    OBJECTION_DECIDED = "control.objection_decided", _("超标的查封异议裁定")
+    SPLIT_OPENED = "control.split_opened", _("整体查封待分割")
+    SPLIT_STEP = "control.split_step", _("分割查封进展")
 
 
 class PropertyClueNode(NodeKind):

@@ -18,7 +18,9 @@ from enforcement.models import (
     CorrectionOutcome,
     CreditKind,
     DocumentServiceMethod,
+    EstimateBasis,
     InterviewOpinion,
+    ObjectionRuling,
     PartyKind,
     PriceMethod,
     PropertyReportOutcome,
@@ -258,32 +260,100 @@ class FeedbackForm(ActionForm):
 
 
 class ControlForm(ActionForm):
+    """查封/扣押/冻结 (322号 §15): the value it adds (amount, the part seized, the
+    asset's value or a reasoned estimate), the approved override if over the limit.
+    A refusal for over-seizure offers the approval request in place."""
+
+    template_name_action = "enforcement/_control_form.html"
     time_field = "effective_at"
     kind = forms.ChoiceField(label=_("措施"), choices=ControlKind.choices)
     amount = money_field(_("控制金额（元）"), required=False, help_text=_("冻结存款必须填写具体数额"))
     effective_at = LocalDateTimeField(label=_("生效时间"))
+    estimated_value = money_field(
+        _("估算价值（元）"), required=False, help_text=_("尚无评估价、参考价的，须填写有依据的估算价值")
+    )
+    estimate_basis = forms.ChoiceField(label=_("估算依据"), choices=[("", "—"), *EstimateBasis.choices], required=False)
+    estimate_note = forms.CharField(
+        label=_("估算说明"), max_length=500, required=False, help_text=_("如询价平台与结果、参照的成交案例")
+    )
+    share = forms.CharField(
+        label=_("查封部分（份额/面积）"), max_length=200, required=False,
+        help_text=_("财产整体价值明显超出债权额的，只查封相应价值部分（分割查封）"),
+    )
+    share_value = money_field(_("查封部分价值（元）"), required=False)
+    whole_because_indivisible = forms.BooleanField(label=_("登记机构不能分割查封，整体查封"), required=False)
+    registry_refusal = forms.CharField(label=_("登记机构不能分割查封的说明"), max_length=500, required=False)
+    selection_reason = forms.CharField(
+        label=_("选择该财产的理由"), max_length=1000, required=False,
+        help_text=_("有多项财产可供控制时，说明为何选择对当事人生产生活影响较小且方便执行的该项财产"),
+    )
     override_approval = forms.TypedChoiceField(
         label=_("超标的查封审批"), coerce=int, required=False, empty_value=None
-    )
-    override_reason = forms.CharField(
-        label=_("超标的查封理由（执行局长径行批准）"), max_length=1000, required=False,
-        help_text=_("仅在控制价值超过标的额时使用，将记录为本人批准"),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.offer_approval = False
         asset = self.obj
         if asset is not None:
             self.fields["kind"].initial = _default_control_kind(asset.category.code)
             if asset.value is not None and asset.category.code == "bank_deposit":
                 self.fields["amount"].initial = asset.value
+            if asset.value is not None:  # appraised or priced: no estimate needed
+                for name in ("estimated_value", "estimate_basis", "estimate_note"):
+                    del self.fields[name]
         approvals = self.page.usable_overrides if self.page else []
         if approvals:
             self.fields["override_approval"].choices = [("", "—"), *((a.pk, a.label) for a in approvals)]
         else:
             del self.fields["override_approval"]
-        if not (self.page and self.page.is_approver):
-            del self.fields["override_reason"]
+
+
+class SeizureObjectionForm(ActionForm):
+    """超标的查封异议 filed by a party (322号 §15)."""
+
+    time_field = "filed_at"
+    party = forms.TypedChoiceField(label=_("异议人"), coerce=int)
+    filed_at = LocalDateTimeField(label=_("提出异议时间"))
+    grounds = forms.CharField(label=_("异议理由"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    appraisal_requested = forms.BooleanField(label=_("当事人申请评估"), required=False,
+                                             help_text=_("评估期间不停止查封"))
+    case_number = forms.CharField(label=_("执异案号"), max_length=60, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        parties = self.page.case.parties.all() if self.page else []
+        self.fields["party"].choices = [("", "—"), *((p.pk, f"{p.get_role_display()} {p.name}") for p in parties)]
+
+
+class SeizureObjectionDecideForm(ActionForm):
+    """The ruling on the pending 超标的查封异议 of a measure."""
+
+    time_field = "decided_at"
+    ruling = forms.ChoiceField(label=_("裁定结果"), choices=[("", "—"), *ObjectionRuling.choices])
+    decided_at = LocalDateTimeField(label=_("裁定时间"))
+    note = forms.CharField(label=_("裁定理由"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    appraisal_value = money_field(_("评估结果（元）"), required=False)
+    case_number = forms.CharField(label=_("执异案号"), max_length=60, required=False)
+    share = forms.CharField(label=_("继续查封的部分（份额/面积）"), max_length=200, required=False,
+                            help_text=_("异议成立的，填写后即解除超标的部分"))
+    share_value = money_field(_("继续查封部分的价值（元）"), required=False)
+
+
+class ReleaseExcessForm(AtForm):
+    """解除超标的部分的查封: the measure stays on the part kept."""
+
+    share = forms.CharField(label=_("继续查封的部分（份额/面积）"), max_length=200)
+    share_value = money_field(_("继续查封部分的价值（元）"))
+    reason = forms.CharField(label=_("解除理由"), max_length=500, help_text=_("如已办理分割登记"))
+
+
+class SplitProgressForm(AtForm):
+    """One step of the 分割查封 item."""
+
+    step = forms.ChoiceField(label=_("进展"), choices=[
+        ("applied", _("被执行人申请分割登记")), ("coordinated", _("协调登记机构")), ("registered", _("办理分割登记")),
+    ])
 
 
 def _default_control_kind(category: str) -> str:

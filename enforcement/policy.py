@@ -22,10 +22,14 @@ from enforcement.models import (
     CreditStatus,
     Disposal,
     DisposalStatus,
+    ObjectionStatus,
     PropertyClue,
     SearchStatus,
+    SeizureObjection,
     SelfDisposal,
     SelfDisposalStatus,
+    SplitSeizure,
+    SplitStatus,
 )
 
 # Roles that register and progress cases at their own court.
@@ -233,3 +237,25 @@ def can_decide_not_sanctioned(user: User, case: Case) -> bool:
 def can_record_service(user: User, case: Case) -> bool:
     """送达 (h/gateproc): on an open case, and on a ``closing`` one (the 终本 ruling)."""
     return can_act_on(user, case) and (is_open(case) or is_closing(case))
+
+
+# --- 超标的查封异议 and 分割查封 (322号 §15) ---------------------------------------------------
+
+
+def can_file_seizure_objection(user: User, measure: ControlMeasure) -> bool:
+    """Record a party's 超标的查封异议 against an active measure."""
+    return can_act_on(user, measure.case) and measure.status == ControlStatus.ACTIVE
+
+
+def can_decide_seizure_objection(user: User, objection: SeizureObjection) -> bool:
+    """Record the ruling on a pending objection."""
+    return can_act_on(user, objection.case) and objection.status == ObjectionStatus.PENDING
+
+
+def can_release_excess(user: User, measure: ControlMeasure) -> bool:
+    """解除超标的部分: an active measure held whole (or over its share)."""
+    return can_act_on(user, measure.case) and measure.status == ControlStatus.ACTIVE
+
+
+def can_progress_split(user: User, split: SplitSeizure) -> bool:
+    return can_act_on(user, split.case) and split.status == SplitStatus.OPEN

@@ -37,7 +37,10 @@ from enforcement.models import (
     Party,
     PartyRole,
     PropertyClue,
+    SeizureObjection,
     SelfDisposal,
+    SplitSeizure,
+    SplitStatus,
 )
 from enforcement.policy import can_act_at
 
@@ -70,7 +73,10 @@ def case_get_detail(user: User, case_id: int | str) -> Case:
             "assets__category",
             "assets__priority_transfers",  # h/gateprop
             Prefetch("assets__offset_refusals", queryset=OffsetRefusal.objects.select_related("applicant")),  # h/gateprop
-            Prefetch("control_measures", queryset=ControlMeasure.objects.select_related("asset__category")),
+            Prefetch("control_measures", queryset=ControlMeasure.objects.select_related("asset__category").prefetch_related(
+                Prefetch("objections", queryset=SeizureObjection.objects.select_related("party").order_by("filed_at", "id")),
+                "splits",
+            )),
             Prefetch("searches", queryset=AssetSearch.objects.select_related("respondent").prefetch_related("categories")),
             "clues",
             "credit_measures__party",
@@ -482,3 +488,32 @@ def applicant_objections(case_ids: list[int]) -> dict[int, list[ApplicantIntervi
 
 def public_courts() -> list[Court]:
     return list(Court.objects.filter(is_active=True).order_by("path"))
+
+
+# --- 超标的查封异议 and 分割查封 (322号 §15, spec §7) -----------------------------------------
+
+
+def seizure_objection_get_for_update(pk: int) -> SeizureObjection:
+    return SeizureObjection.objects.select_for_update(of=("self",)).get(pk=pk)
+
+
+def split_seizure_get_for_update(pk: int) -> SplitSeizure:
+    return SplitSeizure.objects.select_for_update(of=("self",)).get(pk=pk)
+
+
+def case_seizure_objections(case: Case) -> list[SeizureObjection]:
+    """The objections of a case the caller already sees, with their measure and party."""
+    return list(case.seizure_objections.select_related("measure__asset", "party").order_by("filed_at", "pk"))
+
+
+def case_split_seizures(case: Case) -> list[SplitSeizure]:
+    return list(case.split_seizures.select_related("measure__asset").order_by("opened_at", "pk"))
+
+
+def split_seizures_open(user: User) -> QuerySet[SplitSeizure]:
+    """Open 分割查封 items in the user's courts, oldest first (screening by age)."""
+    return (
+        SplitSeizure.objects.filter(court_scope_q(user, field="case__court"), status=SplitStatus.OPEN)
+        .select_related("case", "measure__asset")
+        .order_by("opened_at", "pk")
+    )

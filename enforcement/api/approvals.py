@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.base import ApiView
+from core.api.fields import MoneyField
 from core.api.pagination import DefaultPagination
 from core.api.schema import ERROR_RESPONSES, WRITE_ERROR_RESPONSES
 from core.exceptions import ValidationFailed
@@ -59,6 +60,8 @@ class ApprovalRequestApi(ApiView):
             choices=["working_days", "calendar_days", "hours", "months"], required=False, allow_null=True, default=None
         )
         asset = serializers.IntegerField(required=False, allow_null=True, default=None)
+        # over_seizure: the value the approval covers (none: the asset whatever its value)
+        amount = MoneyField(required=False, allow_null=True, default=None)
 
     @extend_schema(operation_id="approvals_request", request=InputSerializer, responses={201: ApprovalOut, **WRITE_ERROR_RESPONSES})
     def post(self, request: Request, case_id: int) -> Response:
@@ -71,6 +74,8 @@ class ApprovalRequestApi(ApiView):
             payload = {"deadline": v["deadline"], "added": v["added"], "unit": v["unit"]}
         elif v["asset"]:
             payload = {"asset": v["asset"]}
+        if v["kind"] == "over_seizure" and v["amount"] is not None:
+            payload["amount"] = str(v["amount"])
         approval = closure_services.approval_request(actor=request.user, case=case, kind=v["kind"], reason=v["reason"], payload=payload)
         return Response(ApprovalOut(approval).data, status=status.HTTP_201_CREATED)
 

@@ -19,6 +19,7 @@ from enforcement.models import (
     CorrectionOutcome,
     CreditKind,
     CreditMeasure,
+    EstimateBasis,
     RestrictedPerson,
     RestrictedRole,
     ServiceMethod,
@@ -45,6 +46,12 @@ class ControlMeasureOut(serializers.Serializer):
     renewals = serializers.IntegerField()
     status = serializers.CharField()
     override = serializers.IntegerField(source="override_id", allow_null=True)
+    # 322号 §15 分割查封 (h/overseize)
+    share = serializers.CharField()
+    share_value = MoneyField(allow_null=True)
+    whole_because_indivisible = serializers.BooleanField()
+    registry_refusal = serializers.CharField()
+    selection_reason = serializers.CharField()
 
 
 class ControlCreateApi(ApiView):
@@ -55,6 +62,16 @@ class ControlCreateApi(ApiView):
         effective_at = DateTimeField()
         override_reason = serializers.CharField(max_length=1000, required=False, allow_null=True, allow_blank=True, default=None)
         override_approval = serializers.IntegerField(required=False, allow_null=True, default=None)
+        # A reasoned estimate of an asset without appraisal / reference price (spec §7.1).
+        estimated_value = MoneyField(required=False, allow_null=True, default=None)
+        estimate_basis = serializers.ChoiceField(choices=EstimateBasis.choices, required=False, allow_blank=True, default="")
+        estimate_note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+        # 分割查封: the part seized and its value, or the whole with the registry's refusal.
+        share = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+        share_value = MoneyField(required=False, allow_null=True, default=None)
+        whole_because_indivisible = serializers.BooleanField(required=False, default=False)
+        registry_refusal = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+        selection_reason = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
 
     @extend_schema(operation_id="control_measures_create", request=InputSerializer, responses={201: ControlMeasureOut, **WRITE_ERROR_RESPONSES})
     def post(self, request: Request, case_id: int) -> Response:
@@ -73,6 +90,9 @@ class ControlCreateApi(ApiView):
         measure = measure_services.control_create(
             actor=request.user, case=case, asset=asset, kind=v["kind"], amount=v["amount"],
             effective_at=v["effective_at"], override_reason=v["override_reason"], override_approval=approval,
+            estimated_value=v["estimated_value"], estimate_basis=v["estimate_basis"], estimate_note=v["estimate_note"],
+            share=v["share"], share_value=v["share_value"], whole_because_indivisible=v["whole_because_indivisible"],
+            registry_refusal=v["registry_refusal"], selection_reason=v["selection_reason"],
         )
         return Response(ControlMeasureOut(measure).data, status=status.HTTP_201_CREATED)
 

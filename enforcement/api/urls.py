@@ -11,6 +11,7 @@ from enforcement.api import (
     measures,
     property_clues,
     searches,
+    seizure_objections,
 )
 
 urlpatterns = [
@@ -87,4 +88,10 @@ urlpatterns += [
     path("cases/<int:case_id>/applicant-interviews/", procedure.CaseApplicantInterviewApi.as_view(),
          name="api-case-applicant-interviews"),
     path("public/terminated-cases/", public.PublicTerminatedCaseListApi.as_view(), name="api-public-terminated-cases"),
+    # 超标的查封异议 and 分割查封 (322号 §15; h/overseize)
+    path("cases/<int:case_id>/seizure-objections/", seizure_objections.CaseSeizureObjectionsApi.as_view(), name="api-case-seizure-objections"),
+    path("control-measures/<int:measure_id>/objections/", seizure_objections.ObjectionFileApi.as_view(), name="api-control-objections"),
+    path("control-measures/<int:measure_id>/release-excess/", seizure_objections.ControlReleaseExcessApi.as_view(), name="api-control-release-excess"),
+    path("seizure-objections/<int:objection_id>/decide/", seizure_objections.ObjectionDecideApi.as_view(), name="api-objection-decide"),
+    path("split-seizures/<int:split_id>/progress/", seizure_objections.SplitProgressApi.as_view(), name="api-split-progress"),
 ]

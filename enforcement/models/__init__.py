@@ -4,6 +4,7 @@ from enforcement.models.assets import (
     AssetSearch,
     AssetStatus,
     CourtAssetCategory,
+    EstimateBasis,
     SearchChannel,
     SearchStatus,
     UncontrollableReason,
@@ -32,11 +33,16 @@ from enforcement.models.measures import (
     CreditStatus,
     Disposal,
     DisposalStatus,
+    ObjectionRuling,
+    ObjectionStatus,
     PriceMethod,
     PropertyClue,
     SaleMode,
+    SeizureObjection,
     SelfDisposal,
     SelfDisposalStatus,
+    SplitSeizure,
+    SplitStatus,
 )
 
 __all__ = [
@@ -131,4 +137,10 @@ __all__ += [
     "PropertyReportOutcome",
     "ServedDocument",
     "DocumentServiceMethod",
+    "EstimateBasis",
+    "ObjectionRuling",
+    "ObjectionStatus",
+    "SeizureObjection",
+    "SplitSeizure",
+    "SplitStatus",
 ]

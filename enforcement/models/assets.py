@@ -109,6 +109,16 @@ class UncontrollableReason(models.TextChoices):
     DESTROYED = "destroyed", _("财产已灭失")
 
 
+class EstimateBasis(models.TextChoices):
+    """How a value not yet appraised was estimated (spec §7.1, 322号 §15)."""
+
+    ONLINE_INQUIRY = "online_inquiry", _("网络询价")
+    AREA_TRANSACTIONS = "area_transactions", _("同区域成交价")
+    TAX_ASSESSMENT = "tax_assessment", _("税务核定价")
+    REGISTRY_OR_CONTRACT = "registry_or_contract", _("登记/合同价")
+    OTHER = "other", _("其他（须说明）")
+
+
 # Asset states in which nothing is left to do before 终本 (终本规定 §1(3)).
 ASSET_SETTLED = {AssetStatus.UNCONTROLLABLE, AssetStatus.DISPOSED, AssetStatus.UNSOLD, AssetStatus.RELEASED}
 
@@ -134,6 +144,12 @@ class Asset(ConcurrentTransitionMixin, models.Model):
     first_seizing_court = models.CharField(_("首封法院"), max_length=100, blank=True)
     applicant_priority = models.BooleanField(_("申请执行人享有优先受偿权"), default=False)
     found_at = models.DateTimeField(_("查明时间"))
+    # A reasoned estimate while there is no appraisal / reference price (spec §7.1).
+    estimated_value = models.DecimalField(_("估算价值"), null=True, blank=True, **MONEY)
+    estimate_basis = models.CharField(_("估算依据"), max_length=24, choices=EstimateBasis.choices, blank=True)
+    estimate_note = models.CharField(_("估算说明"), max_length=500, blank=True)
+    estimated_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    estimated_at = models.DateTimeField(_("估算时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("财产")

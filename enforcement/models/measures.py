@@ -55,6 +55,14 @@ class ControlMeasure(ConcurrentTransitionMixin, models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
+    # 分割查封 (322号 §15): the part seized and its value, or the whole because the
+    # registry refused to split it (its refusal on record).
+    share = models.CharField(_("查封部分（份额/面积）"), max_length=200, blank=True)
+    share_value = models.DecimalField(_("查封部分价值"), null=True, blank=True, **MONEY)
+    whole_because_indivisible = models.BooleanField(_("因不能分割而整体查封"), default=False)
+    registry_refusal = models.CharField(_("登记机构不能分割查封的说明"), max_length=500, blank=True)
+    # 322号 §15 "选择对当事人生产生活影响较小且方便执行的财产": why this asset.
+    selection_reason = models.CharField(_("选择该财产的理由"), max_length=1000, blank=True)
 
     class Meta:
         verbose_name = _("控制措施")
@@ -343,3 +351,82 @@ class RestrictedPerson(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} {self.name}"
+
+
+class ObjectionStatus(models.TextChoices):
+    PENDING = "pending", _("审查中")
+    DECIDED = "decided", _("已裁定")
+
+
+class ObjectionRuling(models.TextChoices):
+    UPHELD = "upheld", _("异议成立（解除超标的部分）")
+    DISMISSED = "dismissed", _("驳回异议")
+
+
+@pghistory.track()
+class SeizureObjection(ConcurrentTransitionMixin, models.Model):
+    """超标的查封异议 (322号 §15): filed by a party, decided by a ruling; the measure
+    stays in force while it is pending ("评估期间不停止查封")."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="seizure_objections")
+    measure = models.ForeignKey(ControlMeasure, on_delete=models.PROTECT, related_name="objections")
+    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="+", verbose_name=_("异议人"))
+    filed_at = models.DateTimeField(_("提出异议时间"))
+    grounds = models.CharField(_("异议理由"), max_length=1000)
+    appraisal_requested = models.BooleanField(_("申请评估"), default=False)
+    appraisal_value = models.DecimalField(_("评估结果（元）"), null=True, blank=True, **MONEY)
+    objection_case_number = models.CharField(_("执异案号"), max_length=60, blank=True)
+    status = FSMField(default=ObjectionStatus.PENDING, choices=ObjectionStatus.choices, protected=True)
+    ruling = models.CharField(_("裁定结果"), max_length=10, choices=ObjectionRuling.choices, blank=True)
+    ruling_note = models.CharField(_("裁定理由"), max_length=1000, blank=True)
+    decided_at = models.DateTimeField(_("裁定时间"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("超标的查封异议")
+        verbose_name_plural = _("超标的查封异议")
+        ordering = ["filed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.measure} · {self.get_status_display()}"
+
+    @transition(field=status, source=ObjectionStatus.PENDING, target=ObjectionStatus.DECIDED)
+    def decide(self, *, ruling: str, at, note: str, appraisal_value, case_number: str) -> None:
+        self.ruling, self.decided_at, self.ruling_note = ruling, at, note
+        if appraisal_value is not None:
+            self.appraisal_value = appraisal_value
+        if case_number:
+            self.objection_case_number = case_number
+
+
+class SplitStatus(models.TextChoices):
+    OPEN = "open", _("待分割")
+    CLOSED = "closed", _("已解除超标的部分")
+
+
+@pghistory.track()
+class SplitSeizure(ConcurrentTransitionMixin, models.Model):
+    """A whole seizure of real estate the registry would not split (322号 §15): the
+    respondent's application → coordination with the registry → 分割登记 → release
+    of the excess part, which closes the item."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="split_seizures")
+    measure = models.ForeignKey(ControlMeasure, on_delete=models.PROTECT, related_name="splits")
+    opened_at = models.DateTimeField(_("整体查封时间"))
+    applied_at = models.DateTimeField(_("被执行人申请分割时间"), null=True, blank=True)
+    coordinated_at = models.DateTimeField(_("协调登记机构时间"), null=True, blank=True)
+    registered_at = models.DateTimeField(_("办理分割登记时间"), null=True, blank=True)
+    status = FSMField(default=SplitStatus.OPEN, choices=SplitStatus.choices, protected=True)
+    closed_at = models.DateTimeField(_("解除超标的部分时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("分割查封事项")
+        verbose_name_plural = _("分割查封事项")
+        ordering = ["opened_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.measure} · {self.get_status_display()}"
+
+    @transition(field=status, source=SplitStatus.OPEN, target=SplitStatus.CLOSED)
+    def close(self, *, at) -> None:
+        self.closed_at = at

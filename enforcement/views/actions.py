@@ -6,17 +6,18 @@ from typing import TYPE_CHECKING, Any
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.exceptions import RuleViolation
+from core.exceptions import InvalidTransition, RuleViolation
 from core.web.pages import Action, Done
 from enforcement import forms as f
 from enforcement import policy
-from enforcement.models import Approval, CaseStatus, SearchChannel
+from enforcement.models import Approval, CaseStatus, ObjectionStatus, SearchChannel, SplitStatus
 from enforcement.services import assets as asset_services
 from enforcement.services import cases as case_services
 from enforcement.services import closure as closure_services
 from enforcement.services import credit as credit_services
 from enforcement.services import disposal as disposal_services
 from enforcement.services import measures as measure_services
+from enforcement.services import over_seizure as over_seizure_services
 from enforcement.services import procedure as procedure_services
 from enforcement.services import property_clues as property_clue_services
 
@@ -57,16 +58,93 @@ def _do_feedback(page: "CasePage", search: Any, form: Any) -> Done:
     return Done(_("已登记查询反馈，查明财产 %(n)s 项。") % {"n": len(assets)})
 
 
+OVER_SEIZURE_CODES = ("over_seizure", "over_seizure_value_unknown")
+
+
 def _do_control(page: "CasePage", asset: Any, form: Any) -> Done:
     user, case, d = page.user, page.case, form.cleaned_data
     approval = None
     if d.get("override_approval"):
         approval = next((a for a in form.page.usable_overrides if a.pk == d["override_approval"]), None)
-    measure_services.control_create(
-        actor=user, case=case, asset=asset, kind=d["kind"], amount=d.get("amount"), effective_at=d["effective_at"],
-        override_reason=(d.get("override_reason") or "").strip() or None, override_approval=approval,
-    )
+    try:
+        measure_services.control_create(
+            actor=user, case=case, asset=asset, kind=d["kind"], amount=d.get("amount"), effective_at=d["effective_at"],
+            override_approval=approval, estimated_value=d.get("estimated_value"),
+            estimate_basis=d.get("estimate_basis") or "", estimate_note=d.get("estimate_note") or "",
+            share=d.get("share") or "", share_value=d.get("share_value"),
+            whole_because_indivisible=bool(d.get("whole_because_indivisible")),
+            registry_refusal=d.get("registry_refusal") or "", selection_reason=d.get("selection_reason") or "",
+        )
+    except RuleViolation as exc:
+        if exc.code not in OVER_SEIZURE_CODES:
+            raise
+        # the form offers the approval request in place; an unknown value is shown next to
+        # the estimate it lacks, the limit (about the whole measure) at the top of the form
+        form.offer_approval = True
+        form.approval_url = page.action_url(ACTIONS["approval-request"])
+        if exc.code == "over_seizure_value_unknown" and "estimated_value" in form.fields:
+            raise RuleViolation(
+                exc.message, code=exc.code, extra={**exc.extra, "fields": {"estimated_value": [str(exc.message)]}}
+            ) from None
+        raise
     return Done(_("已对“%(a)s”采取控制措施。") % {"a": asset.description})
+
+
+def _do_objection(page: "CasePage", measure: Any, form: Any) -> Done:
+    user, d = page.user, form.cleaned_data
+    over_seizure_services.seizure_objection_file(
+        actor=user, measure=measure, party_id=d["party"], filed_at=d["filed_at"], grounds=d["grounds"],
+        appraisal_requested=bool(d.get("appraisal_requested")), case_number=d.get("case_number") or "",
+    )
+    return Done(_("已登记超标的查封异议；评估期间不停止查封。"))
+
+
+def _pending_objection(measure: Any) -> Any:
+    return next((o for o in measure.objections.all() if o.status == ObjectionStatus.PENDING), None)
+
+
+def _open_split(measure: Any) -> Any:
+    return next((s for s in measure.splits.all() if s.status == SplitStatus.OPEN), None)
+
+
+def _may_decide_objection(page: "CasePage", measure: Any) -> bool:
+    objection = _pending_objection(measure)
+    return objection is not None and policy.can_decide_seizure_objection(page.user, objection)
+
+
+def _may_progress_split(page: "CasePage", measure: Any) -> bool:
+    split = _open_split(measure)
+    return split is not None and policy.can_progress_split(page.user, split)
+
+
+def _do_objection_decide(page: "CasePage", measure: Any, form: Any) -> Done:
+    user, d = page.user, form.cleaned_data
+    objection = _pending_objection(measure)
+    if objection is None:
+        raise InvalidTransition(_("该控制措施没有审查中的超标的查封异议。"))
+    over_seizure_services.seizure_objection_decide(
+        actor=user, objection=objection, ruling=d["ruling"], decided_at=d["decided_at"], note=d["note"],
+        appraisal_value=d.get("appraisal_value"), case_number=d.get("case_number") or "",
+        share=d.get("share") or "", share_value=d.get("share_value"),
+    )
+    return Done(_("已登记超标的查封异议的裁定。"))
+
+
+def _do_release_excess(page: "CasePage", measure: Any, form: Any) -> Done:
+    user, d = page.user, form.cleaned_data
+    over_seizure_services.control_release_excess(
+        actor=user, measure=measure, at=d["at"], reason=d["reason"], share=d["share"], share_value=d["share_value"]
+    )
+    return Done(_("已解除超标的部分的查封。"))
+
+
+def _do_split_progress(page: "CasePage", measure: Any, form: Any) -> Done:
+    user, d = page.user, form.cleaned_data
+    split = _open_split(measure)
+    if split is None:
+        raise InvalidTransition(_("该控制措施没有待分割的事项。"))
+    over_seizure_services.split_seizure_progress(actor=user, split=split, step=d["step"], at=d["at"])
+    return Done(_("已登记分割查封进展。"))
 
 
 def _do_uncontrollable(page: "CasePage", asset: Any, form: Any) -> Done:
@@ -381,6 +459,17 @@ ACTIONS: dict[str, Action] = {
                lambda p, a: policy.can_progress(p.user, a.case) and _pending_transfer(a) is not None, on="asset"),
         Action("offset-refusal", f.OffsetRefusalForm, _("申请执行人拒绝以物抵债"), _("登记"), _do_offset_refusal,
                lambda p, a: policy.can_record_offset_refusal(p.user, a), on="asset"),
+        # 超标的查封 after the seizure (322号 §15)
+        Action("objection", f.SeizureObjectionForm, _("超标的查封异议"), _("登记异议"), _do_objection,
+               lambda p, m: policy.can_file_seizure_objection(p.user, m) and _pending_objection(m) is None,
+               on="measure"),
+        Action("objection-decide", f.SeizureObjectionDecideForm, _("异议裁定"), _("登记裁定"), _do_objection_decide,
+               _may_decide_objection,
+               on="measure"),
+        Action("release-excess", f.ReleaseExcessForm, _("解除超标的部分"), _("解除"), _do_release_excess,
+               lambda p, m: policy.can_release_excess(p.user, m) and m.amount is None, on="measure"),
+        Action("split-progress", f.SplitProgressForm, _("分割查封进展"), _("登记"), _do_split_progress,
+               _may_progress_split, on="measure"),
         Action("credit-release", f.CreditReleaseForm, _("解除/删除"), _("解除"), _do_credit_release,
                lambda p, m: policy.can_release_credit(p.user, m), on="credit", danger=True),
     ]

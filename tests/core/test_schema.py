@@ -251,13 +251,20 @@ def test_answers_conform_to_the_schema(schema, api, head_api):
     assert [(r["result"], r.get("status")) for r in body["results"]] == [("created", None), ("error", 404)]
     house = body["results"][0]["assets"][0]
 
+    # over the limit: the machine client asks, the bureau head approves (spec §7.3: no 径行批准)
+    override = api.post(
+        f"/api/v1/cases/{case['id']}/approvals/",
+        {"kind": "over_seizure", "reason": "唯一财产", "asset": house},
+        format="json",
+    ).json()
+    assert head_api.post(f"/api/v1/approvals/{override['id']}/approve/", {}, format="json").status_code == 200
     seized = head_api.post(
         f"/api/v1/cases/{case['id']}/control-measures/",
         {
             "asset": house,
             "kind": "seize_real_estate",
             "effective_at": "2026-10-14T10:00:00+08:00",
-            "override_reason": "唯一财产",
+            "override_approval": override["id"],
         },
         format="json",
     )

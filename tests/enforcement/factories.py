@@ -53,3 +53,13 @@ def make_case(actor, court, number="(2026)鲁0102执1001号", received="2026-09-
             handler=handler,
         ),
     )
+
+
+def approved_override(case, asset, requester, approver, reason: str = "唯一可供执行的财产，不能分割查封"):
+    """An OVER_SEIZURE approval for ``asset``, asked by ``requester`` and approved by
+    ``approver`` (maker ≠ checker; spec §7.3: no one approves his own override)."""
+    from enforcement.services import closure
+
+    approval = closure.approval_request(actor=requester, case=case, kind="over_seizure", reason=reason,
+                                        payload={"asset": asset.pk})
+    return closure.approval_decide(actor=approver, approval=approval, approve=True)

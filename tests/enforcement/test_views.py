@@ -336,7 +336,8 @@ def test_detail_query_count_does_not_grow_with_the_case(client, courts, clerk, h
     client.force_login(clerk)
     # 27 + 2 (h/gateprop: the assets' transfer requests and refusals of 以物抵债) + 4 (h/coercion: the
     # 强制措施与调查措施 section's four registers) + 3 (h/gateproc: services, property reports, interviews)
-    budget = 27 + 2 + 4 + 3
+    # + 2 (h/overseize: the measures' 超标的查封异议 and 分割查封 items)
+    budget = 27 + 2 + 4 + 3 + 2
     with django_assert_max_num_queries(budget):  # an empty case
         client.get(detail_url(case))
     _busy(case, clerk, 1, 12)  # one of everything: every prefetch now runs
@@ -406,12 +407,14 @@ def test_freeze_without_amount_shows_the_field_error(client, clerk, case):
     assert 'data-expires="2027-10-13"' in body
 
 
-def test_override_reason_is_offered_to_the_bureau_head_only(client, clerk, bureau_head, case):
+def test_no_one_is_offered_a_direct_override_reason(client, clerk, bureau_head, case):
+    """Spec §7.3: the 径行批准 input is gone, for the bureau head too."""
     asset = found_deposit(case, clerk)
-    client.force_login(clerk)
-    assert f'id="id_control-{asset.pk}_override_reason"' not in client.get(detail_url(case)).content.decode()
-    client.force_login(bureau_head)
-    assert f'id="id_control-{asset.pk}_override_reason"' in client.get(detail_url(case)).content.decode()
+    for user in (clerk, bureau_head):
+        client.force_login(user)
+        body = client.get(detail_url(case)).content.decode()
+        assert f'id="id_control-{asset.pk}_effective_at"' in body
+        assert f'id="id_control-{asset.pk}_override_reason"' not in body
 
 
 def test_action_on_an_object_of_another_case_is_404(client, courts, clerk, case):
@@ -630,8 +633,9 @@ def test_disposal_from_the_case_page(client, clerk, case, bureau_head):
 
     search = asset_services.search_launch(actor=clerk, case=case, channel="online", category_codes=None, launched_at=at("2026-10-09 09:00"))
     car, house = asset_services.search_record_feedback(actor=clerk, search=search, received_at=at("2026-10-10 09:00"), findings=[
-        asset_services.FindingInput(category="vehicle", description="小型轿车", value=None),
-        asset_services.FindingInput(category="real_estate", description="住宅", value=None),
+        # values known (spec §7.1: an unknown value is never counted as zero), within the limit
+        asset_services.FindingInput(category="vehicle", description="小型轿车", value=Decimal("30000.00")),
+        asset_services.FindingInput(category="real_estate", description="住宅", value=Decimal("80000.00")),
     ])
     for asset, kind in ((car, "seize_movable"), (house, "seize_real_estate")):
         measure_services.control_create(actor=clerk, case=case, asset=asset, kind=kind, amount=None, effective_at=at("2026-10-12 09:00"))

@@ -121,18 +121,28 @@ def test_over_seizure_is_refused_then_passes_with_the_bureau_heads_approval(api,
     assert deadlines(case_id, "CONTROL_AFTER_FEEDBACK")[0].status == DeadlineStatus.MET
 
 
-def test_bureau_head_may_override_directly_with_a_reason(as_user, case_id, found, bureau_head):
+def test_bureau_head_may_not_override_directly_with_a_reason(as_user, case_id, found, bureau_head):
+    """Spec §7.3: the 径行批准 path is gone; a reason alone passes nothing, even the bureau head's."""
     r = as_user(bureau_head).post(f"/api/v1/cases/{case_id}/control-measures/", {
         "asset": found["house"], "kind": "seize_real_estate", "effective_at": "2026-10-14T10:00:00+08:00",
         "override_reason": "唯一可供执行财产，无法分割查封"}, format="json")
-    assert r.status_code == 201
-    assert Approval.objects.get(pk=r.json()["override"]).decided_by == bureau_head
+    assert r.status_code == 422 and r.json()["code"] == "over_seizure"
+    assert not Approval.objects.exists() and not ControlMeasure.objects.exists()
+
+
+def seize_house_with_approval(api, as_user, case_id, house, bureau_head):
+    """The handler's machine client asks, the bureau head approves, the seizure uses it."""
+    approval = api.post(f"/api/v1/cases/{case_id}/approvals/", {"kind": "over_seizure", "reason": "唯一财产",
+                                                                 "asset": house}, format="json").json()
+    as_user(bureau_head).post(f"/api/v1/approvals/{approval['id']}/approve/", {}, format="json")
+    r = as_user(bureau_head).post(f"/api/v1/cases/{case_id}/control-measures/", {
+        "asset": house, "kind": "seize_real_estate", "effective_at": "2026-10-14T10:00:00+08:00",
+        "override_approval": approval["id"]}, format="json")
+    assert r.status_code == 201, r.json()
 
 
 def test_disposal_clocks(api, as_user, case_id, found, bureau_head):
-    as_user(bureau_head).post(f"/api/v1/cases/{case_id}/control-measures/", {
-        "asset": found["house"], "kind": "seize_real_estate", "effective_at": "2026-10-14T10:00:00+08:00",
-        "override_reason": "唯一财产"}, format="json")
+    seize_house_with_approval(api, as_user, case_id, found["house"], bureau_head)
     d = api.post(f"/api/v1/assets/{found['house']}/disposals/", {"method": "online_inquiry", "at": "2026-10-20T10:00:00+08:00"}, format="json")
     assert d.status_code == 201, d.json()
     assert deadlines(case_id, "PRICE_START")[0].status == DeadlineStatus.MET
@@ -146,9 +156,7 @@ def test_disposal_clocks(api, as_user, case_id, found, bureau_head):
 
 
 def test_self_disposal_at_most_90_days(api, as_user, case_id, found, bureau_head):
-    as_user(bureau_head).post(f"/api/v1/cases/{case_id}/control-measures/", {
-        "asset": found["house"], "kind": "seize_real_estate", "effective_at": "2026-10-14T10:00:00+08:00",
-        "override_reason": "唯一财产"}, format="json")
+    seize_house_with_approval(api, as_user, case_id, found["house"], bureau_head)
     r = api.post(f"/api/v1/assets/{found['house']}/self-disposal/", {"days": 91, "at": "2026-10-20T10:00:00+08:00"}, format="json")
     assert r.status_code == 422 and r.json()["code"] == "duration_exceeds_maximum"
     r = api.post(f"/api/v1/assets/{found['house']}/self-disposal/", {"days": 60, "at": "2026-10-20T10:00:00+08:00"}, format="json")

@@ -21,7 +21,7 @@ from core.models import Role
 from tests.conftest import at
 from tests.core.factories import make_member
 from tests.dualcheck.matrix_fixtures import World, _courts, _people, _seed_reference_data, build_world
-from tests.enforcement.factories import make_case
+from tests.enforcement.factories import approved_override, make_case
 
 # A step of 一案双查 → the matrix clue (by key) in the stage where it is the next step.
 DUALCHECK_STEP_CLUE = {
@@ -74,6 +74,7 @@ def furnish(m: World) -> FuzzWorld:
     from enforcement.services import closure as s_closure
     from enforcement.services import disposal as s_disposal
     from enforcement.services import measures as s_measures
+    from enforcement.services import over_seizure as s_over_seizure
     from enforcement.services import property_clues as s_property_clues
     from supervision.models import Alert
     from supervision.services.orders import order_issue
@@ -122,17 +123,21 @@ def furnish(m: World) -> FuzzWorld:
         actor=clerk, case=case, asset=assets["bank_deposit"], kind="freeze_deposit",
         amount=Decimal("50000.00"), effective_at=at("2026-10-13 10:00"),
     )
-    s_measures.control_create(
+    house_measure = s_measures.control_create(
         actor=head, case=case, asset=assets["real_estate"], kind="seize_real_estate", amount=None,
-        effective_at=at("2026-10-14 10:00"), override_reason="唯一可供执行的财产",
+        effective_at=at("2026-10-14 10:00"),
+        override_approval=approved_override(case, assets["real_estate"], handler, head, "唯一可供执行的财产"),
+        whole_because_indivisible=True, registry_refusal="登记在同一权利证书下，不能办理分割查封",
     )
     s_measures.control_create(
         actor=head, case=case, asset=assets["vehicle"], kind="seize_movable", amount=None,
-        effective_at=at("2026-10-14 11:00"), override_reason="车辆价值不高",
+        effective_at=at("2026-10-14 11:00"),
+        override_approval=approved_override(case, assets["vehicle"], handler, head, "车辆价值不高"),
     )
     s_measures.control_create(
         actor=head, case=case, asset=assets["securities"], kind="freeze_other", amount=None,
-        effective_at=at("2026-10-14 12:00"), override_reason="股票变现快",
+        effective_at=at("2026-10-14 12:00"),
+        override_approval=approved_override(case, assets["securities"], handler, head, "股票变现快"),
     )
     # gate: gateprop — a 轮候查封 with the applicant's priority, and its pending transfer request
     s_assets.asset_record_waiting_seizure(
@@ -160,6 +165,13 @@ def furnish(m: World) -> FuzzWorld:
     )
     approval = s_closure.approval_request(
         actor=handler, case=case, kind="over_seizure", reason="查封财产价值超过标的", payload={}
+    )
+    # 超标的查封 (322号 §15): an approved override for the equity, an objection to the
+    # whole seizure of the house and its 分割查封 item
+    equity_override = approved_override(case, assets["equity"], handler, head, "股权价值不大")
+    seizure_objection = s_over_seizure.seizure_objection_file(
+        actor=handler, measure=house_measure, party_id=case.parties.get(role=PartyRole.RESPONDENT).pk,
+        filed_at=at("2026-10-16 11:00"), grounds="房屋价值远超债权额", appraisal_requested=True,
     )
 
     # --- funds -----------------------------------------------------------------------------
@@ -223,6 +235,10 @@ def furnish(m: World) -> FuzzWorld:
         "disposal": disposal.pk,
         "self_disposal": self_disposal.pk,
         "approval": approval.pk,
+        "over_seizure_override": equity_override.pk,
+        "house_measure": house_measure.pk,
+        "seizure_objection": seizure_objection.pk,
+        "split_seizure": house_measure.splits.get().pk,
         "receipt": unidentified.pk,
         "receipt_matched": matched.pk,
         "disbursement": disbursement.pk,

@@ -392,9 +392,16 @@ DECISIONS = {
     "enforcement.services.closure.approval_request": EXEMPT + "the maker's side of approval_decide",
     "enforcement.services.closure.case_close": EXEMPT + "终本 by a bureau head is his own decision, no "
     "request is made (DESIGN: the bureau head approves 终本); anyone else's becomes an approval request",
-    "enforcement.services.measures.control_create": EXEMPT + "over-seizure overridden by the bureau head "
-    "himself with a reason (执行局长径行批准, recorded as an approval he decided); a request is decided "
-    "through approval_decide",
+    "enforcement.services.measures.control_create": EXEMPT + "uses an over-seizure approval already decided "
+    "through approval_decide (maker ≠ checker); the bureau head's own override (径行批准) is gone (spec §7.3)",
+    # 超标的查封异议 (322号 §15): the ruling is the court's (执异 ruling), recorded by its staff
+    ("enforcement.SeizureObjection", "decide"): EXEMPT + "records the court's ruling on a 超标的查封异议 "
+    "(a 执异 ruling made by the court, not an approval of anyone's request)",
+    "enforcement.services.over_seizure.seizure_objection_decide": EXEMPT + "records the court's ruling on a "
+    "超标的查封异议, not an approval step",
+    "api-objection-decide": EXEMPT + "records the court's ruling on a 超标的查封异议, not an approval step",
+    "enforcement:case-object-action objection-decide": EXEMPT + "records the court's ruling on a 超标的查封异议, "
+    "not an approval step",
     "custody_funds.services.funds.disbursement_approve": ["disbursement"],
     "custody_funds.services.funds.disbursement_reject": ["disbursement"],
     "custody_funds.services.funds.hold_decide": ["delay", "deposit"],
@@ -674,11 +681,11 @@ def test_api_clients_never_approve(people, courts):
     assert state(s.obj) == before
 
 
-def test_the_bureau_heads_direct_override_is_recorded_as_his_own_decision(people):
-    """The one place the product lets the decider be the one who acts (EXEMPT above):
-    the bureau head seizing over the limit himself, with a reason. It is recorded as
-    an approval he asked for and decided, marked 径行批准, and used at once."""
-    from enforcement.models import Approval
+def test_the_bureau_head_cannot_override_over_seizure_himself(people):
+    """Spec §7.3: the bureau head seizing over the limit with a reason alone is refused
+    (no 径行批准); nothing is recorded."""
+    from core.exceptions import RuleViolation
+    from enforcement.models import Approval, ControlMeasure
     from enforcement.services import assets, measures
 
     case = _case(people)
@@ -687,11 +694,11 @@ def test_the_bureau_heads_direct_override_is_recorded_as_his_own_decision(people
     (house,) = assets.search_record_feedback(actor=people.clerk, search=search, received_at=at("2026-09-03 10:00"),
                                              findings=[assets.FindingInput("real_estate", "某路1号",
                                                                            Decimal("900000.00"))])
-    measure = measures.control_create(actor=people.head, case=case, asset=house, kind="seize_real_estate", amount=None,
-                                    effective_at=at("2026-09-04 10:00"), override_reason="唯一可供执行财产。")
-    approval = Approval.objects.get(pk=measure.override_id)
-    assert (approval.requested_by, approval.decided_by, approval.status) == (people.head, people.head, "used")
-    assert "径行" in approval.decision_note
+    with pytest.raises(RuleViolation) as refused:
+        measures.control_create(actor=people.head, case=case, asset=house, kind="seize_real_estate", amount=None,
+                                effective_at=at("2026-09-04 10:00"), override_reason="唯一可供执行财产。")
+    assert refused.value.code == "over_seizure"
+    assert not Approval.objects.filter(case=case).exists() and not ControlMeasure.objects.filter(case=case).exists()
 
 
 # --- in Chromium ----------------------------------------------------------------------------------

@@ -179,6 +179,8 @@ def _candidates(ids: dict[str, int], path: str, name: str) -> list[int]:
         "petition_id": ["petition", "petition_flagged"],
         "alert_id": ["alert", "alert_upper"],
         "attachment_id": ["attachment"],
+        "objection_id": ["seizure_objection"],
+        "split_id": ["split_seizure"],
     }
     return [ids[k] for k in by_name.get(name, [])]
 
@@ -191,7 +193,7 @@ BODY_IDS = {
     "petition": ["petition_flagged", "petition"],
     "alert": ["alert", "alert_upper"],
     "search": ["search"],
-    "override_approval": ["approval"],
+    "override_approval": ["approval", "over_seizure_override"],
     "user": ["person", "head", "inspector"],
 }
 

@@ -51,10 +51,12 @@ def _build_court(courts, code: str, supervisors) -> SimpleNamespace:
     self-disposal, an approval request, money, a payment, a hold, a 督办, a petition
     and (after a scan) alerts."""
     from custody_funds.services import funds
+    from enforcement.models import SplitSeizure
     from enforcement.services import assets as s_assets
     from enforcement.services import closure
     from enforcement.services import disposal as s_disposal
     from enforcement.services import measures as s_measures
+    from enforcement.services import over_seizure as s_over_seizure
     from enforcement.services import property_clues as s_property_clues
     from supervision.services.orders import order_issue
     from supervision.services.petitions import petition_receive
@@ -74,8 +76,8 @@ def _build_court(courts, code: str, supervisors) -> SimpleNamespace:
     deposit, house, car = found
     measure = s_measures.control_create(actor=clerk, case=case, asset=deposit, kind="freeze_deposit",
                                       amount=Decimal("1000.00"), effective_at=at("2026-09-04 10:00"))
-    s_measures.control_create(actor=clerk, case=case, asset=house, kind="seize_real_estate", amount=None,
-                            effective_at=at("2026-09-04 11:00"))
+    house_measure = s_measures.control_create(actor=clerk, case=case, asset=house, kind="seize_real_estate",
+                                              amount=None, effective_at=at("2026-09-04 11:00"))
     s_measures.control_create(actor=clerk, case=case, asset=car, kind="seize_movable", amount=None,
                             effective_at=at("2026-09-04 12:00"))
     # gate: gateprop — a 轮候查封 with the applicant's priority and its transfer request
@@ -87,6 +89,10 @@ def _build_court(courts, code: str, supervisors) -> SimpleNamespace:
     self_disposal = s_disposal.self_disposal_allow(actor=clerk, asset=car, at=at("2026-09-07 11:00"), days=60)
     clue = s_property_clues.property_clue_receive(actor=clerk, case=case, received_at=at("2026-09-05 10:00"), description="房产线索")
     respondent = case.parties.get(role="respondent")
+    objection = s_over_seizure.seizure_objection_file(
+        actor=clerk, measure=house_measure, party_id=respondent.pk, filed_at=at("2026-09-05 10:00"), grounds="超标的。"
+    )
+    split = SplitSeizure.objects.create(case=case, measure=house_measure, opened_at=at("2026-09-04 11:00"))
     credit = s_measures.credit_issue(actor=clerk, case=case, party_id=respondent.pk, kind="restriction",
                                    issued_at=at("2026-09-05 11:00"))[0]
     from enforcement.services import credit as s_credit
@@ -119,7 +125,7 @@ def _build_court(courts, code: str, supervisors) -> SimpleNamespace:
         court=court, case=case, party=payee, search=search, asset=house, measure=measure, credit=credit, clue=clue,
         disposal=disposal, self_disposal=self_disposal, approval=approval, receipt=stray, matched=receipt,
         disbursement=disbursement, hold=hold, order=order, petition=petition, person=person,
-        backdate_claim=backdate_claim, transfer=transfer,
+        backdate_claim=backdate_claim, transfer=transfer, objection=objection, split=split,
     )
 
 
@@ -157,6 +163,8 @@ OBJECT_OF_ROUTE = {
     "api-case-funds-export": "case", "api-case-disbursements": "case", "api-case-funds-holds": "case",
     "api-search-feedback": "search", "api-asset-uncontrollable": "asset", "api-asset-disposals": "asset",
     "api-asset-self-disposal": "asset", "api-control-renew": "measure", "api-control-release": "measure",
+    "api-case-seizure-objections": "case", "api-control-objections": "measure", "api-control-release-excess": "measure",
+    "api-objection-decide": "objection", "api-split-progress": "split",
     "api-clue-verify": "clue", "api-clue-conclude": "clue", "api-disposal-price": "disposal",
     "api-disposal-auction": "disposal", "api-disposal-conclude": "disposal",
     "api-self-disposal-conclude": "self_disposal", "api-credit-release": "credit",

@@ -92,7 +92,9 @@ ENFORCEMENT_OBJECT_ACTIONS = [
     page_action("feedback", _d(received_at=lambda w: form_now()), at_own(*ACTING), obj=("search", "search")),
     page_action(
         "control",
-        _d(kind="seize_movable", amount="", effective_at=lambda w: form_now()),
+        _d(kind="seize_movable", amount="", effective_at=lambda w: form_now(), estimated_value="1000",
+           estimate_basis="registry_or_contract", estimate_note="登记价",
+           override_approval=lambda w: w.o.over_seizure_override.pk),
         at_own(*ACTING),
         obj=("asset", "asset_found2"),
     ),
@@ -138,6 +140,28 @@ ENFORCEMENT_OBJECT_ACTIONS = [
     page_action("renew", _d(at=lambda w: form_now()), at_own(*ACTING), obj=("measure", "measure")),
     page_action(
         "release", _d(at=lambda w: form_now(), reason="解除控制"), at_own(*ACTING), obj=("measure", "measure")
+    ),
+    # 超标的查封异议 and 分割查封 (322号 §15; h/overseize)
+    page_action(
+        "objection",
+        _d(party=lambda w: w.o.respondent.pk, filed_at=lambda w: form_now(), grounds="冻结超标的"),
+        at_own(*ACTING),
+        obj=("measure", "measure"),
+    ),
+    page_action(
+        "objection-decide",
+        _d(ruling="dismissed", decided_at=lambda w: form_now(), note="未明显超标的"),
+        at_own(*ACTING),
+        obj=("measure", "house_measure"),
+    ),
+    page_action(
+        "release-excess",
+        _d(at=lambda w: form_now(), share="30% 份额", share_value="3000", reason="分割登记完成"),
+        at_own(*ACTING),
+        obj=("measure", "house_measure"),
+    ),
+    page_action(
+        "split-progress", _d(at=lambda w: form_now(), step="applied"), at_own(*ACTING), obj=("measure", "house_measure")
     ),
     page_action("clue-verify", _d(at=lambda w: form_now()), at_own(*ACTING), obj=("clue", "clue_received")),
     page_action(
@@ -295,7 +319,9 @@ TABLE: list[Entry] = [
     api_action(
         "api-case-controls",
         case_kwargs(),
-        _d(asset=lambda w: w.o.asset_found2.pk, kind="seize_movable", effective_at=lambda w: iso_now()),
+        _d(asset=lambda w: w.o.asset_found2.pk, kind="seize_movable", effective_at=lambda w: iso_now(),
+           estimated_value="1000.00", estimate_basis="registry_or_contract", estimate_note="登记价",
+           override_approval=lambda w: w.o.over_seizure_override.pk),
         at_own(*ACTING, "api_client"),
         ok=201,
     ),
@@ -401,6 +427,28 @@ TABLE: list[Entry] = [
         _d(reason="解除控制"),
         at_own(*ACTING, "api_client"),
     ),
+    # 超标的查封异议 and 分割查封 (322号 §15; h/overseize)
+    Entry("api-case-seizure-objections", case_kwargs(), (Op("GET", sees),), scope=sees),
+    api_action(
+        "api-control-objections",
+        obj_kwargs("measure_id", "measure"),
+        _d(party=lambda w: w.o.respondent.pk, filed_at=lambda w: iso_now(), grounds="冻结超标的"),
+        at_own(*ACTING, "api_client"),
+        ok=201,
+    ),
+    api_action(
+        "api-objection-decide",
+        obj_kwargs("objection_id", "seizure_objection"),
+        _d(ruling="dismissed", decided_at=lambda w: iso_now(), note="未明显超标的"),
+        at_own(*ACTING, "api_client"),
+    ),
+    api_action(
+        "api-control-release-excess",
+        obj_kwargs("measure_id", "house_measure"),
+        _d(share="30% 份额", share_value="3000.00", reason="分割登记完成"),
+        at_own(*ACTING, "api_client"),
+    ),
+    api_action("api-split-progress", obj_kwargs("split_id", "split"), _d(step="applied"), at_own(*ACTING, "api_client")),
     api_action(
         "api-clue-verify", obj_kwargs("clue_id", "clue_received"), _d(), at_own(*ACTING, "api_client")
     ),

@@ -48,10 +48,10 @@ def _case(actor, court: Court, number: str, *, received: str, filed: str, handle
 def _enforcement(w: World) -> None:
     """鲁01's cases: ``main`` with a sub-object in every state an action needs,
     ``suspended``, ``terminated`` (终本, to restore) and ``fresh`` (no order yet)."""
-    from enforcement.models import Disposal, SelfDisposal
+    from enforcement.models import Disposal, SelfDisposal, SplitSeizure
     from enforcement.services import assets as a
     from enforcement.services import cases as c
-    from enforcement.services import closure
+    from enforcement.services import closure, over_seizure
     from enforcement.services import disposal as ad
     from enforcement.services import measures as am
     from enforcement.services import property_clues as ap
@@ -91,9 +91,25 @@ def _enforcement(w: World) -> None:
         (house2, "seize_real_estate"),
     ):
         measures[asset.pk] = am.control_create(
-            actor=clerk, case=o.main, asset=asset, kind=kind, amount=None, effective_at=at("2026-09-04 09:00")
+            actor=clerk, case=o.main, asset=asset, kind=kind, amount=None, effective_at=at("2026-09-04 09:00"),
+            # a value nobody knows is never counted as zero (spec §7.1): a reasoned estimate
+            estimated_value=Decimal("10000.00"), estimate_basis="registry_or_contract", estimate_note="登记价",
         )
     o.measure = measures[o.asset_controlled.pk]
+    # 超标的查封 (322号 §15): a pending objection to the house's seizure and its 分割查封 item
+    o.house_measure = measures[o.house.pk]
+    o.seizure_objection = over_seizure.seizure_objection_file(
+        actor=clerk, measure=o.house_measure, party_id=o.main.parties.get(role="respondent").pk,
+        filed_at=at("2026-09-05 09:00"), grounds="房屋价值远超债权额", appraisal_requested=True,
+    )
+    o.split = SplitSeizure.objects.create(case=o.main, measure=o.house_measure, opened_at=at("2026-09-04 09:00"))
+    # the main case's claim is fully on its account (limit 0): seizing more needs an approved override
+    o.over_seizure_override = closure.approval_decide(
+        actor=head, approve=True, approval=closure.approval_request(
+            actor=handler, case=o.main, kind="over_seizure", reason="车辆系唯一可供执行财产",
+            payload={"asset": o.asset_found2.pk},
+        ),
+    )
     o.price_pending = ad.disposal_start(
         actor=clerk, asset=car3, method="online_inquiry", at=at("2026-09-05 09:00")
     )
