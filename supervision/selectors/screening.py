@@ -44,9 +44,9 @@ from enforcement.models import (
     Case,
     CaseStatus,
     DocumentService,
+    DocumentServiceMethod,
     Party,
     ServedDocument,
-    ServiceMethod,
 )
 from supervision.selectors.clocks import MappedList, RunningClockList
 from supervision.selectors.scope import Scope, court_param, iso, scope_for
@@ -175,7 +175,7 @@ def ruling_unserved(scope: Scope, params: Mapping[str, Any], now: dt.datetime) -
         if end_of_day(last) < now:
             due[pk] = last
     served = DocumentService.objects.filter(case=OuterRef("case"), party=OuterRef("pk"),
-                                            document=ServedDocument.TERMINATED_RULING).exclude(method=ServiceMethod.FAILED)
+                                            document=ServedDocument.TERMINATED_RULING).exclude(method=DocumentServiceMethod.FAILED)
     base = Case.objects.filter(pk__in=list(due))
     qs = base.select_related("court", "handler").prefetch_related(
         Prefetch("parties", queryset=Party.objects.filter(~Exists(served)).order_by("id"), to_attr="unserved")
