@@ -199,7 +199,7 @@ def test_the_whole_path_through_the_api(dc):
     assert referral["deadline"]["rule"] == "DUALCHECK_REPORT" and referral["deadline"]["status"] == "met"
     assert set(referral["deadline"]) == {
         "id", "rule", "name", "status", "duration", "unit", "started_at", "due_at", "due_date", "provisional",
-        "completed_at", "overdue", "basis", "basis_verified",
+        "completed_at", "overdue", "basis", "basis_verified", "ended_at", "end_reason",
     }  # fmt: skip
     assert [m["purpose"] for m in final["meetings"]] == ["launch", "conclusion"]
     assert {p["user"]["id"] for p in final["meetings"][0]["participants"]} == {dc.head.pk, dc.inspector.pk}

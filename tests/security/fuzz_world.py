@@ -163,6 +163,10 @@ def furnish(m: World) -> FuzzWorld:
         actor=handler, case=case, party_id=respondent.pk, kind="restriction",
         issued_at=at("2026-10-16 10:00"),
     )
+    from enforcement.services import credit as s_credit
+
+    restricted_person = s_credit.credit_person_add(actor=handler, measure=credit, person=s_credit.RestrictedPersonInput(
+        "王法代", "370102199001011234", "legal_representative"))
     approval = s_closure.approval_request(
         actor=handler, case=case, kind="over_seizure", reason="查封财产价值超过标的", payload={}
     )
@@ -231,6 +235,7 @@ def furnish(m: World) -> FuzzWorld:
         "asset_seized": assets["securities"].pk,  # seized, no disposal yet
         "control_measure": deposit_freeze.pk,
         "credit_measure": credit.pk,
+        "restricted_person": restricted_person.pk,
         "property_clue": property_clue.pk,
         "disposal": disposal.pk,
         "self_disposal": self_disposal.pk,

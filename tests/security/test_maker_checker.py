@@ -433,6 +433,15 @@ DECISIONS = {
     "valid guarantee (322号 §23): a node of the acting roles that starts RESTRICTION_RELEASE, not the approval "
     "of a request",
     "api-credit-correction-decide": ["credit_correction"],
+    # h/coercion: the 强制措施与调查措施 register records decisions the court made on paper
+    "enforcement.services.coercion.coercion_entry_record": EXEMPT + "records a 罚款/拘留/搜查/审计 … decision "
+    "already made and numbered (决定书/移送函), with its document; not the approval of a request in the system",
+    "enforcement.services.coercion.measure_application_decide": EXEMPT + "the court's reasoned answer to the "
+    "applicant's application (322号 §24): the maker is the applicant, outside the court, so there is no "
+    "in-court maker to separate from",
+    "api-measure-application-decide": EXEMPT + "the court's answer to the applicant's application (see the service)",
+    "enforcement:case-object-action application-decide": EXEMPT + "the court's answer to the applicant's "
+    "application (see the service)",
     "enforcement:case-object-action credit-correction-decide": ["credit_correction"],
     # URLs (name, or name + action slug)
     "api-approval-approve": ["over_seizure", "extension", "terminated_round"],

@@ -346,11 +346,12 @@ ENDPOINTS = [
      {"court": "鲁0102", "channel": "letter", "petitioner_name": "王五", "content": "反映",
       "received_at": "2026-10-29T10:00:00+08:00"}, []),
     ("/api/v1/petitions/{petition_id}/register/", "clerk", "/api/v1/petitions/{petition}/register/", {}, []),
-    ("/api/v1/petitions/{petition_id}/conclude/", "officer", "/api/v1/petitions/{petition}/conclude/",
+    # the handler of the case complained about may not conclude (322号 §30; petition_concluder_conflict)
+    ("/api/v1/petitions/{petition_id}/conclude/", "lower_head", "/api/v1/petitions/{petition}/conclude/",
      {"result": "已处理", "finding": "true", "measures": "已纠正"}, PET),
     ("/api/v1/petitions/{petition_id}/feedback/", "clerk", "/api/v1/petitions/{petition}/feedback/",
      {"method": "phone"},
-     [*PET, ("officer", "/api/v1/petitions/{petition}/conclude/", {"result": "已处理", "finding": "true", "measures": "已纠正"})]),
+     [*PET, ("lower_head", "/api/v1/petitions/{petition}/conclude/", {"result": "已处理", "finding": "true", "measures": "已纠正"})]),
     ("/api/v1/petitions/{petition_id}/flag-dualcheck/", "working_group",
      "/api/v1/petitions/{petition}/flag-dualcheck/", {"reason": "消极执行"}, []),
     # --- 一案双查
@@ -385,6 +386,30 @@ ENDPOINTS = [
     ("/api/v1/dualcheck/clues/{clue_id}/clarify/", "inspector", DC % ("unsub", "clarify"),
      {"scope": "本院", "content": "澄清"}, []),
     ("/api/v1/dualcheck/clues/{clue_id}/close/", "inspector", DC % ("fed", "close"), {"note": "办结"}, []),
+]  # fmt: skip
+# h/credit: 失信/限消 per respondent (spec §4)
+CM = "/api/v1/credit-measures/{credit_measure}"
+EARLY = "2026-11-01T10:00:00+08:00"
+ENDPOINTS += [
+    ("/api/v1/credit-measures/{measure_id}/serve/", "token", f"{CM}/serve/",
+     {"served_at": AT, "method": "direct", "recipient": "被执行人本人"}, []),
+    ("/api/v1/credit-measures/{measure_id}/correction/", "token", f"{CM}/correction/", {"reason": "已部分履行", "at": AT}, []),
+    ("/api/v1/credit-measures/{measure_id}/correction-decision/", "lower_head", f"{CM}/correction-decision/",
+     {"outcome": "upheld", "reasons": "申请理由不成立", "at": AT},
+     [("token", f"{CM}/correction/", {"reason": "已部分履行", "at": EARLY})]),
+    ("/api/v1/credit-measures/{measure_id}/urgent-release/", "token", f"{CM}/urgent-release/",
+     {"reason": "出行就医", "at": AT},
+     [("token", f"{CASE}/credit-guarantee/", {"party": ID["party_respondent"], "document": "担保书", "at": EARLY})]),
+    ("/api/v1/credit-measures/{measure_id}/persons/", "token", f"{CM}/persons/",
+     {"name": "王某", "id_number": "370102199001011234", "role": "legal_representative"}, []),
+    ("/api/v1/restricted-persons/{person_id}/release/", "token", "/api/v1/restricted-persons/{restricted_person}/release/",
+     {"change_record": "变更登记（2026）第1号", "at": AT}, []),
+    ("/api/v1/cases/{case_id}/credit-guarantee/", "token", f"{CASE}/credit-guarantee/",
+     {"party": ID["party_respondent"], "document": "担保书", "at": AT}, []),
+    ("/api/v1/cases/{case_id}/credit-consent/", "token", f"{CASE}/credit-consent/",
+     {"parties": [ID["party_respondent"]], "document": "申请执行人同意书", "at": AT}, []),
+    ("/api/v1/cases/{case_id}/dishonest-not-applicable/", "token", f"{CASE}/dishonest-not-applicable/",
+     {"party": ID["party_respondent"], "reason": "被执行人无失信情形", "at": AT}, []),
 ]  # fmt: skip
 # h/coercion: the 强制措施与调查措施 register
 ENDPOINTS += [
@@ -500,6 +525,8 @@ def test_extra_fields_are_refused_or_change_nothing(w, declared, schema_path, wh
         elif step == "no-blocking-clocks":
             # the clocks a closure waits for are LIFECYCLE's to test (tests/enforcement/test_clock_lifecycle.py)
             monkeypatch.setattr(closure_services, "clocks_blocking_closure", lambda *a, **k: [])
+            # and the 限消/失信 in force a closure waits for are test_credit's (spec §4)
+            monkeypatch.setattr(closure_services, "credit_measures_blocking_closure", lambda *a, **k: [])
         else:
             _setup_steps(w, [step])
     injected = {k: v for k, v in extras(w).items() if k not in declared.get(schema_path, set())}

@@ -113,6 +113,16 @@ def _build_court(courts, code: str, supervisors) -> SimpleNamespace:
                         response_days=5, issued_at=at("2026-09-28 10:00"))
     petition = petition_receive(actor=clerk, court=court, channel="letter", petitioner_name="李四",
                                 content="案款未发放。", received_at=at("2026-09-29 10:00"))
+    # h/coercion: a 拒执 referral awaiting its outcome and an application awaiting a decision
+    from enforcement.services import coercion as s_coercion
+
+    referral = s_coercion.coercion_entry_record(
+        actor=clerk, case=case, kind="refusal_crime_referral", party_id=respondent.pk, route="police",
+        decided_at=at("2026-09-11 09:00"), document_number=f"{code}移送函",
+    )
+    measure_application = s_coercion.measure_application_receive(
+        actor=clerk, case=case, applicant_id=payee.pk, kind="audit", applied_at=at("2026-09-11 10:00"),
+    )
     # a clue verification entered late after its due moment: 待核实 (补录核实, 322号 §12)
     from core.models import Deadline, DeadlineStatus
 
@@ -125,7 +135,8 @@ def _build_court(courts, code: str, supervisors) -> SimpleNamespace:
         court=court, case=case, party=payee, search=search, asset=house, measure=measure, credit=credit, clue=clue,
         disposal=disposal, self_disposal=self_disposal, approval=approval, receipt=stray, matched=receipt,
         disbursement=disbursement, hold=hold, order=order, petition=petition, person=person,
-        backdate_claim=backdate_claim, transfer=transfer, objection=objection, split=split,
+        backdate_claim=backdate_claim, transfer=transfer, objection=objection, split=split, referral=referral,
+        measure_application=measure_application,
     )
 
 
@@ -184,6 +195,10 @@ OBJECT_OF_ROUTE = {
     "api-petition-feedback": "petition", "api-petition-flag-dualcheck": "petition",
     "api-party-reveal": {"case_id": "case", "party_id": "party"},
     "api-clock-correction-approve": "backdate_claim", "api-clock-correction-reject": "backdate_claim",
+    # h/coercion
+    "api-case-coercion": "case", "api-case-coercion-findings": "case", "api-case-measure-applications": "case",
+    "api-case-obstruction-decisions": "case", "api-coercion-outcome": "referral",
+    "api-measure-application-decide": "measure_application",
     # gate: gateprop
     "api-asset-waiting-seizure": "asset", "api-asset-priority-transfer": "asset",
     "api-asset-offset-refusals": "asset", "api-clue-asset": "clue", "api-priority-transfer-answer": "transfer",
