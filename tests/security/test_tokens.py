@@ -199,6 +199,8 @@ OBJECT_OF_ROUTE = {
     "api-case-coercion": "case", "api-case-coercion-findings": "case", "api-case-measure-applications": "case",
     "api-case-obstruction-decisions": "case", "api-coercion-outcome": "referral",
     "api-measure-application-decide": "measure_application",
+    # h/gateproc: the per-party records of the 终本 gate
+    "api-case-services": "case", "api-case-property-reports": "case", "api-case-applicant-interviews": "case",
     # gate: gateprop
     "api-asset-waiting-seizure": "asset", "api-asset-priority-transfer": "asset",
     "api-asset-offset-refusals": "asset", "api-clue-asset": "clue", "api-priority-transfer-answer": "transfer",
