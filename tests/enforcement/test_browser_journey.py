@@ -42,9 +42,10 @@ def test_clerk_registers_searches_and_freezes(page, courts, clerk, handler, asse
     # today, whatever today is (TEST_TODAY): a year whose calendar is not loaded yet counts
     # on the predicted one
     number = f"({timezone.localtime(now).year})鲁0102执5001号"
-    received = now - dt.timedelta(hours=3)
-    launched = now - dt.timedelta(hours=2)
-    feedback = now - dt.timedelta(hours=1)
+    # typed in within the person's tolerance (NODE_BACKDATE_TOLERANCE_HOURS_PERSON, 2 h): no 补录 flag
+    received = now - dt.timedelta(minutes=100)
+    launched = now - dt.timedelta(minutes=80)
+    feedback = now - dt.timedelta(minutes=60)
     effective = now - dt.timedelta(minutes=30)
     filed_on = timezone.localtime(received).date() - dt.timedelta(days=1)
 

@@ -302,6 +302,9 @@ OPEN_TO_ANONYMOUS = {
     "healthz": {200},  # liveness probe: {"status": "ok", ...}, nothing else
     "set_language": {204, 302},  # switches the language cookie, redirects back
     "logout": {302},  # ends nothing, redirects to the login page
+    # 322号 §11: the 终本案件 a court publishes (masked names, no ids); without ?court= a 400
+    "public:terminated-cases": {200, 400},
+    "api-public-terminated-cases": {200, 400},
 }
 REFUSED = {401, 403, 404, 405}
 

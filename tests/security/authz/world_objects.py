@@ -151,7 +151,7 @@ def _enforcement(w: World) -> None:
     )
     [o.asset_unsold] = a.search_record_feedback(
         actor=clerk, search=unsold_search, received_at=at("2026-09-08 11:00"),
-        findings=[a.FindingInput("vehicle", "车辆己（流拍）", None, False)],
+        findings=[a.FindingInput("vehicle", "车辆己（流拍）", Decimal("20000.00"), False)],
     )
     am.control_create(actor=clerk, case=o.main, asset=o.asset_unsold, kind="seize_movable", amount=None,
                       effective_at=at("2026-09-08 12:00"))
