@@ -213,6 +213,35 @@ def export_job_get(user: User, job_id: Any, *, with_content: bool = False) -> Ex
 # --- the task body --------------------------------------------------------------------------
 
 
+# OWASP "CSV/formula injection": a text starting with one of these is read as a formula
+# (or a DDE command) by a spreadsheet.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value: str) -> str:
+    """``value`` prefixed with ``'`` when a spreadsheet would read it as a formula."""
+    return f"'{value}" if value[:1] in FORMULA_START else value
+
+
+def safe_cell(ws, value: Any, number_format: str | None = None) -> WriteOnlyCell:
+    """The one way every export writes a cell (write-only and ordinary sheets alike:
+    ``ws.append`` takes the cell). Text is always stored as a string — a text that
+    starts like a formula is prefixed with ``'`` and marked quote-prefixed, so no
+    spreadsheet evaluates it; numbers and dates stay typed (with ``number_format``)."""
+    if isinstance(value, str):
+        cell = WriteOnlyCell(ws, value=None)
+        text = safe_text(value)
+        cell.value = text
+        cell.data_type = "s"
+        if text is not value:
+            cell.quotePrefix = True
+        return cell
+    cell = WriteOnlyCell(ws, value=value)
+    if number_format and value is not None:
+        cell.number_format = number_format
+    return cell
+
+
 def _cell_value(value: Any, kind: str) -> Any:
     if value is None or value == "":
         return None
@@ -229,20 +258,14 @@ def _cells(ws, row: Sequence[Any], columns: tuple[Column, ...]) -> list:
     cells = []
     for index, column in enumerate(columns):
         value = _cell_value(row[index] if index < len(row) else None, column.kind)
-        cell = WriteOnlyCell(ws, value=value)
-        if isinstance(value, str):
-            # A text that looks like a formula stays text (spreadsheet formula injection).
-            cell.data_type = "s"
-        elif column.kind in _FORMATS and value is not None:
-            cell.number_format = _FORMATS[column.kind]
-        cells.append(cell)
+        cells.append(safe_cell(ws, value, _FORMATS.get(column.kind)))
     return cells
 
 
 def _header(ws, columns: tuple[Column, ...]) -> list:
     cells = []
     for column in columns:
-        cell = WriteOnlyCell(ws, value=str(column.title))
+        cell = safe_cell(ws, str(column.title))
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL
         cell.alignment = Alignment(horizontal="center")
@@ -299,7 +322,7 @@ def build_workbook(
         ws.close()  # release the sheet's temporary file
         raise
     if truncated:
-        ws.append([str(_("（仅导出前 %(n)s 行，请缩小筛选范围后分批导出。）") % {"n": limit})])
+        ws.append([safe_cell(ws, str(_("（仅导出前 %(n)s 行，请缩小筛选范围后分批导出。）") % {"n": limit}))])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue(), written, truncated

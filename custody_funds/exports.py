@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from core.exports import safe_cell
 from custody_funds import selectors
 from custody_funds.models import LedgerAccount
 
@@ -25,7 +26,7 @@ def _sheet(wb: Workbook, title: str, headers: list[str], rows, widths: list[int]
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(horizontal="center")
     for row in rows:
-        ws.append(row)
+        ws.append([safe_cell(ws, value) for value in row])
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = "A2"
@@ -36,11 +37,6 @@ def _bytes(wb: Workbook) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
-
-
-def _safe(text: str) -> str:
-    """Spreadsheet formula injection: text starting with = + - @ is shown as text."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
 
 
 def case_ledger_xlsx(account: LedgerAccount) -> bytes:
@@ -54,7 +50,7 @@ def case_ledger_xlsx(account: LedgerAccount) -> bytes:
             leg.posting_id,
             timezone.localtime(leg.posting.created_at).strftime("%Y-%m-%d %H:%M"),
             leg.posting.kind,
-            _safe(leg.posting.memo),
+            leg.posting.memo,
             float(leg.amount),
             float(running),
         ])
@@ -63,8 +59,11 @@ def case_ledger_xlsx(account: LedgerAccount) -> bytes:
         for cell in row:
             cell.number_format = "#,##0.00"
     ws.append([])
-    ws.append(["案号", account.case.case_number if account.case else "", "账号", account.number])
-    ws.append(["余额", float(account.balance), "待发放", float(account.pending), "可用", float(account.available)])
+    for row in (
+        ["案号", account.case.case_number if account.case else "", "账号", account.number],
+        ["余额", float(account.balance), "待发放", float(account.pending), "可用", float(account.available)],
+    ):
+        ws.append([safe_cell(ws, value) for value in row])
     return _bytes(wb)
 
 

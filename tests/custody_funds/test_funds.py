@@ -352,3 +352,20 @@ def test_cancelling_after_the_payment_fell_due_keeps_the_breach(api, as_user, ne
     payment.refresh_from_db()
     assert (payment.status, payment.completed_at) == ("breached", None)
     assert payment.ended_at is not None and not payment.is_running
+
+
+def test_the_ledger_export_writes_a_formula_memo_as_quoted_text(api, new_case):
+    """Issue 17: the funds exporter uses the same rule as every export (core.exports.safe_cell)."""
+    import io
+
+    from openpyxl import load_workbook
+
+    receipt(api, new_case["fund_account"])
+    original = Posting.objects.get(kind="receipt")
+    ledger.reverse(posting=original, actor=None, memo='=HYPERLINK("http://x","y")')
+    r = api.get(f"/api/v1/cases/{new_case['id']}/funds/export/")
+    ws = load_workbook(io.BytesIO(r.content)).active
+    memos = [ws.cell(row=i, column=4) for i in (2, 3)]
+    bad = next(c for c in memos if "HYPERLINK" in str(c.value))
+    assert bad.value == '\'=HYPERLINK("http://x","y")' and bad.data_type == "s" and bad.quotePrefix
+    assert ws["E2"].data_type == "n"  # amounts stay numbers
