@@ -84,3 +84,16 @@ class PlainFormatter(logging.Formatter):
 
     def formatMessage(self, record: logging.LogRecord) -> str:
         return escape_control(super().formatMessage(record))
+
+
+class ClientErrorWithoutTraceback(logging.Filter):
+    """On ``django.request``: a routine refusal (403 from ``PermissionDenied``, 400 from
+    ``SuspiciousOperation`` — any status under 500) is one warning line, without the
+    traceback Django attaches; a 500 keeps its traceback (issue 17)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        status = getattr(record, "status_code", None)
+        if isinstance(status, int) and status < 500:
+            record.exc_info = None
+            record.exc_text = None
+        return True

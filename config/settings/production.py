@@ -45,9 +45,16 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "core.logging.RedactFilter"}},
+    "filters": {
+        "redact": {"()": "core.logging.RedactFilter"},
+        "client_error": {"()": "core.logging.ClientErrorWithoutTraceback"},
+    },
     "formatters": {"json": {"()": "core.logging.JsonFormatter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # A 4xx is one line; a 500 keeps its traceback (issue 17).
+        "django.request": {"filters": ["client_error"]},
+    },
 }
