@@ -182,9 +182,17 @@ def _check_type_code(type_code: str) -> None:
         )
 
 
+# 案件编号 is the running number of a court's cases of one type in one year (第十条). The
+# regulation sets no width; no court files ten million cases of one type a year, so a
+# longer number is a typing error (or a probe), refused before it reaches the database.
+MAX_SEQUENCE_DIGITS = 7
+
+
 def _check_sequence(sequence: int) -> None:
     if isinstance(sequence, bool) or not isinstance(sequence, int) or sequence < 1:
         raise _fail(_("案件编号必须是正整数。"))
+    if sequence >= 10**MAX_SEQUENCE_DIGITS:
+        raise _fail(_("案件编号过长：最多 %(n)s 位数字。") % {"n": MAX_SEQUENCE_DIGITS})
 
 
 # Chinese numerals written instead of an Arabic 案件编号, e.g. "执一号" (other scripts' digits,
@@ -321,6 +329,8 @@ def parse_case_number(text: str) -> CaseNumber:
         raise _fail(_("案件编号必须是正整数，不能为0。"))
     if sequence_text.startswith("0"):
         raise _fail(_("案件编号不得以0开头。"))
+    if len(sequence_text) > MAX_SEQUENCE_DIGITS:
+        raise _fail(_("案件编号过长：最多 %(n)s 位数字。") % {"n": MAX_SEQUENCE_DIGITS})
     if not suffix_text:
         raise _fail(_("案号必须以“号”结尾。"))
     if not suffix_text.startswith("号"):

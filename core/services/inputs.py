@@ -3,6 +3,7 @@ happened, free text, and the next number of a court's register. Shared by the
 supervision (督办, 信访) and dualcheck (一案双查) services."""
 
 import datetime as dt
+import unicodedata
 
 from django.db import models
 from django.db.models import Max
@@ -34,6 +35,41 @@ def clean_text(value, field: str, message, *, limit: int, required: bool = True)
         raise ValidationFailed.for_field(field, message)
     if len(text) > limit:
         raise ValidationFailed.for_field(field, _("内容过长：最多 %(n)s 字。") % {"n": limit})
+    return text
+
+
+# Characters that change the direction of the text around them (Trojan-Source style
+# spoofing: "U+202E" shows "gpj.exe" as "exe.jpg"): embeddings, overrides, isolates and
+# the invisible direction marks.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+
+
+def name_problem(text: str) -> str | None:
+    """Why ``text`` cannot be a name a person typed (a party, a petitioner, an
+    officer), or ``None``: control characters (line breaks, tabs, NUL …), characters
+    that reverse the text direction, and invisible format characters (zero-width
+    space, joiners …) are refused, so two records never look identical while being
+    different and a list or a log line is never rearranged."""
+    if any(unicodedata.category(c) in ("Cc", "Cs", "Co", "Cn") for c in text):
+        return str(_("含有控制字符或无效字符，请删除后重新填写。"))
+    if any(c in BIDI_CONTROLS for c in text):
+        return str(_("含有改变文字方向的隐藏字符（如 U+202E），请删除后重新填写。"))
+    if any(unicodedata.category(c) == "Cf" for c in text):
+        return str(_("含有不可见字符（如零宽空格 U+200B），请删除后重新填写。"))
+    return None
+
+
+def name_check(text: str, field: str) -> None:
+    """Raise a 400 ``invalid_name`` naming ``field`` when ``text`` is not a clean name."""
+    problem = name_problem(text)
+    if problem is not None:
+        raise ValidationFailed.for_field(field, problem, code="invalid_name")
+
+
+def clean_name(value, field: str, message, *, limit: int, required: bool = True) -> str:
+    """``clean_text`` for a name a person typed, plus ``name_check``."""
+    text = clean_text(value, field, message, limit=limit, required=required)
+    name_check(text, field)
     return text
 
 

@@ -20,7 +20,7 @@ from core.exceptions import Conflict, InvalidTransition, PermissionDenied, RuleV
 from core.identity import validate_phone
 from core.models import Court, Deadline, Department, Membership, Role, User
 from core.models.clocks import RUNNING
-from core.services.inputs import acting_time
+from core.services.inputs import acting_time, name_check
 from dualcheck import policy
 from dualcheck.events import ClueNode
 from dualcheck.models import (
@@ -58,6 +58,7 @@ def _officer_rows(clue_court: Court, officers: Iterable[dict], actor: User) -> l
         if not isinstance(officer, dict):
             raise ValidationFailed.for_field(field, _("格式有误。"))
         name = clean_text(officer.get("name"), f"{field}.name", _("请填写干警姓名。"), limit=50)
+        name_check(name, f"{field}.name")
         court = officer.get("court")
         if not isinstance(court, Court) or not court.path.startswith(clue_court.path):
             raise ValidationFailed.for_field(
@@ -117,6 +118,7 @@ def _clue_register_check(
     officer_allegation = clean_text(officer_allegation, "officer_allegation", "", required=False)
     source_detail = clean_text(source_detail, "source_detail", "", limit=500, required=False)
     complainant_name = clean_text(complainant_name, "complainant_name", "", limit=100, required=False)
+    name_check(complainant_name, "complainant_name")
     phone = ""
     if (complainant_phone or "").strip():
         try:

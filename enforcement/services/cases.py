@@ -21,6 +21,7 @@ from core.models.clocks import RUNNING
 from core.rule_catalogue import CASE_TYPE_CLOCKS
 from core.services import clocks
 from core.services.events import node_event_record
+from core.services.inputs import name_check
 from enforcement import signals
 from enforcement.events import CaseNode
 from enforcement.models import (
@@ -119,6 +120,7 @@ def validate_case_input(data: CaseInput) -> tuple[str, str]:
             prefix = f"{role}[{index}]"
             if not party.name.strip():
                 raise _field_error(f"{prefix}.name", _("请填写当事人名称。"))
+            name_check(party.name, f"{prefix}.name")
             if party.kind not in PartyKind.values:
                 raise _field_error(f"{prefix}.kind", _("当事人类型应为 person 或 organization。"))
             try:
@@ -143,6 +145,7 @@ def validate_case_input(data: CaseInput) -> tuple[str, str]:
                 if not digits.isdigit() or not 8 <= len(digits) <= 32:
                     raise _field_error(f"{prefix}.payout_account.account_number", _("账号应为 8 至 32 位数字。"))
                 account.account_number = digits
+                name_check(account.holder, f"{prefix}.payout_account.holder")
     return number.normalized, number.type_code
 
 

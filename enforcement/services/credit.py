@@ -16,6 +16,7 @@ from core.exceptions import InvalidTransition, PermissionDenied, RuleViolation, 
 from core.identity import mask_id
 from core.models import Deadline, User
 from core.services import clocks
+from core.services.inputs import name_problem
 from enforcement.events import CreditNode
 from enforcement.models import (
     Case,
@@ -84,6 +85,8 @@ def restricted_persons_check(party: Party, kind: str, persons: list[RestrictedPe
     for i, p in enumerate(persons):
         if not p.name.strip():
             errors.setdefault(f"persons.{i}.name", []).append(str(_("请填写姓名。")))
+        elif (problem := name_problem(p.name)) is not None:
+            errors.setdefault(f"persons.{i}.name", []).append(problem)
         if not p.id_number.strip():
             errors.setdefault(f"persons.{i}.id_number", []).append(str(_("请填写证件号码。")))
         if p.role not in RestrictedRole.values:

@@ -20,7 +20,7 @@ from core.models import Court, NodeEvent, User
 from core.selectors import visible_courts
 from core.services import clocks
 from core.services.events import node_event_record
-from core.services.inputs import acting_time, clean_text, next_sequence
+from core.services.inputs import acting_time, clean_name, clean_text, next_sequence
 from enforcement.models import Case
 from enforcement.selectors import cases_visible_to
 from supervision import policy
@@ -122,7 +122,7 @@ def _petition_receive_check(
     policy.require_petition_staff(actor, court)
     if channel not in PetitionChannel.values:
         raise ValidationFailed.for_field("channel", _("请选择信访渠道。"))
-    name = clean_text(petitioner_name, "petitioner_name", _("请填写信访人姓名或名称。"), limit=100)
+    name = clean_name(petitioner_name, "petitioner_name", _("请填写信访人姓名或名称。"), limit=100)
     if petitioner_kind not in PetitionerKind.values:
         raise ValidationFailed.for_field("petitioner_kind", _("信访人类型应为自然人或法人或其他组织。"))
     id_number = _petitioner_id_check(petitioner_kind, petitioner_id_number)
