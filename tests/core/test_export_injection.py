@@ -36,12 +36,14 @@ def test_safe_text_prefixes_only_what_a_spreadsheet_would_evaluate(text, expecte
 def test_safe_cell_keeps_numbers_and_dates_typed_and_quotes_formula_text():
     wb = Workbook()
     ws = wb.active
-    ws.append([
-        safe_cell(ws, PAYLOAD),
-        safe_cell(ws, Decimal("-12.50"), "#,##0.00"),
-        safe_cell(ws, dt.date(2026, 10, 12), "yyyy-mm-dd"),
-        safe_cell(ws, -3),
-    ])
+    ws.append(
+        [
+            safe_cell(ws, PAYLOAD),
+            safe_cell(ws, Decimal("-12.50"), "#,##0.00"),
+            safe_cell(ws, dt.date(2026, 10, 12), "yyyy-mm-dd"),
+            safe_cell(ws, -3),
+        ]
+    )
     buffer = io.BytesIO()
     wb.save(buffer)
     sheet = load_workbook(io.BytesIO(buffer.getvalue())).active

@@ -12,6 +12,7 @@ from core.case_numbers import parse_case_number
 from core.exceptions import ValidationFailed
 from core.services.inputs import name_problem
 from tests.enforcement.factories import case_payload
+from tests.security import test_bad_input
 from tests.security.test_bad_input import (  # the module's world and helpers, not its tests
     _with_party,
     changes,
@@ -20,9 +21,11 @@ from tests.security.test_bad_input import (  # the module's world and helpers, n
     register_form,
     snapshot,
     token_client,
-    w,  # noqa: F401  (fixture)
-    world,  # noqa: F401  (fixture)
 )
+
+# The module's light world (fixtures), shared rather than built again.
+world = test_bad_input.world
+w = test_bad_input.w
 
 BAD_NAMES = [
     "\u200b",  # only a zero-width space
@@ -43,7 +46,9 @@ def test_name_problem_names_each_kind(value):
     assert name_problem(value)
 
 
-@pytest.mark.parametrize("value", ["张三", "某某有限责任公司", "O'Brien Smith", "阿卜杜热合曼·买买提", "ＡＢＣ公司"])
+@pytest.mark.parametrize(
+    "value", ["张三", "某某有限责任公司", "O'Brien Smith", "阿卜杜热合曼·买买提", "ＡＢＣ公司"]
+)
 def test_ordinary_names_pass(value):
     assert name_problem(value) is None
 
@@ -52,7 +57,11 @@ def test_ordinary_names_pass(value):
 @pytest.mark.parametrize("role", ["applicants", "respondents"])
 def test_a_bad_party_name_is_a_400_naming_the_field(w, role, value):
     body = post_refused(
-        token_client(w), "/api/v1/cases/", _with_party(role, name=value), field=f"{role}[0].name", code="invalid_name"
+        token_client(w),
+        "/api/v1/cases/",
+        _with_party(role, name=value),
+        field=f"{role}[0].name",
+        code="invalid_name",
     )
     assert list(body["extra"]["fields"]) == [f"{role}[0].name"]
 
@@ -65,7 +74,9 @@ def test_a_bad_payout_account_holder_is_refused(w):
 
 @pytest.mark.parametrize("value", ["\u200b", "王\u202e五", "王\r\n五"])
 def test_a_bad_petitioner_name_is_refused(w, value):
-    post_refused(token_client(w), "/api/v1/petitions/", petition(petitioner_name=value), field="petitioner_name")
+    post_refused(
+        token_client(w), "/api/v1/petitions/", petition(petitioner_name=value), field="petitioner_name"
+    )
 
 
 def test_a_forty_digit_case_sequence_is_refused():
