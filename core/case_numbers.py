@@ -183,9 +183,10 @@ def _check_type_code(type_code: str) -> None:
 
 
 # 案件编号 is the running number of a court's cases of one type in one year (第十条). The
-# regulation sets no width; no court files ten million cases of one type a year, so a
-# longer number is a typing error (or a probe), refused before it reaches the database.
-MAX_SEQUENCE_DIGITS = 7
+# regulation sets no width. Ten digits is far beyond any court's yearly count (the
+# busiest file well under a million cases a year), so a longer number is a typing error
+# or a probe, refused before it reaches the database (issue 17).
+MAX_SEQUENCE_DIGITS = 10
 
 
 def _check_sequence(sequence: int) -> None:

@@ -82,8 +82,8 @@ def test_a_bad_petitioner_name_is_refused(w, value):
 def test_a_forty_digit_case_sequence_is_refused():
     with pytest.raises(ValidationFailed) as exc:
         parse_case_number(FORTY_DIGITS)
-    assert exc.value.code == "invalid_case_number" and "最多 7 位" in str(exc.value.message)
-    assert parse_case_number("(2026)鲁0102执9999999号").sequence == 9_999_999
+    assert exc.value.code == "invalid_case_number" and "最多 10 位" in str(exc.value.message)
+    assert parse_case_number("(2026)鲁0102执9999999999号").sequence == 9_999_999_999
 
 
 def test_a_forty_digit_case_sequence_is_a_400_naming_the_field(w):
@@ -115,5 +115,5 @@ def test_the_register_form_shows_a_forty_digit_case_number_beside_its_field(w):
     before = snapshot()
     response = browser.post("/cases/new/", register_form(w, case_number=FORTY_DIGITS))
     assert response.status_code in (400, 422), response.status_code
-    assert "最多 7 位" in _error_beside(response.content.decode(), "case_number")
+    assert "最多 10 位" in _error_beside(response.content.decode(), "case_number")
     assert changes(before, snapshot()) == []
