@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from core.exceptions import InvalidTransition, PermissionDenied, RuleViolation, ValidationFailed
-from core.identity import mask_id
+from core.identity import mask_id, validate_resident_id
 from core.models import Deadline, User
 from core.services import clocks
 from core.services.inputs import name_problem
@@ -89,6 +89,12 @@ def restricted_persons_check(party: Party, kind: str, persons: list[RestrictedPe
             errors.setdefault(f"persons.{i}.name", []).append(problem)
         if not p.id_number.strip():
             errors.setdefault(f"persons.{i}.id_number", []).append(str(_("请填写证件号码。")))
+        else:
+            # the same 居民身份证 rule as a party's (GB 11643-1999 check character)
+            try:
+                validate_resident_id(p.id_number)
+            except ValidationFailed as exc:
+                errors.setdefault(f"persons.{i}.id_number", []).append(str(exc.message))
         if p.role not in RestrictedRole.values:
             errors.setdefault(f"persons.{i}.role", []).append(str(_("身份无效。")))
         if p.since and p.until and p.until < p.since:
@@ -100,7 +106,7 @@ def restricted_persons_check(party: Party, kind: str, persons: list[RestrictedPe
 def restricted_persons_create(measure: CreditMeasure, persons: list[RestrictedPersonInput]) -> list[RestrictedPerson]:
     return [
         RestrictedPerson.objects.create(
-            measure=measure, name=p.name.strip()[:100], id_number=p.id_number.strip()[:18], role=p.role,
+            measure=measure, name=p.name.strip()[:100], id_number=validate_resident_id(p.id_number), role=p.role,
             since=p.since, until=p.until,
         )
         for p in persons

@@ -21,3 +21,20 @@ def test_a_bad_restricted_person_name_is_a_400_naming_the_field(api, case, name)
     assert r.status_code == 400, r.json()
     assert "persons.0.name" in r.json()["extra"]["fields"]
     assert not CreditMeasure.objects.filter(case=case).exists()
+
+
+@pytest.mark.parametrize("id_number", ["370102197001011230", "37010219700101", "91370100MA3C0X1Y2Z"])
+def test_a_restricted_persons_id_follows_the_resident_id_rule_of_parties(api, case, id_number):
+    """A restricted person (法定代表人 …) is a natural person: the same GB 11643-1999 check as a party's."""
+    respondent = case.parties.get(role=PartyRole.RESPONDENT)
+    body = {
+        "party": respondent.pk,
+        "kind": "restriction",
+        "issued_at": "2026-10-10T10:00:00+08:00",
+        "decision_no": "(2026)鲁0102执1001号限消令",
+        "persons": [{"name": "赵六", "id_number": id_number, "role": "legal_representative"}],
+    }
+    r = api.post(f"/api/v1/cases/{case.pk}/credit-measures/", body, format="json")
+    assert r.status_code == 400, r.json()
+    assert "persons.0.id_number" in r.json()["extra"]["fields"]
+    assert not CreditMeasure.objects.filter(case=case).exists()

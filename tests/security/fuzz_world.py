@@ -166,7 +166,7 @@ def furnish(m: World) -> FuzzWorld:
     from enforcement.services import credit as s_credit
 
     restricted_person = s_credit.credit_person_add(actor=handler, measure=credit, person=s_credit.RestrictedPersonInput(
-        "王法代", "370102199001011234", "legal_representative"))
+        "王法代", "370102199001011231", "legal_representative"))
     approval = s_closure.approval_request(
         actor=handler, case=case, kind="over_seizure", reason="查封财产价值超过标的", payload={}
     )

@@ -401,7 +401,7 @@ ENDPOINTS += [
      {"reason": "出行就医", "at": AT},
      [("token", f"{CASE}/credit-guarantee/", {"party": ID["party_respondent"], "document": "担保书", "at": EARLY})]),
     ("/api/v1/credit-measures/{measure_id}/persons/", "token", f"{CM}/persons/",
-     {"name": "王某", "id_number": "370102199001011234", "role": "legal_representative"}, []),
+     {"name": "王某", "id_number": "370102199001011231", "role": "legal_representative"}, []),
     ("/api/v1/restricted-persons/{person_id}/release/", "token", "/api/v1/restricted-persons/{restricted_person}/release/",
      {"change_record": "变更登记（2026）第1号", "at": AT}, []),
     ("/api/v1/cases/{case_id}/credit-guarantee/", "token", f"{CASE}/credit-guarantee/",

@@ -98,7 +98,7 @@ def _build_court(courts, code: str, supervisors) -> SimpleNamespace:
     from enforcement.services import credit as s_credit
 
     person = s_credit.credit_person_add(actor=clerk, measure=credit, person=s_credit.RestrictedPersonInput(
-        f"MK-{code}-法定代表人", "370102199001011234", "legal_representative"))
+        f"MK-{code}-法定代表人", "370102199001011231", "legal_representative"))
     approval = closure.approval_request(actor=handler, case=case, kind="over_seizure", reason="整体查封。", payload={})
     receipt, _ = funds.receipt_record(actor=clerk, court=court, reference=f"R-{code}",
                                       account_number=case.fund_account.number, amount=Decimal("5000.00"),

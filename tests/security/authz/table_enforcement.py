@@ -219,7 +219,7 @@ ENFORCEMENT_OBJECT_ACTIONS = [
     ),
     page_action(
         "credit-person-add",
-        _d(name="实际控制人甲", id_number="370102198001011234", role="actual_controller"),
+        _d(name="实际控制人甲", id_number="370102198001011237", role="actual_controller"),
         at_own(*ACTING),
         obj=("credit", "credit_due"),
         case="third",
@@ -498,7 +498,7 @@ TABLE: list[Entry] = [
     api_action("api-credit-urgent-release", obj_kwargs("measure_id", "credit_due"), _d(reason="出国就医"), at_own(*ACTING, "api_client")),
     api_action(
         "api-credit-persons", obj_kwargs("measure_id", "credit_due"),
-        _d(name="实际控制人甲", id_number="370102198001011234", role="actual_controller"), at_own(*ACTING, "api_client"), ok=201,
+        _d(name="实际控制人甲", id_number="370102198001011237", role="actual_controller"), at_own(*ACTING, "api_client"), ok=201,
     ),
     api_action(
         "api-restricted-person-release", obj_kwargs("person_id", "person"), _d(change_record="变更登记（2026）1号"),

@@ -240,7 +240,7 @@ def _enforcement(w: World) -> None:
     third_respondent = o.third.parties.get(role="respondent")
     (o.credit_due,) = am.credit_issue(
         actor=clerk, case=o.third, party_id=third_respondent.pk, kind="restriction", issued_at=at("2026-09-10 09:00"),
-        persons=[acr.RestrictedPersonInput("原法定代表人", "370102199001011234", "legal_representative")],
+        persons=[acr.RestrictedPersonInput("原法定代表人", "370102199001011231", "legal_representative")],
     )
     o.person = o.credit_due.restricted_persons.get()
     acr.credit_serve(actor=clerk, measure=o.credit_due, served_at=at("2026-09-10 10:00"), method="direct", recipient="被执行人")
