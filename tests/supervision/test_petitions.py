@@ -72,7 +72,7 @@ def test_identity_numbers_are_validated_and_normalised(receive_petition):
 @pytest.mark.parametrize(
     ("field", "value", "code"),
     [
-        ("petitioner_id_number", "370102199001011231", "invalid_id_number"),
+        ("petitioner_id_number", "370102199001011234", "invalid_id_number"),
         ("petitioner_phone", "12345", "invalid_phone"),
     ],
 )

@@ -71,7 +71,7 @@ def test_a_court_system_may_push_petitions_for_its_court(courts):
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [
-        ({"petitioner_id_number": "370102199001011231"}, "petitioner_id_number"),
+        ({"petitioner_id_number": "370102199001011234"}, "petitioner_id_number"),
         ({"petitioner_phone": "12345"}, "petitioner_phone"),
         ({"content": ""}, "content"),
         ({"channel": "fax"}, "channel"),

@@ -49,7 +49,7 @@ def test_receiving_a_petition_through_the_form(clerk, courts):
 @pytest.mark.parametrize(
     ("field", "overrides"),
     [
-        ("petitioner_id_number", {"petitioner_id_number": "370102199001011231"}),
+        ("petitioner_id_number", {"petitioner_id_number": "370102199001011234"}),
         ("petitioner_phone", {"petitioner_phone": "12345"}),
         ("content", {"content": ""}),
         ("case_number", {"case_number": "(2026)鲁0102执9999号"}),
