@@ -4,15 +4,12 @@ or a phone number), the first two of each side and how many there are; fetched f
 whole page at once, not one query per row."""
 
 import re
-from decimal import Decimal
 
 import pytest
 
 from core.models import Role
-from enforcement.services.cases import CaseInput, PartyInput, PayoutAccountInput, case_register
-from tests.conftest import at
 from tests.core.factories import make_member
-from tests.enforcement.factories import make_case, org_code, person_id
+from tests.enforcement.factories import make_case, make_crowded_case, person_id
 
 pytestmark = pytest.mark.django_db
 
@@ -20,31 +17,7 @@ LIST = "/cases/"
 
 
 def many_parties_case(clerk, court, number="(2026)鲁0102执5001号"):
-    return case_register(
-        actor=clerk,
-        data=CaseInput(
-            case_number=number,
-            court=court,
-            filed_on=at("2026-09-28 09:00").date(),
-            received_at=at("2026-09-29 10:00"),
-            claim_amount=Decimal("2345678.90"),
-            basis_document="(2026)鲁0102民初188号民事判决书",
-            applicants=[
-                PartyInput(
-                    "欧阳明华",
-                    "person",
-                    person_id("37010219800101123"),
-                    "13800000001",
-                    PayoutAccountInput("中国工商银行济南分行", "6222020200112233445", "欧阳明华"),
-                ),
-            ],
-            respondents=[
-                PartyInput("山东某某置业集团有限公司", "organization", org_code("91370100MA3C00002")),
-                PartyInput("李四", "person", person_id("37010219850101123"), "13900000002"),
-                PartyInput("王五", "person", person_id("37010219870101123")),
-            ],
-        ),
-    )
+    return make_crowded_case(clerk, court, number, claim="2345678.90")
 
 
 def row_of(html: str, number: str) -> str:
@@ -68,7 +41,7 @@ def test_the_list_names_the_parties_of_each_case(client, courts, clerk):
 
     assert "<th>申请执行人</th><th>被执行人</th>" in html
     row = row_of(html, crowded.case_number)
-    assert cell(row, "applicant") == "欧***"
+    assert cell(row, "applicant") == "欧***、济南某某建设工程有限公司"
     # two names shown, and how many there are in all
     assert cell(row, "respondent") == "山东某某置业集团有限公司、李*等 3 人"
     assert '<td class="num">2,345,678.90</td>' in row  # the claim, grouped
