@@ -12,11 +12,11 @@ from playwright.sync_api import Page, expect
 
 from core.models import Role
 from tests.browser import log_in, screenshot
-from tests.conftest import at, browser_page
+from tests.conftest import browser_page
 from tests.core.factories import make_member
 from tests.dualcheck.factories import advance, form_team, register
-from tests.enforcement.factories import make_case, make_crowded_case
-from tests.supervision.factories import scan_all
+from tests.enforcement.factories import make_crowded_case
+from tests.supervision.factories import build_world
 
 WIDTH, HEIGHT = 1366, 768
 
@@ -53,14 +53,14 @@ def laptop(browser, live_server):
 
 @pytest.fixture
 def world(dc):
-    """Cases with several parties and a seven-figure claim, clocks overdue and alerts raised,
+    """Cases with several parties and a seven-figure claim, the supervision dashboard's world,
     and 一案双查 clues at five stages, one investigated by a team with a handler as member."""
     courts = dc.courts
     case = dc.case
     crowded = make_crowded_case(dc.clerk, courts.lu0102, "(2026)鲁0102执12345号", handler=dc.officer)
-    for n in range(3):
-        make_case(dc.clerk, courts.lu0102, number=f"(2026)鲁0102执{2001 + n}号", handler=dc.officer)
-    scan_all(at("2026-11-20 10:00"))
+    # overdue cases here and at the sibling court, funds held too long, a freeze about to
+    # expire, unidentified receipts: every table of the dashboard has rows (scanned)
+    build_world(courts, dc.clerk, dc.officer, dc.lower_head)
     clues = {stage: advance(dc, register(dc), stage) for stage in ("received", "screened", "pending_meeting")}
     team_clue = advance(dc, register(dc), "referred")
     form_team(dc, team_clue)  # 鲁0102's second handler leads it: a joint team's member, not an inspector
