@@ -24,6 +24,7 @@ from enforcement.selectors import (
     asset_categories,
     case_handler_choices,
     cases_filter,
+    cases_with_party_names,
     handlers_by_court,
     user_get,
 )
@@ -52,7 +53,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     handler_choices = case_handler_choices(user, limit=HANDLER_CHOICES_MAX)
     form = f.CaseFilterForm(request.GET or None, courts=courts, handlers=handler_choices)
     params = form.params() if request.GET else {}
-    cases = cases_filter(user, params)
+    cases = cases_with_party_names(cases_filter(user, params))
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,

@@ -254,6 +254,20 @@ def test_excel_exports_of_a_case_ledger_and_of_funds_held(api, new_case, courts)
     assert len(rows) == 1  # only the header: nothing of another court
 
 
+def test_the_ledger_export_groups_the_thousands_of_every_amount(api, new_case):
+    """Money in Excel as on the pages (1,234,567.89): the entries and the balances below them."""
+    import io
+
+    from openpyxl import load_workbook
+
+    receipt(api, new_case["fund_account"], amount="1234567.89")
+    ws = load_workbook(io.BytesIO(api.get(f"/api/v1/cases/{new_case['id']}/funds/export/").content)).active
+    assert (ws["E2"].value, ws["E2"].number_format, ws["F2"].number_format) == (1234567.89, "#,##0.00", "#,##0.00")
+    balances = next(row for row in ws.iter_rows() if row[0].value == "余额")
+    assert [c.value for c in balances[:6]] == ["余额", 1234567.89, "待发放", 0, "可用", 1234567.89]
+    assert {balances[i].number_format for i in (1, 3, 5)} == {"#,##0.00"}
+
+
 def test_disputed_part_is_held_and_the_undisputed_part_paid_first(api, as_user, new_case, handler, bureau_head, finance):
     """322号 §22: 部分案款有争议的，应当先将无争议部分及时发放."""
     receipt(api, new_case["fund_account"], amount="1000.00")
