@@ -178,6 +178,14 @@ def court_member_get(court: Court, *, username: str) -> User | None:
     ).first()
 
 
+def handler_of_court(user: User, court: Court) -> bool:
+    """Whether ``user`` may be a case's 承办人 at ``court``: a person (not a machine
+    client) with a current membership there, the people ``handlers_by_court`` lists."""
+    return (
+        Membership.objects.filter(user=user, court=court, revoked_at__isnull=True).exclude(role=Role.API_CLIENT).exists()
+    )
+
+
 def user_get(pk: int) -> User | None:
     return User.objects.filter(pk=pk).first()
 
