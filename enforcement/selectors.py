@@ -295,7 +295,7 @@ def case_get_for_update(*, actor: User, case: Case | int) -> Case:
         raise NotFound(_("案件不存在或不在您的可见范围内。"))
     locked = Case.objects.select_for_update(of=("self",)).select_related("court").get(pk=pk)
     if not can_act_at(actor, locked.court):
-        raise PermissionDenied(_("只有本院的书记员、承办人、执行局长或对接系统可以办理该案件节点。"))
+        raise PermissionDenied(_("只有本院的书记员、承办人、执行局长或对接系统可以办理本案事项。"))
     return locked
 
 

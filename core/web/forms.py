@@ -173,7 +173,12 @@ def place_errors(
 
 
 def _place_path(
-    form: forms.Form, rowsets: dict[str, RowSet], path: str, messages: list[str], *, keep_existing: bool = False
+    form: forms.Form,
+    rowsets: dict[str, RowSet],
+    path: str,
+    messages: list[str],
+    *,
+    keep_existing: bool = False,
 ) -> bool:
     match = _PATH.match(path)
     if match is None:

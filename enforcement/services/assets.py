@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from core import messages
 from core.exceptions import InvalidTransition, RuleViolation, ValidationFailed
 from core.models import User
 from core.services import clocks
@@ -142,11 +143,11 @@ def search_record_feedback(
             )
         if not finding.description.strip():
             raise ValidationFailed(
-                _("请填写财产描述。"), extra={"fields": {f"findings[{index}].description": [str(_("必填"))]}}
+                _("请填写财产描述。"), extra={"fields": {f"findings[{index}].description": [str(messages.REQUIRED)]}}
             )
         if finding.value is not None and finding.value < 0:
             raise ValidationFailed(
-                _("财产价值不能为负数。"), extra={"fields": {f"findings[{index}].value": [str(_("不能为负数"))]}}
+                messages.AMOUNT_NEGATIVE, extra={"fields": {f"findings[{index}].value": [str(messages.AMOUNT_NEGATIVE)]}}
             )
     search.receive_feedback(at=received_at)
     search.result_note = note.strip()[:1000]

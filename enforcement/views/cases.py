@@ -5,6 +5,7 @@ import logging
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
@@ -66,7 +67,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _party_input(row: f.PartyRowForm, *, applicant: bool) -> case_services.PartyInput:
+def _party_input(row: Form, *, applicant: bool) -> case_services.PartyInput:
     """The row as the service's input; on a row the form refused, what parsed (the
     refused inputs' rules are skipped when their errors are placed)."""
     d = getattr(row, "cleaned_data", {})
