@@ -15,7 +15,7 @@ from django_fsm import can_proceed
 from core import messages
 from core.calendar import start_of_day
 from core.case_numbers import CaseNumber, implementation_type_check, parse_case_number
-from core.exceptions import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
+from core.exceptions import Conflict, FieldErrors, InvalidTransition, PermissionDenied, ValidationFailed
 from core.identity import validate_party_id, validate_phone
 from core.models import Court, Deadline, User
 from core.models.clocks import RUNNING
@@ -87,34 +87,6 @@ class CaseInput:
 # decides within seven days of receiving the application. A case received on 31 December
 # may thus be filed (立案) up to 7 January and keep the 收案年度 of the year before.
 FILING_DECISION_DAYS = 7
-
-
-class FieldErrors:
-    """Every refusal of one input, collected: a form shows each next to its field at once
-    and REST answers them all in ``extra.fields``. The first refusal gives the answer's
-    ``code``, message and any ``extra`` of its own (``case_type_not_implementation``)."""
-
-    def __init__(self) -> None:
-        self.fields: dict[str, list[str]] = {}
-        self.first: ValidationFailed | None = None
-
-    def add(self, path: str, message, *, code: str | None = None, extra: dict | None = None) -> None:
-        self.fields.setdefault(path, []).append(str(message))
-        if self.first is None:
-            self.first = ValidationFailed(message, code=code, extra=dict(extra or {}))
-
-    def add_failure(self, path: str, exc: ValidationFailed, *, keep_code: bool = False) -> None:
-        """``exc``'s message under ``path``; its code and ``extra`` only with ``keep_code``
-        (the contract names a few refusals, the others are plain ``invalid``)."""
-        if keep_code:
-            self.add(path, exc.message, code=exc.code, extra={k: v for k, v in exc.extra.items() if k != "fields"})
-        else:
-            self.add(path, exc.message)
-
-    def raise_if_any(self) -> None:
-        if self.first is not None:
-            first = self.first
-            raise ValidationFailed(first.message, code=first.code, extra={**first.extra, "fields": self.fields})
 
 
 def case_number_year_check(number_year: int, filed_on: dt.date) -> bool:

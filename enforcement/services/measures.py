@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import messages
 from core.calendar import WorkingCalendar, local_date, start_of_day
-from core.exceptions import InvalidTransition, RuleViolation, ValidationFailed
+from core.exceptions import FieldErrors, InvalidTransition, RuleViolation, ValidationFailed
 from core.models import User
 from core.services import clocks
 from custody_funds import selectors as funds_selectors
@@ -116,19 +116,21 @@ def _control_create_check(
     return the asset, locked. Caller holds the case's lock."""
     require_open_or_closing(case)
     check_time(effective_at)
+    errors = FieldErrors()  # every field's refusal in one answer
     if kind not in ControlKind.values:
-        raise ValidationFailed.for_field("kind", _("控制措施类型无效。"))
+        errors.add("kind", _("控制措施类型无效。"))
     if kind == ControlKind.FREEZE_DEPOSIT and amount is None:
-        raise ValidationFailed.for_field("amount", _("冻结存款必须明确具体冻结数额（322号第15条）。"))
+        errors.add("amount", _("冻结存款必须明确具体冻结数额（322号第15条）。"))
     if amount is not None and amount <= 0:
-        raise ValidationFailed.for_field("amount", messages.AMOUNT_NOT_POSITIVE)
+        errors.add("amount", messages.AMOUNT_NOT_POSITIVE)
     asset = asset_get_for_update(asset.pk, with_category=True)
     if asset.case_id != case.pk:
-        raise ValidationFailed.for_field("asset", _("该财产不属于本案。"))
+        errors.add("asset", _("该财产不属于本案。"))
+    elif effective_at < asset.found_at:
+        errors.add("effective_at", _("生效时间早于查明财产的时间。"))
+    errors.raise_if_any()
     if asset.status not in (AssetStatus.FOUND, AssetStatus.RELEASED):
         raise InvalidTransition(_("该财产当前状态（%(s)s）不能再采取控制措施。") % {"s": asset.get_status_display()})
-    if effective_at < asset.found_at:
-        raise ValidationFailed.for_field("effective_at", _("生效时间早于查明财产的时间。"))
     return asset
 
 
