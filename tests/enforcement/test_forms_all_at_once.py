@@ -366,3 +366,25 @@ def _case_input(
         respondents=[PartyInput("某某公司", "organization", org_code())],
         handler=handler,
     )
+
+
+def test_search_feedback_names_the_time_and_every_bad_row_at_once(clerk, courts):
+    from enforcement.services import assets as asset_services
+
+    case = case_services.case_register(actor=clerk, data=_case_input(courts))
+    search = asset_services.search_launch(
+        actor=clerk, case=case, channel="online", category_codes=None, launched_at=at("2026-10-09 09:00")
+    )
+    with pytest.raises(ValidationFailed) as refused:
+        asset_services.search_record_feedback(
+            actor=clerk,
+            search=search,
+            received_at=at("2026-10-08 15:00"),  # before the search was launched
+            findings=[
+                asset_services.FindingInput("bank_deposit", " ", Decimal("10.00"), False),
+                asset_services.FindingInput("bank_deposit", "工商银行账户", Decimal("-1.00"), False),
+            ],
+        )
+    fields = refused.value.extra["fields"]
+    assert set(fields) == {"received_at", "findings[0].description", "findings[1].value"}
+    assert fields["findings[1].value"] == [str(messages.AMOUNT_NEGATIVE)]
