@@ -326,17 +326,8 @@ def case_input_parse(user: User, raw: Any) -> case_services.CaseInput:
             fields["handler"] = [str(messages.HANDLER_NOT_OF_COURT)]
     if not fields:
         return _case_input(court, handler, values)
-    errors, _number = case_services.case_input_errors(
-        case_number=values.get("case_number"),
-        court=court,
-        filed_on=values.get("filed_on"),
-        received_at=values.get("received_at"),
-        claim_amount=values.get("claim_amount"),
-        costs=values.get("costs"),
-        track=values.get("track"),
-        find_property=bool(values.get("find_property")),
-        applicants=_parties(values, "applicants"),
-        respondents=_parties(values, "respondents"),
+    errors, _number = case_services.case_values_errors(
+        values, court=court, applicants=_parties(values, "applicants"), respondents=_parties(values, "respondents")
     )
     for path, texts in errors.fields.items():
         fields.setdefault(path, texts)

@@ -2,8 +2,10 @@
 track, fulfilment, assignment."""
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -157,6 +159,29 @@ def case_input_errors(
             _party_errors(errors, f"{role}[{index}]", party, applicant=role == "applicants")
     _both_sides_errors(errors, applicants or [], respondents or [])
     return errors, number
+
+
+def case_values_errors(
+    values: Mapping[str, Any],
+    *,
+    court: Court | None,
+    applicants: list[PartyInput] | None,
+    respondents: list[PartyInput] | None,
+) -> tuple[FieldErrors, CaseNumber | None]:
+    """``case_input_errors`` on what parsed of a form or a body (``values`` keyed by the
+    field names; a missing key is an input refused or not given)."""
+    return case_input_errors(
+        case_number=values.get("case_number"),
+        court=court,
+        filed_on=values.get("filed_on"),
+        received_at=values.get("received_at"),
+        claim_amount=values.get("claim_amount"),
+        costs=values.get("costs"),
+        track=values.get("track"),
+        find_property=bool(values.get("find_property")),
+        applicants=applicants,
+        respondents=respondents,
+    )
 
 
 def _party_errors(errors: FieldErrors, prefix: str, party: PartyInput, *, applicant: bool) -> None:

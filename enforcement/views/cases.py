@@ -90,15 +90,9 @@ def _rules_on_what_parsed(form: f.CaseForm, applicants: RowSet, respondents: Row
     that one answer shows every mistake next to its field (a refused input keeps the
     form's message only)."""
     d = getattr(form, "cleaned_data", {})
-    errors, _number = case_services.case_input_errors(
-        case_number=d.get("case_number"),
+    errors, _number = case_services.case_values_errors(
+        d,
         court=form.courts.get(d["court"]) if d.get("court") is not None else None,
-        filed_on=d.get("filed_on"),
-        received_at=d.get("received_at"),
-        claim_amount=d.get("claim_amount"),
-        costs=d.get("costs"),
-        track=d.get("track"),
-        find_property=bool(d.get("find_property")),
         applicants=[_party_input(r, applicant=True) for r in applicants.filled],
         respondents=[_party_input(r, applicant=False) for r in respondents.filled],
     )
