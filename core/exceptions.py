@@ -56,7 +56,9 @@ class FieldErrors:
         """``exc``'s message under ``path``; its code and ``extra`` only with ``keep_code``
         (the contract names a few refusals, the others are plain ``invalid``)."""
         if keep_code:
-            self.add(path, exc.message, code=exc.code, extra={k: v for k, v in exc.extra.items() if k != "fields"})
+            self.add(
+                path, exc.message, code=exc.code, extra={k: v for k, v in exc.extra.items() if k != "fields"}
+            )
         else:
             self.add(path, exc.message)
 
@@ -73,13 +75,17 @@ class FieldErrors:
             for index, (path, texts) in enumerate(fields.items()):
                 for text in texts if isinstance(texts, list) else [texts]:
                     first = index == 0
-                    self.add(str(path), text, code=exc.code if first else None, extra=extra if first else None)
+                    self.add(
+                        str(path), text, code=exc.code if first else None, extra=extra if first else None
+                    )
             return None
 
     def raise_if_any(self) -> None:
         if self.first is not None:
             first = self.first
-            raise ValidationFailed(first.message, code=first.code, extra={**first.extra, "fields": self.fields})
+            raise ValidationFailed(
+                first.message, code=first.code, extra={**first.extra, "fields": self.fields}
+            )
 
 
 class PermissionDenied(ApplicationError):

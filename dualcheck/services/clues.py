@@ -56,7 +56,9 @@ from supervision.selectors.petitions import petition_get_visible
 from supervision.services.petitions import petition_dualcheck_link
 
 
-def _officer_rows(clue_court: Court, officers: Iterable[dict], actor: User, errors: FieldErrors) -> list[dict]:
+def _officer_rows(
+    clue_court: Court, officers: Iterable[dict], actor: User, errors: FieldErrors
+) -> list[dict]:
     """Validate the officers concerned: name, a court in the handling court's
     subtree, optionally their system account (which must belong to that court).
     Every row's refusals go to ``errors``."""
@@ -71,7 +73,9 @@ def _officer_rows(clue_court: Court, officers: Iterable[dict], actor: User, erro
             errors.catch(name_check, name, f"{field}.name")
         court = officer.get("court")
         if not isinstance(court, Court) or not court.path.startswith(clue_court.path):
-            errors.add(f"{field}.court", _("干警所在法院须是 %(court)s 或其辖区法院。") % {"court": clue_court.name})
+            errors.add(
+                f"{field}.court", _("干警所在法院须是 %(court)s 或其辖区法院。") % {"court": clue_court.name}
+            )
             court = None
         user = officer.get("user")
         if user is not None and court is not None:
@@ -126,8 +130,12 @@ def _clue_register_check(
     if source not in ClueSource.values:
         errors.add("source", _("请选择线索来源（双查规定第三条）。"))
     summary = errors.catch(clean_text, summary, "summary", _("请填写反映的执行问题。")) or ""
-    officer_allegation = errors.catch(clean_text, officer_allegation, "officer_allegation", "", required=False) or ""
-    source_detail = errors.catch(clean_text, source_detail, "source_detail", "", limit=500, required=False) or ""
+    officer_allegation = (
+        errors.catch(clean_text, officer_allegation, "officer_allegation", "", required=False) or ""
+    )
+    source_detail = (
+        errors.catch(clean_text, source_detail, "source_detail", "", limit=500, required=False) or ""
+    )
     complainant_name = (
         errors.catch(clean_text, complainant_name, "complainant_name", "", limit=100, required=False) or ""
     )

@@ -150,7 +150,9 @@ def _order_issue_check(
     cleaned = errors.catch(clean_text, instructions, "instructions", _("请填写督办意见。"), limit=TEXT_MAX)
     days = errors.catch(_response_days, response_days)
     if kind in OrderKind.values:
-        errors.catch(_assignee_check, kind=kind, case=case, issuing_court=issuing_court, assignee_court=assignee_court)
+        errors.catch(
+            _assignee_check, kind=kind, case=case, issuing_court=issuing_court, assignee_court=assignee_court
+        )
     errors.raise_if_any()
     assert cleaned is not None and days is not None  # no errors: both parsed
     return case, issuing_court, cleaned, days

@@ -123,7 +123,9 @@ def _petition_receive_check(
     errors = FieldErrors()  # every field's refusal in one answer
     if channel not in PetitionChannel.values:
         errors.add("channel", _("请选择信访渠道。"))
-    name = errors.catch(clean_name, petitioner_name, "petitioner_name", _("请填写信访人姓名或名称。"), limit=100)
+    name = errors.catch(
+        clean_name, petitioner_name, "petitioner_name", _("请填写信访人姓名或名称。"), limit=100
+    )
     id_number = None
     if petitioner_kind not in PetitionerKind.values:
         errors.add("petitioner_kind", _("信访人类型应为自然人或法人或其他组织。"))
