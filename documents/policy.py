@@ -11,7 +11,7 @@ from core.models import Court, Role, User
 from core.selectors import user_has_role_at
 from documents import selectors
 from documents.kinds import DocumentKind
-from enforcement.models import Case, CaseStatus, ClosureType
+from enforcement.models import Case, CaseStatus, ClosureType, CreditKind
 
 # 文书 are signed off by the people who handle the case at its own court: the 承办人 and
 # the 执行局长, and the court's integrated systems (API.md: a client may do every
@@ -53,11 +53,11 @@ class CaseRecords:
 
     @property
     def restrictions(self) -> list:
-        return self._get("restriction_measures")
+        return [m for m in self._get("credit_measures") if m.kind == CreditKind.RESTRICTION]
 
     @property
     def dishonest(self) -> list:
-        return self._get("dishonest_measures")
+        return [m for m in self._get("credit_measures") if m.kind == CreditKind.DISHONEST]
 
     @property
     def controls(self) -> list:

@@ -15,7 +15,6 @@ from enforcement.models import (
     Case,
     ControlMeasure,
     ControlStatus,
-    CreditKind,
     CreditMeasure,
     CreditStatus,
     PartyRole,
@@ -70,22 +69,14 @@ def applicants(case: Case) -> list:
     return [p for p in case.parties.all() if p.role == PartyRole.APPLICANT]
 
 
-def credit_measures(case: Case, kind: str) -> list[CreditMeasure]:
-    """The case's issued (not released) 限制消费令 or 失信 entries, newest first."""
+def credit_measures(case: Case) -> list[CreditMeasure]:
+    """The case's issued (not released) 限制消费令 and 失信 entries, newest first."""
     return list(
-        CreditMeasure.objects.filter(case=case, kind=kind, status=CreditStatus.ISSUED)
+        CreditMeasure.objects.filter(case=case, status=CreditStatus.ISSUED)
         .select_related("party")
         .prefetch_related("restricted_persons")
         .order_by("-issued_at", "-id")
     )
-
-
-def restriction_measures(case: Case) -> list[CreditMeasure]:
-    return credit_measures(case, CreditKind.RESTRICTION)
-
-
-def dishonest_measures(case: Case) -> list[CreditMeasure]:
-    return credit_measures(case, CreditKind.DISHONEST)
 
 
 def active_controls(case: Case) -> list[ControlMeasure]:

@@ -25,7 +25,7 @@ def _subject_label(kind: str, subject) -> str:
 @register.simple_tag(takes_context=True)
 def case_documents(context, case) -> dict:
     user = context["request"].user
-    records = policy.CaseRecords(selectors.case_for_documents(user, case.pk))
+    records = policy.CaseRecords(case)  # the page's case: visible to the user, parties prefetched
     available, unavailable = policy.availability(records)
     return {
         "can_generate": policy.can_generate_any(user, case.court),
