@@ -6,6 +6,7 @@ Files are kept in the database (``BinaryField``), as the Excel exports are
 no shared disk to mount, back up or scope separately."""
 
 import pghistory
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -71,8 +72,8 @@ class DocumentTemplate(models.Model):
 
 @pghistory.track()
 class GeneratedDocument(models.Model):
-    """A document generated for a case: immutable once written (the service creates it,
-    nothing updates it; the history records any change made outside the app)."""
+    """A document generated for a case: immutable once written — the service creates it and
+    PostgreSQL refuses UPDATE and DELETE (trigger below); the history records its creation."""
 
     case = models.ForeignKey("enforcement.Case", on_delete=models.PROTECT, related_name="documents")
     court = models.ForeignKey("core.Court", on_delete=models.PROTECT, related_name="+")
@@ -102,6 +103,11 @@ class GeneratedDocument(models.Model):
                 fields=["court", "kind", "year", "sequence"], name="document_number_unique"
             ),
             models.CheckConstraint(condition=Q(sequence__gt=0), name="document_sequence_positive"),
+        ]
+        triggers = [
+            pgtrigger.Protect(
+                name="generated_document_immutable", operation=pgtrigger.Update | pgtrigger.Delete
+            ),
         ]
 
     def __str__(self) -> str:

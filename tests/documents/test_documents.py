@@ -307,3 +307,14 @@ def test_service_refuses_who_may_not(case, courts):
         services.document_generate(
             actor=finance, case=case_for_documents(finance, case.pk), kind="payment_notice", fmt="pdf"
         )
+
+
+def test_a_generated_document_cannot_be_changed_or_deleted(case, handler):
+    from django.db import InternalError, transaction
+
+    body = generate(handler, case, "acceptance_notice").json()
+    with pytest.raises(InternalError), transaction.atomic():
+        GeneratedDocument.objects.filter(pk=body["id"]).update(number="(2026)鲁0102执受字第99号")
+    with pytest.raises(InternalError), transaction.atomic():
+        GeneratedDocument.objects.filter(pk=body["id"]).delete()
+    assert GeneratedDocument.objects.get(pk=body["id"]).number == body["number"]
