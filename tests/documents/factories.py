@@ -36,7 +36,7 @@ def case_with_records(clerk, handler, bureau_head, court, number: str = "(2026)é
     s_measures.credit_issue(
         actor=clerk, case=case, party_id=respondent.pk, kind="dishonest", issued_at=at("2026-10-05 10:00")
     )
-    receive(case, clerk, amount="5000.00")
+    receive(case, clerk, amount="5000.00", ref=f"B-{case.pk}")
     notified(case, handler, bureau_head, amount="3000.00")
     return case
 

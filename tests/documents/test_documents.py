@@ -318,3 +318,14 @@ def test_a_generated_document_cannot_be_changed_or_deleted(case, handler):
     with pytest.raises(InternalError), transaction.atomic():
         GeneratedDocument.objects.filter(pk=body["id"]).delete()
     assert GeneratedDocument.objects.get(pk=body["id"]).number == body["number"]
+
+
+def test_the_subject_chooses_the_record_and_a_foreign_one_is_400(courts, clerk, handler, bureau_head, case):
+    other = case_with_records(clerk, handler, bureau_head, courts.lu0102, number="(2026)鲁0102执1002号")
+    foreign = other.control_measures.get()
+    own = case.control_measures.get()
+    response = generate(handler, case, "seizure_ruling", subject=foreign.pk)
+    assert response.status_code == 400 and response.json()["code"] == "invalid_subject"
+    assert response.json()["extra"]["fields"]["subject"]
+    body = generate(handler, case, "seizure_ruling", subject=own.pk).json()
+    assert GeneratedDocument.objects.get(pk=body["id"]).subject_id == own.pk

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from docx import Document
 
 from core.models import Role
@@ -95,3 +96,17 @@ def test_another_courts_case_is_404(courts, clerk, handler):
     )
     assert response.status_code == 404
     assert not GeneratedDocument.objects.exists()
+
+
+def test_the_section_in_english_when_chosen(courts, clerk, handler, settings):
+    case = make_case(clerk, courts.lu0102, handler=handler)
+    client = browser(handler)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    try:
+        html = client.get(reverse("enforcement:case-detail", kwargs={"case_id": case.pk})).content.decode()
+    finally:
+        translation.deactivate()  # LocaleMiddleware leaves English active in this thread for later tests
+    section = html[html.index('id="documents"') :]
+    assert "Generate Word" in section and "Documents available now" in section
+    assert "a consumption restriction against the respondent" in section
+    assert "生成 Word" not in section
