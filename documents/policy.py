@@ -27,10 +27,6 @@ def can_generate_at(user: User, court: Court, kind: str) -> bool:
     return user_has_role_at(user, court, roles)
 
 
-def can_generate_any(user: User, court: Court) -> bool:
-    return user_has_role_at(user, court, GENERATOR_ROLES | {Role.CLERK})
-
-
 @dataclass
 class CaseRecords:
     """What a case holds that decides its documents, read once per page or request."""

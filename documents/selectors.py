@@ -25,14 +25,6 @@ from enforcement.selectors import case_get
 NOTICE_STATUSES = (DisbursementStatus.APPROVED, DisbursementStatus.NOTIFIED, DisbursementStatus.PAID)
 
 
-def documents_visible_to(user: User) -> QuerySet[GeneratedDocument]:
-    return (
-        GeneratedDocument.objects.filter(court_scope_q(user))
-        .select_related("case", "generated_by")
-        .defer("content")
-    )
-
-
 def documents_of_case(case: Case) -> QuerySet[GeneratedDocument]:
     """The case's documents, newest first (the case is already visible to the caller)."""
     return GeneratedDocument.objects.filter(case=case).select_related("generated_by").defer("content")
@@ -52,10 +44,6 @@ def document_get(user: User, pk: Any) -> GeneratedDocument:  # Any: a URL value,
 
 def template_of(kind: str) -> DocumentTemplate | None:
     return DocumentTemplate.objects.filter(kind=kind).first()
-
-
-def templates_by_kind() -> dict[str, DocumentTemplate]:
-    return {t.kind: t for t in DocumentTemplate.objects.defer("content")}
 
 
 # --- the records a document is about ----------------------------------------------------------

@@ -28,7 +28,6 @@ def case_documents(context, case) -> dict:
     records = policy.CaseRecords(case)  # the page's case: visible to the user, parties prefetched
     available, unavailable = policy.availability(records)
     return {
-        "can_generate": policy.can_generate_any(user, case.court),
         "available": [
             {
                 "kind": kind,

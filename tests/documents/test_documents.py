@@ -329,3 +329,16 @@ def test_the_subject_chooses_the_record_and_a_foreign_one_is_400(courts, clerk, 
     assert response.json()["extra"]["fields"]["subject"]
     body = generate(handler, case, "seizure_ruling", subject=own.pk).json()
     assert GeneratedDocument.objects.get(pk=body["id"]).subject_id == own.pk
+
+
+def test_the_list_query_count_does_not_grow_with_the_documents(case, handler, django_assert_max_num_queries):
+    client = client_for(handler)
+    url = reverse("api-case-documents", kwargs={"case_id": case.pk})
+    generate(handler, case, "acceptance_notice")
+    with django_assert_max_num_queries(12) as one:
+        client.get(url)
+    for kind in ("execution_notice", "seizure_ruling", "payment_notice", "restriction_order"):
+        generate(handler, case, kind)
+    with django_assert_max_num_queries(12) as many:
+        assert client.get(url).json()["count"] == 5
+    assert len(many.captured_queries) == len(one.captured_queries)
