@@ -3,6 +3,7 @@ what it has, generating one, and downloading its file."""
 
 from django.http import HttpResponse
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -13,7 +14,7 @@ from core.api.pagination import DefaultPagination
 from core.api.schema import ERROR_RESPONSES, WRITE_ERROR_RESPONSES
 from documents import policy, selectors, services
 from documents.files import file_response
-from documents.kinds import DocumentKind
+from documents.kinds import CONTENT_TYPES, DocumentFormat, DocumentKind
 from documents.models import GeneratedDocument
 
 
@@ -114,7 +115,12 @@ class DocumentDownloadApi(ApiView):
     @extend_schema(
         operation_id="documents_download",
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(description="文书文件（docx 或 pdf）"),
+            (200, CONTENT_TYPES[DocumentFormat.DOCX]): OpenApiResponse(
+                OpenApiTypes.BINARY, description="Word 文书（format 为 docx）"
+            ),
+            (200, CONTENT_TYPES[DocumentFormat.PDF]): OpenApiResponse(
+                OpenApiTypes.BINARY, description="PDF 文书（format 为 pdf）"
+            ),
             **ERROR_RESPONSES,
         },
     )
