@@ -55,7 +55,8 @@ lint: install
 	$(BIN)/lint-imports --no-logo
 	$(BIN)/mypy core audit enforcement/services custody_funds/services supervision/services dualcheck/services \
 		enforcement/selectors.py custody_funds/selectors.py supervision/selectors dualcheck/selectors.py \
-		enforcement/policy.py custody_funds/policy.py supervision/policy.py dualcheck/policy.py
+		enforcement/policy.py custody_funds/policy.py supervision/policy.py dualcheck/policy.py \
+		documents/services.py documents/selectors.py documents/policy.py documents/context.py documents/rendering.py
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py check
 	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py makemigrations --check --dry-run
 

@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("supervision.api.urls")),
     path("", include("dualcheck.api.urls")),
     path("", include("audit.api.urls")),
+    path("", include("documents.api.urls")),
 ]
 
 urlpatterns = [
@@ -32,6 +33,7 @@ urlpatterns = [
     path("supervision/", include("supervision.urls")),
     path("dualcheck/", include("dualcheck.urls")),
     path("audit/", include("audit.urls")),
+    path("documents/", include("documents.urls")),
     path("public/", include("enforcement.public_urls")),  # h/gateproc: 终本案件公开 (322号 §11)
     path("", include("core.urls")),
 ]

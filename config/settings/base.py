@@ -46,13 +46,14 @@ INSTALLED_APPS = [
     "pghistory.admin",
     "rules",
     "axes",
-    # ours (layers: core <- enforcement, custody_funds, dualcheck <- supervision)
+    # ours (layers: core <- enforcement, custody_funds, dualcheck <- documents, supervision)
     "core",
     "enforcement",
     "custody_funds",
     "dualcheck",
     "supervision",
     "audit",
+    "documents",  # 文书自动生成 (322号 §12): reads enforcement and custody_funds
 ]
 
 MIDDLEWARE = [

@@ -13,7 +13,7 @@ class Command(BaseCommand):
         logins = seed_demo_people()
         # Later issues add cases, funds and reviews through their own seeders.
         # dualcheck last: its demo takes up the petition the supervision demo flags.
-        for app in ("enforcement", "custody_funds", "supervision", "dualcheck"):
+        for app in ("enforcement", "custody_funds", "supervision", "dualcheck", "documents"):
             if importlib.util.find_spec(f"{app}.demo") is not None:
                 importlib.import_module(f"{app}.demo").seed()
         self.stdout.write(self.style.SUCCESS("演示数据已就绪。登录地址 http://127.0.0.1:8000/login/"))

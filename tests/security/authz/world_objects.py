@@ -314,6 +314,17 @@ def _funds(w: World) -> None:
     )
 
 
+def _documents(w: World) -> None:
+    """A document generated for 鲁01's main case (its number names the case in the filename)."""
+    from documents.selectors import case_for_documents
+    from documents.services import document_generate
+
+    handler = w.user("handler", "own")
+    w.o.document = document_generate(
+        actor=handler, case=case_for_documents(handler, w.o.main.pk), kind="execution_notice", fmt="docx"
+    )
+
+
 def _supervision(w: World) -> None:
     """督办 orders of 鲁 on 鲁01's cases (one awaiting the answer, one answered) and
     鲁01's petitions at each stage."""
