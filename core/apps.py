@@ -13,5 +13,10 @@ class CoreConfig(AppConfig):
         # way the admin finds ``admin.py``: the app registry is ready, and the apps
         # need no ready() of their own for it.
         autodiscover_modules("permissions")
-        from core import checks  # noqa: F401  # registers the settings checks
+        from core import (
+            checks,  # noqa: F401  # registers the settings checks
+            work,  # (imports models: only once they are loaded)
+        )
+
+        work.register(*work.CORE_SOURCES)
         embedded_scheduler_start()
