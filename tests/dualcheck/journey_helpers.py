@@ -78,15 +78,26 @@ def path_of(page: Page) -> str:
     return urlparse(page.url).path
 
 
+def nav_link(page: Page, label: str):
+    """The main navigation's link ``label`` (its count, if any, after it), opening the
+    heading (a ``<details>`` dropdown) it sits under first."""
+    nav = page.get_by_role("navigation", name="主导航")
+    link = nav.locator("a").filter(has_text=re.compile(rf"^\s*{re.escape(label)}(\s+\d+)?\s*$")).first
+    if not link.is_visible():
+        nav.locator("details", has=link).locator("summary").click()
+    return link
+
+
 def main_nav(page: Page, label: str) -> None:
+    link = nav_link(page, label)
     with page.expect_navigation():
-        page.get_by_role("navigation", name="主导航").get_by_role("link", name=label, exact=True).click()
+        link.click()
 
 
 def nav_labels(page: Page) -> list[str]:
-    return [
-        t.strip() for t in page.get_by_role("navigation", name="主导航").get_by_role("link").all_inner_texts()
-    ]
+    """Every item of the main navigation, those under a closed heading too, without counts."""
+    texts = page.get_by_role("navigation", name="主导航").locator("a").all_text_contents()
+    return [re.sub(r"\s+\d+$", "", t.strip()) for t in texts]
 
 
 def open_clue(page: Page, clue) -> None:
