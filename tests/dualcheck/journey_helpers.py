@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from core.models import User
-from tests.browser import TIMEOUT_MS, log_in
+from tests.browser import TIMEOUT_MS, log_in, nav_link
 
 # Chromium logs a 4xx document as a console error ("... status of 422 ..."): a
 # refused form comes back as 422 by design, a page out of reach as 403/404.
@@ -76,16 +76,6 @@ class Actors:
 
 def path_of(page: Page) -> str:
     return urlparse(page.url).path
-
-
-def nav_link(page: Page, label: str):
-    """The main navigation's link ``label`` (its count, if any, after it), opening the
-    heading (a ``<details>`` dropdown) it sits under first."""
-    nav = page.get_by_role("navigation", name="主导航")
-    link = nav.locator("a").filter(has_text=re.compile(rf"^\s*{re.escape(label)}(\s+\d+)?\s*$")).first
-    if not link.is_visible():
-        nav.locator("details", has=link).locator("summary").click()
-    return link
 
 
 def main_nav(page: Page, label: str) -> None:

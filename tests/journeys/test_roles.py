@@ -170,17 +170,16 @@ def test_handler_searches_controls_and_works_the_case(page, courts, clerk, handl
     )
     case_url = f"/cases/{case.pk}/"
 
-    # --- 1. 我的待办 lists the case's clocks; the case list leads to it -------------------------------
+    # --- 1. 我的待办 lists the case's clocks under the case; its number leads to it ------------------
     log_in(page, handler)
-    todo = page.locator("main table.grid tbody tr").filter(has_text="发起网络查控")
+    group = page.locator(f"article.case-group[data-case='{case.pk}']")
+    expect(group.locator("header")).to_contain_text(number)
+    todo = group.locator("tbody tr").filter(has_text="发起网络查控")
     expect(todo).to_have_count(1)
-    expect(todo).to_contain_text(number)
     expect(todo).to_contain_text("历下区人民法院")
     screenshot(page, "journey-handler-1-todo")
-    main_nav(page, "案件")
-    expect(page.locator("h1")).to_have_text("执行案件")
     with page.expect_navigation():
-        page.locator("#case-table").get_by_role("link", name=number).click()
+        group.locator("header").get_by_role("link", name=number).click()
     assert urlparse(page.url).path == case_url
     expect(page.locator("h1")).to_have_text(number)
     expect(page.locator("header.case-head [data-status]").first).to_have_text("已收案")
