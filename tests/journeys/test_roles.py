@@ -8,6 +8,8 @@ Five roles already have such a journey next to the code they exercise; this
 module adds the three that had none (the 承办人, the 执行局长's 审批, the 院领导)
 and keeps the map below complete (``test_every_role_has_a_journey``,
 ``test_every_journey_is_collected``): a role cannot be dropped silently.
+tests/journeys/test_queue.py takes the clerk, handler, bureau head, finance and
+专人监管 to their main job through 我的待办 on a 1366×768 screen (issue 16).
 
 Role → the journey that proves it (pytest node id)
 
