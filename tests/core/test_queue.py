@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from core.calendar import end_of_day
-from core.models import Deadline, DeadlineStatus, PeriodUnit, Role
+from core.models import ApiToken, Deadline, DeadlineStatus, PeriodUnit, Role
 from core.services import clocks
 from core.web.clocks import ClockRows
 from enforcement.models import Approval, ApprovalKind
@@ -255,6 +255,11 @@ def test_navigation_by_role(client, courts, clerk, case_supervisor):
     body = client.get(reverse("enforcement:case-list")).content.decode()
     nav = body[body.index('class="mainnav"') : body.index("</nav>")]
     assert "监督看板" in nav and ">法院<" in nav and "不明款" in nav and "接口文档" not in nav
+
+    # 接口文档 for a person who holds an API token (and for administrators)
+    ApiToken.objects.create(user=case_supervisor, name="对接测试", key_hash="0" * 64, key_prefix="abcd1234")
+    body = client.get(reverse("enforcement:case-list")).content.decode()
+    assert "接口文档" in body[body.index('class="mainnav"') : body.index("</nav>")]
 
 
 def test_the_queue_is_scoped_by_court_on_postgresql(client, courts, clerk, handler, today):
