@@ -8,6 +8,8 @@ The header stays on one line for every role. Screenshots in test-artifacts/.
 - bureau_head (执行局长): 待审批 → 审批 → 驳回 the request
 - finance (财务人员): 待付 → 财务待付 → 确认发放
 - case_supervisor (专人监管): 待签收 → 预警收件箱 → 签收
+- court_leader (院领导): 待审批 → 审批 → 批准 the extension of 执行期限
+- every role: the header is one line at 1366 px and each heading's dropdown opens
 """
 
 import datetime as dt
@@ -220,3 +222,55 @@ def test_supervisor_signs_an_alert_from_the_queue(page, courts, clerk, handler):
     else:
         expect(left).to_have_text(str(waiting - 1))
     screenshot(page, "queue-supervisor-3-done")
+
+
+@browser_journey
+def test_court_leader_approves_an_extension_from_the_queue(page, courts, clerk, handler):
+    president = make_member(
+        Role.COURT_LEADER, courts.lu0102, "president_journey"
+    )  # 院领导 of the case's court
+    case = recent_case(clerk, handler, courts.lu0102, 6205)
+    duration = case.deadlines.get(rule__code="CASE_DURATION")
+    due_before = duration.due_at
+    request = closure_services.approval_request(
+        actor=handler,
+        case=case,
+        kind=ApprovalKind.EXTENSION,
+        reason="财产尚在处置，申请延长执行期限。",
+        payload={"deadline": duration.pk, "added": 2},
+    )
+
+    land(page, president)
+    expect(badge(page, "approve")).to_have_text("1")
+    screenshot(page, "queue-court-leader-1-todo")
+    go_from_queue(page, "enforcement.approvals", case.case_number)
+    row = page.locator(f"tr[data-approval='{request.pk}']")
+    row.locator("input[name=note]").fill("同意延长两个月。")
+    with page.expect_navigation():
+        row.get_by_role("button", name="批准").click()
+    request.refresh_from_db()
+    duration.refresh_from_db()
+    assert request.decided_by == president and request.status in (
+        ApprovalStatus.APPROVED,
+        ApprovalStatus.USED,
+    )
+    assert duration.due_at > due_before
+    screenshot(page, "queue-court-leader-2-approved")
+
+    main_nav(page, "我的待办")
+    expect(post_count(page, "enforcement.approvals")).to_have_text("0")
+    expect(badge(page, "approve")).to_have_count(0)
+
+
+@browser_journey
+def test_the_header_is_one_line_at_1366_for_every_role(page, courts):
+    for role in Role:
+        if role == Role.API_CLIENT:
+            continue
+        court = courts.lu0102 if role in (Role.CLERK, Role.HANDLER, Role.FINANCE) else courts.lu01
+        land(page, make_member(role, court, f"header_{role}"))
+        for group in page.locator("nav.mainnav details.menu").all():
+            group.locator("summary").click()  # every dropdown opens and shows its items
+            expect(group.locator(".menu-items a").first).to_be_visible()
+            group.locator("summary").click()
+        screenshot(page, f"queue-header-{role}")
