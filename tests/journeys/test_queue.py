@@ -75,6 +75,39 @@ def recent_case(clerk, handler, court, number_no: int, minutes_ago: int = 115):
     )
 
 
+def extension_requested(clerk, handler, court, number_no: int):
+    """A case whose handler asks to extend its 执行期限 by two months."""
+    case = recent_case(clerk, handler, court, number_no)
+    duration = case.deadlines.get(rule__code="CASE_DURATION")
+    request = closure_services.approval_request(
+        actor=handler,
+        case=case,
+        kind=ApprovalKind.EXTENSION,
+        reason="财产尚在处置，申请延长执行期限。",
+        payload={"deadline": duration.pk, "added": 2},
+    )
+    return case, duration, request
+
+
+def decide_from_queue(page: Page, user, case, request, *, note: str, button: str, shots: str) -> None:
+    """From the landing page to the request through 待审批, decided with ``button``;
+    back on 我的待办 nothing waits any more."""
+    land(page, user)
+    expect(badge(page, "approve")).to_have_text("1")
+    screenshot(page, f"{shots}-1-todo")
+    go_from_queue(page, "enforcement.approvals", case.case_number)
+    expect(page.locator("h1")).to_have_text("待审批事项")
+    row = page.locator(f"tr[data-approval='{request.pk}']")
+    row.locator("input[name=note]").fill(note)
+    with page.expect_navigation():
+        row.get_by_role("button", name=button).click()
+    expect(page.locator(f"tr[data-approval='{request.pk}']")).to_have_count(0)
+    screenshot(page, f"{shots}-2-decided")
+    main_nav(page, "我的待办")
+    expect(post_count(page, "enforcement.approvals")).to_have_text("0")
+    expect(badge(page, "approve")).to_have_count(0)
+
+
 @browser_journey
 def test_clerk_registers_a_petition_from_the_queue(page, courts, clerk, receive_petition):  # noqa: F811
     petition = receive_petition(received_at=timezone.now() - dt.timedelta(hours=1))
@@ -136,34 +169,12 @@ def test_handler_works_the_case_from_its_group_in_the_queue(page, courts, clerk,
 
 @browser_journey
 def test_bureau_head_decides_a_request_reached_from_the_queue(page, courts, clerk, handler, bureau_head):
-    case = recent_case(clerk, handler, courts.lu0102, 6202)
-    duration = case.deadlines.get(rule__code="CASE_DURATION")
-    request = closure_services.approval_request(
-        actor=handler,
-        case=case,
-        kind=ApprovalKind.EXTENSION,
-        reason="房产登记机关系统维护，申请延长。",
-        payload={"deadline": duration.pk, "added": 2},
+    case, _duration, request = extension_requested(clerk, handler, courts.lu0102, 6202)
+    decide_from_queue(
+        page, bureau_head, case, request, note="不符合延长条件。", button="驳回", shots="queue-bureau-head"
     )
-
-    land(page, bureau_head)
-    expect(badge(page, "approve")).to_have_text("1")
-    screenshot(page, "queue-bureau-head-1-todo")
-    go_from_queue(page, "enforcement.approvals", case.case_number)
-    expect(page.locator("h1")).to_have_text("待审批事项")
-    row = page.locator(f"tr[data-approval='{request.pk}']")
-    row.locator("input[name=note]").fill("不符合延长条件。")
-    with page.expect_navigation():
-        row.get_by_role("button", name="驳回").click()
-    expect(page.locator(f"tr[data-approval='{request.pk}']")).to_have_count(0)
     request.refresh_from_db()
     assert request.status == ApprovalStatus.REJECTED and request.decided_by == bureau_head
-    screenshot(page, "queue-bureau-head-2-decided")
-
-    main_nav(page, "我的待办")
-    expect(post_count(page, "enforcement.approvals")).to_have_text("0")
-    expect(badge(page, "approve")).to_have_count(0)
-    screenshot(page, "queue-bureau-head-3-done")
 
 
 @browser_journey
@@ -229,25 +240,11 @@ def test_court_leader_approves_an_extension_from_the_queue(page, courts, clerk, 
     president = make_member(
         Role.COURT_LEADER, courts.lu0102, "president_journey"
     )  # 院领导 of the case's court
-    case = recent_case(clerk, handler, courts.lu0102, 6205)
-    duration = case.deadlines.get(rule__code="CASE_DURATION")
+    case, duration, request = extension_requested(clerk, handler, courts.lu0102, 6205)
     due_before = duration.due_at
-    request = closure_services.approval_request(
-        actor=handler,
-        case=case,
-        kind=ApprovalKind.EXTENSION,
-        reason="财产尚在处置，申请延长执行期限。",
-        payload={"deadline": duration.pk, "added": 2},
+    decide_from_queue(
+        page, president, case, request, note="同意延长两个月。", button="批准", shots="queue-court-leader"
     )
-
-    land(page, president)
-    expect(badge(page, "approve")).to_have_text("1")
-    screenshot(page, "queue-court-leader-1-todo")
-    go_from_queue(page, "enforcement.approvals", case.case_number)
-    row = page.locator(f"tr[data-approval='{request.pk}']")
-    row.locator("input[name=note]").fill("同意延长两个月。")
-    with page.expect_navigation():
-        row.get_by_role("button", name="批准").click()
     request.refresh_from_db()
     duration.refresh_from_db()
     assert request.decided_by == president and request.status in (
@@ -255,11 +252,6 @@ def test_court_leader_approves_an_extension_from_the_queue(page, courts, clerk, 
         ApprovalStatus.USED,
     )
     assert duration.due_at > due_before
-    screenshot(page, "queue-court-leader-2-approved")
-
-    main_nav(page, "我的待办")
-    expect(post_count(page, "enforcement.approvals")).to_have_text("0")
-    expect(badge(page, "approve")).to_have_count(0)
 
 
 @browser_journey
