@@ -277,3 +277,12 @@ def test_the_queue_is_scoped_by_court_on_postgresql(client, courts, clerk, handl
     shown = {r.deadline.pk for g in response.context["groups"] for r in g["rows"]}
     assert stray.pk not in shown  # 鲁0202 is not a court this handler sees
     assert {d.pk for d in Deadline.objects.filter(case=case, completed_at__isnull=True)} <= shown
+
+
+def test_the_queue_in_english_when_chosen(client, courts, clerk, handler, today):
+    case_for(clerk, handler, courts.lu0102, today, 841, days_ago=30)
+    client.force_login(handler)
+    client.cookies["django_language"] = "en"
+    body = client.get(reverse("core:todo")).content.decode()
+    assert "My deadlines" in body and "Waiting for me" in body
+    assert "working days" in body and "我负责的期限" not in body
