@@ -3,7 +3,7 @@ API (``core.api.fields``): amounts and dates in ASCII digits, dates within the y
 court record can carry."""
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -126,3 +126,36 @@ class BackdateDecisionForm(forms.Form):
         if not reason:
             raise ValidationError(_("请填写核实意见。"), code="required")
         return reason
+
+
+URGENCY_CHOICES = [
+    ("overdue", _("已超期")),
+    ("today", _("今日届满")),
+    ("week", _("7日内届满")),
+    ("later", _("7日后届满")),
+]
+
+
+class TodoFilterForm(forms.Form):
+    """我的待办's filters: rule, urgency, and a court among those the user sees. An
+    unknown value is an error next to its field (the queue is then shown unfiltered)."""
+
+    rule = forms.ChoiceField(label=_("期限"), required=False)
+    urgency = forms.ChoiceField(
+        label=_("紧急程度"), required=False, choices=[("", _("全部")), *URGENCY_CHOICES]
+    )
+    court = forms.ChoiceField(label=_("法院"), required=False)
+
+    def __init__(self, *args: Any, rules: Any = (), courts: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        everything = [("", _("全部"))]
+        cast(forms.ChoiceField, self.fields["rule"]).choices = [
+            *everything,
+            *((r.code, r.name_zh) for r in rules),
+        ]
+        cast(forms.ChoiceField, self.fields["court"]).choices = [
+            *everything,
+            *((c.code, c.name) for c in courts),
+        ]
+        for name in self.fields:
+            self.fields[name].error_messages["invalid_choice"] = _("请从列表中选择。")

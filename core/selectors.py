@@ -1,9 +1,10 @@
 """Reads of the kernel, always scoped to what the acting user may see (HackSoft,
 Zulip ``access_*``). Domain selectors build on ``visible_courts``."""
 
+import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models import Q, QuerySet
+from django.db.models import Min, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.exceptions import NotFound
@@ -138,6 +139,44 @@ def deadlines_todo(user: User) -> QuerySet[Deadline]:
         .select_related("rule", "court")
         .order_by("due_at", "pk")
     )
+
+
+def deadlines_todo_filtered(
+    user: User,
+    *,
+    rule_code: str = "",
+    court: Court | None = None,
+    due_from: dt.datetime | None = None,
+    due_before: dt.datetime | None = None,
+) -> QuerySet[Deadline]:
+    """我的待办 narrowed by rule, court (its own clocks, not the subtree's: a person
+    is responsible at one court) and a due window [due_from, due_before)."""
+    qs = deadlines_todo(user)
+    if rule_code:
+        qs = qs.filter(rule__code=rule_code)
+    if court is not None:
+        qs = qs.filter(court=court)
+    if due_from is not None:
+        qs = qs.filter(due_at__gte=due_from)
+    if due_before is not None:
+        qs = qs.filter(due_at__lt=due_before)
+    return qs
+
+
+def todo_case_groups(clocks: QuerySet[Deadline]) -> QuerySet:
+    """One row per case (``case_id``, ``first_due``) of ``clocks``, the most urgent
+    case first — what 我的待办 pages by. Clocks of no case form one group (None)."""
+    return (
+        clocks.order_by().values("case_id").annotate(first_due=Min("due_at")).order_by("first_due", "case_id")
+    )
+
+
+def todo_clocks_of_groups(clocks: QuerySet[Deadline], case_ids: list[int | None]) -> QuerySet[Deadline]:
+    """The clocks of ``clocks`` belonging to the case groups ``case_ids``."""
+    q = Q(case_id__in=[pk for pk in case_ids if pk is not None])
+    if None in case_ids:
+        q |= Q(case_id__isnull=True)
+    return clocks.filter(q)
 
 
 def legal_citation_get(code: str) -> LegalCitation | None:

@@ -15,4 +15,9 @@ class CustodyFundsConfig(AppConfig):
         from custody_funds import receivers
 
         events.register(*NODE_KINDS)
+        # the queue's sources query models: only once they are loaded
+        from core import work
+        from custody_funds.work import WORK_SOURCES
+
+        work.register(*WORK_SOURCES)
         case_registered.connect(receivers.open_account, dispatch_uid="custody_funds.open_account")
