@@ -27,7 +27,7 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False  # transactions are explicit in 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "core.admin_site.CourtAdminConfig",  # django.contrib.admin, its index in Chinese
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
