@@ -167,7 +167,10 @@ def action_label(action: str) -> str:
     label = ACTIONS.get(name)
     if label is None:
         label = APPS.get(namespace.split(":")[0], _("其他操作"))
-    return f"{label}（{_('接口')}）" if api else str(label)
+    if api:
+        via = _("接口")  # (outside the f-string: xgettext does not look inside one)
+        return f"{label}（{via}）"
+    return str(label)
 
 
 # What ``object_type`` (the route's first parameter, ``case_id`` → ``case``) names.
@@ -202,4 +205,5 @@ def object_label(object_type: str, object_id: str) -> str:
     """``case`` ``42`` → 案件 42."""
     if not object_type:
         return ""
-    return f"{OBJECTS.get(object_type, _('对象'))} {object_id}".strip()
+    name = OBJECTS.get(object_type, _("对象"))
+    return f"{name} {object_id}".strip()

@@ -4,7 +4,8 @@ Used by the zh-hans page walks (``tests/security/authz/test_chinese_pages.py``,
 ``tests/dualcheck/test_chinese_pages.py``): the visible text of an HTML answer
 (the text between the tags, and the attributes a reader meets — ``title``,
 ``placeholder``, ``aria-label``, ``alt``; never scripts, styles or other attribute
-values), and the words in it that a Chinese page must not show: an ASCII word of
+values; nor what is marked ``translate="no"`` — identifiers such as a username, which
+are the same in every language), and the words in it that a Chinese page must not show: an ASCII word of
 three letters or more outside ``ALLOWED``, an UPPER_SNAKE code, a raw ISO time."""
 
 import re
@@ -19,14 +20,14 @@ ALLOWED = frozenset(
         "Word",
         "API",  # 接口 (API) documents and clients of other court systems
         "CNY",  # ISO 4217, on money shown to finance
-        "xlsx",  # a file's name ends in its type (导出 …-20261121-1000.xlsx)
-        "docx",
     }
 )
 READ_ATTRIBUTES = frozenset({"title", "placeholder", "aria-label", "alt"})
 HIDDEN_ELEMENTS = frozenset({"script", "style", "template", "noscript"})
+VOID = frozenset({"br", "hr", "img", "input", "link", "meta", "wbr", "area", "col", "source"})
 
-WORD = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z]{3,}(?![A-Za-z0-9_])")
+# (a word after a dot is a file's type: 导出 …-1000.xlsx, 附件 材料.txt)
+WORD = re.compile(r"(?<![A-Za-z0-9_.])[A-Za-z]{3,}(?![A-Za-z0-9_])")
 UPPER_SNAKE = re.compile(r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b")
 ISO_TIME = re.compile(r"\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
@@ -36,10 +37,15 @@ class _Visible(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.hidden = 0
+        self.opaque: list = []  # [tag, depth] of an open translate="no" element
 
     def handle_starttag(self, tag, attrs):
         if tag in HIDDEN_ELEMENTS:
             self.hidden += 1
+        if self.opaque and tag == self.opaque[0]:
+            self.opaque[1] += 1
+        elif not self.opaque and dict(attrs).get("translate") == "no" and tag not in VOID:
+            self.opaque = [tag, 1]
         if tag == "input" and dict(attrs).get("type") == "hidden":
             return
         for name, value in attrs:
@@ -56,9 +62,13 @@ class _Visible(HTMLParser):
     def handle_endtag(self, tag):
         if tag in HIDDEN_ELEMENTS and self.hidden:
             self.hidden -= 1
+        if self.opaque and tag == self.opaque[0]:
+            self.opaque[1] -= 1
+            if not self.opaque[1]:
+                self.opaque = []
 
     def handle_data(self, data):
-        if not self.hidden and data.strip():
+        if not self.hidden and not self.opaque and data.strip():
             self.parts.append(data.strip())
 
 
