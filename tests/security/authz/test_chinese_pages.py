@@ -168,3 +168,18 @@ def test_the_error_pages_are_chinese(w):
             problems.append(f"{status}: not the house page: {text[:200]!r}")
         problems += _problems(status, text)
     assert not problems, "\n".join(problems)
+    # the REST API keeps its contract's shape, in Chinese
+    api = client.get("/api/v1/cases/2000000000/", **ZH)
+    assert api.status_code == 404 and api.json()["code"] == "not_found", api.content
+    assert not foreign_words(api.json()["message"])
+
+
+def test_the_pages_before_signing_in_are_chinese(w):
+    """What everyone meets first: the sign-in page and the public 终本 list."""
+    client = Client()
+    problems = []
+    for name in ("login", "public:terminated-cases"):
+        response = client.get(reverse(name), **ZH)
+        assert response.status_code == 200, name
+        problems += _problems(name, visible_text(response.content.decode()))
+    assert not problems, "\n".join(problems)
