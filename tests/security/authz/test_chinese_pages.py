@@ -17,14 +17,8 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.chinese import context_of, foreign_words, visible_text
-from tests.security.authz import (
-    table_audit,
-    table_core,
-    table_custody_funds,
-    table_enforcement,
-    table_supervision,
-)
 from tests.security.authz.engine import Entry, Op, text_of
+from tests.security.authz.test_matrix import TABLE  # the matrix's tables, every URL of five apps
 from tests.security.authz.world import POSITIONS, ROLES
 
 pytestmark = [pytest.mark.django_db] + (
@@ -33,14 +27,6 @@ pytestmark = [pytest.mark.django_db] + (
 
 ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
 PEOPLE = [r for r in ROLES if r != "api_client"]  # the pages are for named people
-
-TABLE: list[Entry] = [
-    *table_core.TABLE,
-    *table_enforcement.TABLE,
-    *table_custody_funds.TABLE,
-    *table_supervision.TABLE,
-    *table_audit.TABLE,
-]
 
 
 def _pages() -> list[tuple[Entry, Op]]:
