@@ -347,6 +347,7 @@ LOGGING = {
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True  # htmx sends the token from a meta tag, not the cookie
+CSRF_FAILURE_VIEW = "core.views.errors.csrf_failure"  # the house page, in Chinese (templates/403_csrf.html)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 

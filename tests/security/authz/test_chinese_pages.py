@@ -139,10 +139,15 @@ def test_the_error_pages_are_chinese(w):
     forbidden = client.get(reverse("core:calendar-load"), **ZH)  # administrators only
     missing = client.get("/cases/2000000000/", **ZH)
     assert (forbidden.status_code, missing.status_code) == (403, 404)
+    stale = Client(enforce_csrf_checks=True)  # a form sent without its token
+    stale.force_login(w.user("clerk", "own"))
+    csrf = stale.post(reverse("core:export-start"), {"key": "supervision.clocks"}, **ZH)
+    assert csrf.status_code == 403 and b'data-reason="CSRF' in csrf.content
     request = RequestFactory().get("/", **ZH)
     request.LANGUAGE_CODE = "zh-hans"
     pages = {
         "403": forbidden.content.decode(),
+        "403 CSRF": csrf.content.decode(),
         "404": missing.content.decode(),
         "400": defaults.bad_request(request, Exception()).content.decode(),
         "500": defaults.server_error(request).content.decode(),
