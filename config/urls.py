@@ -38,9 +38,7 @@ urlpatterns = [
     path("", include("core.urls")),
 ]
 
-admin.site.site_header = "执行监督平台 管理后台"
-admin.site.site_title = "执行监督平台"
-admin.site.index_title = "系统管理"
+# the site's titles: core.admin_site.CourtAdminSite
 
 
 def _json_error(request, status: int, code: str, message: str):

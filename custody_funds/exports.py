@@ -11,7 +11,7 @@ from openpyxl.utils import get_column_letter
 
 from core.exports import safe_cell
 from custody_funds import selectors
-from custody_funds.models import LedgerAccount
+from custody_funds.models import POSTING_LABELS, LedgerAccount
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER_FILL = PatternFill("solid", fgColor="EEF2F7")
@@ -49,7 +49,7 @@ def case_ledger_xlsx(account: LedgerAccount) -> bytes:
         rows.append([
             leg.posting_id,
             timezone.localtime(leg.posting.created_at).strftime("%Y-%m-%d %H:%M"),
-            leg.posting.kind,
+            str(POSTING_LABELS.get(leg.posting.kind, leg.posting.kind)),
             leg.posting.memo,
             float(leg.amount),
             float(running),

@@ -71,6 +71,17 @@ class LedgerAccount(models.Model):
         return self.balance - self.pending
 
 
+# ``Posting.kind`` in words (账户明细, the ledger export).
+POSTING_LABELS = {
+    "receipt": _("到账"),
+    "receipt_unidentified": _("不明款挂账"),
+    "receipt_match": _("不明款匹配入账"),
+    "disbursement": _("发放"),
+    "deposit": _("提存"),
+    "reversal": _("冲正"),
+}
+
+
 class Posting(models.Model):
     """One balanced ledger entry."""
 

@@ -27,7 +27,7 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False  # transactions are explicit in 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "core.admin_site.CourtAdminConfig",  # django.contrib.admin, its index in Chinese
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -357,6 +357,7 @@ LOGGING = {
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True  # htmx sends the token from a meta tag, not the cookie
+CSRF_FAILURE_VIEW = "core.views.errors.csrf_failure"  # the house page, in Chinese (templates/403_csrf.html)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
