@@ -189,6 +189,14 @@ def court_member_get(court: Court, *, username: str) -> User | None:
     ).first()
 
 
+def handler_of_court(user: User, court: Court) -> bool:
+    """Whether ``user`` may be a case's 承办人 at ``court``: a person (not a machine
+    client) with a current membership there, the people ``handlers_by_court`` lists."""
+    return (
+        Membership.objects.filter(user=user, court=court, revoked_at__isnull=True).exclude(role=Role.API_CLIENT).exists()
+    )
+
+
 def user_get(pk: int) -> User | None:
     return User.objects.filter(pk=pk).first()
 
@@ -298,7 +306,7 @@ def case_get_for_update(*, actor: User, case: Case | int) -> Case:
         raise NotFound(_("案件不存在或不在您的可见范围内。"))
     locked = Case.objects.select_for_update(of=("self",)).select_related("court").get(pk=pk)
     if not can_act_at(actor, locked.court):
-        raise PermissionDenied(_("只有本院的书记员、承办人、执行局长或对接系统可以办理该案件节点。"))
+        raise PermissionDenied(_("只有本院的书记员、承办人、执行局长或对接系统可以办理本案事项。"))
     return locked
 
 

@@ -14,8 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import messages
 from core.calendar import WorkingCalendar, local_date
-from core.exceptions import Conflict, InvalidTransition, RuleViolation, ValidationFailed
+from core.exceptions import Conflict, FieldErrors, InvalidTransition, RuleViolation, ValidationFailed
 from core.models import Court, Deadline, NodeEvent, User
 from core.services import clocks
 from core.services.events import node_event_record, node_time_check
@@ -57,9 +58,9 @@ def _node(
 
 def _positive(amount: Decimal, field: str = "amount") -> Decimal:
     if amount <= 0:
-        raise ValidationFailed.for_field(field, _("金额必须大于零。"))
+        raise ValidationFailed.for_field(field, messages.AMOUNT_NOT_POSITIVE)
     if amount != amount.quantize(Decimal("0.01")):
-        raise ValidationFailed.for_field(field, _("金额最多两位小数。"))
+        raise ValidationFailed.for_field(field, messages.AMOUNT_PLACES)
     return amount
 
 
@@ -246,10 +247,13 @@ def _disbursement_draft_check(
 ) -> Party:
     """The payee, once the actor, the amount and the account are found acceptable."""
     policy.require_handle_funds(actor, case.court)
-    _positive(amount)
+    errors = FieldErrors()  # the amount and the payee in one answer
+    errors.catch(_positive, amount)
     payee = selectors.applicant_get(case, payee_id)
     if payee is None:
-        raise ValidationFailed.for_field("payee", _("收款人必须是本案申请执行人。"))
+        errors.add("payee", _("收款人必须是本案申请执行人。"))
+    errors.raise_if_any()
+    assert payee is not None
     confirmed = getattr(payee, "payout_account", None)
     if confirmed is not None and confirmed.account_number == number:
         return payee
