@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 
 from django.utils.translation import gettext as _
 from rest_framework.request import Request
@@ -21,6 +22,9 @@ logger = logging.getLogger(__name__)
 
 
 _DECLARED: dict[tuple[type, str], frozenset[str] | None] = {}
+# drf-spectacular's inspection is not thread-safe (its extensions load their target
+# classes lazily, on class attributes): one thread of a worker inspects at a time.
+_INSPECTING = threading.Lock()
 
 
 def declared_query_parameters(view, method: str) -> frozenset[str] | None:
@@ -28,24 +32,30 @@ def declared_query_parameters(view, method: str) -> frozenset[str] | None:
     drf-spectacular computes for ``/api/schema/`` from the same view — computed once per
     view class and method (a few milliseconds). ``None`` when it cannot be told."""
     key = (type(view), method)
-    if key not in _DECLARED:
-        from drf_spectacular.generators import SchemaGenerator
-        from drf_spectacular.plumbing import ComponentRegistry
-
-        match = view.request.resolver_match
-        path = "/" + _CONVERTER.sub(r"{\1}", match.route)
-        try:
-            # the view as the schema generator sees it: the method's @extend_schema applied
-            documented = SchemaGenerator().create_view(match.func, method)
-            operation = documented.schema.get_operation(path, match.route, "", method, ComponentRegistry())
-        except Exception:
-            logger.warning("no schema operation for %s %s", method, path, exc_info=True)
-            operation = None
-        _DECLARED[key] = (
-            None if operation is None
-            else frozenset(p["name"] for p in operation.get("parameters", []) if p.get("in") == "query")
-        )
+    if key in _DECLARED:
+        return _DECLARED[key]
+    with _INSPECTING:
+        if key not in _DECLARED:
+            _DECLARED[key] = _inspect(view, method)
     return _DECLARED[key]
+
+
+def _inspect(view, method: str) -> frozenset[str] | None:
+    from drf_spectacular.generators import SchemaGenerator
+    from drf_spectacular.plumbing import ComponentRegistry
+
+    match = view.request.resolver_match
+    path = "/" + _CONVERTER.sub(r"{\1}", match.route)
+    try:
+        # the view as the schema generator sees it: the method's @extend_schema applied
+        documented = SchemaGenerator().create_view(match.func, method)
+        operation = documented.schema.get_operation(path, match.route, "", method, ComponentRegistry())
+    except Exception:
+        logger.warning("no schema operation for %s %s", method, path, exc_info=True)
+        return None
+    if operation is None:
+        return None
+    return frozenset(p["name"] for p in operation.get("parameters", []) if p.get("in") == "query")
 
 
 def refuse_undeclared_query_parameters(view, request: Request) -> None:

@@ -8,9 +8,10 @@ asked for HTML answers 406 before it even checks credentials. Here an error is a
 
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.renderers import JSONRenderer
+from rest_framework.views import APIView
 
 
-class _ErrorsInJson:
+class _ErrorsInJson(APIView):
     def perform_content_negotiation(self, request, force=False):
         # a client asking for a type the view cannot give still learns first
         # whether it may see the schema at all (401), then gets the default type
