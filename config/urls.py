@@ -4,8 +4,8 @@ from django.http import JsonResponse
 from django.urls import include, path
 from django.utils.translation import gettext as _
 from django.views.defaults import bad_request, page_not_found, server_error
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from core.api.docs import DocsView, SchemaView
 from core.api.health import healthz
 from core.views.auth import LoginView
 
@@ -26,8 +26,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/schema/", SchemaView.as_view(), name="api-schema"),
+    path("api/docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("cases/", include("enforcement.urls")),
     path("funds/", include("custody_funds.urls")),
     path("supervision/", include("supervision.urls")),

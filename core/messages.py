@@ -23,4 +23,4 @@ REQUIRED = _("该字段是必填项。")
 # 法〔2015〕137号 第二条第二款: 收案年度 is the calendar year the court received the case.
 CASE_NUMBER_YEAR = _("案号年度 %(number_year)s 与立案日期的年度 %(filed_year)s 不一致。")
 PARTY_BOTH_SIDES = _("同一当事人不能既是申请执行人又是被执行人。")
-HANDLER_NOT_OF_COURT = _("承办人必须是本院人员。")
+HANDLER_NOT_OF_COURT = _("承办人必须是本院的承办人或执行局长。")

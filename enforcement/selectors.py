@@ -165,13 +165,17 @@ def case_handler_choices(user: User, *, limit: int) -> list[tuple[str, str]]:
     return [(u.username, str(u)) for u in users]
 
 
+# Who may be a case's 承办人: the court's handlers (执行员/承办法官), and its bureau
+# head, who may take a case himself — never a clerk, finance or a machine client.
+HANDLER_ROLES = (Role.HANDLER, Role.BUREAU_HEAD)
+
+
 def handlers_by_court(courts: list[Court]) -> dict[int, list[tuple[int, str]]]:
-    """People with a current membership at each court (machine clients excepted)."""
+    """The people each court's cases may be assigned to (``HANDLER_ROLES``)."""
     rows: dict[int, list[tuple[int, str]]] = defaultdict(list)
     seen: set[tuple[int, int]] = set()
     memberships = (
-        Membership.objects.filter(court__in=[c.pk for c in courts], revoked_at__isnull=True)
-        .exclude(role=Role.API_CLIENT)
+        Membership.objects.filter(court__in=[c.pk for c in courts], revoked_at__isnull=True, role__in=HANDLER_ROLES)
         .select_related("user")
         .order_by("court_id", "user__username")
     )
@@ -190,11 +194,9 @@ def court_member_get(court: Court, *, username: str) -> User | None:
 
 
 def handler_of_court(user: User, court: Court) -> bool:
-    """Whether ``user`` may be a case's 承办人 at ``court``: a person (not a machine
-    client) with a current membership there, the people ``handlers_by_court`` lists."""
-    return (
-        Membership.objects.filter(user=user, court=court, revoked_at__isnull=True).exclude(role=Role.API_CLIENT).exists()
-    )
+    """Whether ``user`` may be a case's 承办人 at ``court``: a current handler or bureau
+    head there, the people ``handlers_by_court`` lists."""
+    return Membership.objects.filter(user=user, court=court, revoked_at__isnull=True, role__in=HANDLER_ROLES).exists()
 
 
 def user_get(pk: int) -> User | None:

@@ -55,7 +55,7 @@ class CaseFundsApi(ApiView):
             entries.append({
                 "posting": leg.posting_id, "kind": leg.posting.kind, "memo": leg.posting.memo,
                 "amount": f"{leg.amount:.2f}", "balance_after": f"{running:.2f}",
-                "at": leg.posting.created_at.isoformat(),
+                "at": leg.posting.created_at,  # DateTimeField renders it in +08:00
             })
         return Response(self.OutputSerializer({
             "account_number": account.number, "balance": account.balance, "pending": account.pending,

@@ -227,6 +227,21 @@ def test_the_form_offers_only_people_of_the_court(client, courts, clerk, handler
     assert "handler" in body and "stranger_handler" not in body
 
 
+@pytest.mark.parametrize("role", [Role.CLERK, Role.FINANCE, Role.CASE_SUPERVISOR])
+def test_only_handlers_and_the_bureau_head_can_be_the_handler(client, courts, clerk, handler, role):
+    """The handler list holds handlers (and the bureau head, who may take a case), not
+    the court's clerks or finance (issue 16)."""
+    other = make_member(role, courts.lu0102, f"not-a-handler-{role}")
+    head = make_member(Role.BUREAU_HEAD, courts.lu0102, "head-takes-cases")
+    client.force_login(clerk)
+    body = client.get(reverse("enforcement:case-new")).content.decode()
+    assert f'value="{handler.pk}"' in body and f'value="{head.pk}"' in body
+    assert f'value="{other.pk}"' not in body
+    with pytest.raises(ValidationFailed) as refused:
+        case_services.case_register(actor=clerk, data=_case_input(courts, handler=other))
+    assert refused.value.extra["fields"]["handler"] == [str(messages.HANDLER_NOT_OF_COURT)]
+
+
 # --- one wording per kind of mistake ------------------------------------------------------------
 
 

@@ -331,7 +331,7 @@ def test_the_head_carries_the_summary_and_the_actions(client, clerk, case_superv
     # someone who may only look sees why, where the actions would be
     client.force_login(case_supervisor)
     head = head_of(client.get(detail_url(case)).content.decode())
-    assert 'id="case-actions"' not in head and "办理节点限本院的书记员、承办人和执行局长" in head
+    assert 'id="case-actions"' not in head and "办理事项限本院的书记员、承办人和执行局长" in head
 
 
 def _busy(case, actor, n: int, day: int) -> None:

@@ -6,8 +6,9 @@ export jobs."""
 import datetime as dt
 from decimal import Decimal
 
-from core.models import Court
+from core.models import Court, Role
 from tests.conftest import at
+from tests.core.factories import make_member
 from tests.security.authz.world import (
     CONFIRMED_ACCOUNT,
     MARKER_COURTS,
@@ -404,7 +405,7 @@ def _markers(w: World) -> None:
             f"(2026){code}执90{n}号",
             received="2026-09-01 10:00",
             filed="2026-08-28",
-            handler=clerk,
+            handler=make_member(Role.HANDLER, court, f"helper-handler.{code}"),
         )
         case = type(case).objects.get(pk=case.pk)
         marks["case"][code] = case
