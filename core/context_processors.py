@@ -32,6 +32,7 @@ def navigation(request):
         (_("案款审批"), reverse("custody_funds:approvals"), "custody_funds.approve"),
         (_("补录核实"), reverse("core:clock-corrections"), "core.approve_deadline_change"),
         (_("财务待付"), reverse("custody_funds:finance"), "custody_funds.pay"),
+        (_("到账日报"), reverse("custody_funds:receipts-daily"), "custody_funds.pay"),
         (_("不明款"), reverse("custody_funds:unidentified"), "custody_funds.match"),
         (_("工作日历"), reverse("core:calendar"), "core.view_calendar"),
         (_("期限规则"), reverse("core:rules"), "core.use_browser"),
