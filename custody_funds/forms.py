@@ -206,8 +206,11 @@ class QueuePayForm(forms.Form):
 class PeriodForm(forms.Form):
     """A day or a range (default today) and one of the person's courts (empty: all)."""
 
-    from_ = forms.DateField(label=_("开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    to = forms.DateField(label=_("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    # ISO dates: what an <input type=date> accepts as its value
+    from_ = forms.DateField(label=_("开始日期"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    to = forms.DateField(label=_("结束日期"), required=False,
+                         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     court = forms.ChoiceField(label=_("法院"), required=False)
 
     def __init__(self, *args, courts: list[tuple[str, str]], **kwargs):

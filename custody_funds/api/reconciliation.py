@@ -40,7 +40,7 @@ PERIOD = [
 ]
 
 
-class TotalsOut(serializers.Serializer):
+class ReceiptsDayTotalsOut(serializers.Serializer):
     day = DateField(allow_null=True)
     received = MoneyField(positive=False)
     matched = MoneyField(positive=False)
@@ -50,7 +50,7 @@ class TotalsOut(serializers.Serializer):
     payments = serializers.IntegerField()
 
 
-class DayReceiptOut(serializers.Serializer):
+class ReceiptsDayReceiptOut(serializers.Serializer):
     id = serializers.IntegerField()
     court = serializers.CharField(source="court.code")
     arrived_at = DateTimeField()
@@ -65,7 +65,7 @@ class DayReceiptOut(serializers.Serializer):
     matched_case_status = serializers.CharField()
 
 
-class DayPaymentOut(serializers.Serializer):
+class ReceiptsDayPaymentOut(serializers.Serializer):
     id = serializers.IntegerField()
     case = serializers.IntegerField(source="case_id")
     case_number = serializers.CharField(source="case.case_number")
@@ -82,10 +82,10 @@ class ReceiptsDailyApi(ApiView):
         from_ = DateField(source="start")
         to = DateField(source="end")
         court = serializers.CharField(source="court.code", allow_null=True, default=None)
-        totals = TotalsOut(source="total")
-        days = TotalsOut(many=True)
-        receipts = DayReceiptOut(many=True)
-        payments = DayPaymentOut(many=True)
+        totals = ReceiptsDayTotalsOut(source="total")
+        days = ReceiptsDayTotalsOut(many=True)
+        receipts = ReceiptsDayReceiptOut(many=True)
+        payments = ReceiptsDayPaymentOut(many=True)
 
     @extend_schema(
         operation_id="receipts_daily", parameters=PERIOD, responses={200: OutputSerializer, **ERROR_RESPONSES}
@@ -109,7 +109,7 @@ class ReconciliationExportApi(ApiView):
         return xlsx_response(content, filename)
 
 
-class ReconLineOut(serializers.Serializer):
+class ReconciliationLineOut(serializers.Serializer):
     category = serializers.CharField()
     label = serializers.CharField()
     reference = serializers.CharField()
@@ -153,7 +153,7 @@ class ReconciliationApi(ApiView):
         to = DateField(source="end")
         balanced = serializers.BooleanField()
         summary = serializers.DictField(child=serializers.IntegerField())
-        lines = ReconLineOut(many=True)
+        lines = ReconciliationLineOut(many=True)
 
     @extend_schema(
         operation_id="funds_reconcile",

@@ -4,6 +4,7 @@ export). Reads only; the court scoping is ``custody_funds.selectors``."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.decorators import perm_required
@@ -16,8 +17,10 @@ from custody_funds.exports import RECONCILE, period_court
 
 
 def _period_form(request: HttpRequest, form_class: type[f.PeriodForm], data, files=None) -> f.PeriodForm:
+    """The form over the person's courts; unbound, it shows today in both dates."""
     courts = [(c.code, c.name) for c in visible_courts(request.user)]
-    return form_class(data, files, courts=courts)
+    today = timezone.localdate()
+    return form_class(data, files, courts=courts, initial={"from": today, "to": today})
 
 
 @require_GET
