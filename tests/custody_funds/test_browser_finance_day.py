@@ -10,9 +10,8 @@ from playwright.sync_api import expect
 
 from custody_funds.models import Receipt, ReceiptStatus
 from custody_funds.services import funds
-from enforcement.services import closure as closure_services
 from tests.browser import log_in, screenshot
-from tests.conftest import at
+from tests.custody_funds.factories import closed
 from tests.enforcement.factories import make_case
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,14 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_daily_receipts_and_the_closed_case_warning(page, courts, clerk, handler, finance, now):
     # given: a case closed (撤回申请) and a 不明款 that arrived this morning
-    case = make_case(clerk, courts.lu0102, handler=handler)
-    closure_services.case_close(
-        actor=clerk,
-        case=case,
-        closure="withdrawn",
-        closed_at=at("2026-11-10 11:00"),
-        document="准予撤回执行申请裁定书",
-    )
+    case = closed(make_case(clerk, courts.lu0102, handler=handler), clerk)
     stray, _ = funds.receipt_record(
         actor=finance,
         court=courts.lu0102,

@@ -2,45 +2,25 @@
 refuse (422 ``case_closed``, naming the state) unless confirmed with a reason, which
 is recorded; the 不明款 page shows the state and asks to confirm."""
 
-from decimal import Decimal
-
 import pytest
 
 from core.models import NodeEvent
 from custody_funds.models import Receipt, ReceiptStatus
 from custody_funds.services import funds
-from enforcement.services import closure as closure_services
-from tests.conftest import at
+from tests.custody_funds.factories import closed, stray
 from tests.enforcement.factories import make_case
 
 
 @pytest.fixture
 def closed_case(courts, clerk, handler):
-    case = make_case(clerk, courts.lu0102, handler=handler)
-    closure_services.case_close(
-        actor=clerk,
-        case=case,
-        closure="withdrawn",
-        closed_at=at("2026-11-10 11:00"),
-        document="准予撤回执行申请裁定书",
-    )
-    case.refresh_from_db()
+    case = closed(make_case(clerk, courts.lu0102, handler=handler), clerk)
     assert case.status == "closed"
     return case
 
 
 @pytest.fixture
 def unidentified(courts, finance):
-    receipt, _created = funds.receipt_record(
-        actor=finance,
-        court=courts.lu0102,
-        reference="U-9",
-        account_number="",
-        amount=Decimal("800.00"),
-        arrived_at=at("2026-11-20 09:00"),
-        payer="王某",
-    )
-    return receipt
+    return stray(courts.lu0102, finance, "800.00", "U-9", "2026-11-20 09:00", payer="王某")
 
 
 def test_rest_refuses_without_confirmation_naming_the_state(closed_case, unidentified, finance, as_user):

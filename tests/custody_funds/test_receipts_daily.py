@@ -8,9 +8,8 @@ import pytest
 from core.models import Role
 from custody_funds import reconciliation
 from custody_funds.services import funds
-from tests.conftest import at
 from tests.core.factories import make_member
-from tests.custody_funds.factories import notified, receive
+from tests.custody_funds.factories import notified, receive, stray
 from tests.enforcement.factories import make_case
 
 
@@ -21,15 +20,7 @@ def day(courts, clerk, handler, bureau_head, finance):
     case = make_case(clerk, courts.lu0102, handler=handler)
     receive(case, finance, "30000.00", "B-1", when="2026-11-20 09:15", payer="某某公司")
     receive(case, finance, "500.00", "B-0", when="2026-11-19 23:59")
-    funds.receipt_record(
-        actor=finance,
-        court=courts.lu0102,
-        reference="U-1",
-        account_number="999",
-        amount=Decimal("1200.50"),
-        arrived_at=at("2026-11-20 14:00"),
-        payer="不明付款人",
-    )
+    stray(courts.lu0102, finance, "1200.50", "U-1", "2026-11-20 14:00", payer="不明付款人")
     d = notified(case, handler, bureau_head, "1000.00")
     funds.disbursement_pay(actor=finance, disbursement=d, bank_reference="PAY-1")
     other_clerk = make_member(Role.CLERK, courts.lu0103, "clerk_0103")

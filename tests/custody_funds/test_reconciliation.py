@@ -16,7 +16,7 @@ from custody_funds.exports import RECONCILIATION_EXPORTER, reconciliation_rows
 from custody_funds.models import Receipt
 from custody_funds.services import funds
 from tests.conftest import at
-from tests.custody_funds.factories import notified, receive
+from tests.custody_funds.factories import notified, receive, stray
 
 HEADER = "交易日期,金额,流水号,对方户名\n"
 
@@ -27,14 +27,7 @@ def recorded(courts, case, handler, bureau_head, finance):
     payment PAY-1 (1000) paid today (21 Nov)."""
     receive(case, finance, "30000.00", "B-1", when="2026-11-20 09:00")
     receive(case, finance, "500.00", "B-2", when="2026-11-20 10:00")
-    funds.receipt_record(
-        actor=finance,
-        court=courts.lu0102,
-        reference="B-3",
-        account_number="1",
-        amount=Decimal("200.00"),
-        arrived_at=at("2026-11-20 11:00"),
-    )
+    stray(courts.lu0102, finance, "200.00", "B-3", "2026-11-20 11:00")
     d = notified(case, handler, bureau_head, "1000.00")
     funds.disbursement_pay(actor=finance, disbursement=d, bank_reference="PAY-1")
     return case
@@ -87,14 +80,7 @@ def test_another_courts_receipt_is_bank_only(recorded, finance, courts, today, c
     from tests.core.factories import make_member
 
     other = make_member(Role.FINANCE, courts.lu0103, "fin_0103")
-    funds.receipt_record(
-        actor=other,
-        court=courts.lu0103,
-        reference="B-OTHER",
-        account_number="1",
-        amount=Decimal("5.00"),
-        arrived_at=at("2026-11-20 09:00"),
-    )
+    stray(courts.lu0103, other, "5.00", "B-OTHER", "2026-11-20 09:00")
     result = _reconcile(finance, courts, today, HEADER + "2026-11-20,5.00,B-OTHER,某\n")
     assert ("B-OTHER", "bank_only") in {(line.reference, line.category) for line in result.lines}
 
