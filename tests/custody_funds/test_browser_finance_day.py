@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from custody_funds.models import Receipt, ReceiptStatus
 from custody_funds.services import funds
 from tests.browser import log_in, screenshot
-from tests.custody_funds.factories import closed
+from tests.custody_funds.factories import closed, receive
 from tests.enforcement.factories import make_case
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -86,3 +86,29 @@ def test_daily_receipts_and_the_closed_case_warning(page, courts, clerk, handler
     expect(row.get_by_role("link", name=case.case_number)).to_be_visible()
     expect(row).to_contain_text("匹配时已结案")
     expect(page.locator("[data-total=matched] dd")).to_have_text("2,600.00")
+
+
+def test_bank_statement_reconciled_on_the_page(page, courts, clerk, handler, finance, tmp_path):
+    # given: a receipt recorded yesterday; the bank's statement has it and one line nobody recorded
+    case = make_case(clerk, courts.lu0102, handler=handler)
+    receive(case, finance, "30000.00", "B-1", when="2026-11-20 09:00")
+    statement = tmp_path / "对账单.csv"
+    statement.write_text(
+        "交易日期,金额,流水号,对方户名\n2026-11-20,30000.00,B-1,某某公司\n2026-11-20,88.00,B-9,不明\n",
+        encoding="utf-8",
+    )
+    log_in(page, finance)
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="到账日报", exact=True).click()
+    page.get_by_role("link", name="上传银行对账单对账").click()
+    expect(page.locator("h1")).to_have_text("银行对账")
+    page.locator("select[name=court]").select_option("鲁0102")
+    page.locator("input[name=from]").fill("2026-11-20")
+    page.locator("input[name=to]").fill("2026-11-21")
+    page.locator("input[name=file]").set_input_files(str(statement))
+    with page.expect_navigation():
+        page.get_by_role("button", name="开始对账").click()
+    expect(page.locator("tr[data-reference='B-1']")).to_have_attribute("data-category", "matched")
+    expect(page.locator("tr[data-reference='B-9']")).to_have_attribute("data-category", "bank_only")
+    expect(page.locator("[data-summary=bank_only] dd")).to_have_text("1")
+    expect(page.locator("[data-balanced]")).to_have_text("存在差异，请逐笔核实。")
+    screenshot(page, "funds_reconciliation")
