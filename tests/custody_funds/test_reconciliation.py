@@ -140,21 +140,8 @@ def test_unreadable_files_are_refused_in_chinese(name, content, words):
     assert refused.value.code == "statement_invalid" and words in str(refused.value.message)
 
 
-def test_rest_reconciliation_multipart_and_json(recorded, finance, as_user):
-    client = as_user(finance)
-    upload = SimpleUploadedFile("s.csv", STATEMENT.encode(), content_type="text/csv")
-    r = client.post(
-        "/api/v1/funds/reconciliation/",
-        {"court": "鲁0102", "from": "2026-11-20", "to": "2026-11-21", "file": upload},
-        format="multipart",
-    )
-    assert r.status_code == 200, r.content
-    body = r.json()
-    assert body["summary"] == {"matched": 3, "bank_only": 1, "recorded_only": 1, "amount_differs": 0}
-    assert body["from"] == "2026-11-20"
-    pay = next(line for line in body["lines"] if line["reference"] == "PAY-1")
-    assert (pay["bank_amount"], pay["recorded_amount"], pay["direction"]) == ("-1000.00", "-1000.00", "out")
-    r = client.post(
+def test_rest_reconciliation(recorded, finance, as_user):
+    r = as_user(finance).post(
         "/api/v1/funds/reconciliation/",
         {
             "court": "鲁0102",
@@ -165,7 +152,23 @@ def test_rest_reconciliation_multipart_and_json(recorded, finance, as_user):
         },
         format="json",
     )
-    assert r.status_code == 200 and r.json()["summary"]["bank_only"] == 1
+    assert r.status_code == 200, r.content
+    body = r.json()
+    assert body["summary"] == {"matched": 3, "bank_only": 1, "recorded_only": 1, "amount_differs": 0}
+    assert body["from"] == "2026-11-20" and body["balanced"] is False
+    pay = next(line for line in body["lines"] if line["reference"] == "PAY-1")
+    assert (pay["bank_amount"], pay["recorded_amount"], pay["direction"]) == ("-1000.00", "-1000.00", "out")
+    b9 = next(line for line in body["lines"] if line["reference"] == "B-9")
+    assert (b9["category"], b9["row"], b9["recorded_amount"]) == ("bank_only", 4, None)
+
+
+def test_rest_content_that_is_not_base64_is_a_400(recorded, finance, as_user):
+    r = as_user(finance).post(
+        "/api/v1/funds/reconciliation/",
+        {"court": "鲁0102", "filename": "s.csv", "content_base64": "不是base64"},
+        format="json",
+    )
+    assert r.status_code == 400 and "content_base64" in r.json()["extra"]["fields"]
 
 
 def test_rest_bad_file_is_a_400_naming_row_and_column_and_changes_nothing(recorded, finance, as_user):
