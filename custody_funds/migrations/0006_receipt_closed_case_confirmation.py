@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("custody_funds", "0004_damm_account_numbers"),
+        ("custody_funds", "0005_disbursement_account_change_evidence"),
     ]
 
     operations = [
