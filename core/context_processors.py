@@ -71,6 +71,7 @@ MENU: list[tuple[Any, list[MenuEntry]]] = [
                 ("core.clock_corrections",),
             ),
             (_("财务待付"), "custody_funds:finance", "custody_funds.pay", ("custody_funds.payments",)),
+            (_("到账日报"), "custody_funds:receipts-daily", "custody_funds.pay", ()),
             (_("督办"), "supervision:orders", "core.use_browser", ("supervision.orders",)),
             (_("执行信访"), "supervision:petitions", "core.use_browser", ("supervision.petitions",)),
         ],

@@ -12,7 +12,8 @@ class CustodyFundsConfig(AppConfig):
     def ready(self) -> None:
         # receivers import models: only once they are loaded. The rules predicates
         # (permissions.py) are found by core.
-        from custody_funds import receivers
+        # importing the exports registers the 对账表 with the background exports (core.exports)
+        from custody_funds import exports, receivers  # noqa: F401
 
         events.register(*NODE_KINDS)
         # the queue's sources query models: only once they are loaded

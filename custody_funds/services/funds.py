@@ -156,13 +156,38 @@ def _start_funds_notice(receipt: Receipt, case: Case, at: dt.datetime) -> Deadli
     )
 
 
+def _closed_case_check(case: Case, *, confirm: bool, reason: str) -> dict[str, str]:
+    """Matching money to a closed (or closing) case needs ``confirm`` and a reason;
+    returns what the receipt and the node record about it (nothing for an open case)."""
+    if not policy.case_closed_for_matching(case):
+        return {}
+    state = policy.case_state_label(case)
+    if not confirm:
+        raise RuleViolation(
+            _("案件 %(n)s 的状态为%(s)s。确需将到账匹配到该案的，请确认并说明理由。") % {"n": case.case_number, "s": state},
+            code="case_closed",
+            extra={"case": case.pk, "case_status": case.status, "case_status_label": state,
+                   "closure_type": case.closure_type},
+        )
+    if not reason.strip():
+        raise ValidationFailed.for_field(
+            "closed_case_reason", _("案件状态为%(s)s，请说明匹配到该案的理由。") % {"s": state}
+        )
+    return {"status": str(case.status), "status_label": state, "reason": reason.strip()[:300]}
+
+
 @transaction.atomic
-def receipt_match(*, actor: User, receipt: Receipt, case: Case, reason: str) -> Receipt:
+def receipt_match(
+    *, actor: User, receipt: Receipt, case: Case, reason: str, confirm_closed_case: bool = False,
+    closed_case_reason: str = "",
+) -> Receipt:
     """Match an unidentified receipt to a case (who and why are recorded). The
     10-working-day FUNDS_NOTICE clock counts from the arrival (到账, 322号 §22), not
     from the match: money left unmatched (§19) does not buy the handler a fresh
     period. Matched after that period ended, the clock is ``breached`` at once and
-    the scan raises its overdue alerts as for any overdue clock."""
+    the scan raises its overdue alerts as for any overdue clock. A case already
+    closed or closing (结案/终本) is refused (422 ``case_closed``, naming its state)
+    unless ``confirm_closed_case`` with a ``closed_case_reason``; both are recorded."""
     receipt = selectors.receipt_get_for_update(receipt.pk)
     policy.require_match_receipts(actor, receipt.court)
     if not reason.strip():
@@ -171,8 +196,10 @@ def receipt_match(*, actor: User, receipt: Receipt, case: Case, reason: str) -> 
         raise ValidationFailed.for_field("case", _("只能匹配到本院的案件。"))
     if receipt.status != ReceiptStatus.UNIDENTIFIED:
         raise InvalidTransition(_("该笔到账已匹配。"))
+    closed = _closed_case_check(case, confirm=confirm_closed_case, reason=closed_case_reason)
     now = timezone.now()
-    receipt.match(case=case, at=now, by=actor, reason=reason[:300])
+    receipt.match(case=case, at=now, by=actor, reason=reason[:300], closed_case_status=closed.get("status", ""),
+                  closed_case_reason=closed.get("reason", ""))
     receipt.save()
     account = ledger.fund_account_open(case=case)
     ledger.post(
@@ -181,8 +208,10 @@ def receipt_match(*, actor: User, receipt: Receipt, case: Case, reason: str) -> 
         memo=f"不明款匹配 {receipt.reference}：{reason[:200]}",
     )
     late = _funds_notice_from_arrival(receipt, case, now)
-    _node(case=case, kind=FundsNode.RECEIPT_MATCHED, at=now, actor=actor, subject=receipt,
-          payload={"amount": str(receipt.amount), "reason": reason[:300], **late})
+    payload: dict[str, Any] = {"amount": str(receipt.amount), "reason": reason[:300], **late}
+    if closed:
+        payload["closed_case_confirmed"] = closed
+    _node(case=case, kind=FundsNode.RECEIPT_MATCHED, at=now, actor=actor, subject=receipt, payload=payload)
     return receipt
 
 
