@@ -43,7 +43,11 @@ class NotificationListApi(ApiView):
     @extend_schema(
         operation_id="notifications_list",
         summary="本人的站内通知（最新在前）",
-        parameters=[OpenApiParameter("unread", str, enum=["true", "false"], description="true 只看未读，false 只看已读")],
+        parameters=[
+            OpenApiParameter(
+                "unread", str, enum=["true", "false"], description="true 只看未读，false 只看已读"
+            )
+        ],
         responses={200: NotificationOut(many=True), **ERROR_RESPONSES},
     )
     def get(self, request: Request) -> Response:

@@ -26,11 +26,19 @@ class NotificationKind(models.TextChoices):
 
 class Notification(models.Model):
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("接收人"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
     )
     # The court the matter belongs to (none for a personal matter such as an export).
     court = models.ForeignKey(
-        "core.Court", verbose_name=_("法院"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "core.Court",
+        verbose_name=_("法院"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     kind = models.CharField(_("类型"), max_length=30, choices=NotificationKind.choices)
     title = models.CharField(_("标题"), max_length=200)

@@ -4,7 +4,7 @@ the page reloads), mark all read, and follow a notification's link (marks it rea
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -27,7 +27,7 @@ def _internal(link: str) -> bool:
 
 @require_GET
 @perm_required("core.use_browser")
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request) -> HttpResponse:
     show = request.GET.get("show") or "all"
     if show not in SHOW_CHOICES:
         show = "all"
@@ -36,14 +36,18 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/notifications.html",
-        {"page": page, "show": show, "show_choices": SHOW_CHOICES.items(),
-         "unread_total": notification_unread_count(request.user)},
+        {
+            "page": page,
+            "show": show,
+            "show_choices": SHOW_CHOICES.items(),
+            "unread_total": notification_unread_count(request.user),
+        },
     )
 
 
 @require_POST
 @perm_required("core.use_browser")
-def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_read(request, pk: int) -> HttpResponse:
     try:
         notification = notification_mark_read(user=request.user, notification_id=pk)
     except NotFound:
@@ -57,7 +61,7 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @perm_required("core.use_browser")
-def notification_read_all(request: HttpRequest) -> HttpResponse:
+def notification_read_all(request) -> HttpResponse:
     count = notifications_mark_all_read(user=request.user)
     messages.success(request, _("已将 %(n)s 条通知标为已读。") % {"n": count})
     return redirect(safe_next(request) or reverse("core:notifications"))
@@ -65,7 +69,7 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @perm_required("core.use_browser")
-def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_open(request, pk: int) -> HttpResponse:
     """Follow the notification's link; following it is reading it."""
     try:
         notification = notification_mark_read(user=request.user, notification_id=pk)
@@ -78,6 +82,6 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @perm_required("core.use_browser")
-def notification_bell(request: HttpRequest) -> HttpResponse:
+def notification_bell(request) -> HttpResponse:
     """The bell alone, refreshed by htmx after a notification is marked read."""
     return render(request, "core/_bell.html")

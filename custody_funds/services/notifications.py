@@ -3,6 +3,8 @@ disbursement or a 延缓发放/提存 request waiting for the bureau heads, and 
 requester told the decision. Called inside the service's transaction; the person
 who acted is never told (``core.services.notifications.notify``)."""
 
+from typing import cast
+
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -18,9 +20,12 @@ def _funds_url(case_id: int) -> str:
 
 
 def _what(obj: Disbursement | FundsHold) -> str:
-    if isinstance(obj, Disbursement):
-        return _("案款发放 %(a)s 元（%(p)s）") % {"a": money_text(obj.amount), "p": obj.holder}
-    return str(obj.get_kind_display())
+    if isinstance(obj, FundsHold):
+        return str(obj.get_kind_display())
+    d = cast(
+        Disbursement, obj
+    )  # mypy does not narrow models with an untyped base (ConcurrentTransitionMixin)
+    return _("案款发放 %(a)s 元（%(p)s）") % {"a": money_text(d.amount), "p": d.holder}
 
 
 @in_site_language
@@ -40,7 +45,9 @@ def notify_funds_request(*, obj: Disbursement | FundsHold, actor: User) -> None:
 
 
 @in_site_language
-def notify_funds_decided(*, obj: Disbursement | FundsHold, requester_id: int, approved: bool, actor: User) -> None:
+def notify_funds_decided(
+    *, obj: Disbursement | FundsHold, requester_id: int, approved: bool, actor: User
+) -> None:
     """The drafter of a disbursement, or the requester of a hold, is told the decision."""
     case = obj.case
     title = _("您申请的%(w)s已批准：%(n)s") if approved else _("您申请的%(w)s已驳回：%(n)s")

@@ -61,7 +61,8 @@ def notify_approval_decided(*, approval: Approval, actor: User) -> None:
         actor=actor,
         kind=NotificationKind.REQUEST_DECIDED,
         title=title % {"k": approval.get_kind_display(), "n": case.case_number},
-        body=_("审批人：%(who)s。") % {"who": actor} + (_("审批意见：%(note)s") % {"note": note} if note else ""),
+        body=_("审批人：%(who)s。") % {"who": actor}
+        + (_("审批意见：%(note)s") % {"note": note} if note else ""),
         link=case_url(case),
         court=case.court,
         subject=approval,

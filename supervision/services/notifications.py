@@ -18,9 +18,10 @@ ORDER_POSTS = (Role.BUREAU_HEAD, Role.CASE_SUPERVISOR)
 def _responders(order: SupervisionOrder) -> set[int]:
     people = set(users_with_roles_at([order.target_court_id], ORDER_POSTS).values_list("pk", flat=True))
     handler_id = order.case.handler_id
-    if handler_id is not None and users_with_roles_at([order.target_court_id], [Role.HANDLER]).filter(
-        pk=handler_id
-    ).exists():
+    if (
+        handler_id is not None
+        and users_with_roles_at([order.target_court_id], [Role.HANDLER]).filter(pk=handler_id).exists()
+    ):
         people.add(handler_id)
     return people
 
@@ -46,7 +47,9 @@ def notify_order_issued(*, order: SupervisionOrder, actor: User) -> None:
 
 
 @in_site_language
-def notify_order_returned(*, order: SupervisionOrder, replied_by_id: int | None, note: str, actor: User) -> None:
+def notify_order_returned(
+    *, order: SupervisionOrder, replied_by_id: int | None, note: str, actor: User
+) -> None:
     people = _responders(order)
     if replied_by_id is not None:
         people.add(replied_by_id)

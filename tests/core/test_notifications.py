@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 from core.exports import Exporter, export_run, export_start, register
 from core.models import Notification, NotificationKind, User
 from core.selectors import notification_unread_count, notifications_of
-from core.services.notifications import notify, notifications_mark_all_read
+from core.services.notifications import notifications_mark_all_read, notify
 
 pytestmark = pytest.mark.django_db
 
@@ -30,9 +30,17 @@ def as_user():
     return make
 
 
-def tell(recipients, *, actor=None, court=None, title="案件 (2026)鲁0102执1号 已分配给您承办", link="/cases/"):
-    return notify(recipients=recipients, actor=actor, kind=NotificationKind.CASE_ASSIGNED, title=title,
-                  link=link, court=court)
+def tell(
+    recipients, *, actor=None, court=None, title="案件 (2026)鲁0102执1号 已分配给您承办", link="/cases/"
+):
+    return notify(
+        recipients=recipients,
+        actor=actor,
+        kind=NotificationKind.CASE_ASSIGNED,
+        title=title,
+        link=link,
+        court=court,
+    )
 
 
 def test_notify_tells_each_person_once_and_never_the_actor(courts, handler, clerk, bureau_head):
@@ -151,7 +159,9 @@ def test_following_the_link_marks_it_read_and_stays_on_this_site(client, courts,
 # --- REST ------------------------------------------------------------------------------------
 
 
-def test_api_lists_my_notifications_newest_first_with_the_unread_filter(courts, handler, bureau_head, as_user):
+def test_api_lists_my_notifications_newest_first_with_the_unread_filter(
+    courts, handler, bureau_head, as_user
+):
     older = tell([handler], court=courts.lu0102, title="旧")[0]
     Notification.objects.filter(pk=older.pk).update(created_at=older.created_at - dt.timedelta(hours=1))
     newer = tell([handler], court=courts.lu0102, title="新")[0]
@@ -171,7 +181,11 @@ def test_api_bad_filter_is_400_and_someone_elses_is_404(courts, handler, bureau_
     client = as_user(handler)
     r = client.get("/api/v1/notifications/?unread=maybe")
     assert r.status_code == 400
-    assert r.json()["code"] and "unread" in r.json()["extra"]["fields"] and "true 或 false" in r.json()["message"]
+    assert (
+        r.json()["code"]
+        and "unread" in r.json()["extra"]["fields"]
+        and "true 或 false" in r.json()["message"]
+    )
     r = client.post(f"/api/v1/notifications/{theirs.pk}/read/")
     assert r.status_code == 404 and set(r.json()) == {"code", "message", "extra"}
     theirs.refresh_from_db()
@@ -194,7 +208,9 @@ def test_api_list_query_count_does_not_grow(courts, handler, as_user, django_ass
 # --- export ready ----------------------------------------------------------------------------
 
 
-register(Exporter(key="tests.notify", title="通知测试导出", columns=["列"], rows=lambda user, params: [["甲"]]))
+register(
+    Exporter(key="tests.notify", title="通知测试导出", columns=["列"], rows=lambda user, params: [["甲"]])
+)
 
 
 def test_a_finished_export_tells_the_person_who_asked_once(courts, clerk, django_capture_on_commit_callbacks):
@@ -224,4 +240,3 @@ def test_digest_mails_unread_notifications_once(courts, handler, bureau_head):
     assert message.to == ["handler@example.com"] and "案件甲已分配给您" in message.body
     assert "1 条未读通知" in message.subject
     assert alerts_send_digest() == 0 and len(mail.outbox) == 1  # the next digest does not send it again
-

@@ -21,7 +21,9 @@ def elsewhere(courts):
     return make_member(Role.BUREAU_HEAD, courts.lu0103, "head_0103")
 
 
-def test_a_submitted_disbursement_tells_the_bureau_head_not_the_drafter(case, handler, bureau_head, clerk, elsewhere):
+def test_a_submitted_disbursement_tells_the_bureau_head_not_the_drafter(
+    case, handler, bureau_head, clerk, elsewhere
+):
     receive(case, clerk)
     d = draft(case, handler)
     Notification.objects.all().delete()

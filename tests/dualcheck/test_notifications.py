@@ -17,12 +17,20 @@ pytestmark = pytest.mark.django_db
 
 
 def told() -> set[int]:
-    return set(Notification.objects.filter(kind=NotificationKind.CLUE_STEP).values_list("recipient_id", flat=True))
+    return set(
+        Notification.objects.filter(kind=NotificationKind.CLUE_STEP).values_list("recipient_id", flat=True)
+    )
 
 
 def refer(dc, clue):
-    return s_clues.clue_refer(actor=dc.head, clue=clue, mode="refer", target_court=dc.courts.lu0102,
-                              report_days=30, instructions="请组成联合调查组，30日内上报调查报告。")
+    return s_clues.clue_refer(
+        actor=dc.head,
+        clue=clue,
+        mode="refer",
+        target_court=dc.courts.lu0102,
+        report_days=30,
+        instructions="请组成联合调查组，30日内上报调查报告。",
+    )
 
 
 def test_a_referral_tells_the_investigating_courts_supervision_department_only(dc):
@@ -37,9 +45,12 @@ def test_a_referral_tells_the_investigating_courts_supervision_department_only(d
 
 
 def test_an_officer_concerned_is_never_told_even_in_the_supervision_department(dc):
-    clue = register(dc, officers=[
-        {"name": "王监察", "court": dc.courts.lu0102, "user": dc.lower_inspector, "position": "监察员"},
-    ])
+    clue = register(
+        dc,
+        officers=[
+            {"name": "王监察", "court": dc.courts.lu0102, "user": dc.lower_inspector, "position": "监察员"},
+        ],
+    )
     second = make_member(Role.INSPECTOR, dc.courts.lu0102, "inspector2_lu0102")
     clue = advance(dc, clue, "launched")
     Notification.objects.all().delete()
@@ -56,7 +67,9 @@ def test_the_team_members_are_told_not_the_one_who_formed_it(dc):
     # a member added later is told; the others are not told again
     added = make_member(Role.INSPECTOR, dc.courts.lu0102, "inspector3_lu0102")
     Notification.objects.all().delete()
-    s_inv.team_member_change(actor=dc.lower_head, clue=clue, add=[{"user": added, "department": Department.SUPERVISION}])
+    s_inv.team_member_change(
+        actor=dc.lower_head, clue=clue, add=[{"user": added, "department": Department.SUPERVISION}]
+    )
     assert told() == {added.pk}
 
 
@@ -64,6 +77,8 @@ def test_a_supplementary_investigation_tells_the_team(dc):
     clue = at_stage(dc, "reported")
     members = set(clue.teams.get(dissolved_at__isnull=True).members.values_list("user_id", flat=True))
     Notification.objects.all().delete()
-    s_inv.clue_review(actor=dc.head, clue=clue, decision=ReviewDecision.SUPPLEMENT, opinion="事实不清，补充调查。", days=15)
+    s_inv.clue_review(
+        actor=dc.head, clue=clue, decision=ReviewDecision.SUPPLEMENT, opinion="事实不清，补充调查。", days=15
+    )
     assert told() == members - {dc.head.pk}
     assert "补充调查" in Notification.objects.first().title

@@ -33,7 +33,9 @@ def test_registering_a_case_with_a_handler_tells_the_handler_only(courts, clerk,
     assert other_handler.pk not in told(NotificationKind.CASE_ASSIGNED)
 
 
-def test_changing_the_handler_tells_the_new_one_not_the_assigner_and_not_twice(courts, clerk, handler, bureau_head):
+def test_changing_the_handler_tells_the_new_one_not_the_assigner_and_not_twice(
+    courts, clerk, handler, bureau_head
+):
     case = make_case(clerk, courts.lu0102)
     assert not Notification.objects.exists()
     second = make_member(Role.HANDLER, courts.lu0102, "second_handler")
@@ -52,11 +54,15 @@ def test_an_approval_request_tells_the_courts_bureau_heads_not_the_requester_nor
     elsewhere = make_member(Role.BUREAU_HEAD, courts.lu0103, "head_0103")
     case = make_case(clerk, courts.lu0102, handler=handler)
     Notification.objects.all().delete()
-    approval = closure.approval_request(actor=handler, case=case, kind="over_seizure", reason="唯一财产", payload={})
+    approval = closure.approval_request(
+        actor=handler, case=case, kind="over_seizure", reason="唯一财产", payload={}
+    )
     assert told(NotificationKind.APPROVAL_REQUESTED) == {bureau_head.pk, second_head.pk}
     assert elsewhere.pk not in told(NotificationKind.APPROVAL_REQUESTED)
     note = Notification.objects.get(recipient=bureau_head)
-    assert "超标的查封审批" in note.title and case.case_number in note.title and note.link == "/cases/approvals/"
+    assert (
+        "超标的查封审批" in note.title and case.case_number in note.title and note.link == "/cases/approvals/"
+    )
     # a bureau head asking: the other bureau head is told, not the one who asked
     Notification.objects.all().delete()
     closure.approval_decide(actor=bureau_head, approval=approval, approve=False, note="理由不足")
@@ -67,9 +73,13 @@ def test_an_approval_request_tells_the_courts_bureau_heads_not_the_requester_nor
 @pytest.mark.parametrize("approve", [True, False])
 def test_a_decision_tells_the_requester_only(courts, clerk, handler, bureau_head, approve):
     case = make_case(clerk, courts.lu0102, handler=handler)
-    approval = closure.approval_request(actor=handler, case=case, kind="over_seizure", reason="唯一财产", payload={})
+    approval = closure.approval_request(
+        actor=handler, case=case, kind="over_seizure", reason="唯一财产", payload={}
+    )
     Notification.objects.all().delete()
-    closure.approval_decide(actor=bureau_head, approval=approval, approve=approve, note="同意" if approve else "不同意")
+    closure.approval_decide(
+        actor=bureau_head, approval=approval, approve=approve, note="同意" if approve else "不同意"
+    )
     (note,) = Notification.objects.all()
     assert note.recipient_id == handler.pk and note.kind == NotificationKind.REQUEST_DECIDED
     assert ("已批准" if approve else "已驳回") in note.title and note.link == detail_url(case)
@@ -77,14 +87,20 @@ def test_a_decision_tells_the_requester_only(courts, clerk, handler, bureau_head
 
 
 def test_the_over_seizure_refusal_offers_the_request_which_notifies_the_bureau_head(
-    client, courts, handler, bureau_head, house_case  # noqa: F811
+    client,
+    courts,
+    handler,
+    bureau_head,
+    house_case,  # noqa: F811
 ):
     case, house = house_case
     elsewhere = make_member(Role.BUREAU_HEAD, courts.lu0103, "head_0103")
     Notification.objects.all().delete()
     client.force_login(handler)
     # the refusal (value unknown → 322号 §15) with the request form in place
-    r = client.post(action_url(case, "control", house), {"kind": "seize_real_estate", "effective_at": "2026-04-08T10:00"})
+    r = client.post(
+        action_url(case, "control", house), {"kind": "seize_real_estate", "effective_at": "2026-04-08T10:00"}
+    )
     assert r.status_code == 422
     offer = re.search(r"<form[^>]*data-offer-approval.*?</form>", r.content.decode(), re.S).group(0)
     assert "提出超标的查封审批申请" in offer and 'name="reason"' in offer
@@ -94,7 +110,11 @@ def test_the_over_seizure_refusal_offers_the_request_which_notifies_the_bureau_h
     r = client.post(target, {"kind": "over_seizure", "asset": house.pk, "reason": "农村自建房，无法估算"})
     assert r.status_code in (200, 302)
     approval = Approval.objects.get()
-    assert (approval.kind, approval.status, approval.requested_by_id) == ("over_seizure", "pending", handler.pk)
+    assert (approval.kind, approval.status, approval.requested_by_id) == (
+        "over_seizure",
+        "pending",
+        handler.pk,
+    )
     assert told(NotificationKind.APPROVAL_REQUESTED) == {bureau_head.pk}
     assert elsewhere.pk not in told(NotificationKind.APPROVAL_REQUESTED)
     # the bureau head sees it on the bell and reaches the approval queue from it
@@ -115,7 +135,12 @@ def test_a_terminal_closure_request_tells_the_bureau_head(courts, clerk, handler
     Notification.objects.all().delete()
     from tests.conftest import at
 
-    result = closure.case_close(actor=handler, case=case, closure="terminated_this_round",
-                                closed_at=at("2026-11-20 10:00"), document="(2026)鲁0102执1001号之一")
+    result = closure.case_close(
+        actor=handler,
+        case=case,
+        closure="terminated_this_round",
+        closed_at=at("2026-11-20 10:00"),
+        document="(2026)鲁0102执1001号之一",
+    )
     assert isinstance(result, Approval)
     assert told(NotificationKind.APPROVAL_REQUESTED) == {bureau_head.pk}

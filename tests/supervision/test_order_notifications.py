@@ -26,7 +26,9 @@ def test_an_order_tells_the_receiving_courts_responders_only(
     Notification.objects.all().delete()
     order = issue_order()
     assert told(NotificationKind.ORDER_RECEIVED) == {handler.pk, bureau_head.pk, local_supervisor.pk}
-    assert not {clerk.pk, other_handler.pk, sibling_head.pk, case_supervisor.pk} & told(NotificationKind.ORDER_RECEIVED)
+    assert not {clerk.pk, other_handler.pk, sibling_head.pk, case_supervisor.pk} & told(
+        NotificationKind.ORDER_RECEIVED
+    )
     note = Notification.objects.get(recipient=handler)
     assert order.number in note.title and order.case.case_number in note.title
     assert note.link == f"/supervision/orders/{order.pk}/" and note.court_id == courts.lu0102.pk
