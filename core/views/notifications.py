@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.decorators import perm_required
 from core.exceptions import NotFound
+from core.models import Notification
 from core.selectors import notification_unread_count, notifications_of
 from core.services.notifications import notification_mark_read, notifications_mark_all_read
 from core.web.htmx import is_partial, safe_next
@@ -45,13 +46,18 @@ def notification_list(request) -> HttpResponse:
     )
 
 
+def _mark_read(request, pk: int) -> Notification:
+    """Mark the signed-in person's notification ``pk`` read; someone else's is 404."""
+    try:
+        return notification_mark_read(user=request.user, notification_id=pk)
+    except NotFound:
+        raise Http404 from None
+
+
 @require_POST
 @perm_required("core.use_browser")
 def notification_read(request, pk: int) -> HttpResponse:
-    try:
-        notification = notification_mark_read(user=request.user, notification_id=pk)
-    except NotFound:
-        raise Http404 from None
+    notification = _mark_read(request, pk)
     if is_partial(request):
         response = render(request, "core/_notification_row.html", {"n": notification})
         response["HX-Trigger"] = "notifications-changed"
@@ -71,10 +77,7 @@ def notification_read_all(request) -> HttpResponse:
 @perm_required("core.use_browser")
 def notification_open(request, pk: int) -> HttpResponse:
     """Follow the notification's link; following it is reading it."""
-    try:
-        notification = notification_mark_read(user=request.user, notification_id=pk)
-    except NotFound:
-        raise Http404 from None
+    notification = _mark_read(request, pk)
     if notification.link and _internal(notification.link):
         return redirect(notification.link)
     return redirect(reverse("core:notifications"))
