@@ -50,7 +50,7 @@ def test_todo_lists_my_running_clocks_with_working_days_left(client, courts, han
             subject_label=f"(2026)鲁0102执{2000 + i}号", responsible=handler,
         )
     client.force_login(handler)
-    with django_assert_max_num_queries(9):  # session, user, memberships, joint-team check (menu), calendar ×2, clocks — not per row
+    with django_assert_max_num_queries(10):  # the bell's unread COUNT (issue 16), session, user, memberships, joint-team check (menu), calendar ×2, clocks — not per row
         response = client.get(reverse("core:todo"))
     body = response.content.decode()
     assert "(2026)鲁0102执1001号" in body and "(2026)鲁0102执1002号" not in body

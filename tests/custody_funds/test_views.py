@@ -470,11 +470,11 @@ def test_finance_queue_query_count_is_pinned(client, courts, clerk, handler, bur
     add(0)
     client.force_login(finance)
     # session, user, memberships, count, page, clocks, calendar (2), nav permissions (2)
-    with django_assert_num_queries(11) as few:
+    with django_assert_num_queries(12) as few:  # +1 the bell's unread COUNT (issue 16)
         client.get(reverse("custody_funds:finance"))
     for i in range(1, 8):
         add(i)
-    with django_assert_num_queries(11) as many:
+    with django_assert_num_queries(12) as many:  # +1 the bell's unread COUNT (issue 16)
         response = client.get(reverse("custody_funds:finance"))
     assert len(response.context["rows"]) == 8
     assert len(many.captured_queries) == len(few.captured_queries)
@@ -493,11 +493,11 @@ def test_unidentified_queue_query_count_is_pinned(client, courts, clerk, finance
     add(0)
     client.force_login(finance)
     # session, user, memberships, count, page, calendar (2), nav permissions (2)
-    with django_assert_num_queries(10) as few:
+    with django_assert_num_queries(11) as few:  # +1 the bell's unread COUNT (issue 16)
         client.get(reverse("custody_funds:unidentified"))
     for i in range(1, 9):
         add(i)
-    with django_assert_num_queries(10) as many:
+    with django_assert_num_queries(11) as many:  # +1 the bell's unread COUNT (issue 16)
         response = client.get(reverse("custody_funds:unidentified"))
     rows = response.context["rows"]
     assert len(rows) == 9 and len(many.captured_queries) == len(few.captured_queries)
@@ -564,13 +564,13 @@ def test_funds_page_query_count_is_pinned(client, courts, clerk, handler, bureau
     receive(case, clerk, "100000.00")
     notified(case, handler, bureau_head)
     client.force_login(handler)
-    with django_assert_num_queries(16) as few:
+    with django_assert_num_queries(17) as few:  # +1 the bell's unread COUNT (issue 16)
         client.get(funds_url(case))
     for i in range(6):
         receive(case, clerk, "100.00", ref=f"M{i}", when=f"2026-10-{13 + i} 10:00")
         notified(case, handler, bureau_head, "10.00")
         funds.hold_request(actor=handler, case=case, kind="delay", reason="other", note=f"说明{i}")
-    with django_assert_num_queries(16) as many:
+    with django_assert_num_queries(17) as many:  # +1 the bell's unread COUNT (issue 16)
         response = client.get(funds_url(case))
     assert len(response.context["disbursement_rows"]) == 7 and len(response.context["receipt_rows"]) == 7
     assert len(many.captured_queries) == len(few.captured_queries)

@@ -199,9 +199,10 @@ def test_pages_and_query_count(world, client, case_supervisor, monkeypatch, djan
     # session, user, memberships, navigation permissions (2), visible courts, then
     # count + page (a clock list: count + index probe + details)
     # (+2: the calendar banner's two (loaded years, provisional counters: the suite's today is in November, next year not loaded))
-    assert counts == {"idle": 10, "uncontrolled": 10, "overdue_duration": 11, "node_dates": 10, "research_due": 11,
-                      "coercion_missing": 9,  # h/coercion: count + page (no 终本 case lacks a measure here)
-                      "ruling_unserved": 11}  # gate: gateproc
+    # (+1: the bell's unread COUNT, issue 16)
+    assert counts == {"idle": 11, "uncontrolled": 11, "overdue_duration": 12, "node_dates": 11, "research_due": 12,
+                      "coercion_missing": 10,  # h/coercion: count + page (no 终本 case lacks a measure here)
+                      "ruling_unserved": 12}  # gate: gateproc
 
 
 def test_only_supervisory_posts(world, client, handler):
