@@ -3,8 +3,9 @@ when a bureau head decides it — not the decider, not the case's handler."""
 
 import pytest
 
-from core.models import Notification, NotificationKind
+from core.models import Notification, NotificationKind, Role
 from core.services import clocks
+from tests.core.factories import make_member
 from tests.enforcement.test_backdate import _tolerance, case, entered, pending_clock  # noqa: F401 — fixtures
 
 pytestmark = [pytest.mark.django_db, pytest.mark.backdate_review]
@@ -21,3 +22,20 @@ def test_the_decision_tells_who_entered_the_node(case, clerk, handler, bureau_he
     assert note.recipient_id == clerk.pk and note.kind == NotificationKind.REQUEST_DECIDED
     assert ("核实属实" if approve else "核实不属实") in note.title and case.case_number in note.title
     assert note.link == f"/cases/{case.pk}/" and "核查笔录" in note.body
+
+
+def test_a_node_gone_to_verification_tells_the_bureau_heads_who_may_decide(
+    case,  # noqa: F811 — the fixture imported above
+    clerk,
+    handler,
+    bureau_head,
+    courts,
+):
+    elsewhere = make_member(Role.BUREAU_HEAD, courts.lu0103, "head_0103")
+    Notification.objects.all().delete()
+    deadline, _node = pending_clock(case, clerk)
+    assert deadline.status == "pending_verification"
+    (note,) = Notification.objects.filter(kind=NotificationKind.APPROVAL_REQUESTED)
+    assert note.recipient_id == bureau_head.pk and note.link == "/clock-corrections/"
+    assert "待您核实" in note.title and case.case_number in note.title
+    assert not Notification.objects.filter(recipient__in=[clerk, handler, elsewhere]).exists()

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from core.events import CoreNode
 from core.exceptions import InvalidTransition, PermissionDenied, ValidationFailed
 from core.models import Deadline, DeadlineStatus, NotificationKind, Role, User
-from core.selectors import deadline_get_for_update, user_has_role_over
+from core.selectors import deadline_get_for_update, user_has_role_over, users_with_roles_at
 from core.services.clocks.extensions import breach_kept
 from core.services.events import backdate_tolerance, is_historical_import, node_event_record
 from core.services.notifications import in_site_language, notify
@@ -103,6 +103,27 @@ def _record(deadline: Deadline, kind: str, *, actor: User, at: dt.datetime, reas
             "completed_at": deadline.completed_at.isoformat() if deadline.completed_at else None,
             "status": deadline.status,
         },
+    )
+
+
+@in_site_language
+def notify_backdate_pending(deadline: Deadline, *, actor: User | None) -> None:
+    """A clock gone to 待核实 waits for the court's bureau heads: they are told — not
+    whoever entered the node, nor the case's handler or the clock's responsible
+    person (they may not decide it)."""
+    handler_id = getattr(deadline.case, "handler_id", None) if deadline.case_id else None
+    barred = {deadline.completed_by_id, deadline.responsible_id, handler_id}
+    heads = users_with_roles_at([deadline.court_id], [Role.BUREAU_HEAD]).exclude(pk__in=[b for b in barred if b])
+    label = deadline.case.case_number if deadline.case_id else deadline.subject_label  # type: ignore[union-attr]
+    notify(
+        recipients=heads,
+        actor=actor,
+        kind=NotificationKind.APPROVAL_REQUESTED,
+        title=_("补录节点待您核实：%(r)s（%(c)s）") % {"r": deadline.rule.name_zh, "c": label},
+        body=_("录入人：%(who)s。节点在期限届满后补录，须核实是否属实。") % {"who": actor or _("对接系统")},
+        link=reverse("core:clock-corrections"),
+        court=deadline.court,
+        subject=deadline,
     )
 
 
