@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from audit.models import AuditEvent, AuditRecord, NodeEventSeal
 from core.exceptions import PermissionDenied
 from core.models import NodeEvent, Role, User
+from core.net import client_ip
 from core.selectors import user_has_role_at
 
 logger = logging.getLogger(__name__)
@@ -26,7 +27,8 @@ _SEAL_LOCK = 7_310_001  # pg advisory lock key: one sealer at a time
 
 
 def _client_ip(request: HttpRequest | None) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None if request is not None else None
+    """The client's address, behind the trusted proxy too (``core.net``)."""
+    return client_ip(request)
 
 
 def _text(value: str, limit: int) -> str:
@@ -174,7 +176,9 @@ def node_events_verify(*, chunk: int = 20_000) -> ChainCheck:
     fields = [f"event__{name}" for name in _EVENT_FIELDS]
     while True:
         rows = list(
-            NodeEventSeal.objects.filter(pk__gt=last_id).order_by("pk").values("pk", "digest", *fields)[:chunk]
+            NodeEventSeal.objects.filter(pk__gt=last_id)
+            .order_by("pk")
+            .values("pk", "digest", *fields)[:chunk]
         )
         if not rows:
             break
@@ -183,7 +187,10 @@ def node_events_verify(*, chunk: int = 20_000) -> ChainCheck:
             expected = event_digest(previous, event)
             if expected != row["digest"]:
                 return ChainCheck(
-                    checked=checked, unsealed=_unsealed(), broken_seal_id=row["pk"], broken_event_id=event["id"]
+                    checked=checked,
+                    unsealed=_unsealed(),
+                    broken_seal_id=row["pk"],
+                    broken_event_id=event["id"],
                 )
             previous = row["digest"]
             checked += 1

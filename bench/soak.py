@@ -9,15 +9,20 @@ load for a fixed time, and what it did to the database.
    threads) on a free loopback port with ``config.settings.production``: DEBUG off,
    Redis cache and throttling, persistent database connections.
 3. ``SOAK_CONCURRENCY`` client threads for ``SOAK_SECONDS``, each one API client
-   (token) of a basic court and one 专人监管 session, one HTTP connection per
-   request. Reads: the case list (a random page), a case, its funds, the alerts
+   (token) of a basic court and one 专人监管 session, each on one HTTP/1.1
+   connection it reuses for every request, as an integrating system does
+   (``http.client`` opens a new one when the server closed it). Reads: the case list (a random page), a case, its funds, the alerts
    list and the supervision dashboard. Writes (``SOAK_WRITE_SHARE`` of requests, each
    with a fresh ``Idempotency-Key``): bank-feed receipts by account number (one in
    five mistyped: 不明款) and property clues (a case step); one write in twenty
    replays an earlier one with its key and body, which must answer
    ``Idempotent-Replayed: true`` and write nothing.
+   Workers are recycled during the load (``SOAK_MAX_REQUESTS`` requests per worker,
+   ± ``SOAK_MAX_REQUESTS_JITTER``), as production recycles them after
+   ``GUNICORN_MAX_REQUESTS``: a request the server drops while a worker leaves is a
+   transport failure (gunicorn #3038; ``config/gunicorn_worker.py``).
 4. Throughput, p50/p95/p99 of reads and writes, errors (every answer that is not
-   2xx, and every transport failure), and the rows written: node events created must
+   2xx, and every transport failure), worker recycles and requests lost, and the rows written: node events created must
    equal the successful writes, and — once the ``audit`` app is installed — audit
    records created must equal the write requests sent (replays included).
 
@@ -28,6 +33,7 @@ not match.
 
 Environment: ``SOAK_SECONDS`` (60), ``SOAK_CONCURRENCY`` (16), ``SOAK_CASES`` (3000),
 ``SOAK_WORKERS`` (4), ``SOAK_THREADS`` (2), ``SOAK_WRITE_SHARE`` (0.25),
+``SOAK_MAX_REQUESTS`` (300), ``SOAK_MAX_REQUESTS_JITTER`` (50),
 ``SOAK_DATABASE_URL`` (``postgres://postgres@127.0.0.1:5432/zhixing_soak``; its name
 must contain "soak"), ``SOAK_REDIS_URL`` (``redis://127.0.0.1:6379/9``),
 ``SOAK_SEED`` (the load's random seed), ``SOAK_DOC``, ``SOAK_REUSE_DB=1`` (keep the
@@ -219,7 +225,11 @@ def free_port() -> int:
 
 
 def start_gunicorn(env: dict, port: int, workers: int, threads: int, log: Path) -> subprocess.Popen:
-    env = env | {"GUNICORN_BIND": f"{HOST}:{port}", "GUNICORN_WORKERS": str(workers), "GUNICORN_THREADS": str(threads)}
+    env = env | {
+        "GUNICORN_BIND": f"{HOST}:{port}", "GUNICORN_WORKERS": str(workers), "GUNICORN_THREADS": str(threads),
+        "GUNICORN_MAX_REQUESTS": os.environ.get("SOAK_MAX_REQUESTS", "300"),
+        "GUNICORN_MAX_REQUESTS_JITTER": os.environ.get("SOAK_MAX_REQUESTS_JITTER", "50"),
+    }
     with log.open("w") as out:
         process = subprocess.Popen(
             [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi:application", "-c", "config/gunicorn.py"],
@@ -252,9 +262,13 @@ def server_log(log: Path, offset: int) -> dict:
     access log's ``duration_us``, config/gunicorn.py) and any error the server logged."""
     times: dict[str, list[float]] = {"read": [], "write": []}
     problems: list[str] = []
+    recycles = 0
     with log.open(encoding="utf-8", errors="replace") as lines:
         lines.seek(offset)
         for line in lines:
+            if "Autorestarting worker" in line:
+                recycles += 1
+                continue
             entry = None
             if line.startswith("{"):
                 try:
@@ -268,15 +282,19 @@ def server_log(log: Path, offset: int) -> dict:
                 word in line for word in ("[CRITICAL]", "[ERROR]", "Traceback", "WORKER TIMEOUT")
             ):
                 problems.append(line.strip()[:300])
-    return {"times": times, "problems": problems}
+    return {"times": times, "problems": problems, "recycles": recycles}
 
 
 # --- the load ------------------------------------------------------------------------------------
 
 
-def request(port: int, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
-    """One request on its own connection: (status, headers, body, seconds, error)."""
-    conn = http.client.HTTPConnection(HOST, port, timeout=60)
+def request(port: int, method: str, path: str, body: bytes | None = None, headers: dict | None = None,
+            conn: http.client.HTTPConnection | None = None):
+    """One request: (status, headers, body, seconds, error). On ``conn`` (the
+    client's reused connection) when given, else on a connection of its own."""
+    own = conn is None
+    if conn is None:
+        conn = http.client.HTTPConnection(HOST, port, timeout=60)
     started = time.perf_counter()
     try:
         conn.request(method, path, body=body, headers={"Host": f"{HOST}:{port}", **(headers or {})})
@@ -284,9 +302,11 @@ def request(port: int, method: str, path: str, body: bytes | None = None, header
         data = response.read()
         return response.status, response.headers, data, time.perf_counter() - started, None
     except (OSError, http.client.HTTPException) as exc:
+        conn.close()  # the next request opens a new connection
         return None, None, b"", time.perf_counter() - started, f"{type(exc).__name__}: {exc}"
     finally:
-        conn.close()
+        if own:
+            conn.close()
 
 
 @dataclass
@@ -335,6 +355,7 @@ def _load(port: int, me: Identity, index: int, run_id: str, stop: threading.Even
     session = {"Cookie": me.session, "Accept": "application/json"}
     pages = max(1, -(-len(me.cases) // 50))
     serial = 0
+    conn = http.client.HTTPConnection(HOST, port, timeout=60)  # reused, as an integrating system does
     while not stop.is_set():
         if rng.random() < write_share:
             now = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
@@ -361,7 +382,7 @@ def _load(port: int, me: Identity, index: int, run_id: str, stop: threading.Even
                 kind, label = "write", op
             local.writes_sent += 1
             status, headers, data, seconds, error = request(
-                port, "POST", path, body, json_headers | {"Idempotency-Key": key}
+                port, "POST", path, body, json_headers | {"Idempotency-Key": key}, conn
             )
             ok = status is not None and 200 <= status < 300
             if ok and label.endswith("(replay)"):
@@ -384,7 +405,7 @@ def _load(port: int, me: Identity, index: int, run_id: str, stop: threading.Even
                 "dashboard": ("/api/v1/dashboard/", session),
             }[op]
             kind, label = "read", op
-            status, _h, data, seconds, error = request(port, "GET", path, None, headers)
+            status, _h, data, seconds, error = request(port, "GET", path, None, headers, conn)
             ok = status is not None and 200 <= status < 300
         local.latencies[kind].append(seconds)
         local.latencies[label].append(seconds)
@@ -439,7 +460,7 @@ def render(r: dict) -> str:
         f"- Server: gunicorn ({r['workers']} workers × {r['threads']} threads, `config/gunicorn.py`) on "
         f"loopback, `config.settings.production` (DEBUG off, `CONN_MAX_AGE=60`, Redis cache and API throttling "
         "at the production rates, `DJANGO_SECURE_SSL_REDIRECT=false` as behind a TLS proxy)",
-        f"- Load: {r['concurrency']} client threads (Python `http.client`, one connection per request, no think "
+        f"- Load: {r['concurrency']} client threads (Python `http.client`, each reusing one HTTP/1.1 connection, no think "
         f"time) for {r['configured']:g} s (figures over the {seconds:.1f} s until the last answer); each thread is one API client of a basic court and one 专人监管 session; "
         f"{r['write_share']:.0%} writes, each with a fresh `Idempotency-Key`; seed {r['seed']}",
         f"- Data: {r['sizes']['courts']} courts, {r['sizes']['users']:,} users, {r['sizes']['cases']:,} cases "
@@ -506,6 +527,10 @@ def render(r: dict) -> str:
         "",
         "Client times are from the load generator (connect, request, answer); the difference to the time inside "
         "gunicorn is queueing for a free worker thread and the load generator itself (same two cores).",
+        "",
+        f"Workers recycled during the load: {server['recycles']} (`SOAK_MAX_REQUESTS` "
+        f"{os.environ.get('SOAK_MAX_REQUESTS', '300')} ± {os.environ.get('SOAK_MAX_REQUESTS_JITTER', '50')} requests "
+        "per worker; `config/gunicorn_worker.py` serves what a leaving worker accepted, `keepalive = 0`).",
         "",
         f"Errors logged by the server during the load: {len(server['problems'])}"
         + (":" if server["problems"] else "."),
@@ -632,6 +657,7 @@ def main() -> int:
         ("receipt rows created = receipts committed", tally.writes_ok["receipt"], delta["receipts"]),
         ("property clue rows created = clues committed", tally.writes_ok["clue"], delta["clues"]),
         ("replays answered `Idempotent-Replayed: true`", tally.replays_sent, tally.replays_ok),
+        ("requests without an answer (transport failures)", 0, sum(n for (_l, st), n in tally.statuses.items() if st is None)),
     ]
     if "audit" in delta:
         checks.append(("audit records created = write requests sent", tally.writes_sent, delta["audit"]))

@@ -7,6 +7,7 @@ from django.views.defaults import bad_request, page_not_found, server_error
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core.api.health import healthz
+from core.views.auth import LoginView
 
 api_v1 = [
     path("", include("core.api.urls")),
@@ -19,7 +20,7 @@ api_v1 = [
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -60,5 +61,3 @@ def handler400(request, exception=None):
     if request.path.startswith("/api/"):
         return _json_error(request, 400, "bad_request", _("请求无法解析。"))
     return bad_request(request, exception)
-
-

@@ -13,5 +13,11 @@ class CoreConfig(AppConfig):
         # way the admin finds ``admin.py``: the app registry is ready, and the apps
         # need no ready() of their own for it.
         autodiscover_modules("permissions")
+        from django.contrib.auth.signals import user_login_failed
+
         from core import checks  # noqa: F401  # registers the settings checks
+        from core.services.login_guard import on_login_failed
+
+        # Password spraying from one address (issue 17): count each failed sign-in.
+        user_login_failed.connect(on_login_failed, dispatch_uid="core.login_spray_guard")
         embedded_scheduler_start()

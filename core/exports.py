@@ -29,7 +29,7 @@ import io
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.apps import apps
@@ -253,6 +253,13 @@ def _cell_value(value: Any, kind: str) -> Any:
         return value.replace(tzinfo=None)
     if isinstance(value, Decimal | int | float | dt.date):
         return value
+    if kind in ("money", "int") and isinstance(value, str):
+        # an amount handed over as text (a JSON figure) is still a number in the sheet,
+        # so that its column's format groups the thousands (1,234,567.89)
+        try:
+            return Decimal(value)
+        except InvalidOperation:
+            pass
     return str(value)
 
 

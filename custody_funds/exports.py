@@ -59,11 +59,13 @@ def case_ledger_xlsx(account: LedgerAccount) -> bytes:
         for cell in row:
             cell.number_format = "#,##0.00"
     ws.append([])
-    for row in (
-        ["案号", account.case.case_number if account.case else "", "账号", account.number],
-        ["余额", float(account.balance), "待发放", float(account.pending), "可用", float(account.available)],
-    ):
-        ws.append([safe_cell(ws, value) for value in row])
+    case_number = account.case.case_number if account.case else ""
+    ws.append([safe_cell(ws, value) for value in ["案号", case_number, "账号", account.number]])
+    balances = [
+        "余额", float(account.balance), "待发放", float(account.pending), "可用", float(account.available),
+    ]
+    # the totals are amounts too: grouped thousands, two places, as in the rows above
+    ws.append([safe_cell(ws, value, None if isinstance(value, str) else "#,##0.00") for value in balances])
     return _bytes(wb)
 
 

@@ -51,9 +51,18 @@ class DraftForm(ActionForm):
         help_text=_("默认为立案时确认的收款账户"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "inputmode": "numeric"}),
     )
+    # Another account than the confirmed one: the applicant's written request, as the
+    # person who received it records it (322号 §20; the service checks it again).
+    account_change_document = forms.CharField(
+        label=_("书面变更申请文号"), max_length=60, required=False,
+        help_text=_("收款账户与立案时确认的不一致的，登记申请执行人书面变更申请的收文号或申请书编号，由执行局长审批（322号第20条）"),
+    )
+    account_change_received_on = forms.DateField(
+        label=_("收到书面申请日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     account_change_request = forms.CharField(
-        label=_("变更账户申请"), max_length=300, required=False,
-        help_text=_("收款账户与立案时确认的不一致的，记录申请执行人的书面变更申请，由执行局长审批（322号第20条）"),
+        label=_("变更说明"), max_length=300, required=False,
+        help_text=_("申请变更的理由和新账户的户名、开户行"),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     amount = money_field(_("发放金额（元）"), help_text=_("先行发放无争议部分（322号第22条）"))
@@ -91,7 +100,9 @@ class DraftForm(ActionForm):
         except ValueError:
             return True
         confirmed = self.confirmed.get(payee, "")
-        return value not in (confirmed, mask_account(confirmed)) or bool(self.errors.get("account_change_request"))
+        return value not in (confirmed, mask_account(confirmed)) or any(
+            self.errors.get(f) for f in ("account_change_document", "account_change_received_on", "account_change_request")
+        )
 
     def clean(self):
         data = super().clean()

@@ -197,8 +197,16 @@ class Disbursement(ConcurrentTransitionMixin, models.Model):
     account_number = models.CharField(_("收款账号"), max_length=40)
     holder = models.CharField(_("户名"), max_length=100)
     # A payee account other than the one confirmed at filing needs the applicant's
-    # written request and the bureau head's approval (322号 §20).
-    account_change_request = models.CharField(_("变更账户申请"), max_length=300, blank=True)
+    # written request and the bureau head's approval (322号 §20). The request is
+    # evidence a named person records — its document number and the day it was
+    # received — never an API client's free text (issue 17); the note says what it asks.
+    account_change_request = models.CharField(_("变更说明"), max_length=300, blank=True)
+    account_change_document = models.CharField(_("书面变更申请文号"), max_length=60, blank=True)
+    account_change_received_on = models.DateField(_("收到书面申请日期"), null=True, blank=True)
+    account_change_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("变更申请登记人"),
+    )
     status = FSMField(default=DisbursementStatus.DRAFT, choices=DisbursementStatus.choices, protected=True)
     drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     drafted_at = models.DateTimeField(auto_now_add=True)
@@ -215,11 +223,25 @@ class Disbursement(ConcurrentTransitionMixin, models.Model):
         verbose_name = _("案款发放")
         verbose_name_plural = _("案款发放")
         ordering = ["-drafted_at", "-id"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="disbursement_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="disbursement_positive"),
+            # a recorded change request names its document, its day and who recorded it
+            models.CheckConstraint(
+                condition=Q(account_change_document="")
+                | Q(account_change_received_on__isnull=False, account_change_recorded_by__isnull=False),
+                name="disbursement_account_change_evidence",
+            ),
+        ]
         indexes = [models.Index(fields=["status", "notified_at"], name="disbursement_queue")]
 
     def __str__(self) -> str:
         return f"{self.case} → {self.holder} {self.amount}"
+
+    @property
+    def account_changed(self) -> bool:
+        """Paid to an account other than the one confirmed at filing (with the
+        applicant's recorded request, or — before issue 17 — a note of it)."""
+        return bool(self.account_change_document or self.account_change_request)
 
     @transition(field=status, source=DisbursementStatus.DRAFT, target=DisbursementStatus.SUBMITTED)
     def submit(self) -> None:

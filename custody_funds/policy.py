@@ -21,6 +21,9 @@ MATCHERS = (Role.FINANCE, Role.CLERK, Role.HANDLER, Role.BUREAU_HEAD, Role.API_C
 RECORDERS = tuple(r for r in MATCHERS if r != Role.API_CLIENT)
 # 起草、提交、通知财务、撤销 payments, 延缓发放/提存 requests: the case's court.
 DRAFTERS = (Role.HANDLER, Role.CLERK, Role.BUREAU_HEAD, Role.API_CLIENT)
+# The people among them: only a person records an applicant's written request to be
+# paid to another account (322号 §20; issue 17).
+PERSON_DRAFTERS = tuple(r for r in DRAFTERS if r != Role.API_CLIENT)
 # 审批 (payments, holds): the bureau head or a court leader, of the court or above it.
 APPROVERS = (Role.BUREAU_HEAD, Role.COURT_LEADER)
 
@@ -53,6 +56,16 @@ def require_match_receipts(user: User, court: Court) -> None:
 def require_handle_funds(user: User, court: Court) -> None:
     """Drafting, submitting, notifying finance, cancelling; asking for and ending holds."""
     require_role_at(user, court, DRAFTERS)
+
+
+def require_record_account_change(user: User, court: Court) -> None:
+    """Recording the applicant's written request to be paid to another account: a
+    person of the case's court; an API client never redirects a payout (issue 17)."""
+    if not user_has_role_at(user, court, PERSON_DRAFTERS):
+        raise PermissionDenied(
+            _("变更收款账户须由本院工作人员登记申请执行人的书面申请（322号第20条），接口不能提交账户变更。"),
+            code="account_change_by_person_only",
+        )
 
 
 def require_decide_disbursement(user: User, disbursement: Disbursement, *, rejecting: bool = False) -> None:

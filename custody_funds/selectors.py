@@ -186,7 +186,7 @@ def matched_receipts(case: Case) -> QuerySet[Receipt]:
 
 
 def disbursements_visible_to(user: User) -> QuerySet[Disbursement]:
-    return Disbursement.objects.filter(court_scope_q(user, field="case__court")).select_related("case", "payee")
+    return Disbursement.objects.filter(court_scope_q(user, field="case__court")).select_related("case", "payee", "account_change_recorded_by")
 
 
 def disbursement_get(user: User, pk: int) -> Disbursement | None:

@@ -140,6 +140,17 @@ def cases_filter(user: User, params: Mapping[str, Any]) -> QuerySet[Case]:  # An
     return qs.order_by("-received_at", "-id")
 
 
+def cases_with_party_names(qs: QuerySet[_Case]) -> QuerySet[_Case]:
+    """``qs`` with each case's 申请执行人 and 被执行人 (``listed_applicants``,
+    ``listed_respondents``: names and kinds only, for the list's masked names) in two
+    queries per page, whatever the number of rows."""
+    names = Party.objects.only("id", "case_id", "role", "kind", "name").order_by("id")
+    return qs.prefetch_related(
+        Prefetch("parties", queryset=names.filter(role=PartyRole.APPLICANT), to_attr="listed_applicants"),
+        Prefetch("parties", queryset=names.filter(role=PartyRole.RESPONDENT), to_attr="listed_respondents"),
+    )
+
+
 def case_handler_choices(user: User, *, limit: int) -> list[tuple[str, str]]:
     """(username, name) of the people who may handle cases in the user's courts."""
     users = (
@@ -176,6 +187,14 @@ def court_member_get(court: Court, *, username: str) -> User | None:
     return User.objects.filter(
         username=username, memberships__court=court, memberships__revoked_at__isnull=True
     ).first()
+
+
+def handler_of_court(user: User, court: Court) -> bool:
+    """Whether ``user`` may be a case's 承办人 at ``court``: a person (not a machine
+    client) with a current membership there, the people ``handlers_by_court`` lists."""
+    return (
+        Membership.objects.filter(user=user, court=court, revoked_at__isnull=True).exclude(role=Role.API_CLIENT).exists()
+    )
 
 
 def user_get(pk: int) -> User | None:
@@ -287,7 +306,7 @@ def case_get_for_update(*, actor: User, case: Case | int) -> Case:
         raise NotFound(_("案件不存在或不在您的可见范围内。"))
     locked = Case.objects.select_for_update(of=("self",)).select_related("court").get(pk=pk)
     if not can_act_at(actor, locked.court):
-        raise PermissionDenied(_("只有本院的书记员、承办人、执行局长或对接系统可以办理该案件节点。"))
+        raise PermissionDenied(_("只有本院的书记员、承办人、执行局长或对接系统可以办理本案事项。"))
     return locked
 
 

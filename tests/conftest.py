@@ -1,5 +1,7 @@
 import datetime as dt
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -220,11 +222,13 @@ def browser(django_db_setup, django_db_blocker):
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
-@pytest.fixture
-def page(browser, live_server) -> Page:
-    # A fresh context per test: no cookies carried over. Chinese is the default
-    # language; headless Chromium would otherwise send Accept-Language: en-US.
-    context = browser.new_context(locale="zh-CN", base_url=live_server.url, viewport={"width": 1440, "height": 900})
+@contextmanager
+def browser_page(browser, base_url: str, *, width: int = 1440, height: int = 900) -> Iterator[Page]:
+    """A page in a fresh context: no cookies carried over. Chinese is the default
+    language; headless Chromium would otherwise send Accept-Language: en-US."""
+    context = browser.new_context(
+        locale="zh-CN", base_url=base_url, viewport={"width": width, "height": height}
+    )
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     yield page
@@ -235,3 +239,9 @@ def page(browser, live_server) -> Page:
     except Exception:
         pass
     context.close()
+
+
+@pytest.fixture
+def page(browser, live_server) -> Iterator[Page]:
+    with browser_page(browser, live_server.url) as page:
+        yield page

@@ -116,6 +116,15 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The client's address behind the reverse proxy (core.net): X-Forwarded-For is read
+# only from these peers (addresses or networks; the documented nginx in front of
+# gunicorn). Lockout, audit, the spraying guard and the API throttles all use it.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
+AXES_CLIENT_IP_CALLABLE = "core.net.axes_client_ip"
+# Password spraying: this many distinct accounts failing from one address within
+# the window block the address for AXES_COOLOFF_HOURS (core.services.login_guard).
+LOGIN_SPRAY_ACCOUNTS = env.int("LOGIN_SPRAY_ACCOUNTS", default=10)
+LOGIN_SPRAY_WINDOW_MINUTES = env.int("LOGIN_SPRAY_WINDOW_MINUTES", default=15)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 
@@ -167,8 +176,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "core.api.throttling.AnonRateThrottle",
+        "core.api.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_THROTTLE_ANON", default="60/min"),

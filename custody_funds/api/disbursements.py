@@ -2,7 +2,7 @@
 notified to finance, paid; rejected or cancelled (API.md "Case funds")."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,6 +20,19 @@ from custody_funds.services import funds
 from enforcement.selectors import case_get
 
 
+class AccountChangeOut(serializers.Serializer):
+    """The applicant's written request to be paid to another account, as recorded."""
+
+    document = serializers.CharField(source="account_change_document")
+    received_on = serializers.DateField(source="account_change_received_on")
+    note = serializers.CharField(source="account_change_request")
+    recorded_by = serializers.SerializerMethodField()
+
+    def get_recorded_by(self, obj) -> str:
+        user = obj.account_change_recorded_by
+        return (user.get_full_name() or user.username) if user else ""
+
+
 class DisbursementOut(serializers.Serializer):
     id = serializers.IntegerField()
     case = serializers.IntegerField(source="case_id")
@@ -32,13 +45,17 @@ class DisbursementOut(serializers.Serializer):
     approved_at = DateTimeField(allow_null=True)
     notified_at = DateTimeField(allow_null=True)
     paid_at = DateTimeField(allow_null=True)
-    account_changed = serializers.SerializerMethodField()
+    account_changed = serializers.BooleanField(read_only=True)
+    account_change = serializers.SerializerMethodField()
 
     def get_account_number(self, obj) -> str:
         return mask_account(obj.account_number)
 
-    def get_account_changed(self, obj) -> bool:
-        return bool(obj.account_change_request)
+    @extend_schema_field(AccountChangeOut(allow_null=True))
+    def get_account_change(self, obj) -> dict | None:
+        if not obj.account_change_document:
+            return None
+        return AccountChangeOut(obj).data
 
 
 class DisbursementListCreateApi(ApiView):
@@ -46,6 +63,11 @@ class DisbursementListCreateApi(ApiView):
         payee = serializers.IntegerField()
         amount = MoneyField()
         account_number = serializers.CharField(max_length=40)
+        # Another account than the one confirmed at filing: only a person records the
+        # applicant's written request (its document number and the day received);
+        # an API client's attempt is refused 403 ``account_change_by_person_only``.
+        account_change_document = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+        account_change_received_on = serializers.DateField(required=False, allow_null=True, default=None)
         account_change_request = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
         bank = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
         holder = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
@@ -58,7 +80,11 @@ class DisbursementListCreateApi(ApiView):
         v = data.validated_data
         d = funds.disbursement_draft(
             actor=request.user, case=case, payee_id=v["payee"], amount=v["amount"],
-            account_number=v["account_number"], account_change_request=v["account_change_request"],
+            account_number=v["account_number"],
+            change=funds.AccountChange(
+                document=v["account_change_document"], received_on=v["account_change_received_on"],
+                note=v["account_change_request"],
+            ),
             bank=v["bank"], holder=v["holder"],
         )
         return Response(DisbursementOut(d).data, status=status.HTTP_201_CREATED)

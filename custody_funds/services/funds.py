@@ -6,6 +6,7 @@ the locks are ``custody_funds.selectors``. The long services check in a
 ``_<verb>_check`` step that raises and write in the service itself."""
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -13,8 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import messages
 from core.calendar import WorkingCalendar, local_date
-from core.exceptions import Conflict, InvalidTransition, RuleViolation, ValidationFailed
+from core.exceptions import Conflict, FieldErrors, InvalidTransition, RuleViolation, ValidationFailed
 from core.models import Court, Deadline, NodeEvent, User
 from core.services import clocks
 from core.services.events import node_event_record, node_time_check
@@ -57,9 +59,9 @@ def _node(
 
 def _positive(amount: Decimal, field: str = "amount") -> Decimal:
     if amount <= 0:
-        raise ValidationFailed.for_field(field, _("金额必须大于零。"))
+        raise ValidationFailed.for_field(field, messages.AMOUNT_NOT_POSITIVE)
     if amount != amount.quantize(Decimal("0.01")):
-        raise ValidationFailed.for_field(field, _("金额最多两位小数。"))
+        raise ValidationFailed.for_field(field, messages.AMOUNT_PLACES)
     return amount
 
 
@@ -210,22 +212,59 @@ def _funds_notice_from_arrival(receipt: Receipt, case: Case, now: dt.datetime) -
 # --- disbursements ------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class AccountChange:
+    """The applicant's written request to be paid to another account (322号 §20), as
+    the person who received it records it: the document's number (收文号 / 申请书编号),
+    the day it was received, and a note of what it asks."""
+
+    document: str = ""
+    received_on: dt.date | None = None
+    note: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.document.strip() or self.received_on or self.note.strip())
+
+
+def _account_change_check(*, actor: User, case: Case, change: AccountChange) -> None:
+    """A payout to an account other than the confirmed one: only a person of the case's
+    court records the applicant's written request (an API client never redirects a
+    payout, whatever text it sends), and the record names the document and the day."""
+    policy.require_record_account_change(actor, case.court)
+    fields: dict[str, list[str]] = {}
+    if not change.document.strip():
+        fields["account_change_document"] = [str(_("请填写申请执行人书面变更申请的文号（收文号或申请书编号）。"))]
+    if change.received_on is None:
+        fields["account_change_received_on"] = [str(_("请填写收到书面申请的日期。"))]
+    elif change.received_on > timezone.localdate():
+        fields["account_change_received_on"] = [str(_("收到书面申请的日期不能晚于今天。"))]
+    if fields:
+        raise ValidationFailed(_("请完整登记申请执行人的书面变更申请。"), code="account_change_incomplete",
+                               extra={"fields": fields})
+
+
 def _disbursement_draft_check(
-    *, actor: User, case: Case, payee_id: int, amount: Decimal, number: str, account_change_request: str
+    *, actor: User, case: Case, payee_id: int, amount: Decimal, number: str, change: AccountChange
 ) -> Party:
     """The payee, once the actor, the amount and the account are found acceptable."""
     policy.require_handle_funds(actor, case.court)
-    _positive(amount)
+    errors = FieldErrors()  # the amount and the payee in one answer
+    errors.catch(_positive, amount)
     payee = selectors.applicant_get(case, payee_id)
     if payee is None:
-        raise ValidationFailed.for_field("payee", _("收款人必须是本案申请执行人。"))
+        errors.add("payee", _("收款人必须是本案申请执行人。"))
+    errors.raise_if_any()
+    assert payee is not None
     confirmed = getattr(payee, "payout_account", None)
-    if (confirmed is None or confirmed.account_number != number) and not account_change_request.strip():
+    if confirmed is not None and confirmed.account_number == number:
+        return payee
+    if not change:
         raise RuleViolation(
-            _("收款账户与立案时申请执行人确认的账户不一致（322号第20条）。如申请执行人书面申请变更，请记录其申请，由执行局长审批。"),
+            _("收款账户与立案时申请执行人确认的账户不一致（322号第20条）。如申请执行人书面申请变更，请登记其申请，由执行局长审批。"),
             code="payee_not_confirmed",
             extra={"confirmed": bool(confirmed)},
         )
+    _account_change_check(actor=actor, case=case, change=change)
     return payee
 
 
@@ -237,32 +276,42 @@ def disbursement_draft(
     payee_id: int,
     amount: Decimal,
     account_number: str,
-    account_change_request: str = "",
+    change: AccountChange | None = None,
     bank: str = "",
     holder: str = "",
 ) -> Disbursement:
     """Draft a payment to an applicant of the case. The account must be the one the
-    applicant confirmed at filing (``payee_not_confirmed``) unless the applicant's
-    written request to change it is recorded — then the bureau head's approval
-    covers the change. The amount is reserved at once (``insufficient_balance``)."""
+    applicant confirmed at filing (``payee_not_confirmed``) unless a person records
+    the applicant's written request to change it (``AccountChange``) — then the
+    bureau head's approval covers the change. The amount is reserved at once
+    (``insufficient_balance``)."""
     number = account_number.replace(" ", "")
+    change = change or AccountChange()
     payee = _disbursement_draft_check(
-        actor=actor, case=case, payee_id=payee_id, amount=amount, number=number,
-        account_change_request=account_change_request,
+        actor=actor, case=case, payee_id=payee_id, amount=amount, number=number, change=change
     )
     confirmed = getattr(payee, "payout_account", None)
     account = selectors.case_account(case) or ledger.fund_account_open(case=case)
     ledger.reserve(account=account, amount=amount)
-    if confirmed is not None and confirmed.account_number == number:
+    changed = confirmed is None or confirmed.account_number != number
+    if confirmed is not None and not changed:
         bank, holder = confirmed.bank, confirmed.holder
     else:
         bank, holder = bank.strip(), holder.strip() or payee.name
     disbursement = Disbursement.objects.create(
         case=case, payee=payee, amount=amount, account_number=number[:40], bank=bank[:100], holder=holder[:100],
-        account_change_request=account_change_request[:300], drafted_by=actor,
+        account_change_request=change.note.strip()[:300] if changed else "",
+        account_change_document=change.document.strip()[:60] if changed else "",
+        account_change_received_on=change.received_on if changed else None,
+        account_change_recorded_by=actor if changed else None,
+        drafted_by=actor,
     )
+    payload: dict[str, Any] = {"amount": str(amount), "changed_account": changed}
+    if changed:
+        payload["account_change_document"] = disbursement.account_change_document
+        payload["account_change_received_on"] = change.received_on.isoformat() if change.received_on else None
     _node(case=case, kind=FundsNode.DISBURSEMENT_DRAFTED, at=timezone.now(), actor=actor, subject=disbursement,
-          payload={"amount": str(amount), "changed_account": bool(account_change_request.strip())})
+          payload=payload)
     return disbursement
 
 
@@ -286,7 +335,7 @@ def disbursement_approve(*, actor: User, disbursement: Disbursement) -> Disburse
     d.approve(by=actor, at=now)
     d.save()
     _node(case=d.case, kind=FundsNode.DISBURSEMENT_APPROVED, at=now, actor=actor, subject=d,
-          payload={"changed_account": bool(d.account_change_request)})
+          payload={"changed_account": d.account_changed})
     notify_funds_decided(obj=d, requester_id=d.drafted_by_id, approved=True, actor=actor)
     return d
 

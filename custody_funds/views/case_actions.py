@@ -26,7 +26,11 @@ def _do_draft(page, obj, form) -> Done:
     d = form.cleaned_data
     disbursement = funds.disbursement_draft(
         actor=page.user, case=page.case, payee_id=d["payee"], amount=d["amount"], account_number=d["account_number"],
-        account_change_request=(d.get("account_change_request") or "").strip(),
+        change=funds.AccountChange(
+            document=d.get("account_change_document") or "",
+            received_on=d.get("account_change_received_on"),
+            note=d.get("account_change_request") or "",
+        ),
     )
     return Done(_("已起草支付案款 %(a)s 元（收款人 %(p)s），请提交审批。") % {"a": yuan(disbursement.amount), "p": disbursement.holder})
 
@@ -144,6 +148,6 @@ ACTIONS: dict[str, Action] = {
 # A refusal with one of these rule codes concerns this input.
 CODE_FIELDS = {
     "insufficient_balance": "amount",
-    "payee_not_confirmed": "account_change_request",
+    "payee_not_confirmed": "account_change_document",
     "receipt_reference_reused": "reference",
 }

@@ -39,6 +39,17 @@ from supervision.selectors.petitions import petitions_flagged_for_dualcheck
 BOARD_MAX = 300
 PETITIONS_MAX = 50
 CLOSED_STATUSES = (ClueStatus.CLOSED, ClueStatus.NOT_LAUNCHED)
+# The board's columns: the stages grouped by phase of the procedure (双查规定第三条至第十条),
+# so that ten open stages fit a 1366-pixel laptop screen as five columns of two stacked
+# stages each, every card still visible.
+PHASES = (
+    (_("受理与审核"), (ClueStatus.RECEIVED, ClueStatus.SCREENED)),
+    (_("联席会议"), (ClueStatus.PENDING_MEETING, ClueStatus.LAUNCHED)),
+    (_("交办与调查"), (ClueStatus.REFERRED, ClueStatus.INVESTIGATING)),
+    (_("报告审查"), (ClueStatus.REPORTED, ClueStatus.ACCEPTED)),
+    (_("结论与反馈"), (ClueStatus.CONCLUDED, ClueStatus.FED_BACK)),
+    (_("已结束"), CLOSED_STATUSES),
+)
 
 
 def _stages_for(state: str) -> list[str]:
@@ -114,10 +125,16 @@ def board(request: HttpRequest) -> HttpResponse:
         {"status": s, "label": ClueStatus(s).label, "count": counts.get(s, 0), "cards": by_stage[s]}
         for s in stages
     ]
+    by_status = {c["status"]: c for c in columns}
+    phases = [
+        {"label": label, "columns": [by_status[s] for s in members if s in by_status]}
+        for label, members in PHASES
+        if any(s in by_status for s in members)
+    ]
     total = sum(counts.values())
     context = {
         "form": form,
-        "columns": columns,
+        "phases": phases,
         "total": total,
         "truncated": total > len(clues),
         "board_max": BOARD_MAX,

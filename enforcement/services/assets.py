@@ -8,7 +8,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from core.exceptions import InvalidTransition, RuleViolation, ValidationFailed
+from core import messages
+from core.exceptions import FieldErrors, InvalidTransition, RuleViolation, ValidationFailed
 from core.models import User
 from core.services import clocks
 from enforcement.events import AssetNode, DisposalNode, SearchNode
@@ -130,24 +131,19 @@ def search_record_feedback(
     case = case_get_for_update(actor=actor, case=search.case_id)
     search = search_get_for_update(search.pk)
     check_time(received_at)
+    errors = FieldErrors()  # the time and every row's refusals in one answer
     if received_at < search.launched_at:
-        raise ValidationFailed.for_field("received_at", _("反馈时间早于查询发起时间。"))
+        errors.add("received_at", _("反馈时间早于查询发起时间。"))
     codes = {f.category for f in findings}
     by_code = {c.code: c for c in AssetCategory.objects.filter(code__in=codes)}
     for index, finding in enumerate(findings):
         if finding.category not in by_code:
-            raise ValidationFailed(
-                _("未知财产类型：%(c)s") % {"c": finding.category},
-                extra={"fields": {f"findings[{index}].category": [str(_("未知财产类型"))]}},
-            )
+            errors.add(f"findings[{index}].category", _("未知财产类型：%(c)s") % {"c": finding.category})
         if not finding.description.strip():
-            raise ValidationFailed(
-                _("请填写财产描述。"), extra={"fields": {f"findings[{index}].description": [str(_("必填"))]}}
-            )
+            errors.add(f"findings[{index}].description", _("请填写财产描述。"))
         if finding.value is not None and finding.value < 0:
-            raise ValidationFailed(
-                _("财产价值不能为负数。"), extra={"fields": {f"findings[{index}].value": [str(_("不能为负数"))]}}
-            )
+            errors.add(f"findings[{index}].value", messages.AMOUNT_NEGATIVE)
+    errors.raise_if_any()
     search.receive_feedback(at=received_at)
     search.result_note = note.strip()[:1000]
     search.save()

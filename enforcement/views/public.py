@@ -6,8 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
+from core.api.throttling import AnonRateThrottle, UserRateThrottle
 from enforcement.api.public import public_row
 from enforcement.selectors import public_court_get, public_courts, terminated_cases_public
 
@@ -27,8 +27,12 @@ def terminated_cases(request: HttpRequest) -> HttpResponse:
     """终本案件公开名单: 案号、法院、终本日期、未履行金额、被执行人（自然人姓名脱敏）."""
     wait = _throttled(request)
     if wait is not None:
-        response = render(request, "enforcement/public_terminated.html",
-                          {"error": _("请求过于频繁，请 %(s)s 秒后重试。") % {"s": wait}, "courts": []}, status=429)
+        response = render(
+            request,
+            "enforcement/public_terminated.html",
+            {"error": _("请求过于频繁，请 %(s)s 秒后重试。") % {"s": wait}, "courts": []},
+            status=429,
+        )
         response["Retry-After"] = str(wait)
         return response
     code = (request.GET.get("court") or "").strip()

@@ -23,6 +23,13 @@
     return query ? base + "?" + query : base;
   }
 
+  // ¥ amounts as every page prints them (core.money.money_text): 1,234,567.89
+  var MONEY = new Intl.NumberFormat("zh-CN", { minimumFractionDigits: 2, maximumFractionDigits: 2, useGrouping: true });
+  function money(value) {
+    var n = Number(value);
+    return value === null || value === undefined || value === "" || isNaN(n) ? String(value == null ? "" : value) : MONEY.format(n);
+  }
+
   var COLORS = { overdue: "#c53030", due_soon: "#b7791f", open: "#2b6cb0", paused: "#9aa5b1", raised: "#c05621", resolved: "#1f7a4d" };
 
   function chart(id) {
@@ -131,7 +138,7 @@
       var buckets = data.unidentified_receipts.buckets;
       receipts.setOption({
         aria: { enabled: true },
-        tooltip: { trigger: "axis", formatter: function (items) { var b = buckets[items[0].dataIndex]; return b.label + "<br>" + labels.count + "：" + b.count + "<br>" + labels.amount + "：" + b.amount; } },
+        tooltip: { trigger: "axis", formatter: function (items) { var b = buckets[items[0].dataIndex]; return b.label + "<br>" + labels.count + "：" + b.count + "<br>" + labels.amount + "：" + money(b.amount); } },
         grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
         xAxis: { type: "category", data: buckets.map(function (b) { return b.label; }) },
         yAxis: { type: "value", minInterval: 1 },

@@ -7,7 +7,7 @@ import pytest
 from django.db import IntegrityError, InternalError, connection, transaction
 
 from core.models import Deadline, DeadlineStatus, NodeEvent
-from custody_funds.models import LedgerAccount, Posting, PostingLeg, Receipt
+from custody_funds.models import Disbursement, LedgerAccount, Posting, PostingLeg, Receipt
 from custody_funds.services import ledger
 from enforcement.models import Case
 from tests.enforcement.factories import case_payload
@@ -125,10 +125,47 @@ def test_disbursement_journey_with_clocks_and_maker_checker(api, as_user, new_ca
 def test_changed_account_needs_the_written_request(api, as_user, new_case, handler):
     receipt(api, new_case["fund_account"], amount="500.00")
     applicant = new_case["applicants"][0]["id"]
-    d = as_user(handler).post(f"/api/v1/cases/{new_case['id']}/disbursements/", {
-        "payee": applicant, "amount": "500.00", "account_number": "6217000011112222333",
-        "account_change_request": "申请执行人2026-10-15书面申请变更收款账户"}, format="json")
-    assert d.status_code == 201 and d.json()["account_changed"] is True
+    url = f"/api/v1/cases/{new_case['id']}/disbursements/"
+    base = {"payee": applicant, "amount": "500.00", "account_number": "6217000011112222333"}
+    # free text is not the applicant's written request: its number and day, every field named at once
+    r = as_user(handler).post(url, base | {"account_change_request": "申请执行人书面申请变更收款账户"}, format="json")
+    assert r.status_code == 400 and r.json()["code"] == "account_change_incomplete"
+    assert set(r.json()["extra"]["fields"]) == {"account_change_document", "account_change_received_on"}
+    r = as_user(handler).post(url, base | {"account_change_document": "执收字第88号", "account_change_received_on": "2026-11-22"}, format="json")
+    assert r.status_code == 400 and set(r.json()["extra"]["fields"]) == {"account_change_received_on"}  # after today
+    assert not Disbursement.objects.exists()
+
+    d = as_user(handler).post(url, base | {
+        "account_change_document": "执收字第88号", "account_change_received_on": "2026-11-20",
+        "account_change_request": "新开户的工资卡"}, format="json")
+    assert d.status_code == 201, d.json()
+    body = d.json()
+    assert body["account_changed"] is True
+    assert body["account_change"] == {
+        "document": "执收字第88号", "received_on": "2026-11-20", "note": "新开户的工资卡",
+        "recorded_by": handler.get_full_name() or handler.username,
+    }
+    node = NodeEvent.objects.get(case_id=new_case["id"], kind="funds.disbursement_drafted")
+    assert node.payload["account_change_document"] == "执收字第88号" and node.actor == handler
+
+
+def test_an_api_client_cannot_redirect_a_payout(api, new_case):
+    """Issue 17: a machine drafting to an unconfirmed account, whatever it claims, is refused."""
+    receipt(api, new_case["fund_account"], amount="500.00")
+    applicant = new_case["applicants"][0]["id"]
+    r = api.post(f"/api/v1/cases/{new_case['id']}/disbursements/", {
+        "payee": applicant, "amount": "500.00", "account_number": "6217000011112222333", "holder": "第三人",
+        "account_change_document": "执收字第88号", "account_change_received_on": "2026-11-20",
+        "account_change_request": "申请执行人书面申请变更收款账户"}, format="json")
+    assert r.status_code == 403 and r.json()["code"] == "account_change_by_person_only"
+    assert not Disbursement.objects.exists()
+    # to the confirmed account the client still drafts
+    from tests.enforcement.factories import case_payload as payload
+
+    confirmed = payload()["applicants"][0]["payout_account"]["account_number"]
+    r = api.post(f"/api/v1/cases/{new_case['id']}/disbursements/", {
+        "payee": applicant, "amount": "500.00", "account_number": confirmed}, format="json")
+    assert r.status_code == 201 and r.json()["account_change"] is None
 
 
 def test_reject_and_cancel_release_the_reservation(api, as_user, new_case, handler, bureau_head):
@@ -252,6 +289,20 @@ def test_excel_exports_of_a_case_ledger_and_of_funds_held(api, new_case, courts)
     assert sibling.get(f"/api/v1/cases/{new_case['id']}/funds/export/").status_code == 404
     rows = list(load_workbook(io.BytesIO(sibling.get("/api/v1/funds/held/export/").content)).active.iter_rows(values_only=True))
     assert len(rows) == 1  # only the header: nothing of another court
+
+
+def test_the_ledger_export_groups_the_thousands_of_every_amount(api, new_case):
+    """Money in Excel as on the pages (1,234,567.89): the entries and the balances below them."""
+    import io
+
+    from openpyxl import load_workbook
+
+    receipt(api, new_case["fund_account"], amount="1234567.89")
+    ws = load_workbook(io.BytesIO(api.get(f"/api/v1/cases/{new_case['id']}/funds/export/").content)).active
+    assert (ws["E2"].value, ws["E2"].number_format, ws["F2"].number_format) == (1234567.89, "#,##0.00", "#,##0.00")
+    balances = next(row for row in ws.iter_rows() if row[0].value == "余额")
+    assert [c.value for c in balances[:6]] == ["余额", 1234567.89, "待发放", 0, "可用", 1234567.89]
+    assert {balances[i].number_format for i in (1, 3, 5)} == {"#,##0.00"}
 
 
 def test_disputed_part_is_held_and_the_undisputed_part_paid_first(api, as_user, new_case, handler, bureau_head, finance):

@@ -253,16 +253,28 @@ def test_a_changed_account_needs_the_written_request(client, handler, funded_cas
     response = client.post(action_url(funded_case, "draft"), data)
     assert response.status_code == 422 and not Disbursement.objects.exists()
     body = response.content.decode()
-    assert "322号第20条" in field_block(body, "account_change_request")
+    assert "322号第20条" in field_block(body, "account_change_document")
     assert '<div class="change-request" data-change-request>' in body  # shown now
     assert 'id="form-draft" open' in body and 'value="6217000011112222333"' in body
 
-    data["account_change_request"] = "申请执行人2026-10-15书面申请变更收款账户"
+    # a note alone is not the written request: its number and day, both named at once
+    data["account_change_request"] = "申请变更为新开户的工资卡"
+    response = client.post(action_url(funded_case, "draft"), data)
+    assert response.status_code == 422 and not Disbursement.objects.exists()
+    body = response.content.decode()
+    assert "文号" in field_block(body, "account_change_document")
+    assert "收到书面申请的日期" in field_block(body, "account_change_received_on")
+
+    data |= {"account_change_document": "（2026）鲁0102执收字第88号", "account_change_received_on": "2026-11-20"}
     assert client.post(action_url(funded_case, "draft"), data).status_code == 302
     d = Disbursement.objects.get()
-    assert d.account_number == "6217000011112222333" and d.account_change_request
+    assert d.account_number == "6217000011112222333"
+    assert (d.account_change_document, d.account_change_received_on, d.account_change_recorded_by) == (
+        "（2026）鲁0102执收字第88号", dt.date(2026, 11, 20), handler
+    )
     body = client.get(funds_url(funded_case)).content.decode()
     assert "变更账户" in body and "6217***********2333" in body
+    assert "（2026）鲁0102执收字第88号" in body and "2026-11-20 收到" in body
 
 
 def test_draft_refusals_sit_next_to_their_fields(client, handler, funded_case):

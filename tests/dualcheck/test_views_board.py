@@ -53,6 +53,34 @@ def test_the_board_shows_the_clues_by_stage(dc, clue):
     assert cards(browser(dc.lower_head).get(BOARD).content.decode()) == {other.pk}
 
 
+def test_every_stage_has_one_place_on_the_board():
+    # the board's phases (so that it fits 1366 pixels) hold each stage once, in the stages' order
+    from dualcheck.models import STAGES
+    from dualcheck.views.board import PHASES
+
+    assert [s for _label, members in PHASES for s in members] == STAGES
+
+
+def test_the_board_groups_the_stages_by_phase(dc, clue):
+    other = advance(dc, register(dc, source=ClueSource.DEPUTIES, officers=[]), "investigating")
+    client = browser(dc.inspector)
+
+    html = client.get(BOARD).content.decode()
+
+    phases = re.findall(r'<h2 class="phase-label">([^<]+)</h2>', html)
+    assert phases == ["受理与审核", "联席会议", "交办与调查", "报告审查", "结论与反馈"]
+    assert 'class="board phases-5"' in html
+    # every open stage keeps its column and count; the cards sit in their stage
+    assert re.findall(r'data-stage="(\w+)"', html) == [s for s in ClueStatus.values if s not in ("closed", "not_launched")]
+    investigating = html.split('data-stage="investigating"')[1].split("</section>")[0]
+    assert f'data-clue="{other.pk}"' in investigating and count_of(html, "investigating") == 1
+    everything = client.get(BOARD, {"state": "all"}).content.decode()
+    assert 'class="board phases-6"' in everything and "已结束" in everything
+    closed = client.get(BOARD, {"state": "closed"}).content.decode()
+    assert re.findall(r'<h2 class="phase-label">([^<]+)</h2>', closed) == ["已结束"]
+    assert re.findall(r'data-stage="(\w+)"', closed) == ["closed", "not_launched"]
+
+
 def test_the_board_is_scoped(dc, clue):
     assert cards(browser(dc.sibling_inspector).get(BOARD).content.decode()) == set()
     for outsider in (dc.clerk, dc.officer):

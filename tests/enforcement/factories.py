@@ -55,6 +55,35 @@ def make_case(actor, court, number="(2026)鲁0102执1001号", received="2026-09-
     )
 
 
+def make_crowded_case(actor, court, number="(2026)鲁0102执5001号", claim="1234567.89", handler=None):
+    """A case with two applicants (a person and a company) and three respondents (a company
+    and two people), its claim in the millions: a row of a list at its widest."""
+    return case_register(
+        actor=actor,
+        data=CaseInput(
+            case_number=number,
+            court=court,
+            filed_on=dt.date(2026, 9, 28),
+            received_at=at("2026-09-29 10:00"),
+            claim_amount=Decimal(claim),
+            basis_document="(2026)鲁0102民初188号民事判决书",
+            applicants=[
+                PartyInput("欧阳明华", "person", person_id("37010219800101123"), "13800000001",
+                           PayoutAccountInput("中国工商银行济南分行", "6222020200112233445", "欧阳明华")),
+                PartyInput("济南某某建设工程有限公司", "organization", org_code("91370100MA3C00001"),
+                           payout_account=PayoutAccountInput("中国建设银行济南分行", "6217000010012345678",
+                                                             "济南某某建设工程有限公司")),
+            ],
+            respondents=[
+                PartyInput("山东某某置业集团有限公司", "organization", org_code("91370100MA3C00002")),
+                PartyInput("李四", "person", person_id("37010219850101123"), "13900000002"),
+                PartyInput("王五", "person", person_id("37010219870101123")),
+            ],
+            handler=handler,
+        ),
+    )
+
+
 def approved_override(case, asset, requester, approver, reason: str = "唯一可供执行的财产，不能分割查封"):
     """An OVER_SEIZURE approval for ``asset``, asked by ``requester`` and approved by
     ``approver`` (maker ≠ checker; spec §7.3: no one approves his own override)."""

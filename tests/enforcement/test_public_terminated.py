@@ -95,7 +95,7 @@ def test_the_page_needs_no_login_and_masks(client, world):
     response = client.get(PAGE, {"court": "鲁0102"})
     assert response.status_code == 200
     text = response.content.decode()
-    assert "(2026)鲁0102执21号" in text and "李*" in text and "508800.00" in text
+    assert "(2026)鲁0102执21号" in text and "李*" in text and "508,800.00" in text  # grouped, as money is printed
     assert "(2026)鲁0102执22号" not in text and "(2026)鲁0103执24号" not in text
     assert "李四" not in text and PERSON_ID not in text and ORG_ID not in text
     assert client.get(PAGE, {"court": "鲁9999"}).status_code == 404

@@ -139,11 +139,12 @@ def test_list_query_count_does_not_grow_with_rows(client, courts, clerk, handler
     for i in range(3):
         make_case(clerk, courts.lu0102, number=f"(2026)鲁0102执{100 + i}号", handler=handler)
     client.force_login(clerk)
-    with django_assert_max_num_queries(11) as few:  # +1 the bell's unread COUNT (issue 16)
+    # 13: the page's ten, the parties' names (申请执行人, 被执行人) in one query each, the bell's unread COUNT
+    with django_assert_max_num_queries(13) as few:
         client.get(reverse("enforcement:case-list"))
     for i in range(25):
         make_case(clerk, courts.lu0102, number=f"(2026)鲁0102执{200 + i}号", handler=handler)
-    with django_assert_max_num_queries(11) as many:  # +1 the bell's unread COUNT (issue 16)
+    with django_assert_max_num_queries(13) as many:
         response = client.get(reverse("enforcement:case-list"))
     assert len(response.context["page"].object_list) == 28
     assert len(many.captured_queries) == len(few.captured_queries)
@@ -307,6 +308,29 @@ def test_detail_read_only_for_supervisors(client, case_supervisor, case):
     response = client.post(action_url(case, "notice"), {"served_at": "2026-10-08T10:00"})
     assert response.status_code == 302
     assert Case.objects.get(pk=case.pk).notice_served_at is None
+
+
+def head_of(body: str) -> str:
+    return body.split('<header class="case-head card">')[1].split("</header>")[0]
+
+
+def test_the_head_carries_the_summary_and_the_actions(client, clerk, case_supervisor, case):
+    """A laptop's first screen (issue 16): the number, the state, a one-line summary and
+    every action of the case; the full facts in 案件信息 beside the main column."""
+    client.force_login(clerk)
+    body = client.get(detail_url(case)).content.decode()
+    head = head_of(body)
+    assert 'id="case-actions"' in head
+    assert 'id="form-search"' in head and 'id="form-notice"' in head  # the case's node forms, in the head
+    assert "历下区人民法院" in head and "¥100,000.00" in head
+    facts = body.split('id="facts"')[1].split("</section>")[0]
+    for text in ("执行依据", "(2026)鲁0102民初88号民事判决书", "执行费用", "立案日期", "2026-09-28"):
+        assert text in facts, text
+    assert "执行依据" not in head  # details below, not in the head
+    # someone who may only look sees why, where the actions would be
+    client.force_login(case_supervisor)
+    head = head_of(client.get(detail_url(case)).content.decode())
+    assert 'id="case-actions"' not in head and "办理节点限本院的书记员、承办人和执行局长" in head
 
 
 def _busy(case, actor, n: int, day: int) -> None:

@@ -192,7 +192,7 @@ def test_handler_searches_controls_and_works_the_case(page, courts, clerk, handl
     form.locator("input[name=served_at]").fill(local_input(served))
     htmx_submit(page, form, "登记送达", f"{case_url}notice/")
     expect(case_body_flash(page)).to_contain_text("已登记执行通知书、报告财产令送达。")
-    expect(page.locator("header.case-head")).to_contain_text(
+    expect(page.locator("#facts")).to_contain_text(
         f"{timezone.localtime(served):%Y-%m-%d %H:%M} 送达"
     )
     expect(page.locator("header.case-head [data-status]").first).to_have_text("执行中")

@@ -289,6 +289,17 @@ def test_the_page_shows_charts_and_their_tables(world, client, court_leader):
     assert html.count('data-export="supervision.dashboard.') == 7
 
 
+def test_the_page_prints_amounts_with_thousands_separators(world, client, court_leader):
+    client.force_login(court_leader)
+
+    html = client.get(reverse("supervision:dashboard")).content.decode()
+
+    receipts = html.split('id="table-receipts"')[1].split("</table>")[0]
+    for amount in ("800.00", "1,200.00", "2,000.00"):  # the buckets and their total, grouped
+        assert f'<td class="num">{amount}</td>' in receipts
+    assert "2000.00" not in receipts and "1200.00" not in receipts
+
+
 def test_drilling_down_and_out_of_scope(world, client, case_supervisor):
     client.force_login(case_supervisor)
     r = client.get(reverse("supervision:dashboard"), {"court": "鲁0102"})

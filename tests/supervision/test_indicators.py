@@ -262,6 +262,8 @@ def test_the_page_writes_the_formulas_and_the_table(closed, client, court_leader
         assert str(formula["name"]) in html and str(formula["formula"]) in html
     assert 'id="table-indicators"' in html and 'id="table-compliance"' in html
     assert "66.7%" in html and "75.0%" in html  # 鲁01 and the total within-limit rates
+    # amounts as money is printed on every page: 鲁01's 210,000.00 applied for, 10,000.00 paid
+    assert '<td class="num">210,000.00</td><td class="num">10,000.00</td>' in html and "210000.00" not in html
     assert f'href="{url}?court=%E9%B2%8101"' in html
     assert (
         'data-export="supervision.indicators"' in html

@@ -58,13 +58,13 @@ def backdate_reviewer_check(deadline: Deadline, user: User) -> None:
     handler_id = getattr(deadline.case, "handler_id", None) if deadline.case_id else None
     if user.pk in {deadline.completed_by_id, deadline.responsible_id, handler_id}:
         raise PermissionDenied(
-            _("录入该节点的人员或案件承办人不能核实该补录。"),
+            _("录入该事项的人员或案件承办人不能核实该补录。"),
             code="maker_checker",
             extra={"deadline": deadline.pk},
         )
     if not user_has_role_over(user, deadline.court, REVIEWER_ROLES):
         raise PermissionDenied(
-            _("只有本院或上级法院的执行局长、院领导可以核实补录的节点时间。"), code="permission_denied"
+            _("只有本院或上级法院的执行局长、院领导可以核实补录的办理时间。"), code="permission_denied"
         )
 
 
