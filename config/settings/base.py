@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.navigation",
+                "core.web.notifications.unread_notifications",
                 "supervision.context_processors.calendar_banner",
             ],
         },

@@ -35,6 +35,7 @@ from custody_funds.models import (
     ReceiptStatus,
 )
 from custody_funds.services import ledger
+from custody_funds.services.notifications import notify_funds_decided, notify_funds_request
 from enforcement.models import Case, Party
 from enforcement.services.cases import case_mark_claim_satisfied
 
@@ -350,6 +351,7 @@ def disbursement_submit(*, actor: User, disbursement: Disbursement) -> Disbursem
     d.submit()
     d.save()
     _node(case=d.case, kind=FundsNode.DISBURSEMENT_SUBMITTED, at=timezone.now(), actor=actor, subject=d)
+    notify_funds_request(obj=d, actor=actor)
     return d
 
 
@@ -363,6 +365,7 @@ def disbursement_approve(*, actor: User, disbursement: Disbursement) -> Disburse
     d.save()
     _node(case=d.case, kind=FundsNode.DISBURSEMENT_APPROVED, at=now, actor=actor, subject=d,
           payload={"changed_account": d.account_changed})
+    notify_funds_decided(obj=d, requester_id=d.drafted_by_id, approved=True, actor=actor)
     return d
 
 
@@ -431,6 +434,7 @@ def disbursement_reject(*, actor: User, disbursement: Disbursement, note: str) -
     ledger.release(account=selectors.case_account_get(d.case), amount=d.amount)
     _node(case=d.case, kind=FundsNode.DISBURSEMENT_REJECTED, at=timezone.now(), actor=actor, subject=d,
           payload={"note": note[:300]})
+    notify_funds_decided(obj=d, requester_id=d.drafted_by_id, approved=False, actor=actor)
     return d
 
 
@@ -488,6 +492,7 @@ def hold_request(
     )
     _node(case=case, kind=HOLD_REQUESTED[kind], at=timezone.now(), actor=actor, subject=hold,
           payload={"reason": reason, "amount": str(amount) if amount is not None else None})
+    notify_funds_request(obj=hold, actor=actor)
     return hold
 
 
@@ -505,11 +510,13 @@ def hold_decide(*, actor: User, hold: FundsHold, approve: bool) -> FundsHold:
         if hold.amount is not None:
             ledger.release(account=account, amount=hold.amount)
         _node(case=hold.case, kind=HOLD_REJECTED[hold.kind], at=now, actor=actor, subject=hold)
+        notify_funds_decided(obj=hold, requester_id=hold.requested_by_id, approved=False, actor=actor)
         return hold
     hold.approve(by=actor, at=now)
     _hold_approved_clocks_and_money(hold, account, now, actor)
     hold.save()
     _node(case=hold.case, kind=HOLD_APPROVED[hold.kind], at=now, actor=actor, subject=hold)
+    notify_funds_decided(obj=hold, requester_id=hold.requested_by_id, approved=True, actor=actor)
     return hold
 
 

@@ -49,6 +49,7 @@ from dualcheck.services.common import (
     record,
     referral_create,
 )
+from dualcheck.services.notifications import notify_clue_referred
 from enforcement.models import Case
 from enforcement.selectors import cases_visible_to
 from supervision.selectors.alerts import alert_get_visible
@@ -452,6 +453,7 @@ def clue_refer(
         flags=flags,
         payload={"mode": mode, "target_court": target.code, "days": days, "referral": referral.number},
     )
+    notify_clue_referred(clue=clue, target_court=target, days=days, actor=actor)
     return clue
 
 

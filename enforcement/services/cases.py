@@ -47,6 +47,7 @@ from enforcement.selectors import (
 from enforcement.services.clock_lifecycle import clocks_apply_resumption, clocks_apply_suspension
 from enforcement.services.common import check_time, record_node, require_open, start_if_received
 from enforcement.services.credit import release_clock_start
+from enforcement.services.notifications import notify_case_assigned
 
 
 @dataclass
@@ -349,6 +350,7 @@ def case_register(*, actor: User, data: CaseInput) -> Case:
             "find_property": data.find_property,
         },
     )
+    notify_case_assigned(case=case, handler=data.handler, actor=actor)
     signals.case_registered.send(sender=Case, case=case)
     return case
 
@@ -359,8 +361,11 @@ def case_assign(*, actor: User, case: Case, handler: User | None, team: str = ""
     require_open(case)
     if handler is not None and not handler_of_court(handler, case.court):
         raise ValidationFailed.for_field("handler", messages.HANDLER_NOT_OF_COURT)
+    previous = case.handler_id
     case.handler, case.team = handler, team[:50]
     case.save(update_fields=["handler", "team", "updated_at"])
+    if handler is not None and handler.pk != previous:
+        notify_case_assigned(case=case, handler=handler, actor=actor)
 
     Deadline.objects.filter(RUNNING, case=case).update(responsible=handler)
     record_node(

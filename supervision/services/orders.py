@@ -36,6 +36,7 @@ from supervision.selectors.orders import (
     order_open_exists,
     order_response_get_for_update,
 )
+from supervision.services.notifications import notify_order_issued, notify_order_returned
 
 RULE = "ORDER_RESPONSE"
 MAX_RESPONSE_DAYS = 365
@@ -242,6 +243,7 @@ def order_issue(
             "instructions": instructions[:500],
         },
     )
+    notify_order_issued(order=order, actor=actor)
     return order
 
 
@@ -362,6 +364,7 @@ def order_return(
             "due_at": deadline.due_at.isoformat() if deadline else None,
         },
     )
+    notify_order_returned(order=order, replied_by_id=response.responded_by_id, note=note, actor=actor)
     return order
 
 

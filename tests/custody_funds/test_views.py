@@ -486,11 +486,11 @@ def test_finance_queue_query_count_is_pinned(client, courts, clerk, handler, bur
     client.force_login(finance)
     # session, user, memberships, count, page, clocks, calendar (2), nav permissions (2)
     # +4: the navigation's counts — one COUNT per work source of the role, the 待办 total, API token (issue 16)
-    with django_assert_num_queries(15) as few:
+    with django_assert_num_queries(16) as few:  # +1 the bell's unread COUNT (issue 16)
         client.get(reverse("custody_funds:finance"))
     for i in range(1, 8):
         add(i)
-    with django_assert_num_queries(15) as many:
+    with django_assert_num_queries(16) as many:  # +1 the bell's unread COUNT (issue 16)
         response = client.get(reverse("custody_funds:finance"))
     assert len(response.context["rows"]) == 8
     assert len(many.captured_queries) == len(few.captured_queries)
@@ -510,11 +510,11 @@ def test_unidentified_queue_query_count_is_pinned(client, courts, clerk, finance
     client.force_login(finance)
     # session, user, memberships, count, page, calendar (2), nav permissions (2)
     # +4: the navigation's counts — one COUNT per work source of the role, the 待办 total, API token (issue 16)
-    with django_assert_num_queries(14) as few:
+    with django_assert_num_queries(15) as few:  # +1 the bell's unread COUNT (issue 16)
         client.get(reverse("custody_funds:unidentified"))
     for i in range(1, 9):
         add(i)
-    with django_assert_num_queries(14) as many:
+    with django_assert_num_queries(15) as many:  # +1 the bell's unread COUNT (issue 16)
         response = client.get(reverse("custody_funds:unidentified"))
     rows = response.context["rows"]
     assert len(rows) == 9 and len(many.captured_queries) == len(few.captured_queries)
@@ -582,13 +582,13 @@ def test_funds_page_query_count_is_pinned(client, courts, clerk, handler, bureau
     notified(case, handler, bureau_head)
     client.force_login(handler)
     # +5: the navigation's counts — one COUNT per work source of the role, the 待办 total, API token (issue 16)
-    with django_assert_num_queries(21) as few:
+    with django_assert_num_queries(22) as few:  # +1 the bell's unread COUNT (issue 16)
         client.get(funds_url(case))
     for i in range(6):
         receive(case, clerk, "100.00", ref=f"M{i}", when=f"2026-10-{13 + i} 10:00")
         notified(case, handler, bureau_head, "10.00")
         funds.hold_request(actor=handler, case=case, kind="delay", reason="other", note=f"说明{i}")
-    with django_assert_num_queries(21) as many:
+    with django_assert_num_queries(22) as many:  # +1 the bell's unread COUNT (issue 16)
         response = client.get(funds_url(case))
     assert len(response.context["disbursement_rows"]) == 7 and len(response.context["receipt_rows"]) == 7
     assert len(many.captured_queries) == len(few.captured_queries)

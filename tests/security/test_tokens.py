@@ -217,6 +217,8 @@ DUALCHECK_ROUTES_PREFIX = "api-dualcheck-clue"
 NOT_COURT_OBJECTS = {
     "api-dualcheck-attachment": "a report attachment: tests/dualcheck/test_api_confidential.py",
     "api-screening": "a screening kind, not an object",
+    "api-notification-read": "a person's own notification, not a court's: tests/core/test_notifications.py "
+    "(someone else's is 404) and the authz matrix",
 }
 
 
