@@ -276,6 +276,9 @@ def test_an_uploaded_template_replaces_the_default(case, handler, admin_user):
         ("模板.docx", b"not a word file", "无法读取"),
         ("模板.doc", _template("{{ number }}"), ".docx"),
     ],
+    # stable ids: the generated files carry their creation time, and pytest-xdist
+    # needs every worker to collect the same test names
+    ids=["unknown-variable", "bad-syntax", "not-a-word-file", "wrong-extension"],
 )
 def test_a_broken_template_is_refused(admin_user, filename, content, says):
     with pytest.raises(ValidationFailed) as refused:
