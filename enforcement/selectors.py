@@ -2,7 +2,7 @@
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -187,6 +187,20 @@ def court_member_get(court: Court, *, username: str) -> User | None:
     return User.objects.filter(
         username=username, memberships__court=court, memberships__revoked_at__isnull=True
     ).first()
+
+
+def court_members_by_username(pairs: Iterable[tuple[Court, str]]) -> dict[tuple[int, str], User]:
+    """``court_member_get`` for many (court, username) pairs in one query: the people
+    with a current membership at the court, by (court id, username)."""
+    pairs = list(pairs)
+    if not pairs:
+        return {}
+    memberships = Membership.objects.filter(
+        court_id__in={court.pk for court, _name in pairs},
+        user__username__in={name for _court, name in pairs},
+        revoked_at__isnull=True,
+    ).select_related("user")
+    return {(m.court_id, m.user.username): m.user for m in memberships}
 
 
 def user_get(pk: int) -> User | None:

@@ -16,15 +16,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.base import ApiView
-from core.api.bulk import bulk_run
+from core.api.bulk import bulk_answer
 from core.api.fields import DateField, DateTimeField, MoneyField
 from core.api.pagination import DefaultPagination
 from core.api.schema import ERROR_RESPONSES, WRITE_ERROR_RESPONSES, ErrorSerializer
 from core.calendar import local_date
 from core.exceptions import ValidationFailed
 from core.identity import mask_account, mask_id, mask_phone
-from core.models import User
+from core.models import Court, User
 from core.selectors import visible_courts
+from core.services.bulk import ItemOutcome
 from enforcement.api.assets import AssetOut
 from enforcement.api.base import BULK_RESULTS
 from enforcement.api.disposals import DisposalOut
@@ -32,8 +33,9 @@ from enforcement.api.measures import ControlMeasureOut, CreditMeasureOut
 from enforcement.api.property_clues import ClueOut
 from enforcement.api.searches import SearchOut
 from enforcement.models import Case, PartyKind, Track
-from enforcement.selectors import case_get_detail, cases_filter, court_member_get
+from enforcement.selectors import case_get_detail, cases_filter, court_member_get, court_members_by_username
 from enforcement.services import cases as case_services
+from enforcement.services.cases_bulk import cases_register_many
 
 
 class PayoutAccountOut(serializers.Serializer):
@@ -280,13 +282,25 @@ def _party_input(data: dict) -> case_services.PartyInput:
     )
 
 
-def _case_input(user: User, data: dict) -> case_services.CaseInput:
-    court = visible_courts(user).filter(code=data["court"]).first()
+def _case_input(
+    user: User,
+    data: dict,
+    *,
+    courts: dict[str, Court] | None = None,
+    members: dict[tuple[int, str], User] | None = None,
+) -> case_services.CaseInput:
+    """The service's input from a validated ``CaseIn``. ``courts`` (the user's
+    visible courts by code) and ``members`` (``court_members_by_username``) are what
+    a bulk request looks up once for all its items; without them, one query each."""
+    court = courts.get(data["court"]) if courts is not None else visible_courts(user).filter(code=data["court"]).first()
     if court is None:
         raise ValidationFailed.for_field("court", _("法院 %(c)s 不存在或不在您的范围内。") % {"c": data["court"]})
     handler = None
     if data.get("handler"):
-        handler = court_member_get(court, username=data["handler"])
+        if members is not None:
+            handler = members.get((court.pk, data["handler"]))
+        else:
+            handler = court_member_get(court, username=data["handler"])
         if handler is None:
             raise ValidationFailed.for_field("handler", _("承办人必须是本院人员。"))
     return case_services.CaseInput(
@@ -389,13 +403,49 @@ class CaseBulkApi(ApiView):
                 "cases", _("一次最多提交 %(n)s 件。") % {"n": settings.ENFORCEMENT_BULK_MAX}
             )
 
-        def create(item):
-            parsed = CaseIn(data=item)
-            parsed.is_valid(raise_exception=True)
-            case = case_services.case_register(actor=request.user, data=_case_input(request.user, parsed.validated_data))
-            return {"id": case.pk, "case_number": case.case_number, "status": case.status}
+        inputs = _bulk_case_inputs(request.user, items)
+        answers = cases_register_many(actor=request.user, items=inputs)
+        outcomes = [
+            ItemOutcome(index=index, item=item, error=answer)
+            if isinstance(answer, Exception)
+            else ItemOutcome(
+                index=index,
+                item=item,
+                fields={"id": answer.pk, "case_number": answer.case_number, "status": answer.status},
+            )
+            for index, (item, answer) in enumerate(zip(items, answers, strict=True))
+        ]
+        return Response(bulk_answer(items, outcomes, key=lambda item: item.get("case_number")))
 
-        return Response(bulk_run(items, create, key=lambda item: item.get("case_number")))
+
+def _bulk_case_inputs(user: User, items: list[dict]) -> list[case_services.CaseInput | Exception]:
+    """Each item read as ``POST /cases/`` reads its body (``CaseIn``, ``_case_input``),
+    with the courts and handlers of all the items looked up once; an item that cannot
+    be read is the exception it raised."""
+    parsed: list[dict | Exception] = []
+    for item in items:
+        serializer = CaseIn(data=item)
+        try:
+            serializer.is_valid(raise_exception=True)
+        except Exception as exc:  # every item answers, whatever it raised
+            parsed.append(exc)
+        else:
+            parsed.append(serializer.validated_data)
+    valid = [data for data in parsed if isinstance(data, dict)]
+    courts = {court.code: court for court in visible_courts(user).filter(code__in={data["court"] for data in valid})}
+    members = court_members_by_username(
+        (courts[data["court"]], data["handler"]) for data in valid if data.get("handler") and data["court"] in courts
+    )
+    inputs: list[case_services.CaseInput | Exception] = []
+    for data in parsed:
+        if isinstance(data, Exception):
+            inputs.append(data)
+            continue
+        try:
+            inputs.append(_case_input(user, data, courts=courts, members=members))
+        except Exception as exc:  # every item answers, whatever it raised
+            inputs.append(exc)
+    return inputs
 
 
 class CaseDetailApi(ApiView):

@@ -11,6 +11,7 @@ from django_fsm import TransitionNotAllowed
 
 from enforcement.models import Asset, AssetSearch, Case
 from enforcement.services import cases as case_services
+from enforcement.services import cases_bulk
 from tests.enforcement.factories import case_payload
 
 pytestmark = pytest.mark.django_db
@@ -115,8 +116,11 @@ def test_a_search_out_of_scope_is_404_for_that_item_only(api, searches):
 
 
 def _failing_register(monkeypatch, fails_on: str, raise_it):
-    """``case_register`` that does all its writes, then raises for ``fails_on``."""
+    """The set write does all its writes, then fails in the database, so that the
+    items are registered one by one (``cases_bulk``'s fallback) by a ``case_register``
+    that does all its writes, then raises for ``fails_on``."""
     real = case_services.case_register
+    real_set_write = cases_bulk._set_write
 
     def register(*, actor, data):
         case = real(actor=actor, data=data)
@@ -124,7 +128,12 @@ def _failing_register(monkeypatch, fails_on: str, raise_it):
             raise_it(case)
         return case
 
-    monkeypatch.setattr(case_services, "case_register", register)
+    def set_write(*, actor, batch):
+        real_set_write(actor=actor, batch=batch)
+        raise IntegrityError("injected: a number registered meanwhile")
+
+    monkeypatch.setattr(cases_bulk, "case_register", register)
+    monkeypatch.setattr(cases_bulk, "_set_write", set_write)
 
 
 def _duplicate_row(case):

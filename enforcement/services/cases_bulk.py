@@ -1,0 +1,165 @@
+"""收案 in bulk (API.md "Bulk"; issue 17): many registrations checked and written
+as a set, each with exactly what ``cases.case_register`` writes for one case.
+
+What ``case_register`` does for one case, and where the set does the same:
+
+1. ``_case_register_check``: the actor may act at the court (``can_act_at``), the
+   input holds (``validate_case_input``), the receipt time is not in the future
+   (``check_time``) — called item by item, by name — and the number is new: one
+   query for every number of the set, plus the numbers repeated inside the set (the
+   first occurrence wins, as it would one by one);
+2. the case row (``_case_new``), its parties and the applicants' payout accounts
+   (``_parties_new``): one INSERT per table;
+3. the clocks of its type (``_registration_clocks``): one calendar snapshot and one
+   rule lookup for the whole set, one INSERT;
+4. the RECEIVED node event (``_registration_node``): one INSERT; events carry no
+   per-row chain — ``audit``'s sealer chains whatever was committed, in id order;
+5. ``case_registered`` → the case's ledger account: ``cases_registered`` →
+   ``custody_funds`` opens all the accounts in one INSERT;
+6. history: django-pghistory's triggers write the history rows of every inserted
+   row, bulk or not.
+
+An item that fails a check is answered without touching the database. If the set
+write fails in the database (a number registered meanwhile by another request, a
+deadlock …), the set is rolled back and its items are registered one by one through
+``case_register``, each in its own savepoint: correctness first."""
+
+import logging
+from collections.abc import Sequence
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from core.calendar import WorkingCalendar
+from core.exceptions import PermissionDenied
+from core.models import User
+from core.rule_catalogue import CASE_TYPE_CLOCKS
+from core.services import clocks
+from core.services.events import node_events_record_many
+from enforcement import signals
+from enforcement.models import Case, Party, PayoutAccount
+from enforcement.policy import can_act_at
+from enforcement.services.cases import (
+    CaseInput,
+    _case_new,
+    _duplicate,
+    _parties_new,
+    _registration_clocks,
+    _registration_node,
+    case_register,
+    validate_case_input,
+)
+from enforcement.services.common import check_time
+
+logger = logging.getLogger(__name__)
+
+# Rows per INSERT statement.
+INSERT_BATCH = 2000
+
+# One registration: its position in the request, its input, normalised number, type.
+Checked = tuple[int, CaseInput, str, str]
+
+
+def _registration_check_offline(*, actor: User, data: CaseInput) -> tuple[str, str]:
+    """``_case_register_check`` without its per-number query (the set asks once):
+    the same calls, in the same order, the same refusal."""
+    if not can_act_at(actor, data.court):
+        raise PermissionDenied(_("只有本院的书记员、承办人、执行局长或对接系统可以登记案件。"))
+    normalized, type_code = validate_case_input(data)
+    check_time(data.received_at)
+    return normalized, type_code
+
+
+def _numbers_taken(numbers: set[str]) -> set[str]:
+    """Which of ``numbers`` are registered already, at any court (a case number is
+    unique nationally): one query."""
+    return set(Case.objects.filter(case_number__in=numbers).values_list("case_number", flat=True))
+
+
+def _set_write(*, actor: User, batch: list[Checked]) -> list[Case]:
+    """Write every registration of ``batch`` in one INSERT per table."""
+    calendar = WorkingCalendar.load()
+    rules = clocks.rules_by_code(
+        code
+        for _i, _d, _n, type_code in batch
+        for group in CASE_TYPE_CLOCKS[type_code].values()
+        for code in group
+    )
+    cases = [
+        _case_new(data=data, normalized=number, type_code=type_code) for _i, data, number, type_code in batch
+    ]
+    Case.objects.bulk_create(cases, batch_size=INSERT_BATCH)
+    parties: list[Party] = []
+    accounts: list[PayoutAccount] = []
+    for case, (_i, data, _n, _t) in zip(cases, batch, strict=True):
+        for party, account in _parties_new(actor=actor, case=case, data=data):
+            parties.append(party)
+            if account is not None:
+                accounts.append(account)
+    Party.objects.bulk_create(parties, batch_size=INSERT_BATCH)
+    PayoutAccount.objects.bulk_create(accounts, batch_size=INSERT_BATCH)  # party_id from the saved party
+    clocks.clocks_start_many(
+        [
+            deadline
+            for case, (_i, data, _n, type_code) in zip(cases, batch, strict=True)
+            for deadline in _registration_clocks(
+                case=case, data=data, type_code=type_code, calendar=calendar, rules=rules
+            )
+        ]
+    )
+    node_events_record_many(
+        [
+            _registration_node(actor=actor, case=case, data=data)
+            for case, (_i, data, _n, _t) in zip(cases, batch, strict=True)
+        ]
+    )
+    signals.cases_registered.send(sender=Case, cases=cases)
+    return cases
+
+
+def _one_by_one(*, actor: User, batch: list[Checked], answers: list) -> None:
+    for index, data, _n, _t in batch:
+        try:
+            with transaction.atomic():
+                answers[index] = case_register(actor=actor, data=data)
+        except Exception as exc:  # every item answers, whatever it raised
+            answers[index] = exc
+
+
+def cases_register_many(*, actor: User, items: Sequence[CaseInput | Exception]) -> list[Case | Exception]:
+    """Register ``items`` (an item that could not even be read is passed as the
+    exception it raised, and answered with it). Returns, in order, the new case or
+    the exception that refused the item, as ``case_register`` would have raised it."""
+    answers: list[Case | Exception] = list(items)  # type: ignore[arg-type]  # every CaseInput is replaced below
+    checked: list[Checked] = []
+    for index, data in enumerate(items):
+        if isinstance(data, Exception):
+            continue
+        try:
+            normalized, type_code = _registration_check_offline(actor=actor, data=data)
+        except Exception as exc:  # as case_register would have raised it
+            answers[index] = exc
+            continue
+        checked.append((index, data, normalized, type_code))
+
+    taken = _numbers_taken({number for _i, _d, number, _t in checked})
+    batch: list[Checked] = []
+    for index, data, number, type_code in checked:
+        if number in taken:
+            answers[index] = _duplicate(number)
+            continue
+        taken.add(number)  # a number repeated later in the set: the first one wins
+        batch.append((index, data, number, type_code))
+    if not batch:
+        return answers
+
+    try:
+        with transaction.atomic():
+            cases = _set_write(actor=actor, batch=batch)
+    except Exception:
+        logger.warning("bulk registration of %s cases fell back to one by one", len(batch), exc_info=True)
+        _one_by_one(actor=actor, batch=batch, answers=answers)
+    else:
+        for (index, _d, _n, _t), case in zip(batch, cases, strict=True):
+            answers[index] = case
+    return answers
