@@ -888,6 +888,14 @@ def measure_scans(results: Results, courts: list[int], at: dt.datetime, rounds: 
     )
 
 
+def _report(block: str, doc: str, cases: int, *, kind: str, heading: str) -> None:
+    """Print a step's block and write it into ``doc`` (unless empty)."""
+    sys.stdout.write("\n" + block)
+    if doc:
+        write_doc(ROOT / doc, block, cases, kind=kind, heading=heading)
+        say(f"written to {doc}")
+
+
 # --- main ------------------------------------------------------------------------------------
 
 
@@ -956,10 +964,7 @@ def main() -> int:
         block = calendar_load.render(
             year, cases=cases, command=command, started=results.started, machine=results.machine
         )
-        sys.stdout.write("\n" + block)
-        if doc:
-            write_doc(ROOT / doc, block, cases, kind="bench-year", heading="### Results")
-            say(f"written to {doc}")
+        _report(block, doc, cases, kind="bench-year", heading="### Results")
     if "bulk" in parts:
         from bench import bulk_ingest
 
@@ -973,10 +978,7 @@ def main() -> int:
         block = bulk_ingest.render(
             run, cases=cases, command=command, started=results.started, machine=results.machine
         )
-        sys.stdout.write("\n" + block)
-        if doc:
-            write_doc(ROOT / doc, block, cases, kind="bench-bulk", heading="### Bulk ingest")
-            say(f"written to {doc}")
+        _report(block, doc, cases, kind="bench-bulk", heading="### Bulk ingest")
     connection.close()
     return 0
 
