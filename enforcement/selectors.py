@@ -330,6 +330,26 @@ def search_get_for_update(pk: int) -> AssetSearch:
     return AssetSearch.objects.select_for_update(of=("self",)).get(pk=pk)
 
 
+def searches_visible(user: User, pks: Iterable[int]) -> dict[int, AssetSearch]:
+    """``case_part_get`` for many searches in one query: those inside the user's
+    courts, by id (the others are 404s)."""
+    return AssetSearch.objects.filter(court_scope_q(user, field="case__court")).in_bulk(set(pks))
+
+
+def cases_and_searches_lock(case_pks: Iterable[int], search_pks: Iterable[int]) -> tuple[dict, dict]:
+    """Lock many cases, then many searches, each in id order (as two requests would
+    otherwise deadlock); the cases with their courts and handlers."""
+    cases = {
+        c.pk: c
+        for c in Case.objects.select_for_update(of=("self",))
+        .select_related("court", "handler")
+        .filter(pk__in=set(case_pks))
+        .order_by("pk")
+    }
+    searches = {s.pk: s for s in AssetSearch.objects.select_for_update().filter(pk__in=set(search_pks)).order_by("pk")}
+    return cases, searches
+
+
 def control_measure_get_for_update(pk: int) -> ControlMeasure:
     return ControlMeasure.objects.select_for_update(of=("self",)).get(pk=pk)
 

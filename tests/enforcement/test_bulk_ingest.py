@@ -7,10 +7,8 @@ one."""
 import threading
 
 import pytest
-from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from pghistory.models import Event
 from rest_framework.test import APIClient
 
 from core.models import Deadline, NodeEvent
@@ -18,6 +16,7 @@ from custody_funds.models import LedgerAccount
 from custody_funds.services.ledger import account_number_valid
 from enforcement.models import Case, Party, PayoutAccount
 from tests.enforcement.factories import case_payload
+from tests.enforcement.snapshots import history_of, row
 
 pytestmark = pytest.mark.django_db
 
@@ -28,51 +27,38 @@ def number(n: int) -> str:
     return f"(2026)鲁0102执{7000 + n}号"
 
 
-def _row(obj, *, drop=()) -> dict:
-    """A row's stored values, without its own id and the ids that only say which
-    case (or party) it belongs to."""
-    skip = {"id", "created_at", "updated_at", "recorded_at", *drop}
-    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields if f.attname not in skip}
-
-
 def _history_counts(case: Case) -> dict[str, int]:
-    """History rows (django-pghistory, written by triggers) of the case and every row
-    registration wrote for it, per tracked table."""
-    owned = {
-        Case: [case.pk],
-        Party: list(Party.objects.filter(case=case).values_list("pk", flat=True)),
-        PayoutAccount: list(PayoutAccount.objects.filter(party__case=case).values_list("pk", flat=True)),
-        Deadline: list(Deadline.objects.filter(case=case).values_list("pk", flat=True)),
-        LedgerAccount: list(LedgerAccount.objects.filter(case=case).values_list("pk", flat=True)),
-    }
-    counts = {}
-    for model in apps.get_models():
-        if issubclass(model, Event) and model.pgh_tracked_model in owned:
-            ids = owned[model.pgh_tracked_model]
-            counts[model._meta.label] = model.objects.filter(pgh_obj_id__in=ids).count()
-    return counts
+    """History rows of the case and every row registration wrote for it."""
+    return history_of(
+        {
+            Case: [case.pk],
+            Party: list(Party.objects.filter(case=case).values_list("pk", flat=True)),
+            PayoutAccount: list(PayoutAccount.objects.filter(party__case=case).values_list("pk", flat=True)),
+            Deadline: list(Deadline.objects.filter(case=case).values_list("pk", flat=True)),
+            LedgerAccount: list(LedgerAccount.objects.filter(case=case).values_list("pk", flat=True)),
+        }
+    )
 
 
 def _snapshot(case: Case) -> dict:
     """Everything registration wrote for ``case``, comparable across two cases."""
     parties = list(Party.objects.filter(case=case).order_by("role", "name"))
     return {
-        "case": _row(case, drop={"case_number"}),
-        "parties": [_row(p, drop={"case_id"}) for p in parties],
+        "case": row(case, drop={"case_number"}),
+        "parties": [row(p, drop={"case_id"}) for p in parties],
         "payout_accounts": [
-            _row(a, drop={"party_id"})
-            for a in PayoutAccount.objects.filter(party__case=case).order_by("bank")
+            row(a, drop={"party_id"}) for a in PayoutAccount.objects.filter(party__case=case).order_by("bank")
         ],
         "ledger_accounts": [
-            _row(a, drop={"case_id", "number"}) for a in LedgerAccount.objects.filter(case=case)
+            row(a, drop={"case_id", "number"}) for a in LedgerAccount.objects.filter(case=case)
         ],
         "clocks": [
-            _row(d, drop={"case_id", "subject_id", "subject_label"})
+            row(d, drop={"case_id", "subject_id", "subject_label"})
             for d in Deadline.objects.filter(case=case).order_by("rule__code")
         ],
         "events": [
             {
-                **_row(e, drop={"case_id", "subject_id", "subject_label"}),
+                **row(e, drop={"case_id", "subject_id", "subject_label"}),
                 "payload": {**e.payload, "case_number": "-"},
             }
             for e in NodeEvent.objects.filter(case=case).order_by("kind")
