@@ -157,3 +157,72 @@ def test_the_feedback_query_count_does_not_grow_with_the_items(api):
         return len(queries)
 
     assert run(searches[:10]) == run(searches[10:40])
+
+
+def test_a_database_failure_of_the_set_falls_back_to_one_by_one(api, monkeypatch):
+    """The set write does all its writes, then fails in the database: rolled back, and
+    the items recorded one by one with the same answers."""
+    from django.db import IntegrityError
+
+    from enforcement.services import assets_bulk
+
+    real = assets_bulk._set_write
+
+    def failing(**kwargs):
+        real(**kwargs)
+        raise IntegrityError("injected")
+
+    monkeypatch.setattr(assets_bulk, "_set_write", failing)
+    first, second = _searches(api, 2)
+    answer = api.post(
+        FEEDBACK, {"feedback": [feedback(first), feedback(second), feedback(first)]}, format="json"
+    )
+
+    results = answer.json()["results"]
+    assert [(r["result"], r.get("status")) for r in results] == [
+        ("created", None),
+        ("created", None),
+        ("error", 409),
+    ]
+    assert Asset.objects.filter(search_id__in=[first, second]).count() == 4  # once each, not twice
+    assert NodeEvent.objects.filter(kind="search.feedback").count() == 2
+    assert Deadline.objects.filter(rule__code="CONTROL_AFTER_FEEDBACK").count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_requests_racing_for_one_search_one_records_it(courts, api_token):
+    import threading
+
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token}")
+    shared, own_0, own_1 = _searches(client, 3)
+    barrier = threading.Barrier(2)
+    answers: dict[int, dict] = {}
+
+    def run(i: int, own: int) -> None:
+        racer = APIClient()
+        racer.credentials(HTTP_AUTHORIZATION=f"Token {api_token}")
+        try:
+            barrier.wait()
+            answers[i] = racer.post(
+                FEEDBACK, {"feedback": [feedback(own), feedback(shared)]}, format="json"
+            ).json()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, own)) for i, own in enumerate((own_0, own_1))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not any(t.is_alive() for t in threads)
+
+    assert all(answers[i]["results"][0]["result"] == "created" for i in range(2))
+    shared_results = sorted(
+        (answers[i]["results"][1]["result"], answers[i]["results"][1].get("status")) for i in range(2)
+    )
+    assert shared_results == [("created", None), ("error", 409)]
+    assert Asset.objects.filter(search_id=shared).count() == 2
+    assert NodeEvent.objects.filter(kind="search.feedback").count() == 3
