@@ -39,12 +39,25 @@ def bulk_run(items: list, handle: Callable[[Any], dict], key: Callable[[Any], An
     fails, whatever it raises, leaves nothing behind and the next one goes on.
     ``handle`` returns the fields of a created item's result; ``key`` names the item
     in its result (as submitted). Returns ``{"created", "failed", "results"}``."""
-    return bulk_answer(items, items_each_atomic(items, handle), key)
+    return _answer(items, items_each_atomic(items, handle), key)
 
 
-def bulk_answer(items: list, outcomes: list[ItemOutcome], key: Callable[[Any], Any]) -> dict:
-    """The answer to ``items`` from one outcome per item, in order (an endpoint that
-    writes its items as a set builds the outcomes itself)."""
+def bulk_answer(
+    items: list, answers: list, fields: Callable[[Any, Any], dict], key: Callable[[Any], Any]
+) -> dict:
+    """The answer to ``items`` from a service that handled them as a set: ``answers``
+    holds, per item and in order, what it made or the exception that refused it;
+    ``fields(item, made)`` are a created item's result fields."""
+    outcomes = [
+        ItemOutcome(index=index, item=item, error=answer)
+        if isinstance(answer, Exception)
+        else ItemOutcome(index=index, item=item, fields=fields(item, answer))
+        for index, (item, answer) in enumerate(zip(items, answers, strict=True))
+    ]
+    return _answer(items, outcomes, key)
+
+
+def _answer(items: list, outcomes: list[ItemOutcome], key: Callable[[Any], Any]) -> dict:
     keys = [key(item) if isinstance(item, dict) else None for item in items]
     results = []
     for outcome in outcomes:

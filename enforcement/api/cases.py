@@ -25,7 +25,6 @@ from core.exceptions import ValidationFailed
 from core.identity import mask_account, mask_id, mask_phone
 from core.models import Court, User
 from core.selectors import visible_courts
-from core.services.bulk import ItemOutcome
 from enforcement.api.assets import AssetOut
 from enforcement.api.base import BULK_RESULTS
 from enforcement.api.disposals import DisposalOut
@@ -405,17 +404,14 @@ class CaseBulkApi(ApiView):
 
         inputs = _bulk_case_inputs(request.user, items)
         answers = cases_register_many(actor=request.user, items=inputs)
-        outcomes = [
-            ItemOutcome(index=index, item=item, error=answer)
-            if isinstance(answer, Exception)
-            else ItemOutcome(
-                index=index,
-                item=item,
-                fields={"id": answer.pk, "case_number": answer.case_number, "status": answer.status},
+        return Response(
+            bulk_answer(
+                items,
+                answers,
+                lambda _item, case: {"id": case.pk, "case_number": case.case_number, "status": case.status},
+                key=lambda item: item.get("case_number"),
             )
-            for index, (item, answer) in enumerate(zip(items, answers, strict=True))
-        ]
-        return Response(bulk_answer(items, outcomes, key=lambda item: item.get("case_number")))
+        )
 
 
 def _bulk_case_inputs(user: User, items: list[dict]) -> list[case_services.CaseInput | Exception]:

@@ -15,7 +15,6 @@ from core.api.fields import DateTimeField, MoneyField
 from core.api.schema import WRITE_ERROR_RESPONSES, ErrorSerializer
 from core.exceptions import NotFound, ValidationFailed
 from core.models import User
-from core.services.bulk import ItemOutcome
 from enforcement.api.assets import AssetOut
 from enforcement.api.base import BULK_RESULTS
 from enforcement.models import Asset, AssetSearch, SearchChannel
@@ -157,17 +156,14 @@ class SearchFeedbackBulkApi(ApiView):
 
         inputs = _bulk_feedback_inputs(request.user, items)
         answers = searches_record_feedback_many(actor=request.user, items=inputs)
-        outcomes = [
-            ItemOutcome(index=index, item=item, error=answer)
-            if isinstance(answer, Exception)
-            else ItemOutcome(
-                index=index,
-                item=item,
-                fields={"search": _search_id(item.get("search")), "assets": [a.pk for a in answer]},
+        return Response(
+            bulk_answer(
+                items,
+                answers,
+                lambda item, assets: {"search": _search_id(item.get("search")), "assets": [a.pk for a in assets]},
+                key=lambda item: item.get("search"),
             )
-            for index, (item, answer) in enumerate(zip(items, answers, strict=True))
-        ]
-        return Response(bulk_answer(items, outcomes, key=lambda item: item.get("search")))
+        )
 
 
 def _search_id(value) -> int | None:

@@ -21,7 +21,6 @@ it is rolled back and its items are recorded one by one through
 ``search_record_feedback``, each in its own savepoint."""
 
 import datetime as dt
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -32,6 +31,7 @@ from core.calendar import WorkingCalendar
 from core.exceptions import NotFound, PermissionDenied
 from core.models import User
 from core.services import clocks
+from core.services.bulk import set_write_or_one_by_one
 from core.services.events import node_events_record_many
 from enforcement.models import Asset, AssetSearch, Case
 from enforcement.policy import can_act_at
@@ -45,8 +45,6 @@ from enforcement.services.assets import (
     feedback_categories,
     search_record_feedback,
 )
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -145,13 +143,11 @@ def searches_record_feedback_many(
         accepted.append((index, item, search, case))
     if not accepted:
         return answers
-    try:
-        with transaction.atomic():
-            per_item = _set_write(actor=actor, accepted=accepted, by_code=by_code)
-    except Exception:
-        logger.warning("bulk feedback of %s searches fell back to one by one", len(accepted), exc_info=True)
-        _one_by_one(actor=actor, accepted=accepted, answers=answers)
-    else:
-        for (index, _item, _s, _c), assets in zip(accepted, per_item, strict=True):
-            answers[index] = assets
+    per_item = set_write_or_one_by_one(
+        lambda: _set_write(actor=actor, accepted=accepted, by_code=by_code),
+        lambda: _one_by_one(actor=actor, accepted=accepted, answers=answers),
+        what=f"bulk feedback of {len(accepted)} searches",
+    )
+    for (index, _item, _s, _c), assets in zip(accepted, per_item or [], strict=False):
+        answers[index] = assets
     return answers

@@ -24,7 +24,6 @@ write fails in the database (a number registered meanwhile by another request, a
 deadlock …), the set is rolled back and its items are registered one by one through
 ``case_register``, each in its own savepoint: correctness first."""
 
-import logging
 from collections.abc import Sequence
 
 from django.db import transaction
@@ -35,6 +34,7 @@ from core.exceptions import PermissionDenied
 from core.models import User
 from core.rule_catalogue import CASE_TYPE_CLOCKS
 from core.services import clocks
+from core.services.bulk import set_write_or_one_by_one
 from core.services.events import node_events_record_many
 from enforcement import signals
 from enforcement.models import Case, Party, PayoutAccount
@@ -50,8 +50,6 @@ from enforcement.services.cases import (
     validate_case_input,
 )
 from enforcement.services.common import check_time
-
-logger = logging.getLogger(__name__)
 
 # Rows per INSERT statement.
 INSERT_BATCH = 2000
@@ -153,13 +151,11 @@ def cases_register_many(*, actor: User, items: Sequence[CaseInput | Exception]) 
     if not batch:
         return answers
 
-    try:
-        with transaction.atomic():
-            cases = _set_write(actor=actor, batch=batch)
-    except Exception:
-        logger.warning("bulk registration of %s cases fell back to one by one", len(batch), exc_info=True)
-        _one_by_one(actor=actor, batch=batch, answers=answers)
-    else:
-        for (index, _d, _n, _t), case in zip(batch, cases, strict=True):
-            answers[index] = case
+    cases = set_write_or_one_by_one(
+        lambda: _set_write(actor=actor, batch=batch),
+        lambda: _one_by_one(actor=actor, batch=batch, answers=answers),
+        what=f"bulk registration of {len(batch)} cases",
+    )
+    for (index, _d, _n, _t), case in zip(batch, cases or [], strict=False):
+        answers[index] = case
     return answers

@@ -12,7 +12,7 @@ from django_fsm import TransitionNotAllowed
 from enforcement.models import Asset, AssetSearch, Case
 from enforcement.services import cases as case_services
 from enforcement.services import cases_bulk
-from tests.enforcement.factories import case_payload
+from tests.enforcement.factories import case_payload, launch_search
 
 pytestmark = pytest.mark.django_db
 
@@ -42,17 +42,10 @@ def feedback(search: int, description: str) -> dict:
 @pytest.fixture
 def searches(api) -> list[int]:
     """Three online searches, one per case, launched and waiting for feedback."""
-    ids = []
-    for n in range(3):
-        case = api.post("/api/v1/cases/", case_payload(number(n)), format="json").json()["id"]
-        launched = api.post(
-            f"/api/v1/cases/{case}/asset-searches/",
-            {"channel": "online", "launched_at": "2026-10-09T09:00:00+08:00"},
-            format="json",
-        )
-        assert launched.status_code == 201, launched.content
-        ids.append(launched.json()["id"])
-    return ids
+    return [
+        launch_search(api, api.post("/api/v1/cases/", case_payload(number(n)), format="json").json()["id"])
+        for n in range(3)
+    ]
 
 
 def test_an_item_already_fed_back_fails_alone_and_a_retry_replays_the_same_answer(api, searches):

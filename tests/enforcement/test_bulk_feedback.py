@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from core.models import Deadline, NodeEvent
 from enforcement.models import Asset, AssetSearch
-from tests.enforcement.factories import case_payload
+from tests.enforcement.factories import case_payload, launch_search
 from tests.enforcement.snapshots import history_of, row
 
 pytestmark = pytest.mark.django_db
@@ -22,16 +22,7 @@ def _searches(api, n: int, first: int = 0) -> list[int]:
     bodies = [case_payload(f"(2026)鲁0102执{8000 + first + k}号") for k in range(n)]
     answer = api.post("/api/v1/cases/bulk/", {"cases": bodies}, format="json").json()
     assert answer["created"] == n, answer
-    ids = []
-    for result in answer["results"]:
-        launched = api.post(
-            f"/api/v1/cases/{result['id']}/asset-searches/",
-            {"channel": "online", "launched_at": "2026-10-09T09:00:00+08:00"},
-            format="json",
-        )
-        assert launched.status_code == 201, launched.content
-        ids.append(launched.json()["id"])
-    return ids
+    return [launch_search(api, result["id"]) for result in answer["results"]]
 
 
 def feedback(search, *, category: str = "bank_deposit", note: str = "") -> dict:
