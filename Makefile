@@ -4,6 +4,7 @@ PY ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: run test install assets lint check bench soak fuzz lock clean
@@ -23,13 +24,17 @@ node_modules/.package-lock.json: package.json package-lock.json
 assets: node_modules/.package-lock.json
 
 # The embedded default: SQLite, Celery eager, no Redis. Prints the demo logins.
+# `make run PORT=8001` serves on another port (default 8000).
 run: install
 	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py migrate --noinput
-	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py seed_demo
-	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py runserver 127.0.0.1:8000
+	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py seed_demo --port $(PORT)
+	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-# The whole suite on real PostgreSQL and Redis (DATABASE_URL, REDIS_URL).
+# The whole suite on real PostgreSQL and Redis (DATABASE_URL, REDIS_URL), browser
+# journeys included: Chromium and CJK fonts are installed first where possible, and
+# the run stops naming what is missing otherwise (deploy/ensure-browser.sh).
 test: install
+	deploy/ensure-browser.sh
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 # A synthetic province in PostgreSQL and the figures of DESIGN "Scale", written to
@@ -55,7 +60,8 @@ lint: install
 	$(BIN)/lint-imports --no-logo
 	$(BIN)/mypy core audit enforcement/services custody_funds/services supervision/services dualcheck/services \
 		enforcement/selectors.py custody_funds/selectors.py supervision/selectors dualcheck/selectors.py \
-		enforcement/policy.py custody_funds/policy.py supervision/policy.py dualcheck/policy.py
+		enforcement/policy.py custody_funds/policy.py supervision/policy.py dualcheck/policy.py \
+		documents/services.py documents/selectors.py documents/policy.py documents/context.py documents/rendering.py
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py check
 	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py makemigrations --check --dry-run
 

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from audit.labels import action_label, object_label
+
 
 class AuditEvent(models.TextChoices):
     REQUEST = "request", _("写操作")
@@ -52,6 +54,15 @@ class AuditRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.username} {self.event} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        """What was done, in words (the raw method and route stay in ``method``/``action``)."""
+        return action_label(self.action)
+
+    @property
+    def object_label(self) -> str:
+        return object_label(self.object_type, self.object_id)
 
 
 class NodeEventSeal(models.Model):

@@ -33,7 +33,7 @@ not match.
 
 Environment: ``SOAK_SECONDS`` (60), ``SOAK_CONCURRENCY`` (16), ``SOAK_CASES`` (3000),
 ``SOAK_WORKERS`` (4), ``SOAK_THREADS`` (2), ``SOAK_WRITE_SHARE`` (0.25),
-``SOAK_MAX_REQUESTS`` (300), ``SOAK_MAX_REQUESTS_JITTER`` (50),
+``SOAK_MAX_REQUESTS`` (100), ``SOAK_MAX_REQUESTS_JITTER`` (20),
 ``SOAK_DATABASE_URL`` (``postgres://postgres@127.0.0.1:5432/zhixing_soak``; its name
 must contain "soak"), ``SOAK_REDIS_URL`` (``redis://127.0.0.1:6379/9``),
 ``SOAK_SEED`` (the load's random seed), ``SOAK_DOC``, ``SOAK_REUSE_DB=1`` (keep the
@@ -227,8 +227,8 @@ def free_port() -> int:
 def start_gunicorn(env: dict, port: int, workers: int, threads: int, log: Path) -> subprocess.Popen:
     env = env | {
         "GUNICORN_BIND": f"{HOST}:{port}", "GUNICORN_WORKERS": str(workers), "GUNICORN_THREADS": str(threads),
-        "GUNICORN_MAX_REQUESTS": os.environ.get("SOAK_MAX_REQUESTS", "300"),
-        "GUNICORN_MAX_REQUESTS_JITTER": os.environ.get("SOAK_MAX_REQUESTS_JITTER", "50"),
+        "GUNICORN_MAX_REQUESTS": os.environ.get("SOAK_MAX_REQUESTS", "100"),
+        "GUNICORN_MAX_REQUESTS_JITTER": os.environ.get("SOAK_MAX_REQUESTS_JITTER", "20"),
     }
     with log.open("w") as out:
         process = subprocess.Popen(
@@ -257,31 +257,35 @@ def stop_gunicorn(process: subprocess.Popen) -> None:
             process.wait(10)
 
 
-def server_log(log: Path, offset: int) -> dict:
-    """From ``offset`` on (the load only): the server's own time per request (the
-    access log's ``duration_us``, config/gunicorn.py) and any error the server logged."""
+def server_log(log: Path, offset: int, end: int | None = None) -> dict:
+    """From ``offset`` to ``end`` (the load only): the server's own time per request
+    (the access log's ``duration_us``, config/gunicorn.py), the workers recycled and
+    any error the server logged."""
     times: dict[str, list[float]] = {"read": [], "write": []}
     problems: list[str] = []
     recycles = 0
-    with log.open(encoding="utf-8", errors="replace") as lines:
-        lines.seek(offset)
-        for line in lines:
-            if "Autorestarting worker" in line:
-                recycles += 1
-                continue
-            entry = None
-            if line.startswith("{"):
-                try:
-                    entry = json.loads(line)
-                except ValueError:
-                    entry = None
-            if isinstance(entry, dict) and "duration_us" in entry and "method" in entry:
-                if entry.get("path") != "/healthz":
-                    times["read" if entry["method"] == "GET" else "write"].append(int(entry["duration_us"]) / 1e6)
-            elif (isinstance(entry, dict) and entry.get("level") in ("ERROR", "CRITICAL")) or any(
-                word in line for word in ("[CRITICAL]", "[ERROR]", "Traceback", "WORKER TIMEOUT")
-            ):
-                problems.append(line.strip()[:300])
+    with log.open("rb") as raw:
+        raw.seek(offset)
+        # the load only: up to ``end``, the size when the last client finished (what
+        # gunicorn logs while it is being stopped afterwards is not the load's)
+        text = raw.read(-1 if end is None else max(0, end - offset)).decode("utf-8", "replace")
+    for line in text.splitlines(keepends=True):
+        if "Autorestarting worker" in line:
+            recycles += 1
+            continue
+        entry = None
+        if line.startswith("{"):
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                entry = None
+        if isinstance(entry, dict) and "duration_us" in entry and "method" in entry:
+            if entry.get("path") != "/healthz":
+                times["read" if entry["method"] == "GET" else "write"].append(int(entry["duration_us"]) / 1e6)
+        elif (isinstance(entry, dict) and entry.get("level") in ("ERROR", "CRITICAL")) or any(
+            word in line for word in ("[CRITICAL]", "[ERROR]", "Traceback", "WORKER TIMEOUT")
+        ):
+            problems.append(line.strip()[:300])
     return {"times": times, "problems": problems, "recycles": recycles}
 
 
@@ -529,7 +533,7 @@ def render(r: dict) -> str:
         "gunicorn is queueing for a free worker thread and the load generator itself (same two cores).",
         "",
         f"Workers recycled during the load: {server['recycles']} (`SOAK_MAX_REQUESTS` "
-        f"{os.environ.get('SOAK_MAX_REQUESTS', '300')} ± {os.environ.get('SOAK_MAX_REQUESTS_JITTER', '50')} requests "
+        f"{os.environ.get('SOAK_MAX_REQUESTS', '100')} ± {os.environ.get('SOAK_MAX_REQUESTS_JITTER', '20')} requests "
         "per worker; `config/gunicorn_worker.py` serves what a leaving worker accepted, `keepalive = 0`).",
         "",
         f"Errors logged by the server during the load: {len(server['problems'])}"
@@ -645,6 +649,7 @@ def main() -> int:
         elapsed = time.perf_counter() - started
         if any(t.is_alive() for t in clients):
             raise SystemExit("a client thread did not finish")
+        end = log.stat().st_size
     finally:
         stop_gunicorn(server)
     after = counts()
@@ -662,7 +667,7 @@ def main() -> int:
     if "audit" in delta:
         checks.append(("audit records created = write requests sent", tally.writes_sent, delta["audit"]))
     errors = sum(tally.errors.values())
-    server = server_log(log, offset)
+    server = server_log(log, offset, end)
     passed = errors == 0 and not server["problems"] and all(expected == found for _t, expected, found in checks)
     block = render({
         "tally": tally, "elapsed": elapsed, "configured": seconds, "server": server, "command": command, "date": timezone.localtime(),

@@ -4,8 +4,8 @@ from django.http import JsonResponse
 from django.urls import include, path
 from django.utils.translation import gettext as _
 from django.views.defaults import bad_request, page_not_found, server_error
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from core.api.docs import DocsView, SchemaView
 from core.api.health import healthz
 from core.views.auth import LoginView
 
@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("supervision.api.urls")),
     path("", include("dualcheck.api.urls")),
     path("", include("audit.api.urls")),
+    path("", include("documents.api.urls")),
 ]
 
 urlpatterns = [
@@ -25,20 +26,19 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/schema/", SchemaView.as_view(), name="api-schema"),
+    path("api/docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("cases/", include("enforcement.urls")),
     path("funds/", include("custody_funds.urls")),
     path("supervision/", include("supervision.urls")),
     path("dualcheck/", include("dualcheck.urls")),
     path("audit/", include("audit.urls")),
+    path("documents/", include("documents.urls")),
     path("public/", include("enforcement.public_urls")),  # h/gateproc: 终本案件公开 (322号 §11)
     path("", include("core.urls")),
 ]
 
-admin.site.site_header = "执行监督平台 管理后台"
-admin.site.site_title = "执行监督平台"
-admin.site.index_title = "系统管理"
+# the site's titles: core.admin_site.CourtAdminSite
 
 
 def _json_error(request, status: int, code: str, message: str):

@@ -15,9 +15,13 @@ class CoreConfig(AppConfig):
         autodiscover_modules("permissions")
         from django.contrib.auth.signals import user_login_failed
 
-        from core import checks  # noqa: F401  # registers the settings checks
+        from core import (
+            checks,  # noqa: F401  # registers the settings checks
+            work,  # (imports models: only once they are loaded)
+        )
         from core.services.login_guard import on_login_failed
 
         # Password spraying from one address (issue 17): count each failed sign-in.
         user_login_failed.connect(on_login_failed, dispatch_uid="core.login_spray_guard")
+        work.register(*work.CORE_SOURCES)
         embedded_scheduler_start()

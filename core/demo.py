@@ -1,6 +1,11 @@
 """The demo province: courts and one user per role per court (``seed_demo``).
-Idempotent and deterministic; later issues add cases."""
+Idempotent and deterministic; later issues add cases.
 
+``demo_logins()`` says who the demo people are without touching the database: the
+seeder creates exactly them, ``seed_demo`` prints them as an aligned table and the
+README's table of demo logins is ``demo_logins_markdown()`` (a test keeps them equal)."""
+
+import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -64,10 +69,67 @@ class DemoLogin:
     court: str
     role: "StrOrPromise"  # the role's label, translated when shown
     name: str
+    court_name: str = ""
+    role_code: str = ""
 
 
 def _name(index: int) -> str:
     return SURNAMES[index % len(SURNAMES)] + GIVEN[(index * 7) % len(GIVEN)]
+
+
+def demo_logins() -> list[DemoLogin]:
+    """Every demo login, in the order the seeder creates them (no database access)."""
+    logins: list[DemoLogin] = []
+    index = 0
+    for code, court_name, level, _parent, slug in COURTS:
+        for role in COURT_ROLES[level]:
+            logins.append(
+                DemoLogin(
+                    f"{ROLE_SLUG[role]}_{slug}",
+                    code,
+                    Role(role).label,
+                    _name(index),
+                    court_name,
+                    str(role),
+                )
+            )
+            index += 1
+    high = next(c for c in COURTS if c[0] == "鲁")
+    logins.append(DemoLogin("admin", high[0], Role.ADMIN.label, "系统管理员", high[1], str(Role.ADMIN)))
+    return logins
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: East Asian wide and full-width characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def pad(text: str, width: int) -> str:
+    return text + " " * max(width - display_width(text), 0)
+
+
+LOGIN_HEADERS = ("用户名", "密码", "角色", "法院")
+
+
+def _login_cells(logins: list[DemoLogin]) -> list[tuple[str, str, str, str]]:
+    return [(login.username, DEMO_PASSWORD, str(login.role), login.court_name) for login in logins]
+
+
+def demo_logins_table(logins: list[DemoLogin]) -> list[str]:
+    """The demo logins as lines of an aligned table (username, password, role in
+    Chinese, court), columns padded by display width so CJK text lines up."""
+    rows = [LOGIN_HEADERS, *_login_cells(logins)]
+    widths = [max(display_width(row[i]) for row in rows) for i in range(len(LOGIN_HEADERS))]
+    lines = ["  ".join(pad(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return lines
+
+
+def demo_logins_markdown(logins: list[DemoLogin]) -> str:
+    """The README's table of demo logins (``python manage.py seed_demo --readme-table``)."""
+    lines = ["| " + " | ".join(LOGIN_HEADERS) + " |", "|" + "---|" * len(LOGIN_HEADERS)]
+    lines += [f"| `{u}` | `{p}` | {r} | {c} |" for u, p, r, c in _login_cells(logins)]
+    return "\n".join(lines) + "\n"
 
 
 @transaction.atomic
@@ -77,20 +139,13 @@ def seed_demo_people() -> list[DemoLogin]:
     for code, name, level, parent, _slug in COURTS:
         courts[code] = court_upsert(code=code, name=name, level=level, parent=courts.get(parent or ""))
 
-    logins: list[DemoLogin] = []
-    index = 0
-    for code, _court_name, level, _parent, slug in COURTS:
-        for role in COURT_ROLES[level]:
-            username = f"{ROLE_SLUG[role]}_{slug}"
-            person = _name(index)
-            index += 1
-            user = _ensure_user(username, person)
-            membership_grant(user=user, court=courts[code], role=role, department=DEPARTMENT_OF[role])
-            logins.append(DemoLogin(username, code, Role(role).label, person))
-
-    admin = _ensure_user("admin", "系统管理员", staff=True)
-    membership_grant(user=admin, court=courts["鲁"], role=Role.ADMIN, department=Department.TECHNOLOGY)
-    logins.append(DemoLogin("admin", "鲁", Role.ADMIN.label, "系统管理员"))
+    logins = demo_logins()
+    for login in logins:
+        admin = login.role_code == Role.ADMIN
+        user = _ensure_user(login.username, login.name, staff=admin)
+        role = Role(login.role_code)
+        department = Department.TECHNOLOGY if admin else DEPARTMENT_OF[role]
+        membership_grant(user=user, court=courts[login.court], role=role, department=department)
     return logins
 
 

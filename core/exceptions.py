@@ -5,7 +5,8 @@ a translatable human message (zh-hans by default) and ``extra``; the DRF excepti
 handler in ``core.api.errors`` renders them as ``{code, message, extra}``.
 """
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +33,59 @@ class ValidationFailed(ApplicationError):
     @classmethod
     def for_field(cls, field: str, message: Any, *, code: str | None = None) -> "ValidationFailed":
         return cls(message, code=code, extra={"fields": {field: [str(message)]}})
+
+
+T = TypeVar("T")
+
+
+class FieldErrors:
+    """Every refusal of one input, collected: a form shows each next to its field at once
+    and REST answers them all in ``extra.fields``. The first refusal gives the answer's
+    ``code``, message and any ``extra`` of its own (``case_type_not_implementation``)."""
+
+    def __init__(self) -> None:
+        self.fields: dict[str, list[str]] = {}
+        self.first: ValidationFailed | None = None
+
+    def add(self, path: str, message, *, code: str | None = None, extra: dict | None = None) -> None:
+        self.fields.setdefault(path, []).append(str(message))
+        if self.first is None:
+            self.first = ValidationFailed(message, code=code, extra=dict(extra or {}))
+
+    def add_failure(self, path: str, exc: ValidationFailed, *, keep_code: bool = False) -> None:
+        """``exc``'s message under ``path``; its code and ``extra`` only with ``keep_code``
+        (the contract names a few refusals, the others are plain ``invalid``)."""
+        if keep_code:
+            self.add(
+                path, exc.message, code=exc.code, extra={k: v for k, v in exc.extra.items() if k != "fields"}
+            )
+        else:
+            self.add(path, exc.message)
+
+    def catch(self, call: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
+        """``call(*args, **kwargs)``, or ``None`` with its ``ValidationFailed`` collected
+        under the paths it names (code and ``extra`` kept: it used to be the answer)."""
+        try:
+            return call(*args, **kwargs)
+        except ValidationFailed as exc:
+            fields = exc.extra.get("fields")
+            extra = {k: v for k, v in exc.extra.items() if k != "fields"}
+            if not isinstance(fields, dict) or not fields:
+                fields = {"non_field_errors": [str(exc.message)]}
+            for index, (path, texts) in enumerate(fields.items()):
+                for text in texts if isinstance(texts, list) else [texts]:
+                    first = index == 0
+                    self.add(
+                        str(path), text, code=exc.code if first else None, extra=extra if first else None
+                    )
+            return None
+
+    def raise_if_any(self) -> None:
+        if self.first is not None:
+            first = self.first
+            raise ValidationFailed(
+                first.message, code=first.code, extra={**first.extra, "fields": self.fields}
+            )
 
 
 class PermissionDenied(ApplicationError):

@@ -37,6 +37,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
@@ -45,8 +46,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from core.exceptions import ApplicationError, NotFound, PermissionDenied, ValidationFailed
-from core.models import ExportJob, ExportStatus, User
+from core.models import ExportJob, ExportStatus, NotificationKind, User
 from core.outbox.outbox import enqueue_on_commit
+from core.services.notifications import in_site_language, notify
 
 # ``core.tasks`` imports this module (``run_export`` wraps ``export_run``): the task
 # is asked for by name, so the import stays one-way.
@@ -379,15 +381,33 @@ def export_run(*, job_id: str) -> str:
         _fail(job.pk, str(_("生成文件时出错，已记录。请稍后重试。")))
         return ExportStatus.FAILED
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    ExportJob.objects.filter(pk=job.pk, status=ExportStatus.RUNNING).update(
-        status=ExportStatus.DONE,
-        content=content,
-        done_rows=written,
-        total_rows=written,
-        truncated=truncated,
-        progress=100,
-        filename=f"{job.title}-{stamp}.xlsx"[:200],
-        finished_at=timezone.now(),
-        error="",
-    )
+    with transaction.atomic():
+        finished = ExportJob.objects.filter(pk=job.pk, status=ExportStatus.RUNNING).update(
+            status=ExportStatus.DONE,
+            content=content,
+            done_rows=written,
+            total_rows=written,
+            truncated=truncated,
+            progress=100,
+            filename=f"{job.title}-{stamp}.xlsx"[:200],
+            finished_at=timezone.now(),
+            error="",
+        )
+        if finished:  # once: a second run finds the job finished
+            _notify_ready(job, rows=written)
     return ExportStatus.DONE
+
+
+@in_site_language
+def _notify_ready(job: ExportJob, *, rows: int) -> None:
+    """The background exporter finished: the person who asked is told (the task acts
+    for nobody, so ``actor`` is none)."""
+    notify(
+        recipients=[job.user_id],
+        actor=None,
+        kind=NotificationKind.EXPORT_READY,
+        title=_("导出文件已生成：%(t)s") % {"t": job.title},
+        body=_("共 %(n)s 行，可在“我的导出”中下载。") % {"n": rows},
+        link=reverse("core:export-detail", args=[job.pk]),
+        subject=job,
+    )

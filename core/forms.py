@@ -3,13 +3,14 @@ API (``core.api.fields``): amounts and dates in ASCII digits, dates within the y
 court record can carry."""
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import messages
 from core.api.fields import EARLIEST, LATEST
 from core.models import PeriodUnit
 
@@ -34,7 +35,20 @@ def court_date_range(value) -> None:
 
 
 class MoneyFormField(forms.DecimalField):
-    """CNY with at most two places, typed in ASCII digits."""
+    """CNY with at most two places, typed in ASCII digits, refused in the house wording
+    (``core.messages``) rather than Django's "确保该值大于或等于0" or "确认总共不超过 16 个数字"."""
+
+    def __init__(self, *, min_value: Any = None, **kwargs: Any) -> None:
+        below = messages.AMOUNT_NOT_POSITIVE if min_value is not None and min_value > 0 else messages.AMOUNT_NEGATIVE
+        kwargs["error_messages"] = {
+            "invalid": messages.AMOUNT_INVALID,
+            "min_value": below,
+            "max_digits": messages.AMOUNT_TOO_LARGE,
+            "max_whole_digits": messages.AMOUNT_TOO_LARGE,
+            "max_decimal_places": messages.AMOUNT_PLACES,
+            **kwargs.get("error_messages", {}),
+        }
+        super().__init__(min_value=min_value, **kwargs)
 
     def to_python(self, value):
         refuse_non_ascii(value.strip() if isinstance(value, str) else value)
@@ -59,11 +73,18 @@ class CourtDateTimeMixin:
         return super().to_python(value)  # type: ignore[misc]
 
 
+class IsoDateInput(forms.DateInput):
+    """A date picker whose value is ISO: a date input shows nothing for the locale's
+    2026/12/06 (issue 16, the due-date calculator's empty 起算日)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
 class DueDateForm(forms.Form):
-    # ISO in the value attribute: a date input shows nothing for the locale's 2026/12/06
-    start = CourtDateField(
-        label=_("起算日"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-    )
+    start = CourtDateField(label=_("起算日"), widget=IsoDateInput())
     days = forms.IntegerField(label=_("期限"), min_value=0, max_value=3660, initial=5)
     unit = forms.ChoiceField(
         label=_("单位"),
@@ -105,3 +126,36 @@ class BackdateDecisionForm(forms.Form):
         if not reason:
             raise ValidationError(_("请填写核实意见。"), code="required")
         return reason
+
+
+URGENCY_CHOICES = [
+    ("overdue", _("已超期")),
+    ("today", _("今日届满")),
+    ("week", _("7日内届满")),
+    ("later", _("7日后届满")),
+]
+
+
+class TodoFilterForm(forms.Form):
+    """我的待办's filters: rule, urgency, and a court among those the user sees. An
+    unknown value is an error next to its field (the queue is then shown unfiltered)."""
+
+    rule = forms.ChoiceField(label=_("期限"), required=False)
+    urgency = forms.ChoiceField(
+        label=_("紧急程度"), required=False, choices=[("", _("全部")), *URGENCY_CHOICES]
+    )
+    court = forms.ChoiceField(label=_("法院"), required=False)
+
+    def __init__(self, *args: Any, rules: Any = (), courts: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        everything = [("", _("全部"))]
+        cast(forms.ChoiceField, self.fields["rule"]).choices = [
+            *everything,
+            *((r.code, r.name_zh) for r in rules),
+        ]
+        cast(forms.ChoiceField, self.fields["court"]).choices = [
+            *everything,
+            *((c.code, c.name) for c in courts),
+        ]
+        for name in self.fields:
+            self.fields[name].error_messages["invalid_choice"] = _("请从列表中选择。")

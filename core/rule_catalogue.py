@@ -373,6 +373,16 @@ STOP_MET = "STOP_MET"
 REFUSE_CLOSURE = "REFUSE_CLOSURE"
 ENDS_MOOT = "ENDS_MOOT"
 
+# The named alternatives of a rule's ``variants`` as people call them (查封规定 §27:
+# 冻结存款 1 年, 查封扣押动产 2 年, 查封不动产、冻结其他财产权 3 年).
+VARIANTS_ZH = {
+    "urgent": "情况紧急",
+    "deposit": "冻结存款",
+    "movable": "查封、扣押动产",
+    "real_estate": "查封不动产",
+    "other": "冻结其他财产权",
+}
+
 LIFECYCLE_OUTCOMES_ZH = {
     KEEP_RUNNING: "继续计算",
     PAUSE_WITH_APPROVED_REASON: "经批准事由方暂停",

@@ -1,13 +1,23 @@
 """Reads of the kernel, always scoped to what the acting user may see (HackSoft,
 Zulip ``access_*``). Domain selectors build on ``visible_courts``."""
 
+import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models import Q, QuerySet
+from django.db.models import Min, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.exceptions import NotFound
-from core.models import SUPERVISORY_ROLES, Court, Deadline, DeadlineStatus, LegalCitation, Membership, User
+from core.models import (
+    SUPERVISORY_ROLES,
+    Court,
+    Deadline,
+    DeadlineStatus,
+    LegalCitation,
+    Membership,
+    Notification,
+    User,
+)
 from core.models.clocks import RUNNING
 
 _CACHE_ATTR = "_active_memberships"
@@ -140,6 +150,44 @@ def deadlines_todo(user: User) -> QuerySet[Deadline]:
     )
 
 
+def deadlines_todo_filtered(
+    user: User,
+    *,
+    rule_code: str = "",
+    court: Court | None = None,
+    due_from: dt.datetime | None = None,
+    due_before: dt.datetime | None = None,
+) -> QuerySet[Deadline]:
+    """我的待办 narrowed by rule, court (its own clocks, not the subtree's: a person
+    is responsible at one court) and a due window [due_from, due_before)."""
+    qs = deadlines_todo(user)
+    if rule_code:
+        qs = qs.filter(rule__code=rule_code)
+    if court is not None:
+        qs = qs.filter(court=court)
+    if due_from is not None:
+        qs = qs.filter(due_at__gte=due_from)
+    if due_before is not None:
+        qs = qs.filter(due_at__lt=due_before)
+    return qs
+
+
+def todo_case_groups(clocks: QuerySet[Deadline]) -> QuerySet:
+    """One row per case (``case_id``, ``first_due``) of ``clocks``, the most urgent
+    case first — what 我的待办 pages by. Clocks of no case form one group (None)."""
+    return (
+        clocks.order_by().values("case_id").annotate(first_due=Min("due_at")).order_by("first_due", "case_id")
+    )
+
+
+def todo_clocks_of_groups(clocks: QuerySet[Deadline], case_ids: list[int | None]) -> QuerySet[Deadline]:
+    """The clocks of ``clocks`` belonging to the case groups ``case_ids``."""
+    q = Q(case_id__in=[pk for pk in case_ids if pk is not None])
+    if None in case_ids:
+        q |= Q(case_id__isnull=True)
+    return clocks.filter(q)
+
+
 def legal_citation_get(code: str) -> LegalCitation | None:
     """A citation of the catalogue (``core.rule_catalogue.LEGAL_CITATIONS``), as an
     admin may have confirmed it; not court-scoped (the law is the same everywhere)."""
@@ -171,3 +219,53 @@ def clock_correction_get(user: User, pk: int) -> Deadline:
     if deadline is None:
         raise NotFound(_("该补录核实事项不存在或不在您的可见范围内。"))
     return deadline
+
+
+# --- in-app notifications (站内通知) ---------------------------------------------------------
+
+
+def notifications_of(user: User, *, unread: bool | None = None) -> QuerySet[Notification]:
+    """The signed-in person's own notifications, newest first — nobody sees another's
+    — and only of the courts the person still sees (a revoked post takes its
+    notifications with it)."""
+    if not getattr(user, "is_authenticated", False):
+        return Notification.objects.none()
+    qs = Notification.objects.filter(Q(court__isnull=True) | court_scope_q(user), recipient=user)
+    if unread is True:
+        qs = qs.filter(read_at__isnull=True)
+    elif unread is False:
+        qs = qs.filter(read_at__isnull=False)
+    return qs.order_by("-created_at", "-id")
+
+
+def notification_unread_count(user: User) -> int:
+    """The bell's number: one COUNT on the partial index of unread rows."""
+    return notifications_of(user, unread=True).count()
+
+
+def notification_get(user: User, pk: object) -> Notification:
+    """One of ``user``'s own notifications, or ``NotFound`` (someone else's is 404)."""
+    try:
+        key = int(str(pk))
+    except (TypeError, ValueError):
+        key = None
+    notification = notifications_of(user).filter(pk=key).first() if key is not None else None
+    if notification is None:
+        raise NotFound(_("该通知不存在。"))
+    return notification
+
+
+def users_with_roles_at(courts: Iterable[Court | int], roles: Iterable[str]) -> QuerySet[User]:
+    """The active people holding one of ``roles`` at one of ``courts`` (the court
+    itself, not its subtree): whom a court's post is told of a matter."""
+    court_ids = [c.pk if isinstance(c, Court) else c for c in courts]
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__court_id__in=court_ids,
+            memberships__role__in=list(roles),
+            memberships__revoked_at__isnull=True,
+        )
+        .distinct()
+        .order_by("pk")
+    )

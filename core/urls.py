@@ -3,6 +3,7 @@ from django.urls import path
 from core.views import calendar as views_calendar
 from core.views import clock_corrections as views_corrections
 from core.views import exports as views_exports
+from core.views import notifications as views_notifications
 from core.views import pages as views
 
 app_name = "core"
@@ -34,4 +35,10 @@ urlpatterns = [
         views_corrections.clock_correction_decide,
         name="clock-correction-decide",
     ),
+    # 站内通知 (issue 16)
+    path("notifications/", views_notifications.notification_list, name="notifications"),
+    path("notifications/bell/", views_notifications.notification_bell, name="notification-bell"),
+    path("notifications/read-all/", views_notifications.notification_read_all, name="notifications-read-all"),
+    path("notifications/<int:pk>/read/", views_notifications.notification_read, name="notification-read"),
+    path("notifications/<int:pk>/open/", views_notifications.notification_open, name="notification-open"),
 ]

@@ -187,8 +187,21 @@ class MatchForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": _("如：付款人提供的转账凭证")}),
     )
 
+    # Shown once the case proves closed or closing (结案/终本): the clerk confirms with a reason.
+    confirm_closed_case = forms.BooleanField(label=_("确认匹配到该已结案（终本）案件"), required=False)
+    closed_case_reason = forms.CharField(
+        label=_("确认理由"), max_length=300, required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("如：终本后被执行人主动履行，将申请恢复执行")}),
+    )
+
     def clean_case_number(self) -> str:
         return self.cleaned_data["case_number"].strip().replace("（", "(").replace("）", ")")
+
+    @property
+    def asks_closed_case(self) -> bool:
+        """Whether the confirmation inputs are shown: after the warning, or when ticked."""
+        return bool(getattr(self, "closed_case", None) or self.data.get(self.add_prefix("confirm_closed_case"))
+                    or self.errors.get("closed_case_reason"))
 
 
 class QueuePayForm(forms.Form):
@@ -196,3 +209,38 @@ class QueuePayForm(forms.Form):
         label=_("付款流水号"), max_length=64,
         widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": _("付款流水号")}),
     )
+
+
+# --- 到账日报 and 对账 -------------------------------------------------------------------------------
+
+
+class PeriodForm(forms.Form):
+    """A day or a range (default today) and one of the person's courts (empty: all)."""
+
+    # ISO dates: what an <input type=date> accepts as its value
+    from_ = forms.DateField(label=_("开始日期"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    to = forms.DateField(label=_("结束日期"), required=False,
+                         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    court = forms.ChoiceField(label=_("法院"), required=False)
+
+    def __init__(self, *args, courts: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        # "from" is a Python keyword: the input is named ``from`` as in the REST query
+        self.fields["from"] = self.fields.pop("from_")
+        self.fields["court"].choices = [("", _("全部法院")), *courts]
+        self.order_fields(["from", "to", "court"])
+
+
+class StatementForm(PeriodForm):
+    """The bank's statement (CSV or Excel: 交易日期, 金额, 流水号, 对方户名) of one court's
+    custody account for a period."""
+
+    court = forms.ChoiceField(label=_("法院（执行款专户）"))
+    file = forms.FileField(label=_("银行对账单"), help_text=_("CSV 或 Excel（.xlsx）文件，首行为表头：交易日期、金额、流水号、对方户名"))
+
+    def __init__(self, *args, courts: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, courts=courts, **kwargs)
+        self.fields["court"].choices = courts
+        self.fields["from"].required = self.fields["to"].required = True
+        self.order_fields(["court", "from", "to", "file"])

@@ -71,6 +71,17 @@ class LedgerAccount(models.Model):
         return self.balance - self.pending
 
 
+# ``Posting.kind`` in words (账户明细, the ledger export).
+POSTING_LABELS = {
+    "receipt": _("到账"),
+    "receipt_unidentified": _("不明款挂账"),
+    "receipt_match": _("不明款匹配入账"),
+    "disbursement": _("发放"),
+    "deposit": _("提存"),
+    "reversal": _("冲正"),
+}
+
+
 class Posting(models.Model):
     """One balanced ledger entry."""
 
@@ -146,6 +157,10 @@ class Receipt(ConcurrentTransitionMixin, models.Model):
     matched_at = models.DateTimeField(null=True, blank=True)
     matched_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     match_reason = models.CharField(max_length=300, blank=True)
+    # Matched to a case already closed or closing (结案/终本): the case's state then and
+    # why the matcher confirmed it (e.g. 终本后恢复执行 money, a refund due to the respondent).
+    matched_case_status = models.CharField(_("匹配时案件状态"), max_length=20, blank=True)
+    closed_case_reason = models.CharField(_("确认匹配到已结案案件的理由"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     second_officer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -164,8 +179,9 @@ class Receipt(ConcurrentTransitionMixin, models.Model):
         return f"{self.reference} {self.amount}"
 
     @transition(field=status, source=ReceiptStatus.UNIDENTIFIED, target=ReceiptStatus.MATCHED)
-    def match(self, *, case, at, by, reason: str) -> None:
+    def match(self, *, case, at, by, reason: str, closed_case_status: str = "", closed_case_reason: str = "") -> None:
         self.case, self.matched_at, self.matched_by, self.match_reason = case, at, by, reason
+        self.matched_case_status, self.closed_case_reason = closed_case_status, closed_case_reason
 
 
 class DisbursementStatus(models.TextChoices):

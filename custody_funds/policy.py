@@ -13,7 +13,7 @@ from core.exceptions import PermissionDenied
 from core.models import Court, Role, User
 from core.selectors import user_has_role_at, user_has_role_over
 from custody_funds.models import Disbursement, FundsHold, HoldKind, Receipt
-from enforcement.models import Case
+from enforcement.models import Case, CaseStatus
 
 # 到账登记、不明款匹配: finance and the enforcement staff of the receiving court.
 MATCHERS = (Role.FINANCE, Role.CLERK, Role.HANDLER, Role.BUREAU_HEAD, Role.API_CLIENT)
@@ -34,6 +34,24 @@ def _allowed(check, *args) -> bool:
     except PermissionDenied:
         return False
     return True
+
+
+# Money matched to a case in these states needs an explicit confirmation with a reason:
+# 已结案 (执行完毕, 终本, 终结…) and 终本裁定送达中. Usually it belongs to another case,
+# or it is a reason to 恢复执行; the matcher says which.
+CLOSED_FOR_MATCHING = (CaseStatus.CLOSED, CaseStatus.CLOSING)
+
+
+def case_closed_for_matching(case: Case) -> bool:
+    return case.status in CLOSED_FOR_MATCHING
+
+
+def case_state_label(case: Case) -> str:
+    """The case's state in words, with how it closed: 已结案（终结本次执行程序）."""
+    label = str(case.get_status_display())
+    if case.closure_type:
+        label += f"（{case.get_closure_type_display()}）"
+    return label
 
 
 # --- the rules, as refusals ------------------------------------------------------------------

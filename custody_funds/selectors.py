@@ -3,11 +3,13 @@
 endpoint needs built in. ``<noun>_get_for_update`` lock the rows the services change:
 the caller is inside ``transaction.atomic()`` and checks the policy after the lock."""
 
+import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db.models import F, Min, Q, QuerySet, Sum, Window
 
+from core.calendar import start_of_day
 from core.models import Court, Deadline, Membership, User
 from core.selectors import court_scope_q, visible_courts
 from custody_funds.models import (
@@ -162,6 +164,41 @@ def case_receipts(user: User, case: Case) -> list[Receipt]:
         receipts_visible_to(user).filter(case=case)
         .select_related("recorded_by", "second_officer", "matched_by").order_by("arrived_at", "id")
     )
+
+
+def _between(field: str, start: dt.date, end: dt.date) -> Q:
+    """``field`` within the local days ``start``..``end`` (Asia/Shanghai)."""
+    return Q(**{f"{field}__gte": start_of_day(start), f"{field}__lt": start_of_day(end + dt.timedelta(days=1))})
+
+
+def receipts_between(user: User, start: dt.date, end: dt.date, *, court: Court | None = None) -> QuerySet[Receipt]:
+    """到账 of the user's courts (or of ``court``) that arrived on the local days
+    ``start``..``end``, in arrival order, with the case and who matched them."""
+    qs = receipts_visible_to(user).filter(_between("arrived_at", start, end))
+    if court is not None:
+        qs = qs.filter(court=court)
+    return qs.select_related("matched_by", "recorded_by").order_by("arrived_at", "id")
+
+
+def payments_between(user: User, start: dt.date, end: dt.date, *, court: Court | None = None) -> QuerySet[Disbursement]:
+    """Disbursements of the user's courts (or of ``court``) paid on ``start``..``end``."""
+    qs = disbursements_visible_to(user).filter(_between("paid_at", start, end), status=DisbursementStatus.PAID)
+    if court is not None:
+        qs = qs.filter(case__court=court)
+    return qs.select_related("case__court", "paid_by").order_by("paid_at", "id")
+
+
+def receipts_by_reference(user: User, court: Court, references: list[str]) -> dict[str, Receipt]:
+    """The court's receipts with these bank references (对账: recorded on another day)."""
+    qs = receipts_visible_to(user).filter(court=court, reference__in=references).select_related("matched_by")
+    return {r.reference: r for r in qs}
+
+
+def payments_by_reference(user: User, court: Court, references: list[str]) -> dict[str, Disbursement]:
+    qs = disbursements_visible_to(user).filter(
+        case__court=court, status=DisbursementStatus.PAID, bank_reference__in=references,
+    ).select_related("case__court", "paid_by")
+    return {p.bank_reference: p for p in qs}
 
 
 def unidentified_for(user: User) -> QuerySet[Receipt]:

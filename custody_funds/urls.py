@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from custody_funds.views import case, queues
+from custody_funds.views import case, daily, queues
 
 app_name = "custody_funds"
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("cases/<int:case_id>/<slug:action>/<int:obj_id>/", case.case_action, name="case-object-action"),
     path("finance/", queues.finance_queue, name="finance"),
     path("finance/<int:disbursement_id>/pay/", queues.finance_pay, name="finance-pay"),
+    path("receipts/daily/", daily.receipts_daily, name="receipts-daily"),
+    path("reconciliation/", daily.reconcile_statement, name="reconcile"),
     path("receipts/unidentified/", queues.unidentified_queue, name="unidentified"),
     path("receipts/<int:receipt_id>/cases/", queues.match_suggestions, name="match-suggestions"),
     path("receipts/<int:receipt_id>/match/", queues.receipt_match, name="receipt-match"),

@@ -11,3 +11,9 @@ class EnforcementConfig(AppConfig):
     def ready(self) -> None:
         # The rules predicates (permissions.py) are found by core.
         events.register(*NODE_KINDS)
+        # the queue's sources query models: only once they are loaded
+        from core import work
+        from enforcement.work import WORK_SOURCES, case_summaries
+
+        work.register(*WORK_SOURCES)
+        work.register_case_summaries(case_summaries)

@@ -165,13 +165,17 @@ def case_handler_choices(user: User, *, limit: int) -> list[tuple[str, str]]:
     return [(u.username, str(u)) for u in users]
 
 
+# Who may be a case's 承办人: the court's handlers (执行员/承办法官), and its bureau
+# head, who may take a case himself — never a clerk, finance or a machine client.
+HANDLER_ROLES = (Role.HANDLER, Role.BUREAU_HEAD)
+
+
 def handlers_by_court(courts: list[Court]) -> dict[int, list[tuple[int, str]]]:
-    """People with a current membership at each court (machine clients excepted)."""
+    """The people each court's cases may be assigned to (``HANDLER_ROLES``)."""
     rows: dict[int, list[tuple[int, str]]] = defaultdict(list)
     seen: set[tuple[int, int]] = set()
     memberships = (
-        Membership.objects.filter(court__in=[c.pk for c in courts], revoked_at__isnull=True)
-        .exclude(role=Role.API_CLIENT)
+        Membership.objects.filter(court__in=[c.pk for c in courts], revoked_at__isnull=True, role__in=HANDLER_ROLES)
         .select_related("user")
         .order_by("court_id", "user__username")
     )
@@ -201,6 +205,12 @@ def court_members_by_username(pairs: Iterable[tuple[Court, str]]) -> dict[tuple[
         revoked_at__isnull=True,
     ).select_related("user")
     return {(m.court_id, m.user.username): m.user for m in memberships}
+
+
+def handler_of_court(user: User, court: Court) -> bool:
+    """Whether ``user`` may be a case's 承办人 at ``court``: a current handler or bureau
+    head there, the people ``handlers_by_court`` lists."""
+    return Membership.objects.filter(user=user, court=court, revoked_at__isnull=True, role__in=HANDLER_ROLES).exists()
 
 
 def user_get(pk: int) -> User | None:
@@ -312,7 +322,7 @@ def case_get_for_update(*, actor: User, case: Case | int) -> Case:
         raise NotFound(_("案件不存在或不在您的可见范围内。"))
     locked = Case.objects.select_for_update(of=("self",)).select_related("court").get(pk=pk)
     if not can_act_at(actor, locked.court):
-        raise PermissionDenied(_("只有本院的书记员、承办人、执行局长或对接系统可以办理该案件节点。"))
+        raise PermissionDenied(_("只有本院的书记员、承办人、执行局长或对接系统可以办理本案事项。"))
     return locked
 
 

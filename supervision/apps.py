@@ -16,5 +16,9 @@ class SupervisionConfig(AppConfig):
         from supervision import exports, receivers  # noqa: F401
 
         events.register(*NODE_KINDS)
+        from core import work  # (imports models: only once they are loaded)
+        from supervision.work import WORK_SOURCES
+
+        work.register(*WORK_SOURCES)
         clocks_stopped.connect(receivers.resolve_alerts, dispatch_uid="supervision.resolve_alerts")
         clocks_rescheduled.connect(receivers.reschedule_alerts, dispatch_uid="supervision.reschedule_alerts")

@@ -8,6 +8,7 @@ in an async context; the ``browser`` fixture (tests/conftest.py) therefore sets
 DJANGO_ALLOW_ASYNC_UNSAFE while it runs.
 """
 
+import re
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
@@ -45,3 +46,14 @@ def log_in(page: Page, user) -> None:
     page.goto("/login/")
     submit_login(page, user.username, PASSWORD)
     expect(page.locator("h1")).to_have_text("我的待办")
+
+
+def nav_link(page: Page, label: str):
+    """The main navigation's link ``label`` (its count, if any, after it), opening the
+    heading (a ``<details>`` dropdown) it sits under first."""
+    nav = page.get_by_role("navigation", name="主导航")
+    text = re.compile(rf"^\s*{re.escape(label)}(\s+\d+)?\s*$")
+    link = nav.locator("a").filter(has_text=text).first
+    if not link.is_visible():
+        nav.locator("details").filter(has=page.locator("a").filter(has_text=text)).locator("summary").click()
+    return link

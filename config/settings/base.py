@@ -27,7 +27,7 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False  # transactions are explicit in 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "core.admin_site.CourtAdminConfig",  # django.contrib.admin, its index in Chinese
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -46,13 +46,14 @@ INSTALLED_APPS = [
     "pghistory.admin",
     "rules",
     "axes",
-    # ours (layers: core <- enforcement, custody_funds, dualcheck <- supervision)
+    # ours (layers: core <- enforcement, custody_funds, dualcheck <- documents, supervision)
     "core",
     "enforcement",
     "custody_funds",
     "dualcheck",
     "supervision",
     "audit",
+    "documents",  # 文书自动生成 (322号 §12): reads enforcement and custody_funds
 ]
 
 MIDDLEWARE = [
@@ -88,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.navigation",
+                "core.web.notifications.unread_notifications",
                 "supervision.context_processors.calendar_banner",
             ],
         },
@@ -356,6 +358,7 @@ LOGGING = {
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True  # htmx sends the token from a meta tag, not the cookie
+CSRF_FAILURE_VIEW = "core.views.errors.csrf_failure"  # the house page, in Chinese (templates/403_csrf.html)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 

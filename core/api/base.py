@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.contract import refuse_undeclared_query_parameters
 from core.api.idempotency import Replay, idempotency_begin, idempotency_finish, validate_key
 from core.api.pagination import DefaultPagination
 from core.api.parsers import JSONParser
@@ -36,6 +37,7 @@ class ApiView(APIView):
             body = request._request.body
         super().initial(request, *args, **kwargs)
         refuse_nul_in_query(request)
+        refuse_undeclared_query_parameters(self, request)
         if connection.vendor == "postgresql" and request.method not in ("GET", "HEAD", "OPTIONS"):
             pghistory.context(user=request.user.pk)
         if request.method == "POST" and key is not None:

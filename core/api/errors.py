@@ -78,7 +78,10 @@ def error_status_body(exc: Exception) -> tuple[int, dict] | None:
 def error_response(exc: Exception) -> Response | None:
     """The contract's answer to ``exc``, or ``None`` for an unknown error (a 500)."""
     if isinstance(exc, ApplicationError):
-        return Response(error_body(exc.code, exc.message, exc.extra), status=exc.status_code)
+        response = Response(error_body(exc.code, exc.message, exc.extra), status=exc.status_code)
+        if isinstance(exc.extra, dict) and "retry_after" in exc.extra:
+            response["Retry-After"] = str(exc.extra["retry_after"])
+        return response
     if isinstance(exc, RequestDataTooBig):
         return Response(error_body("payload_too_large", _("请求体过大。")), status=413)
     if isinstance(exc, DjangoValidationError):

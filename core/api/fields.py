@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
 
+from core import messages
+
 _MONEY = re.compile(r"^-?[0-9]{1,14}(\.[0-9]{1,2})?$")
 
 
@@ -21,7 +23,7 @@ class MoneyField(serializers.Field):
 
     default_error_messages = {
         "invalid": _('金额格式应为最多两位小数的数字字符串，如 "1234.56"。'),
-        "positive": _("金额必须大于零。"),
+        "positive": messages.AMOUNT_NOT_POSITIVE,
     }
 
     def __init__(self, *, positive: bool = True, **kwargs):

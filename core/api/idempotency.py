@@ -6,6 +6,7 @@ is still running answers 409 ``idempotency_key_in_progress``."""
 import datetime as dt
 import hashlib
 import json
+import math
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -63,10 +64,14 @@ def idempotency_begin(*, user: User, key: str, method: str, path: str, body: byt
             raise Conflict(_("该 Idempotency-Key 已用于另一个不同的请求。"), code="idempotency_key_reused")
         if record.response_status is not None:
             raise Replay(record)
-        if timezone.now() - record.created_at < IN_PROGRESS_TIMEOUT:
+        running = timezone.now() - record.created_at
+        if running < IN_PROGRESS_TIMEOUT:
+            # Retry-After (API.md): when the first request would be taken for lost.
+            wait = max(1, math.ceil((IN_PROGRESS_TIMEOUT - running).total_seconds()))
             raise Conflict(
-                _("使用该 Idempotency-Key 的请求仍在处理中，请稍后重试。"),
+                _("使用该 Idempotency-Key 的请求仍在处理中，请 %(s)s 秒后重试。") % {"s": wait},
                 code="idempotency_key_in_progress",
+                extra={"retry_after": wait},
             )
         record.created_at = timezone.now()
         record.save(update_fields=["created_at"])

@@ -27,17 +27,24 @@ def error(description: str) -> OpenApiResponse:
 
 
 ERROR_RESPONSES = {
-    400: error("请求数据有误（extra.fields 列出各字段的问题；请求体不是 JSON、嵌套过深时 code 为 malformed）"),
+    400: error(
+        "请求数据有误（extra.fields 列出各字段的问题；请求体不是 JSON、嵌套过深时 code 为 malformed；"
+        "本接口未声明的查询参数 code 为 unknown_parameter，extra.allowed 列出支持的参数）"
+    ),
     401: error("未认证"),
     403: error("无权限"),
-    404: error("不存在或不在可见范围内"),
+    404: error("不存在或不在可见范围内；列表页码超出范围时 code 为 page_not_found，extra 给出 page、pages、count"),
     415: error("只接受 application/json"),
     422: error("违反办案规则（code 为规则名，如 calendar_not_loaded）"),
     429: error("请求过于频繁"),
 }
 WRITE_ERROR_RESPONSES = {
     **ERROR_RESPONSES,
-    409: error("状态冲突或 Idempotency-Key 冲突"),
+    409: error(
+        "冲突：invalid_transition（当前状态不允许）、concurrent_change（他人已修改）、duplicate_case_number（案号已存在）、"
+        "receipt_reference_reused（同一银行流水号内容不同）、idempotency_key_reused（同一密钥、不同请求体）、"
+        "idempotency_key_in_progress（同一密钥的请求仍在处理，响应头 Retry-After 与 extra.retry_after 给出秒数）"
+    ),
     413: error("请求体超过 DATA_UPLOAD_MAX_MEMORY_SIZE（code 为 payload_too_large）"),
 }
 

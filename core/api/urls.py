@@ -9,6 +9,7 @@ from core.api.clock_corrections import (
     ClockCorrectionRejectApi,
 )
 from core.api.courts import CourtListApi
+from core.api.notifications import NotificationListApi, NotificationReadApi
 
 urlpatterns = [
     path("courts/", CourtListApi.as_view(), name="api-courts"),
@@ -25,4 +26,6 @@ urlpatterns = [
         ClockCorrectionRejectApi.as_view(),
         name="api-clock-correction-reject",
     ),
+    path("notifications/", NotificationListApi.as_view(), name="api-notifications"),
+    path("notifications/<int:pk>/read/", NotificationReadApi.as_view(), name="api-notification-read"),
 ]

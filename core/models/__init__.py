@@ -18,6 +18,7 @@ from core.models.clocks import (
 from core.models.courts import Court, CourtLevel
 from core.models.events import NodeEvent
 from core.models.exports import ExportJob, ExportStatus
+from core.models.notifications import Notification, NotificationKind
 from core.models.outbox import OutboundEmail, PeriodicRun, TaskOutbox
 from core.models.people import (
     SUPERVISORY_ROLES,
@@ -49,6 +50,8 @@ __all__ = [
     "LegalCitation",
     "Membership",
     "NodeEvent",
+    "Notification",
+    "NotificationKind",
     "OutboundEmail",
     "PeriodUnit",
     "PeriodicRun",

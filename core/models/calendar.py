@@ -4,6 +4,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+CALENDAR_SOURCES = {"chinese-calendar": _("国务院办公厅放假安排（系统内置）")}
+
 
 @pghistory.track()
 class CalendarYear(models.Model):
@@ -36,6 +38,11 @@ class CalendarYear(models.Model):
 
     def __str__(self) -> str:
         return str(self.year)
+
+    @property
+    def source_label(self) -> str:
+        """``source`` as people read it (the value is a machine's: the package it came from)."""
+        return str(CALENDAR_SOURCES.get(self.source, self.source))
 
 
 class CalendarDayKind(models.TextChoices):

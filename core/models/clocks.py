@@ -3,7 +3,10 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.rule_catalogue import VARIANTS_ZH
 
 
 class PeriodUnit(models.TextChoices):
@@ -62,7 +65,19 @@ class DeadlineRule(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name_zh}"
+        return self.name_zh  # the code is for machines; people read the name
+
+    @property
+    def variant_rows(self) -> list[dict]:
+        """The named alternatives in words (the catalogue page): 冻结存款 12 月 …"""
+        return [
+            {
+                "name": VARIANTS_ZH.get(name, name),
+                "duration": spec.get("duration"),
+                "unit": PeriodUnit(spec["unit"]).label if spec.get("unit") in PeriodUnit.values else "",
+            }
+            for name, spec in self.variants.items()
+        ]
 
     @property
     def basis_text(self) -> str:
@@ -251,7 +266,7 @@ class Deadline(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.rule.code} {self.subject_label} → {self.due_at:%Y-%m-%d}"
+        return f"{self.rule.name_zh} {self.subject_label} → {timezone.localtime(self.due_at):%Y-%m-%d}"
 
     @property
     def is_running(self) -> bool:

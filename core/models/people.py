@@ -17,6 +17,14 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name or self.username
 
+    # Chinese names are not split into first and last: the admin's greeting and every
+    # list of people show the full name (姓名), the username only when there is none.
+    def get_full_name(self) -> str:
+        return self.display_name or self.username
+
+    def get_short_name(self) -> str:
+        return self.get_full_name()
+
 
 class Department(models.TextChoices):
     EXECUTION = "execution", _("执行局")

@@ -82,7 +82,7 @@ def node_time_check(
         raise RuleViolation(_("节点时间必须带时区。"), code="naive_datetime")
     if occurred_at > now + CLOCK_SKEW:
         raise RuleViolation(
-            _("节点时间 %(at)s 晚于当前时间，不能预先登记未发生的节点。")
+            _("时间 %(at)s 晚于当前时间，不能预先登记尚未发生的事项。")
             % {"at": timezone.localtime(occurred_at).strftime("%Y-%m-%d %H:%M")},
             code="node_in_future",
             extra={"occurred_at": occurred_at.isoformat()},

@@ -1,12 +1,15 @@
 """One row per clock, the same on every page: due date, time left or overdue in the
 clock's own unit, urgency colour, 中止, 暂定.
 
-Time is counted in working days for a working-day clock (on the working calendar)
-and in calendar days for every other clock: a CASE_DURATION clock of six months
-shows "剩余 45 日", never 45 months or 45 working days. One ``ClockRows`` serves one
+Time is counted in the rule's own unit: working days for a working-day clock (on
+the working calendar, "剩余 3 个工作日"), hours for an hour clock ("剩余 6 小时"), and
+calendar days for every other clock: a CASE_DURATION clock of six months shows
+"剩余 45 日", never 45 months or 45 working days. The queue, the alert inbox and the
+case page all show it through ``templates/core/_clock_left.html``. One ``ClockRows`` serves one
 page (one calendar load, only if a working-day clock is shown)."""
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,8 +20,10 @@ from core.calendar import WorkingCalendar, local_date
 from core.exceptions import CalendarNotLoaded
 from core.models import Deadline, PeriodUnit
 
-WORKING_DAYS_LABEL = PeriodUnit.WORKING_DAYS.label
+WORKING_DAYS_LABEL = _("个工作日")
 CALENDAR_DAYS_LABEL = _("日")
+HOURS_LABEL = PeriodUnit.HOURS.label
+HOUR = dt.timedelta(hours=1)
 
 
 def urgency(days_left: int | None, overdue: bool) -> str:
@@ -85,17 +90,25 @@ class ClockRows:
         paused = running and deadline.paused_at is not None
         overdue = running and not paused and deadline.due_at < self.now
         left = late = None
-        if running and not overdue:
-            left = self.between(self.today, due, deadline.unit)
-        if overdue:
-            late = self.between(due, self.today, deadline.unit)
-            late = None if late is None else max(late, 0)
+        hours = deadline.unit == PeriodUnit.HOURS
+        if hours:
+            # hours count from the event (DESIGN "Counting"): whole hours left, rounded up
+            if running and not overdue:
+                left = math.ceil((deadline.due_at - self.now) / HOUR)
+            if overdue:
+                late = int((self.now - deadline.due_at) / HOUR)
+        else:
+            if running and not overdue:
+                left = self.between(self.today, due, deadline.unit)
+            if overdue:
+                late = self.between(due, self.today, deadline.unit)
+                late = None if late is None else max(late, 0)
         if not running:
             level = "done"
         elif paused:
             level = "paused"
         else:
-            level = urgency(left, overdue)
+            level = urgency(left if not hours or left is None else left // 24, overdue)
         working = deadline.unit == PeriodUnit.WORKING_DAYS
         return ClockRow(
             deadline=deadline,
@@ -105,7 +118,7 @@ class ClockRows:
             overdue=overdue,
             days_left=left,
             days_late=late,
-            unit_label=WORKING_DAYS_LABEL if working else CALENDAR_DAYS_LABEL,
+            unit_label=WORKING_DAYS_LABEL if working else HOURS_LABEL if hours else CALENDAR_DAYS_LABEL,
             urgency=level,
             provisional=bool(getattr(deadline, "provisional", False)),
         )

@@ -15,7 +15,7 @@ from django import forms
 from django.utils import timezone
 
 from core.exceptions import ApplicationError
-from core.forms import CourtDateTimeMixin, MoneyFormField
+from core.forms import CourtDateTimeMixin, IsoDateInput, MoneyFormField
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
@@ -55,13 +55,8 @@ class LocalDateTimeField(CourtDateTimeMixin, forms.DateTimeField):
         return value
 
 
-class DateInput(forms.DateInput):
-    """A date picker whose value is ISO (a date input shows nothing for 2026/12/06)."""
-
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+# A date picker whose value is ISO (a date input shows nothing for 2026/12/06).
+DateInput = IsoDateInput
 
 
 def money_field(label: Any, *, required: bool = True, **kwargs: Any) -> forms.DecimalField:
@@ -143,12 +138,7 @@ def place_error(
     the top of the form. Returns whether it was placed next to an input."""
     by_name = {r.name: r for r in rowsets}
     fields = exc.extra.get("fields") if isinstance(exc.extra, dict) else None
-    placed = False
-    if isinstance(fields, dict):
-        for path, messages in fields.items():
-            texts = [str(m) for m in (messages if isinstance(messages, list) else [messages])]
-            placed |= _place_path(form, by_name, (aliases or {}).get(str(path), str(path)), texts)
-    if placed:
+    if isinstance(fields, dict) and place_errors(form, fields, rowsets=rowsets, aliases=aliases):
         return True
     target = (code_fields or {}).get(exc.code or "")
     if target is not None and target in by_name:
@@ -161,7 +151,35 @@ def place_error(
     return False
 
 
-def _place_path(form: forms.Form, rowsets: dict[str, RowSet], path: str, messages: list[str]) -> bool:
+def place_errors(
+    form: forms.Form,
+    fields: Mapping[str, Any],
+    *,
+    rowsets: Iterable[RowSet] = (),
+    aliases: Mapping[str, str] | None = None,
+    keep_existing: bool = False,
+) -> bool:
+    """Put every message of ``fields`` (a service's ``extra["fields"]``: path →
+    messages) next to its input, all at once. With ``keep_existing`` an input the form
+    already refused keeps the form's message only. Returns whether any was placed."""
+    by_name = {r.name: r for r in rowsets}
+    placed = False
+    for path, messages in fields.items():
+        texts = [str(m) for m in (messages if isinstance(messages, list) else [messages])]
+        placed |= _place_path(
+            form, by_name, (aliases or {}).get(str(path), str(path)), texts, keep_existing=keep_existing
+        )
+    return placed
+
+
+def _place_path(
+    form: forms.Form,
+    rowsets: dict[str, RowSet],
+    path: str,
+    messages: list[str],
+    *,
+    keep_existing: bool = False,
+) -> bool:
     match = _PATH.match(path)
     if match is None:
         return False
@@ -174,10 +192,15 @@ def _place_path(form: forms.Form, rowsets: dict[str, RowSet], path: str, message
             return True
         row = filled[int(index)]
         field = rest.rsplit(".", 1)[-1]
+        target = field if field in row.fields else None
+        if keep_existing and target is not None and target in row.errors:
+            return True
         for message in messages:
-            row.add_error(field if field in row.fields else None, message)
+            row.add_error(target, message)
         return True
     if name in form.fields:
+        if keep_existing and name in form.errors:
+            return True
         for message in messages:
             form.add_error(name, message)
         return True

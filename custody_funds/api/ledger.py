@@ -55,7 +55,7 @@ class CaseFundsApi(ApiView):
             entries.append({
                 "posting": leg.posting_id, "kind": leg.posting.kind, "memo": leg.posting.memo,
                 "amount": f"{leg.amount:.2f}", "balance_after": f"{running:.2f}",
-                "at": leg.posting.created_at.isoformat(),
+                "at": leg.posting.created_at,  # DateTimeField renders it in +08:00
             })
         return Response(self.OutputSerializer({
             "account_number": account.number, "balance": account.balance, "pending": account.pending,
@@ -75,7 +75,7 @@ class XlsxRenderer(BaseRenderer):
         return data
 
 
-def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
@@ -90,7 +90,7 @@ class CaseLedgerExportApi(ApiView):
         account = selectors.case_account(case)
         if account is None:
             raise NotFound()
-        return _xlsx_response(case_ledger_xlsx(account), f"案款明细-{case.case_number}.xlsx")
+        return xlsx_response(case_ledger_xlsx(account), f"案款明细-{case.case_number}.xlsx")
 
 
 class FundsHeldExportApi(ApiView):
@@ -103,4 +103,4 @@ class FundsHeldExportApi(ApiView):
     )
     def get(self, request: Request) -> HttpResponse:
         accounts = selectors.accounts_visible_to(request.user, court_code=request.query_params.get("court"))
-        return _xlsx_response(funds_held_xlsx(accounts), f"在账案款-{timezone.localdate():%Y%m%d}.xlsx")
+        return xlsx_response(funds_held_xlsx(accounts), f"在账案款-{timezone.localdate():%Y%m%d}.xlsx")

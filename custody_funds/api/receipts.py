@@ -29,6 +29,8 @@ class ReceiptOut(serializers.Serializer):
     status = serializers.CharField()
     matched_at = DateTimeField(allow_null=True)
     match_reason = serializers.CharField()
+    matched_case_status = serializers.CharField()
+    closed_case_reason = serializers.CharField()
 
 
 class ReceiptListCreateApi(ApiView):
@@ -74,6 +76,9 @@ class ReceiptMatchApi(ApiView):
     class InputSerializer(serializers.Serializer):
         case = serializers.IntegerField()
         reason = serializers.CharField(max_length=300, required=False, default="按申请执行人提供的付款凭证核对")
+        # a case already closed or closing (结案/终本) → 422 case_closed unless confirmed with a reason
+        confirm_closed_case = serializers.BooleanField(required=False, default=False)
+        closed_case_reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
     @extend_schema(operation_id="receipts_match", request=InputSerializer, responses={200: ReceiptOut, **WRITE_ERROR_RESPONSES})
     def post(self, request: Request, receipt_id: int) -> Response:
@@ -83,5 +88,9 @@ class ReceiptMatchApi(ApiView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         case = case_get(request.user, data.validated_data["case"])
-        receipt = funds.receipt_match(actor=request.user, receipt=receipt, case=case, reason=data.validated_data["reason"])
+        v = data.validated_data
+        receipt = funds.receipt_match(
+            actor=request.user, receipt=receipt, case=case, reason=v["reason"],
+            confirm_closed_case=v["confirm_closed_case"], closed_case_reason=v["closed_case_reason"],
+        )
         return Response(ReceiptOut(receipt).data)

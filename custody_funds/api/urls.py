@@ -2,10 +2,14 @@
 
 from django.urls import path
 
-from custody_funds.api import disbursements, holds, ledger, receipts
+from custody_funds.api import disbursements, holds, ledger, receipts, reconciliation
 
 urlpatterns = [
     path("receipts/", receipts.ReceiptListCreateApi.as_view(), name="api-receipts"),
+    path("receipts/daily/", reconciliation.ReceiptsDailyApi.as_view(), name="api-receipts-daily"),
+    path("funds/reconciliation/", reconciliation.ReconciliationApi.as_view(), name="api-funds-reconciliation"),
+    path("funds/reconciliation/export/", reconciliation.ReconciliationExportApi.as_view(),
+         name="api-funds-reconciliation-export"),
     path("receipts/<int:receipt_id>/match/", receipts.ReceiptMatchApi.as_view(), name="api-receipt-match"),
     path("cases/<int:case_id>/funds/", ledger.CaseFundsApi.as_view(), name="api-case-funds"),
     path("cases/<int:case_id>/funds/export/", ledger.CaseLedgerExportApi.as_view(), name="api-case-funds-export"),

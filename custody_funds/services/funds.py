@@ -14,8 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import messages
 from core.calendar import WorkingCalendar, local_date
-from core.exceptions import Conflict, InvalidTransition, RuleViolation, ValidationFailed
+from core.exceptions import Conflict, FieldErrors, InvalidTransition, RuleViolation, ValidationFailed
 from core.models import Court, Deadline, NodeEvent, User
 from core.services import clocks
 from core.services.events import node_event_record, node_time_check
@@ -34,6 +35,7 @@ from custody_funds.models import (
     ReceiptStatus,
 )
 from custody_funds.services import ledger
+from custody_funds.services.notifications import notify_funds_decided, notify_funds_request
 from enforcement.models import Case, Party
 from enforcement.services.cases import case_mark_claim_satisfied
 
@@ -57,9 +59,9 @@ def _node(
 
 def _positive(amount: Decimal, field: str = "amount") -> Decimal:
     if amount <= 0:
-        raise ValidationFailed.for_field(field, _("金额必须大于零。"))
+        raise ValidationFailed.for_field(field, messages.AMOUNT_NOT_POSITIVE)
     if amount != amount.quantize(Decimal("0.01")):
-        raise ValidationFailed.for_field(field, _("金额最多两位小数。"))
+        raise ValidationFailed.for_field(field, messages.AMOUNT_PLACES)
     return amount
 
 
@@ -155,13 +157,38 @@ def _start_funds_notice(receipt: Receipt, case: Case, at: dt.datetime) -> Deadli
     )
 
 
+def _closed_case_check(case: Case, *, confirm: bool, reason: str) -> dict[str, str]:
+    """Matching money to a closed (or closing) case needs ``confirm`` and a reason;
+    returns what the receipt and the node record about it (nothing for an open case)."""
+    if not policy.case_closed_for_matching(case):
+        return {}
+    state = policy.case_state_label(case)
+    if not confirm:
+        raise RuleViolation(
+            _("案件 %(n)s 的状态为%(s)s。确需将到账匹配到该案的，请确认并说明理由。") % {"n": case.case_number, "s": state},
+            code="case_closed",
+            extra={"case": case.pk, "case_status": case.status, "case_status_label": state,
+                   "closure_type": case.closure_type},
+        )
+    if not reason.strip():
+        raise ValidationFailed.for_field(
+            "closed_case_reason", _("案件状态为%(s)s，请说明匹配到该案的理由。") % {"s": state}
+        )
+    return {"status": str(case.status), "status_label": state, "reason": reason.strip()[:300]}
+
+
 @transaction.atomic
-def receipt_match(*, actor: User, receipt: Receipt, case: Case, reason: str) -> Receipt:
+def receipt_match(
+    *, actor: User, receipt: Receipt, case: Case, reason: str, confirm_closed_case: bool = False,
+    closed_case_reason: str = "",
+) -> Receipt:
     """Match an unidentified receipt to a case (who and why are recorded). The
     10-working-day FUNDS_NOTICE clock counts from the arrival (到账, 322号 §22), not
     from the match: money left unmatched (§19) does not buy the handler a fresh
     period. Matched after that period ended, the clock is ``breached`` at once and
-    the scan raises its overdue alerts as for any overdue clock."""
+    the scan raises its overdue alerts as for any overdue clock. A case already
+    closed or closing (结案/终本) is refused (422 ``case_closed``, naming its state)
+    unless ``confirm_closed_case`` with a ``closed_case_reason``; both are recorded."""
     receipt = selectors.receipt_get_for_update(receipt.pk)
     policy.require_match_receipts(actor, receipt.court)
     if not reason.strip():
@@ -170,8 +197,10 @@ def receipt_match(*, actor: User, receipt: Receipt, case: Case, reason: str) -> 
         raise ValidationFailed.for_field("case", _("只能匹配到本院的案件。"))
     if receipt.status != ReceiptStatus.UNIDENTIFIED:
         raise InvalidTransition(_("该笔到账已匹配。"))
+    closed = _closed_case_check(case, confirm=confirm_closed_case, reason=closed_case_reason)
     now = timezone.now()
-    receipt.match(case=case, at=now, by=actor, reason=reason[:300])
+    receipt.match(case=case, at=now, by=actor, reason=reason[:300], closed_case_status=closed.get("status", ""),
+                  closed_case_reason=closed.get("reason", ""))
     receipt.save()
     account = ledger.fund_account_open(case=case)
     ledger.post(
@@ -180,8 +209,10 @@ def receipt_match(*, actor: User, receipt: Receipt, case: Case, reason: str) -> 
         memo=f"不明款匹配 {receipt.reference}：{reason[:200]}",
     )
     late = _funds_notice_from_arrival(receipt, case, now)
-    _node(case=case, kind=FundsNode.RECEIPT_MATCHED, at=now, actor=actor, subject=receipt,
-          payload={"amount": str(receipt.amount), "reason": reason[:300], **late})
+    payload: dict[str, Any] = {"amount": str(receipt.amount), "reason": reason[:300], **late}
+    if closed:
+        payload["closed_case_confirmed"] = closed
+    _node(case=case, kind=FundsNode.RECEIPT_MATCHED, at=now, actor=actor, subject=receipt, payload=payload)
     return receipt
 
 
@@ -246,10 +277,13 @@ def _disbursement_draft_check(
 ) -> Party:
     """The payee, once the actor, the amount and the account are found acceptable."""
     policy.require_handle_funds(actor, case.court)
-    _positive(amount)
+    errors = FieldErrors()  # the amount and the payee in one answer
+    errors.catch(_positive, amount)
     payee = selectors.applicant_get(case, payee_id)
     if payee is None:
-        raise ValidationFailed.for_field("payee", _("收款人必须是本案申请执行人。"))
+        errors.add("payee", _("收款人必须是本案申请执行人。"))
+    errors.raise_if_any()
+    assert payee is not None
     confirmed = getattr(payee, "payout_account", None)
     if confirmed is not None and confirmed.account_number == number:
         return payee
@@ -317,6 +351,7 @@ def disbursement_submit(*, actor: User, disbursement: Disbursement) -> Disbursem
     d.submit()
     d.save()
     _node(case=d.case, kind=FundsNode.DISBURSEMENT_SUBMITTED, at=timezone.now(), actor=actor, subject=d)
+    notify_funds_request(obj=d, actor=actor)
     return d
 
 
@@ -330,6 +365,7 @@ def disbursement_approve(*, actor: User, disbursement: Disbursement) -> Disburse
     d.save()
     _node(case=d.case, kind=FundsNode.DISBURSEMENT_APPROVED, at=now, actor=actor, subject=d,
           payload={"changed_account": d.account_changed})
+    notify_funds_decided(obj=d, requester_id=d.drafted_by_id, approved=True, actor=actor)
     return d
 
 
@@ -398,6 +434,7 @@ def disbursement_reject(*, actor: User, disbursement: Disbursement, note: str) -
     ledger.release(account=selectors.case_account_get(d.case), amount=d.amount)
     _node(case=d.case, kind=FundsNode.DISBURSEMENT_REJECTED, at=timezone.now(), actor=actor, subject=d,
           payload={"note": note[:300]})
+    notify_funds_decided(obj=d, requester_id=d.drafted_by_id, approved=False, actor=actor)
     return d
 
 
@@ -455,6 +492,7 @@ def hold_request(
     )
     _node(case=case, kind=HOLD_REQUESTED[kind], at=timezone.now(), actor=actor, subject=hold,
           payload={"reason": reason, "amount": str(amount) if amount is not None else None})
+    notify_funds_request(obj=hold, actor=actor)
     return hold
 
 
@@ -472,11 +510,13 @@ def hold_decide(*, actor: User, hold: FundsHold, approve: bool) -> FundsHold:
         if hold.amount is not None:
             ledger.release(account=account, amount=hold.amount)
         _node(case=hold.case, kind=HOLD_REJECTED[hold.kind], at=now, actor=actor, subject=hold)
+        notify_funds_decided(obj=hold, requester_id=hold.requested_by_id, approved=False, actor=actor)
         return hold
     hold.approve(by=actor, at=now)
     _hold_approved_clocks_and_money(hold, account, now, actor)
     hold.save()
     _node(case=hold.case, kind=HOLD_APPROVED[hold.kind], at=now, actor=actor, subject=hold)
+    notify_funds_decided(obj=hold, requester_id=hold.requested_by_id, approved=True, actor=actor)
     return hold
 
 

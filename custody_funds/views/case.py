@@ -17,21 +17,12 @@ from core.web.clocks import ClockRows
 from core.web.htmx import is_partial, render_body_or_page, safe_next
 from core.web.pages import Action, ActionPage, action_run
 from custody_funds import policy, selectors
-from custody_funds.models import DisbursementStatus, HoldStatus
+from custody_funds.models import POSTING_LABELS, DisbursementStatus, HoldStatus
 from custody_funds.selectors import NOTICE_RULE, PAYMENT_RULE
 from custody_funds.views.case_actions import ACTIONS, CODE_FIELDS, action_url
 from enforcement.models import Case
 
 LEDGER_ROWS = 200
-
-# ``Posting.kind`` in words (账户明细).
-POSTING_LABELS = {
-    "receipt": _("到账"),
-    "receipt_match": _("不明款匹配入账"),
-    "disbursement": _("发放"),
-    "deposit": _("提存"),
-    "reversal": _("冲正"),
-}
 
 CHANNEL_LABELS = {"bank": _("银行"), "cash": _("现金")}
 

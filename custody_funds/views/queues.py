@@ -132,10 +132,17 @@ def receipt_match(request: HttpRequest, receipt_id: int) -> HttpResponse:
             form.add_error("case_number", _("%(court)s没有案号为 %(n)s 的案件（不明款只能匹配到收款法院的案件）。")
                            % {"court": receipt.court.name, "n": number})
         else:
+            if policy.case_closed_for_matching(case):
+                form.closed_case = {"case_number": case.case_number, "state": policy.case_state_label(case)}
             try:
                 call_service(funds.receipt_match, actor=request.user, receipt=receipt, case=case,
-                             reason=form.cleaned_data["reason"].strip())
+                             reason=form.cleaned_data["reason"].strip(),
+                             confirm_closed_case=form.cleaned_data["confirm_closed_case"],
+                             closed_case_reason=form.cleaned_data["closed_case_reason"])
             except ApplicationError as exc:
+                if exc.code == "case_closed":  # the warning: the case's state, and the confirmation next to it
+                    form.add_error("confirm_closed_case", exc.message)
+                    return _render_unidentified(request, bound={receipt.pk: form}, status=422)
                 place_error(form, exc)
                 if form.non_field_errors():
                     messages.error(request, exc.message)

@@ -143,6 +143,20 @@ class Clarification(models.Model):
         return self.scope
 
 
+# What was read and through which door, as the 查阅记录 names them (the stored values
+# are the services' keys: ``confidential_read(what="detail", via="page")``).
+READ_WHAT = {
+    "detail": _("线索详情"),
+    "officers": _("涉及干警"),
+    "officer_search": _("按干警查询"),
+    "report": _("调查报告"),
+    "attachment": _("报告附件"),
+    "report_pdf": _("调查报告（打印）"),
+    "conclusion_pdf": _("结论（打印）"),
+}
+READ_VIA = {"page": _("网页"), "api": _("接口"), "pdf": _("打印文件"), "export": _("导出")}
+
+
 class ConfidentialRead(models.Model):
     """One read of a clue's confidential content: who, when, what, through which
     door (page, API, PDF, export). Append-only like node events."""
@@ -166,3 +180,11 @@ class ConfidentialRead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} · {self.what}"
+
+    @property
+    def what_label(self) -> str:
+        return str(READ_WHAT.get(self.what, self.what))
+
+    @property
+    def via_label(self) -> str:
+        return str(READ_VIA.get(self.via, self.via))

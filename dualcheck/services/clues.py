@@ -16,7 +16,14 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from core.calendar import local_date
-from core.exceptions import Conflict, InvalidTransition, PermissionDenied, RuleViolation, ValidationFailed
+from core.exceptions import (
+    Conflict,
+    FieldErrors,
+    InvalidTransition,
+    PermissionDenied,
+    RuleViolation,
+    ValidationFailed,
+)
 from core.identity import validate_phone
 from core.models import Court, Deadline, Department, Membership, Role, User
 from core.models.clocks import RUNNING
@@ -42,6 +49,7 @@ from dualcheck.services.common import (
     record,
     referral_create,
 )
+from dualcheck.services.notifications import notify_clue_referred
 from enforcement.models import Case
 from enforcement.selectors import cases_visible_to
 from supervision.selectors.alerts import alert_get_visible
@@ -49,38 +57,44 @@ from supervision.selectors.petitions import petition_get_visible
 from supervision.services.petitions import petition_dualcheck_link
 
 
-def _officer_rows(clue_court: Court, officers: Iterable[dict], actor: User) -> list[dict]:
+def _officer_rows(
+    clue_court: Court, officers: Iterable[dict], actor: User, errors: FieldErrors
+) -> list[dict]:
     """Validate the officers concerned: name, a court in the handling court's
-    subtree, optionally their system account (which must belong to that court)."""
+    subtree, optionally their system account (which must belong to that court).
+    Every row's refusals go to ``errors``."""
     rows: list[dict[str, Any]] = []  # Any: name, court, user and position of one officer
     for i, officer in enumerate(officers or []):
         field = f"officers[{i}]"
         if not isinstance(officer, dict):
-            raise ValidationFailed.for_field(field, _("格式有误。"))
-        name = clean_text(officer.get("name"), f"{field}.name", _("请填写干警姓名。"), limit=50)
-        name_check(name, f"{field}.name")
+            errors.add(field, _("格式有误。"))
+            continue
+        name = errors.catch(clean_text, officer.get("name"), f"{field}.name", _("请填写干警姓名。"), limit=50)
+        if name:
+            errors.catch(name_check, name, f"{field}.name")
         court = officer.get("court")
         if not isinstance(court, Court) or not court.path.startswith(clue_court.path):
-            raise ValidationFailed.for_field(
+            errors.add(
                 f"{field}.court", _("干警所在法院须是 %(court)s 或其辖区法院。") % {"court": clue_court.name}
             )
+            court = None
         user = officer.get("user")
-        if user is not None:
+        if user is not None and court is not None:
             if not Membership.objects.filter(user=user, court=court, revoked_at__isnull=True).exists():
-                raise ValidationFailed.for_field(
-                    f"{field}.user", _("该账号不是 %(court)s 的在职人员。") % {"court": court.name}
-                )
-            if user.pk == actor.pk:
-                raise ValidationFailed.for_field(
+                errors.add(f"{field}.user", _("该账号不是 %(court)s 的在职人员。") % {"court": court.name})
+            elif user.pk == actor.pk:
+                errors.add(
                     f"{field}.user",
                     _("不能登记反映本人的线索，请由其他人员登记（回避）。"),
                     code="conflict_of_interest",
                 )
-        position = clean_text(officer.get("position"), f"{field}.position", "", limit=100, required=False)
-        rows.append({"name": name, "court": court, "user": user, "position": position})
+        position = errors.catch(
+            clean_text, officer.get("position"), f"{field}.position", "", limit=100, required=False
+        )
+        rows.append({"name": name or "", "court": court, "user": user, "position": position or ""})
     users = [row["user"].pk for row in rows if row["user"] is not None]
     if len(users) != len(set(users)):
-        raise ValidationFailed.for_field("officers", _("同一干警登记了两次。"))
+        errors.add("officers", _("同一干警登记了两次。"))
     return rows
 
 
@@ -110,21 +124,29 @@ def _clue_register_check(
     cases: Iterable[Case],
     officers: Iterable[dict],
 ) -> _Registration:
-    """Who may register at ``court`` and what they registered; raises the first refusal."""
+    """Who may register at ``court`` and what they registered; raises one refusal
+    naming every field."""
     policy.check_register(actor, court)
+    errors = FieldErrors()
     if source not in ClueSource.values:
-        raise ValidationFailed.for_field("source", _("请选择线索来源（双查规定第三条）。"))
-    summary = clean_text(summary, "summary", _("请填写反映的执行问题。"))
-    officer_allegation = clean_text(officer_allegation, "officer_allegation", "", required=False)
-    source_detail = clean_text(source_detail, "source_detail", "", limit=500, required=False)
-    complainant_name = clean_text(complainant_name, "complainant_name", "", limit=100, required=False)
-    name_check(complainant_name, "complainant_name")
+        errors.add("source", _("请选择线索来源（双查规定第三条）。"))
+    summary = errors.catch(clean_text, summary, "summary", _("请填写反映的执行问题。")) or ""
+    officer_allegation = (
+        errors.catch(clean_text, officer_allegation, "officer_allegation", "", required=False) or ""
+    )
+    source_detail = (
+        errors.catch(clean_text, source_detail, "source_detail", "", limit=500, required=False) or ""
+    )
+    complainant_name = (
+        errors.catch(clean_text, complainant_name, "complainant_name", "", limit=100, required=False) or ""
+    )
+    errors.catch(name_check, complainant_name, "complainant_name")
     phone = ""
     if (complainant_phone or "").strip():
         try:
             phone = validate_phone(complainant_phone)
         except ValidationFailed as exc:
-            raise ValidationFailed.for_field("complainant_phone", exc.message, code=exc.code) from None
+            errors.add("complainant_phone", exc.message, code=exc.code)
     case_list = list({c.pk: c for c in cases}.values())
     # one query: the cases the actor may see, with their courts' paths
     paths = dict(
@@ -132,14 +154,15 @@ def _clue_register_check(
     )
     for case in case_list:
         if case.pk not in paths:
-            raise ValidationFailed.for_field("cases", _("案件不存在或不在您的可见范围内。"))
-        if not paths[case.pk].startswith(court.path) or case.court_id == court.pk:
-            raise ValidationFailed.for_field(
+            errors.add("cases", _("案件不存在或不在您的可见范围内。"))
+        elif not paths[case.pk].startswith(court.path) or case.court_id == court.pk:
+            errors.add(
                 "cases",
                 _("案件 %(n)s 不是 %(court)s 辖区下级法院的案件（双查规定第一条）。")
                 % {"n": case.case_number, "court": court.name},
             )
-    officer_rows = _officer_rows(court, officers, actor)
+    officer_rows = _officer_rows(court, officers, actor, errors)
+    errors.raise_if_any()
     if any(row["court"].pk == court.pk for row in officer_rows) and not policy.can_name_own_officers(
         actor, court
     ):
@@ -430,6 +453,7 @@ def clue_refer(
         flags=flags,
         payload={"mode": mode, "target_court": target.code, "days": days, "referral": referral.number},
     )
+    notify_clue_referred(clue=clue, target_court=target, days=days, actor=actor)
     return clue
 
 
@@ -449,7 +473,9 @@ def clue_record_officers(
     at, flags = acting_time(at)
     clue = clue_get_for_update(actor, clue.pk)
     policy.check_record_officers(actor, clue)
-    rows = _officer_rows(clue.court, officers, actor)
+    errors = FieldErrors()
+    rows = _officer_rows(clue.court, officers, actor, errors)
+    errors.raise_if_any()
     if not rows and officer_allegation is None:
         raise ValidationFailed.for_field("officers", _("请填写涉及干警或反映的干警问题。"))
     known = set(ClueOfficer.objects.filter(clue=clue, user__isnull=False).values_list("user_id", flat=True))

@@ -45,6 +45,7 @@ from dualcheck.services.common import (
     referral_create,
     sides_at,
 )
+from dualcheck.services.notifications import notify_clue_referred, notify_supplement, notify_team_members
 
 SUPPLEMENT_RULE = "DUALCHECK_SUPPLEMENT"
 REPORT_RULES = ("DUALCHECK_REPORT", SUPPLEMENT_RULE)
@@ -147,6 +148,7 @@ def team_form(
         flags=flags,
         payload={"court": court.code, "members": len(chosen)},
     )
+    notify_team_members(clue=clue, team=team, user_ids=[u.pk for u, _d, _lead in chosen], actor=actor)
     return team
 
 
@@ -411,6 +413,10 @@ def clue_review(
         flags=flags,
         payload={"decision": decision, "days": days},
     )
+    if decision == ReviewDecision.SUPPLEMENT:
+        notify_supplement(clue=clue, days=days, actor=actor)
+    elif decision == ReviewDecision.DIRECT:
+        notify_clue_referred(clue=clue, target_court=clue.court, days=days or 0, actor=actor)
     return review
 
 
@@ -488,4 +494,5 @@ def team_member_change(
         flags=flags,
         payload={"added": len(adding), "removed": len(removing)},
     )
+    notify_team_members(clue=clue, team=team, user_ids=[u.pk for u, _d in adding], actor=actor)
     return team

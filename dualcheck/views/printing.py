@@ -33,6 +33,7 @@ from django.views.decorators.http import require_GET
 from core.decorators import perm_required
 from core.exceptions import NotFound
 from core.models import User
+from core.web.pdf import pdf_from_html
 from dualcheck.models import (
     CONFIDENTIAL_DISPOSITIONS,
     Clarification,
@@ -151,18 +152,6 @@ def conclusion_document(user: User, clue_id) -> Document:
         context["clarification"] = Clarification.objects.filter(clue=clue).first()
     html = render_to_string("dualcheck/print/conclusion.html", context)
     return Document(html, f"{clue.number}-{_('检查结论')}.pdf", confidential)
-
-
-def _no_fetch(url: str, *args, **kwargs):
-    """Nothing outside the document is fetched while rendering (no file://, no
-    network): the fonts come from the system, the styles are inline."""
-    raise ValueError(f"refusing to fetch {url!r} while printing")
-
-
-def pdf_from_html(html: str) -> bytes:
-    import weasyprint  # heavy (cairo, pango): loaded when a PDF is printed, not with every page
-
-    return weasyprint.HTML(string=html, url_fetcher=_no_fetch).write_pdf()
 
 
 def _pdf_response(document: Document) -> HttpResponse:

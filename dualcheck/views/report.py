@@ -33,6 +33,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.decorators import perm_required
+from core.events import node_label
 from core.exceptions import (
     ApplicationError,
     InvalidTransition,
@@ -282,7 +283,8 @@ class EditorPage:
                 for r in earlier
             ],
             "flagged": [
-                {"event": e, "flags": [FLAG_LABELS.get(f, f) for f in e.flags]} for e in flagged_nodes(clue)
+                {"event": e, "label": node_label(e.kind), "flags": [FLAG_LABELS.get(f, f) for f in e.flags]}
+                for e in flagged_nodes(clue)
             ],
             "detail_url": _url("clue-detail", clue_id=clue.pk),
             "board_url": _url("board"),

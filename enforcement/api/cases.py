@@ -3,7 +3,13 @@ case with everything on it (API.md "Cases"). Identity and phone numbers leave th
 server masked, always (DESIGN "Who sees what")."""
 
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
     PolymorphicProxySerializer,
@@ -12,9 +18,11 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers, status
+from rest_framework.fields import SkipField
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core import messages
 from core.api.base import ApiView
 from core.api.bulk import bulk_answer
 from core.api.fields import DateField, DateTimeField, MoneyField
@@ -281,34 +289,87 @@ def _party_input(data: dict) -> case_services.PartyInput:
     )
 
 
-def _case_input(
-    user: User,
-    data: dict,
-    *,
-    courts: dict[str, Court] | None = None,
-    members: dict[tuple[int, str], User] | None = None,
+def _parsed_fields(parsed: CaseIn) -> dict[str, Any]:
+    """The fields of an invalid ``parsed`` that are valid on their own, so that the
+    service's rules run on them too and one answer names every field."""
+    raw = parsed.initial_data
+    values: dict[str, Any] = {}
+    if not isinstance(raw, Mapping):
+        return values
+    for name, field in parsed.fields.items():
+        if name in parsed.errors:
+            continue
+        try:
+            values[name] = field.run_validation(field.get_value(raw))
+        except (serializers.ValidationError, DjangoValidationError, SkipField):
+            continue
+    return values
+
+
+def _parties(values: dict[str, Any], key: str) -> list[case_services.PartyInput] | None:
+    return [_party_input(p) for p in values[key]] if key in values else None
+
+
+@dataclass
+class CaseLookups:
+    """What a bulk request looks up once for all its items: the user's visible courts
+    by code, and the current members of those courts by (court id, username)."""
+
+    courts: dict[str, Court]
+    members: dict[tuple[int, str], User]
+
+
+def case_input_parse(
+    user: User, raw: Any, *, lookups: CaseLookups | None = None, validated: dict | None = None
 ) -> case_services.CaseInput:
-    """The service's input from a validated ``CaseIn``. ``courts`` (the user's
-    visible courts by code) and ``members`` (``court_members_by_username``) are what
-    a bulk request looks up once for all its items; without them, one query each."""
-    court = courts.get(data["court"]) if courts is not None else visible_courts(user).filter(code=data["court"]).first()
-    if court is None:
-        raise ValidationFailed.for_field("court", _("法院 %(c)s 不存在或不在您的范围内。") % {"c": data["court"]})
-    handler = None
-    if data.get("handler"):
-        if members is not None:
-            handler = members.get((court.pk, data["handler"]))
+    """``raw`` (a ``CaseIn`` body) as the service's input, or one 400 whose
+    ``extra.fields`` names every field refused: the body's format, the court and
+    handler, and the service's rules on the fields that parsed (``case_input_errors``).
+    A bulk request passes its ``lookups`` and, for a body it has already validated as
+    ``CaseIn``, the ``validated`` values."""
+    if validated is not None:
+        fields: dict[str, Any] = {}
+        values = dict(validated)
+    else:
+        parsed = CaseIn(data=raw)
+        valid = parsed.is_valid()
+        fields = dict(parsed.errors)
+        values = dict(parsed.validated_data) if valid else _parsed_fields(parsed)
+    court = None
+    if "court" in values:
+        if lookups is not None:
+            court = lookups.courts.get(values["court"])
         else:
-            handler = court_member_get(court, username=data["handler"])
+            court = visible_courts(user).filter(code=values["court"]).first()
+    if "court" in values and court is None:
+        fields["court"] = [str(_("法院 %(c)s 不存在或不在您的范围内。") % {"c": values["court"]})]
+    handler = None
+    if court is not None and values.get("handler"):
+        if lookups is not None:
+            handler = lookups.members.get((court.pk, values["handler"]))
+        else:
+            handler = court_member_get(court, username=values["handler"])
         if handler is None:
-            raise ValidationFailed.for_field("handler", _("承办人必须是本院人员。"))
+            fields["handler"] = [str(messages.HANDLER_NOT_OF_COURT)]
+    if not fields:
+        return _case_input(court, handler, values)
+    errors, _number = case_services.case_values_errors(
+        values, court=court, applicants=_parties(values, "applicants"), respondents=_parties(values, "respondents")
+    )
+    for path, texts in errors.fields.items():
+        fields.setdefault(path, texts)
+    raise serializers.ValidationError(fields)
+
+
+def _case_input(court: Court | None, handler: User | None, data: dict) -> case_services.CaseInput:
+    assert court is not None  # case_input_parse refused a body without one
     return case_services.CaseInput(
         case_number=data["case_number"],
         court=court,
         filed_on=data["filed_on"],
         received_at=data["received_at"],
         claim_amount=data["claim_amount"],
-        costs=data["costs"] if data.get("costs") is not None else 0,
+        costs=data["costs"] if data.get("costs") is not None else Decimal("0.00"),
         basis_document=data["basis_document"],
         track=data["track"],
         handler=handler,
@@ -360,9 +421,7 @@ class CaseListCreateApi(ApiView):
         responses={201: CaseOut, **WRITE_ERROR_RESPONSES},
     )
     def post(self, request: Request) -> Response:
-        data = CaseIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        case = case_services.case_register(actor=request.user, data=_case_input(request.user, data.validated_data))
+        case = case_services.case_register(actor=request.user, data=case_input_parse(request.user, request.data))
         return case_detail_response(request.user, case, status_code=status.HTTP_201_CREATED)
 
 
@@ -415,31 +474,41 @@ class CaseBulkApi(ApiView):
 
 
 def _bulk_case_inputs(user: User, items: list[dict]) -> list[case_services.CaseInput | Exception]:
-    """Each item read as ``POST /cases/`` reads its body (``CaseIn``, ``_case_input``),
-    with the courts and handlers of all the items looked up once; an item that cannot
-    be read is the exception it raised."""
-    parsed: list[dict | Exception] = []
-    # One serializer validates every item (``run_validation`` is what ``is_valid``
-    # runs, with the same errors): DRF deep-copies a serializer's fields per instance,
-    # which for a thousand items cost more than writing them.
+    """Each item read as ``POST /cases/`` reads its body (``case_input_parse``), with
+    the courts and handlers of all the items looked up once; an item that cannot be
+    read is the exception it raised (the same 400 as alone)."""
+    # One serializer validates every well-formed item (``run_validation`` is what
+    # ``is_valid`` runs): DRF deep-copies a serializer's fields per instance, which for
+    # a thousand items cost more than writing them. An item it refuses is read again
+    # the single request's way, for an answer that names every field.
     serializer = CaseIn()
+    validated: list[dict | Exception | None] = []
     for item in items:
         try:
-            parsed.append(serializer.run_validation(item))
+            validated.append(serializer.run_validation(item))
+        except serializers.ValidationError:
+            validated.append(None)
         except Exception as exc:  # every item answers, whatever it raised
-            parsed.append(exc)
-    valid = [data for data in parsed if isinstance(data, dict)]
-    courts = {court.code: court for court in visible_courts(user).filter(code__in={data["court"] for data in valid})}
+            validated.append(exc)
+    bodies = [item for item in items if isinstance(item, Mapping)]
+    codes = {item["court"].strip() for item in bodies if isinstance(item.get("court"), str)}
+    courts = {court.code: court for court in visible_courts(user).filter(code__in=codes)}
     members = court_members_by_username(
-        (courts[data["court"]], data["handler"]) for data in valid if data.get("handler") and data["court"] in courts
+        (courts[item["court"].strip()], item["handler"].strip())
+        for item in bodies
+        if isinstance(item.get("court"), str)
+        and item["court"].strip() in courts
+        and isinstance(item.get("handler"), str)
+        and item["handler"].strip()
     )
+    lookups = CaseLookups(courts=courts, members=members)
     inputs: list[case_services.CaseInput | Exception] = []
-    for data in parsed:
-        if isinstance(data, Exception):
-            inputs.append(data)
+    for item, values in zip(items, validated, strict=True):
+        if isinstance(values, Exception):
+            inputs.append(values)
             continue
         try:
-            inputs.append(_case_input(user, data, courts=courts, members=members))
+            inputs.append(case_input_parse(user, item, lookups=lookups, validated=values))
         except Exception as exc:  # every item answers, whatever it raised
             inputs.append(exc)
     return inputs

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core import messages
 from core.forms import CourtDateField
 from core.web.forms import DateInput, LocalDateTimeField, money_field
 from enforcement.models import (
@@ -73,7 +74,7 @@ class CaseForm(forms.Form):
         court, handler = data.get("court"), data.get("handler")
         if court is not None and handler is not None:
             if handler not in {pk for pk, _label in self.handlers.get(court, [])}:
-                self.add_error("handler", _("承办人必须是本院人员。"))
+                self.add_error("handler", messages.HANDLER_NOT_OF_COURT)
         return data
 
 

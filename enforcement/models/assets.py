@@ -33,9 +33,11 @@ class CourtAssetCategory(models.Model):
 
     court = models.ForeignKey("core.Court", on_delete=models.CASCADE, related_name="+")
     category = models.ForeignKey(AssetCategory, on_delete=models.CASCADE, related_name="+")
-    enabled = models.BooleanField(default=True)
+    enabled = models.BooleanField(_("启用"), default=True)
 
     class Meta:
+        verbose_name = _("本院财产类型设置")
+        verbose_name_plural = _("本院财产类型设置")
         constraints = [
             models.UniqueConstraint(fields=["court", "category"], name="court_category_unique")
         ]

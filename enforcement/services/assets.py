@@ -9,8 +9,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from core import messages
 from core.calendar import WorkingCalendar
-from core.exceptions import InvalidTransition, RuleViolation, ValidationFailed
+from core.exceptions import FieldErrors, InvalidTransition, RuleViolation, ValidationFailed
 from core.models import Deadline, DeadlineRule, NodeEvent, User
 from core.services import clocks
 from enforcement.events import AssetNode, DisposalNode, SearchNode
@@ -130,22 +131,17 @@ def _feedback_check(
     *, search: AssetSearch, received_at: dt.datetime, findings: list[FindingInput], by_code: dict[str, AssetCategory]
 ) -> None:
     check_time(received_at)
+    errors = FieldErrors()  # the time and every row's refusals in one answer
     if received_at < search.launched_at:
-        raise ValidationFailed.for_field("received_at", _("反馈时间早于查询发起时间。"))
+        errors.add("received_at", _("反馈时间早于查询发起时间。"))
     for index, finding in enumerate(findings):
         if finding.category not in by_code:
-            raise ValidationFailed(
-                _("未知财产类型：%(c)s") % {"c": finding.category},
-                extra={"fields": {f"findings[{index}].category": [str(_("未知财产类型"))]}},
-            )
+            errors.add(f"findings[{index}].category", _("未知财产类型：%(c)s") % {"c": finding.category})
         if not finding.description.strip():
-            raise ValidationFailed(
-                _("请填写财产描述。"), extra={"fields": {f"findings[{index}].description": [str(_("必填"))]}}
-            )
+            errors.add(f"findings[{index}].description", _("请填写财产描述。"))
         if finding.value is not None and finding.value < 0:
-            raise ValidationFailed(
-                _("财产价值不能为负数。"), extra={"fields": {f"findings[{index}].value": [str(_("不能为负数"))]}}
-            )
+            errors.add(f"findings[{index}].value", messages.AMOUNT_NEGATIVE)
+    errors.raise_if_any()
 
 
 def _feedback_assets(

@@ -2,8 +2,10 @@
 track, fulfilment, assignment."""
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -12,9 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed
 
+from core import messages
 from core.calendar import WorkingCalendar, start_of_day
-from core.case_numbers import implementation_type_check, parse_case_number
-from core.exceptions import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
+from core.case_numbers import CaseNumber, implementation_type_check, parse_case_number
+from core.exceptions import Conflict, FieldErrors, InvalidTransition, PermissionDenied, ValidationFailed
 from core.identity import validate_party_id, validate_phone
 from core.models import Court, Deadline, DeadlineRule, NodeEvent, User
 from core.models.clocks import RUNNING
@@ -35,10 +38,16 @@ from enforcement.models import (
     Track,
 )
 from enforcement.policy import can_act_at
-from enforcement.selectors import case_get_for_update, case_get_for_update_unchecked, suspension_approvers
+from enforcement.selectors import (
+    case_get_for_update,
+    case_get_for_update_unchecked,
+    handler_of_court,
+    suspension_approvers,
+)
 from enforcement.services.clock_lifecycle import clocks_apply_resumption, clocks_apply_suspension
 from enforcement.services.common import check_time, node_build, record_node, require_open, start_if_received
 from enforcement.services.credit import release_clock_start
+from enforcement.services.notifications import notify_case_assigned
 
 
 @dataclass
@@ -77,76 +86,173 @@ class CaseInput:
     extra_fields: dict = field(default_factory=dict)
 
 
-def _field_error(path: str, message) -> ValidationFailed:
-    return ValidationFailed(message, extra={"fields": {path: [str(message)]}})
+# 民诉法 §126 and 《关于人民法院登记立案若干问题的规定》§8: a court that cannot decide at once
+# decides within seven days of receiving the application. A case received on 31 December
+# may thus be filed (立案) up to 7 January and keep the 收案年度 of the year before.
+FILING_DECISION_DAYS = 7
 
 
-def validate_case_input(data: CaseInput) -> tuple[str, str]:
-    """Check everything that does not need the database; returns the normalised
-    case number and its type code. Raises ``ValidationFailed`` naming the field."""
-    try:
-        number = parse_case_number(data.case_number)
-    except ValidationFailed as exc:
-        raise _field_error("case_number", exc.message) from None
-    if number.court_code != data.court.code:
-        raise _field_error(
+def case_number_year_check(number_year: int, filed_on: dt.date) -> bool:
+    """Whether a 案号 of ``number_year`` may be filed on ``filed_on``. The year is the
+    收案年度, the calendar year the court received the case (法〔2015〕137号 第二条第二款),
+    which is the year of 立案 except for an application received in the last days of
+    December and filed in the first ``FILING_DECISION_DAYS`` days of January."""
+    if number_year == filed_on.year:
+        return True
+    return number_year == filed_on.year - 1 and filed_on <= dt.date(filed_on.year, 1, FILING_DECISION_DAYS)
+
+
+def case_input_errors(
+    *,
+    case_number: str | None,
+    court: Court | None,
+    filed_on: dt.date | None,
+    received_at: dt.datetime | None,
+    claim_amount: Decimal | None,
+    costs: Decimal | None,
+    track: str | None,
+    find_property: bool,
+    applicants: list[PartyInput] | None,
+    respondents: list[PartyInput] | None,
+) -> tuple[FieldErrors, CaseNumber | None]:
+    """Every rule of a registration that needs no database, on whatever was typed
+    (``None``: the input is missing or already refused by the form, its rules skipped).
+    Party ID numbers and phones are normalised in place."""
+    errors = FieldErrors()
+    number = None
+    if case_number is not None:
+        try:
+            number = parse_case_number(case_number)
+        except ValidationFailed as exc:
+            errors.add_failure("case_number", exc)
+    if number is not None and court is not None and number.court_code != court.code:
+        errors.add(
             "case_number",
-            _("案号中的法院代字 %(code)s 与收案法院 %(court)s 不一致。")
-            % {"code": number.court_code, "court": data.court.code},
+            _("案号中的法院代字 %(code)s 与收案法院 %(court)s 不一致。") % {"code": number.court_code, "court": court.code},
         )
-    try:
-        implementation_type_check(number)
-    except ValidationFailed as exc:
-        message = str(exc.message)
-        raise ValidationFailed(
-            message, code=exc.code, extra={**exc.extra, "fields": {"case_number": [message]}}
-        ) from None
-    if data.find_property and number.type_code != "执保":
-        raise _field_error("find_property", _("“保全裁定要求查找财产”仅适用于财产保全执行（执保）案件。"))
-    if data.claim_amount <= 0:
-        raise _field_error("claim_amount", _("申请执行标的必须大于零。"))
-    if data.costs < 0:
-        raise _field_error("costs", _("执行费用不能为负数。"))
-    if data.filed_on > data.received_at.date() + dt.timedelta(days=1):
-        raise _field_error("filed_on", _("立案日期不能晚于移送执行时间。"))
-    if data.track not in Track.values:
-        raise _field_error("track", _("繁简类型无效。"))
-    if not data.applicants:
-        raise _field_error("applicants", _("至少需要一名申请执行人。"))
-    if not data.respondents:
-        raise _field_error("respondents", _("至少需要一名被执行人。"))
-    for role, parties in (("applicants", data.applicants), ("respondents", data.respondents)):
+    if number is not None:
+        try:
+            implementation_type_check(number)
+        except ValidationFailed as exc:
+            errors.add_failure("case_number", exc, keep_code=True)
+    if number is not None and filed_on is not None and not case_number_year_check(number.year, filed_on):
+        errors.add(
+            "case_number",
+            messages.CASE_NUMBER_YEAR % {"number_year": number.year, "filed_year": filed_on.year},
+            code="case_number_year",
+        )
+    if find_property and number is not None and number.type_code != "执保":
+        errors.add("find_property", _("“保全裁定要求查找财产”仅适用于财产保全执行（执保）案件。"))
+    if claim_amount is not None and claim_amount <= 0:
+        errors.add("claim_amount", messages.AMOUNT_NOT_POSITIVE)
+    if costs is not None and costs < 0:
+        errors.add("costs", messages.AMOUNT_NEGATIVE)
+    if filed_on is not None and received_at is not None and filed_on > received_at.date() + dt.timedelta(days=1):
+        errors.add("filed_on", _("立案日期不能晚于移送执行时间。"))
+    if track is not None and track not in Track.values:
+        errors.add("track", _("繁简类型无效。"))
+    if applicants is not None and not applicants:
+        errors.add("applicants", _("至少需要一名申请执行人。"))
+    if respondents is not None and not respondents:
+        errors.add("respondents", _("至少需要一名被执行人。"))
+    for role, parties in (("applicants", applicants or []), ("respondents", respondents or [])):
         for index, party in enumerate(parties):
-            prefix = f"{role}[{index}]"
-            if not party.name.strip():
-                raise _field_error(f"{prefix}.name", _("请填写当事人名称。"))
+            _party_errors(errors, f"{role}[{index}]", party, applicant=role == "applicants")
+    _both_sides_errors(errors, applicants or [], respondents or [])
+    return errors, number
+
+
+def case_values_errors(
+    values: Mapping[str, Any],
+    *,
+    court: Court | None,
+    applicants: list[PartyInput] | None,
+    respondents: list[PartyInput] | None,
+) -> tuple[FieldErrors, CaseNumber | None]:
+    """``case_input_errors`` on what parsed of a form or a body (``values`` keyed by the
+    field names; a missing key is an input refused or not given)."""
+    return case_input_errors(
+        case_number=values.get("case_number"),
+        court=court,
+        filed_on=values.get("filed_on"),
+        received_at=values.get("received_at"),
+        claim_amount=values.get("claim_amount"),
+        costs=values.get("costs"),
+        track=values.get("track"),
+        find_property=bool(values.get("find_property")),
+        applicants=applicants,
+        respondents=respondents,
+    )
+
+
+def _party_errors(errors: FieldErrors, prefix: str, party: PartyInput, *, applicant: bool) -> None:
+    if not party.name.strip():
+        errors.add(f"{prefix}.name", _("请填写当事人名称。"))
+    else:
+        try:
             name_check(party.name, f"{prefix}.name")
-            if party.kind not in PartyKind.values:
-                raise _field_error(f"{prefix}.kind", _("当事人类型应为 person 或 organization。"))
-            try:
-                party.id_number = validate_party_id(party.kind, party.id_number)
-            except ValidationFailed as exc:
-                raise _field_error(f"{prefix}.id_number", exc.message) from None
-            if party.phone:
-                try:
-                    party.phone = validate_phone(party.phone)
-                except ValidationFailed as exc:
-                    raise _field_error(f"{prefix}.phone", exc.message) from None
-            account = party.payout_account
-            if role == "applicants":
-                # 322号 §20: the payout account is confirmed when the case is filed.
-                if account is None:
-                    raise _field_error(
-                        f"{prefix}.payout_account", _("执行立案时必须确认申请执行人接受案款的具体账户（322号第20条）。")
-                    )
-                if not (account.bank.strip() and account.account_number.strip() and account.holder.strip()):
-                    raise _field_error(f"{prefix}.payout_account", _("收款账户的开户行、账号、户名均须填写。"))
-                digits = account.account_number.replace(" ", "")
-                if not digits.isdigit() or not 8 <= len(digits) <= 32:
-                    raise _field_error(f"{prefix}.payout_account.account_number", _("账号应为 8 至 32 位数字。"))
-                account.account_number = digits
-                name_check(account.holder, f"{prefix}.payout_account.holder")
-    return number.normalized, number.type_code
+        except ValidationFailed as exc:
+            errors.add_failure(f"{prefix}.name", exc, keep_code=True)
+    if party.kind not in PartyKind.values:
+        errors.add(f"{prefix}.kind", _("当事人类型应为 person 或 organization。"))
+    else:
+        try:
+            party.id_number = validate_party_id(party.kind, party.id_number)
+        except ValidationFailed as exc:
+            errors.add_failure(f"{prefix}.id_number", exc)
+    if party.phone:
+        try:
+            party.phone = validate_phone(party.phone)
+        except ValidationFailed as exc:
+            errors.add_failure(f"{prefix}.phone", exc)
+    if not applicant:
+        return
+    account = party.payout_account
+    # 322号 §20: the payout account is confirmed when the case is filed.
+    if account is None:
+        errors.add(f"{prefix}.payout_account", _("执行立案时必须确认申请执行人接受案款的具体账户（322号第20条）。"))
+        return
+    if not (account.bank.strip() and account.account_number.strip() and account.holder.strip()):
+        errors.add(f"{prefix}.payout_account", _("收款账户的开户行、账号、户名均须填写。"))
+        return
+    digits = account.account_number.replace(" ", "")
+    if not digits.isdigit() or not 8 <= len(digits) <= 32:
+        errors.add(f"{prefix}.payout_account.account_number", _("账号应为 8 至 32 位数字。"))
+    else:
+        account.account_number = digits
+    try:
+        name_check(account.holder, f"{prefix}.payout_account.holder")
+    except ValidationFailed as exc:
+        errors.add_failure(f"{prefix}.payout_account.holder", exc, keep_code=True)
+
+
+def _both_sides_errors(errors: FieldErrors, applicants: list[PartyInput], respondents: list[PartyInput]) -> None:
+    """A party cannot be on both sides: the same ID number, or the same name where
+    either side has no ID number (the refusal sits on the respondent)."""
+    ids = {p.id_number.strip().upper() for p in applicants if p.id_number.strip()}
+    bare_names = {p.name.strip() for p in applicants if not p.id_number.strip()}
+    named = {p.name.strip() for p in applicants}
+    for index, party in enumerate(respondents):
+        id_number, name = party.id_number.strip().upper(), party.name.strip()
+        if id_number and id_number in ids:
+            errors.add(f"respondents[{index}].id_number", messages.PARTY_BOTH_SIDES, code="party_on_both_sides")
+        elif name and (name in bare_names or (not id_number and name in named)):
+            errors.add(f"respondents[{index}].name", messages.PARTY_BOTH_SIDES, code="party_on_both_sides")
+
+
+def _case_input_errors(data: CaseInput) -> tuple[FieldErrors, CaseNumber | None]:
+    return case_input_errors(
+        case_number=data.case_number,
+        court=data.court,
+        filed_on=data.filed_on,
+        received_at=data.received_at,
+        claim_amount=data.claim_amount,
+        costs=data.costs,
+        track=data.track,
+        find_property=data.find_property,
+        applicants=data.applicants,
+        respondents=data.respondents,
+    )
 
 
 def _duplicate(number: str) -> Conflict:
@@ -159,7 +265,12 @@ def _case_register_check(*, actor: User, data: CaseInput) -> tuple[str, str]:
     return the normalized case number and its type code."""
     if not can_act_at(actor, data.court):
         raise PermissionDenied(_("只有本院的书记员、承办人、执行局长或对接系统可以登记案件。"))
-    normalized, type_code = validate_case_input(data)
+    errors, number = _case_input_errors(data)
+    if data.handler is not None and not handler_of_court(data.handler, data.court):
+        errors.add("handler", messages.HANDLER_NOT_OF_COURT)  # with the rest: one answer names every field
+    errors.raise_if_any()
+    assert number is not None  # no errors: the number parsed
+    normalized, type_code = number.normalized, number.type_code
     check_time(data.received_at)
     if Case.objects.filter(case_number=normalized).exists():
         raise _duplicate(normalized)
@@ -281,6 +392,7 @@ def case_register(*, actor: User, data: CaseInput) -> Case:
     _parties_create(actor=actor, case=case, data=data)
     _registration_clocks_start(case=case, data=data, type_code=type_code)
     _registration_node(actor=actor, case=case, data=data).save(force_insert=True)
+    notify_case_assigned(case=case, handler=data.handler, actor=actor)
     signals.case_registered.send(sender=Case, case=case)
     return case
 
@@ -289,10 +401,13 @@ def case_register(*, actor: User, data: CaseInput) -> Case:
 def case_assign(*, actor: User, case: Case, handler: User | None, team: str = "") -> Case:
     case = case_get_for_update(actor=actor, case=case)
     require_open(case)
-    if handler is not None and not handler.memberships.filter(court=case.court, revoked_at__isnull=True).exists():
-        raise ValidationFailed.for_field("handler", _("承办人必须是本院人员。"))
+    if handler is not None and not handler_of_court(handler, case.court):
+        raise ValidationFailed.for_field("handler", messages.HANDLER_NOT_OF_COURT)
+    previous = case.handler_id
     case.handler, case.team = handler, team[:50]
     case.save(update_fields=["handler", "team", "updated_at"])
+    if handler is not None and handler.pk != previous:
+        notify_case_assigned(case=case, handler=handler, actor=actor)
 
     Deadline.objects.filter(RUNNING, case=case).update(responsible=handler)
     record_node(

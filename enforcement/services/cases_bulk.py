@@ -4,7 +4,8 @@ as a set, each with exactly what ``cases.case_register`` writes for one case.
 What ``case_register`` does for one case, and where the set does the same:
 
 1. ``_case_register_check``: the actor may act at the court (``can_act_at``), the
-   input holds (``validate_case_input``), the receipt time is not in the future
+   input holds (``_case_input_errors``; the handler by ``handler_of_court``, once per
+   handler and court), the receipt time is not in the future
    (``check_time``) — called item by item, by name — and the number is new: one
    query for every number of the set, plus the numbers repeated inside the set (the
    first occurrence wins, as it would one by one);
@@ -14,6 +15,8 @@ What ``case_register`` does for one case, and where the set does the same:
    rule lookup for the whole set, one INSERT;
 4. the RECEIVED node event (``_registration_node``): one INSERT; events carry no
    per-row chain — ``audit``'s sealer chains whatever was committed, in id order;
+   the handler's 站内通知 (``notify_case_assigned``): ``notify_cases_assigned``, one
+   query for the active handlers and one INSERT;
 5. ``case_registered`` → the case's ledger account: ``cases_registered`` →
    ``custody_funds`` opens all the accounts in one INSERT;
 6. history: django-pghistory's triggers write the history rows of every inserted
@@ -29,6 +32,7 @@ from collections.abc import Sequence
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from core import messages
 from core.calendar import WorkingCalendar
 from core.exceptions import PermissionDenied
 from core.models import User
@@ -39,17 +43,19 @@ from core.services.events import node_events_record_many
 from enforcement import signals
 from enforcement.models import Case, Party, PayoutAccount
 from enforcement.policy import can_act_at
+from enforcement.selectors import handler_of_court
 from enforcement.services.cases import (
     CaseInput,
+    _case_input_errors,
     _case_new,
     _duplicate,
     _parties_new,
     _registration_clocks,
     _registration_node,
     case_register,
-    validate_case_input,
 )
 from enforcement.services.common import check_time
+from enforcement.services.notifications import notify_cases_assigned
 
 # Rows per INSERT statement.
 INSERT_BATCH = 2000
@@ -58,14 +64,25 @@ INSERT_BATCH = 2000
 Checked = tuple[int, CaseInput, str, str]
 
 
-def _registration_check_offline(*, actor: User, data: CaseInput) -> tuple[str, str]:
-    """``_case_register_check`` without its per-number query (the set asks once):
-    the same calls, in the same order, the same refusal."""
+def _registration_check_offline(
+    *, actor: User, data: CaseInput, handler_ok: dict[tuple[int, int], bool]
+) -> tuple[str, str]:
+    """``_case_register_check`` without its per-number query (the set asks once): the
+    same calls, in the same order, the same refusal. Whether a handler may handle at a
+    court is asked once per (handler, court) of the request (``handler_ok``)."""
     if not can_act_at(actor, data.court):
         raise PermissionDenied(_("只有本院的书记员、承办人、执行局长或对接系统可以登记案件。"))
-    normalized, type_code = validate_case_input(data)
+    errors, number = _case_input_errors(data)
+    if data.handler is not None:
+        pair = (data.handler.pk, data.court.pk)
+        if pair not in handler_ok:
+            handler_ok[pair] = handler_of_court(data.handler, data.court)
+        if not handler_ok[pair]:
+            errors.add("handler", messages.HANDLER_NOT_OF_COURT)  # with the rest: one answer names every field
+    errors.raise_if_any()
+    assert number is not None  # no errors: the number parsed
     check_time(data.received_at)
-    return normalized, type_code
+    return number.normalized, number.type_code
 
 
 def _numbers_taken(numbers: set[str]) -> set[str]:
@@ -111,6 +128,9 @@ def _set_write(*, actor: User, batch: list[Checked]) -> list[Case]:
             for case, (_i, data, _n, _t) in zip(cases, batch, strict=True)
         ]
     )
+    notify_cases_assigned(
+        assignments=[(case, data.handler) for case, (_i, data, _n, _t) in zip(cases, batch, strict=True)], actor=actor
+    )
     signals.cases_registered.send(sender=Case, cases=cases)
     return cases
 
@@ -130,11 +150,12 @@ def cases_register_many(*, actor: User, items: Sequence[CaseInput | Exception]) 
     the exception that refused the item, as ``case_register`` would have raised it."""
     answers: list[Case | Exception] = list(items)  # type: ignore[arg-type]  # every CaseInput is replaced below
     checked: list[Checked] = []
+    handler_ok: dict[tuple[int, int], bool] = {}
     for index, data in enumerate(items):
         if isinstance(data, Exception):
             continue
         try:
-            normalized, type_code = _registration_check_offline(actor=actor, data=data)
+            normalized, type_code = _registration_check_offline(actor=actor, data=data, handler_ok=handler_ok)
         except Exception as exc:  # as case_register would have raised it
             answers[index] = exc
             continue

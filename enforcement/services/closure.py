@@ -41,6 +41,7 @@ from enforcement.services.clock_lifecycle import (
 from enforcement.services.common import check_time, record_node, require_open
 from enforcement.services.gate import terminated_round_unmet, unmet_codes
 from enforcement.services.gate.procedure import ruling_served_at
+from enforcement.services.notifications import notify_approval_decided, notify_approval_requested
 
 
 def _check_closure(case: Case, closure: str, at: dt.datetime, document: str) -> None:
@@ -153,6 +154,7 @@ def case_close(
             case=case, kind=ApprovalNode.REQUESTED, occurred_at=timezone.now(), actor=actor,
             subject=approval, payload={"kind": ApprovalKind.CLOSURE},
         )
+        notify_approval_requested(approval=approval, actor=actor)
         return approval
     if closure == ClosureType.TERMINATED_THIS_ROUND:
         return _rule_terminated(case, at=closed_at, document=document, actor=actor)
@@ -249,6 +251,7 @@ def approval_request(*, actor: User, case: Case, kind: str, reason: str, payload
         case=case, kind=ApprovalNode.REQUESTED, occurred_at=timezone.now(), actor=actor,
         subject=approval, payload={"kind": kind, "reason": reason[:1000]},
     )
+    notify_approval_requested(approval=approval, actor=actor)
     return approval
 
 
@@ -280,6 +283,7 @@ def approval_decide(*, actor: User, approval: Approval, approve: bool, note: str
         approval.save()
         record_node(case=case, kind=ApprovalNode.REJECTED, occurred_at=now, actor=actor, subject=approval,
                     payload={"kind": approval.kind, "note": note[:1000]})
+        notify_approval_decided(approval=approval, actor=actor)
         return approval
     approval.approve(by=actor, at=now, note=note[:1000])
     if approval.kind == ApprovalKind.CLOSURE:
@@ -298,4 +302,5 @@ def approval_decide(*, actor: User, approval: Approval, approve: bool, note: str
     approval.save()
     record_node(case=case, kind=ApprovalNode.APPROVED, occurred_at=now, actor=actor, subject=approval,
                 payload={"kind": approval.kind, "note": note[:1000]})
+    notify_approval_decided(approval=approval, actor=actor)
     return approval

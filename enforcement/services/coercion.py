@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import messages
 from core.calendar import local_date
 from core.exceptions import PermissionDenied, RuleViolation, ValidationFailed
 from core.models import User
@@ -222,8 +223,10 @@ def coercion_entry_record(
     if kind == CoercionKind.WHEREABOUTS_SEARCH and not (note or "").strip():
         errors["note"] = [_("请填写查找的方式和结果。")]
     if kind == CoercionKind.FINE:
-        if amount is None or amount <= 0:
+        if amount is None:
             errors["amount"] = [_("请填写罚款金额（大于零）。")]
+        elif amount <= 0:
+            errors["amount"] = [str(messages.AMOUNT_NOT_POSITIVE)]
     else:
         amount = None
     application = None

@@ -18,10 +18,10 @@ from enforcement.policy import is_open
 def require_open(case: Case) -> None:
     if case.status == CaseStatus.CLOSING:
         raise InvalidTransition(
-            _("终本裁定正在送达，只能登记送达、信用惩戒和控制措施节点。"), extra={"status": case.status}
+            _("终本裁定正在送达，只能登记送达、信用惩戒和控制措施。"), extra={"status": case.status}
         )
     if not is_open(case):
-        raise InvalidTransition(_("案件已结案，不能再办理该节点。"), extra={"status": case.status})
+        raise InvalidTransition(_("案件已结案，不能再办理该事项。"), extra={"status": case.status})
 
 
 def require_open_or_closing(case: Case) -> None:

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from core import messages
 from core.exceptions import InvalidTransition, PermissionDenied, RuleViolation, ValidationFailed
 from core.identity import mask_id, validate_resident_id
 from core.models import Deadline, User
@@ -239,7 +240,7 @@ def credit_guarantee_accept(
     if not document.strip():
         errors["document"] = [str(_("请填写担保书（或担保财产）的名称、文号。"))]
     if amount is not None and amount <= 0:
-        errors["amount"] = [str(_("担保金额必须大于零。"))]
+        errors["amount"] = [str(messages.AMOUNT_NOT_POSITIVE)]
     if errors:
         raise ValidationFailed(_("担保信息有误。"), extra={"fields": errors})
     restriction = _issued(case, party, CreditKind.RESTRICTION)

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from core import messages
 from core.exceptions import RuleViolation, ValidationFailed
 from core.models import User
 from core.services import clocks
@@ -55,7 +56,7 @@ def disposal_fix_price(*, actor: User, disposal: Disposal, price: Decimal, at: d
     case = case_get_for_update(actor=actor, case=disposal.case_id)
     check_time(at)
     if price <= 0:
-        raise ValidationFailed.for_field("price", _("参考价必须大于零。"))
+        raise ValidationFailed.for_field("price", messages.AMOUNT_NOT_POSITIVE)
     disposal = disposal_get_for_update(disposal.pk)
     disposal.fix_price(price=price, at=at)
     disposal.save()

@@ -9,8 +9,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from core import messages
 from core.calendar import WorkingCalendar, local_date, start_of_day
-from core.exceptions import InvalidTransition, RuleViolation, ValidationFailed
+from core.exceptions import FieldErrors, InvalidTransition, RuleViolation, ValidationFailed
 from core.models import User
 from core.services import clocks
 from custody_funds import selectors as funds_selectors
@@ -115,19 +116,21 @@ def _control_create_check(
     return the asset, locked. Caller holds the case's lock."""
     require_open_or_closing(case)
     check_time(effective_at)
+    errors = FieldErrors()  # every field's refusal in one answer
     if kind not in ControlKind.values:
-        raise ValidationFailed.for_field("kind", _("控制措施类型无效。"))
+        errors.add("kind", _("控制措施类型无效。"))
     if kind == ControlKind.FREEZE_DEPOSIT and amount is None:
-        raise ValidationFailed.for_field("amount", _("冻结存款必须明确具体冻结数额（322号第15条）。"))
+        errors.add("amount", _("冻结存款必须明确具体冻结数额（322号第15条）。"))
     if amount is not None and amount <= 0:
-        raise ValidationFailed.for_field("amount", _("控制金额必须大于零。"))
+        errors.add("amount", messages.AMOUNT_NOT_POSITIVE)
     asset = asset_get_for_update(asset.pk, with_category=True)
     if asset.case_id != case.pk:
-        raise ValidationFailed.for_field("asset", _("该财产不属于本案。"))
+        errors.add("asset", _("该财产不属于本案。"))
+    elif effective_at < asset.found_at:
+        errors.add("effective_at", _("生效时间早于查明财产的时间。"))
+    errors.raise_if_any()
     if asset.status not in (AssetStatus.FOUND, AssetStatus.RELEASED):
         raise InvalidTransition(_("该财产当前状态（%(s)s）不能再采取控制措施。") % {"s": asset.get_status_display()})
-    if effective_at < asset.found_at:
-        raise ValidationFailed.for_field("effective_at", _("生效时间早于查明财产的时间。"))
     return asset
 
 
@@ -206,7 +209,7 @@ def _share_check(
     errors: dict[str, list[str]] = {}
     if share_value is not None:
         if share_value <= 0:
-            errors["share_value"] = [str(_("查封部分价值必须大于零。"))]
+            errors["share_value"] = [str(messages.AMOUNT_NOT_POSITIVE)]
         elif (whole := asset_value(asset)) is not None and share_value > whole:
             errors["share_value"] = [str(_("查封部分价值不能超过该财产的价值 %(v)s 元。") % {"v": whole})]
         if not share.strip():
@@ -234,7 +237,7 @@ def _estimate_check(
     if estimated_value is None:
         errors["estimated_value"] = [str(_("请填写估算价值。"))]
     elif estimated_value <= 0:
-        errors["estimated_value"] = [str(_("估算价值必须大于零。"))]
+        errors["estimated_value"] = [str(messages.AMOUNT_NOT_POSITIVE)]
     if estimate_basis not in EstimateBasis.values:
         errors["estimate_basis"] = [str(_("请选择估算依据。"))]
     if not estimate_note.strip():

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from core import messages
 from core.exceptions import InvalidTransition, ValidationFailed
 from core.models import User
 from enforcement.events import ControlNode
@@ -52,7 +53,7 @@ def _release_excess(
     if share_value is None:
         errors["share_value"] = [str(_("请填写继续查封部分的价值。"))]
     elif share_value <= 0:
-        errors["share_value"] = [str(_("继续查封部分的价值必须大于零。"))]
+        errors["share_value"] = [str(messages.AMOUNT_NOT_POSITIVE)]
     else:
         current = measure.share_value if measure.share_value is not None else asset_value(measure.asset)
         if current is not None and share_value >= current:
@@ -184,7 +185,7 @@ def seizure_objection_decide(
     if decided_at < objection.filed_at:
         errors["decided_at"] = [str(_("裁定时间早于提出异议的时间。"))]
     if appraisal_value is not None and appraisal_value <= 0:
-        errors["appraisal_value"] = [str(_("评估结果必须大于零。"))]
+        errors["appraisal_value"] = [str(messages.AMOUNT_NOT_POSITIVE)]
     if ruling != ObjectionRuling.UPHELD and (share.strip() or share_value is not None):
         errors["share_value"] = [str(_("驳回异议时不解除查封部分。"))]
     if errors:

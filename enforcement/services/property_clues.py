@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from core import messages
 from core.exceptions import InvalidTransition, ValidationFailed
 from core.models import User
 from core.services import clocks
@@ -100,7 +101,7 @@ def property_clue_link_asset(
         if not description.strip():
             errors["description"] = [str(_("请填写财产描述。"))]
         if value is not None and value < 0:
-            errors["value"] = [str(_("财产价值不能为负数。"))]
+            errors["value"] = [str(messages.AMOUNT_NEGATIVE)]
         if errors:
             raise ValidationFailed(_("请补全线索查明的财产。"), extra={"fields": errors})
         found = Asset.objects.create(

@@ -305,7 +305,7 @@ def case_action(request: HttpRequest, case_id: int, action: str, obj_id: int | N
     except NotFound:
         raise Http404 from None
     if not policy.can_act_at(user, court):
-        messages.error(request, _("只有本院的书记员、承办人或执行局长可以办理该案件节点。"))
+        messages.error(request, _("只有本院的书记员、承办人或执行局长可以办理本案事项。"))
         return _after_action(request, case_id)
     case = _case_or_404(user, case_id)
     obj = None

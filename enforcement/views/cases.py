@@ -5,6 +5,7 @@ import logging
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
@@ -15,7 +16,7 @@ from core.decorators import perm_required
 from core.exceptions import ApplicationError
 from core.models import Court, User
 from core.selectors import visible_courts
-from core.web.forms import RowSet, local_now_input, local_today, place_error
+from core.web.forms import RowSet, local_now_input, local_today, place_error, place_errors
 from core.web.htmx import is_partial
 from core.web.pages import call_service
 from enforcement import forms as f
@@ -67,14 +68,36 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _party_input(row: f.PartyRowForm, *, applicant: bool) -> case_services.PartyInput:
-    d = row.cleaned_data
+def _party_input(row: Form, *, applicant: bool) -> case_services.PartyInput:
+    """The row as the service's input; on a row the form refused, what parsed (the
+    refused inputs' rules are skipped when their errors are placed)."""
+    d = getattr(row, "cleaned_data", {})
     account = None
     if applicant and any(d.get(k) for k in ("bank", "account_number", "holder")):
-        account = case_services.PayoutAccountInput(bank=d["bank"], account_number=d["account_number"], holder=d["holder"])
+        account = case_services.PayoutAccountInput(
+            bank=d.get("bank") or "", account_number=d.get("account_number") or "", holder=d.get("holder") or ""
+        )
     return case_services.PartyInput(
-        name=d["name"], kind=d["kind"], id_number=d["id_number"], phone=d.get("phone") or "", payout_account=account
+        name=d.get("name") or "",
+        kind=d.get("kind") or "",
+        id_number=d.get("id_number") or "",
+        phone=d.get("phone") or "",
+        payout_account=account,
     )
+
+
+def _rules_on_what_parsed(form: f.CaseForm, applicants: RowSet, respondents: RowSet) -> None:
+    """The form refused some inputs: check the service's rules on the others too, so
+    that one answer shows every mistake next to its field (a refused input keeps the
+    form's message only)."""
+    d = getattr(form, "cleaned_data", {})
+    errors, _number = case_services.case_values_errors(
+        d,
+        court=form.courts.get(d["court"]) if d.get("court") is not None else None,
+        applicants=[_party_input(r, applicant=True) for r in applicants.filled],
+        respondents=[_party_input(r, applicant=False) for r in respondents.filled],
+    )
+    place_errors(form, errors.fields, rowsets=[applicants, respondents], keep_existing=True)
 
 
 @require_http_methods(["GET", "POST"])
@@ -118,6 +141,8 @@ def case_register(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("案件 %(n)s 已登记，法定期限已开始计算。") % {"n": case.case_number})
                 return redirect("enforcement:case-detail", case_id=case.pk)
+        else:
+            _rules_on_what_parsed(form, applicants, respondents)
         status = 422
     else:
         form = f.CaseForm(

@@ -59,7 +59,7 @@ def _describe(params: Params) -> str:
 def _rule_rows(user: User, params: Params) -> Iterable[list]:
     data = dashboard_data(user=user, court=court_param(params))
     for r in data["rules"]:
-        yield [r["code"], r["name"], *_counter_cells(r), r["basis"]]
+        yield [r["name"], *_counter_cells(r), r["basis"]]  # the name, never the rule's code
 
 
 def _court_rows(user: User, params: Params) -> Iterable[list]:
@@ -80,7 +80,6 @@ register(
         key="supervision.dashboard.rules",
         title=gettext_lazy("期限监管-按规则统计"),
         columns=[
-            Column(gettext_lazy("规则代码"), 22),
             Column(gettext_lazy("期限"), 20),
             *_COUNTER_COLUMNS,
             Column(gettext_lazy("依据"), 24),

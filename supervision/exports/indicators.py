@@ -53,7 +53,7 @@ def _indicator_rows(user: User, params: Params) -> Iterable[list]:
 def _indicator_rule_rows(user: User, params: Params) -> Iterable[list]:
     data = indicators_data(user=user, params=params)
     for row in data["rules"]:
-        yield [row["code"], row["name"], row["met"], row["breached"], row["rate"]]
+        yield [row["name"], row["met"], row["breached"], row["rate"]]  # the name, never the rule's code
 
 
 register(
@@ -89,7 +89,6 @@ register(
         key="supervision.indicators.rules",
         title=gettext_lazy("期限遵守率（按规则）"),
         columns=[
-            Column(gettext_lazy("规则代码"), 22),
             Column(gettext_lazy("期限"), 20),
             Column(gettext_lazy("按期完成"), 10, "int"),
             Column(gettext_lazy("超期"), 10, "int"),

@@ -33,7 +33,7 @@ FORMULAS = [
         "key": "within_limit_rate",
         "name": gettext_lazy("法定期限内结案率"),
         "formula": gettext_lazy(
-            "期限内结案数 ÷ 结案数 × 100%（期限内：执行期限 CASE_DURATION 在届满前完成，经批准延长或中止的按调整后的期限计）"
+            "期限内结案数 ÷ 结案数 × 100%（期限内：执行期限在届满前完成，经批准延长或中止的按调整后的期限计）"
         ),
         "basis": gettext_lazy("审限规定 第5条"),
     },

@@ -13,10 +13,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.calendar import local_date
-from core.models import CalendarYear, Deadline, OutboundEmail, Role, User
+from core.models import CalendarYear, Deadline, Notification, OutboundEmail, Role, User
 from core.outbox.emails import email_queue, emails_deliver
 from core.outbox.faults import fault_point
 from core.selectors import active_memberships
+from core.services.notifications import notifications_claim_for_digest, notifications_unclaim
 from supervision import policy
 from supervision.models import Alert, AlertLevel, SystemNotice
 from supervision.selectors.alerts import alert_get_for_update, alert_recipients
@@ -107,13 +108,11 @@ def alert_acknowledge(*, alert: Alert, user: User) -> Alert:
     return alert
 
 
-def _digest_body(user: User, alerts: list[Alert], site: str) -> str:
-    lines = [
-        _("%(name)s，您好：") % {"name": user},
-        "",
-        _("自上次通知以来，有 %(n)s 条期限预警需要您关注：") % {"n": len(alerts)},
-        "",
-    ]
+def _digest_body(user: User, alerts: list[Alert], site: str, notes: list[Notification] | None = None) -> str:
+    notes = notes or []
+    lines = [_("%(name)s，您好：") % {"name": user}, ""]
+    if alerts:
+        lines += [_("自上次通知以来，有 %(n)s 条期限预警需要您关注：") % {"n": len(alerts)}, ""]
     for alert in alerts[:DIGEST_MAX_LINES]:
         lines.append(
             "· [{level}] {case} {rule} — {due}".format(
@@ -126,7 +125,19 @@ def _digest_body(user: User, alerts: list[Alert], site: str) -> str:
         )
     if len(alerts) > DIGEST_MAX_LINES:
         lines.append(_("……及其他 %(n)s 条。") % {"n": len(alerts) - DIGEST_MAX_LINES})
-    lines += ["", _("请登录查看并签收：%(url)s") % {"url": site + reverse("supervision:inbox")}]
+    if alerts:
+        lines += ["", _("请登录查看并签收：%(url)s") % {"url": site + reverse("supervision:inbox")}]
+    if notes:
+        # 站内通知 still unread since the last digest (issue 16), newest first
+        if alerts:
+            lines.append("")
+        lines += [_("您有 %(n)s 条未读的站内通知：") % {"n": len(notes)}, ""]
+        for note in notes[:DIGEST_MAX_LINES]:
+            stamp = timezone.localtime(note.created_at).strftime("%Y-%m-%d %H:%M")
+            lines.append(f"· {note.title}（{stamp}）")
+        if len(notes) > DIGEST_MAX_LINES:
+            lines.append(_("……及其他 %(n)s 条。") % {"n": len(notes) - DIGEST_MAX_LINES})
+        lines += ["", _("查看全部通知：%(url)s") % {"url": site + reverse("core:notifications") + "?show=unread"}]
     return "\n".join(lines)
 
 
@@ -155,7 +166,9 @@ def alerts_send_digest(*, now: dt.datetime | None = None) -> int:
         )
         ids = [a.pk for a in pending]
         _mark_notified(ids, now)
-        emails = [email.pk for email in _digest_emails(pending)]
+        # the unread 站内通知 since the last digest, claimed the same way (issue 16)
+        notes = notifications_claim_for_digest(now=now)
+        emails = [email.pk for email in _digest_emails(pending, notes)]
     fault_point("digest.claimed")
     try:
         return emails_deliver(emails)
@@ -163,31 +176,45 @@ def alerts_send_digest(*, now: dt.datetime | None = None) -> int:
         with transaction.atomic():  # nothing lost: the next digest takes them again
             OutboundEmail.objects.filter(pk__in=emails, sent_at__isnull=True).delete()
             _mark_notified(ids, None)
+            notifications_unclaim([n.pk for n in notes])
         raise
 
 
-def _digest_emails(pending: list[Alert]) -> list[OutboundEmail]:
-    """Record one digest e-mail per recipient of the open alerts (caller's
-    transaction)."""
+def _digest_subject(alerts: int, notes: int) -> str:
+    if alerts and notes:
+        return _("执行监督平台：%(n)s 条期限预警，%(m)s 条未读通知") % {"n": alerts, "m": notes}
+    if notes:
+        return _("执行监督平台：%(m)s 条未读通知") % {"m": notes}
+    return _("执行监督平台：%(n)s 条期限预警") % {"n": alerts}
+
+
+def _digest_emails(pending: list[Alert], notes: list[Notification] | None = None) -> list[OutboundEmail]:
+    """Record one digest e-mail per recipient of the open alerts or of unread
+    notifications (caller's transaction)."""
     open_alerts = [a for a in pending if a.resolved_at is None]
-    if not open_alerts:
-        return []
     by_id = {a.pk: a for a in open_alerts}
     by_user: dict[User, list[Alert]] = defaultdict(list)
-    for alert_id, people in alert_recipients(open_alerts).items():
-        for person in people:
-            by_user[person].append(by_id[alert_id])
+    if open_alerts:
+        for alert_id, people in alert_recipients(open_alerts).items():
+            for person in people:
+                by_user[person].append(by_id[alert_id])
+    notes_by_user: dict[int, list[Notification]] = defaultdict(list)
+    people_by_id: dict[int, User] = {u.pk: u for u in by_user}
+    for note in notes or []:
+        notes_by_user[note.recipient_id].append(note)
+        people_by_id.setdefault(note.recipient_id, note.recipient)
     site = settings.SITE_URL.rstrip("/")
     emails = []
     with translation.override(settings.LANGUAGE_CODE):
-        for user, alerts in by_user.items():
-            if not user.email:
+        for pk, user in people_by_id.items():
+            alerts, mine = by_user.get(user, []), notes_by_user.get(pk, [])
+            if not user.email or not (alerts or mine):
                 continue
             alerts.sort(key=lambda a: a.due_at)
             emails.append(
                 email_queue(
-                    subject=_("执行监督平台：%(n)s 条期限预警") % {"n": len(alerts)},
-                    body=_digest_body(user, alerts, site),
+                    subject=_digest_subject(len(alerts), len(mine)),
+                    body=_digest_body(user, alerts, site, mine),
                     to=[user.email],
                 )
             )

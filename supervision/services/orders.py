@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from core.calendar import local_date
-from core.exceptions import Conflict, InvalidTransition, NotFound, ValidationFailed
+from core.exceptions import Conflict, FieldErrors, InvalidTransition, NotFound, ValidationFailed
 from core.models import Court, Deadline, DeadlineRule, NodeEvent, User
 from core.services import clocks
 from core.services.events import node_event_record
@@ -36,6 +36,7 @@ from supervision.selectors.orders import (
     order_open_exists,
     order_response_get_for_update,
 )
+from supervision.services.notifications import notify_order_issued, notify_order_returned
 
 RULE = "ORDER_RESPONSE"
 MAX_RESPONSE_DAYS = 365
@@ -144,12 +145,18 @@ def _order_issue_check(
         raise NotFound(_("案件不存在或不在您的可见范围内。"))
     case = Case.objects.select_related("court", "handler").get(pk=case.pk)
     issuing_court = policy.require_order_issuing_court(actor, case, issuing_court)
+    errors = FieldErrors()  # every field's refusal in one answer
     if kind not in OrderKind.values:
-        raise ValidationFailed.for_field("kind", _("督办方式应为督促执行、提级执行或指令执行。"))
-    instructions = clean_text(instructions, "instructions", _("请填写督办意见。"), limit=TEXT_MAX)
-    response_days = _response_days(response_days)
-    _assignee_check(kind=kind, case=case, issuing_court=issuing_court, assignee_court=assignee_court)
-    return case, issuing_court, instructions, response_days
+        errors.add("kind", _("督办方式应为督促执行、提级执行或指令执行。"))
+    cleaned = errors.catch(clean_text, instructions, "instructions", _("请填写督办意见。"), limit=TEXT_MAX)
+    days = errors.catch(_response_days, response_days)
+    if kind in OrderKind.values:
+        errors.catch(
+            _assignee_check, kind=kind, case=case, issuing_court=issuing_court, assignee_court=assignee_court
+        )
+    errors.raise_if_any()
+    assert cleaned is not None and days is not None  # no errors: both parsed
+    return case, issuing_court, cleaned, days
 
 
 @transaction.atomic
@@ -236,6 +243,7 @@ def order_issue(
             "instructions": instructions[:500],
         },
     )
+    notify_order_issued(order=order, actor=actor)
     return order
 
 
@@ -356,6 +364,7 @@ def order_return(
             "due_at": deadline.due_at.isoformat() if deadline else None,
         },
     )
+    notify_order_returned(order=order, replied_by_id=response.responded_by_id, note=note, actor=actor)
     return order
 
 

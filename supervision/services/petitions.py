@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from core.calendar import local_date
-from core.exceptions import Conflict, InvalidTransition, NotFound, ValidationFailed
+from core.exceptions import Conflict, FieldErrors, InvalidTransition, NotFound, ValidationFailed
 from core.identity import validate_party_id, validate_phone
 from core.models import Court, NodeEvent, User
 from core.selectors import visible_courts
@@ -120,14 +120,21 @@ def _petition_receive_check(
     if not visible_courts(actor).filter(pk=court.pk).exists():
         raise NotFound(_("法院不存在或不在您的可见范围内。"))
     policy.require_petition_staff(actor, court)
+    errors = FieldErrors()  # every field's refusal in one answer
     if channel not in PetitionChannel.values:
-        raise ValidationFailed.for_field("channel", _("请选择信访渠道。"))
-    name = clean_name(petitioner_name, "petitioner_name", _("请填写信访人姓名或名称。"), limit=100)
+        errors.add("channel", _("请选择信访渠道。"))
+    name = errors.catch(
+        clean_name, petitioner_name, "petitioner_name", _("请填写信访人姓名或名称。"), limit=100
+    )
+    id_number = None
     if petitioner_kind not in PetitionerKind.values:
-        raise ValidationFailed.for_field("petitioner_kind", _("信访人类型应为自然人或法人或其他组织。"))
-    id_number = _petitioner_id_check(petitioner_kind, petitioner_id_number)
-    phone = _petitioner_phone_check(petitioner_phone)
-    text = clean_text(content, "content", _("请填写信访内容。"), limit=TEXT_MAX)
+        errors.add("petitioner_kind", _("信访人类型应为自然人或法人或其他组织。"))
+    else:
+        id_number = errors.catch(_petitioner_id_check, petitioner_kind, petitioner_id_number)
+    phone = errors.catch(_petitioner_phone_check, petitioner_phone)
+    text = errors.catch(clean_text, content, "content", _("请填写信访内容。"), limit=TEXT_MAX)
+    linked = errors.catch(_petition_case_check, actor, court, case)
+    errors.raise_if_any()
     return {
         "court": court,
         "channel": channel,
@@ -136,7 +143,7 @@ def _petition_receive_check(
         "petitioner_id_number": id_number,
         "petitioner_phone": phone,
         "content": text,
-        "case": _petition_case_check(actor, court, case),
+        "case": linked,
     }
 
 
@@ -232,16 +239,17 @@ def petition_conclude(
     before a reassignment — may not conclude it (403 ``petition_concluder_conflict``)."""
     petition = petition_get_visible(actor, petition.pk)
     policy.require_petition_concluder(actor, petition)
-    result = clean_text(result, "result", _("请填写办理结果。"), limit=TEXT_MAX)
+    errors = FieldErrors()  # every field's refusal in one answer
+    cleaned = errors.catch(clean_text, result, "result", _("请填写办理结果。"), limit=TEXT_MAX)
     if finding not in PetitionFinding.values:
-        raise ValidationFailed.for_field("finding", _("请选择信访反映的问题是否属实。"))
+        errors.add("finding", _("请选择信访反映的问题是否属实。"))
     measures = (measures or "").strip()
     if finding in (PetitionFinding.TRUE, PetitionFinding.PARTLY_TRUE) and not measures:
-        raise ValidationFailed.for_field(
-            "measures", _("信访反映的问题属实的，须填写采取的纠正措施（有错必纠）。")
-        )
+        errors.add("measures", _("信访反映的问题属实的，须填写采取的纠正措施（有错必纠）。"))
     if len(measures) > TEXT_MAX:
-        raise ValidationFailed.for_field("measures", _("内容过长：最多 %(n)s 字。") % {"n": TEXT_MAX})
+        errors.add("measures", _("内容过长：最多 %(n)s 字。") % {"n": TEXT_MAX})
+    errors.raise_if_any()
+    result = cleaned or ""
     at, flags = acting_time(concluded_at)
     petition = petition_get_for_update(petition)
     _require_state(

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.decorators import perm_required
 from core.exceptions import ApplicationError, NotFound
+from core.web.clocks import ClockRows
 from core.web.htmx import is_partial, safe_next
 from core.web.pages import call_service
 from supervision.models import AlertLevel
@@ -31,10 +32,13 @@ SHOW = {
 
 
 def _decorate(alerts, now):
+    """Recipients, and the clock's time left in its own unit (``ClockRows``: the same
+    "已超期 5 个工作日" as 我的待办 and the case page)."""
     people = alert_recipients(alerts)
+    clocks = ClockRows(now)
     for alert in alerts:
         alert.recipient_list = people[alert.pk]
-        alert.days_overdue = max((now - alert.due_at).days, 0) if alert.due_at < now else 0
+        alert.clock = clocks.row(alert.deadline)
     return alerts
 
 

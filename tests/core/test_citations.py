@@ -85,7 +85,7 @@ def test_the_catalogue_lists_the_feedback_rule_in_the_lifecycle_and_as_not_exten
     html = page(handler, reverse("core:rules"))
 
     lifecycle = re.search(r'id="lifecycle-table">(.*?)</table>', html, re.S).group(1)
-    assert "<code>PETITION_FEEDBACK</code>" in lifecycle
+    assert '<tr data-lifecycle="PETITION_FEEDBACK"><td>信访结果反馈</td>' in lifecycle
     extensions = re.search(r'id="extension-table">(.*?)</table>', html, re.S).group(1)
     row = re.search(r'data-rule="PETITION_FEEDBACK">(.*?)</tr>', extensions, re.S).group(1)
     assert "不得延长" in row

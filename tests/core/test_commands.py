@@ -55,10 +55,15 @@ def test_load_calendar_is_idempotent_and_warns_for_missing_years(db, capsys):
 def test_seed_demo_is_idempotent_and_prints_logins(db, capsys):
     call_command("seed_demo")
     first = capsys.readouterr().out
+    from documents.models import GeneratedDocument
+
     counts = (User.objects.count(), Membership.objects.count(), Court.objects.count())
+    documents = GeneratedDocument.objects.count()
     call_command("seed_demo")
     second = capsys.readouterr().out
     assert (User.objects.count(), Membership.objects.count(), Court.objects.count()) == counts
+    # h/docs: a demo case's documents, generated once
+    assert documents >= 4 and GeneratedDocument.objects.count() == documents
     assert first == second
     assert "clerk_lu0102" in first and "demo-pass-2026" in first
     assert Court.objects.get(code="鲁0202").path == "/最高法/鲁/鲁02/鲁0202/"

@@ -37,7 +37,7 @@ def test_a_paused_clock_is_not_overdue():
 def test_a_working_day_clock_counts_working_days_over_a_weekend():
     # Friday → the next Wednesday: Monday, Tuesday, Wednesday
     row = ClockRows(NOW).row(_clock(PeriodUnit.WORKING_DAYS, NOW + dt.timedelta(days=5)))
-    assert (row.days_left, str(row.unit_label), row.urgency) == (3, "工作日", "soon")
+    assert (row.days_left, str(row.unit_label), row.urgency) == (3, "个工作日", "soon")
 
 
 class _Row(forms.Form):

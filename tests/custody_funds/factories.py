@@ -46,3 +46,22 @@ def notified(case: Case, handler: User, approver: User, amount: str = "1000.00")
     funds.disbursement_approve(actor=approver, disbursement=d)
     return funds.disbursement_notify_finance(actor=handler, disbursement=d)
 
+
+
+def stray(court, actor: User, amount: str, ref: str, when: str, payer: str = "") -> Receipt:
+    """A transfer naming no case account: a 不明款 of ``court``."""
+    receipt, _created = funds.receipt_record(
+        actor=actor, court=court, reference=ref, account_number="", amount=Decimal(amount), arrived_at=at(when),
+        payer=payer,
+    )
+    return receipt
+
+
+def closed(case: Case, clerk: User) -> Case:
+    """The case closed at once (撤回申请 needs no approval)."""
+    from enforcement.services import closure  # the enforcement service, only for the closed-case tests
+
+    closure.case_close(actor=clerk, case=case, closure="withdrawn", closed_at=at("2026-11-10 11:00"),
+                       document="准予撤回执行申请裁定书")
+    case.refresh_from_db()
+    return case

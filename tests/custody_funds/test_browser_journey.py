@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 
 from custody_funds.models import Disbursement, DisbursementStatus, Receipt, ReceiptStatus
 from custody_funds.services import funds
-from tests.browser import log_in, screenshot
+from tests.browser import log_in, nav_link, screenshot
 from tests.enforcement.factories import make_case
 
 pytestmark = [
@@ -28,7 +28,7 @@ MASKED = "6222***********3445"  # the applicant's confirmed account of make_case
 
 
 def nav(page: Page, label: str) -> None:
-    page.get_by_role("navigation", name="主导航").get_by_role("link", name=label, exact=True).click()
+    nav_link(page, label).click()  # (under its heading's dropdown, issue 16)
 
 
 def test_receipt_to_payment_through_the_pages(page, courts, clerk, handler, bureau_head, finance, now):

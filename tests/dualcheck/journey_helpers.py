@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from core.models import User
-from tests.browser import TIMEOUT_MS, log_in
+from tests.browser import TIMEOUT_MS, log_in, nav_link
 
 # Chromium logs a 4xx document as a console error ("... status of 422 ..."): a
 # refused form comes back as 422 by design, a page out of reach as 403/404.
@@ -79,14 +79,15 @@ def path_of(page: Page) -> str:
 
 
 def main_nav(page: Page, label: str) -> None:
+    link = nav_link(page, label)
     with page.expect_navigation():
-        page.get_by_role("navigation", name="主导航").get_by_role("link", name=label, exact=True).click()
+        link.click()
 
 
 def nav_labels(page: Page) -> list[str]:
-    return [
-        t.strip() for t in page.get_by_role("navigation", name="主导航").get_by_role("link").all_inner_texts()
-    ]
+    """Every item of the main navigation, those under a closed heading too, without counts."""
+    texts = page.get_by_role("navigation", name="主导航").locator("a").all_text_contents()
+    return [re.sub(r"\s+\d+$", "", t.strip()) for t in texts]
 
 
 def open_clue(page: Page, clue) -> None:

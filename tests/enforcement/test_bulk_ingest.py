@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from core.models import Deadline, NodeEvent
+from core.models import Deadline, NodeEvent, Notification
 from custody_funds.models import LedgerAccount
 from custody_funds.services.ledger import account_number_valid
 from enforcement.models import Case, Party, PayoutAccount
@@ -63,6 +63,10 @@ def _snapshot(case: Case) -> dict:
             }
             for e in NodeEvent.objects.filter(case=case).order_by("kind")
         ],
+        "notifications": [
+            (n.kind, n.recipient_id, n.title.replace(case.case_number, "-"), n.body, n.court_id)
+            for n in Notification.objects.filter(subject_type="enforcement.case", subject_id=str(case.pk))
+        ],
         "history": _history_counts(case),
     }
 
@@ -102,6 +106,8 @@ def test_a_case_registered_in_bulk_gets_every_row_a_case_registered_alone_gets(a
     # Case, PayoutAccount and Deadline are tracked (parties and ledger accounts are not)
     assert len(expected["history"]) == 3 and all(count > 0 for count in expected["history"].values())
     assert expected["events"][0]["kind"] == "case.received"
+    # the handler is told of the case assigned to them (not the API client that registered it)
+    assert len(expected["notifications"]) == (1 if overrides.get("handler") else 0)
     if not overrides.get("find_property"):
         # 执行期限 runs into 2027, a year the calendar only predicts: provisional, in both
         assert [c["provisional"] for c in expected["clocks"] if c["duration"] == 6] == [True]

@@ -274,10 +274,10 @@ def test_t14b_catalogue_page_shows_the_lifecycle_table(client, courts, clerk):
     table = table[: table.index("</table>")]
     shown = {
         code: re.findall(r'data-outcome="([A-Z_]+)"', row)
-        for code, row in re.findall(r"<tr><td><code>(\w+)</code></td>(.*?)</tr>", table)
+        for code, row in re.findall(r'<tr data-lifecycle="(\w+)"><td>[^<]*</td>(.*?)</tr>', table)
     }
     assert shown == {code: [row[e] for e in LIFECYCLE_EVENTS] for code, row in LIFECYCLE.items()}
-    funds = dict(re.findall(r"<tr><td><code>(\w+)</code></td>(.*?)</tr>", table))["FUNDS_NOTICE"]
+    funds = dict(re.findall(r'<tr data-lifecycle="(\w+)"><td>[^<]*</td>(.*?)</tr>', table))["FUNDS_NOTICE"]
     assert re.search(r'data-event="suspend" data-outcome="PAUSE_WITH_APPROVED_REASON">[^<]*延缓发放审批', funds)
     assert re.search(r'data-event="fully_executed" data-outcome="REFUSE_CLOSURE">不得结案', funds)
 

@@ -139,12 +139,13 @@ def test_list_query_count_does_not_grow_with_rows(client, courts, clerk, handler
     for i in range(3):
         make_case(clerk, courts.lu0102, number=f"(2026)鲁0102执{100 + i}号", handler=handler)
     client.force_login(clerk)
-    # 12: the page's ten, and the parties' names (申请执行人, 被执行人) in one query each
-    with django_assert_max_num_queries(12) as few:
+    # 12: the page's ten, and the parties' names (申请执行人, 被执行人) in one query each;
+    # +4: the navigation's counts — one COUNT per work source of the role, the 待办 total, API token (issue 16)
+    with django_assert_max_num_queries(17) as few:  # +1 the bell's unread COUNT (issue 16)
         client.get(reverse("enforcement:case-list"))
     for i in range(25):
         make_case(clerk, courts.lu0102, number=f"(2026)鲁0102执{200 + i}号", handler=handler)
-    with django_assert_max_num_queries(12) as many:
+    with django_assert_max_num_queries(17) as many:  # +1 the bell's unread COUNT (issue 16)
         response = client.get(reverse("enforcement:case-list"))
     assert len(response.context["page"].object_list) == 28
     assert len(many.captured_queries) == len(few.captured_queries)
@@ -330,7 +331,7 @@ def test_the_head_carries_the_summary_and_the_actions(client, clerk, case_superv
     # someone who may only look sees why, where the actions would be
     client.force_login(case_supervisor)
     head = head_of(client.get(detail_url(case)).content.decode())
-    assert 'id="case-actions"' not in head and "办理节点限本院的书记员、承办人和执行局长" in head
+    assert 'id="case-actions"' not in head and "办理事项限本院的书记员、承办人和执行局长" in head
 
 
 def _busy(case, actor, n: int, day: int) -> None:
@@ -361,8 +362,10 @@ def test_detail_query_count_does_not_grow_with_the_case(client, courts, clerk, h
     # 27 + 2 (h/gateprop: the assets' transfer requests and refusals of 以物抵债) + 4 (h/coercion: the
     # 强制措施与调查措施 section's four registers) + 3 (h/gateproc: services, property reports, interviews)
     # + 2 (h/overseize: the measures' 超标的查封异议 and 分割查封 items) + 2 (with every branch merged: the
-    # 补录核实 section and the citations in force the clock rows show)
-    budget = 27 + 2 + 4 + 3 + 2 + 2
+    # 补录核实 section and the citations in force the clock rows show) + 5 (h/docs: the 文书 section's credit
+    # measures with their restricted persons, seizures in force, approved payments and generated documents)
+    # + 4 (issue 16: the navigation's counts — the alert and 信访 sources, the 待办 total — and the API-token check)
+    budget = 27 + 2 + 4 + 3 + 2 + 2 + 5 + 4 + 1  # + the bell's unread COUNT (issue 16)
     with django_assert_max_num_queries(budget):  # an empty case
         client.get(detail_url(case))
     _busy(case, clerk, 1, 12)  # one of everything: every prefetch now runs

@@ -8,6 +8,8 @@ Five roles already have such a journey next to the code they exercise; this
 module adds the three that had none (the 承办人, the 执行局长's 审批, the 院领导)
 and keeps the map below complete (``test_every_role_has_a_journey``,
 ``test_every_journey_is_collected``): a role cannot be dropped silently.
+tests/journeys/test_queue.py takes the clerk, handler, bureau head, finance and
+专人监管 to their main job through 我的待办 on a 1366×768 screen (issue 16).
 
 Role → the journey that proves it (pytest node id)
 
@@ -170,17 +172,16 @@ def test_handler_searches_controls_and_works_the_case(page, courts, clerk, handl
     )
     case_url = f"/cases/{case.pk}/"
 
-    # --- 1. 我的待办 lists the case's clocks; the case list leads to it -------------------------------
+    # --- 1. 我的待办 lists the case's clocks under the case; its number leads to it ------------------
     log_in(page, handler)
-    todo = page.locator("main table.grid tbody tr").filter(has_text="发起网络查控")
+    group = page.locator(f"article.case-group[data-case='{case.pk}']")
+    expect(group.locator("header")).to_contain_text(number)
+    todo = group.locator("tbody tr").filter(has_text="发起网络查控")
     expect(todo).to_have_count(1)
-    expect(todo).to_contain_text(number)
     expect(todo).to_contain_text("历下区人民法院")
     screenshot(page, "journey-handler-1-todo")
-    main_nav(page, "案件")
-    expect(page.locator("h1")).to_have_text("执行案件")
     with page.expect_navigation():
-        page.locator("#case-table").get_by_role("link", name=number).click()
+        group.locator("header").get_by_role("link", name=number).click()
     assert urlparse(page.url).path == case_url
     expect(page.locator("h1")).to_have_text(number)
     expect(page.locator("header.case-head [data-status]").first).to_have_text("已收案")

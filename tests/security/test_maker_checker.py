@@ -450,6 +450,15 @@ DECISIONS = {
     **{f"admin:enforcement_approval_{view}": EXEMPT + "read-only in the admin (test_decisions_cannot_be_taken_in_the_admin)"
        for view in ("add", "change", "changelist", "delete", "history")},
     "api-case-approvals": EXEMPT + "asking for an approval (the maker's side)",
+    # 站内通知 (issue 16): tell people of a request or its decision; they decide nothing
+    **{f"{module}.{fname}": EXEMPT + "an in-app notification of a decision taken by its service"
+       for module, fname in (
+           ("enforcement.services.notifications", "notify_approval_decided"),
+           ("enforcement.services.notifications", "notify_approval_requested"),
+           ("custody_funds.services.notifications", "notify_funds_decided"),
+           ("supervision.services.notifications", "notify_order_returned"),
+           ("dualcheck.services.notifications", "notify_supplement"),
+       )},
     "enforcement:approvals": ["over_seizure", "extension", "terminated_round"],
     "enforcement:approval-decide": ["over_seizure", "extension", "terminated_round"],
     "enforcement:case-action approval-request": EXEMPT + "asking for an approval (the maker's side)",

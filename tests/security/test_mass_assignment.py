@@ -312,6 +312,9 @@ ENDPOINTS = [
     ("/api/v1/receipts/", "token", "/api/v1/receipts/",
      {"account_number": "6200000000001", "amount": "100.00", "arrived_at": AT, "reference": "MA-1"}, []),
     ("/api/v1/receipts/{receipt_id}/match/", "token", "/api/v1/receipts/{receipt}/match/", {"case": ID["case"]}, []),
+    # 对账 reads the statement and writes nothing (the base64 of a one-line CSV)
+    ("/api/v1/funds/reconciliation/", "token", "/api/v1/funds/reconciliation/",
+     {"court": "鲁0102", "filename": "s.csv", "content_base64": "5Lqk5piT5pel5pyfLOmHkeminSzmtYHmsLTlj7cs5a+55pa55oi35ZCNCjIwMjYtMTEtMjAsMTAwLjAwLE1BLTks5p+QCg=="}, []),
     ("/api/v1/cases/{case_id}/disbursements/", "officer", f"{CASE}/disbursements/",
      {"payee": ID["party_applicant"], "amount": "100.00", "account_number": "6222020200112233445"}, []),
     ("/api/v1/disbursements/{disbursement_id}/submit/", "officer", "/api/v1/disbursements/{disbursement}/submit/", {}, []),

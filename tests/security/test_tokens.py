@@ -131,8 +131,13 @@ def _build_court(courts, code: str, supervisors) -> SimpleNamespace:
         status=DeadlineStatus.PENDING_VERIFICATION, claimed_at=at("2026-09-06 10:00"),
         completed_at=at("2026-09-20 10:00"), completed_by=clerk,
     )
+    from documents.selectors import case_for_documents
+    from documents.services import document_generate
+
+    document = document_generate(actor=handler, case=case_for_documents(handler, case.pk), kind="acceptance_notice",
+                                 fmt="docx")
     return SimpleNamespace(
-        court=court, case=case, party=payee, search=search, asset=house, measure=measure, credit=credit, clue=clue,
+        document=document, court=court, case=case, party=payee, search=search, asset=house, measure=measure, credit=credit, clue=clue,
         disposal=disposal, self_disposal=self_disposal, approval=approval, receipt=stray, matched=receipt,
         disbursement=disbursement, hold=hold, order=order, petition=petition, person=person,
         backdate_claim=backdate_claim, transfer=transfer, objection=objection, split=split, referral=referral,
@@ -174,6 +179,7 @@ OBJECT_OF_ROUTE = {
     "api-case-funds-export": "case", "api-case-disbursements": "case", "api-case-funds-holds": "case",
     "api-search-feedback": "search", "api-asset-uncontrollable": "asset", "api-asset-disposals": "asset",
     "api-asset-self-disposal": "asset", "api-control-renew": "measure", "api-control-release": "measure",
+    "api-case-documents": "case", "api-document-download": "document",
     "api-case-seizure-objections": "case", "api-control-objections": "measure", "api-control-release-excess": "measure",
     "api-objection-decide": "objection", "api-split-progress": "split",
     "api-clue-verify": "clue", "api-clue-conclude": "clue", "api-disposal-price": "disposal",
@@ -211,6 +217,8 @@ DUALCHECK_ROUTES_PREFIX = "api-dualcheck-clue"
 NOT_COURT_OBJECTS = {
     "api-dualcheck-attachment": "a report attachment: tests/dualcheck/test_api_confidential.py",
     "api-screening": "a screening kind, not an object",
+    "api-notification-read": "a person's own notification, not a court's: tests/core/test_notifications.py "
+    "(someone else's is 404) and the authz matrix",
 }
 
 

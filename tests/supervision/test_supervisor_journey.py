@@ -23,7 +23,7 @@ from core.calendar import local_date
 from core.models import Deadline, DeadlineStatus, Role
 from core.models.clocks import RUNNING
 from supervision.models import Alert, AlertLevel, CourtRuleStat, OrderKind, OrderStatus, SupervisionOrder
-from tests.browser import log_in, screenshot
+from tests.browser import log_in, nav_link, screenshot
 from tests.conftest import at
 from tests.core.factories import make_member
 from tests.enforcement.factories import make_case
@@ -72,8 +72,9 @@ def click_bar(page: Page, chart_id: str, wanted: str) -> None:
 
 
 def main_nav(page: Page, label: str) -> None:
+    link = nav_link(page, label)  # (under its heading's dropdown, issue 16)
     with page.expect_navigation():
-        page.get_by_role("navigation", name="主导航").get_by_role("link", name=label, exact=True).click()
+        link.click()
 
 
 def kpi(page: Page, name: str):

@@ -18,15 +18,17 @@ keeps its ``backdated`` flag for screening). Imported history
 import datetime as dt
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.events import CoreNode
 from core.exceptions import InvalidTransition, PermissionDenied, ValidationFailed
-from core.models import Deadline, DeadlineStatus, Role, User
-from core.selectors import deadline_get_for_update, user_has_role_over
+from core.models import Deadline, DeadlineStatus, NotificationKind, Role, User
+from core.selectors import deadline_get_for_update, user_has_role_over, users_with_roles_at
 from core.services.clocks.extensions import breach_kept
 from core.services.events import backdate_tolerance, is_historical_import, node_event_record
+from core.services.notifications import in_site_language, notify
 
 REVIEWER_ROLES = (Role.BUREAU_HEAD, Role.COURT_LEADER)
 
@@ -56,13 +58,13 @@ def backdate_reviewer_check(deadline: Deadline, user: User) -> None:
     handler_id = getattr(deadline.case, "handler_id", None) if deadline.case_id else None
     if user.pk in {deadline.completed_by_id, deadline.responsible_id, handler_id}:
         raise PermissionDenied(
-            _("录入该节点的人员或案件承办人不能核实该补录。"),
+            _("录入该事项的人员或案件承办人不能核实该补录。"),
             code="maker_checker",
             extra={"deadline": deadline.pk},
         )
     if not user_has_role_over(user, deadline.court, REVIEWER_ROLES):
         raise PermissionDenied(
-            _("只有本院或上级法院的执行局长、院领导可以核实补录的节点时间。"), code="permission_denied"
+            _("只有本院或上级法院的执行局长、院领导可以核实补录的办理时间。"), code="permission_denied"
         )
 
 
@@ -104,6 +106,49 @@ def _record(deadline: Deadline, kind: str, *, actor: User, at: dt.datetime, reas
     )
 
 
+@in_site_language
+def notify_backdate_pending(deadline: Deadline, *, actor: User | None) -> None:
+    """A clock gone to 待核实 waits for the court's bureau heads: they are told — not
+    whoever entered the node, nor the case's handler or the clock's responsible
+    person (they may not decide it)."""
+    handler_id = getattr(deadline.case, "handler_id", None) if deadline.case_id else None
+    barred = {deadline.completed_by_id, deadline.responsible_id, handler_id}
+    heads = users_with_roles_at([deadline.court_id], [Role.BUREAU_HEAD]).exclude(pk__in=[b for b in barred if b])
+    label = deadline.case.case_number if deadline.case_id else deadline.subject_label  # type: ignore[union-attr]
+    notify(
+        recipients=heads,
+        actor=actor,
+        kind=NotificationKind.APPROVAL_REQUESTED,
+        title=_("补录节点待您核实：%(r)s（%(c)s）") % {"r": deadline.rule.name_zh, "c": label},
+        body=_("录入人：%(who)s。节点在期限届满后补录，须核实是否属实。") % {"who": actor or _("对接系统")},
+        link=reverse("core:clock-corrections"),
+        court=deadline.court,
+        subject=deadline,
+    )
+
+
+@in_site_language
+def _notify_decided(deadline: Deadline, *, actor: User, approved: bool, reason: str) -> None:
+    """Who entered the node (their request to count it at the declared time) is told
+    the decision; an integrated system's entry has no person to tell."""
+    if deadline.completed_by_id is None:
+        return
+    label = deadline.case.case_number if deadline.case_id else deadline.subject_label  # type: ignore[union-attr]
+    title = _("补录节点核实属实：%(r)s（%(c)s）") if approved else _("补录节点核实不属实：%(r)s（%(c)s）")
+    # By name: the case page is enforcement's (core imports no domain app).
+    link = reverse("enforcement:case-detail", args=[deadline.case_id]) if deadline.case_id else ""
+    notify(
+        recipients=[deadline.completed_by_id],
+        actor=actor,
+        kind=NotificationKind.REQUEST_DECIDED,
+        title=title % {"r": deadline.rule.name_zh, "c": label},
+        body=_("核实人：%(who)s。核实意见：%(why)s") % {"who": actor, "why": reason},
+        link=link,
+        court=deadline.court,
+        subject=deadline,
+    )
+
+
 @transaction.atomic
 def clock_backdate_approve(*, deadline: Deadline, actor: User, reason: str) -> Deadline:
     """核实属实: the clock stops at the declared time — met if by the due moment."""
@@ -117,6 +162,7 @@ def clock_backdate_approve(*, deadline: Deadline, actor: User, reason: str) -> D
     deadline.completed_at = claimed
     deadline.save(update_fields=["status", "completed_at"])
     _record(deadline, CoreNode.CLOCK_BACKDATE_APPROVED, actor=actor, at=timezone.now(), reason=reason, entered_at=entered_at)
+    _notify_decided(deadline, actor=actor, approved=True, reason=reason)
     return deadline
 
 
@@ -132,4 +178,5 @@ def clock_backdate_reject(*, deadline: Deadline, actor: User, reason: str) -> De
     deadline.completed_at = entered_at
     deadline.save(update_fields=["status", "completed_at"])
     _record(deadline, CoreNode.CLOCK_BACKDATE_REJECTED, actor=actor, at=timezone.now(), reason=reason, entered_at=entered_at)
+    _notify_decided(deadline, actor=actor, approved=False, reason=reason)
     return deadline

@@ -28,7 +28,7 @@ from core.models import (
 )
 from core.models.clocks import RUNNING
 from core.selectors import deadline_get_for_update, user_has_role_over
-from core.services.clocks.backdate import backdate_review_needed
+from core.services.clocks.backdate import backdate_review_needed, notify_backdate_pending
 from core.services.clocks.extensions import breach_kept, extension_approver_check, extension_request_check
 from core.services.clocks.schedule import SCHEDULE_FIELDS, compute_schedule, schedule_apply
 from core.services.events import node_event_record
@@ -219,6 +219,7 @@ def _clock_stop_pending(
         subject=deadline,
         payload={"rule": deadline.rule.code, "claimed_at": stopped_at.isoformat(), "due_at": deadline.due_at.isoformat()},
     )
+    notify_backdate_pending(deadline, actor=actor)
     return deadline
 
 

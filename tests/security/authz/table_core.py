@@ -39,6 +39,28 @@ def calendar_load_of(w):
     return load
 
 
+def notification_of(w):
+    """The export-ready notification of 鲁01's own bureau head (the world's finished
+    export): a person's own, seen by nobody else (404)."""
+    from core.models import Notification
+
+    return Notification.objects.get(subject_id=str(w.o.export_job.pk), recipient=w.user("bureau_head", "own"))
+
+
+def _opened(w, role, position, response, changed) -> list[str]:
+    """Following a notification's link reads it (a GET that marks it read): its owner
+    is sent on; anyone else gets 404 and changes nothing."""
+    if response.wsgi_request.method == "HEAD":  # require_GET: HEAD is refused to everyone
+        return [] if response.status_code == 405 and not changed else [f"HEAD: {response.status_code} {changed}"]
+    if role == ANONYMOUS:
+        return [] if response.status_code == 302 and response["Location"].startswith("/login/") else ["not to login"]
+    if role == "api_client":
+        return [] if response.status_code == 403 and not changed else [f"machine: {response.status_code} {changed}"]
+    if (role, position) == ("bureau_head", "own"):
+        return [] if response.status_code == 302 else [f"owner: {response.status_code}"]
+    return [] if response.status_code == 404 and not changed else [f"{response.status_code} {changed} (want 404)"]
+
+
 TABLE: list[Entry] = [
     # --- core -----------------------------------------------------------------------------------
     # the root redirects whoever is signed in (any method) to 我的待办
@@ -85,6 +107,29 @@ TABLE: list[Entry] = [
             scope=at_own("bureau_head"),
         )
         for name in ("core:export-detail", "core:export-progress", "core:export-download")
+    ),
+    # 站内通知 (issue 16): everyone their own; someone else's is 404
+    Entry("core:notifications", _no_kwargs, (Op("GET"),)),
+    Entry("core:notification-bell", _no_kwargs, (Op("GET"),)),
+    Entry("core:notifications-read-all", _no_kwargs, (Op("POST", anyone, 302, writes=False),)),
+    Entry(
+        "core:notification-read",
+        lambda w: {"pk": notification_of(w).pk},
+        (Op("POST", at_own("bureau_head"), 302),),
+        scope=at_own("bureau_head"),
+    ),
+    Entry(
+        "core:notification-open",
+        lambda w: {"pk": notification_of(w).pk},
+        (Op("GET", at_own("bureau_head"), 302, check=_opened),),
+        scope=at_own("bureau_head"),
+    ),
+    Entry("api-notifications", _no_kwargs, (Op("GET"),)),
+    Entry(
+        "api-notification-read",
+        lambda w: {"pk": notification_of(w).pk},
+        (Op("POST", at_own("bureau_head"), 200),),
+        scope=at_own("bureau_head"),
     ),
     Entry("api-courts", _no_kwargs, (Op("GET"),)),
     Entry("api-calendar-due-date", _no_kwargs, (Op("GET", data=_d(start="2026-11-02", days=5)),)),

@@ -32,6 +32,25 @@ from tests.security.authz.vocab import (
 )
 from tests.security.authz.world import CONFIRMED_ACCOUNT, scope_of
 
+# 到账日报 and 对账 (read-only): the world's receipts arrived in September 2026.
+SEPTEMBER = {"from": "2026-09-01", "to": "2026-09-30"}
+VIEW_RECEIPTS = ("finance", "clerk", "handler", "bureau_head", "case_supervisor", "court_leader")
+RECONCILERS = ("finance", "bureau_head", "court_leader", "case_supervisor")
+STATEMENT_CSV = "交易日期,金额,流水号,对方户名\n2026-09-15,700.00,MKLU01U001,付款人\n"
+
+
+def _statement_upload(w):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("statement.csv", STATEMENT_CSV.encode(), content_type="text/csv")
+
+
+def _statement_base64(w) -> str:
+    import base64
+
+    return base64.b64encode(STATEMENT_CSV.encode()).decode()
+
+
 FUNDS_CASE_ACTIONS = [
     page_action(
         "draft",
@@ -148,6 +167,30 @@ TABLE: list[Entry] = [
         (Op("GET", sees, shows=own_court),),
         scope=sees,
     ),
+    Entry(
+        "custody_funds:receipts-daily",
+        _no_kwargs,
+        (Op("GET", roles(*VIEW_RECEIPTS), data=_d(**SEPTEMBER), shows=in_scope("receipt")),),
+        gate=roles(*VIEW_RECEIPTS),
+    ),
+    Entry(
+        "custody_funds:reconcile",
+        _no_kwargs,
+        (
+            Op("GET", roles(*RECONCILERS)),
+            # the statement of 鲁01's account: only someone who sees 鲁01 may name it (else the form again)
+            Op(
+                "POST",
+                lambda role, position: role in RECONCILERS and sees(role, position),
+                200,
+                _d(court="鲁01", file=_statement_upload, **SEPTEMBER),
+                refusal=lambda role, position: 422,
+                writes=False,
+                shows=own_court,
+            ),
+        ),
+        gate=roles(*RECONCILERS),
+    ),
     # --- case funds: REST --------------------------------------------------------------------------
     Entry(
         "api-receipts",
@@ -174,6 +217,27 @@ TABLE: list[Entry] = [
         obj_kwargs("receipt_id", "receipt_unidentified"),
         _d(case=lambda w: w.o.main.pk),
         at_own(*MATCHERS, "api_client", "case_supervisor"),
+    ),
+    Entry("api-receipts-daily", _no_kwargs, (Op("GET", data=_d(**SEPTEMBER), shows=in_scope("receipt")),)),
+    Entry(
+        "api-funds-reconciliation-export",
+        _no_kwargs,
+        (Op("GET", data=_d(**SEPTEMBER), shows=in_scope("receipt")),),
+    ),
+    Entry(
+        "api-funds-reconciliation",
+        _no_kwargs,
+        (
+            Op(
+                "POST",
+                sees,
+                200,
+                _d(court="鲁01", filename="statement.csv", content_base64=_statement_base64, **SEPTEMBER),
+                refusal=body_court_refusal(api=True),
+                writes=False,
+                shows=own_court,
+            ),
+        ),
     ),
     Entry("api-case-funds", case_kwargs(), (Op("GET", sees),), scope=sees),
     Entry("api-case-funds-export", case_kwargs(), (Op("GET", sees, shows=own_court),), scope=sees),

@@ -25,6 +25,7 @@ from tests.security.authz import (
     table_audit,
     table_core,
     table_custody_funds,
+    table_documents,
     table_enforcement,
     table_supervision,
 )
@@ -67,6 +68,7 @@ TABLE: list[Entry] = [
     *table_custody_funds.TABLE,
     *table_supervision.TABLE,
     *table_audit.TABLE,
+    *table_documents.TABLE,
 ]
 SLUGS = {**table_enforcement.slugs(), **table_custody_funds.slugs(), **table_supervision.slugs()}
 

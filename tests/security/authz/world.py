@@ -215,6 +215,7 @@ def build_world() -> World:
     from tests.security.authz.world_objects import (
         _alerts_and_exports,
         _backdate,
+        _documents,
         _enforcement,
         _funds,
         _markers,
@@ -234,6 +235,7 @@ def build_world() -> World:
         )
     _enforcement(w)
     _funds(w)
+    _documents(w)
     _supervision(w)
     _markers(w)
     _alerts_and_exports(w)

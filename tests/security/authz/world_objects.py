@@ -6,8 +6,9 @@ export jobs."""
 import datetime as dt
 from decimal import Decimal
 
-from core.models import Court
+from core.models import Court, Role
 from tests.conftest import at
+from tests.core.factories import make_member
 from tests.security.authz.world import (
     CONFIRMED_ACCOUNT,
     MARKER_COURTS,
@@ -314,6 +315,17 @@ def _funds(w: World) -> None:
     )
 
 
+def _documents(w: World) -> None:
+    """A document generated for 鲁01's main case (its number names the case in the filename)."""
+    from documents.selectors import case_for_documents
+    from documents.services import document_generate
+
+    handler = w.user("handler", "own")
+    w.o.document = document_generate(
+        actor=handler, case=case_for_documents(handler, w.o.main.pk), kind="execution_notice", fmt="docx"
+    )
+
+
 def _supervision(w: World) -> None:
     """督办 orders of 鲁 on 鲁01's cases (one awaiting the answer, one answered) and
     鲁01's petitions at each stage."""
@@ -393,7 +405,7 @@ def _markers(w: World) -> None:
             f"(2026){code}执90{n}号",
             received="2026-09-01 10:00",
             filed="2026-08-28",
-            handler=clerk,
+            handler=make_member(Role.HANDLER, court, f"helper-handler.{code}"),
         )
         case = type(case).objects.get(pk=case.pk)
         marks["case"][code] = case
