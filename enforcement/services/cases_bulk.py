@@ -78,7 +78,9 @@ def _registration_check_offline(
         if pair not in handler_ok:
             handler_ok[pair] = handler_of_court(data.handler, data.court)
         if not handler_ok[pair]:
-            errors.add("handler", messages.HANDLER_NOT_OF_COURT)  # with the rest: one answer names every field
+            errors.add(
+                "handler", messages.HANDLER_NOT_OF_COURT
+            )  # with the rest: one answer names every field
     errors.raise_if_any()
     assert number is not None  # no errors: the number parsed
     check_time(data.received_at)
@@ -129,7 +131,8 @@ def _set_write(*, actor: User, batch: list[Checked]) -> list[Case]:
         ]
     )
     notify_cases_assigned(
-        assignments=[(case, data.handler) for case, (_i, data, _n, _t) in zip(cases, batch, strict=True)], actor=actor
+        assignments=[(case, data.handler) for case, (_i, data, _n, _t) in zip(cases, batch, strict=True)],
+        actor=actor,
     )
     signals.cases_registered.send(sender=Case, cases=cases)
     return cases
