@@ -384,7 +384,7 @@ def _insert_clocks(now: dt.datetime, case_type_id: int) -> None:
             subject_id, subject_label, variant, duration, unit, roll_to_working_day, started_at,
             original_due_at, due_at, warn_at, warn_again_at, escalate_at, upper_at, paused_at,
             status, completed_at, note, created_at, court_id, responsible_id, subject_type_id,
-            rule_id, case_id, provisional
+            rule_id, case_id, provisional, end_reason
         )
         WITH plan AS (
             SELECT * FROM unnest(%(status)s::text[], %(rule)s::text[], %(prob)s::float8[], %(kind)s::text[])
@@ -439,7 +439,7 @@ def _insert_clocks(now: dt.datetime, case_type_id: int) -> None:
                  WHEN u3 >= 0.83 AND u3 < 0.98
                  THEN least(%(now)s::timestamptz, due_at + interval '1 day' + u1 * interval '20 days')
                  ELSE due_at - u1 * period * interval '1 day' END,
-            '', started_at, court_id, handler_id, %(case_type)s, rule_id, case_id, false
+            '', started_at, court_id, handler_id, %(case_type)s, rule_id, case_id, false, ''
         FROM timed
         """,
         {

@@ -11,7 +11,9 @@ PostgreSQL database and measure, in one run, the figures of DESIGN "Scale" and m
 4. the alerts API page of a basic court: p50 and p95;
 5. loading a year's working calendar into the province (``bench/calendar_load.py``):
    ``calendar_year_load`` + ``calendar_load_recompute`` against one raw ``UPDATE … FROM``
-   of the same rows and values, and the longest a concurrent scan waits meanwhile.
+   of the same rows and values, and the longest a concurrent scan waits meanwhile;
+6. bulk ingest through ``POST /api/v1/cases/bulk/`` (``bench/bulk_ingest.py``): cases/s
+   against a raw ``COPY`` of the same rows into the same tables.
 
 Environment: ``BENCH_CASES`` (default 200,000), ``BENCH_DATABASE_URL`` (default
 ``postgres://postgres@127.0.0.1:5432/zhixing_bench``; the database is dropped and
@@ -19,8 +21,10 @@ re-created, so its name must contain "bench"), ``BENCH_DOC`` (the report to upda
 default ``docs/performance.md``; empty: do not write), ``BENCH_ROUNDS`` (repetitions
 of the repeatable measurements, default 5), ``BENCH_REQUESTS`` (API requests,
 default 200), ``BENCH_EXPLAIN=1`` (print EXPLAIN ANALYZE of the scan statements of
-the busiest court), ``BENCH_PARTS`` (``scan,year`` by default: steps 1–4, step 5; each
-writes its own block of the report), ``BENCH_YEAR_ROUNDS`` (rounds of step 5, default 3).
+the busiest court), ``BENCH_PARTS`` (``scan,year,bulk`` by default: steps 1–4, step 5,
+step 6; each writes its own block of the report), ``BENCH_YEAR_ROUNDS`` (rounds of step 5,
+default 3), ``BENCH_BULK_REQUESTS`` and ``BENCH_BULK_SIZE`` (step 6: requests, cases per
+request; default 5 × 1,000).
 """
 
 # ruff: noqa: S608 — SQL below is assembled from constants of this package and of
@@ -884,6 +888,14 @@ def measure_scans(results: Results, courts: list[int], at: dt.datetime, rounds: 
     )
 
 
+def _report(block: str, doc: str, cases: int, *, kind: str, heading: str) -> None:
+    """Print a step's block and write it into ``doc`` (unless empty)."""
+    sys.stdout.write("\n" + block)
+    if doc:
+        write_doc(ROOT / doc, block, cases, kind=kind, heading=heading)
+        say(f"written to {doc}")
+
+
 # --- main ------------------------------------------------------------------------------------
 
 
@@ -893,9 +905,9 @@ def main() -> int:
     rounds = int(os.environ.get("BENCH_ROUNDS") or 5)
     requests = int(os.environ.get("BENCH_REQUESTS") or 200)
     doc = os.environ.get("BENCH_DOC", "docs/performance.md")
-    parts = {p.strip() for p in (os.environ.get("BENCH_PARTS") or "scan,year").split(",")}
+    parts = {p.strip() for p in (os.environ.get("BENCH_PARTS") or "scan,year,bulk").split(",")}
     command = f"BENCH_CASES={cases} make bench"
-    if parts != {"scan", "year"}:
+    if parts != {"scan", "year", "bulk"}:
         command = f"BENCH_PARTS={','.join(sorted(parts))} " + command
     if url != DEFAULT_URL:
         command = f"BENCH_DATABASE_URL={url} " + command
@@ -952,10 +964,21 @@ def main() -> int:
         block = calendar_load.render(
             year, cases=cases, command=command, started=results.started, machine=results.machine
         )
-        sys.stdout.write("\n" + block)
-        if doc:
-            write_doc(ROOT / doc, block, cases, kind="bench-year", heading="### Results")
-            say(f"written to {doc}")
+        _report(block, doc, cases, kind="bench-year", heading="### Results")
+    if "bulk" in parts:
+        from bench import bulk_ingest
+
+        say("6. bulk ingest through POST /api/v1/cases/bulk/ against a raw COPY of the same rows")
+        run = bulk_ingest.measure(
+            code=province.largest_basic,
+            size=int(os.environ.get("BENCH_BULK_SIZE") or 1000),
+            requests=int(os.environ.get("BENCH_BULK_REQUESTS") or 5),
+            log=say,
+        )
+        block = bulk_ingest.render(
+            run, cases=cases, command=command, started=results.started, machine=results.machine
+        )
+        _report(block, doc, cases, kind="bench-bulk", heading="### Bulk ingest")
     connection.close()
     return 0
 

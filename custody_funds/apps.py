@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 from core import events
 from custody_funds.events import NODE_KINDS
-from enforcement.signals import case_registered
+from enforcement.signals import case_registered, cases_registered
 
 
 class CustodyFundsConfig(AppConfig):
@@ -22,3 +22,4 @@ class CustodyFundsConfig(AppConfig):
 
         work.register(*WORK_SOURCES)
         case_registered.connect(receivers.open_account, dispatch_uid="custody_funds.open_account")
+        cases_registered.connect(receivers.open_accounts, dispatch_uid="custody_funds.open_accounts")

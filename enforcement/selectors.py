@@ -2,7 +2,7 @@
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -193,6 +193,20 @@ def court_member_get(court: Court, *, username: str) -> User | None:
     ).first()
 
 
+def court_members_by_username(pairs: Iterable[tuple[Court, str]]) -> dict[tuple[int, str], User]:
+    """``court_member_get`` for many (court, username) pairs in one query: the people
+    with a current membership at the court, by (court id, username)."""
+    pairs = list(pairs)
+    if not pairs:
+        return {}
+    memberships = Membership.objects.filter(
+        court_id__in={court.pk for court, _name in pairs},
+        user__username__in={name for _court, name in pairs},
+        revoked_at__isnull=True,
+    ).select_related("user")
+    return {(m.court_id, m.user.username): m.user for m in memberships}
+
+
 def handler_of_court(user: User, court: Court) -> bool:
     """Whether ``user`` may be a case's 承办人 at ``court``: a current handler or bureau
     head there, the people ``handlers_by_court`` lists."""
@@ -324,6 +338,26 @@ def asset_get_for_update(pk: int, *, with_category: bool = False) -> Asset:
 
 def search_get_for_update(pk: int) -> AssetSearch:
     return AssetSearch.objects.select_for_update(of=("self",)).get(pk=pk)
+
+
+def searches_visible(user: User, pks: Iterable[int]) -> dict[int, AssetSearch]:
+    """``case_part_get`` for many searches in one query: those inside the user's
+    courts, by id (the others are 404s)."""
+    return AssetSearch.objects.filter(court_scope_q(user, field="case__court")).in_bulk(set(pks))
+
+
+def cases_and_searches_lock(case_pks: Iterable[int], search_pks: Iterable[int]) -> tuple[dict, dict]:
+    """Lock many cases, then many searches, each in id order (as two requests would
+    otherwise deadlock); the cases with their courts and handlers."""
+    cases = {
+        c.pk: c
+        for c in Case.objects.select_for_update(of=("self",))
+        .select_related("court", "handler")
+        .filter(pk__in=set(case_pks))
+        .order_by("pk")
+    }
+    searches = {s.pk: s for s in AssetSearch.objects.select_for_update().filter(pk__in=set(search_pks)).order_by("pk")}
+    return cases, searches
 
 
 def control_measure_get_for_update(pk: int) -> ControlMeasure:

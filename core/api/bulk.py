@@ -3,7 +3,7 @@ item's failure changes nothing of the others, and the request as a whole answers
 200 whatever its items raised (so that the same ``Idempotency-Key`` replays the
 per-item answer, never a single error that hides what was saved).
 
-Public: ``bulk_run``. The transactions are the service's
+Public: ``bulk_run``, ``bulk_answer``. The transactions are the service's
 (``core.services.bulk.items_each_atomic``); this module only shapes the answer."""
 
 import logging
@@ -13,7 +13,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from core.api.errors import error_body, error_status_body
-from core.services.bulk import items_each_atomic
+from core.services.bulk import ItemOutcome, items_each_atomic
 
 logger = logging.getLogger(__name__)
 
@@ -39,9 +39,28 @@ def bulk_run(items: list, handle: Callable[[Any], dict], key: Callable[[Any], An
     fails, whatever it raises, leaves nothing behind and the next one goes on.
     ``handle`` returns the fields of a created item's result; ``key`` names the item
     in its result (as submitted). Returns ``{"created", "failed", "results"}``."""
+    return _answer(items, items_each_atomic(items, handle), key)
+
+
+def bulk_answer(
+    items: list, answers: list, fields: Callable[[Any, Any], dict], key: Callable[[Any], Any]
+) -> dict:
+    """The answer to ``items`` from a service that handled them as a set: ``answers``
+    holds, per item and in order, what it made or the exception that refused it;
+    ``fields(item, made)`` are a created item's result fields."""
+    outcomes = [
+        ItemOutcome(index=index, item=item, error=answer)
+        if isinstance(answer, Exception)
+        else ItemOutcome(index=index, item=item, fields=fields(item, answer))
+        for index, (item, answer) in enumerate(zip(items, answers, strict=True))
+    ]
+    return _answer(items, outcomes, key)
+
+
+def _answer(items: list, outcomes: list[ItemOutcome], key: Callable[[Any], Any]) -> dict:
     keys = [key(item) if isinstance(item, dict) else None for item in items]
     results = []
-    for outcome in items_each_atomic(items, handle):
+    for outcome in outcomes:
         head = {"index": outcome.index, "key": keys[outcome.index]}
         if outcome.error is not None:
             results.append({**head, "result": "error", **_item_error(outcome.error, outcome.index)})

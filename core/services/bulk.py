@@ -2,11 +2,16 @@
 whatever it raised, leaves nothing behind and the next one goes on. The API layer
 (``core.api.bulk``) turns each outcome into the item's answer."""
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -32,3 +37,18 @@ def items_each_atomic(items: Iterable[Any], handle: Callable[[Any], dict]) -> li
         else:
             outcomes.append(ItemOutcome(index=index, item=item, fields=fields))
     return outcomes
+
+
+def set_write_or_one_by_one(write: Callable[[], T], one_by_one: Callable[[], None], *, what: str) -> T | None:
+    """Run ``write`` (all the accepted items of a request at once) in a savepoint. If
+    it fails in any way (a row another request wrote meanwhile, a deadlock), roll it
+    back and run ``one_by_one`` (each item through the single-item service, in its own
+    savepoint): correctness first. Returns what ``write`` returned, or ``None`` after
+    the fallback."""
+    try:
+        with transaction.atomic():
+            return write()
+    except Exception:
+        logger.warning("%s: the set write failed, items one by one", what, exc_info=True)
+        one_by_one()
+        return None

@@ -7,6 +7,7 @@ anywhere (the bell reads the table; the daily digest mails what is still unread)
 import datetime as dt
 import functools
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import ParamSpec, TypeVar
 
 from django.conf import settings
@@ -41,6 +42,20 @@ def _subject_of(subject: models.Model | None) -> tuple[str, str]:
     return subject._meta.label_lower, str(subject.pk)
 
 
+@dataclass(frozen=True)
+class Note:
+    """One ``notify``: what to say, to whom, about what."""
+
+    recipients: Iterable[User | int]
+    actor: User | None
+    kind: str
+    title: str
+    body: str = ""
+    link: str = ""
+    court: Court | None = None
+    subject: models.Model | None = None
+
+
 def notify(
     *,
     recipients: Iterable[User | int],
@@ -54,30 +69,41 @@ def notify(
 ) -> list[Notification]:
     """One notification per recipient (each person once), never to ``actor``: the
     person who did the thing is not told of it. Inactive users are skipped."""
-    ids = {r.pk if isinstance(r, User) else int(r) for r in recipients}
-    if actor is not None:
-        ids.discard(actor.pk)
-    if not ids:
+    return notify_many([Note(recipients, actor, kind, title, body, link, court, subject)])
+
+
+def notify_many(notes: Iterable[Note]) -> list[Notification]:
+    """``notify`` for many notes at once (a bulk registration): one query for the
+    active recipients of all of them, one INSERT."""
+    wanted = []
+    for note in notes:
+        ids = {r.pk if isinstance(r, User) else int(r) for r in note.recipients}
+        if note.actor is not None:
+            ids.discard(note.actor.pk)
+        wanted.append((note, ids))
+    every = set().union(*(ids for _note, ids in wanted))
+    if not every:
         return []
-    ids = set(User.objects.filter(pk__in=ids, is_active=True).values_list("pk", flat=True))
-    subject_type, subject_id = _subject_of(subject)
+    active = set(User.objects.filter(pk__in=every, is_active=True).values_list("pk", flat=True))
     now = timezone.now()
-    return Notification.objects.bulk_create(
-        [
+    rows = []
+    for note, ids in wanted:
+        subject_type, subject_id = _subject_of(note.subject)
+        rows += [
             Notification(
                 recipient_id=pk,
-                court=court,
-                kind=kind,
-                title=str(title)[:TITLE_MAX],
-                body=str(body)[:BODY_MAX],
-                link=link[:300],
+                court=note.court,
+                kind=note.kind,
+                title=str(note.title)[:TITLE_MAX],
+                body=str(note.body)[:BODY_MAX],
+                link=note.link[:300],
                 subject_type=subject_type,
                 subject_id=subject_id,
                 created_at=now,
             )
-            for pk in sorted(ids)
+            for pk in sorted(ids & active)
         ]
-    )
+    return Notification.objects.bulk_create(rows)
 
 
 def notification_mark_read(*, user: User, notification_id: object) -> Notification:

@@ -73,12 +73,24 @@ def fund_account_open(*, case) -> LedgerAccount:
     existing = LedgerAccount.objects.filter(case=case).first()
     if existing is not None:
         return existing
-    return LedgerAccount.objects.create(
-        kind=AccountKind.CASE,
-        court_id=case.court_id,
-        case=case,
-        number=account_number_for(court_id=case.court_id, case_id=case.pk),
-    )
+    return LedgerAccount.objects.create(**_case_account_fields(case))
+
+
+def _case_account_fields(case) -> dict:
+    return {
+        "kind": AccountKind.CASE,
+        "court_id": case.court_id,
+        "case": case,
+        "number": account_number_for(court_id=case.court_id, case_id=case.pk),
+    }
+
+
+def fund_accounts_open(*, cases) -> list[LedgerAccount]:
+    """The accounts of cases registered in bulk (all new: none has one yet), in one
+    INSERT. Each number is derived from the case's own id (``account_number_for``),
+    so numbers allocated in parallel never collide; the unique constraints on
+    ``number`` and ``case`` refuse a second account all the same."""
+    return LedgerAccount.objects.bulk_create([LedgerAccount(**_case_account_fields(case)) for case in cases])
 
 
 def _money(amount: Decimal) -> Decimal:

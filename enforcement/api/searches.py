@@ -10,16 +10,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.base import ApiView
-from core.api.bulk import bulk_run
+from core.api.bulk import bulk_answer
 from core.api.fields import DateTimeField, MoneyField
 from core.api.schema import WRITE_ERROR_RESPONSES, ErrorSerializer
-from core.exceptions import ValidationFailed
+from core.exceptions import NotFound, ValidationFailed
 from core.models import User
 from enforcement.api.assets import AssetOut
 from enforcement.api.base import BULK_RESULTS
 from enforcement.models import Asset, AssetSearch, SearchChannel
-from enforcement.selectors import case_get, case_part_get
+from enforcement.selectors import case_get, case_part_get, searches_visible
 from enforcement.services import assets as asset_services
+from enforcement.services.assets_bulk import FeedbackItem, searches_record_feedback_many
 
 
 class SearchOut(serializers.Serializer):
@@ -153,11 +154,48 @@ class SearchFeedbackBulkApi(ApiView):
         if len(items) > settings.ENFORCEMENT_BULK_MAX:
             raise ValidationFailed.for_field("feedback", _("一次最多提交 %(n)s 条。") % {"n": settings.ENFORCEMENT_BULK_MAX})
 
-        def record(item):
-            search = case_part_get(request.user, AssetSearch, item.get("search"))
-            parsed = FeedbackIn(data=item)
-            parsed.is_valid(raise_exception=True)
-            assets = _feedback(request.user, search, parsed.validated_data)
-            return {"search": search.pk, "assets": [a.pk for a in assets]}
+        inputs = _bulk_feedback_inputs(request.user, items)
+        answers = searches_record_feedback_many(actor=request.user, items=inputs)
+        return Response(
+            bulk_answer(
+                items,
+                answers,
+                lambda item, assets: {"search": _search_id(item.get("search")), "assets": [a.pk for a in assets]},
+                key=lambda item: item.get("search"),
+            )
+        )
 
-        return Response(bulk_run(items, record, key=lambda item: item.get("search")))
+
+def _search_id(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _bulk_feedback_inputs(user: User, items: list[dict]) -> list[FeedbackItem | Exception]:
+    """Each item read as ``POST /asset-searches/{id}/feedback/`` reads it: the search
+    first (404 outside the user's courts; all of them looked up at once), then the
+    body (one ``FeedbackIn`` for every item)."""
+    visible = searches_visible(user, [pk for pk in (_search_id(item.get("search")) for item in items) if pk is not None])
+    serializer = FeedbackIn()
+    inputs: list[FeedbackItem | Exception] = []
+    for item in items:
+        pk = _search_id(item.get("search"))
+        if pk is None or pk not in visible:
+            inputs.append(NotFound())
+            continue
+        try:
+            data = serializer.run_validation(item)
+        except Exception as exc:  # every item answers, whatever it raised
+            inputs.append(exc)
+            continue
+        inputs.append(
+            FeedbackItem(
+                search=pk,
+                received_at=data["received_at"],
+                findings=[asset_services.FindingInput(**f) for f in data["findings"]],
+                note=data["note"],
+            )
+        )
+    return inputs

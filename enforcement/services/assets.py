@@ -2,6 +2,7 @@
 node starts and stops its clocks."""
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -9,8 +10,9 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from core import messages
+from core.calendar import WorkingCalendar
 from core.exceptions import FieldErrors, InvalidTransition, RuleViolation, ValidationFailed
-from core.models import User
+from core.models import Deadline, DeadlineRule, NodeEvent, User
 from core.services import clocks
 from enforcement.events import AssetNode, DisposalNode, SearchNode
 from enforcement.models import (
@@ -34,7 +36,7 @@ from enforcement.selectors import (
     enabled_categories,
     search_get_for_update,
 )
-from enforcement.services.common import check_time, record_node, require_open, start_if_received
+from enforcement.services.common import check_time, node_build, record_node, require_open, start_if_received
 
 
 def _online_coverage(case: Case) -> set[int]:
@@ -120,6 +122,80 @@ class FindingInput:
     controllable_online: bool = False
 
 
+def feedback_categories(findings: Iterable[FindingInput]) -> dict[str, AssetCategory]:
+    """The asset categories ``findings`` name, by code, in one query."""
+    return {c.code: c for c in AssetCategory.objects.filter(code__in={f.category for f in findings})}
+
+
+def _feedback_check(
+    *, search: AssetSearch, received_at: dt.datetime, findings: list[FindingInput], by_code: dict[str, AssetCategory]
+) -> None:
+    check_time(received_at)
+    errors = FieldErrors()  # the time and every row's refusals in one answer
+    if received_at < search.launched_at:
+        errors.add("received_at", _("反馈时间早于查询发起时间。"))
+    for index, finding in enumerate(findings):
+        if finding.category not in by_code:
+            errors.add(f"findings[{index}].category", _("未知财产类型：%(c)s") % {"c": finding.category})
+        if not finding.description.strip():
+            errors.add(f"findings[{index}].description", _("请填写财产描述。"))
+        if finding.value is not None and finding.value < 0:
+            errors.add(f"findings[{index}].value", messages.AMOUNT_NEGATIVE)
+    errors.raise_if_any()
+
+
+def _feedback_assets(
+    *, case: Case, search: AssetSearch, received_at: dt.datetime, findings: list[FindingInput],
+    by_code: dict[str, AssetCategory],
+) -> list[Asset]:
+    """The assets the findings become, not yet saved."""
+    return [
+        Asset(
+            case=case,
+            search=search,
+            category=by_code[finding.category],
+            description=finding.description.strip()[:500],
+            value=finding.value,
+            controllable_online=finding.controllable_online,
+            found_at=received_at,
+        )
+        for finding in findings
+    ]
+
+
+def _feedback_clocks(
+    *,
+    case: Case,
+    assets: list[Asset],
+    received_at: dt.datetime,
+    calendar: WorkingCalendar | None = None,
+    rules: dict[str, DeadlineRule] | None = None,
+) -> list[Deadline]:
+    """CONTROL_AFTER_FEEDBACK for each saved asset that cannot be controlled online,
+    not yet saved."""
+    built = []
+    for asset in assets:
+        if not asset.controllable_online and case.status != CaseStatus.CLOSED:
+            deadline = clocks.clock_build(
+                rule_code="CONTROL_AFTER_FEEDBACK", court=case.court, case=case, subject=asset,
+                subject_label=f"{case} · {asset}", started_at=received_at, responsible=case.handler,
+                calendar=calendar, rules=rules,
+            )
+            if deadline is not None:
+                built.append(deadline)
+    return built
+
+
+def _feedback_node(
+    *, actor: User, case: Case, search: AssetSearch, received_at: dt.datetime, assets: list[Asset]
+) -> NodeEvent:
+    return node_build(
+        case=case, kind=SearchNode.FEEDBACK, occurred_at=received_at, actor=actor, subject=search,
+        payload={"findings": len(assets), "value": str(sum((a.value or 0 for a in assets), Decimal(0))),
+                 "note": search.result_note},
+    )
+
+
 @transaction.atomic
 def search_record_feedback(
     *, actor: User, search: AssetSearch, received_at: dt.datetime, findings: list[FindingInput], note: str = ""
@@ -130,44 +206,18 @@ def search_record_feedback(
     only with it)."""
     case = case_get_for_update(actor=actor, case=search.case_id)
     search = search_get_for_update(search.pk)
-    check_time(received_at)
-    errors = FieldErrors()  # the time and every row's refusals in one answer
-    if received_at < search.launched_at:
-        errors.add("received_at", _("反馈时间早于查询发起时间。"))
-    codes = {f.category for f in findings}
-    by_code = {c.code: c for c in AssetCategory.objects.filter(code__in=codes)}
-    for index, finding in enumerate(findings):
-        if finding.category not in by_code:
-            errors.add(f"findings[{index}].category", _("未知财产类型：%(c)s") % {"c": finding.category})
-        if not finding.description.strip():
-            errors.add(f"findings[{index}].description", _("请填写财产描述。"))
-        if finding.value is not None and finding.value < 0:
-            errors.add(f"findings[{index}].value", messages.AMOUNT_NEGATIVE)
-    errors.raise_if_any()
+    by_code = feedback_categories(findings)
+    _feedback_check(search=search, received_at=received_at, findings=findings, by_code=by_code)
     search.receive_feedback(at=received_at)
     search.result_note = note.strip()[:1000]
     search.save()
-    assets = []
-    for finding in findings:
-        asset = Asset.objects.create(
-            case=case,
-            search=search,
-            category=by_code[finding.category],
-            description=finding.description.strip()[:500],
-            value=finding.value,
-            controllable_online=finding.controllable_online,
-            found_at=received_at,
-        )
-        assets.append(asset)
-        if not finding.controllable_online and case.status != CaseStatus.CLOSED:
-            clocks.clock_start(
-                rule_code="CONTROL_AFTER_FEEDBACK", court=case.court, case=case, subject=asset,
-                subject_label=f"{case} · {asset}", started_at=received_at, responsible=case.handler,
-            )
-    record_node(
-        case=case, kind=SearchNode.FEEDBACK, occurred_at=received_at, actor=actor, subject=search,
-        payload={"findings": len(assets), "value": str(sum((a.value or 0 for a in assets), Decimal(0))),
-                 "note": search.result_note},
+    assets = _feedback_assets(case=case, search=search, received_at=received_at, findings=findings, by_code=by_code)
+    for asset in assets:
+        asset.save(force_insert=True)
+    for deadline in _feedback_clocks(case=case, assets=assets, received_at=received_at):
+        deadline.save()
+    _feedback_node(actor=actor, case=case, search=search, received_at=received_at, assets=assets).save(
+        force_insert=True
     )
     return assets
 

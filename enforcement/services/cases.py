@@ -15,11 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed
 
 from core import messages
-from core.calendar import start_of_day
+from core.calendar import WorkingCalendar, start_of_day
 from core.case_numbers import CaseNumber, implementation_type_check, parse_case_number
 from core.exceptions import Conflict, FieldErrors, InvalidTransition, PermissionDenied, ValidationFailed
 from core.identity import validate_party_id, validate_phone
-from core.models import Court, Deadline, User
+from core.models import Court, Deadline, DeadlineRule, NodeEvent, User
 from core.models.clocks import RUNNING
 from core.rule_catalogue import CASE_TYPE_CLOCKS
 from core.services import clocks
@@ -45,7 +45,7 @@ from enforcement.selectors import (
     suspension_approvers,
 )
 from enforcement.services.clock_lifecycle import clocks_apply_resumption, clocks_apply_suspension
-from enforcement.services.common import check_time, record_node, require_open, start_if_received
+from enforcement.services.common import check_time, node_build, record_node, require_open, start_if_received
 from enforcement.services.credit import release_clock_start
 from enforcement.services.notifications import notify_case_assigned
 
@@ -277,14 +277,36 @@ def _case_register_check(*, actor: User, data: CaseInput) -> tuple[str, str]:
     return normalized, type_code
 
 
-def _parties_create(*, actor: User, case: Case, data: CaseInput) -> None:
+def _case_new(*, data: CaseInput, normalized: str, type_code: str) -> Case:
+    """The case row of a registration, not yet saved."""
+    return Case(
+        case_number=normalized,
+        court=data.court,
+        type_code=type_code,
+        filed_on=data.filed_on,
+        received_at=data.received_at,
+        claim_amount=data.claim_amount,
+        costs=data.costs,
+        basis_document=data.basis_document.strip()[:200],
+        track=data.track,
+        handler=data.handler,
+        team=data.team[:50],
+        restored_from=data.restored_from,
+    )
+
+
+def _parties_new(*, actor: User, case: Case, data: CaseInput) -> list[tuple[Party, PayoutAccount | None]]:
+    """The case's parties, each applicant with the payout account confirmed at filing,
+    not yet saved."""
+    rows: list[tuple[Party, PayoutAccount | None]] = []
     for role, parties in ((PartyRole.APPLICANT, data.applicants), (PartyRole.RESPONDENT, data.respondents)):
         for p in parties:
-            party = Party.objects.create(
+            party = Party(
                 case=case, role=role, kind=p.kind, name=p.name.strip()[:100], id_number=p.id_number, phone=p.phone
             )
+            account = None
             if role == PartyRole.APPLICANT and p.payout_account is not None:
-                PayoutAccount.objects.create(
+                account = PayoutAccount(
                     party=party,
                     bank=p.payout_account.bank.strip()[:100],
                     account_number=p.payout_account.account_number,
@@ -292,21 +314,65 @@ def _parties_create(*, actor: User, case: Case, data: CaseInput) -> None:
                     confirmed_at=data.received_at,
                     confirmed_by=actor if actor.is_authenticated else None,
                 )
+            rows.append((party, account))
+    return rows
 
 
-def _registration_clocks_start(*, case: Case, data: CaseInput, type_code: str) -> None:
-    """The clocks registration starts for a case of ``type_code`` (CASE_TYPE_CLOCKS)."""
+def _parties_create(*, actor: User, case: Case, data: CaseInput) -> None:
+    for party, account in _parties_new(actor=actor, case=case, data=data):
+        party.save(force_insert=True)
+        if account is not None:
+            account.save(force_insert=True)
+
+
+def _registration_clocks(
+    *,
+    case: Case,
+    data: CaseInput,
+    type_code: str,
+    calendar: WorkingCalendar | None = None,
+    rules: dict[str, DeadlineRule] | None = None,
+) -> list[Deadline]:
+    """The clocks registration starts for a case of ``type_code`` (CASE_TYPE_CLOCKS),
+    their due moments computed, not yet saved. A bulk registration passes one
+    calendar snapshot and one rule lookup for all its cases."""
     clocks_of_type = CASE_TYPE_CLOCKS[type_code]
     rule_codes = list(clocks_of_type["on_register"])
     if data.find_property:
         rule_codes += clocks_of_type["on_register_if_find_property"]
+    built = []
     for rule_code in rule_codes:
         # 执行期限 counts from 立案 (the day), the others from receipt (移送执行).
         started_at = start_of_day(data.filed_on) if rule_code == "CASE_DURATION" else data.received_at
-        clocks.clock_start(
+        deadline = clocks.clock_build(
             rule_code=rule_code, started_at=started_at, court=data.court, case=case, subject=case,
-            responsible=data.handler,
+            responsible=data.handler, calendar=calendar, rules=rules,
         )
+        if deadline is not None:
+            built.append(deadline)
+    return built
+
+
+def _registration_clocks_start(*, case: Case, data: CaseInput, type_code: str) -> None:
+    for deadline in _registration_clocks(case=case, data=data, type_code=type_code):
+        deadline.save()
+
+
+def _registration_node(*, actor: User, case: Case, data: CaseInput) -> NodeEvent:
+    """The RECEIVED node of a registration, not yet saved."""
+    return node_build(
+        case=case,
+        kind=CaseNode.RECEIVED,
+        occurred_at=data.received_at,
+        actor=actor,
+        payload={
+            "case_number": case.case_number,
+            "claim_amount": str(data.claim_amount),
+            "restored_from": data.restored_from.case_number if data.restored_from else None,
+            "type_code": case.type_code,
+            "find_property": data.find_property,
+        },
+    )
 
 
 @transaction.atomic
@@ -319,37 +385,13 @@ def case_register(*, actor: User, data: CaseInput) -> Case:
     normalized, type_code = _case_register_check(actor=actor, data=data)
     try:
         with transaction.atomic():
-            case = Case.objects.create(
-                case_number=normalized,
-                court=data.court,
-                type_code=type_code,
-                filed_on=data.filed_on,
-                received_at=data.received_at,
-                claim_amount=data.claim_amount,
-                costs=data.costs,
-                basis_document=data.basis_document.strip()[:200],
-                track=data.track,
-                handler=data.handler,
-                team=data.team[:50],
-                restored_from=data.restored_from,
-            )
+            case = _case_new(data=data, normalized=normalized, type_code=type_code)
+            case.save(force_insert=True)
     except IntegrityError:
         raise _duplicate(normalized) from None
     _parties_create(actor=actor, case=case, data=data)
     _registration_clocks_start(case=case, data=data, type_code=type_code)
-    record_node(
-        case=case,
-        kind=CaseNode.RECEIVED,
-        occurred_at=data.received_at,
-        actor=actor,
-        payload={
-            "case_number": normalized,
-            "claim_amount": str(data.claim_amount),
-            "restored_from": data.restored_from.case_number if data.restored_from else None,
-            "type_code": type_code,
-            "find_property": data.find_property,
-        },
-    )
+    _registration_node(actor=actor, case=case, data=data).save(force_insert=True)
     notify_case_assigned(case=case, handler=data.handler, actor=actor)
     signals.case_registered.send(sender=Case, case=case)
     return case

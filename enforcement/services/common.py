@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.exceptions import InvalidTransition
 from core.models import NodeEvent, User
-from core.services.events import node_event_record, node_time_check
+from core.services.events import event_saver, node_event_build, node_time_check
 from enforcement.models import Case, CaseStatus
 from enforcement.policy import is_open
 
@@ -37,7 +37,7 @@ def start_if_received(case: Case) -> None:
         case.save(update_fields=["status", "updated_at"])
 
 
-def record_node(
+def node_build(
     *,
     case: Case,
     kind: str,
@@ -46,9 +46,11 @@ def record_node(
     subject: models.Model | None = None,
     payload: dict[str, Any] | None = None,
 ) -> NodeEvent:
-    """Refuse a node dated in the future; flag a backdated one (双查规定 §6)."""
+    """The case's node event, not yet saved (``record_node`` saves it; bulk
+    registration saves many at once). Refuses a node dated in the future; flags a
+    backdated one (双查规定 §6)."""
     flags = node_time_check(occurred_at, actor=actor)
-    return node_event_record(
+    return node_event_build(
         kind=kind,
         court=case.court,
         case=case,
@@ -59,6 +61,10 @@ def record_node(
         payload=payload,
         flags=flags,
     )
+
+
+# Record the case's node (``node_build``'s arguments) in the caller's transaction.
+record_node = event_saver(node_build)
 
 
 def check_time(occurred_at: dt.datetime) -> None:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from core.models import NotificationKind, Role, User
 from core.selectors import users_with_roles_at
-from core.services.notifications import in_site_language, notify
+from core.services.notifications import Note, in_site_language, notify, notify_many
 from enforcement.models import Approval, ApprovalStatus, Case
 
 
@@ -16,12 +16,10 @@ def case_url(case: Case) -> str:
     return reverse("enforcement:case-detail", args=[case.pk])
 
 
-@in_site_language
-def notify_case_assigned(*, case: Case, handler: User | None, actor: User | None) -> None:
-    """承办人 set or changed: the new handler is told (not the one who assigned)."""
+def _case_assigned_note(*, case: Case, handler: User | None, actor: User | None) -> Note | None:
     if handler is None:
-        return
-    notify(
+        return None
+    return Note(
         recipients=[handler],
         actor=actor,
         kind=NotificationKind.CASE_ASSIGNED,
@@ -31,6 +29,21 @@ def notify_case_assigned(*, case: Case, handler: User | None, actor: User | None
         court=case.court,
         subject=case,
     )
+
+
+@in_site_language
+def notify_case_assigned(*, case: Case, handler: User | None, actor: User | None) -> None:
+    """承办人 set or changed: the new handler is told (not the one who assigned)."""
+    note = _case_assigned_note(case=case, handler=handler, actor=actor)
+    if note is not None:
+        notify_many([note])
+
+
+@in_site_language
+def notify_cases_assigned(*, assignments: list[tuple[Case, User | None]], actor: User | None) -> None:
+    """``notify_case_assigned`` for the cases of a bulk registration, at once."""
+    notes = [_case_assigned_note(case=case, handler=handler, actor=actor) for case, handler in assignments]
+    notify_many([note for note in notes if note is not None])
 
 
 @in_site_language

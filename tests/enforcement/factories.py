@@ -92,3 +92,14 @@ def approved_override(case, asset, requester, approver, reason: str = "唯一可
     approval = closure.approval_request(actor=requester, case=case, kind="over_seizure", reason=reason,
                                         payload={"asset": asset.pk})
     return closure.approval_decide(actor=approver, approval=approval, approve=True)
+
+
+def launch_search(api, case_id: int) -> int:
+    """An online search of the case through the API, launched and waiting for feedback."""
+    launched = api.post(
+        f"/api/v1/cases/{case_id}/asset-searches/",
+        {"channel": "online", "launched_at": "2026-10-09T09:00:00+08:00"},
+        format="json",
+    )
+    assert launched.status_code == 201, launched.content
+    return launched.json()["id"]

@@ -11,7 +11,8 @@ from django_fsm import TransitionNotAllowed
 
 from enforcement.models import Asset, AssetSearch, Case
 from enforcement.services import cases as case_services
-from tests.enforcement.factories import case_payload
+from enforcement.services import cases_bulk
+from tests.enforcement.factories import case_payload, launch_search
 
 pytestmark = pytest.mark.django_db
 
@@ -41,17 +42,10 @@ def feedback(search: int, description: str) -> dict:
 @pytest.fixture
 def searches(api) -> list[int]:
     """Three online searches, one per case, launched and waiting for feedback."""
-    ids = []
-    for n in range(3):
-        case = api.post("/api/v1/cases/", case_payload(number(n)), format="json").json()["id"]
-        launched = api.post(
-            f"/api/v1/cases/{case}/asset-searches/",
-            {"channel": "online", "launched_at": "2026-10-09T09:00:00+08:00"},
-            format="json",
-        )
-        assert launched.status_code == 201, launched.content
-        ids.append(launched.json()["id"])
-    return ids
+    return [
+        launch_search(api, api.post("/api/v1/cases/", case_payload(number(n)), format="json").json()["id"])
+        for n in range(3)
+    ]
 
 
 def test_an_item_already_fed_back_fails_alone_and_a_retry_replays_the_same_answer(api, searches):
@@ -115,8 +109,11 @@ def test_a_search_out_of_scope_is_404_for_that_item_only(api, searches):
 
 
 def _failing_register(monkeypatch, fails_on: str, raise_it):
-    """``case_register`` that does all its writes, then raises for ``fails_on``."""
+    """The set write does all its writes, then fails in the database, so that the
+    items are registered one by one (``cases_bulk``'s fallback) by a ``case_register``
+    that does all its writes, then raises for ``fails_on``."""
     real = case_services.case_register
+    real_set_write = cases_bulk._set_write
 
     def register(*, actor, data):
         case = real(actor=actor, data=data)
@@ -124,7 +121,12 @@ def _failing_register(monkeypatch, fails_on: str, raise_it):
             raise_it(case)
         return case
 
-    monkeypatch.setattr(case_services, "case_register", register)
+    def set_write(*, actor, batch):
+        real_set_write(actor=actor, batch=batch)
+        raise IntegrityError("injected: a number registered meanwhile")
+
+    monkeypatch.setattr(cases_bulk, "case_register", register)
+    monkeypatch.setattr(cases_bulk, "_set_write", set_write)
 
 
 def _duplicate_row(case):

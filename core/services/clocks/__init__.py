@@ -25,6 +25,7 @@ from core.services.clocks.extensions import (
 from core.services.clocks.lifecycle import (
     APPROVER_ROLES,
     OVERSIGHT_RULES,
+    clock_build,
     clock_end_moot,
     clock_extend,
     clock_pause,
@@ -32,7 +33,9 @@ from core.services.clocks.lifecycle import (
     clock_start,
     clock_stop,
     clock_waive,
+    clocks_start_many,
     clocks_stop_for_subject,
+    rules_by_code,
     running_deadlines_for,
 )
 from core.services.clocks.recompute import (
@@ -55,6 +58,7 @@ __all__ = [
     "can_review_backdate",
     "clock_backdate_approve",
     "clock_backdate_reject",
+    "clock_build",
     "clock_extend",
     "clock_pause",
     "clock_resume",
@@ -64,6 +68,7 @@ __all__ = [
     "clocks_mark_breached",
     "clocks_recompute",
     "clocks_recompute_reporting",
+    "clocks_start_many",
     "clocks_stop_for_subject",
     "compute_schedule",
     "extension_approver_check",
@@ -72,6 +77,7 @@ __all__ = [
     "extension_request_check",
     "extension_rows",
     "within_extension",
+    "rules_by_code",
     "running_deadlines_for",
     "schedule_apply",
 ]
