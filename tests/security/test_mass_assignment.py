@@ -34,7 +34,7 @@ from tests.security.fuzz_world import build_fuzz_world
 
 pytestmark = [pytest.mark.xdist_group("security-mass-assignment")] if os.environ.get("PYTEST_XDIST_WORKER") else []
 
-DOMAIN_APPS = ("core", "enforcement", "custody_funds", "supervision", "dualcheck")
+DOMAIN_APPS = ("core", "enforcement", "custody_funds", "supervision", "dualcheck", "documents")
 AT = "2026-11-02T10:00:00+08:00"
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")
@@ -59,6 +59,13 @@ def w(world, db):
 
     if not User.objects.filter(username="calendar_admin").exists():
         make_member(Role.ADMIN, world.matrix.courts.lu, "calendar_admin")
+    # an unread notification of the bureau head's, for 标为已读 (issue 16)
+    from core.models import Notification
+
+    world.ids["notification"] = Notification.objects.create(
+        recipient=world.matrix.users["lower_head"], court=world.matrix.courts.lu0102, kind="approval_requested",
+        title="待我审批的申请", link="/cases/approvals/",
+    ).pk
     return world
 
 
@@ -215,6 +222,9 @@ ENDPOINTS = [
       "dry_run": False}, []),
     ("/api/v1/cases/bulk/", "token", "/api/v1/cases/bulk/", {"cases": [case_payload("(2026)鲁0102执4002号")]}, []),
     ("/api/v1/cases/{case_id}/notice/", "token", f"{CASE}/notice/", {"served_at": AT}, []),
+    ("/api/v1/cases/{case_id}/documents/", "token", f"{CASE}/documents/", {"kind": "acceptance_notice", "format": "docx"},
+     []),
+    ("/api/v1/notifications/{id}/read/", "lower_head", "/api/v1/notifications/{notification}/read/", {}, []),
     ("/api/v1/cases/{case_id}/interview/", "token", f"{CASE}/interview/", {"note": "约谈", "at": AT}, []),
     ("/api/v1/cases/{case_id}/suspend/", "token", f"{CASE}/suspend/",
      {"ruling_number": "(2026)鲁0102执异1号", "approved_by": UserRef("lower_head"), "reason": "中止", "at": AT}, []),
