@@ -18,6 +18,7 @@ ALLOWED = frozenset(
         "PDF",  # file formats a clerk knows by these names (打印 PDF, 导出 Excel, Word 文书)
         "Excel",
         "Word",
+        "CSV",  # the bank's statement file, as banks' internet banking names the download
         "API",  # 接口 (API) documents and clients of other court systems
         "CNY",  # ISO 4217, on money shown to finance
     }

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.urls import path
+from django.urls import include, path
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 
@@ -21,7 +21,8 @@ def _broken(request):
     raise RuntimeError("boom")
 
 
-urlpatterns = [path("forbidden/", _forbidden), path("broken/", _broken)]
+# the two views, then the whole site (the error pages link to 我的待办)
+urlpatterns = [path("forbidden/", _forbidden), path("broken/", _broken), path("", include("config.urls"))]
 
 
 def _policy(response) -> dict[str, str]:

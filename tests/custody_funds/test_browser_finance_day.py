@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from custody_funds.models import Receipt, ReceiptStatus
 from custody_funds.services import funds
-from tests.browser import log_in, screenshot
+from tests.browser import log_in, nav_link, screenshot
 from tests.custody_funds.factories import closed, receive
 from tests.enforcement.factories import make_case
 
@@ -32,7 +32,7 @@ def test_daily_receipts_and_the_closed_case_warning(page, courts, clerk, handler
 
     # --- finance opens 到账日报 from the menu: today's receipt, 不明款, the totals -----------------
     log_in(page, finance)
-    page.get_by_role("navigation", name="主导航").get_by_role("link", name="到账日报", exact=True).click()
+    nav_link(page, "到账日报").click()
     expect(page.locator("h1")).to_have_text("到账日报")
     row = page.locator(f"tr[data-receipt='{stray.pk}']")
     expect(row).to_contain_text("B-DAY-1")
@@ -98,7 +98,7 @@ def test_bank_statement_reconciled_on_the_page(page, courts, clerk, handler, fin
         encoding="utf-8",
     )
     log_in(page, finance)
-    page.get_by_role("navigation", name="主导航").get_by_role("link", name="到账日报", exact=True).click()
+    nav_link(page, "到账日报").click()
     page.get_by_role("link", name="上传银行对账单对账").click()
     expect(page.locator("h1")).to_have_text("银行对账")
     page.locator("select[name=court]").select_option("鲁0102")

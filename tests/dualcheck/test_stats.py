@@ -23,9 +23,10 @@ from tests.dualcheck.test_report_editor import browser
 
 pytestmark = pytest.mark.django_db
 
-# The REST endpoint is wired by dualcheck/api/urls.py; until then this module is
-# its own URLconf for the API tests (the real one after it).
-urlpatterns = [path("api/v1/", include(stats_api.urlpatterns))]
+# The REST endpoint is wired by dualcheck/api/urls.py; this module is its own URLconf
+# for the API tests: the endpoint first, then the whole site (the services the
+# fixtures call link their notifications to the browser pages).
+urlpatterns = [path("api/v1/", include(stats_api.urlpatterns)), path("", include("config.urls"))]
 
 
 def fresh(user) -> User:

@@ -129,8 +129,9 @@ def test_inbox_page_lists_my_alerts_and_acknowledges_with_htmx(
 ):
     client.force_login(bureau_head)
     client.get(reverse("supervision:inbox"))
-    # +8: the navigation's counts — one COUNT per work source of the role, the 待办 total, API token (issue 16)
-    with django_assert_max_num_queries(20):
+    # +8: the navigation's counts — one COUNT per work source of the role, the 待办 total, API token;
+    # +1 the bell's unread COUNT (issue 16)
+    with django_assert_max_num_queries(21):
         page = client.get(reverse("supervision:inbox"))
     html = page.content.decode()
     assert page.status_code == 200 and "报告执行局长" in html and scanned.case_number in html

@@ -73,7 +73,7 @@ TABLE: list[Entry] = [
                 "GET",
                 shows=lambda w, r, p: {COURT_OF[p]}
                 if (r, p)
-                in (("handler", "own"), ("clerk", "sibling"), ("clerk", "lower"), ("clerk", "upper"))
+                in (("handler", "own"), ("handler", "sibling"), ("handler", "lower"), ("handler", "upper"))
                 else set(),
             ),
         ),

@@ -89,9 +89,9 @@ TABLE: list[Entry] = [
                 in (
                     ("handler", "own"),
                     ("case_supervisor", "own"),
-                    ("clerk", "sibling"),
-                    ("clerk", "lower"),
-                    ("clerk", "upper"),
+                    ("handler", "sibling"),
+                    ("handler", "lower"),
+                    ("handler", "upper"),
                 )
                 else set(),
             ),
