@@ -17,7 +17,14 @@ from django_fsm import can_proceed
 from core import messages
 from core.calendar import WorkingCalendar, start_of_day
 from core.case_numbers import CaseNumber, implementation_type_check, parse_case_number
-from core.exceptions import Conflict, FieldErrors, InvalidTransition, PermissionDenied, ValidationFailed
+from core.exceptions import (
+    Conflict,
+    FieldErrors,
+    InvalidTransition,
+    PermissionDenied,
+    RuleViolation,
+    ValidationFailed,
+)
 from core.identity import validate_party_id, validate_phone
 from core.models import Court, Deadline, DeadlineRule, NodeEvent, User
 from core.models.clocks import RUNNING
@@ -268,13 +275,28 @@ def _case_register_check(*, actor: User, data: CaseInput) -> tuple[str, str]:
     errors, number = _case_input_errors(data)
     if data.handler is not None and not handler_of_court(data.handler, data.court):
         errors.add("handler", messages.HANDLER_NOT_OF_COURT)  # with the rest: one answer names every field
+    # A time in the future and a number already taken are refusals of their own (422
+    # node_in_future, 409 duplicate_case_number) when nothing else is wrong; beside other
+    # mistakes they are named with them, so the clerk corrects everything in one round.
+    future: RuleViolation | None = None
+    try:
+        check_time(data.received_at)
+    except RuleViolation as exc:
+        future = exc
+    taken = number is not None and Case.objects.filter(case_number=number.normalized).exists()
+    if errors.fields:
+        if future is not None:
+            errors.add("received_at", future.message)
+        if taken:
+            assert number is not None
+            errors.add("case_number", _duplicate(number.normalized).message)
     errors.raise_if_any()
     assert number is not None  # no errors: the number parsed
-    normalized, type_code = number.normalized, number.type_code
-    check_time(data.received_at)
-    if Case.objects.filter(case_number=normalized).exists():
-        raise _duplicate(normalized)
-    return normalized, type_code
+    if future is not None:
+        raise future
+    if taken:
+        raise _duplicate(number.normalized)
+    return number.normalized, number.type_code
 
 
 def _case_new(*, data: CaseInput, normalized: str, type_code: str) -> Case:

@@ -1,6 +1,7 @@
 """到账日报: every receipt of a day across cases with its totals (received, matched,
 unidentified, paid out), scoped by court — the selector, the page and REST."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -8,9 +9,22 @@ import pytest
 from core.models import Role
 from custody_funds import reconciliation
 from custody_funds.services import funds
+from tests.conftest import at
 from tests.core.factories import make_member
 from tests.custody_funds.factories import notified, receive, stray
 from tests.enforcement.factories import make_case
+
+
+@pytest.fixture
+def today() -> dt.date:
+    """This module's world is written against 2026-11-21 (the suite's default today):
+    receipts on the 19th and 20th, a payment made "today". It moves there itself, so
+    the run on another day (TEST_TODAY) checks the same thing."""
+    return dt.date(2026, 11, 21)
+
+
+pytestmark = pytest.mark.time_machine(at("2026-11-21 10:00"))
+
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 the row and the column, changing nothing; and the 对账表 export (per-day totals, lines)."""
 
 import base64
+import datetime as dt
 import io
 from decimal import Decimal
 
@@ -19,6 +20,17 @@ from tests.conftest import at
 from tests.custody_funds.factories import notified, receive, stray
 
 HEADER = "交易日期,金额,流水号,对方户名\n"
+
+@pytest.fixture
+def today() -> dt.date:
+    """This module's world is written against 2026-11-21 (the suite's default today):
+    receipts on the 19th and 20th, a payment made "today". It moves there itself, so
+    the run on another day (TEST_TODAY) checks the same thing."""
+    return dt.date(2026, 11, 21)
+
+
+pytestmark = pytest.mark.time_machine(at("2026-11-21 10:00"))
+
 
 
 @pytest.fixture

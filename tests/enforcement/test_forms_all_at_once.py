@@ -206,6 +206,18 @@ def test_handler_of_another_court_is_refused_by_the_service_with_the_other_field
     assert not Case.objects.exists()
 
 
+def test_a_taken_number_and_a_future_time_are_named_with_the_other_mistakes(clerk, courts, case):
+    """Alone they keep their own answers (409 duplicate_case_number, 422 node_in_future);
+    beside another mistake all of them come in one answer (issue 16)."""
+    data = _case_input(courts, number=case.case_number, received="2026-11-25 10:00", claim="0")
+    with pytest.raises(ValidationFailed) as refused:
+        case_services.case_register(actor=clerk, data=data)
+    fields = refused.value.extra["fields"]
+    assert fields["claim_amount"] == [str(messages.AMOUNT_NOT_POSITIVE)]
+    assert "已存在" in fields["case_number"][0] and "晚于当前时间" in fields["received_at"][0]
+    assert Case.objects.count() == 1
+
+
 def test_handler_of_the_court_is_accepted(clerk, handler, courts):
     case = case_services.case_register(actor=clerk, data=_case_input(courts, handler=handler))
     assert case.handler == handler

@@ -248,7 +248,11 @@ def test_register_errors_for_account_and_missing_applicant(client, courts, clerk
 
 def test_register_duplicate_number_and_wrong_court_code_show_on_case_number(client, courts, clerk, case, now):
     client.force_login(clerk)
-    response = client.post(reverse("enforcement:case-new"), register_data(courts, case_number=case.case_number))
+    # filed in the year its 案号 names (another year is its own refusal, issue 16), whatever today is
+    response = client.post(
+        reverse("enforcement:case-new"),
+        register_data(courts, case_number=case.case_number, filed_on=case.filed_on.isoformat()),
+    )
     assert "已存在" in field_block(response.content.decode(), "case_number")
     response = client.post(reverse("enforcement:case-new"), register_data(courts, case_number="(2026)鲁0103执1号"))
     assert "不一致" in field_block(response.content.decode(), "case_number")
