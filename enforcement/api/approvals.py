@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.base import ApiView
-from core.api.fields import MoneyField
+from core.api.fields import DateTimeField, MoneyField
 from core.api.pagination import DefaultPagination
 from core.api.schema import ERROR_RESPONSES, WRITE_ERROR_RESPONSES
 from core.exceptions import ValidationFailed
@@ -51,7 +51,7 @@ class ApprovalListApi(ApiView):
 
 class ApprovalRequestApi(ApiView):
     class InputSerializer(serializers.Serializer):
-        kind = serializers.ChoiceField(choices=["over_seizure", "extension"])
+        kind = serializers.ChoiceField(choices=["over_seizure", "extension", "dishonest_delete"])
         reason = serializers.CharField(max_length=1000)
         deadline = serializers.IntegerField(required=False, allow_null=True, default=None)
         added = serializers.IntegerField(required=False, min_value=1, max_value=365, allow_null=True, default=None)
@@ -62,6 +62,11 @@ class ApprovalRequestApi(ApiView):
         asset = serializers.IntegerField(required=False, allow_null=True, default=None)
         # over_seizure: the value the approval covers (none: the asset whatever its value)
         amount = MoneyField(required=False, allow_null=True, default=None)
+        # dishonest_delete (申请执行人同意删除失信信息, 失信规定 §10(三)): the respondents, the
+        # consent's time and document — what the refused consent's extra.request names
+        respondents = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+        consent_at = DateTimeField(required=False, allow_null=True, default=None)
+        document = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
     @extend_schema(operation_id="approvals_request", request=InputSerializer, responses={201: ApprovalOut, **WRITE_ERROR_RESPONSES})
     def post(self, request: Request, case_id: int) -> Response:
@@ -72,6 +77,11 @@ class ApprovalRequestApi(ApiView):
         payload: dict[str, Any] = {}
         if v["kind"] == "extension":
             payload = {"deadline": v["deadline"], "added": v["added"], "unit": v["unit"]}
+        elif v["kind"] == "dishonest_delete":
+            payload = {
+                "respondents": v["respondents"], "document": v["document"],
+                "at": v["consent_at"].isoformat() if v["consent_at"] else "",
+            }
         elif v["asset"]:
             payload = {"asset": v["asset"]}
         if v["kind"] == "over_seizure" and v["amount"] is not None:

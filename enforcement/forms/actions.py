@@ -354,6 +354,11 @@ class ApprovalRequestForm(ActionForm):
         label=_("审批事项"),
         choices=[(ApprovalKind.OVER_SEIZURE, ApprovalKind.OVER_SEIZURE.label), (ApprovalKind.EXTENSION, ApprovalKind.EXTENSION.label)],
     )
+    # 删除失信信息审批, offered in place where the consent was refused (credit section):
+    # the consent's respondent, time and document travel with the request
+    respondent = forms.IntegerField(label=_("被执行人"), required=False, widget=forms.HiddenInput)
+    consent_at = forms.CharField(label=_("同意时间"), required=False, widget=forms.HiddenInput)
+    document = forms.CharField(label=_("申请执行人同意书"), required=False, max_length=200, widget=forms.HiddenInput)
     asset = forms.TypedChoiceField(label=_("拟控制的财产"), coerce=int, required=False, empty_value=None)
     deadline = forms.TypedChoiceField(label=_("延长的期限"), coerce=int, required=False, empty_value=None)
     added = forms.IntegerField(label=_("延长期限"), min_value=1, max_value=365, required=False)
@@ -377,6 +382,13 @@ class ApprovalRequestForm(ActionForm):
                 for pk, (d, left) in self.extendable.items()
             ),
         ]
+        if self.data.get(self.add_prefix("kind")) == ApprovalKind.DISHONEST_DELETE:  # asked from the credit section
+            self.fields["kind"].choices = [
+                *self.fields["kind"].choices, (ApprovalKind.DISHONEST_DELETE, ApprovalKind.DISHONEST_DELETE.label)
+            ]
+        else:  # the page's own request form: only what it asks
+            for name in ("respondent", "consent_at", "document"):
+                del self.fields[name]
         units = {d.get_unit_display() for d, _left in self.extendable.values()}
         unit = units.pop() if len(units) == 1 else _("所选期限的单位")
         self.fields["added"].label = _("延长期限（%(unit)s）") % {"unit": unit}
@@ -399,6 +411,9 @@ class ApprovalRequestForm(ActionForm):
 
     def payload(self) -> dict:
         data = self.cleaned_data
+        if data["kind"] == ApprovalKind.DISHONEST_DELETE:
+            return {"respondents": [data["respondent"]] if data.get("respondent") else [],
+                    "at": data.get("consent_at") or "", "document": data.get("document") or ""}
         if data["kind"] == ApprovalKind.EXTENSION:
             return {"deadline": data["deadline"], "added": data["added"]}
         return {"asset": data["asset"]} if data.get("asset") else {}

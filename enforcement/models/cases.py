@@ -200,6 +200,9 @@ class ApprovalKind(models.TextChoices):
     OVER_SEIZURE = "over_seizure", _("超标的查封审批")
     CLOSURE = "closure", _("终结本次执行审批")
     EXTENSION = "extension", _("延长期限审批")
+    # 申请执行人同意删除失信信息 needs the court's approval (失信规定 §10(三)); asked for in
+    # place where the consent is refused to someone who may not approve it (issue 16)
+    DISHONEST_DELETE = "dishonest_delete", _("删除失信信息审批")
 
 
 class ApprovalStatus(models.TextChoices):

@@ -29,6 +29,7 @@ from enforcement.selectors import (
     case_get_for_update,
     case_get_for_update_unchecked,
 )
+from enforcement.services import credit
 from enforcement.services.cases import CaseInput, PartyInput, PayoutAccountInput, case_register
 from enforcement.services.clock_lifecycle import (
     clocks_apply_closure,
@@ -241,6 +242,8 @@ def approval_request(*, actor: User, case: Case, kind: str, reason: str, payload
             pending=pending,
         )
         payload["unit"] = deadline.unit
+    if kind == ApprovalKind.DISHONEST_DELETE:
+        payload = credit.dishonest_deletion_request_check(case, payload)
     if kind == ApprovalKind.OVER_SEIZURE and payload.get("asset") is not None:
         if not case.assets.filter(pk=payload["asset"]).exists():
             raise ValidationFailed.for_field("asset", _("该财产不属于本案。"))
@@ -292,6 +295,9 @@ def approval_decide(*, actor: User, approval: Approval, approve: bool, note: str
         _check_closure(case, approval.payload["closure"], closed_at, approval.payload["document"])
         # the ruling is made on approval; the case closes on its last service
         _rule_terminated(case, at=max(now, closed_at), document=approval.payload["document"], actor=actor)
+        approval.use()
+    elif approval.kind == ApprovalKind.DISHONEST_DELETE:
+        credit.dishonest_deletion_approved(actor=actor, case=case, payload=approval.payload, approval_id=approval.pk)
         approval.use()
     elif extension is not None:
         clocks.clock_extend(

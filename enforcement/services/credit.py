@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import messages
-from core.exceptions import InvalidTransition, PermissionDenied, RuleViolation, ValidationFailed
+from core.exceptions import FieldErrors, InvalidTransition, PermissionDenied, RuleViolation, ValidationFailed
 from core.identity import mask_id, validate_resident_id
 from core.models import Deadline, User
 from core.services import clocks
@@ -274,8 +275,14 @@ def credit_applicant_consent(
     if not document.strip():
         raise ValidationFailed.for_field("document", _("请填写申请执行人签署的同意书。"))
     if delete_dishonest and not can_approve(actor, case):
+        # the request the refusal needs, ready to send (REST) or offered in place (the page)
         raise PermissionDenied(
-            _("因申请执行人同意删除失信信息，须经执行局长（或院领导）批准。"), code="credit_deletion_needs_approval"
+            _("因申请执行人同意删除失信信息，须经执行局长（或院领导）批准。"), code="credit_deletion_needs_approval",
+            extra={"request": {
+                "method": "POST", "path": f"/api/v1/cases/{case.pk}/approvals/",
+                "body": {"kind": "dishonest_delete", "reason": "", "respondents": [p.pk for p in parties],
+                         "consent_at": at.isoformat(), "document": document.strip()[:200]},
+            }},
         )
     started: list[CreditMeasure] = []
     for party in parties:
@@ -360,3 +367,50 @@ def credit_dishonest_not_applicable(*, actor: User, case: Case, party_id: int, a
     record_node(case=case, kind=CreditNode.DISHONEST_NOT_APPLICABLE, occurred_at=at, actor=actor, subject=party,
                 payload={"respondent": party.pk, "reason": reason.strip()[:1000]})
     return party
+
+
+def dishonest_deletion_request_check(case: Case, payload: dict) -> dict:
+    """A 删除失信信息 request's payload (``ApprovalKind.DISHONEST_DELETE``): the respondents
+    whose 失信 entry is in force, the consent's time and its document — normalised, or
+    every field's refusal at once."""
+    errors = FieldErrors()
+    raw = payload.get("respondents")
+    ids = [i for i in raw if isinstance(i, int)] if isinstance(raw, list) else []
+    if not ids or len(ids) != len(raw or []):
+        errors.add("respondents", _("请选择申请执行人同意删除失信信息的被执行人。"))
+    for pid in dict.fromkeys(ids):
+        party = case.parties.filter(pk=pid, role=PartyRole.RESPONDENT).first()
+        if party is None or _issued(case, party, CreditKind.DISHONEST) is None:
+            errors.add("respondents", _("被执行人（%(p)s）没有生效的失信决定。") % {"p": pid})
+    at = None
+    try:
+        at = dt.datetime.fromisoformat(str(payload.get("at") or ""))
+        check_time(at)
+    except (ValueError, TypeError):
+        errors.add("at", _("请填写申请执行人同意的时间，如 2026-11-20T10:00:00+08:00。"))
+    except (RuleViolation, ValidationFailed) as exc:
+        errors.add("at", exc.message)
+    document = str(payload.get("document") or "").strip()
+    if not document:
+        errors.add("document", _("请填写申请执行人签署的同意书。"))
+    errors.raise_if_any()
+    assert at is not None
+    return {"respondents": list(dict.fromkeys(ids)), "at": at.isoformat(), "document": document[:200]}
+
+
+def dishonest_deletion_approved(*, actor: User, case: Case, payload: dict, approval_id: int) -> list[CreditMeasure]:
+    """The request approved: DISHONEST_DELETE runs for each named respondent's 失信 entry
+    still in force, from the consent's time (失信规定 §10(三))."""
+    at = dt.datetime.fromisoformat(payload["at"])
+    started: list[CreditMeasure] = []
+    for pid in payload["respondents"]:
+        party = case.parties.filter(pk=pid, role=PartyRole.RESPONDENT).first()
+        measure = _issued(case, party, CreditKind.DISHONEST) if party is not None else None
+        if measure is None or at < measure.issued_at:
+            continue
+        release_clock_start(case=case, measure=measure, at=at)
+        started.append(measure)
+    record_node(case=case, kind=CreditNode.APPLICANT_CONSENTED, occurred_at=timezone.now(), actor=actor,
+                payload={"respondents": payload["respondents"], "document": payload["document"],
+                         "delete_dishonest": True, "approval": approval_id})
+    return started

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.exceptions import InvalidTransition, RuleViolation
+from core.exceptions import InvalidTransition, PermissionDenied, RuleViolation
 from core.web.pages import Action, Done
 from enforcement import forms as f
 from enforcement import policy
@@ -528,10 +528,20 @@ def _do_credit_guarantee(page: "CasePage", party: Any, form: Any) -> Done:
 
 def _do_credit_consent(page: "CasePage", party: Any, form: Any) -> Done:
     d = form.cleaned_data
-    credit_services.credit_applicant_consent(
-        actor=page.user, case=page.case, party_ids=[party.pk], at=d["at"], document=d["document"],
-        delete_dishonest=d["delete_dishonest"],
-    )
+    try:
+        credit_services.credit_applicant_consent(
+            actor=page.user, case=page.case, party_ids=[party.pk], at=d["at"], document=d["document"],
+            delete_dishonest=d["delete_dishonest"],
+        )
+    except PermissionDenied as exc:
+        if exc.code != "credit_deletion_needs_approval":
+            raise
+        # the form offers the deletion request in place (another approver decides)
+        form.offer_approval = True
+        form.approval_url = page.action_url(ACTIONS["approval-request"])
+        form.approval_payload = exc.extra["request"]["body"]
+        # shown on the form (422) with the request beside it, not as a bare refusal
+        raise RuleViolation(exc.message, code=exc.code) from None
     return Done(_("已登记申请执行人同意；该被执行人的限制消费令须在三个工作日内解除。"))
 
 

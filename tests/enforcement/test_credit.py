@@ -187,6 +187,67 @@ def test_consent_to_delete_dishonest_needs_the_courts_approval(courts, clerk, ha
     assert delete.due_at == _end("2026-03-03")
 
 
+def test_a_refused_deletion_is_asked_for_in_place_and_runs_once_approved(courts, clerk, handler, bureau_head):
+    """The refusal names the request it needs (issue 16); the request, approved by a bureau
+    head other than the requester, starts DISHONEST_DELETE from the consent's time."""
+    case = _three_respondents(clerk, courts.lu0102, handler)
+    r1 = _respondents(case)[0]
+    m1 = _issue(case, clerk, r1, "dishonest", "2026-01-20 10:00")
+    with pytest.raises(PermissionDenied) as exc:
+        credit_services.credit_applicant_consent(actor=handler, case=case, party_ids=[r1.pk], at=at("2026-02-27 10:00"),
+                                                 document="同意书", delete_dishonest=True)
+    request = exc.value.extra["request"]
+    assert request["path"] == f"/api/v1/cases/{case.pk}/approvals/"
+    body = request["body"]
+    assert (body["kind"], body["respondents"], body["document"]) == ("dishonest_delete", [r1.pk], "同意书")
+    payload = {"respondents": body["respondents"], "at": body["consent_at"], "document": body["document"]}
+    approval = closure_services.approval_request(actor=handler, case=case, kind="dishonest_delete",
+                                                 reason="申请执行人书面同意删除", payload=payload)
+    assert not _clocks(m1["dishonest"], "DISHONEST_DELETE")  # nothing runs before the decision
+    with pytest.raises(PermissionDenied):
+        closure_services.approval_decide(actor=handler, approval=approval, approve=True)
+    closure_services.approval_decide(actor=bureau_head, approval=approval, approve=True)
+    [delete] = _clocks(m1["dishonest"], "DISHONEST_DELETE")
+    assert delete.due_at == _end("2026-03-03")  # from the consent, as if approved at once
+    approval.refresh_from_db()
+    assert approval.status == "used"
+
+
+def test_a_deletion_request_names_every_mistake(courts, clerk, handler):
+    case = _three_respondents(clerk, courts.lu0102, handler)
+    r1, r2 = _respondents(case)[:2]
+    _issue(case, clerk, r1, "dishonest", "2026-01-20 10:00")
+    with pytest.raises(ValidationFailed) as refused:
+        closure_services.approval_request(
+            actor=handler, case=case, kind="dishonest_delete", reason="同意删除",
+            payload={"respondents": [r2.pk], "at": "2099-01-01T10:00:00+08:00", "document": " "},
+        )
+    assert set(refused.value.extra["fields"]) == {"respondents", "at", "document"}
+
+
+def test_the_refused_consent_offers_the_request_on_the_page(client, courts, clerk, handler, bureau_head):
+    case = _three_respondents(clerk, courts.lu0102, handler)
+    r1 = _respondents(case)[0]
+    m1 = _issue(case, clerk, r1, "dishonest", "2026-01-20 10:00")
+    client.force_login(handler)
+    url = reverse("enforcement:case-object-action", args=[case.pk, "credit-consent", r1.pk])
+    response = client.post(url, {"at": "2026-02-27T10:00", "document": "同意书", "delete_dishonest": "on"})
+    body = response.content.decode()
+    assert response.status_code in (403, 422), (response.status_code, response.get("Location"),
+                                                [m.message for m in response.wsgi_request._messages])
+    assert "data-offer-approval" in body
+    assert 'name="kind" value="dishonest_delete"' in body and f'name="respondent" value="{r1.pk}"' in body
+    offer = reverse("enforcement:case-action", args=[case.pk, "approval-request"])
+    response = client.post(offer, {"kind": "dishonest_delete", "respondent": r1.pk,
+                                   "consent_at": "2026-02-27T10:00:00+08:00", "document": "同意书",
+                                   "reason": "申请执行人书面同意删除失信信息"})
+    assert response.status_code == 302, response.content.decode()[:400]
+    approval = case.approvals.get(kind="dishonest_delete")
+    assert approval.payload["respondents"] == [r1.pk] and approval.requested_by == handler
+    assert bureau_head.notifications.filter(kind="approval_requested").exists()
+    assert not _clocks(m1["dishonest"], "DISHONEST_DELETE")
+
+
 def test_fulfilment_starts_release_and_deletion_for_every_respondent(courts, clerk, handler):
     case = _three_respondents(clerk, courts.lu0102, handler)
     r1, r2, _r3 = _respondents(case)
