@@ -390,6 +390,8 @@ DECISIONS = {
     # services
     "enforcement.services.closure.approval_decide": ["over_seizure", "extension", "terminated_round"],
     "enforcement.services.closure.approval_request": EXEMPT + "the maker's side of approval_decide",
+    "enforcement.services.credit.dishonest_deletion_approved": EXEMPT + "the effect of an approved dishonest_delete "
+    "request, called only by approval_decide (its maker ≠ checker scenario covers it)",
     "enforcement.services.closure.case_close": EXEMPT + "终本 by a bureau head is his own decision, no "
     "request is made (DESIGN: the bureau head approves 终本); anyone else's becomes an approval request",
     "enforcement.services.measures.control_create": EXEMPT + "uses an over-seizure approval already decided "
