@@ -106,6 +106,19 @@ def on(day: dt.date, hour: int = 10, minute: int = 0) -> dt.datetime:
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the site's language: a request made in English (the language
+    cookie) leaves English active in its thread, and a later test of the same worker that
+    renders without a request would read it."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _reference_data(request):
     """The rule catalogue and the working calendar come from data migrations; a
     transactional test flushes them, so put them back for whoever comes next."""
