@@ -169,7 +169,7 @@ class WorkingCalendar:
         if unit == PeriodUnit.HOURS:
             # Hours need no calendar: the period runs through rest days.
             return started_at + dt.timedelta(hours=duration)
-        start = timezone.localtime(started_at).date()
+        start = local_date(started_at)
         return end_of_day(self.due_date(start, duration, unit, roll=roll))
 
     def shift_back(self, moment: dt.datetime, amount: int, unit: str) -> dt.datetime:
@@ -180,7 +180,7 @@ class WorkingCalendar:
 
         if unit == PeriodUnit.HOURS:
             return moment - dt.timedelta(hours=amount)
-        day = timezone.localtime(moment).date()
+        day = local_date(moment)
         if unit == PeriodUnit.WORKING_DAYS:
             target = self.add_working_days(day, -amount)
         elif unit == PeriodUnit.MONTHS:
@@ -204,13 +204,21 @@ def predicted_exceptions(year: int) -> dict[dt.date, bool]:
         raise CalendarNotLoaded(year) from None
 
 
+# Days, their starts and ends are the courts' (settings.TIME_ZONE, China time),
+# whatever time zone a request may have activated. The default time zone is cached by
+# Django; the current one is a context-local lookup per call (a tenth of the due-date
+# computation of a bulk registration).
+
+
 def start_of_day(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_default_timezone())
 
 
 def end_of_day(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, END_OF_DAY))
+    return dt.datetime.combine(day, END_OF_DAY, tzinfo=timezone.get_default_timezone())
 
 
 def local_date(moment: dt.datetime) -> dt.date:
-    return timezone.localtime(moment).date()
+    if moment.tzinfo is None:
+        raise ValueError("local_date() cannot be applied to a naive datetime")
+    return moment.astimezone(timezone.get_default_timezone()).date()

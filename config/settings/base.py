@@ -6,6 +6,8 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 
+from core.history import default_trackers
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -122,6 +124,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # gunicorn). Lockout, audit, the spraying guard and the API throttles all use it.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
 AXES_CLIENT_IP_CALLABLE = "core.net.axes_client_ip"
+
+# History: inserts recorded once per statement, updates row by row (core/history.py).
+PGHISTORY_DEFAULT_TRACKERS = default_trackers()
 # Password spraying: this many distinct accounts failing from one address within
 # the window block the address for AXES_COOLOFF_HOURS (core.services.login_guard).
 LOGIN_SPRAY_ACCOUNTS = env.int("LOGIN_SPRAY_ACCOUNTS", default=10)

@@ -3,21 +3,33 @@ item's failure changes nothing of the others, and the request as a whole answers
 200 whatever its items raised (so that the same ``Idempotency-Key`` replays the
 per-item answer, never a single error that hides what was saved).
 
-Public: ``bulk_run``, ``bulk_answer``. The transactions are the service's
-(``core.services.bulk.items_each_atomic``); this module only shapes the answer."""
+Public: ``bulk_answer``. The service handles the items as a set (the transactions
+are its own: ``core.services.bulk.set_write_or_one_by_one``); this module only
+shapes the answer."""
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from core.api.errors import error_body, error_status_body
-from core.services.bulk import ItemOutcome, items_each_atomic
 
 logger = logging.getLogger(__name__)
 
 INTERNAL_ERROR = "internal_error"
+
+
+@dataclass(frozen=True)
+class ItemOutcome:
+    """What the service made of one item (``fields`` of its result), or what refused
+    it (``error``)."""
+
+    index: int
+    item: Any  # one submitted item, as the client sent it (usually a dict)
+    fields: dict | None = None
+    error: Exception | None = None
 
 
 def _item_error(exc: Exception, index: int) -> dict:
@@ -32,14 +44,6 @@ def _item_error(exc: Exception, index: int) -> dict:
         "status": 500,
         "error": error_body(INTERNAL_ERROR, _("处理该条时发生内部错误，该条未保存；其他各条不受影响。")),
     }
-
-
-def bulk_run(items: list, handle: Callable[[Any], dict], key: Callable[[Any], Any]) -> dict:
-    """Run ``handle`` on each item in its own transaction, so that an item that
-    fails, whatever it raises, leaves nothing behind and the next one goes on.
-    ``handle`` returns the fields of a created item's result; ``key`` names the item
-    in its result (as submitted). Returns ``{"created", "failed", "results"}``."""
-    return _answer(items, items_each_atomic(items, handle), key)
 
 
 def bulk_answer(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from core.exceptions import RuleViolation
 from core.models import ApiToken, Court, NodeEvent, Role, User
 from core.selectors import user_has_role
+from core.services.bulk import rows_insert
 
 # Clocks of different machines disagree by a little; a node "in the future" by less
 # than this is accepted as now.
@@ -24,8 +25,6 @@ FLAG_BACKDATED = "backdated"
 
 P = ParamSpec("P")
 
-# Rows per INSERT statement when events are appended in bulk.
-BULK_BATCH = 2000
 FLAG_IMPORTED = "imported"
 
 # Set while loading historical records (demo data, a migration from another court
@@ -143,8 +142,9 @@ node_event_record = event_saver(node_event_build)
 
 
 def node_events_record_many(events: list[NodeEvent]) -> list[NodeEvent]:
-    """Append the node events ``node_event_build`` made, in one INSERT per batch and
-    in their order. Nothing per event happens on save (no signal, no chain: the seal
-    chain is built afterwards by ``audit``'s sealer, over whatever rows were committed),
-    so a bulk insert is what saving them one by one writes."""
-    return NodeEvent.objects.bulk_create(events, batch_size=BULK_BATCH)
+    """Append the node events ``node_event_build`` made, in one set write
+    (``rows_insert``) and in their order. Nothing per event happens on save (no
+    signal, no chain: the seal chain is built afterwards by ``audit``'s sealer, over
+    whatever rows were committed), so a bulk insert is what saving them one by one
+    writes."""
+    return list(rows_insert(events))

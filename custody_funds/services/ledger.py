@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.exceptions import RuleViolation, ValidationFailed
 from core.models import Court, User
+from core.services.bulk import rows_insert
 from custody_funds.models import AccountKind, LedgerAccount, Posting, PostingLeg
 
 CENT = Decimal("0.01")
@@ -87,10 +88,10 @@ def _case_account_fields(case) -> dict:
 
 def fund_accounts_open(*, cases) -> list[LedgerAccount]:
     """The accounts of cases registered in bulk (all new: none has one yet), in one
-    INSERT. Each number is derived from the case's own id (``account_number_for``),
+    set write (``rows_insert``). Each number is derived from the case's own id (``account_number_for``),
     so numbers allocated in parallel never collide; the unique constraints on
     ``number`` and ``case`` refuse a second account all the same."""
-    return LedgerAccount.objects.bulk_create([LedgerAccount(**_case_account_fields(case)) for case in cases])
+    return list(rows_insert([LedgerAccount(**_case_account_fields(case)) for case in cases]))
 
 
 def _money(amount: Decimal) -> Decimal:

@@ -19,7 +19,7 @@ def at_or_now(data: dict[str, Any]) -> dt.datetime:
     return data.get("at") or timezone.now()
 
 
-# The answer of ``core.api.bulk.bulk_run``, which the bulk views build as plain dicts:
+# The answer of ``core.api.bulk.bulk_answer``, which the bulk views build as plain dicts:
 # ``{"created", "failed", "results": [...]}`` with one result per submitted item, told
 # apart by ``result``. A failed item carries the status code and the error body it
 # would have got on its own — whatever it raised: an unknown error is 500

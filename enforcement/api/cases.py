@@ -443,9 +443,10 @@ class CaseBulkApi(ApiView):
         request=inline_serializer(
             name="CaseBulkInput",
             fields={
-                "cases": CaseIn(
-                    many=True,
-                    allow_empty=False,
+                "cases": serializers.ListField(
+                    child=CaseIn(),
+                    min_length=1,
+                    max_length=settings.ENFORCEMENT_BULK_MAX,
                     help_text=f"每项与 POST /cases/ 的请求体相同；一次最多 {settings.ENFORCEMENT_BULK_MAX} 件。",
                 )
             },

@@ -138,9 +138,10 @@ class SearchFeedbackBulkApi(ApiView):
         request=inline_serializer(
             name="SearchFeedbackBulkInput",
             fields={
-                "feedback": FeedbackBulkItemIn(
-                    many=True,
-                    allow_empty=False,
+                "feedback": serializers.ListField(
+                    child=FeedbackBulkItemIn(),
+                    min_length=1,
+                    max_length=settings.ENFORCEMENT_BULK_MAX,
                     help_text=f"一次最多 {settings.ENFORCEMENT_BULK_MAX} 条。",
                 )
             },

@@ -31,7 +31,7 @@ from core.calendar import WorkingCalendar
 from core.exceptions import NotFound, PermissionDenied
 from core.models import User
 from core.services import clocks
-from core.services.bulk import set_write_or_one_by_one
+from core.services.bulk import rows_insert, set_write_or_one_by_one
 from core.services.events import node_events_record_many
 from enforcement.models import Asset, AssetSearch, Case
 from enforcement.policy import can_act_at
@@ -69,7 +69,7 @@ def _set_write(*, actor: User, accepted: list[Accepted], by_code: dict) -> list[
         )
         for _i, item, search, case in accepted
     ]
-    Asset.objects.bulk_create([asset for assets in per_item for asset in assets])
+    rows_insert([asset for assets in per_item for asset in assets])
     calendar = WorkingCalendar.load()
     rules = clocks.rules_by_code(["CONTROL_AFTER_FEEDBACK"])
     clocks.clocks_start_many(

@@ -10,7 +10,8 @@ What ``case_register`` does for one case, and where the set does the same:
    query for every number of the set, plus the numbers repeated inside the set (the
    first occurrence wins, as it would one by one);
 2. the case row (``_case_new``), its parties and the applicants' payout accounts
-   (``_parties_new``): one INSERT per table;
+   (``_parties_new``): one set write per table (``core.services.bulk.rows_insert``:
+   ``COPY`` on PostgreSQL);
 3. the clocks of its type (``_registration_clocks``): one calendar snapshot and one
    rule lookup for the whole set, one INSERT;
 4. the RECEIVED node event (``_registration_node``): one INSERT; events carry no
@@ -38,7 +39,7 @@ from core.exceptions import PermissionDenied
 from core.models import User
 from core.rule_catalogue import CASE_TYPE_CLOCKS
 from core.services import clocks
-from core.services.bulk import set_write_or_one_by_one
+from core.services.bulk import rows_insert, set_write_or_one_by_one
 from core.services.events import node_events_record_many
 from enforcement import signals
 from enforcement.models import Case, Party, PayoutAccount
@@ -56,9 +57,6 @@ from enforcement.services.cases import (
 )
 from enforcement.services.common import check_time
 from enforcement.services.notifications import notify_cases_assigned
-
-# Rows per INSERT statement.
-INSERT_BATCH = 2000
 
 # One registration: its position in the request, its input, normalised number, type.
 Checked = tuple[int, CaseInput, str, str]
@@ -94,7 +92,8 @@ def _numbers_taken(numbers: set[str]) -> set[str]:
 
 
 def _set_write(*, actor: User, batch: list[Checked]) -> list[Case]:
-    """Write every registration of ``batch`` in one INSERT per table."""
+    """Write every registration of ``batch`` in one set write per table
+    (``rows_insert``: COPY on PostgreSQL)."""
     calendar = WorkingCalendar.load()
     rules = clocks.rules_by_code(
         code
@@ -105,7 +104,7 @@ def _set_write(*, actor: User, batch: list[Checked]) -> list[Case]:
     cases = [
         _case_new(data=data, normalized=number, type_code=type_code) for _i, data, number, type_code in batch
     ]
-    Case.objects.bulk_create(cases, batch_size=INSERT_BATCH)
+    rows_insert(cases)
     parties: list[Party] = []
     accounts: list[PayoutAccount] = []
     for case, (_i, data, _n, _t) in zip(cases, batch, strict=True):
@@ -113,8 +112,8 @@ def _set_write(*, actor: User, batch: list[Checked]) -> list[Case]:
             parties.append(party)
             if account is not None:
                 accounts.append(account)
-    Party.objects.bulk_create(parties, batch_size=INSERT_BATCH)
-    PayoutAccount.objects.bulk_create(accounts, batch_size=INSERT_BATCH)  # party_id from the saved party
+    rows_insert(parties)
+    rows_insert(accounts)  # party_id from the saved party
     clocks.clocks_start_many(
         [
             deadline

@@ -317,3 +317,14 @@ def test_conformance_check_catches_an_undocumented_field(schema, api):
     response.json = lambda: [{**court, "secret": 1} for court in original()]
     with pytest.raises(AssertionError, match="secret"):
         assert_conforms(schema, "/api/v1/courts/", "get", response)
+
+
+@pytest.mark.parametrize(
+    ("component", "field"), [("CaseBulkInputRequest", "cases"), ("SearchFeedbackBulkInputRequest", "feedback")]
+)
+def test_the_bulk_endpoints_declare_their_limits(schema, settings, component, field):
+    """A client can read the per-request maximum from the schema, not only from the
+    help text (issue 17)."""
+    items = schema["components"]["schemas"][component]["properties"][field]
+    assert (items["type"], items["minItems"], items["maxItems"]) == ("array", 1, settings.ENFORCEMENT_BULK_MAX)
+    assert items["items"]["$ref"].startswith("#/components/schemas/")

@@ -242,3 +242,18 @@ def test_two_requests_racing_for_one_number_one_wins_it_and_nothing_half_written
     assert Deadline.objects.filter(case=case).count() == 3
     assert LedgerAccount.objects.filter(case=case).count() == 1
     assert Party.objects.count() == 22 and NodeEvent.objects.filter(kind="case.received").count() == 11
+
+
+def test_the_history_of_a_bulk_write_names_who_sent_it(api):
+    """Rows written by COPY get their history per statement, with the request's
+    context (``core.services.bulk.rows_insert``)."""
+    answer = _register(api, [case_payload(number(40)), case_payload(number(41))])
+    ids = [item["id"] for item in answer["results"]]
+    clocks = list(Deadline.objects.filter(case_id__in=ids).values_list("pk", flat=True))
+    events = [
+        *Case.pgh_event_model.objects.filter(pgh_obj_id__in=ids, pgh_label="insert"),
+        *Deadline.pgh_event_model.objects.filter(pgh_obj_id__in=clocks, pgh_label="insert"),
+    ]
+    assert len(events) == len(ids) + len(clocks) and len(clocks) >= 2
+    users = {event.pgh_context.metadata.get("user") if event.pgh_context else None for event in events}
+    assert len(users) == 1 and None not in users

@@ -28,6 +28,7 @@ from core.models import (
 )
 from core.models.clocks import RUNNING
 from core.selectors import deadline_get_for_update, user_has_role_over
+from core.services.bulk import rows_insert
 from core.services.clocks.backdate import backdate_review_needed, notify_backdate_pending
 from core.services.clocks.extensions import breach_kept, extension_approver_check, extension_request_check
 from core.services.clocks.schedule import SCHEDULE_FIELDS, compute_schedule, schedule_apply
@@ -161,9 +162,10 @@ def rules_by_code(codes: Iterable[str]) -> dict[str, DeadlineRule]:
 
 
 def clocks_start_many(deadlines: list[Deadline]) -> list[Deadline]:
-    """Save the clocks ``clock_build`` made, in one INSERT per batch. A clock's save
-    does nothing else (no signal), so this writes what ``clock_start`` would."""
-    return Deadline.objects.bulk_create(deadlines, batch_size=2000)
+    """Save the clocks ``clock_build`` made, in one set write (``rows_insert``). A
+    clock's save does nothing else (no signal), so this writes what ``clock_start``
+    would."""
+    return list(rows_insert(deadlines))
 
 
 @transaction.atomic
