@@ -10,9 +10,10 @@ API client of the busiest basic court. Each case is a 执 case with one applican
 person, with the payout account) and one respondent (a company), as an integrating
 court system sends them.
 
-Through gunicorn (``BENCH_BULK_CLIENTS``, default 2, the cores of this machine):
-the production settings and ``config/gunicorn.py`` (``BENCH_BULK_WORKERS`` workers,
-default 2, one thread each) on loopback, and that many clients each sending
+Through gunicorn, as the outside probe of issue 17 measured it: the production
+settings and ``config/gunicorn.py`` (``BENCH_BULK_WORKERS`` workers, default 4, with
+the configuration's two threads each) on loopback, and ``BENCH_BULK_CLIENTS`` clients
+(default 4) each sending
 ``BENCH_BULK_REQUESTS`` requests of ``BENCH_BULK_SIZE`` cases one after another, all
 at once: cases/s is the cases created over the wall time from the first request sent
 to the last answer. That is the figure of issue 17's goal (an integrating court
@@ -267,13 +268,12 @@ def measure_served(*, code: str, key: str, size: int, requests: int, clients: in
         "DATABASE_URL": os.environ["DATABASE_URL"],
         "REDIS_URL": os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0",
         "DJANGO_SECURE_SSL_REDIRECT": "false",
-        "GUNICORN_THREADS": "1",
         "GUNICORN_TIMEOUT": "120",
     }
     port = soak.free_port()
     log_path = Path(tempfile.mkdtemp(prefix="zhixing-bench-bulk-")) / "gunicorn.log"
     connection.close()
-    server = soak.start_gunicorn(env, port, workers, 1, log_path)
+    server = soak.start_gunicorn(env, port, workers, int(os.environ.get("GUNICORN_THREADS") or 2), log_path)
     headers = {"Authorization": f"Token {key}", "Content-Type": "application/json"}
     try:
         # one small request per worker first (not counted): imports, caches
@@ -374,11 +374,11 @@ def measure(*, code: str, size: int, requests: int, log) -> BulkRun:
         _checkpoint()
         run.bound_seconds.append(_copy_again(copies))
         log(f"   raw COPY of the same rows: {run.bound_seconds[-1]:.2f} s")
-    clients = int(os.environ.get("BENCH_BULK_CLIENTS") or 2)
+    clients = int(os.environ.get("BENCH_BULK_CLIENTS") or 4)
     if clients:
         run.served = measure_served(
             code=code, key=key, size=size, requests=requests, clients=clients,
-            workers=int(os.environ.get("BENCH_BULK_WORKERS") or 2), received_at=received_at,
+            workers=int(os.environ.get("BENCH_BULK_WORKERS") or 4), received_at=received_at,
             first=1_000 + requests * size, log=log,
         )
     run.load_after = os.getloadavg()
@@ -413,7 +413,7 @@ def render(run: BulkRun, *, cases: int, command: str, started, machine: dict) ->
         f"| endpoint / raw bound | {run.ratio:.1f}× |",
         *(
             [
-                f"| through gunicorn ({served.workers} workers), {served.clients} clients at once × "
+                f"| through gunicorn ({served.workers} workers × 2 threads), {served.clients} clients at once × "
                 f"{served.requests} × {served.size:,} cases | {served.created:,} created, {served.failed:,} refused, "
                 f"{len(served.errors)} failed requests in {served.wall_s:.2f} s |",
                 f"| **through gunicorn, cases/s** | **{served.cases_per_s:,.0f}** (goal ≥ {goal:,.0f}: {verdict}); "

@@ -48,6 +48,11 @@ class WorkingCalendar:
     # Answer unloaded years from the predicted calendar (the default: a node that
     # happened is always recorded); False raises ``CalendarNotLoaded`` instead.
     predict: bool = True
+    # Answers already worked out by this snapshot ((start, n) → day for
+    # ``add_working_days``, day → bool for ``is_working_day``): the clocks of a bulk
+    # registration ask the same few questions thousands of times. Not an init field,
+    # so ``replace()`` (``strict()``) starts empty.
+    _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def load(cls, *, predict: bool = True) -> WorkingCalendar:
@@ -82,6 +87,14 @@ class WorkingCalendar:
         return any(year not in self.loaded_years for year in range(low, high + 1))
 
     def is_working_day(self, day: dt.date) -> bool:
+        known = self._memo.get(day)
+        if known is not None:
+            return known
+        working = self._is_working_day(day)
+        self._memo[day] = working
+        return working
+
+    def _is_working_day(self, day: dt.date) -> bool:
         if day.year in self.loaded_years:
             exceptions = self.exceptions
         elif self.predict:
@@ -113,6 +126,10 @@ class WorkingCalendar:
     def add_working_days(self, start: dt.date, n: int) -> dt.date:
         """The n-th working day after ``start`` (start not counted); negative n counts
         back (the n-th working day before ``start``). n == 0 returns ``start``."""
+        key = (start, n)
+        known = self._memo.get(key)
+        if known is not None:
+            return known
         step = 1 if n >= 0 else -1
         remaining = abs(n)
         day = start
@@ -120,6 +137,7 @@ class WorkingCalendar:
             day += dt.timedelta(days=step)
             if self.is_working_day(day):
                 remaining -= 1
+        self._memo[key] = day
         return day
 
     def working_days_between(self, start: dt.date, end: dt.date) -> int:

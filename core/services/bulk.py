@@ -116,5 +116,8 @@ def _converter(field: models.Field) -> Callable[[object], str]:
             return v.isoformat()
 
         return moment
-    # text, numbers, dates, UUIDs, keys: their str() is PostgreSQL's input form
+    stored = field.target_field if isinstance(field, models.ForeignKey) else field  # a key: its target's type
+    if isinstance(stored, models.IntegerField | models.AutoField | models.DecimalField):
+        return lambda v: NULL if v is None else str(v)  # no character to escape
+    # text, dates, UUIDs: their str() is PostgreSQL's input form
     return lambda v: NULL if v is None else str(v).translate(_ESCAPES)

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 
 from core.models import Court, Notification, User
 from core.selectors import notification_get
+from core.services.bulk import rows_insert
 
 TITLE_MAX = 200
 BODY_MAX = 1000
@@ -74,7 +75,7 @@ def notify(
 
 def notify_many(notes: Iterable[Note]) -> list[Notification]:
     """``notify`` for many notes at once (a bulk registration): one query for the
-    active recipients of all of them, one INSERT."""
+    active recipients of all of them, one set write (``rows_insert``)."""
     wanted = []
     for note in notes:
         ids = {r.pk if isinstance(r, User) else int(r) for r in note.recipients}
@@ -103,7 +104,7 @@ def notify_many(notes: Iterable[Note]) -> list[Notification]:
             )
             for pk in sorted(ids & active)
         ]
-    return Notification.objects.bulk_create(rows)
+    return list(rows_insert(rows))
 
 
 def notification_mark_read(*, user: User, notification_id: object) -> Notification:

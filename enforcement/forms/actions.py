@@ -138,7 +138,6 @@ class ControlForm(ActionForm):
     asset's value or a reasoned estimate), the approved override if over the limit.
     A refusal for over-seizure offers the approval request in place."""
 
-    template_name_action = "enforcement/_control_form.html"
     time_field = "effective_at"
     kind = forms.ChoiceField(label=_("措施"), choices=ControlKind.choices)
     amount = money_field(_("控制金额（元）"), required=False, help_text=_("冻结存款必须填写具体数额"))
@@ -167,7 +166,6 @@ class ControlForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.offer_approval = False
         asset = self.obj
         if asset is not None:
             self.fields["kind"].initial = _default_control_kind(asset.category.code)

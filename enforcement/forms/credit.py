@@ -58,7 +58,6 @@ class CreditGuaranteeForm(AtForm):
 
 
 class CreditConsentForm(AtForm):
-    template_name_action = "enforcement/_credit_consent_form.html"
     document = forms.CharField(label=_("申请执行人同意书"), max_length=200)
     delete_dishonest = forms.BooleanField(
         label=_("同意书同时申请删除失信信息（须执行局长批准）"), required=False

@@ -80,8 +80,14 @@ def _do_control(page: "CasePage", asset: Any, form: Any) -> Done:
             raise
         # the form offers the approval request in place; an unknown value is shown next to
         # the estimate it lacks, the limit (about the whole measure) at the top of the form
-        form.offer_approval = True
-        form.approval_url = page.action_url(ACTIONS["approval-request"])
+        form.approval_offer = f.ApprovalOffer(
+            url=page.action_url(ACTIONS["approval-request"]),
+            kind="over_seizure",
+            hidden=[("asset", asset.pk)],
+            label=_("超标的查封审批申请理由"),
+            hint=_("说明为何确需超标的控制，或为何无法估算价值；由申请人以外的执行局长或院领导审批。"),
+            submit=_("提出超标的查封审批申请"),
+        )
         if exc.code == "over_seizure_value_unknown" and "estimated_value" in form.fields:
             raise RuleViolation(
                 exc.message, code=exc.code, extra={**exc.extra, "fields": {"estimated_value": [str(exc.message)]}}
@@ -537,9 +543,19 @@ def _do_credit_consent(page: "CasePage", party: Any, form: Any) -> Done:
         if exc.code != "credit_deletion_needs_approval":
             raise
         # the form offers the deletion request in place (another approver decides)
-        form.offer_approval = True
-        form.approval_url = page.action_url(ACTIONS["approval-request"])
-        form.approval_payload = exc.extra["request"]["body"]
+        body = exc.extra["request"]["body"]
+        form.approval_offer = f.ApprovalOffer(
+            url=page.action_url(ACTIONS["approval-request"]),
+            kind="dishonest_delete",
+            hidden=[
+                *(("respondent", pk) for pk in body["respondents"]),
+                ("consent_at", body["consent_at"]),
+                ("document", body["document"]),
+            ],
+            label=_("删除失信信息审批申请理由"),
+            hint=_("申请执行人已书面同意删除失信信息；由执行局长或院领导审批，批准后删除期限开始计算。"),
+            submit=_("提出删除失信信息审批申请"),
+        )
         # shown on the form (422) with the request beside it, not as a bare refusal
         raise RuleViolation(exc.message, code=exc.code) from None
     return Done(_("已登记申请执行人同意；该被执行人的限制消费令须在三个工作日内解除。"))
