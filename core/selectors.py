@@ -255,6 +255,24 @@ def notification_get(user: User, pk: object) -> Notification:
     return notification
 
 
+def role_holders_up_from(court: Court, roles: Iterable[str]) -> list[tuple[int, str, int]]:
+    """``(depth, role, user id)`` of the active people holding one of ``roles`` at
+    ``court`` or at a court above it, the nearest court first: whom to tell of a matter
+    that any of them may decide (one query)."""
+    codes = [code for code in court.path.split("/") if code]
+    rows = (
+        Membership.objects.filter(
+            court__code__in=codes,
+            role__in=list(roles),
+            revoked_at__isnull=True,
+            user__is_active=True,
+        )
+        .values_list("court__depth", "role", "user_id")
+        .distinct()
+    )
+    return sorted(rows, key=lambda row: (-row[0], row[1], row[2]))
+
+
 def users_with_roles_at(courts: Iterable[Court | int], roles: Iterable[str]) -> QuerySet[User]:
     """The active people holding one of ``roles`` at one of ``courts`` (the court
     itself, not its subtree): whom a court's post is told of a matter."""

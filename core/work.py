@@ -24,13 +24,14 @@ from django.utils.translation import gettext_lazy as _
 from core.models import User
 from core.selectors import clock_corrections_visible_to, membership_cache
 
-# The four counts of the navigation (issue 16) and 信访; a source names its badge.
+# The four counts of the navigation (issue 16), 信访 and 一案双查; a source names its badge.
 BADGES: dict[str, Any] = {
     "approve": _("待审批"),
     "pay": _("待付"),
     "sign": _("待签收"),
     "reply": _("待回复督办"),
     "petition": _("待办信访"),
+    "clue": _("一案双查待办"),
 }
 
 

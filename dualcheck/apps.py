@@ -15,3 +15,8 @@ class DualcheckConfig(AppConfig):
         from dualcheck import exports  # noqa: F401
 
         events.register(*NODE_KINDS)
+        # the queue's source queries models: only once they are loaded
+        from core import work
+        from dualcheck.work import WORK_SOURCES
+
+        work.register(*WORK_SOURCES)

@@ -7,9 +7,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.models import NotificationKind, Role, User
-from core.selectors import users_with_roles_at
+from core.selectors import role_holders_up_from
 from core.services.notifications import Note, in_site_language, notify, notify_many
 from enforcement.models import Approval, ApprovalStatus, Case
+from enforcement.policy import APPROVER_ROLES
 
 
 def case_url(case: Case) -> str:
@@ -46,12 +47,32 @@ def notify_cases_assigned(*, assignments: list[tuple[Case, User | None]], actor:
     notify_many([note for note in notes if note is not None])
 
 
+def approvers_to_tell(case: Case, *, requester: int | None) -> list[int]:
+    """Whom a request for approval is sent to — people who may decide it
+    (``policy.can_approve``: a bureau head or court leader of the case's court or a
+    court above), never the requester: the bureau heads of the case's court; if it has
+    none, its court leaders; if it has neither, the approvers of the nearest court
+    above that has one. A request nobody is told of would wait unseen."""
+    holders = [row for row in role_holders_up_from(case.court, APPROVER_ROLES) if row[2] != requester]
+    own_depth = case.court.depth
+    own = [row for row in holders if row[0] == own_depth]
+    for role in (Role.BUREAU_HEAD, Role.COURT_LEADER):
+        found = [user for _depth, held, user in own if held == role]
+        if found:
+            return found
+    above = [row for row in holders if row[0] < own_depth]
+    if not above:
+        return []
+    nearest = above[0][0]
+    return sorted({user for depth, _role, user in above if depth == nearest})
+
+
 @in_site_language
 def notify_approval_requested(*, approval: Approval, actor: User) -> None:
-    """A request for the bureau head: the bureau heads of the case's court are told."""
+    """A request for approval: the approvers ``approvers_to_tell`` names are told."""
     case = approval.case
     notify(
-        recipients=users_with_roles_at([case.court_id], [Role.BUREAU_HEAD]),
+        recipients=approvers_to_tell(case, requester=approval.requested_by_id),
         actor=actor,
         kind=NotificationKind.APPROVAL_REQUESTED,
         title=_("%(k)s待您审批：%(n)s") % {"k": approval.get_kind_display(), "n": case.case_number},

@@ -269,7 +269,7 @@ def test_my_exports_lists_only_mine(
     client.force_login(clerk)
     client.get(reverse("core:exports"))
     # +4: the navigation's counts — one COUNT per work source of the role, the 待办 total, API token (issue 16)
-    with django_assert_num_queries(12):  # +1 the bell's unread COUNT (issue 16)
+    with django_assert_num_queries(13):  # +1 the bell's unread COUNT (issue 16); +1 一案双查待办
         html = client.get(reverse("core:exports")).content.decode()
     assert len(re.findall(r'href="/exports/[0-9a-f-]+/download/"', html)) == 3
 

@@ -582,13 +582,13 @@ def test_funds_page_query_count_is_pinned(client, courts, clerk, handler, bureau
     notified(case, handler, bureau_head)
     client.force_login(handler)
     # +5: the navigation's counts — one COUNT per work source of the role, the 待办 total, API token (issue 16)
-    with django_assert_num_queries(22) as few:  # +1 the bell's unread COUNT (issue 16)
+    with django_assert_num_queries(23) as few:  # +1 the bell's unread COUNT (issue 16); +1 一案双查待办
         client.get(funds_url(case))
     for i in range(6):
         receive(case, clerk, "100.00", ref=f"M{i}", when=f"2026-10-{13 + i} 10:00")
         notified(case, handler, bureau_head, "10.00")
         funds.hold_request(actor=handler, case=case, kind="delay", reason="other", note=f"说明{i}")
-    with django_assert_num_queries(22) as many:  # +1 the bell's unread COUNT (issue 16)
+    with django_assert_num_queries(23) as many:  # +1 the bell's unread COUNT (issue 16); +1 一案双查待办
         response = client.get(funds_url(case))
     assert len(response.context["disbursement_rows"]) == 7 and len(response.context["receipt_rows"]) == 7
     assert len(many.captured_queries) == len(few.captured_queries)

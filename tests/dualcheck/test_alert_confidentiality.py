@@ -174,8 +174,20 @@ def test_the_digest_mails_them_only_to_the_team_and_the_referrer(w, raised):
 @pytest.mark.parametrize("role", ["officer", "clerk", "finance", "lower_head", "team_member", "head"])
 def test_my_todo_lists_a_report_clock_only_to_its_responsible_person(w, raised, role):
     html = browser_for(w, role).get(reverse("core:todo")).content.decode()
+    clocks = html[html.index('id="h-clocks"') :]
+    posts = html[: html.index('id="h-clocks"')]
     for number in numbers(w).values():
-        assert (number in html) is (role == "head")
+        assert (number in clocks) is (role == "head")
+    # 等待我处理 names a clue only to someone with a step on it who may see it (the
+    # investigating team, the investigating court's bureau head forming or changing the
+    # team): never the officer concerned, a clerk or finance
+    waiting = {key for key, number in numbers(w).items() if number in posts}
+    if role in ("officer", "clerk", "finance"):
+        assert waiting == set()
+    if role == "team_member":
+        assert "inv" in waiting  # the investigation its team carries out
+    visible = set(clues_visible_to(w.users[role]).values_list("pk", flat=True))
+    assert {w.clue(key).pk for key in waiting} <= visible
 
 
 # --- dashboards, indicators, clock lists: never ---------------------------------------------------

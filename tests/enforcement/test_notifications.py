@@ -70,6 +70,40 @@ def test_an_approval_request_tells_the_courts_bureau_heads_not_the_requester_nor
     assert told(NotificationKind.APPROVAL_REQUESTED) == {second_head.pk}
 
 
+def test_a_court_whose_only_bureau_head_asks_tells_its_leader_then_the_court_above(courts, clerk, handler, bureau_head):
+    """Nobody else at the court may decide: the request must still reach someone who
+    may (policy.can_approve: approvers of the court or a court above) — its court
+    leader, else the nearest court above that has an approver; never further up."""
+    case = make_case(clerk, courts.lu0102, handler=handler)
+    intermediate_head = make_member(Role.BUREAU_HEAD, courts.lu01, "head_lu01")
+    intermediate_leader = make_member(Role.COURT_LEADER, courts.lu01, "leader_lu01")
+    high_head = make_member(Role.BUREAU_HEAD, courts.lu, "head_lu")
+    sibling_head = make_member(Role.BUREAU_HEAD, courts.lu0103, "head_0103")
+    Notification.objects.all().delete()
+
+    # the court's only bureau head asks: the court above (鲁01) is told, not 鲁 nor a sibling
+    first = closure.approval_request(actor=bureau_head, case=case, kind="over_seizure", reason="甲", payload={})
+    assert told(NotificationKind.APPROVAL_REQUESTED) == {intermediate_head.pk, intermediate_leader.pk}
+    assert not {high_head.pk, sibling_head.pk, bureau_head.pk} & told(NotificationKind.APPROVAL_REQUESTED)
+
+    # with a court leader of its own, the leader is told instead
+    leader = make_member(Role.COURT_LEADER, courts.lu0102, "leader_0102")
+    closure.approval_decide(actor=intermediate_head, approval=first, approve=False, note="补充材料")
+    Notification.objects.all().delete()
+    closure.approval_request(actor=bureau_head, case=case, kind="over_seizure", reason="乙", payload={})
+    assert told(NotificationKind.APPROVAL_REQUESTED) == {leader.pk}
+
+
+def test_a_revoked_or_inactive_approver_is_not_told(courts, clerk, handler, bureau_head):
+    case = make_case(clerk, courts.lu0102, handler=handler)
+    bureau_head.is_active = False
+    bureau_head.save()
+    upper = make_member(Role.BUREAU_HEAD, courts.lu01, "head_lu01")
+    Notification.objects.all().delete()
+    closure.approval_request(actor=handler, case=case, kind="over_seizure", reason="唯一财产", payload={})
+    assert told(NotificationKind.APPROVAL_REQUESTED) == {upper.pk}
+
+
 @pytest.mark.parametrize("approve", [True, False])
 def test_a_decision_tells_the_requester_only(courts, clerk, handler, bureau_head, approve):
     case = make_case(clerk, courts.lu0102, handler=handler)

@@ -141,11 +141,11 @@ def test_list_query_count_does_not_grow_with_rows(client, courts, clerk, handler
     client.force_login(clerk)
     # 12: the page's ten, and the parties' names (申请执行人, 被执行人) in one query each;
     # +4: the navigation's counts — one COUNT per work source of the role, the 待办 total, API token (issue 16)
-    with django_assert_max_num_queries(17) as few:  # +1 the bell's unread COUNT (issue 16)
+    with django_assert_max_num_queries(18) as few:  # +1 the bell's unread COUNT (issue 16); +1 一案双查待办
         client.get(reverse("enforcement:case-list"))
     for i in range(25):
         make_case(clerk, courts.lu0102, number=f"(2026)鲁0102执{200 + i}号", handler=handler)
-    with django_assert_max_num_queries(17) as many:  # +1 the bell's unread COUNT (issue 16)
+    with django_assert_max_num_queries(18) as many:  # +1 the bell's unread COUNT (issue 16); +1 一案双查待办
         response = client.get(reverse("enforcement:case-list"))
     assert len(response.context["page"].object_list) == 28
     assert len(many.captured_queries) == len(few.captured_queries)
@@ -369,7 +369,7 @@ def test_detail_query_count_does_not_grow_with_the_case(client, courts, clerk, h
     # 补录核实 section and the citations in force the clock rows show) + 5 (h/docs: the 文书 section's credit
     # measures with their restricted persons, seizures in force, approved payments and generated documents)
     # + 4 (issue 16: the navigation's counts — the alert and 信访 sources, the 待办 total — and the API-token check)
-    budget = 27 + 2 + 4 + 3 + 2 + 2 + 5 + 4 + 1  # + the bell's unread COUNT (issue 16)
+    budget = 27 + 2 + 4 + 3 + 2 + 2 + 5 + 4 + 1 + 1  # + the bell's unread COUNT (issue 16), 一案双查待办
     with django_assert_max_num_queries(budget):  # an empty case
         client.get(detail_url(case))
     _busy(case, clerk, 1, 12)  # one of everything: every prefetch now runs

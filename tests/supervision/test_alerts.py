@@ -131,7 +131,7 @@ def test_inbox_page_lists_my_alerts_and_acknowledges_with_htmx(
     client.get(reverse("supervision:inbox"))
     # +8: the navigation's counts — one COUNT per work source of the role, the 待办 total, API token;
     # +1 the bell's unread COUNT (issue 16)
-    with django_assert_max_num_queries(21):
+    with django_assert_max_num_queries(22):  # +1 一案双查待办 (the work source of dualcheck)
         page = client.get(reverse("supervision:inbox"))
     html = page.content.decode()
     assert page.status_code == 200 and "报告执行局长" in html and scanned.case_number in html

@@ -326,9 +326,9 @@ def test_the_page_costs_a_fixed_number_of_queries(world, client, court_leader, d
     # session, user, memberships, the permissions behind the navigation (2), and the
     # dashboard's nine
     # +7: the navigation's counts — one COUNT per work source of the role, the 待办 total, API token (issue 16)
-    with django_assert_num_queries(22):  # +1 the bell's unread COUNT (issue 16)
+    with django_assert_num_queries(23):  # +1 the bell's unread COUNT (issue 16); +1 一案双查待办
         assert client.get(reverse("supervision:dashboard")).status_code == 200
-    with django_assert_num_queries(22):  # +1 the bell's unread COUNT (issue 16)
+    with django_assert_num_queries(23):  # +1 the bell's unread COUNT (issue 16); +1 一案双查待办
         assert client.get(reverse("supervision:dashboard"), {"court": "鲁01"}).status_code == 200
 
 
@@ -348,7 +348,7 @@ def test_the_clock_list_behind_a_number(world, client, case_supervisor, django_a
     assert client.get(url, {"status": "overdue", "court": "鲁0202"}).status_code == 404
     # (+2: the calendar banner's two (loaded years, provisional counters: the suite's today is in November, next year not loaded))
     # +5: the navigation's counts — one COUNT per work source of the role, the 待办 total, API token (issue 16)
-    with django_assert_num_queries(17):  # +1 the bell's unread COUNT (issue 16)
+    with django_assert_num_queries(18):  # +1 the bell's unread COUNT (issue 16); +1 一案双查待办
         client.get(url, {"status": "overdue"})
 
 

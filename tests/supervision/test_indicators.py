@@ -277,7 +277,7 @@ def test_the_page_writes_the_formulas_and_the_table(closed, client, court_leader
     # clocks pending verification (待核实, beside the rate)
     # +7 (issue 16): the navigation's counts — a court leader's approvals, 案款 (2), 补录核实 and alerts,
     # the 待办 total — and the API-token check
-    with django_assert_num_queries(21):  # +1 the bell's unread COUNT (issue 16)
+    with django_assert_num_queries(22):  # +1 the bell's unread COUNT (issue 16); +1 一案双查待办
         client.get(url, {"from": "2026-01-01", "to": "2026-12-31"})
 
 

@@ -71,12 +71,12 @@ def test_the_list_costs_the_same_queries_for_one_order_or_many(
     # permission reads (the ORDER_RESPONSE clocks count calendar days: no calendar),
     # the calendar banner's two (loaded years, provisional counters: the suite's today is in November, next year not loaded)
     # +5: the navigation's counts — one COUNT per work source of the role, the 待办 total, API token (issue 16)
-    with django_assert_num_queries(15):  # +1 the bell's unread COUNT (issue 16)
+    with django_assert_num_queries(16):  # +1 the bell's unread COUNT (issue 16); +1 一案双查待办
         assert client.get(reverse("supervision:orders")).status_code == 200
     for n in range(3, 8):
         case = make_case(clerk, courts.lu0102, number=f"(2026)鲁0102执20{n:02d}号", handler=handler)
         issue_order(case=case, kind="assign", assignee_court=courts.lu0103)
-    with django_assert_num_queries(15):  # +1 the bell's unread COUNT (issue 16)
+    with django_assert_num_queries(16):  # +1 the bell's unread COUNT (issue 16); +1 一案双查待办
         html = client.get(reverse("supervision:orders")).content.decode()
     assert html.count('data-order="') == 6
 

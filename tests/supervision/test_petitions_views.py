@@ -78,12 +78,12 @@ def test_the_list_is_scoped_masked_and_pinned(
     # session, user, memberships, count, page, calendar years and days (working-day
     # clocks), the model backend's two permission reads, the calendar banner's two (loaded years, provisional counters: the suite's today is in November, next year not loaded)
     # +5: the navigation's counts — one COUNT per work source of the role, the 待办 total, API token (issue 16)
-    with django_assert_num_queries(17):  # +1 the bell's unread COUNT (issue 16)
+    with django_assert_num_queries(18):  # +1 the bell's unread COUNT (issue 16); +1 一案双查待办
         html = client.get(reverse("supervision:petitions")).content.decode()
     assert "138****5678" in html and PHONE not in html
     for n in range(4):
         receive_petition(petitioner_name=f"信访人{n}")
-    with django_assert_num_queries(17):  # +1 the bell's unread COUNT (issue 16)
+    with django_assert_num_queries(18):  # +1 the bell's unread COUNT (issue 16); +1 一案双查待办
         html = client.get(reverse("supervision:petitions")).content.decode()
     assert html.count('data-petition="') == 5
     assert (

@@ -200,7 +200,7 @@ def test_pages_and_query_count(world, client, case_supervisor, monkeypatch, djan
     # count + page (a clock list: count + index probe + details)
     # (+2: the calendar banner's two (loaded years, provisional counters: the suite's today is in November, next year not loaded))
     # (+5, issue 16: the navigation's counts — alerts, 督办 and 信访 of the 专人监管, the 待办 total — and the API-token check)
-    nav = 6  # + the bell's unread COUNT (issue 16)
+    nav = 7  # + the bell's unread COUNT (issue 16), 一案双查待办
     assert counts == {"idle": 10 + nav, "uncontrolled": 10 + nav, "overdue_duration": 11 + nav, "node_dates": 10 + nav,
                       "research_due": 11 + nav,
                       "coercion_missing": 9 + nav,  # h/coercion: count + page (no 终本 case lacks a measure here)
