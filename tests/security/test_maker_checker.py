@@ -457,6 +457,7 @@ DECISIONS = {
        for module, fname in (
            ("enforcement.services.notifications", "notify_approval_decided"),
            ("enforcement.services.notifications", "notify_approval_requested"),
+           ("enforcement.services.notifications", "approvers_to_tell"),
            ("custody_funds.services.notifications", "notify_funds_decided"),
            ("supervision.services.notifications", "notify_order_returned"),
            ("dualcheck.services.notifications", "notify_supplement"),
