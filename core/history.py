@@ -42,11 +42,7 @@ class InsertEvent(pghistory.InsertEvent):
         return type(self)(label=self.label)
 
 
-def insert_event() -> InsertEvent:
-    return InsertEvent()
-
-
 def default_trackers() -> tuple[pghistory.InsertEvent, pghistory.UpdateEvent]:
     """What ``@pghistory.track()`` records: every insert, and every update that changes
     a tracked column."""
-    return (insert_event(), pghistory.UpdateEvent())
+    return (InsertEvent(), pghistory.UpdateEvent())

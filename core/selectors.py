@@ -265,6 +265,7 @@ def role_holders_up_from(court: Court, roles: Iterable[str]) -> list[tuple[int, 
             court__code__in=codes,
             role__in=list(roles),
             revoked_at__isnull=True,
+            court__is_active=True,
             user__is_active=True,
         )
         .values_list("court__depth", "role", "user_id")

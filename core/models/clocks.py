@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.history import insert_event
+from core.history import InsertEvent
 from core.rule_catalogue import VARIANTS_ZH
 
 
@@ -156,7 +156,7 @@ RUNNING_ROWS = Q(completed_at__isnull=True)
 # that one is recorded by the ``overdue`` alert it raises, and leaving it out keeps
 # the breach UPDATE cheap at provincial scale.
 @pghistory.track(
-    insert_event(),
+    InsertEvent(),
     pghistory.UpdateEvent(condition=pghistory.AnyChange(exclude=["status"])),
 )
 class Deadline(models.Model):
